@@ -1,0 +1,175 @@
+/**
+ * The domain model of seams. Plain data only: no I/O, no classes with behaviour.
+ * Everything that crosses a module boundary (inventory, results, runs) is one of these types,
+ * and the published JSON Schemas in `schemas/` describe the serialised forms.
+ */
+
+export type RunnerId = 'pytest' | 'vitest' | 'jest' | 'playwright' | 'mocha' | 'node-test';
+export type LanguageId = 'python' | 'typescript';
+
+/** Built-in tier names; configuration may add more, so a tier is any string. */
+export const CONVENTIONAL_TIERS = [
+  'unit',
+  'contract',
+  'integration',
+  'e2e',
+  'golden',
+  'functional',
+  'system',
+  'smoke',
+  'performance',
+] as const;
+export type Tier = string;
+
+/** Static status of a discovered test, as far as the source says. */
+export type TestStatus = 'active' | 'skip' | 'xfail' | 'todo';
+
+/** Explicit references a test makes, read from markers, tags, titles, docstrings and comments. */
+export interface TestRefs {
+  workflows: string[];
+  components: string[];
+  requirements: string[];
+}
+
+/**
+ * One test as a runner would collect it, found without running anything.
+ * `id` is the runner's own identity: the pytest node id (relative to the pytest rootdir), or for
+ * the JavaScript runners `<file> > <title path joined by " > ">` (relative to the repo).
+ * History, verification and traceability all join on (runner, project, id).
+ */
+export interface DiscoveredTest {
+  runner: RunnerId;
+  /** Runner project (Vitest/Jest/Playwright project name), or null. */
+  project: string | null;
+  id: string;
+  /** Repo-relative POSIX path of the file that defines the test (for pytest: the collected module). */
+  file: string;
+  /** 1-based line of the definition (0 when unknown). */
+  line: number;
+  /** Suites and test title, outermost first (pytest: class names then function name with params). */
+  titlePath: string[];
+  /** Name as the runner reports it (pytest: the part of the node id after the file). */
+  name: string;
+  tier: Tier;
+  /** Which rule placed the test in its tier, e.g. `path:integration`, `marker:e2e`, `config:tiers.e2e.paths`, `runner:playwright`, `default`. */
+  tierSource: string;
+  /** Marker / tag names (pytest marks, `@tag`s in titles or `tag:` options). */
+  markers: string[];
+  status: TestStatus;
+  dynamic: boolean;
+  /** Why the test could not be fully resolved statically (only when `dynamic`). */
+  dynamicReason?: string;
+  refs: TestRefs;
+}
+
+/** A test as a runner plugin produces it, before classification into a tier. */
+export type RawTest = Omit<DiscoveredTest, 'tier' | 'tierSource'> & {
+  /** A tier the runner implies when no path or marker rule applies (Playwright: e2e). */
+  tierHint?: Tier;
+};
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `PARSE_ERROR`, `CONFIG_UNRESOLVED`. */
+  code: string;
+  message: string;
+  /** Repo-relative POSIX path, when the diagnostic is about a file. */
+  file?: string;
+  line?: number;
+  runner?: RunnerId;
+}
+
+/** A runner configuration found in a repo (one per project for multi-project runners). */
+export interface RunnerInfo {
+  runner: RunnerId;
+  project: string | null;
+  /** Repo-relative directory the runner resolves ids against (pytest rootdir, config dir). */
+  rootDir: string;
+  /** Repo-relative path of the config file, or null when defaults are used. */
+  configFile: string | null;
+  /** Installed version when it can be read statically (node_modules/…/package.json). */
+  version?: string;
+}
+
+/** A test file a runner would collect, whether or not it defines tests. */
+export interface TestFile {
+  runner: RunnerId;
+  project: string | null;
+  file: string;
+  tier: Tier;
+  tests: number;
+}
+
+export interface RepoInventory {
+  /** The path as given on the command line, resolved to absolute. */
+  root: string;
+  /** Display name: the folder name, or package name. */
+  name: string;
+  runners: RunnerInfo[];
+  files: TestFile[];
+  tests: DiscoveredTest[];
+  diagnostics: Diagnostic[];
+}
+
+export interface Inventory {
+  version: 1;
+  repos: RepoInventory[];
+}
+
+/* ------------------------------------------------------------------ results and history */
+
+export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'not-run';
+
+/** One test's outcome in one run, joined to the inventory by (runner, project, id) when known. */
+export interface TestResult {
+  runner: RunnerId | 'junit' | 'go';
+  project: string | null;
+  id: string;
+  file?: string;
+  name: string;
+  /** Suite or class the runner reported (JUnit classname, describe path). */
+  suite?: string;
+  tier?: Tier;
+  status: ResultStatus;
+  durationMs: number;
+  /** Number of attempts (1 without retries). */
+  attempts: number;
+  /** Passed only after a failed attempt within the same run. */
+  flaky: boolean;
+  message?: string;
+  /** Skip reason, or for `not-run` the missing service(s). */
+  reason?: string;
+  /** Services the test ran with (names from seams.yaml). */
+  services?: string[];
+  /** Whether the result matched a test in the inventory. */
+  known?: boolean;
+}
+
+export interface ServiceRecord {
+  name: string;
+  kind: 'process' | 'compose' | 'external';
+  status: 'ready' | 'failed' | 'missing' | 'skipped';
+  /** Milliseconds from start to ready. */
+  readyMs?: number;
+  url?: string;
+  message?: string;
+}
+
+export interface RunRecord {
+  /** Unique id; ingesting the same run twice keeps one copy. */
+  id: string;
+  repo: string;
+  commit: string | null;
+  branch: string | null;
+  tiers: Tier[];
+  environment: Record<string, string>;
+  /** `i/n` when the run is one shard of several. */
+  shard: string | null;
+  startedAt: string;
+  finishedAt: string;
+  status: 'passed' | 'failed' | 'error';
+  services: ServiceRecord[];
+  results: TestResult[];
+}

@@ -1,0 +1,115 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fdir } from 'fdir';
+import { classifyTests, createClassifier, type TierRule } from '../core/tiers.js';
+import type { Diagnostic, Inventory, RepoInventory, TestFile } from '../core/types.js';
+import { scanPlugins } from '../runners/index.js';
+import type { ScanContext, ScanPlugin } from '../runners/types.js';
+import { describeError, SeamsError } from '../util/errors.js';
+import { toPosix } from '../util/paths.js';
+import { createProgress, type Progress } from '../util/progress.js';
+
+export const DEFAULT_REQUIREMENT_PATTERN = '\\b(FR|NFR|REQ|SC)-\\d{3,}\\b';
+
+export interface ScanOptions {
+  /** Tier rules from configuration (seams.yaml `tiers:`), applied before the conventions. */
+  tierRules?: readonly TierRule[];
+  /** Requirement id regex source. */
+  requirementPattern?: string;
+  /** Only these runner plugins (default: all). */
+  plugins?: readonly ScanPlugin[];
+  progress?: Progress;
+}
+
+/** Directories never walked for test files. */
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn', '.seams']);
+
+export function createFileLister(root: string): () => Promise<readonly string[]> {
+  let cached: Promise<readonly string[]> | undefined;
+  return () =>
+    (cached ??= new fdir()
+      .withRelativePaths()
+      .exclude((dirName) => ALWAYS_SKIPPED.has(dirName))
+      .crawl(root)
+      .withPromise()
+      .then((files) => files.map(toPosix).sort()));
+}
+
+/** Scans one repository with every runner plugin that applies. */
+export async function scanRepo(rootArg: string, options: ScanOptions = {}): Promise<RepoInventory> {
+  const root = path.resolve(rootArg);
+  let info;
+  try {
+    info = await stat(root);
+  } catch {
+    throw new SeamsError('SEAMS_PATH_NOT_FOUND', `path does not exist: ${rootArg}`, {
+      hint: 'pass the folder of a repository, e.g. `seams scan .`',
+    });
+  }
+  if (!info.isDirectory())
+    throw new SeamsError('SEAMS_NOT_A_DIRECTORY', `not a directory: ${rootArg}`, {
+      hint: 'pass the folder of a repository, not a file',
+    });
+
+  const progress = options.progress ?? createProgress();
+  const ctx: ScanContext = {
+    root,
+    requirementPattern: new RegExp(options.requirementPattern ?? DEFAULT_REQUIREMENT_PATTERN, 'g'),
+    listFiles: createFileLister(root),
+    progress,
+  };
+  const classifier = createClassifier(options.tierRules ?? []);
+  const repo: RepoInventory = { root, name: path.basename(root), runners: [], files: [], tests: [], diagnostics: [] };
+
+  for (const plugin of options.plugins ?? scanPlugins) {
+    progress.update(`scan ${repo.name}: ${plugin.id}…`);
+    let result;
+    try {
+      result = await plugin.scan(ctx);
+    } catch (error) {
+      repo.diagnostics.push({
+        severity: 'error',
+        code: 'RUNNER_FAILED',
+        runner: plugin.id,
+        message: `${plugin.id} scan failed: ${describeError(error)}`,
+      });
+      continue;
+    }
+    if (!result) continue;
+    repo.runners.push(...result.runners);
+    repo.diagnostics.push(...result.diagnostics);
+    const tests = classifyTests(result.tests, classifier);
+    repo.tests.push(...tests);
+    const counts = new Map<string, number>();
+    for (const t of tests) {
+      const key = `${t.project ?? ''}\0${t.file}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const tierOfFile = new Map<string, string>();
+    for (const t of tests) if (!tierOfFile.has(`${t.project ?? ''}\0${t.file}`)) tierOfFile.set(`${t.project ?? ''}\0${t.file}`, t.tier);
+    for (const f of result.files) {
+      const key = `${f.project ?? ''}\0${f.file}`;
+      const file: TestFile = {
+        runner: f.runner,
+        project: f.project,
+        file: f.file,
+        tier: tierOfFile.get(key) ?? classifier.classifyFile(f.file, f.tierHint).tier,
+        tests: counts.get(key) ?? 0,
+      };
+      repo.files.push(file);
+    }
+  }
+  progress.done();
+  return repo;
+}
+
+/** Scans several repositories into one inventory. */
+export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<Inventory> {
+  const repos: RepoInventory[] = [];
+  for (const p of paths) repos.push(await scanRepo(p, options));
+  return { version: 1, repos };
+}
+
+export function countBySeverity(diagnostics: readonly Diagnostic[], severity: Diagnostic['severity']): number {
+  return diagnostics.filter((d) => d.severity === severity).length;
+}
