@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+/**
+ * The seams.yaml schema. `UserConfig` is what a user writes (every key optional);
+ * `resolveConfig` in ./resolve.ts turns it into a `ResolvedConfig` with defaults filled in.
+ * The published JSON Schema (schemas/seams.config.schema.json) is generated from this file
+ * (`npm run schemas`), so editor completion always matches validation.
+ *
+ * Sections are grouped by the part of seams that reads them:
+ *   scan/gaps/trace: tiers, components, workflows, requirements, targets
+ *   run:             services, tiers.*.services/command/skips, history
+ *   gate/report:     scenarios, gates, coverage, notify
+ */
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "-", "_" or "."');
+const stringList = z.array(z.string().min(1));
+const stringOrList = z.union([z.string().min(1), stringList]);
+/** `30s`, `5m`, `1h`, `250ms` or a number of seconds. */
+export const duration = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)$/, 'a duration such as 30s, 5m, 250ms'),
+]);
+
+export const tierSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Repo-relative globs whose tests belong to the tier. */
+  paths: stringList.optional(),
+  /** Markers / tags whose tests belong to the tier. */
+  markers: stringList.optional(),
+  /** Services the tier needs when run (names under `services:`). */
+  services: z.array(name).optional(),
+  /** The command that runs the tier; each runner has a default. */
+  command: stringOrList.optional(),
+  /** Working directory of the command, repo-relative. */
+  cwd: z.string().optional(),
+  /** Skip policy: in integration and e2e tiers a skipped test counts as a failure unless allowed. */
+  skips: z
+    .strictObject({
+      policy: z.enum(['fail', 'allow']).optional(),
+      allow: stringList.optional(),
+    })
+    .optional(),
+  timeout: duration.optional(),
+  /** Runner retries for the tier (passed to runners that support them). */
+  retries: z.number().int().nonnegative().optional(),
+});
+
+export const componentSchema = z.strictObject({
+  title: z.string().optional(),
+  description: z.string().optional(),
+  /** Repo files (globs) that make up the component. */
+  paths: stringList.optional(),
+  /** External modules (Python or npm) through which the component is reached, e.g. boto3. */
+  imports: stringList.optional(),
+});
+
+export const prioritySchema = z.enum(['P1', 'P2', 'P3']);
+
+export const workflowSchema = z.strictObject({
+  title: z.string().optional(),
+  description: z.string().optional(),
+  chain: z.array(name).min(1),
+  priority: prioritySchema.optional(),
+  effort: z.enum(['low', 'medium', 'high']).optional(),
+  /** Tiers that count as covering the workflow (default: integration and e2e). */
+  tiers: z.array(name).optional(),
+  owner: z.string().optional(),
+});
+
+export const requirementsSchema = z.strictObject({
+  sources: stringList.optional(),
+  pattern: z.string().optional(),
+  /** Requirements whose text matches this regex need an integration (or higher) test. */
+  needsIntegration: z.string().optional(),
+  /** Requirement ids (or a regex matching their text) considered critical for gates. */
+  critical: stringList.optional(),
+});
+
+const dateLike = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), z.date()]);
+
+export const targetSchema = z.strictObject({
+  metric: z.string().min(1),
+  target: z.number(),
+  due: dateLike,
+  title: z.string().optional(),
+  scenario: name.optional(),
+});
+
+const readySchema = z.strictObject({
+  http: z.string().optional(),
+  tcp: z.string().optional(),
+  exec: stringOrList.optional(),
+  log: z.string().optional(),
+  /** Expected HTTP status (default: any 2xx/3xx). */
+  status: z.number().int().optional(),
+  timeout: duration.optional(),
+  period: duration.optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  description: z.string().optional(),
+  /** A native process seams starts (string: split like a shell would, no shell features). */
+  command: stringOrList.optional(),
+  /** One-off steps run before `command`, in order. */
+  setup: z.union([z.string().min(1), z.array(stringOrList)]).optional(),
+  cwd: z.string().optional(),
+  /** Run the process as this user (seams must be root), e.g. postgres for initdb/postgres. */
+  user: z.string().optional(),
+  ready: readySchema.optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** An external service: probed, never started or stopped. */
+  url: z.string().optional(),
+  /** docker compose project: started with `docker compose -p <run id> … up --wait`. */
+  compose: z
+    .strictObject({
+      file: stringOrList,
+      profile: stringOrList.optional(),
+      services: stringList.optional(),
+    })
+    .optional(),
+  optional: z.boolean().optional(),
+  depends_on: z.array(name).optional(),
+  /** Grace period between SIGTERM and SIGKILL at teardown. */
+  stop_timeout: duration.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  title: z.string().optional(),
+  description: z.string().optional(),
+  /** Selectors: `path/glob/**` (files), `glob::Class` or `glob::Class::test` (pytest ids), `@tag` / `marker:name`, `tier:name`. */
+  select: stringList.min(1),
+  /** Expected pass rate (0..1), used by reports when no gate names the scenario. */
+  expect: z.number().min(0).max(1).optional(),
+});
+
+export const gateSchema = z.strictObject({
+  metric: z.string().min(1),
+  min: z.union([z.number(), duration]).optional(),
+  max: z.union([z.number(), duration]).optional(),
+  severity: z.enum(['error', 'warn']).optional(),
+  scenario: name.optional(),
+  tier: name.optional(),
+  repo: z.string().optional(),
+  description: z.string().optional(),
+  /** How many latest runs a pass-rate / stability metric looks at (default 1). */
+  runs: z.number().int().positive().optional(),
+});
+
+export const coverageSchema = z.strictObject({
+  /** Coverage report path (lcov, Cobertura XML, coverage.py JSON, Istanbul JSON summary). */
+  file: z.string().min(1),
+  format: z.enum(['lcov', 'cobertura', 'coveragepy', 'istanbul']).optional(),
+  /** Only these repo paths count (globs). */
+  paths: stringList.optional(),
+});
+
+export const notifySchema = z.strictObject({
+  webhook: z.string().url(),
+  /** Branches on which a failing gate notifies (default: main and master). */
+  branches: stringList.optional(),
+});
+
+export const historySchema = z.strictObject({
+  /** `sqlite:path` (default `.seams/history.db`) or a `postgresql://` URL. */
+  db: z.string().optional(),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  tiers: z.record(name, tierSchema).optional(),
+  components: z.record(name, componentSchema).optional(),
+  workflows: z.record(name, workflowSchema).optional(),
+  requirements: requirementsSchema.optional(),
+  targets: z.array(targetSchema).optional(),
+  services: z.record(name, serviceSchema).optional(),
+  scenarios: z.record(name, scenarioSchema).optional(),
+  gates: z.record(name, gateSchema).optional(),
+  coverage: z.record(name, coverageSchema).optional(),
+  notify: notifySchema.optional(),
+  history: historySchema.optional(),
+});
+
+export type UserConfig = z.infer<typeof configSchema>;
+export type TierConfig = z.infer<typeof tierSchema>;
+export type ComponentConfig = z.infer<typeof componentSchema>;
+export type WorkflowConfig = z.infer<typeof workflowSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ScenarioConfig = z.infer<typeof scenarioSchema>;
+export type GateConfig = z.infer<typeof gateSchema>;
+export type TargetConfig = z.infer<typeof targetSchema>;
+export type CoverageConfig = z.infer<typeof coverageSchema>;
