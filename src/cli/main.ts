@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, isSeamsError } from '../util/errors.js';
+import { processIO, type CliIO } from './io.js';
+import { registerScan } from './commands/scan.js';
+
+/**
+ * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
+ * code through `setExit` (0 ok, 1 findings or failed gate, 2 usage / configuration error).
+ */
+export type SetExit = (code: number) => void;
+export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
+
+const commands: Register[] = [registerScan];
+
+export const VERSION = '0.1.0';
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = 0;
+  const setExit: SetExit = (code) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('seams')
+    .description('See and close the integration-test gaps in your codebases.')
+    .version(VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of commands) register(program, io, setExit);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isSeamsError(error)) {
+      io.stderr.write(`seams: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`seams: internal error: ${describeError(error)}\n`);
+    if (io.env.SEAMS_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write('hint: this is a bug in seams; rerun with SEAMS_DEBUG=1 for the stack trace and report it\n');
+    return 3;
+  }
+  return exitCode;
+}

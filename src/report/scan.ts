@@ -1,0 +1,122 @@
+import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summary.js';
+import { compareTiers } from '../core/tiers.js';
+import type { Inventory } from '../core/types.js';
+import type { VerifyReport } from '../runners/types.js';
+import { plural } from '../util/strings.js';
+import { markdownTable, textTable, type Cell } from '../util/table.js';
+
+/** Renderers of the scan inventory: terminal text and Markdown for planning documents. */
+
+const dash = (n: number) => (n === 0 ? '' : String(n));
+
+function tierRow(s: TierSummary): Cell[] {
+  return [s.tier, s.files, s.tests, dash(s.skipped), dash(s.xfail + s.todo), dash(s.dynamic)];
+}
+const HEADER = ['Tier', 'Files', 'Tests', 'Skipped', 'xfail/todo', 'Dynamic'];
+
+function runnersLine(s: RepoSummary): string {
+  if (!s.runners.length) return 'no test runner found';
+  return s.runners.map((r) => (r.projects > 1 ? `${r.runner} (${r.projects} projects)` : r.runner)).join(', ');
+}
+
+/** Combined tiers across repos: one column pair per repo plus the total. */
+function combinedRows(summaries: RepoSummary[]): { header: Cell[]; rows: Cell[][] } {
+  const tiers = [...new Set(summaries.flatMap((s) => s.tiers.map((t) => t.tier)))].sort(compareTiers);
+  const header: Cell[] = ['Tier', ...summaries.map((s) => `${s.name} tests (files)`), 'Total tests', 'Total files'];
+  const cell = (t?: TierSummary) => (t ? `${t.tests} (${t.files})` : '0 (0)');
+  const rows = tiers.map((tier) => {
+    const per = summaries.map((s) => s.tiers.find((t) => t.tier === tier));
+    return [
+      tier,
+      ...per.map(cell),
+      per.reduce((n, t) => n + (t?.tests ?? 0), 0),
+      per.reduce((n, t) => n + (t?.files ?? 0), 0),
+    ];
+  });
+  rows.push([
+    'total',
+    ...summaries.map((s) => cell(s.total)),
+    summaries.reduce((n, s) => n + s.total.tests, 0),
+    summaries.reduce((n, s) => n + s.total.files, 0),
+  ]);
+  return { header, rows };
+}
+
+export function renderScanText(inventory: Inventory, verification: VerifyReport[][] = []): string {
+  const out: string[] = [];
+  const summaries = inventory.repos.map(summarizeRepo);
+  summaries.forEach((s, i) => {
+    out.push(`${s.name}  ${s.root}`);
+    out.push(`  runners: ${runnersLine(s)}`);
+    out.push(textTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total)]));
+    if (s.unparsed.length) {
+      const shown = s.unparsed.slice(0, 5).map((d) => `${d.file ?? '?'}${d.line ? `:${d.line}` : ''} (${d.message})`);
+      out.push(
+        `  ${plural(s.unparsed.length, 'file')} could not be parsed: ${shown.join('; ')}${s.unparsed.length > 5 ? `; … ${s.unparsed.length - 5} more (see --format json)` : ''}`,
+      );
+    }
+    const others = s.diagnostics - s.unparsed.length;
+    if (others > 0) out.push(`  ${plural(others, 'diagnostic')} (details: --format json)`);
+    for (const report of verification[i] ?? []) out.push(...renderVerifyText(report));
+    out.push('');
+  });
+  if (summaries.length > 1) {
+    out.push('all repositories');
+    const { header, rows } = combinedRows(summaries);
+    out.push(textTable(header, rows));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const MAX_LISTED = 20;
+
+export function renderVerifyText(r: VerifyReport): string[] {
+  const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;
+  if (r.error) return [`  ${label}: could not run \`${r.command}\`: ${r.error}`];
+  const rate = (r.matchRate * 100).toFixed(r.matchRate === 1 ? 0 : 1);
+  const lines = [
+    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ids match (${rate}%); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
+  ];
+  const list = (title: string, ids: string[]) => {
+    if (!ids.length) return;
+    lines.push(`    ${title}:`);
+    for (const id of ids.slice(0, MAX_LISTED)) lines.push(`      ${id}`);
+    if (ids.length > MAX_LISTED) lines.push(`      … ${ids.length - MAX_LISTED} more (--format json lists all)`);
+  };
+  list(`collected by ${r.runner}, missed by seams (${r.missing.length})`, r.missing);
+  list(`found by seams, not collected by ${r.runner} (${r.extra.length})`, r.extra);
+  if (r.erroredFiles.length)
+    lines.push(`    left out, ${r.runner} could not collect: ${r.erroredFiles.slice(0, 10).join(', ')}${r.erroredFiles.length > 10 ? ', …' : ''}`);
+  return lines;
+}
+
+export function renderScanMarkdown(inventory: Inventory, verification: VerifyReport[][] = []): string {
+  const out: string[] = [];
+  const summaries = inventory.repos.map(summarizeRepo);
+  out.push('## Current State', '');
+  summaries.forEach((s, i) => {
+    out.push(`### ${s.name}`, '', `Runners: ${runnersLine(s)}`, '');
+    out.push(markdownTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j) => (j === 0 ? '**total**' : c))]));
+    const verified = verification[i];
+    if (verified?.length) {
+      out.push('');
+      for (const r of verified)
+        out.push(
+          r.error
+            ? `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: unverified (${r.error})`
+            : `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: verified via \`${r.command}\` — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ids match (${(r.matchRate * 100).toFixed(1)}%)`,
+        );
+    } else {
+      out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');
+    }
+    if (s.unparsed.length) out.push('', `${plural(s.unparsed.length, 'file')} could not be parsed: ${s.unparsed.map((d) => `\`${d.file}\``).join(', ')}`);
+    out.push('');
+  });
+  if (summaries.length > 1) {
+    out.push('### All repositories', '');
+    const { header, rows } = combinedRows(summaries);
+    out.push(markdownTable(header, rows), '');
+  }
+  return out.join('\n');
+}
