@@ -1,0 +1,106 @@
+import pg from 'pg';
+import { SeamsError, describeError } from '../util/errors.js';
+import { SqlResultStore, type SqlDriver } from './sql.js';
+
+/** `?` → `$1, $2, …` (our SQL never has `?` inside literals). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  }
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * A team store in PostgreSQL. `schema` (or `?schema=` in the URL) keeps seams' tables in their
+ * own schema, created when missing.
+ */
+export async function openPostgresStore(url: string, options: { schema?: string } = {}): Promise<SqlResultStore> {
+  let connectionString = url;
+  let schema = options.schema;
+  try {
+    const u = new URL(url);
+    const fromUrl = u.searchParams.get('schema');
+    if (fromUrl) {
+      schema ??= fromUrl;
+      u.searchParams.delete('schema');
+      connectionString = u.toString();
+    }
+  } catch {
+    throw new SeamsError('SEAMS_STORE_URL', `not a database URL: ${redactUrl(url)}`, {
+      hint: 'use postgresql://user@host:5432/dbname or sqlite:path/to/history.db',
+    });
+  }
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
+    throw new SeamsError('SEAMS_STORE_URL', `invalid schema name ${JSON.stringify(schema)}`, {
+      hint: 'letters, digits and _ only',
+    });
+  const location = redactUrl(url);
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {
+    /* reported by the next query */
+  });
+  try {
+    await client.connect();
+    if (schema) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`SET search_path TO "${schema}"`);
+    }
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new SeamsError('SEAMS_STORE_OPEN', `cannot connect to the history database ${location}: ${describeError(error)}`, {
+      hint: 'check the URL (--db / SEAMS_DATABASE_URL / history.db in seams.yaml) and that the server is reachable',
+      cause: error,
+    });
+  }
+  let inTx = false;
+  const driver: SqlDriver = {
+    kind: 'postgres',
+    location,
+    async all<T>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(numbered(sql), params as unknown[])).rows as T[];
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      return { changes: (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async begin() {
+      await client.query('BEGIN');
+      inTx = true;
+    },
+    async commit() {
+      await client.query('COMMIT');
+      inTx = false;
+    },
+    async rollback() {
+      if (!inTx) return;
+      inTx = false;
+      await client.query('ROLLBACK');
+    },
+    async lockForMigration() {
+      await client.query('SELECT pg_advisory_xact_lock(726400501)');
+    },
+    async insertMany(table, columns, rows) {
+      if (!rows.length) return;
+      const width = columns.length;
+      const values = rows.map((_, i) => `(${columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
+      await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, rows.flat() as unknown[]);
+    },
+    async close() {
+      await client.end().catch(() => {});
+    },
+  };
+  return new SqlResultStore(driver);
+}

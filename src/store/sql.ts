@@ -1,0 +1,490 @@
+import type { ResultStatus, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { SeamsError } from '../util/errors.js';
+import type {
+  ResultStore,
+  RunCounts,
+  RunHeader,
+  RunQuery,
+  RunSummary,
+  SaveResult,
+  TestHistoryEntry,
+  TestKey,
+  WindowEntry,
+  WindowQuery,
+} from './types.js';
+import { testKeyOf } from './types.js';
+
+/**
+ * The one implementation of `ResultStore` over a small SQL driver. SQLite and PostgreSQL differ
+ * only in the driver (placeholders, bulk insert, locking); the SQL below is written in the common
+ * subset of both (`?` placeholders are rewritten to `$n` by the PostgreSQL driver).
+ */
+export interface SqlDriver {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly location: string;
+  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /** Several statements, no parameters. */
+  exec(sql: string): Promise<void>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Serialises concurrent migrations (inside the migration transaction). */
+  lockForMigration(): Promise<void>;
+  insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Versioned, append-only. Never edit a released migration; add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'runs and results',
+    statements: [
+      `CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        repo TEXT NOT NULL,
+        commit_sha TEXT,
+        branch TEXT,
+        tiers TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        shard TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        services TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        not_run INTEGER NOT NULL,
+        flaky INTEGER NOT NULL
+      )`,
+      `CREATE INDEX runs_started ON runs (started_at)`,
+      `CREATE INDEX runs_repo ON runs (repo, started_at)`,
+      `CREATE TABLE run_tiers (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        tier TEXT NOT NULL,
+        PRIMARY KEY (run_id, tier)
+      )`,
+      `CREATE TABLE results (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        runner TEXT NOT NULL,
+        project TEXT NOT NULL,
+        test_id TEXT NOT NULL,
+        file TEXT,
+        name TEXT NOT NULL,
+        suite TEXT,
+        tier TEXT,
+        status TEXT NOT NULL,
+        duration_ms DOUBLE PRECISION NOT NULL,
+        attempts INTEGER NOT NULL,
+        flaky INTEGER NOT NULL,
+        message TEXT,
+        reason TEXT,
+        services TEXT,
+        known INTEGER,
+        PRIMARY KEY (run_id, seq)
+      )`,
+      `CREATE INDEX results_test ON results (runner, project, test_id)`,
+    ],
+  },
+];
+
+const RESULT_COLUMNS = [
+  'run_id',
+  'seq',
+  'runner',
+  'project',
+  'test_id',
+  'file',
+  'name',
+  'suite',
+  'tier',
+  'status',
+  'duration_ms',
+  'attempts',
+  'flaky',
+  'message',
+  'reason',
+  'services',
+  'known',
+] as const;
+
+/** Longest failure message kept per result (the rest is cut, marked with …). */
+export const MAX_MESSAGE = 16 * 1024;
+
+const cut = (s: string | undefined, max = MAX_MESSAGE): string | null =>
+  s === undefined ? null : s.length > max ? `${s.slice(0, max)}…` : s;
+
+function emptyCounts(): RunCounts {
+  return { total: 0, passed: 0, failed: 0, skipped: 0, error: 0, notRun: 0, flaky: 0 };
+}
+
+export function countResults(results: Iterable<TestResult>, counts = emptyCounts()): RunCounts {
+  for (const r of results) {
+    counts.total++;
+    if (r.status === 'passed') counts.passed++;
+    else if (r.status === 'failed') counts.failed++;
+    else if (r.status === 'skipped') counts.skipped++;
+    else if (r.status === 'error') counts.error++;
+    else counts.notRun++;
+    if (r.flaky) counts.flaky++;
+  }
+  return counts;
+}
+
+export function statusOfCounts(c: RunCounts): RunRecord['status'] {
+  return c.failed + c.error + c.notRun > 0 ? 'failed' : 'passed';
+}
+
+function validateHeader(h: RunHeader): void {
+  if (!h.id || typeof h.id !== 'string') throw new SeamsError('SEAMS_STORE_BAD_RUN', 'a run needs an id');
+  for (const k of ['startedAt', 'finishedAt'] as const)
+    if (Number.isNaN(Date.parse(h[k]))) throw new SeamsError('SEAMS_STORE_BAD_RUN', `run ${h.id}: ${k} is not a date: ${h[k]}`);
+}
+
+const STATUSES = new Set<ResultStatus>(['passed', 'failed', 'skipped', 'error', 'not-run']);
+
+function resultRow(runId: string, seq: number, r: TestResult): unknown[] {
+  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`);
+  return [
+    runId,
+    seq,
+    r.runner,
+    r.project ?? '',
+    r.id,
+    r.file ?? null,
+    r.name,
+    r.suite ?? null,
+    r.tier ?? null,
+    r.status,
+    Number.isFinite(r.durationMs) ? r.durationMs : 0,
+    Math.max(1, Math.trunc(r.attempts || 1)),
+    r.flaky ? 1 : 0,
+    cut(r.message),
+    cut(r.reason, 4096),
+    r.services?.length ? JSON.stringify(r.services) : null,
+    r.known === undefined ? null : r.known ? 1 : 0,
+  ];
+}
+
+interface RunRow {
+  id: string;
+  repo: string;
+  commit_sha: string | null;
+  branch: string | null;
+  tiers: string;
+  environment: string;
+  shard: string | null;
+  started_at: string;
+  finished_at: string;
+  status: RunRecord['status'];
+  services: string;
+  total: number | string;
+  passed: number | string;
+  failed: number | string;
+  skipped: number | string;
+  errors: number | string;
+  not_run: number | string;
+  flaky: number | string;
+}
+
+interface ResultRow {
+  run_id: string;
+  seq: number;
+  runner: TestResult['runner'];
+  project: string;
+  test_id: string;
+  file: string | null;
+  name: string;
+  suite: string | null;
+  tier: string | null;
+  status: ResultStatus;
+  duration_ms: number | string;
+  attempts: number | string;
+  flaky: number | string;
+  message: string | null;
+  reason: string | null;
+  services: string | null;
+  known: number | string | null;
+}
+
+function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    repo: r.repo,
+    commit: r.commit_sha,
+    branch: r.branch,
+    tiers: JSON.parse(r.tiers) as string[],
+    environment: JSON.parse(r.environment) as Record<string, string>,
+    shard: r.shard,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    services: JSON.parse(r.services) as ServiceRecord[],
+    counts: {
+      total: Number(r.total),
+      passed: Number(r.passed),
+      failed: Number(r.failed),
+      skipped: Number(r.skipped),
+      error: Number(r.errors),
+      notRun: Number(r.not_run),
+      flaky: Number(r.flaky),
+    },
+    durationMs: Math.max(0, Date.parse(r.finished_at) - Date.parse(r.started_at)),
+  };
+}
+
+function toResult(r: ResultRow): TestResult {
+  const out: TestResult = {
+    runner: r.runner,
+    project: r.project === '' ? null : r.project,
+    id: r.test_id,
+    name: r.name,
+    status: r.status,
+    durationMs: Number(r.duration_ms),
+    attempts: Number(r.attempts),
+    flaky: Number(r.flaky) === 1,
+  };
+  if (r.file !== null) out.file = r.file;
+  if (r.suite !== null) out.suite = r.suite;
+  if (r.tier !== null) out.tier = r.tier;
+  if (r.message !== null) out.message = r.message;
+  if (r.reason !== null) out.reason = r.reason;
+  if (r.services !== null) out.services = JSON.parse(r.services) as string[];
+  if (r.known !== null) out.known = Number(r.known) === 1;
+  return out;
+}
+
+function whereRuns(q: RunQuery | WindowQuery & { commit?: string }, alias = 'runs'): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.repo !== undefined) {
+    parts.push(`${alias}.repo = ?`);
+    params.push(q.repo);
+  }
+  if (q.branch !== undefined) {
+    parts.push(`${alias}.branch = ?`);
+    params.push(q.branch);
+  }
+  if (q.commit !== undefined) {
+    parts.push(`${alias}.commit_sha = ?`);
+    params.push(q.commit);
+  }
+  if (q.since !== undefined) {
+    parts.push(`${alias}.started_at >= ?`);
+    params.push(q.since);
+  }
+  if (q.tier !== undefined) {
+    parts.push(`EXISTS (SELECT 1 FROM run_tiers t WHERE t.run_id = ${alias}.id AND t.tier = ?)`);
+    params.push(q.tier);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+const BATCH = 500;
+
+export class SqlResultStore implements ResultStore {
+  constructor(private readonly db: SqlDriver) {}
+
+  get kind() {
+    return this.db.kind;
+  }
+  get location() {
+    return this.db.location;
+  }
+
+  async migrate(): Promise<void> {
+    await this.db.begin();
+    try {
+      await this.db.lockForMigration();
+      await this.db.exec(
+        'CREATE TABLE IF NOT EXISTS seams_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+      );
+      const rows = await this.db.all<{ v: number | string | null }>('SELECT MAX(version) AS v FROM seams_migrations');
+      const current = Number(rows[0]?.v ?? 0);
+      const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+      if (current > latest)
+        throw new SeamsError(
+          'SEAMS_STORE_TOO_NEW',
+          `the history database ${this.location} has schema version ${current}, this seams knows up to ${latest}`,
+          { hint: 'upgrade seams, or point --db at another database' },
+        );
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        for (const s of m.statements) await this.db.exec(s);
+        await this.db.run('INSERT INTO seams_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
+      }
+      await this.db.commit();
+    } catch (error) {
+      await this.db.rollback().catch(() => {});
+      throw error;
+    }
+  }
+
+  saveRun(run: RunRecord): Promise<SaveResult> {
+    const { results, ...header } = run;
+    return this.saveRunStream(header, [results]);
+  }
+
+  async saveRunStream(
+    header: RunHeader,
+    batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>,
+  ): Promise<SaveResult> {
+    validateHeader(header);
+    const counts = emptyCounts();
+    await this.db.begin();
+    try {
+      const inserted = await this.db.run(
+        `INSERT INTO runs (id, repo, commit_sha, branch, tiers, environment, shard, started_at, finished_at, status, services,
+           total, passed, failed, skipped, errors, not_run, flaky)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING`,
+        [
+          header.id,
+          header.repo,
+          header.commit,
+          header.branch,
+          JSON.stringify(header.tiers),
+          JSON.stringify(header.environment ?? {}),
+          header.shard,
+          header.startedAt,
+          header.finishedAt,
+          header.status ?? 'passed',
+          JSON.stringify(header.services ?? []),
+        ],
+      );
+      if (inserted.changes === 0) {
+        await this.db.rollback();
+        const existing = (await this.listRunsWhere('WHERE runs.id = ?', [header.id], 1))[0];
+        return { inserted: false, counts: existing?.counts ?? counts, status: existing?.status ?? 'passed' };
+      }
+      const tiers = [...new Set(header.tiers)];
+      if (tiers.length) await this.db.insertMany('run_tiers', ['run_id', 'tier'], tiers.map((t) => [header.id, t]));
+      let seq = 0;
+      let pending: unknown[][] = [];
+      for await (const batch of batches) {
+        countResults(batch, counts);
+        for (const r of batch) {
+          pending.push(resultRow(header.id, seq++, r));
+          if (pending.length >= BATCH) {
+            await this.db.insertMany('results', RESULT_COLUMNS, pending);
+            pending = [];
+          }
+        }
+      }
+      if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
+      const status = header.status ?? statusOfCounts(counts);
+      await this.db.run(
+        `UPDATE runs SET status = ?, total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
+        [status, counts.total, counts.passed, counts.failed, counts.skipped, counts.error, counts.notRun, counts.flaky, header.id],
+      );
+      await this.db.commit();
+      return { inserted: true, counts, status };
+    } catch (error) {
+      await this.db.rollback().catch(() => {});
+      throw error;
+    }
+  }
+
+  private async listRunsWhere(where: string, params: unknown[], limit: number): Promise<RunSummary[]> {
+    const rows = await this.db.all<RunRow>(
+      `SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
+      params,
+    );
+    return rows.map(toSummary);
+  }
+
+  listRuns(query: RunQuery = {}): Promise<RunSummary[]> {
+    const w = whereRuns(query);
+    return this.listRunsWhere(w.sql, w.params, query.limit ?? 100);
+  }
+
+  async getRun(id: string): Promise<RunRecord | null> {
+    const summary = (await this.listRunsWhere('WHERE runs.id = ?', [id], 1))[0];
+    if (!summary) return null;
+    const rows = await this.db.all<ResultRow>('SELECT * FROM results WHERE run_id = ? ORDER BY seq', [id]);
+    const { counts: _c, durationMs: _d, ...header } = summary;
+    return { ...header, results: rows.map(toResult) };
+  }
+
+  async testHistory(key: TestKey, limit = 50): Promise<TestHistoryEntry[]> {
+    const rows = await this.db.all<ResultRow & { commit_sha: string | null; branch: string | null; started_at: string }>(
+      `SELECT r.*, runs.commit_sha, runs.branch, runs.started_at FROM results r JOIN runs ON runs.id = r.run_id
+       WHERE r.runner = ? AND r.project = ? AND r.test_id = ?
+       ORDER BY runs.started_at DESC, runs.id DESC, r.seq DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
+      [key.runner, key.project ?? '', key.id],
+    );
+    return rows.map((r) => ({ ...toResult(r), runId: r.run_id, commit: r.commit_sha, branch: r.branch, startedAt: r.started_at }));
+  }
+
+  async resultsWindow(query: WindowQuery = {}): Promise<WindowEntry[]> {
+    const runs = await this.listRuns({ ...query, limit: query.runs ?? 50 });
+    if (!runs.length) return [];
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const out: WindowEntry[] = [];
+    // Chunked IN lists keep the parameter count small on both engines.
+    for (let i = 0; i < runs.length; i += 200) {
+      const ids = runs.slice(i, i + 200).map((r) => r.id);
+      const rows = await this.db.all<ResultRow>(
+        `SELECT run_id, runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results
+         WHERE run_id IN (${ids.map(() => '?').join(', ')}) ORDER BY run_id, seq`,
+        ids,
+      );
+      for (const r of rows) {
+        const run = byId.get(r.run_id)!;
+        const executed = run.counts.passed + run.counts.failed + run.counts.error;
+        out.push({
+          runId: r.run_id,
+          commit: run.commit,
+          branch: run.branch,
+          startedAt: run.startedAt,
+          runFailureRatio: executed ? (run.counts.failed + run.counts.error) / executed : 0,
+          runExecuted: executed,
+          runner: r.runner,
+          project: r.project === '' ? null : r.project,
+          id: r.test_id,
+          ...(r.file !== null ? { file: r.file } : {}),
+          ...(r.tier !== null ? { tier: r.tier } : {}),
+          status: r.status,
+          attempts: Number(r.attempts),
+          flaky: Number(r.flaky) === 1,
+          durationMs: Number(r.duration_ms),
+        });
+      }
+    }
+    return out;
+  }
+
+  async durations(query: RunQuery & { perTest?: number } = {}): Promise<Map<string, number>> {
+    const entries = await this.resultsWindow({ ...query, runs: query.limit ?? 20 });
+    const perTest = query.perTest ?? 5;
+    const acc = new Map<string, number[]>();
+    for (const e of entries) {
+      if (e.status !== 'passed' && e.status !== 'failed') continue;
+      const k = testKeyOf(e);
+      const list = acc.get(k) ?? [];
+      if (list.length < perTest) list.push(e.durationMs);
+      acc.set(k, list);
+    }
+    const out = new Map<string, number>();
+    for (const [k, list] of acc) out.set(k, list.reduce((a, b) => a + b, 0) / list.length);
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

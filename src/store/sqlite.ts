@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SeamsError, describeError } from '../util/errors.js';
+import { SqlResultStore, type SqlDriver } from './sql.js';
+
+/** The embedded store: one SQLite file (WAL), created with its folder on first use. */
+export function openSqliteStore(file: string): SqlResultStore {
+  let db: Database.Database;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+  } catch (error) {
+    throw new SeamsError('SEAMS_STORE_OPEN', `cannot open the history database ${file}: ${describeError(error)}`, {
+      hint: 'check the path and its permissions, or use --db to point elsewhere',
+      cause: error,
+    });
+  }
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) statements.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+  const driver: SqlDriver = {
+    kind: 'sqlite',
+    location: file,
+    async all<T>(sql: string, params: readonly unknown[] = []) {
+      return prepare(sql).all(...params) as T[];
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      return { changes: prepare(sql).run(...params).changes };
+    },
+    async exec(sql: string) {
+      db.exec(sql);
+    },
+    async begin() {
+      db.exec('BEGIN IMMEDIATE');
+    },
+    async commit() {
+      db.exec('COMMIT');
+    },
+    async rollback() {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+    async lockForMigration() {
+      // BEGIN IMMEDIATE already holds the write lock.
+    },
+    async insertMany(table, columns, rows) {
+      const st = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      for (const row of rows) st.run(...row);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+  return new SqlResultStore(driver);
+}

@@ -1,0 +1,139 @@
+import type { ResultStatus, RunRecord, ServiceRecord, TestResult, Tier } from '../core/types.js';
+
+/**
+ * The history store: every run seams executes or ingests, with each test result.
+ *
+ * Two implementations share this contract and its tests: SQLite (embedded default,
+ * `sqlite:.seams/history.db` under the repo) and PostgreSQL (`postgresql://…`, for a team).
+ * Open one with `openStore(spec, root)` from `src/store/index.ts`.
+ *
+ * Guarantees:
+ * - `saveRun` is one transaction: a crash or error mid-save leaves no half run.
+ * - `saveRun` is idempotent by run id: saving a run whose id is already stored changes nothing
+ *   and returns `{ inserted: false }`.
+ * - Lists are newest first (by `startedAt`, then id).
+ * - `project: null` round-trips as null.
+ */
+export interface ResultStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the data lives, for messages (a file path or a URL without password). */
+  readonly location: string;
+
+  /** Creates or upgrades the schema (versioned migrations; safe to call every time). */
+  migrate(): Promise<void>;
+
+  saveRun(run: RunRecord): Promise<SaveResult>;
+
+  /**
+   * Saves a run whose results arrive in batches (large ingests: bounded memory), still as one
+   * transaction. When `header.status` is absent it is derived from the counts.
+   */
+  saveRunStream(header: RunHeader, batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>): Promise<SaveResult>;
+
+  /** Runs without their results, newest first. */
+  listRuns(query?: RunQuery): Promise<RunSummary[]>;
+
+  /** One run with all results (in the order they were saved), or null. */
+  getRun(id: string): Promise<RunRecord | null>;
+
+  /** The results of one test across runs, newest first. */
+  testHistory(key: TestKey, limit?: number): Promise<TestHistoryEntry[]>;
+
+  /**
+   * Every result of the newest `runs` runs matching the query (default 50), with the facts about
+   * its run that flakiness analysis needs. Input of `analyzeFlaky` (src/store/flaky.ts).
+   */
+  resultsWindow(query?: WindowQuery): Promise<WindowEntry[]>;
+
+  /** Mean duration (ms) of each test over its newest passing/failing results, for `--shard`. */
+  durations(query?: RunQuery & { perTest?: number }): Promise<Map<string, number>>;
+
+  close(): Promise<void>;
+}
+
+export type RunHeader = Omit<RunRecord, 'results' | 'status'> & { status?: RunRecord['status'] };
+
+export interface SaveResult {
+  /** false when a run with this id was already stored (nothing changed). */
+  inserted: boolean;
+  counts: RunCounts;
+  status: RunRecord['status'];
+}
+
+export interface TestKey {
+  runner: TestResult['runner'];
+  project: string | null;
+  id: string;
+}
+
+/** The key of a test in maps: `runner|project|id` (project empty for null). */
+export function testKeyOf(t: TestKey): string {
+  return `${t.runner}|${t.project ?? ''}|${t.id}`;
+}
+
+export interface RunQuery {
+  repo?: string;
+  /** Runs that included this tier. */
+  tier?: Tier;
+  branch?: string;
+  commit?: string;
+  /** ISO timestamp: runs started at or after. */
+  since?: string;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface RunCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  error: number;
+  notRun: number;
+  /** Results that passed only after a retry within the run. */
+  flaky: number;
+}
+
+export type RunSummary = Omit<RunRecord, 'results'> & {
+  counts: RunCounts;
+  /** finishedAt - startedAt. */
+  durationMs: number;
+};
+
+export interface TestHistoryEntry extends TestResult {
+  runId: string;
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+}
+
+export interface WindowQuery {
+  repo?: string;
+  tier?: Tier;
+  branch?: string;
+  /** How many newest runs to look at (default 50). */
+  runs?: number;
+  since?: string;
+}
+
+export interface WindowEntry {
+  runId: string;
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+  /** Share of the run's executed results (passed+failed+error) that failed or errored, 0..1. */
+  runFailureRatio: number;
+  /** Executed results in the run. */
+  runExecuted: number;
+  runner: TestResult['runner'];
+  project: string | null;
+  id: string;
+  file?: string;
+  tier?: Tier;
+  status: ResultStatus;
+  attempts: number;
+  flaky: boolean;
+  durationMs: number;
+}
+
+export type { ServiceRecord };
