@@ -1,0 +1,1 @@
+"""Platform scripts: image sync, secret provisioning and parameter flow."""
