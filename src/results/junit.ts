@@ -1,0 +1,222 @@
+import { createReadStream } from 'node:fs';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { ResultStatus } from '../core/types.js';
+import { SeamsError } from '../util/errors.js';
+
+/**
+ * A streaming JUnit XML reader (saxes): constant memory whatever the file size, results handed
+ * out in batches. Understands the common dialects: pytest (xunit1/xunit2), Maven Surefire
+ * (`flakyFailure`, `flakyError`, `rerunFailure`, `rerunError`), jest-junit, Vitest, Playwright,
+ * go-junit-report, Gradle. DOCTYPE declarations are refused outright, so no entity can expand.
+ */
+export interface JUnitCase {
+  classname: string;
+  name: string;
+  /** Innermost `<testsuite name>`. */
+  suite?: string;
+  file?: string;
+  line?: number;
+  durationMs: number;
+  status: ResultStatus;
+  /** 1 + reruns (Surefire) */
+  attempts: number;
+  /** Passed after failed attempts (Surefire `flakyFailure`/`flakyError`). */
+  flaky: boolean;
+  message?: string;
+  /** Skip reason. */
+  reason?: string;
+}
+
+export interface JUnitReadOptions {
+  batchSize?: number;
+  /** Characters kept per failure/skip text (default 4096). */
+  maxText?: number;
+  /** Name shown in diagnostics (default: the path). */
+  displayName?: string;
+}
+
+export class ResultsFormatError extends SeamsError {
+  constructor(message: string, hint = 'the file is not complete, well-formed JUnit XML; check that the test run finished writing it') {
+    super('SEAMS_RESULTS_MALFORMED', message, { hint });
+  }
+}
+
+const TIME = /^[0-9.,eE+-]+$/;
+
+function parseTime(s: string | undefined): number {
+  if (!s || !TIME.test(s)) return 0;
+  const v = Number(s.replace(/,/g, ''));
+  return Number.isFinite(v) && v >= 0 ? Math.round(v * 1000 * 1000) / 1000 : 0;
+}
+
+interface OpenCase {
+  c: JUnitCase;
+  failures: number;
+  errors: number;
+  skipped: boolean;
+  flakies: number;
+  reruns: number;
+  texts: string[];
+}
+
+/** Reads a JUnit XML file in batches. Throws `ResultsFormatError` for malformed, truncated or unsafe files. */
+export async function* readJUnitFile(file: string, options: JUnitReadOptions = {}): AsyncGenerator<JUnitCase[]> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    yield* readJUnit(stream, { displayName: file, ...options });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`, {
+        hint: 'did the test command run and write its report? check the path',
+      });
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${file} is a directory, not a results file`);
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+}
+
+export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterable<string>, options: JUnitReadOptions = {}): AsyncGenerator<JUnitCase[]> {
+  const batchSize = options.batchSize ?? 2000;
+  const maxText = options.maxText ?? 4096;
+  const where = options.displayName ?? 'JUnit XML';
+  const parser = new SaxesParser({ position: true });
+  let failure: Error | undefined;
+  const fail = (message: string) => {
+    failure ??= new ResultsFormatError(`${where}:${parser.line}:${parser.column}: ${message}`);
+  };
+  let out: JUnitCase[] = [];
+  const suites: string[] = [];
+  let current: OpenCase | undefined;
+  let sawRoot = false;
+  let textTarget: string[] | undefined;
+  let textLen = 0;
+  let caseCount = 0;
+
+  parser.on('error', (e) => fail(e.message.replace(/^(?:.*?:)?\d+:\d+: /, '')));
+  parser.on('doctype', () =>
+    fail('DOCTYPE declarations are not allowed in test reports (entity expansion is refused)'),
+  );
+  parser.on('opentag', (tag) => {
+    const t = tag as SaxesTagPlain;
+    const a = t.attributes as Record<string, string>;
+    if (!sawRoot) {
+      sawRoot = true;
+      if (t.name !== 'testsuites' && t.name !== 'testsuite' && t.name !== 'testcase')
+        fail(`not a JUnit XML report: the root element is <${t.name}>, expected <testsuites> or <testsuite>`);
+    }
+    switch (t.name) {
+      case 'testsuite':
+        suites.push(a.name ?? '');
+        break;
+      case 'testcase': {
+        if (current) {
+          fail('nested <testcase> elements');
+          break;
+        }
+        const line = a.line !== undefined ? Number(a.line) : undefined;
+        current = {
+          c: {
+            classname: a.classname ?? a.class ?? '',
+            name: a.name ?? '',
+            ...(suites.length && suites[suites.length - 1] ? { suite: suites[suites.length - 1] } : {}),
+            ...(a.file ? { file: a.file } : {}),
+            ...(line !== undefined && Number.isInteger(line) && line > 0 ? { line } : {}),
+            durationMs: parseTime(a.time),
+            status: 'passed',
+            attempts: 1,
+            flaky: false,
+          },
+          failures: 0,
+          errors: 0,
+          skipped: false,
+          flakies: 0,
+          reruns: 0,
+          texts: [],
+        };
+        break;
+      }
+      case 'failure':
+      case 'error':
+      case 'skipped':
+      case 'flakyFailure':
+      case 'flakyError':
+      case 'rerunFailure':
+      case 'rerunError': {
+        if (!current) break;
+        if (t.name === 'failure') current.failures++;
+        else if (t.name === 'error') current.errors++;
+        else if (t.name === 'skipped') current.skipped = true;
+        else if (t.name.startsWith('flaky')) current.flakies++;
+        else current.reruns++;
+        const head = a.message ?? a.type ?? '';
+        if (t.name === 'skipped') {
+          if (head) current.c.reason = head.slice(0, maxText);
+          textTarget = undefined;
+        } else if (t.name === 'failure' || t.name === 'error') {
+          // the first failure's message and text are the ones that matter
+          if (current.failures + current.errors === 1) {
+            current.texts = head ? [head, '\n'] : [];
+            textLen = head.length;
+            textTarget = current.texts;
+          } else textTarget = undefined;
+        } else textTarget = undefined;
+        break;
+      }
+      default:
+        textTarget = undefined;
+    }
+  });
+  const onText = (text: string) => {
+    if (!textTarget || textLen >= maxText) return;
+    const piece = text.slice(0, maxText - textLen);
+    textTarget.push(piece);
+    textLen += piece.length;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', (tag) => {
+    switch (tag.name) {
+      case 'testsuite':
+        suites.pop();
+        break;
+      case 'testcase': {
+        if (!current) break;
+        const { c } = current;
+        if (current.errors) c.status = 'error';
+        else if (current.failures) c.status = 'failed';
+        else if (current.skipped) c.status = 'skipped';
+        else c.status = 'passed';
+        c.attempts = 1 + current.flakies + current.reruns;
+        c.flaky = c.status === 'passed' && current.flakies > 0;
+        const text = current.texts.join('').trim().slice(0, maxText);
+        if (text && (c.status === 'failed' || c.status === 'error')) c.message = text;
+        out.push(c);
+        caseCount++;
+        current = undefined;
+        textTarget = undefined;
+        break;
+      }
+      case 'failure':
+      case 'error':
+        textTarget = undefined;
+        break;
+    }
+  });
+
+  for await (const chunk of chunks) {
+    parser.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    if (failure) throw failure;
+    if (out.length >= batchSize) {
+      const b = out;
+      out = [];
+      yield b;
+    }
+  }
+  parser.close();
+  if (!sawRoot && !out.length && (!failure || /root element/.test(failure.message))) throw new ResultsFormatError(`${where}: empty file, no JUnit XML in it`);
+  if (failure) throw failure;
+  if (out.length) yield out;
+  void caseCount;
+}
