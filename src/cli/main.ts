@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isSeamsError } from '../util/errors.js';
 import { processIO, type CliIO } from './io.js';
 import { registerScan } from './commands/scan.js';
+import { registerGate } from './commands/gate.js';
 
 /**
  * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
@@ -10,7 +11,7 @@ import { registerScan } from './commands/scan.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan];
+const commands: Register[] = [registerScan, registerGate];
 
 export const VERSION = '0.1.0';
 

@@ -133,16 +133,20 @@ export const scenarioSchema = z.strictObject({
   expect: z.number().min(0).max(1).optional(),
 });
 
+/** A percentage such as `95%` (gates on rates: passrate, coverage, determinism). */
+const percent = z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as 95%');
+
 export const gateSchema = z.strictObject({
   metric: z.string().min(1),
-  min: z.union([z.number(), duration]).optional(),
-  max: z.union([z.number(), duration]).optional(),
+  /** Numbers; for rates 0..1 or a percentage (`95%`, or a number over 1 read as percent); for durations `5m`. */
+  min: z.union([z.number(), duration, percent]).optional(),
+  max: z.union([z.number(), duration, percent]).optional(),
   severity: z.enum(['error', 'warn']).optional(),
   scenario: name.optional(),
   tier: name.optional(),
   repo: z.string().optional(),
   description: z.string().optional(),
-  /** How many latest runs a pass-rate / stability metric looks at (default 1). */
+  /** How many latest runs a metric looks at (default 1 for pass rates and duration, 20 for flaky and determinism). */
   runs: z.number().int().positive().optional(),
 });
 

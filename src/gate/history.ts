@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RunRecord } from '../core/types.js';
+import { openStore, resolveStoreSpec, type RunSummary } from '../store/index.js';
+
+export interface LoadedHistory {
+  /** Full runs (with results), newest first. */
+  runs: RunRecord[];
+  /** Run summaries (counts only), newest first — more of them than `runs`, for trends. */
+  summaries: RunSummary[];
+  location: string | null;
+  /** Why there is no history, when there is none. */
+  missing?: string;
+}
+
+/**
+ * Reads the newest runs of a repo from the history store. A SQLite history that does not exist
+ * yet is reported as missing and not created (gate and report only read). Runs are those whose
+ * `repo` is the repo's name; when none carry it (a per-repo SQLite file), all runs are used.
+ */
+export async function loadHistory(
+  root: string,
+  options: { db?: string; env?: NodeJS.ProcessEnv; configured?: string; repoName: string; runs?: number; summaries?: number },
+): Promise<LoadedHistory> {
+  const spec = resolveStoreSpec({ db: options.db, env: options.env, configured: options.configured });
+  if (!/^postgres(ql)?:\/\//i.test(spec)) {
+    const file = spec.replace(/^sqlite:(\/\/)?/i, '');
+    if (file !== ':memory:' && !existsSync(path.resolve(root, file)))
+      return { runs: [], summaries: [], location: null, missing: `no history yet (${file} does not exist; run \`seams run\` or \`seams ingest\`)` };
+  }
+  const store = await openStore(spec, root);
+  try {
+    let summaries = await store.listRuns({ repo: options.repoName, limit: options.summaries ?? 200 });
+    if (!summaries.length && store.kind === 'sqlite') summaries = await store.listRuns({ limit: options.summaries ?? 200 });
+    const runs: RunRecord[] = [];
+    for (const s of summaries.slice(0, options.runs ?? 20)) {
+      const r = await store.getRun(s.id);
+      if (r) runs.push(r);
+    }
+    return {
+      runs,
+      summaries,
+      location: store.location,
+      missing: summaries.length ? undefined : `no runs recorded in ${store.location}`,
+    };
+  } finally {
+    await store.close();
+  }
+}

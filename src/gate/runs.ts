@@ -1,0 +1,78 @@
+import type { DiscoveredTest, RepoInventory, RunRecord, TestResult, Tier } from '../core/types.js';
+import { testKey } from './selectors.js';
+
+/**
+ * Helpers over run history: newest-first ordering, shard merging, and the tier of each result
+ * (its own, else the inventory's, else the run's single tier).
+ */
+
+export interface LogicalRun {
+  /** Ids of the stored runs (several when shards are merged). */
+  ids: string[];
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+  finishedAt: string;
+  tiers: Tier[];
+  results: TestResult[];
+}
+
+const time = (s: string) => {
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : 0;
+};
+
+/** Shards `i/n` of the same commit and branch form one logical run; newest first. */
+export function logicalRuns(runs: readonly RunRecord[]): LogicalRun[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const n = r.shard?.split('/')[1];
+    const key = r.shard && n && r.commit ? `shard\0${r.commit}\0${r.branch ?? ''}\0${n}\0${[...r.tiers].sort().join(',')}` : `run\0${r.id}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const out: LogicalRun[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => time(a.startedAt) - time(b.startedAt));
+    out.push({
+      ids: g.map((r) => r.id),
+      commit: g[0]!.commit,
+      branch: g[0]!.branch,
+      startedAt: g[0]!.startedAt,
+      finishedAt: g.reduce((m, r) => (time(r.finishedAt) > time(m) ? r.finishedAt : m), g[0]!.finishedAt),
+      tiers: [...new Set(g.flatMap((r) => r.tiers))],
+      results: g.flatMap((r) => r.results.map((res) => (res.tier || r.tiers.length !== 1 ? res : { ...res, tier: r.tiers[0] }))),
+    });
+  }
+  return out.sort((a, b) => time(b.startedAt) - time(a.startedAt));
+}
+
+export function inventoryIndex(inventory: RepoInventory | null): Map<string, DiscoveredTest> {
+  const m = new Map<string, DiscoveredTest>();
+  for (const t of inventory?.tests ?? []) m.set(testKey(t), t);
+  return m;
+}
+
+export function tierOfResult(r: TestResult, index: Map<string, DiscoveredTest>): Tier {
+  return r.tier ?? index.get(testKey(r))?.tier ?? 'unit';
+}
+
+/** A run contains a tier when it was started for it or has results of it. */
+export function runHasTier(run: LogicalRun, tier: Tier, index: Map<string, DiscoveredTest>): boolean {
+  return run.tiers.includes(tier) || run.results.some((r) => tierOfResult(r, index) === tier);
+}
+
+export const isPass = (r: TestResult) => r.status === 'passed';
+/** Results that count in a pass rate: everything but skips (not-run counts as not passed). */
+export const counts = (r: TestResult) => r.status !== 'skipped';
+
+export function runLabel(run: LogicalRun): string {
+  const date = run.startedAt.slice(0, 16).replace('T', ' ');
+  const commit = run.commit ? ` ${run.commit.slice(0, 7)}` : '';
+  return `${date}${commit}${run.ids.length > 1 ? ` (${run.ids.length} shards)` : ''}`;
+}
+
+export function durationOf(run: LogicalRun): number {
+  return Math.max(0, time(run.finishedAt) - time(run.startedAt));
+}
