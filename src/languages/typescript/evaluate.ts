@@ -225,7 +225,7 @@ export function mergeConfigValues(a: unknown, b: unknown): unknown {
   return b;
 }
 
-function callFunction(fn: FnValue, args: unknown[], depth: number): unknown {
+export function callFunction(fn: FnValue, args: unknown[], depth: number): unknown {
   if (depth > 20) return new Unknown('call depth exceeded');
   const node = fn.node;
   const env = fn.env.child();

@@ -142,7 +142,11 @@ export function vitestFormatTitle(templateIn: string, items: unknown[], idx: num
   for (const m of template.matchAll(/%[sdjifoOc%]/g)) {
     if (last < m.index!) output += formatAttribute(template.slice(last, m.index));
     // vitest calls format(match, items[i++]) for every match while i < count, which also turns %% into %.
-    if (i < count) output += m[0] === '%%' ? (i++, '%') : vitestFormatOne(m[0], items[i++]);
+    if (i < count) {
+      const item = items[i++];
+      // format('%%', item) yields '%' and then appends the unused argument, as util.format does.
+      output += m[0] === '%%' ? `% ${item !== null && typeof item === 'object' ? loupeInspect(item) : String(item)}` : vitestFormatOne(m[0], item);
+    }
     else output += m[0];
     last = m.index! + m[0].length;
   }

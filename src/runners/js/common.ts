@@ -1,0 +1,237 @@
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core/types.js';
+import { exportValue, FnValue, callFunction, isUnknown, ModuleLoader, Unknown } from '../../languages/typescript/evaluate.js';
+import { extractTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
+import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
+import { loadWorkspace, type JsWorkspace } from './workspace.js';
+
+/** One runner configuration (or project) resolved to the files it collects. */
+export interface JsSuite {
+  info: RunnerInfo;
+  dialect: Dialect;
+  /** Repo-relative files the runner would collect, sorted. */
+  files: string[];
+  tierHint?: Tier;
+  /** How many times each test is listed (Playwright `repeatEach`). */
+  repeat?: number;
+}
+
+export interface ResolvedSuites {
+  suites: JsSuite[];
+  diagnostics: Diagnostic[];
+}
+
+/* ------------------------------------------------------------------ config evaluation */
+
+/** A module loader that knows the runners' exported defaults (`configDefaults`, `defaultExclude`, …). */
+export function configLoader(packageValues: Record<string, Record<string, unknown>> = {}): ModuleLoader {
+  return new ModuleLoader((source, name) => {
+    const mod = packageValues[source];
+    if (mod && name in mod) return mod[name];
+    return undefined;
+  });
+}
+
+export interface LoadedConfig {
+  value: unknown;
+  /** Why (part of) the config could not be evaluated. */
+  problem?: string;
+}
+
+/** Evaluates the default export of a config file statically (never executes it). */
+export function evaluateConfigFile(loader: ModuleLoader, absFile: string): LoadedConfig {
+  if (absFile.endsWith('.json')) {
+    const v = loader.importValue(absFile, './' + path.basename(absFile), 'default');
+    return isUnknown(v) ? { value: undefined, problem: v.reason } : { value: v };
+  }
+  const mod = loader.load(absFile);
+  if (!mod) return { value: undefined, problem: 'the file cannot be read or parsed' };
+  let v = exportValue(mod.program, mod.env, 'default');
+  if (v instanceof FnValue) v = callFunction(v, [{ mode: 'test', command: 'serve' }], 0);
+  if (isUnknown(v)) return { value: undefined, problem: v.reason };
+  return { value: v };
+}
+
+/** A field of an evaluated config: the value, or undefined with a problem note when it is not static. */
+export function field<T>(obj: unknown, key: string, check: (v: unknown) => v is T, problems: string[], label = key): T | undefined {
+  if (!obj || typeof obj !== 'object') return undefined;
+  const v = (obj as Record<string, unknown>)[key];
+  if (v === undefined) return undefined;
+  if (isUnknown(v)) {
+    problems.push(`${label}: ${v.reason}`);
+    return undefined;
+  }
+  if (Array.isArray(v) && v.some(isUnknown)) {
+    problems.push(`${label}: ${(v.find(isUnknown) as Unknown).reason}`);
+    return undefined;
+  }
+  if (!check(v)) {
+    problems.push(`${label} has an unexpected shape`);
+    return undefined;
+  }
+  return v;
+}
+
+export const isString = (v: unknown): v is string => typeof v === 'string';
+export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+export const isStringOrArray = (v: unknown): v is string | string[] => typeof v === 'string' || isStringArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v);
+export const isNumber = (v: unknown): v is number => typeof v === 'number';
+export const isPatternArray = (v: unknown): v is (string | RegExp)[] => Array.isArray(v) && v.every((x) => typeof x === 'string' || x instanceof RegExp);
+export const isPatternOrArray = (v: unknown): v is string | RegExp | (string | RegExp)[] => typeof v === 'string' || v instanceof RegExp || isPatternArray(v);
+export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/* ------------------------------------------------------------------ file matching */
+
+function normalizeGlob(g: string): string {
+  let p = g.replace(/\\/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  return p;
+}
+
+/**
+ * Files below `baseDir` (repo-relative) whose path relative to `baseDir` matches an include glob and
+ * no exclude glob — tinyglobby semantics as Vitest uses them (dot: true).
+ */
+export function globRelative(ws: JsWorkspace, baseDir: string, include: readonly string[], exclude: readonly string[]): string[] {
+  const inc = include.map(normalizeGlob);
+  const exc = exclude.map(normalizeGlob);
+  const isInc = picomatch(inc.length ? inc : ['**'], { dot: true });
+  const isExc = exc.length ? picomatch(exc, { dot: true }) : () => false;
+  const outside = inc.some((g) => g.startsWith('../') || g.startsWith('/'));
+  const candidates = outside ? ws.files : ws.filesUnder(baseDir);
+  const out: string[] = [];
+  for (const f of candidates) {
+    const rel = baseDir === '' ? f : path.posix.relative(baseDir, f);
+    if (isInc(rel) && !isExc(rel)) out.push(f);
+  }
+  return out;
+}
+
+/** A predicate on absolute POSIX paths for a mix of globs and regexes (Jest/Playwright style). */
+export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { prefixGlobstar?: boolean; nocase?: boolean } = {}): (abs: string) => boolean {
+  const res = patterns.filter((p): p is RegExp => p instanceof RegExp);
+  const globs = patterns
+    .filter((p): p is string => typeof p === 'string')
+    .map((g) => (opts.prefixGlobstar && !g.startsWith('**/') ? '**/' + g : g));
+  const isGlob = globs.length ? picomatch(globs, { dot: true, nocase: opts.nocase }) : () => false;
+  return (abs) => {
+    for (const r of res) {
+      r.lastIndex = 0;
+      if (r.test(abs)) return true;
+    }
+    return isGlob(abs);
+  };
+}
+
+/* ------------------------------------------------------------------ tests → RawTest */
+
+const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: Dialect, runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
+  let cache = extractionCache.get(ws);
+  if (!cache) extractionCache.set(ws, (cache = new Map()));
+  const key = `${dialect}\0${file}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let result: { tests: ExtractedTest[]; error?: Diagnostic };
+  const text = ws.readText(file);
+  if (text === undefined) {
+    result = { tests: [], error: { severity: 'warning', code: 'READ_ERROR', file, runner, message: 'cannot read the file' } };
+  } else if (text.length > MAX_FILE_BYTES) {
+    result = { tests: [], error: { severity: 'warning', code: 'FILE_TOO_LARGE', file, runner, message: `file is larger than ${MAX_FILE_BYTES} bytes; not parsed` } };
+  } else if (text.includes('\u0000')) {
+    result = { tests: [], error: { severity: 'warning', code: 'BINARY_FILE', file, runner, message: 'file looks binary; not parsed' } };
+  } else {
+    const r = extractTests(text, { dialect, host: loader, absFile: path.join(ws.root, file) });
+    result = r.parseError
+      ? { tests: [], error: { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
+      : { tests: r.tests };
+  }
+  cache.set(key, result);
+  return result;
+}
+
+const NAME_SEPARATOR: Record<Dialect, string> = {
+  vitest: ' > ',
+  jest: ' ',
+  playwright: ' › ',
+  mocha: ' ',
+  'node-test': ' > ',
+};
+
+export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirementPattern: RegExp): RawTest {
+  const markers = t.tags.map((x) => x.replace(/^@/, ''));
+  const workflows: string[] = [];
+  const components: string[] = [];
+  for (const m of markers) {
+    const wf = /^workflow[:=](.+)$/.exec(m);
+    if (wf) workflows.push(wf[1]!);
+    const comp = /^component[:=](.+)$/.exec(m);
+    if (comp) components.push(comp[1]!);
+  }
+  const requirements = new Set<string>();
+  const re = new RegExp(requirementPattern.source, requirementPattern.flags.includes('g') ? requirementPattern.flags : requirementPattern.flags + 'g');
+  for (const text of [...t.titlePath, ...t.tags, ...t.annotations]) for (const m of text.matchAll(re)) requirements.add(m[0]);
+  return {
+    runner: suite.info.runner,
+    project: suite.info.project,
+    id: `${file} > ${t.titlePath.join(' > ')}`,
+    file,
+    line: t.line,
+    titlePath: t.titlePath,
+    name: t.titlePath.join(NAME_SEPARATOR[suite.dialect]),
+    markers: [...new Set(markers)],
+    status: t.status,
+    dynamic: t.dynamic,
+    ...(t.dynamicReason ? { dynamicReason: t.dynamicReason } : {}),
+    refs: { workflows: [...new Set(workflows)], components: [...new Set(components)], requirements: [...requirements] },
+    ...(suite.tierHint ? { tierHint: suite.tierHint } : {}),
+  };
+}
+
+/** Runs a plugin's suite resolution and turns the suites into a RunnerScan. */
+export async function scanSuites(
+  ctx: ScanContext,
+  runner: RunnerId,
+  resolve: (ws: JsWorkspace) => ResolvedSuites | null,
+): Promise<RunnerScan | null> {
+  const ws = await loadWorkspace(ctx);
+  const resolved = resolve(ws);
+  if (!resolved) return null;
+  const diagnostics: Diagnostic[] = [...resolved.diagnostics];
+  // Workspace diagnostics are reported once, by the first JS plugin that finds something.
+  if (!reportedWorkspace.has(ws)) {
+    reportedWorkspace.add(ws);
+    diagnostics.push(...ws.diagnostics);
+  }
+  const loader = configLoader();
+  const files: ScannedFile[] = [];
+  const tests: RawTest[] = [];
+  const reportedErrors = new Set<string>();
+  for (const suite of resolved.suites) {
+    for (const file of suite.files) {
+      files.push({ runner, project: suite.info.project, file, ...(suite.tierHint ? { tierHint: suite.tierHint } : {}) });
+      const r = extractFile(ws, loader, file, suite.dialect, runner);
+      if (r.error && !reportedErrors.has(file)) {
+        reportedErrors.add(file);
+        diagnostics.push(r.error);
+      }
+      for (let i = 0; i < (suite.repeat ?? 1); i++) for (const t of r.tests) tests.push(rawTest(suite, file, t, ctx.requirementPattern));
+    }
+  }
+  return { runners: resolved.suites.map((s) => s.info), files, tests, diagnostics };
+}
+const reportedWorkspace = new WeakSet<JsWorkspace>();
+
+export function configProblem(runner: RunnerId, file: string, problems: string[], fallback: string): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'CONFIG_UNRESOLVED',
+    runner,
+    file,
+    message: `${runner} config not fully static (${problems.slice(0, 3).join('; ')}); ${fallback}`,
+  };
+}

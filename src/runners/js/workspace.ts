@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import YAML from 'yaml';
+import type { Diagnostic } from '../../core/types.js';
+import type { ScanContext } from '../types.js';
+import { dirnamePosix, joinPosix } from '../../util/paths.js';
+
+/**
+ * The JavaScript side of a repository: its packages (npm/yarn/pnpm workspaces), their
+ * dependencies, and which runner versions are installed. Computed once per scan and shared by the
+ * Vitest, Jest, Playwright, Mocha and node:test plugins.
+ */
+
+export interface JsPackage {
+  /** Repo-relative directory ('' for the root). */
+  dir: string;
+  name: string | null;
+  json: Record<string, unknown>;
+  deps: Set<string>;
+  scripts: Record<string, string>;
+}
+
+export interface JsWorkspace {
+  root: string;
+  files: readonly string[];
+  packages: JsPackage[];
+  diagnostics: Diagnostic[];
+  /** Version of `pkg` installed for a package dir (node_modules lookup upwards to the root). */
+  installedVersion(dir: string, pkg: string): string | undefined;
+  /** Absolute path of an installed package's folder, if present. */
+  installedDir(dir: string, pkg: string): string | undefined;
+  /** Files (repo-relative) directly inside or below `dir`. */
+  filesUnder(dir: string): readonly string[];
+  readText(file: string): string | undefined;
+}
+
+export function readJsonFile(abs: string): { value?: Record<string, unknown>; error?: string } {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  try {
+    const v = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { value: v } : { error: 'not a JSON object' };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function depsOf(json: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const k of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+    const v = json[k];
+    if (v && typeof v === 'object') for (const name of Object.keys(v)) out.add(name);
+  }
+  return out;
+}
+
+function workspaceGlobs(json: Record<string, unknown>): string[] | undefined {
+  const w = json.workspaces;
+  if (Array.isArray(w)) return w.filter((x): x is string => typeof x === 'string');
+  if (w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages))
+    return ((w as { packages: unknown[] }).packages).filter((x): x is string => typeof x === 'string');
+  return undefined;
+}
+
+const cache = new WeakMap<ScanContext, Promise<JsWorkspace>>();
+
+export function loadWorkspace(ctx: ScanContext): Promise<JsWorkspace> {
+  let p = cache.get(ctx);
+  if (!p) {
+    p = ctx.listFiles().then((files) => buildWorkspace(ctx.root, files));
+    cache.set(ctx, p);
+  }
+  return p;
+}
+
+export function buildWorkspace(root: string, files: readonly string[]): JsWorkspace {
+  const diagnostics: Diagnostic[] = [];
+  const pkgJsonDirs = new Set(files.filter((f) => f === 'package.json' || f.endsWith('/package.json')).map(dirnamePosix));
+  const packages = new Map<string, JsPackage>();
+  const texts = new Map<string, string | undefined>();
+  const readText = (file: string) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(path.join(root, file), 'utf8'));
+      } catch {
+        texts.set(file, undefined);
+      }
+    }
+    return texts.get(file);
+  };
+
+  const addPackage = (dir: string, chain: string[]): void => {
+    if (chain.includes(dir)) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'WORKSPACE_CYCLE',
+        file: joinPosix(dir, 'package.json'),
+        message: `workspace cycle: ${[...chain, dir].map((d) => d || '.').join(' → ')}; the package is scanned once`,
+      });
+      return;
+    }
+    if (packages.has(dir)) return;
+    const file = joinPosix(dir, 'package.json');
+    let json: Record<string, unknown> = {};
+    if (pkgJsonDirs.has(dir)) {
+      const r = readJsonFile(path.join(root, file));
+      if (r.error) diagnostics.push({ severity: 'warning', code: 'PACKAGE_JSON_INVALID', file, message: `cannot read package.json: ${r.error}` });
+      json = r.value ?? {};
+    }
+    const scripts: Record<string, string> = {};
+    if (json.scripts && typeof json.scripts === 'object')
+      for (const [k, v] of Object.entries(json.scripts)) if (typeof v === 'string') scripts[k] = v;
+    packages.set(dir, { dir, name: typeof json.name === 'string' ? json.name : null, json, deps: depsOf(json), scripts });
+
+    let globs = workspaceGlobs(json);
+    const pnpm = joinPosix(dir, 'pnpm-workspace.yaml');
+    if (files.includes(pnpm)) {
+      try {
+        const y = YAML.parse(readText(pnpm) ?? '') as { packages?: unknown };
+        if (Array.isArray(y?.packages)) globs = [...(globs ?? []), ...y.packages.filter((x): x is string => typeof x === 'string')];
+      } catch (e) {
+        diagnostics.push({ severity: 'warning', code: 'WORKSPACE_INVALID', file: pnpm, message: `cannot parse pnpm-workspace.yaml: ${(e as Error).message.split('\n')[0]}` });
+      }
+    }
+    if (!globs?.length) return;
+    const positive = globs.filter((g) => !g.startsWith('!')).map((g) => path.posix.normalize(joinPosix(dir, g.replace(/\/$/, ''))));
+    const negative = globs.filter((g) => g.startsWith('!')).map((g) => path.posix.normalize(joinPosix(dir, g.slice(1).replace(/\/$/, ''))));
+    const outside = positive.filter((g) => g.startsWith('..'));
+    const isMatch = picomatch(positive.filter((g) => !g.startsWith('..')), { dot: false });
+    const isExcluded = negative.length ? picomatch(negative) : () => false;
+    for (const g of positive) if (g === dir || (dir !== '' && dir.startsWith(g + '/')) || g === '.' || g === '')
+      addPackage(g === '.' ? '' : g, [...chain, dir]);
+    for (const o of outside) diagnostics.push({ severity: 'info', code: 'WORKSPACE_OUTSIDE_REPO', file, message: `workspace pattern ${o} points outside the repository; ignored` });
+    for (const d of [...pkgJsonDirs].sort()) {
+      if (d === dir || d.split('/').includes('node_modules')) continue;
+      if (isMatch(d) && !isExcluded(d)) addPackage(d, [...chain, dir]);
+    }
+  };
+  addPackage('', []);
+
+  const versionCache = new Map<string, string | undefined>();
+  const dirCache = new Map<string, string | undefined>();
+  const installedDir = (dir: string, pkg: string): string | undefined => {
+    const key = `${dir}\0${pkg}`;
+    if (dirCache.has(key)) return dirCache.get(key);
+    let result: string | undefined;
+    for (let d = dir; ; d = dirnamePosix(d)) {
+      const abs = path.join(root, d, 'node_modules', pkg);
+      const r = readJsonFile(path.join(abs, 'package.json'));
+      if (r.value) {
+        result = abs;
+        break;
+      }
+      if (d === '') break;
+    }
+    dirCache.set(key, result);
+    return result;
+  };
+  const installedVersion = (dir: string, pkg: string) => {
+    const key = `${dir}\0${pkg}`;
+    if (!versionCache.has(key)) {
+      const d = installedDir(dir, pkg);
+      const v = d ? readJsonFile(path.join(d, 'package.json')).value?.version : undefined;
+      versionCache.set(key, typeof v === 'string' ? v : undefined);
+    }
+    return versionCache.get(key);
+  };
+
+  const filesUnder = (dir: string) => (dir === '' ? files : files.filter((f) => f.startsWith(dir + '/')));
+
+  return {
+    root,
+    files,
+    packages: [...packages.values()].sort((a, b) => a.dir.localeCompare(b.dir)),
+    diagnostics,
+    installedVersion,
+    installedDir,
+    filesUnder,
+    readText,
+  };
+}
+
+/** Whether a package or the repo root (hoisted devDependencies) declares `dep`. */
+export function declares(ws: JsWorkspace, pkg: JsPackage, dep: string | RegExp): boolean {
+  const has = (p: JsPackage) => (typeof dep === 'string' ? p.deps.has(dep) : [...p.deps].some((d) => dep.test(d)));
+  return has(pkg);
+}
+
+const dirIndex = new WeakMap<JsWorkspace, Map<string, Set<string>>>();
+
+/** Names of the files directly inside `dir`. */
+export function filesIn(ws: JsWorkspace, dir: string): Set<string> {
+  let idx = dirIndex.get(ws);
+  if (!idx) {
+    idx = new Map();
+    for (const f of ws.files) {
+      const d = dirnamePosix(f);
+      let s = idx.get(d);
+      if (!s) idx.set(d, (s = new Set()));
+      s.add(f.slice(d === '' ? 0 : d.length + 1));
+    }
+    dirIndex.set(ws, idx);
+  }
+  return idx.get(dir) ?? new Set();
+}
+
+/** The first existing file among `names` in `dir`. */
+export function findConfig(ws: JsWorkspace, dir: string, names: readonly string[]): string | undefined {
+  const set = filesIn(ws, dir);
+  for (const n of names) if (set.has(n)) return joinPosix(dir, n);
+  return undefined;
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import type { Diagnostic } from '../../core/types.js';
+import { isUnknown } from '../../languages/typescript/evaluate.js';
+import { joinPosix, relativePosix } from '../../util/paths.js';
+import {
+  absoluteMatcher,
+  configLoader,
+  configProblem,
+  evaluateConfigFile,
+  field,
+  isNumber,
+  isObject,
+  isPatternOrArray,
+  isString,
+  scanSuites,
+  type JsSuite,
+  type ResolvedSuites,
+} from '../js/common.js';
+import { verifyPlaywright } from '../js/verify.js';
+import { findConfig, type JsWorkspace } from '../js/workspace.js';
+import type { ScanPlugin } from '../types.js';
+
+export const PLAYWRIGHT_CONFIG_FILES = [
+  'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
+];
+export const PLAYWRIGHT_DEFAULT_TEST_MATCH = '**/*.@(spec|test).?(c|m)[jt]s?(x)';
+
+type Pattern = string | RegExp | (string | RegExp)[];
+const toList = (p: Pattern): (string | RegExp)[] => (Array.isArray(p) ? p : [p]);
+
+export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
+  const diagnostics: Diagnostic[] = [];
+  const suites: JsSuite[] = [];
+  for (const pkg of ws.packages) {
+    const configFile = findConfig(ws, pkg.dir, PLAYWRIGHT_CONFIG_FILES);
+    if (!configFile) continue;
+    const version = ws.installedVersion(pkg.dir, '@playwright/test') ?? ws.installedVersion(pkg.dir, 'playwright');
+    if (!version)
+      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'playwright', file: configFile, message: '@playwright/test is not installed here (no node_modules); scanned with Playwright defaults' });
+    const r = evaluateConfigFile(configLoader(), path.join(ws.root, configFile));
+    const problems: string[] = r.problem ? [r.problem] : [];
+    const config = isObject(r.value) ? r.value : {};
+    const configDirAbs = path.join(ws.root, pkg.dir);
+    const top = {
+      testDir: field(config, 'testDir', isString, problems) ?? '.',
+      testMatch: (field(config, 'testMatch', isPatternOrArray, problems) ?? PLAYWRIGHT_DEFAULT_TEST_MATCH) as Pattern,
+      testIgnore: (field(config, 'testIgnore', isPatternOrArray, problems) ?? []) as Pattern,
+      repeatEach: field(config, 'repeatEach', isNumber, problems) ?? 1,
+    };
+    let projects: Record<string, unknown>[] = [{}];
+    if (Array.isArray(config.projects)) {
+      projects = config.projects.filter(isObject);
+      const bad = config.projects.find(isUnknown);
+      if (bad) problems.push(`projects: ${bad.reason}`);
+      if (!projects.length) projects = [{}];
+    } else if (isUnknown(config.projects)) problems.push(`projects: ${config.projects.reason}`);
+    for (const p of projects) {
+      const pp: string[] = [];
+      const testDirOpt = field(p, 'testDir', isString, pp) ?? top.testDir;
+      const testDirAbs = path.resolve(configDirAbs, testDirOpt);
+      const testDir = relativePosix(ws.root, testDirAbs);
+      const testMatch = toList((field(p, 'testMatch', isPatternOrArray, pp) as Pattern | undefined) ?? top.testMatch);
+      const testIgnore = toList((field(p, 'testIgnore', isPatternOrArray, pp) as Pattern | undefined) ?? top.testIgnore);
+      const repeatEach = field(p, 'repeatEach', isNumber, pp) ?? top.repeatEach;
+      const name = typeof p.name === 'string' && p.name ? p.name : null;
+      if (isUnknown(p.name)) pp.push(`projects[].name: ${p.name.reason}`);
+      problems.push(...pp);
+      const isMatch = absoluteMatcher(testMatch, { prefixGlobstar: true, nocase: true });
+      const isIgnored = absoluteMatcher(testIgnore, { prefixGlobstar: true, nocase: true });
+      const files: string[] = [];
+      for (const f of ws.filesUnder(testDir)) {
+        if (!/\.[cm]?[jt]sx?$/.test(f)) continue;
+        const abs = path.join(ws.root, f);
+        if (isMatch(abs) && !isIgnored(abs)) files.push(f);
+      }
+      suites.push({
+        info: { runner: 'playwright', project: name, rootDir: pkg.dir, configFile, ...(version ? { version } : {}) },
+        dialect: 'playwright',
+        files: files.sort(),
+        tierHint: 'e2e',
+        repeat: Math.max(1, Math.floor(repeatEach)),
+      });
+    }
+    if (problems.length) diagnostics.push(configProblem('playwright', configFile, [...new Set(problems)], 'Playwright defaults used for the unresolved parts'));
+  }
+  if (!suites.length && !diagnostics.length) return null;
+  void joinPosix;
+  return { suites, diagnostics };
+}
+
+export const playwrightPlugin: ScanPlugin = {
+  id: 'playwright',
+  language: 'typescript',
+  scan: (ctx) => scanSuites(ctx, 'playwright', resolvePlaywright),
+  verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
+};
