@@ -1,0 +1,3 @@
+export { ServiceSession, type ServiceSessionOptions, type Preflight, type PreflightProblem, type UpResult } from './manager.js';
+export { reapStale, readStates, ownerAlive, teardownState, type RunState, type ServiceState } from './state.js';
+export { durationMs, envName, splitCommand, substitute, freePort, tcpOpen } from './util.js';
