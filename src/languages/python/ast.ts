@@ -1,0 +1,97 @@
+/**
+ * A small, plain-data view of the parts of a Python module that static test discovery needs:
+ * imports, top-level and class-level bindings (functions, classes, assignments), decorators,
+ * parameters and docstrings. Function bodies are never represented. Everything is plain data,
+ * so the native parse tree can be freed right after extraction.
+ */
+
+export type Expr =
+  | { t: 'int'; v: bigint }
+  | { t: 'float'; v: number }
+  | { t: 'complex'; text: string }
+  | { t: 'str'; v: string; fstring?: boolean }
+  | { t: 'bytes'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  | { t: 'ellipsis' }
+  | { t: 'name'; id: string }
+  | { t: 'attr'; obj: Expr; name: string }
+  | { t: 'call'; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>; hasStarStar: boolean }
+  | { t: 'list' | 'tuple' | 'set'; items: Expr[] }
+  | { t: 'dict'; entries: Array<[Expr, Expr]> }
+  | { t: 'binop'; op: string; l: Expr; r: Expr }
+  | { t: 'unary'; op: string; v: Expr }
+  | { t: 'compare'; ops: string[]; operands: Expr[] }
+  | { t: 'boolop'; op: 'and' | 'or'; l: Expr; r: Expr }
+  | { t: 'not'; v: Expr }
+  | { t: 'ifexp'; body: Expr; cond: Expr; orelse: Expr }
+  | { t: 'comp'; kind: 'list' | 'gen' | 'set'; elt: Expr; clauses: CompClause[] }
+  | { t: 'subscript'; obj: Expr; index: Expr }
+  | { t: 'slice'; lower?: Expr; upper?: Expr; step?: Expr }
+  | { t: 'starred'; v: Expr }
+  | { t: 'lambda' }
+  | { t: 'other'; kind: string };
+
+export type CompClause = { kind: 'for'; target: Target; iter: Expr } | { kind: 'if'; cond: Expr };
+/** An assignment / loop target: a name or a (nested) tuple of names. */
+export type Target = string | Target[] | null;
+
+export interface PyParam {
+  name: string;
+  hasDefault: boolean;
+  kind: 'positional' | 'varargs' | 'kwonly' | 'varkw';
+}
+
+export interface PyFunction {
+  kind: 'function';
+  name: string;
+  line: number;
+  isAsync: boolean;
+  decorators: Expr[];
+  params: PyParam[];
+  docstring?: string;
+  /** The body contains `yield` at its own level (a generator). */
+  isGenerator: boolean;
+}
+
+export interface PyClass {
+  kind: 'class';
+  name: string;
+  line: number;
+  decorators: Expr[];
+  bases: Expr[];
+  keywords: Record<string, Expr>;
+  body: Bindings;
+  docstring?: string;
+}
+
+export interface PyImport {
+  kind: 'import';
+  /** Dotted module as written (without the leading dots). */
+  module: string;
+  /** Leading dots of a relative import (0 for absolute). */
+  level: number;
+  /** The imported attribute; absent for `import a.b as c` (binds the module). */
+  name?: string;
+  line: number;
+}
+
+export interface PyValueBinding {
+  kind: 'value';
+  expr: Expr;
+  line: number;
+}
+
+/** What a name is bound to at the end of a module or class body. */
+export type Binding = PyFunction | PyClass | PyImport | PyValueBinding;
+
+/** Names in first-binding order with their last binding (like a Python `__dict__`). */
+export type Bindings = Map<string, Binding>;
+
+export interface PyModule {
+  bindings: Bindings;
+  starImports: Array<{ module: string; level: number }>;
+  /** First syntax error found, when the source does not parse cleanly. */
+  syntaxError?: { line: number; message: string };
+  docstring?: string;
+}

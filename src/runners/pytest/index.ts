@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic, RawTest } from '../../core/types.js';
+import type { RunnerScan, ScanContext, ScanPlugin, ScannedFile } from '../types.js';
+import { loadPytestConfig } from './config.js';
+import { PytestEngine } from './engine.js';
+import { PythonProject } from './project.js';
+import { verifyPytest } from './verify.js';
+import { walkPytest } from './walk.js';
+
+export interface PytestScanOptions {
+  root: string;
+  requirementPattern?: RegExp;
+  /** All files of the repo (repo-relative POSIX); read from disk when absent. */
+  files?: readonly string[];
+}
+
+/** Static pytest collection of one repository (no Python is run). */
+export function scanPytest(options: PytestScanOptions): RunnerScan & { configured: boolean } {
+  const root = options.root;
+  const diagnostics: Diagnostic[] = [];
+  const cfg = loadPytestConfig(root, diagnostics);
+  const pyFiles = new Set((options.files ?? []).filter((f) => f.endsWith('.py')));
+  const importRoots = ['', 'src', ...cfg.pythonpath.map((p) => path.posix.normalize(p).replace(/^\.\/?/, '').replace(/\/$/, ''))];
+  const project = new PythonProject(root, pyFiles, [...new Set(importRoots)]);
+  const conftests = new Map<string, string>();
+  const engine = new PytestEngine({
+    project,
+    cfg,
+    conftests,
+    diagnostics,
+    requirementPattern: options.requirementPattern ?? /\b(FR|NFR|REQ|SC)-\d{3,}\b/g,
+  });
+  const walked = walkPytest(root, cfg, (c) => engine.conftestIgnores(c), diagnostics);
+  for (const [k, v] of walked.conftests) conftests.set(k, v);
+  // Files found by the walk that the lister did not know (e.g. below symlinks) still resolve.
+  for (const m of walked.modules) pyFiles.add(m);
+  for (const c of walked.conftests.values()) pyFiles.add(c);
+
+  let tests: RawTest[] = [];
+  const files: ScannedFile[] = [];
+  for (const file of walked.modules) {
+    files.push({ runner: 'pytest', project: null, file });
+    try {
+      tests.push(...engine.collectModule(file));
+    } catch (error) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'INTERNAL_ERROR',
+        runner: 'pytest',
+        file,
+        message: `could not scan ${file}: ${(error as Error).message.split('\n')[0]}`,
+      });
+    }
+  }
+  for (const file of walked.textFiles) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, file), 'utf8');
+    } catch (error) {
+      diagnostics.push({ severity: 'warning', code: 'UNREADABLE_FILE', runner: 'pytest', file, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` });
+      continue;
+    }
+    const items = engine.collectTextFile(file, text);
+    if (items.length) files.push({ runner: 'pytest', project: null, file });
+    tests.push(...items);
+  }
+  tests = engine.select(tests);
+  for (const t of tests) delete (t as unknown as { _allMarks?: unknown })._allMarks;
+  for (const c of conftests.values()) {
+    const e = project.getModule(c);
+    if (e?.module.syntaxError)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PARSE_ERROR',
+        runner: 'pytest',
+        file: c,
+        line: e.module.syntaxError.line,
+        message: `${c}:${e.module.syntaxError.line}: ${e.module.syntaxError.message}`,
+      });
+  }
+  return {
+    configured: cfg.configFile !== null,
+    runners: [{ runner: 'pytest', project: null, rootDir: cfg.rootDir, configFile: cfg.configFile }],
+    files,
+    tests,
+    diagnostics,
+  };
+}
+
+export const pytestPlugin: ScanPlugin = {
+  id: 'pytest',
+  language: 'python',
+  async scan(ctx: ScanContext) {
+    const files = await ctx.listFiles();
+    ctx.progress.update('pytest: reading test modules…');
+    const result = scanPytest({ root: ctx.root, requirementPattern: ctx.requirementPattern, files });
+    if (!result.configured && result.files.length === 0) return null;
+    const { configured: _configured, ...scan } = result;
+    return scan;
+  },
+  verify: verifyPytest,
+};

@@ -1,0 +1,297 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Binding, PyClass, PyFunction, PyModule } from '../../languages/python/ast.js';
+import { parsePythonModule } from '../../languages/python/parse.js';
+import { dirnamePosix, joinPosix } from '../../util/paths.js';
+
+/** What a name or attribute refers to, as far as the repository's sources tell. */
+export type Resolved =
+  | { k: 'function'; fn: PyFunction; file: string }
+  | { k: 'class'; cls: PyClass; file: string }
+  | { k: 'value'; binding: Extract<Binding, { kind: 'value' }>; file: string; owner?: PyClass }
+  | { k: 'module'; file: string; dotted: string }
+  | { k: 'external'; module: string; name: string }
+  | { k: 'builtin'; name: string }
+  | { k: 'unknown'; reason: string };
+
+export const BUILTIN_NAMES = new Set(
+  (
+    'int str float bool bytes bytearray list dict tuple set frozenset object type complex range len repr ' +
+    'sorted reversed enumerate zip map filter min max sum abs any all iter next print open isinstance ' +
+    'issubclass getattr setattr hasattr callable id hash chr ord hex oct bin round divmod pow format vars dir ' +
+    'super property staticmethod classmethod memoryview slice Exception BaseException ValueError TypeError ' +
+    'KeyError IndexError AttributeError RuntimeError NotImplementedError ZeroDivisionError OverflowError ' +
+    'AssertionError ImportError ModuleNotFoundError OSError IOError FileNotFoundError PermissionError ' +
+    'StopIteration ArithmeticError LookupError NameError UnicodeError UnicodeDecodeError UnicodeEncodeError ' +
+    'Warning UserWarning DeprecationWarning RuntimeWarning SyntaxError RecursionError TimeoutError ' +
+    'ConnectionError EOFError MemoryError SystemError NotADirectoryError IsADirectoryError FileExistsError ' +
+    'SystemExit KeyboardInterrupt GeneratorExit StopAsyncIteration FloatingPointError BufferError ' +
+    'ChildProcessError BrokenPipeError ConnectionAbortedError ConnectionRefusedError ConnectionResetError ' +
+    'InterruptedError ProcessLookupError ReferenceError IndentationError TabError UnboundLocalError ' +
+    'UnicodeTranslateError EnvironmentError PendingDeprecationWarning SyntaxWarning ImportWarning ' +
+    'UnicodeWarning BytesWarning ResourceWarning FutureWarning EncodingWarning ExceptionGroup BaseExceptionGroup ' +
+    'NotImplemented Ellipsis ascii compile eval exec globals locals input breakpoint aiter anext delattr isinstance'
+  ).split(' '),
+);
+
+export interface ModuleEntry {
+  file: string;
+  module: PyModule;
+}
+
+/**
+ * The Python side of one repository: parses modules on demand (each at most once), resolves
+ * imports to repo files the way pytest's default `prepend` import mode would, and follows names
+ * across modules.
+ */
+export class PythonProject {
+  private readonly cache = new Map<string, ModuleEntry | null>();
+  private readonly starCache = new Map<string, Map<string, Binding & { via?: string }>>();
+  /** Files that failed to read, with the reason (for diagnostics). */
+  readonly readErrors = new Map<string, string>();
+
+  constructor(
+    readonly rootAbs: string,
+    /** Every `.py` file of the repo, repo-relative POSIX. */
+    readonly pyFiles: ReadonlySet<string>,
+    /** Extra import roots (repo-relative): rootdir, `src`, `pythonpath` entries. */
+    readonly importRoots: readonly string[],
+    readonly maxFileBytes = 5 * 1024 * 1024,
+  ) {}
+
+  /** Parses a repo file (cached). Null when unreadable, binary or too large. */
+  getModule(file: string): ModuleEntry | null {
+    const hit = this.cache.get(file);
+    if (hit !== undefined) return hit;
+    let entry: ModuleEntry | null = null;
+    try {
+      const abs = path.join(this.rootAbs, file);
+      const size = statSync(abs).size;
+      if (size > this.maxFileBytes) {
+        this.readErrors.set(file, `file too large to parse (${Math.round(size / 1024 / 1024)} MB)`);
+      } else {
+        const buf = readFileSync(abs);
+        if (buf.includes(0)) this.readErrors.set(file, 'binary file (contains NUL bytes)');
+        else entry = { file, module: parsePythonModule(buf.toString('utf8')) };
+      }
+    } catch (error) {
+      this.readErrors.set(file, (error as NodeJS.ErrnoException).code ?? String(error));
+    }
+    this.cache.set(file, entry);
+    return entry;
+  }
+
+  /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */
+  basedirOf(file: string): string {
+    let dir = dirnamePosix(file);
+    while (dir !== '' && this.pyFiles.has(joinPosix(dir, '__init__.py'))) dir = dirnamePosix(dir);
+    if (dir === '' && this.pyFiles.has('__init__.py')) return '';
+    return dir;
+  }
+
+  /** Dotted module name → repo file, trying the module's own basedir then the import roots. */
+  resolveModule(fromFile: string, dotted: string, level: number): string | undefined {
+    if (level > 0) {
+      let dir = dirnamePosix(fromFile);
+      for (let i = 1; i < level; i++) dir = dirnamePosix(dir);
+      return this.moduleFileIn(dir, dotted);
+    }
+    const roots = [this.basedirOf(fromFile), ...this.importRoots];
+    for (const r of roots) {
+      const f = this.moduleFileIn(r, dotted);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  private moduleFileIn(dir: string, dotted: string): string | undefined {
+    if (dotted === '') {
+      const init = joinPosix(dir, '__init__.py');
+      return this.pyFiles.has(init) ? init : undefined;
+    }
+    const rel = joinPosix(dir, dotted.split('.').join('/'));
+    if (this.pyFiles.has(`${rel}.py`)) return `${rel}.py`;
+    if (this.pyFiles.has(`${rel}/__init__.py`)) return `${rel}/__init__.py`;
+    return undefined;
+  }
+
+  /** The binding of `name` in a module, including names from `from x import *`. */
+  moduleBinding(file: string, name: string): Binding | undefined {
+    const entry = this.getModule(file);
+    if (!entry) return undefined;
+    const own = entry.module.bindings.get(name);
+    if (own) return own;
+    if (entry.module.starImports.length === 0) return undefined;
+    return this.starBindings(file).get(name);
+  }
+
+  /** Names a module gets through star imports, as import bindings pointing at their source. */
+  starBindings(file: string, depth = 0): Map<string, Binding> {
+    const cached = this.starCache.get(file);
+    if (cached) return cached;
+    const out = new Map<string, Binding>();
+    this.starCache.set(file, out);
+    const entry = this.getModule(file);
+    if (!entry || depth > 8) return out;
+    for (const star of entry.module.starImports) {
+      const target = this.resolveModule(file, star.module, star.level);
+      if (!target) continue;
+      const targetEntry = this.getModule(target);
+      if (!targetEntry) continue;
+      const names = new Set<string>();
+      for (const n of targetEntry.module.bindings.keys()) if (!n.startsWith('_')) names.add(n);
+      for (const n of this.starBindings(target, depth + 1).keys()) if (!n.startsWith('_')) names.add(n);
+      for (const n of names)
+        if (!out.has(n)) out.set(n, { kind: 'import', module: '', level: 0, name: n, line: 0, resolvedFile: target } as Binding);
+    }
+    return out;
+  }
+
+  /** Resolves a name as seen from a module's global scope. */
+  resolveName(file: string, name: string, depth = 0): Resolved {
+    if (depth > 20) return { k: 'unknown', reason: `import cycle at ${name}` };
+    const b = this.moduleBinding(file, name);
+    if (!b) {
+      if (BUILTIN_NAMES.has(name)) return { k: 'builtin', name };
+      return { k: 'unknown', reason: `name ${name} is not defined in ${file}` };
+    }
+    return this.resolveBinding(file, b, depth);
+  }
+
+  resolveBinding(file: string, b: Binding, depth = 0): Resolved {
+    if (depth > 20) return { k: 'unknown', reason: 'import chain too long' };
+    switch (b.kind) {
+      case 'function':
+        return { k: 'function', fn: b, file };
+      case 'class':
+        return { k: 'class', cls: b, file };
+      case 'value':
+        return { k: 'value', binding: b, file };
+      case 'import': {
+        const pre = (b as { resolvedFile?: string }).resolvedFile;
+        if (pre) return this.resolveName(pre, b.name!, depth + 1);
+        if (b.name === undefined) {
+          const target = this.resolveModule(file, b.module, b.level);
+          if (target) return { k: 'module', file: target, dotted: b.module };
+          return { k: 'external', module: b.module, name: '' };
+        }
+        const modFile = this.resolveModule(file, b.module, b.level);
+        if (modFile) {
+          // `from pkg import sub` may name a submodule rather than an attribute.
+          const inModule = this.moduleBinding(modFile, b.name);
+          if (inModule === b || modFile === file) {
+            const sub = this.resolveModule(file, b.module ? `${b.module}.${b.name}` : b.name, b.level);
+            if (sub) return { k: 'module', file: sub, dotted: `${b.module}.${b.name}` };
+            if (inModule === b) return { k: 'unknown', reason: `${b.name} imports itself` };
+          }
+          if (inModule) return this.resolveBinding(modFile, inModule, depth + 1);
+          const sub = this.resolveModule(file, b.module ? `${b.module}.${b.name}` : b.name, b.level);
+          if (sub) return { k: 'module', file: sub, dotted: `${b.module}.${b.name}` };
+          return { k: 'unknown', reason: `${b.name} not found in ${modFile}` };
+        }
+        if (b.level > 0) return { k: 'unknown', reason: `relative import ${'.'.repeat(b.level)}${b.module} not found` };
+        return { k: 'external', module: b.module, name: b.name };
+      }
+    }
+  }
+
+  /** Resolves `base.attr`. */
+  resolveAttr(base: Resolved, attr: string, depth = 0): Resolved {
+    switch (base.k) {
+      case 'module': {
+        const b = this.moduleBinding(base.file, attr);
+        if (b) return this.resolveBinding(base.file, b, depth + 1);
+        const sub = this.moduleFileIn(dirnamePosix(base.file), attr);
+        if (sub && base.file.endsWith('__init__.py')) return { k: 'module', file: sub, dotted: `${base.dotted}.${attr}` };
+        return { k: 'unknown', reason: `${attr} not found in ${base.file}` };
+      }
+      case 'external':
+        return { k: 'external', module: base.name ? `${base.module}.${base.name}` : base.module, name: attr };
+      case 'class': {
+        for (const c of this.mro(base.cls, base.file)) {
+          if (c.k !== 'class') continue;
+          const b = c.cls.body.get(attr);
+          if (!b) continue;
+          if (b.kind === 'value') return { k: 'value', binding: b, file: c.file, owner: c.cls };
+          return this.resolveBinding(c.file, b, depth + 1);
+        }
+        return { k: 'unknown', reason: `${base.cls.name}.${attr} not found` };
+      }
+      default:
+        return { k: 'unknown', reason: `cannot resolve .${attr}` };
+    }
+  }
+
+  private readonly mroCache = new WeakMap<PyClass, MroEntry[]>();
+
+  /**
+   * The method resolution order (C3) of a class, local classes with their files, external and
+   * unresolved bases as terminal entries.
+   */
+  mro(cls: PyClass, file: string, stack: PyClass[] = []): MroEntry[] {
+    const cached = this.mroCache.get(cls);
+    if (cached) return cached;
+    if (stack.includes(cls) || stack.length > 30) return [{ k: 'class', cls, file }];
+    const baseEntries: MroEntry[] = cls.bases
+      .filter((b) => b.t !== 'starred' && b.t !== 'other')
+      .map((b) => {
+        const r = this.resolveExprRef(b, file);
+        if (r.k === 'class') return { k: 'class', cls: r.cls, file: r.file } as MroEntry;
+        if (r.k === 'external') return { k: 'external', module: r.module, name: r.name } as MroEntry;
+        if (r.k === 'builtin') return { k: 'external', module: 'builtins', name: r.name } as MroEntry;
+        return { k: 'unresolved', text: r.k === 'unknown' ? r.reason : r.k } as MroEntry;
+      });
+    const seqs: MroEntry[][] = baseEntries.map((e) =>
+      e.k === 'class' ? this.mro(e.cls, e.file, [...stack, cls]) : [e],
+    );
+    seqs.push([...baseEntries]);
+    const result: MroEntry[] = [{ k: 'class', cls, file }];
+    const key = (e: MroEntry) => (e.k === 'class' ? e.cls : e.k === 'external' ? `${e.module}.${e.name}` : e.text);
+    // C3 merge; falls back to depth-first order when the hierarchy is inconsistent.
+    const work = seqs.map((s) => [...s]);
+    for (;;) {
+      const nonEmpty = work.filter((s) => s.length);
+      if (!nonEmpty.length) break;
+      let picked: MroEntry | undefined;
+      for (const s of nonEmpty) {
+        const head = s[0]!;
+        if (!nonEmpty.some((t) => t.slice(1).some((x) => key(x) === key(head)))) {
+          picked = head;
+          break;
+        }
+      }
+      if (!picked) {
+        for (const s of nonEmpty) for (const e of s) if (!result.some((r) => key(r) === key(e))) result.push(e);
+        break;
+      }
+      result.push(picked);
+      for (const s of work) if (s.length && key(s[0]!) === key(picked)) s.shift();
+    }
+    this.mroCache.set(cls, result);
+    return result;
+  }
+
+  /** Resolves a name or attribute chain expression to what it refers to. */
+  resolveExprRef(expr: import('../../languages/python/ast.js').Expr, file: string, depth = 0): Resolved {
+    if (depth > 20) return { k: 'unknown', reason: 'too deep' };
+    if (expr.t === 'name') {
+      const r = this.resolveName(file, expr.id);
+      if (r.k === 'value' && (r.binding.expr.t === 'name' || r.binding.expr.t === 'attr'))
+        return this.resolveExprRef(r.binding.expr, r.file, depth + 1);
+      return r;
+    }
+    if (expr.t === 'attr') {
+      const base = this.resolveExprRef(expr.obj, file, depth + 1);
+      const r = this.resolveAttr(base, expr.name);
+      if (r.k === 'value' && (r.binding.expr.t === 'name' || r.binding.expr.t === 'attr'))
+        return this.resolveExprRef(r.binding.expr, r.file, depth + 1);
+      return r;
+    }
+    return { k: 'unknown', reason: 'not a name' };
+  }
+}
+
+export type MroEntry =
+  | { k: 'class'; cls: PyClass; file: string }
+  | { k: 'external'; module: string; name: string }
+  | { k: 'unresolved'; text: string };

@@ -1,0 +1,103 @@
+/**
+ * `--verify` for pytest: runs the repo's own `python -m pytest --collect-only -q` and compares
+ * its node ids with the static inventory, file by file.
+ */
+import type { RepoInventory } from '../../core/types.js';
+import { execCommand } from '../../util/exec.js';
+import type { VerifyOptions, VerifyReport } from '../types.js';
+
+export interface NativeCollection {
+  ids: string[];
+  /** Files pytest reported collection errors for. */
+  erroredFiles: string[];
+}
+
+/** Parses `pytest --collect-only -q` output: node ids first, then errors and the summary. */
+export function parseCollectOnly(stdout: string): NativeCollection {
+  const ids: string[] = [];
+  const errored = new Set<string>();
+  const lines = stdout.split(/\r?\n/);
+  let inItems = true;
+  for (const line of lines) {
+    if (inItems) {
+      if (line === '' || /^=+ /.test(line) || /^_+ /.test(line)) {
+        inItems = false;
+      } else if (/^(ERROR|WARNING|INTERNALERROR)\b/.test(line) || /^\d+ (tests? )?(collected|deselected|error)/.test(line)) {
+        inItems = false;
+      } else {
+        ids.push(line);
+        continue;
+      }
+    }
+    const err = /^ERROR (?:collecting )?(\S+?)(?: - .*)?$/.exec(line);
+    if (err && !err[1]!.startsWith('-')) errored.add(err[1]!.split('::')[0]!);
+    const header = /^_+ ERROR collecting (\S+) _+$/.exec(line);
+    if (header) errored.add(header[1]!);
+  }
+  return { ids, erroredFiles: [...errored].sort() };
+}
+
+function fileOf(id: string): string {
+  return id.split('::')[0]!;
+}
+
+/** Compares native and static ids, leaving out files that pytest could not collect. */
+export function compareIds(
+  nativeIds: readonly string[],
+  staticIds: readonly string[],
+  erroredFiles: readonly string[],
+): Pick<VerifyReport, 'nativeCount' | 'staticCount' | 'matched' | 'missing' | 'extra' | 'matchRate'> {
+  const errored = new Set(erroredFiles);
+  const native = new Set(nativeIds.filter((id) => !errored.has(fileOf(id))));
+  const stat = new Set(staticIds.filter((id) => !errored.has(fileOf(id))));
+  let matched = 0;
+  for (const id of native) if (stat.has(id)) matched++;
+  const missing = [...native].filter((id) => !stat.has(id));
+  const extra = [...stat].filter((id) => !native.has(id));
+  const denom = Math.max(native.size, stat.size);
+  return {
+    nativeCount: native.size,
+    staticCount: stat.size,
+    matched,
+    missing,
+    extra,
+    matchRate: denom === 0 ? 1 : matched / denom,
+  };
+}
+
+export async function verifyPytest(root: string, inventory: RepoInventory, options: VerifyOptions): Promise<VerifyReport[]> {
+  const python = options.python ?? 'python3';
+  const args = ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'];
+  const command = `${python} ${args.join(' ')}`;
+  const staticIds = inventory.tests.filter((t) => t.runner === 'pytest').map((t) => t.id);
+  const base: VerifyReport = {
+    runner: 'pytest',
+    project: null,
+    command,
+    nativeCount: 0,
+    staticCount: staticIds.length,
+    matched: 0,
+    missing: [],
+    extra: [],
+    erroredFiles: [],
+    matchRate: 0,
+  };
+  const result = await execCommand(python, args, {
+    cwd: root,
+    timeoutMs: options.timeoutMs ?? 15 * 60_000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  if (result.spawnError) {
+    const reason = result.spawnError.code === 'ENOENT' ? `Python interpreter not found: ${python}` : `cannot run ${python}: ${result.spawnError.message}`;
+    return [{ ...base, error: `${reason} (pass --python /path/to/python)` }];
+  }
+  if (result.signal) return [{ ...base, error: `${command} was stopped (${result.signal}) — timeout?` }];
+  if (/No module named pytest/.test(result.stderr)) return [{ ...base, error: `pytest is not installed for ${python} (pip install pytest, or pass --python)` }];
+  // Exit codes: 0 ok, 1 tests failed (n/a), 2 interrupted (collection errors), 5 no tests collected.
+  if (result.code !== 0 && result.code !== 2 && result.code !== 5) {
+    const firstErr = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
+    return [{ ...base, error: `${command} failed with exit code ${result.code}: ${firstErr.slice(0, 300)}` }];
+  }
+  const native = parseCollectOnly(result.stdout);
+  return [{ ...base, ...compareIds(native.ids, staticIds, native.erroredFiles), erroredFiles: native.erroredFiles }];
+}
