@@ -210,7 +210,9 @@ const WRAPPERS = new Set([
 ]);
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegExp) && !(v instanceof Unknown) && !(v instanceof FnValue) && !(v instanceof ClassValue) && !(v instanceof BuiltinValue) && !(v instanceof URL);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Vite's mergeConfig: objects merge deeply, arrays concatenate, the right side wins for scalars. */
@@ -231,7 +233,7 @@ export function callFunction(fn: FnValue, args: unknown[], depth: number): unkno
   const env = fn.env.child();
   node.params.forEach((p: Node, i: number) => {
     const target = p.type === 'AssignmentPattern' ? p.left : p;
-    if (target.type === 'Identifier') env.set(target.name, args[i] ?? new Unknown(`parameter ${target.name}`));
+    if (target.type === 'Identifier') env.set(target.name, i < args.length ? (args[i] === undefined && p.type === 'AssignmentPattern' ? evaluate(p.right, env, depth + 1) : args[i]) : p.type === 'AssignmentPattern' ? evaluate(p.right, env, depth + 1) : undefined);
     else if (target.type === 'ObjectPattern')
       for (const prop of target.properties)
         if (prop.type !== 'RestElement' && prop.value?.type === 'Identifier') env.set(prop.value.name, new Unknown(`parameter ${prop.value.name}`));
@@ -285,6 +287,12 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
     const name = memberName(callee, env, depth);
     if (isUnknown(name)) return name;
     if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return callBuiltin(new BuiltinValue(obj.module, String(name)), args());
+    if (callee.object.type === 'Identifier' && callee.object.name === 'JSON' && !env.lookup('JSON') && name === 'stringify') {
+      const a = args();
+      if (a.some(containsUnknownValue)) return new Unknown('JSON.stringify of a value that is not statically known');
+      if (a.length > 1 && a[1] !== undefined && a[1] !== null) return new Unknown('JSON.stringify with a replacer');
+      return JSON.stringify(a[0], null, a[2] as number | string | undefined);
+    }
     if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && !env.lookup('Object')) {
       const [a] = args();
       if (isPlainObject(a)) {
@@ -297,8 +305,13 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
     }
     if (Array.isArray(obj)) {
       if (name === 'concat') return obj.concat(...args());
-      if (name === 'slice') return obj.slice(...(args() as number[]));
-      if (name === 'join') return obj.some(isUnknown) ? new Unknown('join of unknown') : obj.join(...(args() as string[]));
+      if (name === 'slice' || name === 'splice') return obj.slice(...(args() as number[]).slice(0, 1), name === 'splice' && args()[1] !== undefined ? (args()[0] as number) + (args()[1] as number) : undefined);
+      if (name === 'join' || name === 'toString') {
+        if (obj.some((x) => containsUnknownValue(x))) return new Unknown(`${name} of values that are not statically known`);
+        return name === 'join' ? obj.join(...(args() as string[])) : obj.toString();
+      }
+      if (name === 'includes') return obj.includes(args()[0]);
+      if (name === 'indexOf') return obj.indexOf(args()[0]);
       if ((name === 'map' || name === 'filter' || name === 'flatMap') && node.arguments[0]) {
         const f = evaluate(node.arguments[0], env, depth + 1);
         if (f instanceof FnValue) {
@@ -319,6 +332,7 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
     if (typeof obj === 'string') {
       const a = args();
       if (a.every((x) => typeof x === 'string' || typeof x === 'number')) {
+        if (name === 'toString' || name === 'valueOf') return obj;
         if (name === 'toUpperCase') return obj.toUpperCase();
         if (name === 'toLowerCase') return obj.toLowerCase();
         if (name === 'trim') return obj.trim();
@@ -330,6 +344,13 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
       }
     }
     if (obj instanceof URL && name === 'toString') return obj.href;
+    if (obj instanceof Set && name === 'has') return obj.has(args()[0]);
+    if (isPlainObject(obj) && name === 'toString' && !Object.prototype.hasOwnProperty.call(obj, 'toString')) return '[object Object]';
+    if ((typeof obj === 'number' || typeof obj === 'boolean') && name === 'toString' && node.arguments.length === 0) return String(obj);
+    if (typeof obj === 'number' && name === 'toFixed') {
+      const [d] = args();
+      return typeof d === 'number' || d === undefined ? obj.toFixed(d as number | undefined) : new Unknown('toFixed');
+    }
     return new Unknown(`call of .${String(name)}()`);
   }
   const fn = evaluate(callee, env, depth + 1);
@@ -349,10 +370,13 @@ function binary(op: string, a: unknown, b: unknown): unknown {
   const x = a as never;
   const y = b as never;
   switch (op) {
-    case '+':
-      if (typeof a === 'object' && a !== null) return new Unknown('+ on an object');
-      if (typeof b === 'object' && b !== null) return new Unknown('+ on an object');
-      return (x as number) + (y as number);
+    case '+': {
+      const pa = toPrimitive(a);
+      const pb = toPrimitive(b);
+      if (isUnknown(pa)) return pa;
+      if (isUnknown(pb)) return pb;
+      return (pa as number) + (pb as number);
+    }
     case '-': return x - y;
     case '*': return x * y;
     case '/': return x / y;
@@ -528,6 +552,11 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
           }
         }
       }
+      if (node.callee.type === 'Identifier' && node.callee.name === 'Set' && !env.lookup('Set')) {
+        const a = node.arguments[0] ? evaluate(node.arguments[0], env, depth + 1) : [];
+        if (Array.isArray(a) && !a.some((x) => containsUnknownValue(x))) return new Set(a);
+        return new Unknown('new Set of values that are not statically known');
+      }
       if (node.callee.type === 'Identifier' && node.callee.name === 'RegExp') {
         const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));
         if (typeof a === 'string' && (b === undefined || typeof b === 'string')) {
@@ -539,6 +568,22 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
         }
       }
       return new Unknown('new expression');
+    }
+    case 'TaggedTemplateExpression': {
+      const tag = node.tag;
+      if (tag.type === 'MemberExpression' && tag.object.type === 'Identifier' && tag.object.name === 'String' && tag.property.name === 'raw' && !env.lookup('String')) {
+        let s = '';
+        for (let i = 0; i < node.quasi.quasis.length; i++) {
+          s += node.quasi.quasis[i].value.raw;
+          if (i < node.quasi.expressions.length) {
+            const v = evaluate(node.quasi.expressions[i], env, depth + 1);
+            if (isUnknown(v)) return v;
+            s += String(v);
+          }
+        }
+        return s;
+      }
+      return new Unknown('tagged template');
     }
     case 'SequenceExpression':
       return evaluate(node.expressions[node.expressions.length - 1], env, depth + 1);
@@ -689,4 +734,23 @@ function commonJsExports(program: Node, env: Env): unknown {
     }
   }
   return value;
+}
+
+function containsUnknownValue(v: unknown, depth = 0): boolean {
+  if (v instanceof Unknown || v instanceof FnValue || v instanceof ClassValue || v instanceof BuiltinValue) return true;
+  if (depth > 8) return true;
+  if (Array.isArray(v)) return v.some((x) => containsUnknownValue(x, depth + 1));
+  if (isPlainObject(v)) return Object.values(v).some((x) => containsUnknownValue(x, depth + 1));
+  return false;
+}
+
+/** ToPrimitive for `+`: plain arrays and objects stringify like JavaScript does. */
+function toPrimitive(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Unknown) return v;
+  if (containsUnknownValue(v)) return new Unknown('+ on a value that is not statically known');
+  if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? '' : toPrimitive(x))).join(',');
+  if (isPlainObject(v)) return '[object Object]';
+  if (v instanceof RegExp) return String(v);
+  return new Unknown('+ on an object');
 }

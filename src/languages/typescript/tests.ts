@@ -1,5 +1,5 @@
 import { declareStatements, Env, evaluate, FnValue, ClassValue, isPlainObject, isUnknown, type EvalHost } from './evaluate.js';
-import { containsUnknown, expandEachTitles, tableHeadings, type EachRunner } from './format.js';
+import { expandEachTitles, tableHeadings, type EachRunner } from './format.js';
 import { parseModule, type Node } from './parse.js';
 
 /**
@@ -133,6 +133,14 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
       }
     };
     visitDecls(program.body);
+  }
+  // A module-level function or variable named like a test API (`function test(app) {…}`) shadows the global.
+  for (const raw of program.body) {
+    const stmt = raw.type === 'ExportNamedDeclaration' && raw.declaration ? raw.declaration : raw;
+    if (stmt.type === 'FunctionDeclaration' && stmt.id && ALL_BASES.has(stmt.id.name)) shadowed.add(stmt.id.name);
+    if (stmt.type === 'VariableDeclaration')
+      for (const d of stmt.declarations)
+        if (d.id.type === 'Identifier' && ALL_BASES.has(d.id.name) && !(d.init && extendRoot(d.init)) && !isRequireOfRunner(d.init)) shadowed.add(d.id.name);
   }
   for (const s of shadowed) if (apis.get(s) === s) apis.delete(s);
 
@@ -319,10 +327,12 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
       return { titles: [title], rows: [[]], reason };
     }
     if ('unknown' in title) return { titles: table.map(() => title), rows: table.map((r) => (Array.isArray(r) ? r : [r])) };
-    const titles = expandEachTitles(eachRunner, t.kind, title.title, table);
-    const usesValues = /[%$]/.test(title.title);
+    // Unknown cells are formatted as a sentinel: a title that shows one is dynamic, others are exact.
+    const SENTINEL = '\u0000seams-unknown\u0000';
+    const masked = table.map((row) => maskUnknown(row, SENTINEL));
+    const titles = expandEachTitles(eachRunner, t.kind, title.title, masked);
     return {
-      titles: titles.map((s, i) => (usesValues && containsUnknown(table[i]) ? { unknown: 'table row not statically known' } : { title: s })),
+      titles: titles.map((s) => (s.includes(SENTINEL) || s.includes('seams-unknown') ? { unknown: 'table row not statically known' } : { title: s })),
       rows: table.map((r) => (t.kind === 'each' && Array.isArray(r) && table.every(Array.isArray) ? r : [r])),
     };
   };
@@ -612,4 +622,19 @@ class UnknownParam extends Unknown {
   constructor(name: string) {
     super(`${name} is a parameter whose value is not statically known`);
   }
+}
+
+function maskUnknown(v: unknown, sentinel: string, depth = 0): unknown {
+  if (isUnknown(v)) return sentinel;
+  if (depth > 6) return v;
+  if (Array.isArray(v)) return v.map((x) => maskUnknown(x, sentinel, depth + 1));
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskUnknown(x, sentinel, depth + 1)]));
+  return v;
+}
+
+/** `const test = require('node:test')` / `const { it } = require('mocha')` style bindings. */
+function isRequireOfRunner(init: Node | undefined): boolean {
+  let cur = init;
+  while (cur && cur.type === 'MemberExpression') cur = cur.object;
+  return !!cur && cur.type === 'CallExpression' && cur.callee.type === 'Identifier' && cur.callee.name === 'require';
 }

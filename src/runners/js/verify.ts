@@ -151,7 +151,7 @@ export async function verifyPlaywright(root: string, inventory: RepoInventory, o
     const walk = (s: PwSuite, titles: string[], file: string) => {
       for (const spec of s.specs ?? []) {
         const f = relativePosix(root, path.resolve(base, spec.file ?? file));
-        for (const t of spec.tests) native.push({ project: t.projectName || null, file: f, name: [...titles, spec.title].join(' › ') });
+        for (const t of spec.tests) native.push({ project: t.projectName || null, file: f, name: [...titles, spec.title].filter(Boolean).join(' › ') });
       }
       for (const c of s.suites ?? []) walk(c, [...titles, c.title], c.file ?? file);
     };

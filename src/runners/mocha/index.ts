@@ -28,7 +28,7 @@ export function mochaFiles(ws: JsWorkspace, dir: string, spec: string[], extensi
   const out = new Set<string>();
   const ign = ignore.length ? picomatch(ignore.map((g) => path.posix.normalize(joinPosix(dir, g))), { dot: true }) : () => false;
   for (const raw of spec) {
-    const rel = path.posix.normalize(joinPosix(dir, raw));
+    const rel = path.posix.normalize(joinPosix(dir, raw)).replace(/\/+$/, '');
     if (ws.files.includes(rel)) {
       out.add(rel);
       continue;

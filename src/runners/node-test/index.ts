@@ -32,7 +32,7 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
     for (const patterns of invocations) {
       if (!patterns.length) under(pkg.dir);
       for (const p of patterns) {
-        const rel = path.posix.normalize(joinPosix(pkg.dir, p));
+        const rel = path.posix.normalize(joinPosix(pkg.dir, p)).replace(/\/+$/, '');
         if (ws.files.includes(rel)) files.add(rel);
         else if (!picomatch.scan(rel).isGlob && ws.filesUnder(rel).length) under(rel);
         else {
