@@ -3,6 +3,9 @@ import { describeError, isSeamsError } from '../util/errors.js';
 import { processIO, type CliIO } from './io.js';
 import { registerScan } from './commands/scan.js';
 import { registerGate } from './commands/gate.js';
+import { registerReport } from './commands/report.js';
+import { registerGaps } from './commands/gaps.js';
+import { registerTrace } from './commands/trace.js';
 
 /**
  * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
@@ -11,7 +14,7 @@ import { registerGate } from './commands/gate.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan, registerGate];
+const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace];
 
 export const VERSION = '0.1.0';
 

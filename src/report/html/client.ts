@@ -1,0 +1,329 @@
+/**
+ * The report's browser code: plain DOM, no framework, no network. Every string from the data
+ * reaches the page through textContent / attributes set by the DOM API, never innerHTML, so a
+ * test named `<img src=x onerror=alert(1)>` is text. Tables are virtualised: only the rows in
+ * view exist in the DOM, so 100,000 tests scroll smoothly.
+ */
+export const CLIENT_JS = String.raw`
+(function () {
+  'use strict';
+  var D = JSON.parse(document.getElementById('seams-data').textContent);
+  var T = D.tests;
+  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11 };
+  var RANK = { failed: 0, error: 0, 'not-run': 1, skipped: 3, passed: 4, '': 5 };
+  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', '-': 'none' };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); return n; }
+  function fmtMs(ms) {
+    if (!ms) return '';
+    if (ms < 1000) return Math.round(ms) + 'ms';
+    var s = ms / 1000;
+    if (s < 60) return (s < 10 ? s.toFixed(1) : Math.round(s)) + 's';
+    var m = Math.floor(s / 60);
+    return m + 'm ' + Math.round(s - m * 60) + 's';
+  }
+  function statusOf(i) { var r = T[i]; var s = r[COL.status]; return s === 'passed' && r[COL.flaky] ? 'flaky' : s; }
+  function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'not run'); }
+  function rankOf(i) { var s = statusOf(i); return s === 'flaky' ? 2 : RANK[s] !== undefined ? RANK[s] : 5; }
+
+  // ---------------------------------------------------------------- virtual table
+  var ROW_H = 30;
+  function VTable(host, columns, rows, onOpen) {
+    var self = this;
+    this.rows = rows;
+    this.columns = columns;
+    var head = el('div', 'vt-head');
+    head.style.gridTemplateColumns = columns.map(function (c) { return c.w; }).join(' ');
+    columns.forEach(function (c) { head.appendChild(el('div', 'vt-h', c.title)); });
+    var count = el('div', 'vt-count');
+    var view = el('div', 'vt-view');
+    view.setAttribute('tabindex', '0');
+    var spacer = el('div', 'vt-spacer');
+    view.appendChild(spacer);
+    host.appendChild(count);
+    host.appendChild(head);
+    host.appendChild(view);
+    this.view = view;
+    this.spacer = spacer;
+    this.count = count;
+    this.pool = [];
+    this.onOpen = onOpen;
+    var pending = false;
+    view.addEventListener('scroll', function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; self.render(); });
+    });
+    view.addEventListener('click', function (ev) {
+      var row = ev.target.closest ? ev.target.closest('.vt-row') : null;
+      if (row && row.dataset.idx) onOpen(Number(row.dataset.idx));
+    });
+    this.setRows(rows);
+  }
+  VTable.prototype.setRows = function (rows) {
+    this.rows = rows;
+    this.spacer.style.height = rows.length * ROW_H + 'px';
+    this.count.textContent = rows.length.toLocaleString() + (rows.length === 1 ? ' row' : ' rows');
+    this.view.scrollTop = 0;
+    this.render();
+  };
+  VTable.prototype.render = function () {
+    var top = this.view.scrollTop;
+    var h = this.view.clientHeight || 600;
+    var first = Math.max(0, Math.floor(top / ROW_H) - 5);
+    var last = Math.min(this.rows.length, Math.ceil((top + h) / ROW_H) + 5);
+    var need = last - first;
+    while (this.pool.length < need) {
+      var r = el('div', 'vt-row');
+      r.style.gridTemplateColumns = this.columns.map(function (c) { return c.w; }).join(' ');
+      for (var c = 0; c < this.columns.length; c++) r.appendChild(el('div', 'vt-c'));
+      this.spacer.appendChild(r);
+      this.pool.push(r);
+    }
+    for (var k = 0; k < this.pool.length; k++) {
+      var row = this.pool[k];
+      if (k >= need) { row.style.display = 'none'; continue; }
+      var idx = this.rows[first + k];
+      row.style.display = '';
+      row.style.transform = 'translateY(' + (first + k) * ROW_H + 'px)';
+      if (row.dataset.idx === String(idx)) continue;
+      row.dataset.idx = String(idx);
+      for (var ci = 0; ci < this.columns.length; ci++) {
+        var cell = clear(row.children[ci]);
+        this.columns[ci].cell(idx, cell);
+      }
+    }
+  };
+
+  function histCells(h, cell) {
+    for (var i = Math.max(0, h.length - 20); i < h.length; i++) {
+      var ch = h.charAt(i);
+      var s = el('i', 'h h-' + (HIST[ch] || 'none'));
+      s.title = HIST[ch] || '';
+      cell.appendChild(s);
+    }
+  }
+  var TEST_COLUMNS = [
+    { title: 'Status', w: '88px', cell: function (i, c) { c.appendChild(badge(statusOf(i))); } },
+    { title: 'Test', w: 'minmax(200px,1fr)', cell: function (i, c) { c.textContent = T[i][COL.id]; c.title = T[i][COL.id]; c.className = 'vt-c name'; } },
+    { title: 'Tier', w: '100px', cell: function (i, c) { c.textContent = T[i][COL.tier]; } },
+    { title: 'Repo', w: '110px', cell: function (i, c) { c.textContent = D.repos[T[i][COL.repo]] ? D.repos[T[i][COL.repo]].name : ''; } },
+    { title: 'Duration', w: '80px', cell: function (i, c) { c.textContent = fmtMs(T[i][COL.dur]); c.className = 'vt-c num'; } },
+    { title: 'History', w: '150px', cell: function (i, c) { histCells(T[i][COL.hist], c); } },
+  ];
+
+  // ---------------------------------------------------------------- views
+  var main = document.getElementById('main');
+  var views = {};
+  function section(name) {
+    var s = document.getElementById('view-' + name);
+    if (!s) { s = el('section', 'view'); s.id = 'view-' + name; main.appendChild(s); }
+    return s;
+  }
+  function missingNotes(host) {
+    if (!D.missing.length) return;
+    var box = el('div', 'notice');
+    box.appendChild(el('strong', null, 'Not in this report: '));
+    var ul = el('ul');
+    D.missing.forEach(function (m) { ul.appendChild(el('li', null, m)); });
+    box.appendChild(ul);
+    host.appendChild(box);
+  }
+
+  views.overview = function (host) {
+    missingNotes(host);
+    D.latestRun.forEach(function (r) {
+      var card = el('div', 'card run-card');
+      card.appendChild(el('h3', null, 'Latest run · ' + r.repo));
+      card.appendChild(el('div', 'muted', r.startedAt.replace('T', ' ').slice(0, 16) + (r.commit ? ' · ' + r.commit.slice(0, 7) : '') + (r.branch ? ' · ' + r.branch : '') + ' · ' + r.tiers.join(', ') + ' · ' + fmtMs(r.durationMs)));
+      var stats = el('div', 'stats');
+      ['passed', 'failed', 'error', 'not-run', 'skipped'].forEach(function (k) {
+        var s = el('div', 'stat st-' + k);
+        s.appendChild(el('b', null, String(r.counts[k] || 0)));
+        s.appendChild(el('span', null, k));
+        stats.appendChild(s);
+      });
+      card.appendChild(stats);
+      host.appendChild(card);
+    });
+    var grid = el('div', 'pyramids');
+    D.repos.forEach(function (repo) {
+      var card = el('div', 'card pyramid');
+      card.appendChild(el('h3', null, repo.name));
+      card.appendChild(el('div', 'muted', repo.total.tests.toLocaleString() + ' tests in ' + repo.total.files.toLocaleString() + ' files · ' + (repo.runners.join(', ') || 'no runner found')));
+      var max = Math.max.apply(null, [1].concat(repo.tiers.map(function (t) { return t.tests; })));
+      var tiers = repo.tiers.slice().reverse();
+      tiers.forEach(function (t) {
+        var row = el('div', 'tier-row');
+        row.dataset.tier = t.tier;
+        var bar = el('div', 'tier-bar tier-' + t.tier);
+        bar.style.width = Math.max(12, Math.sqrt(t.tests / max) * 100) + '%';
+        bar.appendChild(el('span', 'tier-name', t.tier));
+        bar.appendChild(el('span', 'tier-count', t.tests.toLocaleString()));
+        row.appendChild(bar);
+        row.title = t.tier + ': ' + t.tests + ' tests in ' + t.files + ' files' + (t.skipped ? ', ' + t.skipped + ' skipped' : '');
+        card.appendChild(row);
+      });
+      if (!tiers.length) card.appendChild(el('p', 'muted', 'no tests found'));
+      grid.appendChild(card);
+    });
+    host.appendChild(grid);
+    if (D.gate) {
+      D.gate.forEach(function (g) {
+        var card = el('div', 'card');
+        card.appendChild(el('h3', null, 'Gate · ' + g.repo + ' · ' + (g.passed ? 'passed' : 'FAILED')));
+        var rows = g.rules.map(function (r) { return [r.status, r.name, r.metric, r.value, r.threshold, r.message]; });
+        card.appendChild(simpleTable(['', 'Rule', 'Metric', 'Value', 'Threshold', 'Detail'], rows, function (c, v, j) { if (j === 0) { clear(c).appendChild(badge(v === 'pass' ? 'passed' : v === 'warn' ? 'flaky' : 'failed')).textContent = v; } }));
+        host.appendChild(card);
+      });
+    }
+  };
+
+  function simpleTable(header, rows, decorate) {
+    var t = el('table', 'simple');
+    var tr = el('tr');
+    header.forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    var thead = el('thead'); thead.appendChild(tr); t.appendChild(thead);
+    var tb = el('tbody');
+    rows.forEach(function (r) {
+      var row = el('tr');
+      r.forEach(function (v, j) { var c = el('td', null, v); if (decorate) decorate(c, v, j); row.appendChild(c); });
+      tb.appendChild(row);
+    });
+    t.appendChild(tb);
+    return t;
+  }
+
+  function openTest(i) { location.hash = '#test/' + i; }
+
+  function testsView(host, rows, withFilters) {
+    var bar = el('div', 'filters');
+    var q = el('input'); q.type = 'search'; q.placeholder = 'Filter tests by id, file or marker…'; q.id = 'filter';
+    var tierSel = el('select'); tierSel.id = 'tier-filter';
+    var stSel = el('select'); stSel.id = 'status-filter';
+    var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
+    [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
+    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['passed', 'passed'], ['none', 'not in latest run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
+    if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
+    var box = el('div', 'vt');
+    host.appendChild(box);
+    var table = new VTable(box, TEST_COLUMNS, rows, openTest);
+    var lower = null;
+    function apply() {
+      var text = q.value.trim().toLowerCase();
+      var tier = tierSel.value, st = stSel.value;
+      if (text && !lower) lower = T.map(function (r) { return (r[COL.id] + ' ' + D.files[r[COL.file]] + ' ' + r[COL.markers]).toLowerCase(); });
+      table.setRows(rows.filter(function (i) {
+        if (tier && T[i][COL.tier] !== tier) return false;
+        if (st) { var s = statusOf(i) || 'none'; if (s !== st) return false; }
+        return !text || lower[i].indexOf(text) >= 0;
+      }));
+    }
+    var timer = 0;
+    q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
+    tierSel.addEventListener('change', apply);
+    stSel.addEventListener('change', apply);
+    return table;
+  }
+
+  var allRows = null;
+  function sortedRows(filter) {
+    var idx = [];
+    for (var i = 0; i < T.length; i++) if (!filter || filter(i)) idx.push(i);
+    idx.sort(function (a, b) { return rankOf(a) - rankOf(b) || (T[a][COL.id] < T[b][COL.id] ? -1 : T[a][COL.id] > T[b][COL.id] ? 1 : 0); });
+    return idx;
+  }
+  views.tests = function (host) {
+    host.appendChild(el('h2', null, 'All tests'));
+    host.appendChild(el('p', 'muted', 'Failures first. Click a test for its history.'));
+    allRows = allRows || sortedRows(null);
+    testsView(host, allRows, true);
+  };
+  views.run = function (host) {
+    host.appendChild(el('h2', null, 'Latest run'));
+    if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
+    host.appendChild(el('p', 'muted', 'Results of the latest run of each repository, failures first.'));
+    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== ''; }), true);
+  };
+  views.gaps = function (host) {
+    host.appendChild(el('h2', null, 'Workflow gaps'));
+    if (!D.gaps) { host.appendChild(el('p', 'notice', 'Gap analysis not available: configure workflows and components in seams.yaml.')); return; }
+    if (!D.gaps.length) { host.appendChild(el('p', 'muted', 'No workflows configured.')); return; }
+    var tiers = {}; D.gaps.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
+    var tl = Object.keys(tiers);
+    host.appendChild(simpleTable(['Severity', 'Workflow', 'Priority', 'Chain'].concat(tl).concat(['Missing components', 'Repo']), D.gaps.map(function (g) {
+      return [g.severity, g.title, g.priority, g.chain.join(' → ')].concat(tl.map(function (t) { return String(g.tiers[t] || 0); })).concat([g.missing.join(', '), g.repo]);
+    }), function (c, v, j) { if (j === 0) c.className = 'sev sev-' + String(v).toLowerCase(); }));
+  };
+  views.trace = function (host) {
+    host.appendChild(el('h2', null, 'Traceability'));
+    if (!D.trace) { host.appendChild(el('p', 'notice', 'Traceability not available: no requirement sources found.')); return; }
+    var tiers = {}; D.trace.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
+    var tl = Object.keys(tiers);
+    host.appendChild(simpleTable(['Requirement', 'Title', 'Status'].concat(tl).concat(['Source', 'Repo']), D.trace.map(function (r) {
+      return [r.id, r.title, r.status].concat(tl.map(function (t) { return String(r.tiers[t] || 0); })).concat([r.source, r.repo]);
+    }), function (c, v, j) { if (j === 2) c.className = 'tr-' + v; }));
+  };
+  views.trends = function (host) {
+    var tpl = document.getElementById('trend-charts');
+    host.appendChild(el('h2', null, 'Trends'));
+    if (!D.trends.length) { host.appendChild(el('p', 'notice', 'No runs recorded yet: trends appear after the first seams run.')); }
+    if (tpl) host.appendChild(tpl.content.cloneNode(true));
+  };
+  views.test = function (host, arg) {
+    var i = Number(arg);
+    var r = T[i];
+    if (!r) { host.appendChild(el('p', 'notice', 'No such test.')); return; }
+    var back = el('a', 'back', '← all tests'); back.href = '#tests'; host.appendChild(back);
+    var h = el('h2', 'test-title', r[COL.id]); host.appendChild(h);
+    var dl = el('dl', 'facts');
+    function fact(k, v) { if (v === '' || v === null || v === undefined) return; dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
+    fact('Status (latest run)', statusOf(i) || 'not in the latest run');
+    fact('File', D.files[r[COL.file]] + (r[COL.line] ? ':' + r[COL.line] : ''));
+    fact('Tier', r[COL.tier]);
+    fact('Runner', r[COL.runner]);
+    fact('Repository', D.repos[r[COL.repo]] ? D.repos[r[COL.repo]].name : '');
+    fact('Markers', r[COL.markers]);
+    fact('Duration', fmtMs(r[COL.dur]));
+    host.appendChild(dl);
+    if (r[COL.msg]) { host.appendChild(el('h3', null, 'Message')); host.appendChild(el('pre', 'msg', r[COL.msg])); }
+    host.appendChild(el('h3', null, 'History'));
+    var runs = D.historyRuns[r[COL.repo]] || [];
+    var hist = r[COL.hist];
+    if (!runs.length || !hist) { host.appendChild(el('p', 'muted', 'No recorded results for this test.')); return; }
+    var strip = el('div', 'strip');
+    for (var k = 0; k < runs.length; k++) { var s = el('i', 'h big h-' + (HIST[hist.charAt(k)] || 'none')); s.title = runs[k].startedAt + ' ' + (HIST[hist.charAt(k)] || 'none'); strip.appendChild(s); }
+    host.appendChild(strip);
+    var rows = [];
+    for (var j = runs.length - 1; j >= 0; j--) rows.push([runs[j].startedAt.replace('T', ' ').slice(0, 19), runs[j].commit ? runs[j].commit.slice(0, 10) : '', HIST[hist.charAt(j)] || 'none', runs[j].id]);
+    host.appendChild(simpleTable(['Run started', 'Commit', 'Result', 'Run id'], rows, function (c, v, jj) { if (jj === 2) { var b = badge(v === 'none' ? '' : v); if (v === 'none') b.textContent = 'not run'; clear(c).appendChild(b); } }));
+  };
+
+  var built = {};
+  function route() {
+    var hash = location.hash.replace(/^#/, '') || 'overview';
+    var parts = hash.split('/');
+    var name = views[parts[0]] ? parts[0] : 'overview';
+    var key = name === 'test' ? hash : name;
+    var sections = main.querySelectorAll('section.view');
+    for (var s = 0; s < sections.length; s++) sections[s].hidden = true;
+    if (name === 'test') { var old = document.getElementById('view-test'); if (old) old.remove(); }
+    var host = section(name);
+    if (name === 'test' || !built[key]) { built[key] = true; views[name](host, parts[1]); }
+    host.hidden = false;
+    var links = document.querySelectorAll('nav a');
+    for (var l = 0; l < links.length; l++) links[l].classList.toggle('active', links[l].getAttribute('href') === '#' + name);
+    if (name === 'test') window.scrollTo(0, 0);
+    document.body.dataset.view = name;
+  }
+  window.addEventListener('hashchange', route);
+  route();
+  document.body.dataset.ready = '1';
+})();
+`;

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { CLIENT_JS } from './client.js';
+import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
+import { escapeHtml, lineChart, PALETTE } from './svg.js';
+
+export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
+export { escapeHtml } from './svg.js';
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>` and `&` become \u escapes, so no
+ * string in the data (e.g. a test named `</script><script>…`) can close the element, and U+2028/9
+ * are escaped for old parsers. JSON.parse turns them back into the same characters.
+ */
+export function embedJson(data: unknown): string {
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const CSS = `
+:root{--bg:#f7f7f8;--fg:#1f2328;--muted:#656d76;--card:#fff;--line:#d8dee4;--pass:#1a7f37;--fail:#cf222e;--warn:#bf8700;--skip:#8c959f;--nr:#8250df;--accent:#0969da}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
+header{background:#24292f;color:#fff;padding:10px 20px;display:flex;align-items:center;gap:24px;flex-wrap:wrap}
+header h1{font-size:16px;margin:0;font-weight:600}header .gen{color:#afb8c1;font-size:12px}
+nav{display:flex;gap:4px}nav a{color:#d0d7de;text-decoration:none;padding:6px 10px;border-radius:6px}nav a.active,nav a:hover{background:#424a53;color:#fff}
+main{padding:16px 20px;max-width:1400px;margin:0 auto}h2{margin:8px 0 4px;font-size:20px}h3{margin:0 0 6px;font-size:15px}
+.muted{color:var(--muted);font-size:13px}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px;margin:0 0 14px}
+.notice{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:10px 14px;margin:0 0 14px}.notice ul{margin:4px 0 0;padding-left:20px}
+.pyramids{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:14px}
+.pyramid .tier-row{display:flex;justify-content:center;margin:3px 0}
+.tier-bar{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:5px 10px;border-radius:4px;color:#fff;font-weight:600;min-width:120px;background:#57606a}
+.tier-unit{background:#2da44e}.tier-integration{background:#0969da}.tier-e2e{background:#8250df}.tier-contract{background:#1b7c83}.tier-smoke,.tier-system,.tier-functional{background:#bf3989}.tier-performance{background:#9a6700}
+.tier-count{font-variant-numeric:tabular-nums}
+.stats{display:flex;gap:10px;margin-top:8px;flex-wrap:wrap}.stat{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:80px}.stat b{display:block;font-size:20px}
+.stat.st-passed b{color:var(--pass)}.stat.st-failed b,.stat.st-error b{color:var(--fail)}.stat.st-not-run b{color:var(--nr)}.stat.st-skipped b{color:var(--skip)}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--skip);white-space:nowrap}
+.st-passed.badge{background:var(--pass)}.st-failed.badge,.st-error.badge{background:var(--fail)}.st-flaky.badge{background:var(--warn)}.st-not-run.badge{background:var(--nr)}.st-none.badge{background:#d0d7de;color:#24292f}
+.filters{display:flex;gap:8px;margin:8px 0}.filters input{flex:1;padding:6px 10px;border:1px solid var(--line);border-radius:6px;font-size:14px}.filters select{padding:6px;border:1px solid var(--line);border-radius:6px}
+.vt{background:var(--card);border:1px solid var(--line);border-radius:8px;overflow:hidden}.vt-count{padding:6px 10px;color:var(--muted);font-size:12px;border-bottom:1px solid var(--line)}
+.vt-head,.vt-row{display:grid;align-items:center;gap:8px;padding:0 10px}.vt-head{height:30px;font-weight:600;background:#f6f8fa;border-bottom:1px solid var(--line)}
+.vt-view{height:calc(100vh - 260px);min-height:300px;overflow-y:auto;position:relative;contain:strict}.vt-spacer{position:relative}
+.vt-row{position:absolute;left:0;right:0;top:0;height:30px;border-bottom:1px solid #eef1f4;cursor:pointer;will-change:transform}.vt-row:hover{background:#f3f8ff}
+.vt-c{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.vt-c.name{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}.vt-c.num{text-align:right;font-variant-numeric:tabular-nums}
+i.h{display:inline-block;width:6px;height:14px;margin-right:1px;border-radius:1px;background:#eaeef2;vertical-align:middle}i.h.big{width:14px;height:22px;margin-right:2px}
+.h-passed{background:var(--pass)!important}.h-failed,.h-error{background:var(--fail)!important}.h-skipped{background:var(--skip)!important}.h-not-run{background:var(--nr)!important}
+table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.simple th,table.simple td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}table.simple th{background:#f6f8fa}
+.sev-critical{color:#fff;background:var(--fail);font-weight:700}.sev-high{color:#fff;background:#bc4c00;font-weight:700}.sev-medium{background:#fff8c5}.tr-uncovered{color:var(--fail);font-weight:600}.tr-covered{color:var(--pass)}
+.test-title{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:16px;word-break:break-all}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
+pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
+.strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}
+a.back{display:inline-block;margin:4px 0;color:var(--accent)}
+`;
+
+function trendCharts(trends: TrendPoint[], repos: string[]): string {
+  const out: string[] = [];
+  for (const repo of repos) {
+    const pts = trends.filter((t) => t.repo === repo);
+    const labels = pts.map((p) => p.startedAt.slice(5, 10));
+    const tiers = [...new Set(pts.flatMap((p) => Object.keys(p.tiers)))];
+    out.push(`<h3>${escapeHtml(repo)}</h3><div class="charts">`);
+    out.push(
+      lineChart({
+        title: 'Tests run per tier',
+        labels,
+        integer: true,
+        format: (v) => String(Math.round(v)),
+        series: tiers.map((t, i) => ({ name: t, color: PALETTE[i % PALETTE.length]!, values: pts.map((p) => p.tiers[t] ?? null) })),
+      }),
+    );
+    out.push(
+      lineChart({
+        title: 'Pass rate',
+        labels,
+        yMin: 0,
+        yMax: 1,
+        format: (v) => `${Math.round(v * 100)}%`,
+        series: [{ name: 'pass rate', color: PALETTE[1]!, values: pts.map((p) => (p.passed + p.failed ? p.passed / (p.passed + p.failed) : null)) }],
+      }),
+    );
+    out.push(
+      lineChart({
+        title: 'Duration',
+        labels,
+        format: (v) => (v >= 60 ? `${Math.round(v / 6) / 10}m` : `${Math.round(v)}s`),
+        series: [{ name: 'run duration', color: PALETTE[2]!, values: pts.map((p) => p.durationMs / 1000) }],
+      }),
+    );
+    out.push(
+      lineChart({
+        title: 'Flaky tests',
+        labels,
+        integer: true,
+        format: (v) => String(Math.round(v)),
+        series: [{ name: 'flaky', color: PALETTE[4]!, values: pts.map((p) => p.flaky) }],
+      }),
+    );
+    out.push('</div>');
+  }
+  return out.join('\n');
+}
+
+/** Renders a complete, self-contained HTML report (no external resources). */
+export function renderHtmlReport(input: ReportInput | ReportData): string {
+  const data: ReportData = 'version' in input ? input : buildReportData(input);
+  const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
+  // default-src 'none': nothing loads from anywhere (no network, no injected <img>);
+  // only this one inline script (by hash) runs, so inline event handlers never do.
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
+  const title = escapeHtml(data.title);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="seams">
+<title>${title}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${title}</h1><span class="gen">generated ${escapeHtml(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC</span>
+<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
+<main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
+<template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name))}</template>
+<script type="application/json" id="seams-data">${embedJson(data)}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}

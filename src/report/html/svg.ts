@@ -1,0 +1,94 @@
+/**
+ * Inline SVG line charts for trends, generated here (no chart library, no network).
+ * All text is escaped; values are numbers.
+ */
+
+export const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export interface Series {
+  name: string;
+  color: string;
+  values: (number | null)[];
+}
+
+export interface ChartOptions {
+  title: string;
+  labels: string[];
+  series: Series[];
+  format?: (v: number) => string;
+  /** Fixed y range (e.g. 0..1 for rates). */
+  yMin?: number;
+  /** Counts: the axis has whole-number steps (at least 0..4). */
+  integer?: boolean;
+  yMax?: number;
+  width?: number;
+  height?: number;
+}
+
+export const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4b5563', '#db2777', '#65a30d'];
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+export function lineChart(o: ChartOptions): string {
+  const W = o.width ?? 520;
+  const H = o.height ?? 200;
+  const L = 52;
+  const R = 12;
+  const T = 28;
+  const B = 36;
+  const fmt = o.format ?? ((v: number) => String(Math.round(v * 100) / 100));
+  const n = o.labels.length;
+  const all = o.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const yMin = o.yMin ?? 0;
+  let yMax = o.yMax ?? niceMax(Math.max(0, ...all));
+  if (o.integer) yMax = Math.max(4, Math.ceil(yMax / 4) * 4);
+  const x = (i: number) => (n <= 1 ? L + (W - L - R) / 2 : L + (i * (W - L - R)) / (n - 1));
+  const y = (v: number) => T + (H - T - B) * (1 - (v - yMin) / (yMax - yMin || 1));
+  const parts: string[] = [];
+  parts.push(`<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">`);
+  parts.push(`<text x="${L}" y="16" class="ct">${escapeHtml(o.title)}</text>`);
+  for (let k = 0; k <= 4; k++) {
+    const v = yMin + ((yMax - yMin) * k) / 4;
+    const yy = y(v).toFixed(1);
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${yy}" y2="${yy}" class="grid"/>`);
+    parts.push(`<text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" class="yl">${escapeHtml(fmt(v))}</text>`);
+  }
+  if (n === 0) {
+    parts.push(`<text x="${W / 2}" y="${H / 2}" class="empty">no runs recorded</text>`);
+  } else {
+    const step = Math.max(1, Math.ceil(n / 6));
+    for (let i = 0; i < n; i += step)
+      parts.push(`<text x="${x(i).toFixed(1)}" y="${H - B + 16}" class="xl">${escapeHtml(o.labels[i]!)}</text>`);
+    for (const s of o.series) {
+      let d = '';
+      let pen = false;
+      s.values.forEach((v, i) => {
+        if (v === null) {
+          pen = false;
+          return;
+        }
+        d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+        pen = true;
+      });
+      if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+      s.values.forEach((v, i) => {
+        if (v !== null)
+          parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${escapeHtml(`${s.name} ${o.labels[i]}: ${fmt(v)}`)}</title></circle>`);
+      });
+    }
+    // legend
+    let lx = L;
+    for (const s of o.series) {
+      parts.push(`<rect x="${lx}" y="${H - 12}" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="${H - 3}" class="lg">${escapeHtml(s.name)}</text>`);
+      lx += 24 + s.name.length * 7;
+    }
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}

@@ -1,0 +1,194 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtmlReport } from '../../src/report/html/index.js';
+import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
+
+/**
+ * The report in a real browser: headless Chromium via playwright-core. Asserts what a person
+ * sees, and keeps screenshots in SEAMS_SCREENSHOTS (default: a temp dir) for a human to look at.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const shots = process.env.SEAMS_SCREENSHOTS ?? mkdtempSync(path.join(os.tmpdir(), 'seams-shots-'));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'seams-report-'));
+
+let browser: Browser;
+
+async function open(file: string, hash = '', size = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport: size });
+  const problems: string[] = [];
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(`file://${file}${hash}`);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { page, problems };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+
+describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    // eslint-disable-next-line no-console
+    console.log(`screenshots in ${shots}`);
+  });
+
+  const small = () => {
+    const tests = Array.from({ length: 60 }, (_, i) => makeTest(i));
+    tests.push(makeTest(60, { id: `tests/unit/test_x.py::test_${XSS}${BREAKOUT}`, name: XSS, file: 'tests/unit/test_x.py', tier: 'unit' }));
+    const runs = history(tests, 8, (i, r) => (i === 7 && r === 7) || (i === 60 && r >= 6), (i) => (i === 7 ? 'AssertionError: expected 3 pods, got 2' : `boom ${XSS}`));
+    const file = path.join(dir, 'small.html');
+    writeFileSync(
+      file,
+      renderHtmlReport({
+        repos: [{ inventory: inventory(tests), runs }],
+        gaps: [{ repo: 'demo', id: 'ecr', title: 'ECR sync', priority: 'P1', severity: 'CRITICAL', chain: ['parser', 'pusher', 'ecr'], tiers: { unit: 3, integration: 0 }, missing: ['ecr'] }],
+        trace: [{ repo: 'demo', id: 'FR-002', title: XSS, source: 'specs/a.md:4', status: 'uncovered', tiers: {}, tests: [] }],
+      }),
+    );
+    return { file, tests };
+  };
+
+  it('shows the pyramid with the tier counts a person reads', async () => {
+    const { file, tests } = small();
+    const { page, problems } = await open(file);
+    const counts = Object.fromEntries(
+      await page.$$eval('.pyramid .tier-row', (rows) => rows.map((r) => [r.querySelector('.tier-name')!.textContent, Number(r.querySelector('.tier-count')!.textContent!.replace(/\D/g, ''))])),
+    );
+    const expected: Record<string, number> = {};
+    for (const t of tests) expected[t.tier] = (expected[t.tier] ?? 0) + 1;
+    expect(counts).toEqual(expected);
+    // unit is the widest bar, at the bottom
+    const order = await page.$$eval('.pyramid .tier-row', (rows) => rows.map((r) => r.getAttribute('data-tier')));
+    expect(order[order.length - 1]).toBe('unit');
+    await expect(page.locator('.run-card .stat.st-failed b').textContent()).resolves.toBe('2');
+    await shot(page, 'overview');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lists failing tests first and renders a hostile test name as text, firing no dialog and loading nothing', async () => {
+    const { file } = small();
+    const { page, problems } = await open(file, '#run');
+    const firstRows = await page.$$eval('#view-run .vt-row', (rows) =>
+      rows
+        .filter((r) => (r as HTMLElement).style.display !== 'none')
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .slice(0, 3)
+        .map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]),
+    );
+    expect(firstRows[0]![0]).toBe('failed');
+    expect(firstRows[1]![0]).toBe('failed');
+    expect(firstRows.slice(0, 2).map((r) => r[1])).toEqual(expect.arrayContaining([`tests/unit/test_x.py::test_${XSS}${BREAKOUT}`]));
+    expect(firstRows[2]![0]).toBe('passed');
+    // no element was created from the name
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await shot(page, 'latest-run');
+    // open the hostile test's page: its name and message are text too
+    await page.locator('.vt-row', { hasText: 'onerror' }).first().click();
+    await page.waitForSelector('#view-test .test-title');
+    expect(await page.locator('#view-test .test-title').textContent()).toBe(`tests/unit/test_x.py::test_${XSS}${BREAKOUT}`);
+    expect(await page.locator('#view-test pre.msg').textContent()).toBe(`boom ${XSS}`);
+    expect(await page.locator('#view-test .strip i.h-failed').count()).toBe(2);
+    expect(await page.locator('#view-test .strip i.h-passed').count()).toBe(6);
+    await shot(page, 'test-page-xss');
+    await page.goto(`file://${file}#trace`);
+    expect(await page.locator('#view-trace td', { hasText: 'onerror' }).textContent()).toBe(XSS);
+    expect(await page.locator('img').count()).toBe(0);
+    await page.goto(`file://${file}#trends`);
+    expect(await page.locator('#view-trends svg.chart').count()).toBe(4);
+    await shot(page, 'trends');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('renders what it can without history or analyses and says what is missing', async () => {
+    const file = path.join(dir, 'empty.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory([makeTest(1), makeTest(4)]), runs: [], historyMissing: 'no history yet', configMissing: true }] }));
+    const { page, problems } = await open(file);
+    const notice = await page.locator('.notice').textContent();
+    expect(notice).toContain('no history yet');
+    expect(notice).toContain('no seams.yaml');
+    expect(await page.locator('.pyramid .tier-row').count()).toBe(2);
+    await page.goto(`file://${file}#run`);
+    expect(await page.locator('#view-run').textContent()).toContain('No runs recorded');
+    await page.goto(`file://${file}#gaps`);
+    expect(await page.locator('#view-gaps').textContent()).toContain('Gap analysis not available');
+    await shot(page, 'missing');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('stays responsive with 100,000 tests: loads, scrolls and filters within budgets', async () => {
+    const N = 100_000;
+    const tests = Array.from({ length: N }, (_, i) => makeTest(i));
+    const t0 = performance.now();
+    const html = renderHtmlReport({ repos: [{ inventory: inventory(tests), runs: history(tests, 5, (i, r) => i % 1000 === 3 && r === 4) }] });
+    const renderMs = performance.now() - t0;
+    const file = path.join(dir, 'big.html');
+    writeFileSync(file, html);
+    const t1 = performance.now();
+    const { page, problems } = await open(file, '#tests');
+    const loadMs = performance.now() - t1;
+    await page.waitForSelector('#view-tests .vt-row');
+    expect(await page.locator('#view-tests .vt-count').textContent()).toBe('100,000 rows');
+    // only the rows in view exist
+    const domRows = await page.locator('#view-tests .vt-row').count();
+    expect(domRows).toBeLessThan(80);
+    // failures first: 100 failing tests on top
+    expect(await page.locator('#view-tests .vt-row .badge').first().textContent()).toBe('failed');
+    // scroll through: each jump must render its rows within a frame or two
+    const scroll = await page.evaluate(async () => {
+      const view = document.querySelector('#view-tests .vt-view') as HTMLElement;
+      const times: number[] = [];
+      for (const frac of [0.25, 0.5, 0.75, 1, 0.1]) {
+        const t = performance.now();
+        view.scrollTop = view.scrollHeight * frac;
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        times.push(performance.now() - t);
+      }
+      const rows = [...document.querySelectorAll('#view-tests .vt-row')].filter((r) => (r as HTMLElement).style.display !== 'none');
+      const visible = rows.filter((r) => {
+        const b = r.getBoundingClientRect();
+        const v = view.getBoundingClientRect();
+        return b.bottom > v.top && b.top < v.bottom;
+      });
+      return { max: Math.max(...times), visible: visible.length, text: visible[0]?.querySelector('.name')?.textContent ?? '' };
+    });
+    expect(scroll.visible).toBeGreaterThan(10);
+    expect(scroll.text).toMatch(/::test_case_\d+$/);
+    expect(scroll.max).toBeLessThan(250);
+    await page.locator('#view-tests .vt-view').evaluate((v) => (v.scrollTop = v.scrollHeight / 2));
+    await page.waitForTimeout(100);
+    await shot(page, 'big-scrolled');
+    // filter
+    const tf = performance.now();
+    await page.fill('#view-tests #filter', 'test_case_99999');
+    await page.waitForFunction(() => document.querySelector('#view-tests .vt-count')?.textContent === '1 row');
+    const filterMs = performance.now() - tf;
+    await shot(page, 'big-filtered');
+    // eslint-disable-next-line no-console
+    console.log(`100k tests: html ${(html.length / 1e6).toFixed(1)} MB, render ${renderMs.toFixed(0)} ms, browser load ${loadMs.toFixed(0)} ms, worst scroll jump ${scroll.max.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms`);
+    expect(loadMs).toBeLessThan(15_000);
+    expect(filterMs).toBeLessThan(3_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildReportData, embedJson, renderHtmlReport } from '../../src/report/html/index.js';
+import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
+
+describe('HTML report (static checks)', () => {
+  it('embeds data so no test string can close the script element, and JSON round-trips exactly', () => {
+    const nasty = { a: `${BREAKOUT} & <!-- \u2028 ${XSS}` };
+    const text = embedJson(nasty);
+    expect(text).not.toMatch(/<\/?script/i);
+    expect(text).not.toContain('<');
+    expect(JSON.parse(text)).toEqual(nasty);
+  });
+
+  it('is one self-contained file: no external URLs, a strict CSP with the script hash, the test names only inside the JSON', () => {
+    const tests = [makeTest(1), makeTest(2, { id: `tests/unit/test_x.py::test_${XSS}${BREAKOUT}`, name: XSS })];
+    const html = renderHtmlReport({ repos: [{ inventory: inventory(tests), runs: history(tests, 3, (i) => i === 1) }] });
+    expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    // exactly two script elements: the data and the code
+    expect(html.match(/<script\b/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).not.toContain(XSS);
+  });
+
+  it('lists what is missing: no history, no config, no gaps or traceability', () => {
+    const data = buildReportData({ repos: [{ inventory: inventory([makeTest(1)]), runs: [], historyMissing: 'no history yet (.seams/history.db does not exist)', configMissing: true }] });
+    expect(data.missing).toEqual(
+      expect.arrayContaining([
+        'demo: no seams.yaml — workflows, requirements, scenarios and gates are not configured',
+        'demo: no history yet (.seams/history.db does not exist) — run results, history and trends are empty',
+        expect.stringMatching(/^gap analysis not available/),
+        expect.stringMatching(/^traceability not available/),
+      ]),
+    );
+    expect(data.latestRun).toEqual([]);
+    expect(data.tests[0]![6]).toBe('');
+  });
+
+  it('keeps per-test history aligned with the runs, oldest first, and adds results unknown to the inventory', () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 4, (i, r) => i === 0 && r === 2);
+    runs[3]!.results.push({ ...runs[3]!.results[0]!, id: 'tests/unit/test_gone.py::test_renamed', status: 'failed' });
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
+    expect(data.historyRuns[0]!.map((r) => r.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3']);
+    expect(data.tests[0]![10]).toBe('PPFP');
+    expect(data.tests[1]![10]).toBe('PPPP');
+    const extra = data.tests.find((t) => t[1] === 'tests/unit/test_gone.py::test_renamed')!;
+    expect(extra[6]).toBe('failed');
+    expect(data.trends.map((t) => t.failed)).toEqual([0, 0, 1, 1]);
+  });
+});
