@@ -41,6 +41,8 @@ export const tierSchema = z.strictObject({
     })
     .optional(),
   timeout: duration.optional(),
+  /** Report(s) a configured `command` writes (JUnit XML or runner JSON), relative to `cwd`, when seams cannot add its own report option. */
+  results: stringOrList.optional(),
   /** Runner retries for the tier (passed to runners that support them). */
   retries: z.number().int().nonnegative().optional(),
 });

@@ -152,7 +152,8 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
         else current.reruns++;
         const head = a.message ?? a.type ?? '';
         if (t.name === 'skipped') {
-          if (head) current.c.reason = head.slice(0, maxText);
+          const reason = a.type === 'pytest.xfail' ? `xfail${a.message ? `: ${a.message}` : ''}` : head;
+          if (reason) current.c.reason = reason.slice(0, maxText);
           textTarget = undefined;
         } else if (t.name === 'failure' || t.name === 'error') {
           // the first failure's message and text are the ones that matter

@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { RunRecord } from '../../core/types.js';
+import { openHistory } from '../../execute/history.js';
+import { executeRun, newRunId, type ExecuteOutcome } from '../../execute/run.js';
+import { parseShard } from '../../execute/shard.js';
+import { renderRunText } from '../../execute/summary.js';
+import { scanConfigured } from '../../scan/configured.js';
+import { testKeyOf } from '../../store/index.js';
+import { SeamsError } from '../../util/errors.js';
+import type { CliIO } from '../io.js';
+import type { SetExit } from '../main.js';
+
+export interface RunCommandOptions {
+  root?: string;
+  config?: string;
+  db?: string;
+  history: boolean;
+  keepServices?: boolean;
+  timeoutMultiplier?: string;
+  repeat: string;
+  shard?: string;
+  runId?: string;
+  format: 'text' | 'json';
+  output?: string;
+  verbose?: boolean;
+}
+
+/** The seams results file (`--output`): one run, readable by `seams ingest` (schemas/results.schema.json). */
+export function resultsDocument(run: RunRecord) {
+  return { $schema: 'https://seams.dev/schemas/results.schema.json', kind: 'seams-results', version: 1, run };
+}
+
+export function registerRun(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command('run')
+    .description('run tiers with the services they need, store every result in history')
+    .argument('[tiers...]', 'tiers to run (default: every configured tier); runner arguments after --')
+    .option('--root <dir>', 'repository root', '.')
+    .option('-c, --config <file>', 'seams.yaml to use')
+    .option('--db <url>', 'history database: sqlite:path or postgresql://… (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
+    .option('--no-history', 'do not store the run')
+    .option('--keep-services', 'leave the services running afterwards (stop them with seams services down)')
+    .option('--timeout-multiplier <n>', 'multiply every readiness deadline and tier timeout (slow machines); also SEAMS_TIMEOUT_MULTIPLIER')
+    .option('--repeat <n>', 'run the selection n times and report tests whose outcome differs', '1')
+    .option('--shard <i/n>', 'run shard i of n, balanced by historical durations')
+    .option('--run-id <id>', 'run id (CI: the same id on every shard, then seams ingest merges them)')
+    .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'also write the run as a seams results file (for seams ingest)')
+    .option('-V, --verbose', "show the runners' output live")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  seams run integration                 start the tier's services, run it, tear down
+  seams run integration -- -x -k db     extra arguments for the runner
+  seams run --repeat 5 integration      determinism check: tests whose outcome differs
+  seams run --shard 2/4 --run-id $CI_ID -o shard2.json    one shard; merge with seams ingest
+
+Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run),
+2 configuration or pre-flight errors (missing service, unknown tier), 130/143 interrupted.`,
+    )
+    .action(async (tiersAndExtra: string[], opts: RunCommandOptions) => {
+      const raw = (program as unknown as { rawArgs: string[] }).rawArgs ?? [];
+      const dd = raw.indexOf('--');
+      const extra = dd === -1 ? [] : raw.slice(dd + 1);
+      const tiers = tiersAndExtra.slice(0, tiersAndExtra.length - extra.length);
+      setExit(await runCommand(tiers, extra, opts, io));
+    });
+}
+
+export async function runCommand(tiers: string[], extraArgs: string[], opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const repeat = Number(opts.repeat ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new SeamsError('SEAMS_USAGE', `--repeat must be a whole number from 1 to 1000, got ${opts.repeat}`);
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (shard === null) throw new SeamsError('SEAMS_USAGE', `--shard must look like 2/4, got ${opts.shard}`);
+  const multText = opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER;
+  const timeoutMultiplier = multText === undefined ? 1 : Number(multText);
+  if (!(timeoutMultiplier > 0)) throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${multText}`);
+
+  const { repos } = await scanConfigured([root], { configFile: opts.config });
+  const { inventory, config } = repos[0]!;
+  const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
+
+  // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = sig;
+    io.stderr.write(`\nseams: ${sig}: stopping the tests and the services…\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const outcomes: ExecuteOutcome[] = [];
+  try {
+    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20 }) : undefined;
+    const baseId = opts.runId ?? newRunId();
+    for (let i = 1; i <= repeat; i++) {
+      if (abort.signal.aborted) break;
+      const outcome = await executeRun({
+        root,
+        inventory,
+        config,
+        tiers,
+        extraArgs,
+        keepServices: opts.keepServices,
+        timeoutMultiplier,
+        shard,
+        durations,
+        runId: repeat > 1 ? `${baseId}.${i}` : baseId,
+        env: io.env,
+        log: (line) => io.stderr.write(`${line}\n`),
+        echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
+        signal: abort.signal,
+        repetition: repeat > 1 ? i : undefined,
+      });
+      outcomes.push(outcome);
+      if (store) await store.saveRun(outcome.run);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store?.close();
+  }
+
+  const stored = store ? store.location.replace(`${root}/`, '') : undefined;
+  const last = outcomes[outcomes.length - 1];
+  if (!last) return signalled === 'SIGINT' ? 130 : 143;
+  const determinism = repeat > 1 ? differingTests(outcomes.map((o) => o.run)) : undefined;
+  if (opts.format === 'json') {
+    const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing: determinism } : last.run;
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    for (const o of outcomes) io.stdout.write(renderRunText(o.run, o.tasks, { stored }));
+    if (determinism) {
+      io.stdout.write(`\nDeterminism over ${repeat} runs: ${determinism.length ? `${determinism.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
+      for (const d of determinism.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);
+    }
+  }
+  if (opts.output) {
+    if (outcomes.length === 1) await writeFile(opts.output, `${JSON.stringify(resultsDocument(last.run), null, 2)}\n`);
+    else await writeFile(opts.output, `${JSON.stringify({ kind: 'seams-results', version: 1, runs: outcomes.map((o) => o.run) }, null, 2)}\n`);
+  }
+  if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+  if (outcomes.some((o) => o.serviceFailure)) return 2;
+  if (determinism?.length) return 1;
+  return outcomes.every((o) => o.run.status === 'passed') ? 0 : 1;
+}
+
+/** Tests whose outcome was not the same in every repetition. */
+export function differingTests(runs: readonly RunRecord[]): { id: string; runner: string; project: string | null; outcomes: string[] }[] {
+  const byTest = new Map<string, { id: string; runner: string; project: string | null; outcomes: string[] }>();
+  runs.forEach((run, i) => {
+    for (const r of run.results) {
+      const k = testKeyOf(r);
+      const e = byTest.get(k) ?? { id: r.id, runner: r.runner, project: r.project, outcomes: Array.from({ length: runs.length }, () => '-') };
+      e.outcomes[i] = r.status;
+      byTest.set(k, e);
+    }
+  });
+  return [...byTest.values()].filter((e) => new Set(e.outcomes).size > 1);
+}

@@ -1,0 +1,7 @@
+import { openStore, resolveStoreSpec, type ResultStore } from '../store/index.js';
+import type { CliIO } from '../cli/io.js';
+
+/** Opens the history store for a repo: --db, SEAMS_DATABASE_URL, history.db in seams.yaml, default. */
+export function openHistory(root: string, io: CliIO, db?: string, configured?: string): Promise<ResultStore> {
+  return openStore(resolveStoreSpec({ db, env: io.env, configured }), root);
+}

@@ -1,0 +1,399 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULTS } from '../config/resolve.js';
+import type { LoadedConfig } from '../config/index.js';
+import type { DiscoveredTest, RepoInventory, RunnerId, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { InventoryIndex, readResults, type JoinContext } from '../results/index.js';
+import { ServiceSession, reapStale, durationMs, splitCommand } from '../services/index.js';
+import { stopGroup } from '../services/process-tree.js';
+import { SeamsError, describeError } from '../util/errors.js';
+import { execCommand } from '../util/exec.js';
+import { COMMAND_BUILDERS, configuredCommand, type CommandSpec } from './runners/index.js';
+import { shardTests, type ShardSpec } from './shard.js';
+import { applySkipPolicy } from './policy.js';
+
+export interface ExecuteOptions {
+  root: string;
+  inventory: RepoInventory;
+  config: LoadedConfig;
+  /** Tiers to run; empty = every configured tier (or every tier with tests when none is configured). */
+  tiers: readonly string[];
+  extraArgs?: readonly string[];
+  keepServices?: boolean;
+  timeoutMultiplier?: number;
+  shard?: ShardSpec;
+  /** Mean durations per test key (`runner|project|id`) for sharding. */
+  durations?: ReadonlyMap<string, number>;
+  runId?: string;
+  env: NodeJS.ProcessEnv;
+  /** Lines for the user (stderr). */
+  log: (line: string) => void;
+  /** Runner output goes here live when set (e.g. --verbose). */
+  echo?: (chunk: string) => void;
+  signal?: AbortSignal;
+  watchdog?: boolean;
+  /** Repetition number for `--repeat` (recorded in the environment). */
+  repetition?: number;
+}
+
+export interface TaskReport {
+  tier: string;
+  runner: string;
+  project: string | null;
+  argv: string[];
+  cwd: string;
+  exitCode: number | null;
+  log: string;
+  error?: string;
+  durationMs: number;
+}
+
+export interface ExecuteOutcome {
+  run: RunRecord;
+  tasks: TaskReport[];
+  /** Set when services could not start: the run is an infrastructure error. */
+  serviceFailure?: { name: string; message: string };
+  interrupted: boolean;
+}
+
+export function newRunId(): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+  return `${d}-${randomBytes(3).toString('hex')}`;
+}
+
+async function gitInfo(root: string, env: NodeJS.ProcessEnv): Promise<{ commit: string | null; branch: string | null }> {
+  const c = await execCommand('git', ['rev-parse', 'HEAD'], { cwd: root, timeoutMs: 5000 });
+  const b = await execCommand('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, timeoutMs: 5000 });
+  const commit = c.code === 0 ? c.stdout.trim() : (env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? null);
+  let branch = b.code === 0 ? b.stdout.trim() : null;
+  if (!branch || branch === 'HEAD') branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || branch || null;
+  return { commit, branch };
+}
+
+/** The tiers a run covers. */
+export function selectTiers(inventory: RepoInventory, config: LoadedConfig, requested: readonly string[]): string[] {
+  const configured = Object.keys(config.config.tiers);
+  const present = [...new Set(inventory.tests.map((t) => t.tier))];
+  if (!requested.length) return configured.length ? configured : present.sort();
+  for (const t of requested)
+    if (!configured.includes(t) && !present.includes(t))
+      throw new SeamsError('SEAMS_UNKNOWN_TIER', `unknown tier "${t}"`, {
+        hint: `tiers here: ${[...new Set([...configured, ...present])].join(', ') || '(none)'}`,
+      });
+  return [...new Set(requested)];
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '_');
+
+/** Tests that need a missing service: marker `requires_<service>`, or the tier when nothing is marked. */
+export function testsNeeding(service: string, tier: string, tierServices: readonly string[], tests: readonly DiscoveredTest[], all: readonly DiscoveredTest[]): DiscoveredTest[] {
+  const marker = `requires_${normalise(service)}`;
+  const marked = (t: DiscoveredTest) => t.markers.some((m) => normalise(m) === marker);
+  const anyMarked = all.some(marked);
+  if (anyMarked || !tierServices.includes(service)) return tests.filter(marked);
+  void tier;
+  return [...tests];
+}
+
+function notRun(t: DiscoveredTest, reason: string, services?: string[]): TestResult {
+  return {
+    runner: t.runner,
+    project: t.project,
+    id: t.id,
+    file: t.file,
+    name: t.name,
+    tier: t.tier,
+    status: 'not-run',
+    durationMs: 0,
+    attempts: 0,
+    flaky: false,
+    reason,
+    known: true,
+    ...(services?.length ? { services } : {}),
+  };
+}
+
+function environmentOf(env: NodeJS.ProcessEnv, repetition?: number): Record<string, string> {
+  const out: Record<string, string> = {
+    os: `${os.platform()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+    host: os.hostname(),
+  };
+  if (env.CI) out.ci = env.GITHUB_ACTIONS ? 'github' : env.GITLAB_CI ? 'gitlab' : 'ci';
+  if (repetition !== undefined) out.repetition = String(repetition);
+  return out;
+}
+
+/** Runs the tiers with their services. Never leaves a process behind. */
+export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
+  const startedAt = new Date().toISOString();
+  const runId = o.runId ?? newRunId();
+  const cfg = o.config.config;
+  const tiers = selectTiers(o.inventory, o.config, o.tiers);
+  const git = await gitInfo(o.root, o.env);
+
+  // the next run cleans up after a seams that was killed
+  const reaped = await reapStale(o.root);
+  for (const r of reaped) o.log(`cleaned up services left by run ${r.runId}${r.stopped.length ? `: ${r.stopped.join(', ')}` : ''}`);
+
+  const serviceNames = [...new Set(tiers.flatMap((t) => cfg.tiers[t]?.services ?? []))];
+  const session = new ServiceSession({
+    root: o.root,
+    runId,
+    services: cfg.services,
+    env: o.env,
+    timeoutMultiplier: o.timeoutMultiplier,
+    keep: o.keepServices,
+    tiers,
+    log: o.log,
+    watchdog: o.watchdog,
+  });
+  const pre = session.preflight(serviceNames); // throws for unknown services / cycles
+  if (pre.errors.length) {
+    const e = pre.errors[0]!;
+    throw new SeamsError('SEAMS_SERVICE_PREFLIGHT', `required service ${e.name} cannot start: ${e.reason}`, {
+      hint:
+        pre.errors.length > 1
+          ? `also: ${pre.errors.slice(1).map((x) => `${x.name} (${x.reason})`).join('; ')}`
+          : 'install it, fix services in seams.yaml, or mark the service optional: true',
+    });
+  }
+
+  const tasks: TaskReport[] = [];
+  const results: TestResult[] = [];
+  let services: ServiceRecord[] = [];
+  let serviceFailure: ExecuteOutcome['serviceFailure'];
+  let interrupted = false;
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'seams-run-'));
+  const logDir = path.join(o.root, '.seams', 'logs', runId);
+  try {
+    const up = serviceNames.length
+      ? await session.up(serviceNames, pre)
+      : { ok: true, records: [], env: { SEAMS_RUN_ID: runId }, missing: [] as { name: string; reason: string }[], failure: undefined };
+    services = up.records;
+    if (!up.ok) serviceFailure = up.failure;
+    const missing = new Map(up.missing.map((m) => [m.name, m.reason]));
+    const ready = new Set(up.records.filter((r) => r.status === 'ready').map((r) => r.name));
+    const index = new InventoryIndex(o.inventory.tests);
+
+    for (const tier of tiers) {
+      if (o.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const tcfg = cfg.tiers[tier];
+      const tierServices = tcfg?.services ?? [];
+      let tests = o.inventory.tests.filter((t) => t.tier === tier);
+      if (o.shard) tests = shardTests(tests, o.shard, o.durations ?? new Map());
+      const svcOfTier = tierServices.filter((s) => ready.has(s));
+
+      if (serviceFailure) {
+        for (const t of tests) results.push(notRun(t, `service ${serviceFailure.name} failed to start`));
+        continue;
+      }
+      // tests that need a missing optional service are reported, never run, never passed
+      const excluded = new Map<string, string>();
+      for (const [svc, reason] of missing) {
+        for (const t of testsNeeding(svc, tier, tierServices, tests, o.inventory.tests))
+          excluded.set(`${t.runner}|${t.project ?? ''}|${t.id}`, `${svc} is missing: ${reason}`);
+      }
+      const keyOf = (t: { runner: string; project: string | null; id: string }) => `${t.runner}|${t.project ?? ''}|${t.id}`;
+      for (const t of tests) {
+        const why = excluded.get(keyOf(t));
+        if (why) results.push(notRun(t, why));
+      }
+      const runnable = tests.filter((t) => !excluded.has(keyOf(t)));
+      const env: NodeJS.ProcessEnv = { ...o.env, ...up.env, SEAMS_RUN_ID: runId, SEAMS_TIER: tier };
+      const timeoutMs = tcfg?.timeout !== undefined ? durationMs(tcfg.timeout, 0) * (o.timeoutMultiplier ?? 1) : undefined;
+
+      const specs: { spec: CommandSpec; ctx: JoinContext; tests: DiscoveredTest[]; runner: string; project: string | null }[] = [];
+      if (tcfg?.command) {
+        if (!runnable.length && tests.length) continue; // everything in the tier is not-run
+        const cwd = path.resolve(o.root, tcfg.cwd ?? '.');
+        const resultFile = path.join(workDir, `${tier}-command.report`);
+        const base = configuredCommand(splitCommand(tcfg.command, `tiers.${tier}.command`), resultFile, o.extraArgs ?? []);
+        const configured = tcfg.results === undefined ? [] : typeof tcfg.results === 'string' ? [tcfg.results] : tcfg.results;
+        const spec: CommandSpec = { ...base, cwd, resultFile: configured.length ? path.resolve(cwd, configured[0]!) : resultFile };
+        if (configured.length) rmSync(spec.resultFile, { force: true });
+        const runner = (base.runner && base.runner !== 'go' ? base.runner : undefined) as RunnerId | undefined;
+        const info = o.inventory.runners.find((r) => r.runner === runner);
+        specs.push({
+          spec,
+          ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: info?.rootDir ?? path.relative(o.root, cwd), services: svcOfTier },
+          tests: runnable,
+          runner: base.runner ?? 'command',
+          project: null,
+        });
+      } else {
+        const groups = new Map<string, DiscoveredTest[]>();
+        for (const t of runnable) {
+          const k = `${t.runner}\u0000${t.project ?? ''}`;
+          const list = groups.get(k) ?? [];
+          list.push(t);
+          groups.set(k, list);
+        }
+        for (const list of groups.values()) {
+          const { runner, project } = list[0]!;
+          const info =
+            o.inventory.runners.find((r) => r.runner === runner && r.project === project) ??
+            o.inventory.runners.find((r) => r.runner === runner);
+          const rootDir = info?.rootDir ?? '.';
+          const allTests = o.inventory.tests.filter((t) => t.runner === runner && t.project === project);
+          const resultFile = path.join(workDir, `${tier}-${runner}-${specs.length}.report`);
+          const spec = COMMAND_BUILDERS[runner]({
+            root: o.root,
+            runner,
+            project,
+            rootDir,
+            tests: list,
+            allTests,
+            exclude: new Set(),
+            resultFile,
+            workDir,
+            extraArgs: o.extraArgs ?? [],
+            retries: tcfg?.retries,
+            env,
+          });
+          specs.push({ spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: svcOfTier }, tests: list, runner, project });
+        }
+      }
+
+      for (const s of specs) {
+        if (o.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        mkdirSync(logDir, { recursive: true });
+        const log = path.join(logDir, `${tier}-${s.runner}${s.project ? `-${s.project}` : ''}.log`);
+        o.log(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
+        const t0 = Date.now();
+        const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo);
+        const report: TaskReport = {
+          tier,
+          runner: s.runner,
+          project: s.project,
+          argv: s.spec.argv,
+          cwd: s.spec.cwd,
+          exitCode: exec.code,
+          log: path.relative(o.root, log),
+          durationMs: Date.now() - t0,
+        };
+        if (exec.aborted) interrupted = true;
+        const got: TestResult[] = [];
+        const reportFile = s.spec.resultFromStdout ? log : s.spec.resultFile;
+        if (exec.spawnError) report.error = `could not start ${s.spec.argv[0]}: ${exec.spawnError}`;
+        else if (!existsSync(reportFile)) {
+          report.error = exec.timedOut
+            ? `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s before writing a report`
+            : `${s.runner} exited with ${exec.code ?? exec.signal} and wrote no report (see ${report.log})`;
+        } else {
+          try {
+            for await (const batch of readResults(reportFile, s.ctx, s.spec.format, index)) got.push(...batch);
+          } catch (error) {
+            report.error = describeError(error);
+          }
+        }
+        if (exec.timedOut && !report.error) report.error = `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s`;
+        for (const r of got) {
+          r.tier ??= tier;
+          if (!r.known) r.tier = tier;
+        }
+        results.push(...got);
+        // selected tests the runner did not report: say so instead of dropping them
+        const seen = new Set(got.map(keyOf));
+        const reason = report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
+        for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
+        if (report.error && !got.length && !s.tests.length)
+          results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'error', durationMs: report.durationMs, attempts: 1, flaky: false, message: report.error });
+        else if (!report.error && !got.length && s.spec.format === 'junit' && !s.tests.length && exec.code !== 0)
+          results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'failed', durationMs: report.durationMs, attempts: 1, flaky: false, message: `exit code ${exec.code}` });
+        if (report.error) o.log(`${tier} · ${s.runner}: ${report.error}`);
+        tasks.push(report);
+      }
+      applySkipPolicy(results, tier, tcfg?.skips, DEFAULTS.strictSkipTiers);
+    }
+  } finally {
+    await session.down();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const counts = { failed: 0, notRun: 0 };
+  for (const r of results) {
+    if (r.status === 'failed' || r.status === 'error') counts.failed++;
+    if (r.status === 'not-run') counts.notRun++;
+  }
+  const status: RunRecord['status'] =
+    serviceFailure || interrupted || tasks.some((t) => t.error) ? 'error' : counts.failed || counts.notRun ? 'failed' : 'passed';
+  const run: RunRecord = {
+    id: runId,
+    repo: o.inventory.name,
+    commit: git.commit,
+    branch: git.branch,
+    tiers,
+    environment: environmentOf(o.env, o.repetition),
+    shard: o.shard ? `${o.shard.index}/${o.shard.total}` : null,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    status,
+    services,
+    results,
+  };
+  return { run, tasks, serviceFailure, interrupted };
+}
+
+interface TaskExec {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  spawnError?: string;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+/** Runs one test command in its own process group, output to a log file (and live with echo). */
+function runTask(spec: CommandSpec, env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number | undefined, signal: AbortSignal | undefined, echo?: (chunk: string) => void): Promise<TaskExec> {
+  return new Promise((resolve) => {
+    const out = createWriteStream(logFile);
+    let timedOut = false;
+    let aborted = false;
+    const child = spawn(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const onData = (d: Buffer) => {
+      out.write(d);
+      echo?.(d.toString('utf8'));
+    };
+    child.stdout?.on('data', onData);
+    // go test -json: stdout is the report; keep stderr out of it
+    child.stderr?.on('data', spec.resultFromStdout ? (d: Buffer) => echo?.(d.toString('utf8')) : onData);
+    const stop = () => {
+      if (child.pid) void stopGroup(child.pid, null, 5000);
+    };
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, timeoutMs)
+      : undefined;
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const finish = (r: Omit<TaskExec, 'timedOut' | 'aborted'>) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      out.end(() => resolve({ ...r, timedOut, aborted }));
+    };
+    child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
+    child.on('close', (code, sig) => {
+      // the runner is done; anything it left in its group goes too
+      if (child.pid) void stopGroup(child.pid, null, 2000);
+      finish({ code, signal: sig });
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import type { RunRecord, TestResult } from '../core/types.js';
+import { textTable } from '../util/table.js';
+import type { TaskReport } from './run.js';
+
+const secs = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` : `${(ms / 1000).toFixed(1)}s`);
+const oneLine = (s: string | undefined, max = 160) => {
+  const line = (s ?? '').split('\n').find((l) => l.trim()) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+/** The terminal summary of a run: services, a table per tier, failures and not-run tests with reasons. */
+export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], options: { stored?: string; maxListed?: number } = {}): string {
+  const max = options.maxListed ?? 30;
+  const lines: string[] = [];
+  lines.push(`seams run ${run.id} · ${run.tiers.join(', ') || '(no tiers)'} · ${run.repo}${run.commit ? ` @ ${run.commit.slice(0, 10)}` : ''}${run.branch ? ` (${run.branch})` : ''}${run.shard ? ` · shard ${run.shard}` : ''}`);
+  if (run.services.length)
+    lines.push(
+      `services: ${run.services
+        .map((s) => `${s.name} ${s.status}${s.readyMs !== undefined && s.status === 'ready' ? ` ${secs(s.readyMs)}` : ''}${s.status !== 'ready' && s.message ? ` (${oneLine(s.message, 100)})` : ''}`)
+        .join(' · ')}`,
+    );
+  const tiers = [...new Set([...run.tiers, ...run.results.map((r) => r.tier ?? '?')])];
+  const rows = tiers.map((tier) => {
+    const rs = run.results.filter((r) => (r.tier ?? '?') === tier);
+    const c = (s: TestResult['status']) => rs.filter((r) => r.status === s).length;
+    const time = tasks.filter((t) => t.tier === tier).reduce((s, t) => s + t.durationMs, 0);
+    return [tier, rs.length, c('passed'), c('failed') + c('error'), c('skipped'), c('not-run'), rs.filter((r) => r.flaky).length, secs(time)];
+  });
+  lines.push('', textTable(['tier', 'tests', 'passed', 'failed', 'skipped', 'not run', 'flaky', 'time'], rows));
+  const failed = run.results.filter((r) => r.status === 'failed' || r.status === 'error');
+  if (failed.length) {
+    lines.push('', `Failed (${failed.length}):`);
+    for (const r of failed.slice(0, max)) {
+      lines.push(`  ✗ ${r.id}${r.project ? ` [${r.project}]` : ''}${r.status === 'error' ? ' (error)' : ''}`);
+      const msg = oneLine(r.message);
+      if (msg) lines.push(`      ${msg}`);
+    }
+    if (failed.length > max) lines.push(`  … and ${failed.length - max} more (seams run --format json for all)`);
+  }
+  const notRun = run.results.filter((r) => r.status === 'not-run');
+  if (notRun.length) {
+    lines.push('', `Not run (${notRun.length}):`);
+    const byReason = new Map<string, TestResult[]>();
+    for (const r of notRun) byReason.set(r.reason ?? 'unknown', [...(byReason.get(r.reason ?? 'unknown') ?? []), r]);
+    for (const [reason, rs] of byReason) {
+      lines.push(`  - ${rs.length} test${rs.length === 1 ? '' : 's'}: ${oneLine(reason, 200)}`);
+      for (const r of rs.slice(0, 5)) lines.push(`      ${r.id}`);
+      if (rs.length > 5) lines.push(`      … ${rs.length - 5} more`);
+    }
+  }
+  const flaky = run.results.filter((r) => r.flaky);
+  if (flaky.length) {
+    lines.push('', `Passed only on retry (${flaky.length}):`);
+    for (const r of flaky.slice(0, max)) lines.push(`  ~ ${r.id} (${r.attempts} attempts)`);
+  }
+  const broken = tasks.filter((t) => t.error);
+  if (broken.length) {
+    lines.push('', 'Runner problems:');
+    for (const t of broken) lines.push(`  ! ${t.tier} · ${t.runner}: ${t.error}`, `      command: ${t.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, `      log: ${t.log}`);
+  }
+  const passed = run.results.filter((r) => r.status === 'passed').length;
+  const verdict = run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
+  lines.push(
+    '',
+    `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function relativeLog(root: string, p: string): string {
+  return path.relative(root, p);
+}
