@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { githubWorkflow, gitlabPipeline, writeCiWorkflow } from '../../src/ci/index.js';
+import { parseConfig } from '../../src/config/load.js';
+import { tempRepo } from './helpers.js';
+
+const CONFIG = `
+components:
+  ecr-parser: { paths: ["scripts/ecr/parser.py"] }
+  ecr-pusher: { paths: ["scripts/ecr/pusher/**"] }
+  boto: { imports: [boto3] }
+  docs: { paths: ["docs/**"] }
+workflows:
+  ecr-sync: { chain: [ecr-parser, ecr-pusher, boto], priority: P1 }
+  docs-flow: { chain: [docs], priority: P3 }
+tiers:
+  integration: { paths: ["tests/integration/**"] }
+`;
+const config = () => parseConfig(CONFIG, '/tmp/ci/seams.yaml').config;
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+
+describe('seams init --ci', () => {
+  it('GitHub: PR label or critical paths, nightly, and a production promotion that needs the gate', () => {
+    const wf = parse(githubWorkflow(config()).content);
+    expect(wf.on.pull_request.types).toContain('labeled');
+    expect(wf.on.schedule[0].cron).toBe('17 3 * * *');
+    expect(wf.on.workflow_dispatch.inputs.promote.type).toBe('boolean');
+    expect(wf.jobs.integration.needs).toBe('decide');
+    expect(wf.jobs.integration.if).toBe("needs.decide.outputs.run == 'true'");
+    const steps = wf.jobs.integration.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(steps).toMatch(/seams run integration\b/);
+    expect(steps).toMatch(/seams gate/);
+    expect(wf.jobs.promote.needs).toBe('integration');
+    expect(wf.jobs.promote.environment).toBe('production');
+    const decide = wf.jobs.decide.steps[1];
+    expect(decide.env.HAS_LABEL).toContain("'integration-tests'");
+    // only the P1 workflow's component files are critical
+    expect(decide.run).toContain("':(glob)scripts/ecr/parser.py' ':(glob)scripts/ecr/pusher/**'");
+    expect(decide.run).not.toContain('docs/');
+  });
+
+  it('the decide step really selects PRs by label and by changed critical paths (run with bash and git)', () => {
+    const wf = parse(githubWorkflow(config()).content);
+    const script: string = wf.jobs.decide.steps[1].run;
+    const root = tempRepo({ 'README.md': 'x', 'scripts/ecr/pusher/push.py': 'a = 1\n', 'docs/a.md': 'a' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'base');
+    const base = git(root, 'rev-parse', 'HEAD');
+    writeFileSync(path.join(root, 'docs/a.md'), 'b');
+    git(root, 'commit', '-qam', 'docs only');
+    const docsOnly = git(root, 'rev-parse', 'HEAD');
+    writeFileSync(path.join(root, 'scripts/ecr/pusher/push.py'), 'a = 2\n');
+    git(root, 'commit', '-qam', 'pusher');
+    const critical = git(root, 'rev-parse', 'HEAD');
+    const decide = (env: Record<string, string>) => {
+      const out = path.join(root, `out-${Math.random()}`);
+      writeFileSync(out, '');
+      execFileSync('bash', ['-e', '-c', script], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: out, ...env } });
+      return readFileSync(out, 'utf8').trim();
+    };
+    expect(decide({ EVENT: 'pull_request', HAS_LABEL: 'false', BASE: base, HEAD: docsOnly })).toBe('run=false');
+    expect(decide({ EVENT: 'pull_request', HAS_LABEL: 'false', BASE: docsOnly, HEAD: critical })).toBe('run=true');
+    expect(decide({ EVENT: 'pull_request', HAS_LABEL: 'true', BASE: base, HEAD: docsOnly })).toBe('run=true');
+    expect(decide({ EVENT: 'schedule', HAS_LABEL: 'false', BASE: '', HEAD: '' })).toBe('run=true');
+  });
+
+  it('GitLab: label / changes / schedule rules and a manual promotion that needs the gate', () => {
+    const p = parse(gitlabPipeline(config(), { label: 'needs-integration' }).content);
+    const rules = p['.seams'].rules;
+    expect(rules[0].if).toBe('$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_LABELS =~ /(^|,)needs-integration(,|$)/');
+    expect(rules[1].changes).toEqual(['scripts/ecr/parser.py', 'scripts/ecr/pusher/**']);
+    expect(rules[2].if).toBe('$CI_PIPELINE_SOURCE == "schedule"');
+    expect(p['seams-gate'].needs).toEqual(['seams-integration']);
+    expect(p['seams-gate'].artifacts.reports.junit).toBe('seams-gate.xml');
+    expect(p['promote-production']).toMatchObject({ needs: ['seams-gate'], environment: 'production' });
+    expect(p['promote-production'].rules[0].when).toBe('manual');
+  });
+
+  it('writes once, is idempotent, and keeps a different existing file unless forced', async () => {
+    const root = tempRepo({});
+    expect(await writeCiWorkflow(root, 'github', config())).toEqual({ file: '.github/workflows/seams.yml', status: 'written' });
+    expect(await writeCiWorkflow(root, 'github', config())).toEqual({ file: '.github/workflows/seams.yml', status: 'unchanged' });
+    mkdirSync(path.join(root, '.github/workflows'), { recursive: true });
+    writeFileSync(path.join(root, '.github/workflows/seams.yml'), 'name: mine\n');
+    expect((await writeCiWorkflow(root, 'github', config())).status).toBe('exists');
+    expect(readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8')).toBe('name: mine\n');
+    expect((await writeCiWorkflow(root, 'github', config(), { force: true })).status).toBe('written');
+    await expect(writeCiWorkflow(root, 'jenkins', config())).rejects.toThrow(/unknown CI provider "jenkins"/);
+  });
+});
