@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { analyzeRepo, type RepoAnalysis } from '../../analysis/index.js';
+import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
+import { gapsJson, renderGapsMarkdown, renderGapsText } from '../../report/gaps.js';
+import { scanConfigured } from '../../scan/configured.js';
+import { SeamsError } from '../../util/errors.js';
+import { closest } from '../../util/strings.js';
+import type { CliIO } from '../io.js';
+import type { SetExit } from '../main.js';
+
+export interface GapsCommandOptions {
+  format: 'text' | 'json' | 'markdown';
+  failOn?: GapSeverity;
+  why?: string[];
+  verbose?: boolean;
+  config?: string;
+  output?: string;
+  /** For tests: the date targets are measured against. */
+  now?: Date;
+}
+
+export function registerGaps(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command('gaps')
+    .description('workflows without integration tests, requirements without tests, and progress towards targets')
+    .argument('[paths...]', 'repository folders', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a gap of this severity or worse exists').choices([...SEVERITIES]))
+    .option('--why <workflow...>', 'show which tests reach the workflow and through which imports')
+    .option('--verbose', 'show reach paths for every workflow')
+    .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .option('-o, --output <file>', 'write the output to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Severity: a P1 workflow without an integration/e2e test is critical, P2 high, P3 medium
+(also when reached only partially); uncovered requirements are medium (high when critical),
+unit-only / orphan / duplicate requirements and components no test reaches are low.
+
+Examples:
+  seams gaps                               the repository in the current folder
+  seams gaps . --format markdown           tables for a planning document
+  seams gaps . --why ecr-sync              which tests reach ecr-sync, and how
+  seams gaps . --fail-on critical          for CI: exit 1 while a P1 workflow is uncovered
+
+Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuration.`,
+    )
+    .action(async (paths: string[], opts: GapsCommandOptions) => {
+      setExit(await gapsCommand(paths, opts, io));
+    });
+}
+
+/** Scans and analyses each repo (shared by gaps and trace). */
+export async function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number }, io: CliIO): Promise<RepoAnalysis[]> {
+  const { repos } = await scanConfigured(paths.map((p) => (p === '.' ? io.cwd : p)), { configFile: opts.config });
+  const out: RepoAnalysis[] = [];
+  for (const r of repos) out.push(await analyzeRepo(r.inventory, r.config, { now: opts.now, examples: opts.examples }));
+  return out;
+}
+
+export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io: CliIO): Promise<number> {
+  const analyses = await analyzePaths(paths, opts, io);
+  for (const w of opts.why ?? []) {
+    const known = analyses.flatMap((a) => a.workflows.workflows.map((x) => x.id));
+    if (!known.includes(w)) {
+      const guess = closest(w, known);
+      throw new SeamsError('SEAMS_UNKNOWN_WORKFLOW', `--why: unknown workflow "${w}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        hint: known.length ? `workflows: ${known.join(', ')}` : 'declare workflows: in seams.yaml',
+      });
+    }
+  }
+  const text =
+    opts.format === 'json'
+      ? `${JSON.stringify(gapsJson(analyses, opts.now ?? new Date()), null, 2)}\n`
+      : opts.format === 'markdown'
+        ? renderGapsMarkdown(analyses)
+        : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd });
+  if (opts.output) await writeFile(opts.output, text);
+  else io.stdout.write(text);
+  return exitCodeFor(analyses, opts.failOn);
+}
+
+export function exitCodeFor(analyses: readonly RepoAnalysis[], failOn: GapSeverity | undefined): number {
+  if (!failOn) return 0;
+  const limit = severityRank(failOn);
+  return analyses.some((a) => SEVERITIES.some((s) => severityRank(s) <= limit && a.findings[s] > 0)) ? 1 : 0;
+}

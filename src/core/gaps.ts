@@ -1,0 +1,313 @@
+import picomatch from 'picomatch';
+import type { ResolvedComponent, ResolvedWorkflow } from '../config/resolve.js';
+import { closureOf, moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
+import { compareTiers } from './tiers.js';
+import type { DiscoveredTest, Tier } from './types.js';
+
+/**
+ * Which tests reach which components and workflows, and the gaps that leaves. Pure.
+ *
+ * A test reaches a component
+ *   - explicitly: it names it (`component("x")` marker / tag) or names a workflow it belongs to
+ *     (`workflow("w")` / `@workflow:w` reaches every component of w's chain), or
+ *   - through imports: a repo file of the component is in the transitive closure of the test
+ *     file's imports (for pytest, together with the conftest.py files pytest loads for it), or an
+ *     external module of the component (`imports:`) is imported anywhere in that closure.
+ * A workflow is covered at a tier when one active test of that tier reaches its whole chain.
+ */
+
+export type GapSeverity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly GapSeverity[] = ['critical', 'high', 'medium', 'low'];
+export const PRIORITY_SEVERITY: Readonly<Record<'P1' | 'P2' | 'P3', GapSeverity>> = Object.freeze({ P1: 'critical', P2: 'high', P3: 'medium' });
+
+export function severityRank(s: GapSeverity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** How one test reaches one component. */
+export interface ComponentReach {
+  component: string;
+  via: 'imports' | 'marker' | 'workflow-tag';
+  /** test file → … → the component's file or the external module (imports only). */
+  path?: ReachStep[];
+}
+
+export interface TestReach {
+  test: string;
+  runner: string;
+  file: string;
+  line: number;
+  tier: Tier;
+  status: DiscoveredTest['status'];
+  components: ComponentReach[];
+}
+
+export interface WorkflowTier {
+  tier: Tier;
+  /** Active tests of this tier that reach every component of the chain (or are tagged with the workflow). */
+  tests: number;
+  /** Tests of this tier reaching only some components. */
+  partialTests: number;
+  /** Skipped / todo tests that would reach the whole chain. */
+  skippedTests: number;
+  /** Components the best test of this tier reaches (all of them when `tests` > 0). */
+  reached: string[];
+}
+
+export interface WorkflowGap {
+  id: string;
+  title: string;
+  priority: 'P1' | 'P2' | 'P3';
+  effort?: string;
+  owner?: string;
+  chain: string[];
+  /** Tiers that count as covering (default integration and e2e). */
+  coveringTiers: Tier[];
+  status: 'covered' | 'partial' | 'uncovered';
+  /** null when covered. */
+  severity: GapSeverity | null;
+  /** Tiers with at least one test reaching some component, in pyramid order. */
+  tiers: WorkflowTier[];
+  /** Chain components no covering-tier test reaches (all of the chain when uncovered). */
+  missing: string[];
+  /** The covering-tier test that reaches most of the chain, with how it reaches each component. */
+  best?: TestReach;
+  /** Up to `examples` tests per tier that reach the whole chain, with their paths (for --why). */
+  examples: TestReach[];
+  message: string;
+}
+
+export interface ComponentCoverage {
+  id: string;
+  kind: 'paths' | 'imports' | 'paths+imports';
+  /** Repo files the component's globs match (0 for imports-only components). */
+  files: number;
+  /** Tests reaching the component, per tier. */
+  tests: Record<Tier, number>;
+  /** Set when no test reaches the component at all. */
+  severity: GapSeverity | null;
+}
+
+export interface GapsDiagnostic {
+  code: 'UNKNOWN_COMPONENT_REF' | 'UNKNOWN_WORKFLOW_REF' | 'COMPONENT_MATCHES_NOTHING';
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export interface WorkflowAnalysis {
+  workflows: WorkflowGap[];
+  components: ComponentCoverage[];
+  diagnostics: GapsDiagnostic[];
+}
+
+export interface WorkflowInput {
+  tests: readonly DiscoveredTest[];
+  graph: ImportGraph;
+  components: Readonly<Record<string, ResolvedComponent>>;
+  workflows: Readonly<Record<string, ResolvedWorkflow>>;
+  /** Every repo file (to count component files and find conftest.py). */
+  files: readonly string[];
+  /** Tests listed per tier with paths in `examples` (default 3). */
+  examples?: number;
+}
+
+const isActive = (t: DiscoveredTest) => t.status !== 'skip' && t.status !== 'todo';
+
+/** conftest.py files pytest loads for a test file: in its folder and every folder above. */
+export function conftestsFor(testFile: string, conftests: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const parts = testFile.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const c = [...parts.slice(0, i), 'conftest.py'].join('/');
+    if (conftests.has(c) && c !== testFile) out.push(c);
+  }
+  return out;
+}
+
+interface FileReach {
+  /** component → how the file's closure reaches it */
+  byComponent: Map<string, ReachStep[]>;
+}
+
+export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
+  const examplesPerTier = input.examples ?? 3;
+  const diagnostics: GapsDiagnostic[] = [];
+  const components = Object.values(input.components);
+  const matchers = new Map(components.map((c) => [c.id, c.paths.length ? picomatch(c.paths, { dot: true }) : null]));
+  const conftests = new Set(input.files.filter((f) => f === 'conftest.py' || f.endsWith('/conftest.py')));
+
+  const componentFiles = new Map<string, number>();
+  for (const c of components) {
+    const m = matchers.get(c.id);
+    componentFiles.set(c.id, m ? input.files.filter((f) => m(f)).length : 0);
+    if (m && componentFiles.get(c.id) === 0)
+      diagnostics.push({ code: 'COMPONENT_MATCHES_NOTHING', message: `component "${c.id}": paths ${c.paths.join(', ')} match no file` });
+  }
+
+  // Reach through imports, once per test file.
+  const fileReach = new Map<string, FileReach>();
+  const reachOfFile = (test: DiscoveredTest): FileReach => {
+    const key = `${test.runner}\0${test.file}`;
+    let r = fileReach.get(key);
+    if (r) return r;
+    const entries = [test.file, ...(test.runner === 'pytest' ? conftestsFor(test.file, conftests) : [])];
+    const closure = closureOf(input.graph, entries);
+    const byComponent = new Map<string, ReachStep[]>();
+    for (const c of components) {
+      let best: ReachStep[] | undefined;
+      const m = matchers.get(c.id);
+      if (m) for (const [file, p] of closure.files) if (m(file) && (!best || p.length < best.length)) best = p;
+      for (const wanted of c.imports)
+        for (const [mod, p] of closure.externals) if (moduleMatches(mod, wanted) && (!best || p.length < best.length)) best = p;
+      if (best) byComponent.set(c.id, best);
+    }
+    fileReach.set(key, (r = { byComponent }));
+    return r;
+  };
+
+  const workflowIds = new Set(Object.keys(input.workflows));
+  const reports = new Map<string, TestReach>();
+  const reachOf = (t: DiscoveredTest): TestReach => {
+    const key = `${t.runner}\0${t.project ?? ''}\0${t.id}`;
+    let r = reports.get(key);
+    if (r) return r;
+    const comps = new Map<string, ComponentReach>();
+    for (const [c, path] of reachOfFile(t).byComponent) comps.set(c, { component: c, via: 'imports', path });
+    for (const c of t.refs.components) {
+      if (!input.components[c]) continue;
+      comps.set(c, { component: c, via: 'marker' });
+    }
+    for (const w of t.refs.workflows) {
+      const wf = input.workflows[w];
+      if (!wf) continue;
+      for (const c of wf.chain) if (!comps.has(c) || comps.get(c)!.via === 'imports') comps.set(c, { component: c, via: 'workflow-tag' });
+    }
+    r = { test: t.id, runner: t.runner, file: t.file, line: t.line, tier: t.tier, status: t.status, components: [...comps.values()] };
+    reports.set(key, r);
+    return r;
+  };
+
+  // Unknown explicit references are the user's typos: report once per name.
+  const reportedRefs = new Set<string>();
+  for (const t of input.tests) {
+    for (const c of t.refs.components)
+      if (!input.components[c] && !reportedRefs.has(`c:${c}`)) {
+        reportedRefs.add(`c:${c}`);
+        diagnostics.push({ code: 'UNKNOWN_COMPONENT_REF', message: `${t.file}:${t.line}: test names component "${c}", which seams.yaml does not declare`, file: t.file, line: t.line });
+      }
+    for (const w of t.refs.workflows)
+      if (!workflowIds.has(w) && !reportedRefs.has(`w:${w}`)) {
+        reportedRefs.add(`w:${w}`);
+        diagnostics.push({ code: 'UNKNOWN_WORKFLOW_REF', message: `${t.file}:${t.line}: test names workflow "${w}", which seams.yaml does not declare`, file: t.file, line: t.line });
+      }
+  }
+
+  const needsReach = components.length > 0;
+  const allReach = needsReach ? input.tests.map((t) => ({ test: t, reach: reachOf(t) })) : [];
+
+  const componentCoverage: ComponentCoverage[] = components.map((c) => {
+    const tests: Record<Tier, number> = {};
+    for (const { test, reach } of allReach) if (isActive(test) && reach.components.some((x) => x.component === c.id)) tests[test.tier] = (tests[test.tier] ?? 0) + 1;
+    return {
+      id: c.id,
+      kind: c.paths.length && c.imports.length ? 'paths+imports' : c.imports.length ? 'imports' : 'paths',
+      files: componentFiles.get(c.id) ?? 0,
+      tests,
+      severity: Object.keys(tests).length ? null : 'low',
+    };
+  });
+
+  const workflows: WorkflowGap[] = Object.values(input.workflows).map((wf) => {
+    const chain = wf.chain;
+    const perTier = new Map<Tier, WorkflowTier>();
+    const tierOf = (tier: Tier) => {
+      let x = perTier.get(tier);
+      if (!x) perTier.set(tier, (x = { tier, tests: 0, partialTests: 0, skippedTests: 0, reached: [] }));
+      return x;
+    };
+    let best: TestReach | undefined;
+    let bestCount = 0;
+    const examples: TestReach[] = [];
+    const examplesByTier = new Map<Tier, number>();
+    const covering = new Set(wf.tiers);
+    // Reaching only external-system components (boto3, pg) says little: every integration test
+    // that builds a client does. Such a workflow counts as uncovered, not partial, unless the
+    // whole chain is external.
+    const externalOnly = new Set(chain.filter((c) => (input.components[c]?.paths.length ?? 0) === 0));
+    let reachesOwnCode = externalOnly.size === chain.length;
+    for (const { test, reach } of allReach) {
+      const reachedSet = new Set(reach.components.map((c) => c.component));
+      const reached = chain.filter((c) => reachedSet.has(c));
+      if (!reached.length) continue;
+      const row = tierOf(test.tier);
+      const full = reached.length === chain.length;
+      if (full && isActive(test)) {
+        row.tests++;
+        row.reached = [...chain];
+        const n = examplesByTier.get(test.tier) ?? 0;
+        if (n < examplesPerTier) {
+          examplesByTier.set(test.tier, n + 1);
+          examples.push(onlyChain(reach, chain));
+        }
+      } else if (full) row.skippedTests++;
+      else {
+        row.partialTests++;
+        if (reached.length > row.reached.length && row.tests === 0) row.reached = reached;
+      }
+      if (covering.has(test.tier) && isActive(test) && reached.length > bestCount) {
+        best = onlyChain(reach, chain);
+        bestCount = reached.length;
+      }
+      if (covering.has(test.tier) && isActive(test) && reached.some((c) => !externalOnly.has(c))) reachesOwnCode = true;
+    }
+    const coveredTiers = [...perTier.values()].filter((t) => covering.has(t.tier) && t.tests > 0);
+    const status: WorkflowGap['status'] = coveredTiers.length ? 'covered' : bestCount > 0 && reachesOwnCode ? 'partial' : 'uncovered';
+    const bestReached = new Set(status === 'partial' ? (best?.components.map((c) => c.component) ?? []) : []);
+    const missing = status === 'covered' ? [] : chain.filter((c) => !bestReached.has(c));
+    examples.sort((a, b) => Number(covering.has(b.tier)) - Number(covering.has(a.tier)) || compareTiers(a.tier, b.tier));
+    const severity = status === 'covered' ? null : PRIORITY_SEVERITY[wf.priority];
+    const tiers = [...perTier.values()].sort((a, b) => compareTiers(a.tier, b.tier));
+    const coveringList = [...wf.tiers];
+    const lowerFull = tiers.filter((t) => t.tests > 0 && !covering.has(t.tier)).map((t) => t.tier);
+    const message =
+      status === 'covered'
+        ? `covered by ${coveredTiers.map((t) => `${t.tests} ${t.tier}`).join(', ')} test${coveredTiers.reduce((n, t) => n + t.tests, 0) === 1 ? '' : 's'}`
+        : status === 'partial'
+          ? `no ${coveringList.join('/')} test reaches the whole chain; best reaches ${bestCount} of ${chain.length}, missing ${missing.join(', ')}`
+          : `no ${coveringList.join(' or ')} test reaches it${lowerFull.length ? `; covered at ${lowerFull.join(', ')} only` : ''}`;
+    return {
+      id: wf.id,
+      title: wf.title,
+      priority: wf.priority,
+      ...(wf.effort ? { effort: wf.effort } : {}),
+      ...(wf.owner ? { owner: wf.owner } : {}),
+      chain: [...chain],
+      coveringTiers: coveringList,
+      status,
+      severity,
+      tiers,
+      missing,
+      ...(best ? { best } : {}),
+      examples,
+      message,
+    };
+  });
+  workflows.sort(compareWorkflowGaps);
+  return { workflows, components: componentCoverage, diagnostics };
+}
+
+function onlyChain(reach: TestReach, chain: readonly string[]): TestReach {
+  const order = new Map(chain.map((c, i) => [c, i]));
+  return {
+    ...reach,
+    components: reach.components.filter((c) => order.has(c.component)).sort((a, b) => order.get(a.component)! - order.get(b.component)!),
+  };
+}
+
+/** Severity first (critical … none), then priority, then id. */
+export function compareWorkflowGaps(a: WorkflowGap, b: WorkflowGap): number {
+  const sa = a.severity ? severityRank(a.severity) : SEVERITIES.length;
+  const sb = b.severity ? severityRank(b.severity) : SEVERITIES.length;
+  return sa - sb || a.priority.localeCompare(b.priority) || (a.status === b.status ? 0 : a.status === 'partial' ? 1 : -1) || a.id.localeCompare(b.id);
+}

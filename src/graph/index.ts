@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import type { GraphFile, ImportGraph } from '../core/graph.js';
+import type { Diagnostic } from '../core/types.js';
+import { dirnamePosix, joinPosix } from '../util/paths.js';
+import { createPythonIndex, parsePythonImports, resolvePythonImport, type PyImport } from './python.js';
+import { isCodeFile, JsResolver, parseJsImports, type JsImport } from './typescript.js';
+
+/**
+ * Builds the static import graph of a repository, lazily: starting from the entry files (the
+ * test files), every file they import is parsed once, and so on. Files nothing reaches are never
+ * parsed, so the cost follows what the tests touch, not the size of the repo.
+ *
+ * Parsed imports are cached per file (content hash), across calls in one process.
+ */
+
+export interface GraphOptions {
+  /** Every file of the repo (repo-relative POSIX), e.g. from the scan's file lister. */
+  files: readonly string[];
+  /** Files to start from (test files, conftest.py files, setup files). */
+  entries: readonly string[];
+  /** Extra Python source roots (repo-relative), tried after the importing file's own base. */
+  pythonRoots?: readonly string[];
+  /** Upper bound on files parsed (safety valve for enormous repos). */
+  maxFiles?: number;
+}
+
+export interface GraphBuild {
+  graph: ImportGraph;
+  diagnostics: Diagnostic[];
+  /** Files parsed in this build (cache misses). */
+  parsed: number;
+}
+
+type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; error?: string } | { kind: 'error'; message: string };
+
+const cache = new Map<string, { hash: string; parsed: Parsed }>();
+
+function parseFile(abs: string, rel: string, text: string): Parsed {
+  const hash = createHash('sha1').update(text).digest('base64');
+  const hit = cache.get(abs);
+  if (hit && hit.hash === hash) return hit.parsed;
+  let parsed: Parsed;
+  try {
+    if (rel.endsWith('.py') || rel.endsWith('.pyi')) parsed = { kind: 'py', imports: parsePythonImports(text) };
+    else {
+      const r = parseJsImports(rel, text);
+      parsed = { kind: 'js', imports: r.imports, error: r.error };
+    }
+  } catch (error) {
+    parsed = { kind: 'error', message: (error as Error).message.split('\n')[0]! };
+  }
+  cache.set(abs, { hash, parsed });
+  return parsed;
+}
+
+const MAX_FILE_BYTES = 2_000_000;
+
+export function buildImportGraph(root: string, options: GraphOptions): GraphBuild {
+  const files = new Set(options.files);
+  const diagnostics: Diagnostic[] = [];
+  const texts = new Map<string, string | undefined>();
+  const read = (rel: string): string | undefined => {
+    if (texts.has(rel)) return texts.get(rel);
+    let text: string | undefined;
+    try {
+      const buf = readFileSync(path.join(root, rel));
+      text = buf.length > MAX_FILE_BYTES || buf.includes(0) ? undefined : buf.toString('utf8');
+      if (text === undefined)
+        diagnostics.push({ severity: 'info', code: 'IMPORT_SKIPPED', file: rel, message: `${rel} is binary or larger than 2 MB; its imports are not followed` });
+    } catch (error) {
+      diagnostics.push({ severity: 'warning', code: 'UNREADABLE', file: rel, message: `cannot read ${rel}: ${(error as Error).message}` });
+    }
+    texts.set(rel, text);
+    return text;
+  };
+  const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
+  const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
+  const graph: ImportGraph = { files: {} };
+  const queue = options.entries.filter((e) => files.has(e));
+  const seen = new Set(queue);
+  const max = options.maxFiles ?? 200_000;
+  let parsedCount = 0;
+
+  for (let i = 0; i < queue.length && i < max; i++) {
+    const rel = queue[i]!;
+    const node: GraphFile = { imports: [], externals: [] };
+    graph.files[rel] = node;
+    const isPy = rel.endsWith('.py') || rel.endsWith('.pyi');
+    if (!isPy && !isCodeFile(rel)) continue;
+    const text = read(rel);
+    if (text === undefined) continue;
+    const before = cache.get(path.join(root, rel));
+    const parsed = parseFile(path.join(root, rel), rel, text);
+    if (cache.get(path.join(root, rel)) !== before) parsedCount++;
+    const addFile = (file: string, line: number) => {
+      if (file === rel || node.imports.some((e) => e.file === file)) return;
+      node.imports.push({ file, line });
+      if (!seen.has(file)) {
+        seen.add(file);
+        queue.push(file);
+      }
+    };
+    const addExternal = (module: string, line: number) => {
+      if (!node.externals.some((e) => e.module === module)) node.externals.push({ module, line });
+    };
+    const unresolved = (specifier: string, line: number) =>
+      diagnostics.push({ severity: 'warning', code: 'IMPORT_UNRESOLVED', file: rel, line, message: `${rel}:${line}: cannot resolve import "${specifier}"` });
+
+    if (parsed.kind === 'error') {
+      diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: cannot read imports: ${parsed.message}` });
+      continue;
+    }
+    if (parsed.kind === 'py') {
+      for (const imp of parsed.imports) {
+        if (imp.module === '__future__') continue;
+        const r = resolvePythonImport(pyIndex, rel, imp);
+        for (const f of r.files) addFile(f, imp.line);
+        if (r.external) addExternal(r.external, imp.line);
+        if (r.unresolved) unresolved(r.unresolved, imp.line);
+      }
+    } else {
+      if (parsed.error)
+        diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.error}` });
+      for (const imp of parsed.imports) {
+        const r = js.resolve(rel, imp.specifier);
+        if ('file' in r) addFile(r.file, imp.line);
+        else if ('external' in r) addExternal(r.external, imp.line);
+        else unresolved(r.unresolved, imp.line);
+      }
+    }
+  }
+  if (queue.length > max)
+    diagnostics.push({ severity: 'warning', code: 'GRAPH_TRUNCATED', message: `import graph stopped after ${max} files; reach may be incomplete` });
+  for (const d of js.diagnostics) diagnostics.push({ severity: 'warning', code: 'CONFIG_PARSE_ERROR', file: d.file, message: d.message });
+  return { graph, diagnostics, parsed: parsedCount };
+}
+
+/** `pythonpath` from pytest configs and `where` from setuptools, relative to the config's folder. */
+export function pythonRootsFromConfig(files: readonly string[], read: (rel: string) => string | undefined): string[] {
+  const roots: string[] = [];
+  const add = (dir: string, value: string) => {
+    const joined = path.posix.normalize(joinPosix(dir, value.trim()));
+    const norm = joined === '.' ? '' : joined.replace(/\/$/, '');
+    if (!norm.startsWith('..') && !roots.includes(norm)) roots.push(norm);
+  };
+  for (const f of files) {
+    const name = f.slice(f.lastIndexOf('/') + 1);
+    if (!['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini'].includes(name)) continue;
+    if (f.split('/').some((s) => s === 'node_modules' || s.startsWith('.'))) continue;
+    const dir = dirnamePosix(f);
+    const text = read(f);
+    if (text === undefined) continue;
+    if (name === 'pyproject.toml') {
+      try {
+        const t = parseToml(text) as any;
+        const pp = t?.tool?.pytest?.ini_options?.pythonpath;
+        for (const v of Array.isArray(pp) ? pp : typeof pp === 'string' ? pp.split(/\s+/) : []) if (typeof v === 'string' && v) add(dir, v);
+        const where = t?.tool?.setuptools?.packages?.find?.where;
+        for (const v of Array.isArray(where) ? where : []) if (typeof v === 'string') add(dir, v);
+        const pdir = t?.tool?.setuptools?.['package-dir']?.[''];
+        if (typeof pdir === 'string') add(dir, pdir);
+      } catch {
+        // a broken pyproject is reported by the pytest scan
+      }
+      continue;
+    }
+    // INI: `pythonpath = a b` possibly continued on indented lines.
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^pythonpath\s*[=:]\s*(.*)$/.exec(lines[i]!);
+      if (!m) continue;
+      const values = [m[1]!];
+      while (i + 1 < lines.length && /^[ \t]+\S/.test(lines[i + 1]!)) values.push(lines[++i]!);
+      for (const v of values.join(' ').split(/\s+/)) if (v) add(dir, v);
+    }
+  }
+  return roots;
+}

@@ -1,0 +1,116 @@
+import type { RepoAnalysis } from '../analysis/index.js';
+import { compareTiers } from '../core/tiers.js';
+import type { TraceRow, TraceStatus } from '../core/trace.js';
+import { plural } from '../util/strings.js';
+import { markdownTable, textTable, type Cell } from '../util/table.js';
+import { formatValue } from './gaps.js';
+
+/** Renderers of `seams trace`: the requirement → tests matrix. */
+
+const STATUS_TEXT: Record<TraceStatus, string> = {
+  covered: 'covered',
+  'covered-only-by-unit': 'only unit (needs integration)',
+  'only-skipped': 'only skipped tests',
+  uncovered: 'UNCOVERED',
+};
+
+function matrixTiers(a: RepoAnalysis): string[] {
+  const tiers = new Set<string>(['unit']);
+  for (const r of a.trace.rows) for (const t of r.tiers) tiers.add(t.tier);
+  for (const t of a.tiers) if (t.tier === 'integration' || t.tier === 'e2e') tiers.add(t.tier);
+  return [...tiers].sort(compareTiers);
+}
+
+const tierCount = (r: TraceRow, tier: string) => r.tiers.find((t) => t.tier === tier)?.tests.length ?? 0;
+
+function summaryLine(a: RepoAnalysis): string {
+  const s = a.trace.summary;
+  return `${s.total} requirements, ${s.covered} covered (${formatValue(s.coveredShare, 'ratio')}), ${s.coveredOnlyByUnit} only by unit tests, ${s.uncovered + s.onlySkipped} uncovered; ${plural(s.orphans, 'orphan reference')}, ${plural(s.duplicates, 'duplicate definition')}`;
+}
+
+export function renderTraceText(analyses: readonly RepoAnalysis[], options: { verbose?: boolean } = {}): string {
+  const out: string[] = [];
+  for (const a of analyses) {
+    out.push(`${a.name}: ${summaryLine(a)}`);
+    if (!a.requirementSources.length) out.push('  no requirement sources matched (requirements.sources in seams.yaml; default specs/**/*.md, docs/**/*.md)');
+    const tiers = matrixTiers(a);
+    if (a.trace.rows.length) {
+      const rows: Cell[][] = a.trace.rows.map((r) => [
+        r.id + (r.critical ? ' !' : ''),
+        STATUS_TEXT[r.status],
+        r.title.length > 48 ? `${r.title.slice(0, 47)}…` : r.title,
+        ...tiers.map((t) => tierCount(r, t)),
+        `${r.file}:${r.line}`,
+      ]);
+      out.push(textTable(['Id', 'Status', 'Title', ...tiers, 'Source'], rows));
+      if (a.trace.rows.some((r) => r.critical)) out.push('  ! critical (requirements.critical)');
+    }
+    if (options.verbose)
+      for (const r of a.trace.rows) {
+        if (!r.tiers.length) continue;
+        out.push(`  ${r.id}`);
+        for (const t of r.tiers) for (const test of t.tests) out.push(`    [${t.tier}] ${test.id}${test.status !== 'active' ? ` (${test.status})` : ''}`);
+      }
+    if (a.trace.orphans.length) {
+      out.push('  orphan references (no source defines them):');
+      for (const o of a.trace.orphans) out.push(`    ${o.id}  ${o.tests.map((t) => `${t.file}:${t.line}`).filter((v, i, l) => l.indexOf(v) === i).join(', ')} (${plural(o.tests.length, 'test')})`);
+    }
+    if (a.trace.duplicates.length) {
+      out.push('  duplicate definitions:');
+      for (const d of a.trace.duplicates) out.push(`    ${d.id}  ${d.definitions.map((x) => `${x.file}:${x.line}`).join(', ')}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function renderTraceMarkdown(analyses: readonly RepoAnalysis[]): string {
+  const out: string[] = ['## Traceability', ''];
+  for (const a of analyses) {
+    if (analyses.length > 1) out.push(`### ${a.name}`, '');
+    out.push(summaryLine(a).replace(/^./, (c) => c.toUpperCase()) + '.', '');
+    const tiers = matrixTiers(a);
+    if (a.trace.rows.length)
+      out.push(
+        markdownTable(
+          ['Requirement', 'Title', ...tiers, 'Status', 'Source'],
+          a.trace.rows.map((r) => [r.critical ? `**${r.id}**` : r.id, r.title, ...tiers.map((t) => tierCount(r, t)), STATUS_TEXT[r.status], `\`${r.file}:${r.line}\``]),
+        ),
+        '',
+      );
+    if (a.trace.orphans.length)
+      out.push(
+        '#### Orphan references',
+        '',
+        markdownTable(['Id', 'Referenced by'], a.trace.orphans.map((o) => [o.id, o.tests.map((t) => `\`${t.id}\``).join(', ')])),
+        '',
+      );
+    if (a.trace.duplicates.length)
+      out.push(
+        '#### Duplicate definitions',
+        '',
+        markdownTable(['Id', 'Defined at'], a.trace.duplicates.map((d) => [d.id, d.definitions.map((x) => `\`${x.file}:${x.line}\``).join(', ')])),
+        '',
+      );
+  }
+  return out.join('\n');
+}
+
+/** The `--format json` document (schemas/trace.schema.json). */
+export function traceJson(analyses: readonly RepoAnalysis[], generatedAt: Date) {
+  return {
+    version: 1 as const,
+    generatedAt: generatedAt.toISOString(),
+    repos: analyses.map((a) => ({
+      name: a.name,
+      root: a.root,
+      config: a.configFile,
+      sources: a.requirementSources,
+      summary: a.trace.summary,
+      requirements: a.trace.rows,
+      orphans: a.trace.orphans,
+      duplicates: a.trace.duplicates,
+      diagnostics: a.diagnostics.filter((d) => d.code === 'UNREADABLE' || d.code === 'REQUIREMENTS_SKIPPED'),
+    })),
+  };
+}
