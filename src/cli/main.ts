@@ -2,6 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isSeamsError } from '../util/errors.js';
 import { processIO, type CliIO } from './io.js';
 import { registerScan } from './commands/scan.js';
+import { registerRun } from './commands/run.js';
+import { registerServices } from './commands/services.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerFlaky } from './commands/flaky.js';
 import { registerGate } from './commands/gate.js';
 import { registerReport } from './commands/report.js';
 import { registerGaps } from './commands/gaps.js';
@@ -14,7 +18,7 @@ import { registerTrace } from './commands/trace.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace];
+const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerRun, registerServices, registerIngest, registerFlaky];
 
 export const VERSION = '0.1.0';
 

@@ -371,13 +371,13 @@ export class SqlResultStore implements ResultStore {
         const existing = (await this.listRunsWhere('WHERE runs.id = ?', [header.id], 1))[0];
         return { inserted: false, counts: existing?.counts ?? counts, status: existing?.status ?? 'passed' };
       }
-      const tiers = [...new Set(header.tiers)];
-      if (tiers.length) await this.db.insertMany('run_tiers', ['run_id', 'tier'], tiers.map((t) => [header.id, t]));
+      const tiers = new Set(header.tiers);
       let seq = 0;
       let pending: unknown[][] = [];
       for await (const batch of batches) {
         countResults(batch, counts);
         for (const r of batch) {
+          if (r.tier) tiers.add(r.tier);
           pending.push(resultRow(header.id, seq++, r));
           if (pending.length >= BATCH) {
             await this.db.insertMany('results', RESULT_COLUMNS, pending);
@@ -387,9 +387,10 @@ export class SqlResultStore implements ResultStore {
       }
       if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
       const status = header.status ?? statusOfCounts(counts);
+      if (tiers.size) await this.db.insertMany('run_tiers', ['run_id', 'tier'], [...tiers].map((t) => [header.id, t]));
       await this.db.run(
-        `UPDATE runs SET status = ?, total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
-        [status, counts.total, counts.passed, counts.failed, counts.skipped, counts.error, counts.notRun, counts.flaky, header.id],
+        `UPDATE runs SET tiers = ?, status = ?, total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
+        [JSON.stringify([...tiers]), status, counts.total, counts.passed, counts.failed, counts.skipped, counts.error, counts.notRun, counts.flaky, header.id],
       );
       await this.db.commit();
       return { inserted: true, counts, status };

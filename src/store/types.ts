@@ -26,7 +26,8 @@ export interface ResultStore {
 
   /**
    * Saves a run whose results arrive in batches (large ingests: bounded memory), still as one
-   * transaction. When `header.status` is absent it is derived from the counts.
+   * transaction. When `header.status` is absent it is derived from the counts. The run's tiers
+   * are the header's plus every tier its results name.
    */
   saveRunStream(header: RunHeader, batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>): Promise<SaveResult>;
 

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { openHistory } from '../../execute/history.js';
+import { analyzeFlaky } from '../../store/index.js';
+import { SeamsError } from '../../util/errors.js';
+import { textTable } from '../../util/table.js';
+import type { CliIO } from '../io.js';
+import type { SetExit } from '../main.js';
+
+interface FlakyCommandOptions {
+  root: string;
+  config?: string;
+  db?: string;
+  tier?: string;
+  branch?: string;
+  repo?: string;
+  runs: string;
+  minFlipRate: string;
+  format: 'text' | 'json';
+}
+
+export function registerFlaky(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command('flaky')
+    .description('flaky tests from history: pass and fail on one commit, pass on retry, frequent flips')
+    .option('--root <dir>', 'repository root', '.')
+    .option('-c, --config <file>', 'seams.yaml to use')
+    .option('--db <url>', 'history database (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
+    .option('--tier <tier>', 'only runs of this tier')
+    .option('--branch <name>', 'only runs on this branch')
+    .option('--repo <name>', 'only runs of this repository (shared databases)')
+    .option('--runs <n>', 'how many newest runs to look at', '50')
+    .option('--min-flip-rate <rate>', 'flip rate (0..1) from which a test is flaky', '0.3')
+    .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nRuns where most tests failed are infrastructure failures and are not counted as evidence.')
+    .action(async (opts: FlakyCommandOptions) => {
+      setExit(await flakyCommand(opts, io));
+    });
+}
+
+export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promise<number> {
+  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const runs = Number(opts.runs);
+  const minFlipRate = Number(opts.minFlipRate);
+  if (!Number.isInteger(runs) || runs < 1) throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`);
+  if (!(minFlipRate > 0 && minFlipRate <= 1)) throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be in (0, 1], got ${opts.minFlipRate}`);
+  const config = (await loadConfig(root, opts.config)).config;
+  const store = await openHistory(root, io, opts.db, config.history.db);
+  try {
+    const window = await store.resultsWindow({ tier: opts.tier, branch: opts.branch, repo: opts.repo, runs });
+    const report = analyzeFlaky(window, { minFlipRate });
+    if (opts.format === 'json') {
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    if (!report.runs) {
+      io.stdout.write(`no runs in history (${store.location.replace(`${root}/`, '')}) yet: run seams run or seams ingest first\n`);
+      return 0;
+    }
+    io.stdout.write(
+      `${report.runs} run${report.runs === 1 ? '' : 's'} looked at${report.infraFailureRuns.length ? `, ${report.infraFailureRuns.length} left out as infrastructure failures (most tests failed): ${report.infraFailureRuns.join(', ')}` : ''}\n`,
+    );
+    if (!report.flaky.length) {
+      io.stdout.write('no flaky tests\n');
+      return 0;
+    }
+    io.stdout.write(
+      `\n${textTable(
+        ['test', 'tier', 'why', 'pass', 'fail', 'flip rate'],
+        report.flaky.map((f) => [f.id + (f.project ? ` [${f.project}]` : ''), f.tier ?? '', f.reasons.join(', '), f.passes, f.failures, `${Math.round(f.flipRate * 100)}%`]),
+      )}\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { newRunId, selectTiers } from '../../execute/run.js';
+import { scanConfigured } from '../../scan/configured.js';
+import { ServiceSession, ownerAlive, readStates, reapStale } from '../../services/index.js';
+import { isAlive } from '../../services/process-tree.js';
+import { SeamsError } from '../../util/errors.js';
+import type { CliIO } from '../io.js';
+import type { SetExit } from '../main.js';
+
+interface ServicesOptions {
+  root: string;
+  config?: string;
+  timeoutMultiplier?: string;
+}
+
+const shellQuote = (v: string) => (/^[A-Za-z0-9_./:@%+=,-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+
+export function registerServices(program: Command, io: CliIO, setExit: SetExit): void {
+  const services = program.command('services').description('start, stop or show the services of tiers for local work');
+  const common = (c: Command) =>
+    c.option('--root <dir>', 'repository root', '.').option('-c, --config <file>', 'seams.yaml to use');
+  common(
+    services
+      .command('up')
+      .description('start the services of the tiers (default: all configured) and print their environment')
+      .argument('[tiers...]')
+      .option('--timeout-multiplier <n>', 'multiply readiness deadlines'),
+  ).action(async (tiers: string[], opts: ServicesOptions) => setExit(await servicesUp(tiers, opts, io)));
+  common(services.command('down').description('stop services started by seams services up, and any left by a killed run').argument('[tiers...]')).action(
+    async (tiers: string[], opts: ServicesOptions) => setExit(await servicesDown(tiers, opts, io)),
+  );
+  common(services.command('status').description('what seams has running here')).action(async (opts: ServicesOptions) => setExit(await servicesStatus(opts, io)));
+}
+
+async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
+  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const { repos } = await scanConfigured([root], { configFile: opts.config });
+  const { inventory, config } = repos[0]!;
+  const selected = selectTiers(inventory, config, tiers);
+  const names = [...new Set(selected.flatMap((t) => config.config.tiers[t]?.services ?? []))];
+  if (!names.length) throw new SeamsError('SEAMS_NO_SERVICES', `no services configured for ${selected.join(', ') || 'any tier'}`, { hint: 'list them under tiers.<tier>.services in seams.yaml' });
+  await reapStale(root);
+  const mult = Number(opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER ?? 1);
+  const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`) });
+  const up = await session.up(names);
+  if (!up.ok) {
+    io.stderr.write(`seams: service ${up.failure!.name} failed to start: ${up.failure!.message}\n`);
+    return 2;
+  }
+  for (const m of up.missing) io.stderr.write(`optional service ${m.name} is missing: ${m.reason}\n`);
+  for (const [k, v] of Object.entries(up.env)) io.stdout.write(`export ${k}=${shellQuote(v)}\n`);
+  io.stderr.write('services are running; stop them with: seams services down\n');
+  return 0;
+}
+
+async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
+  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const runIds = readStates(root)
+    .filter(({ state }) => (state.keep || !ownerAlive(state)) && (!tiers.length || state.tiers.some((t) => tiers.includes(t))))
+    .map(({ state }) => state.runId);
+  const done = await reapStale(root, { all: true, runIds });
+  if (!done.length) io.stdout.write('nothing to stop\n');
+  for (const d of done) io.stdout.write(`stopped ${d.stopped.join(', ') || 'nothing still running'} (run ${d.runId})\n`);
+  return 0;
+}
+
+async function servicesStatus(opts: ServicesOptions, io: CliIO): Promise<number> {
+  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const states = readStates(root);
+  if (!states.length) {
+    io.stdout.write('no services started by seams are running here\n');
+    return 0;
+  }
+  for (const { state } of states) {
+    const owner = state.keep ? 'kept (seams services down stops them)' : ownerAlive(state) ? `owned by running seams (pid ${state.owner.pid})` : 'left by a seams that died (the next run cleans up)';
+    io.stdout.write(`run ${state.runId} · ${state.tiers.join(', ') || '-'} · ${owner}\n`);
+    for (const s of state.services) {
+      const alive = s.kind === 'process' && s.pgid ? (isAlive(s.pgid) ? `running, pid ${s.pgid}` : 'not running') : s.kind;
+      io.stdout.write(`  ${s.name}: ${alive}\n`);
+    }
+    for (const [k, v] of Object.entries(state.env)) if (k.endsWith('_URL')) io.stdout.write(`  ${k}=${v}\n`);
+  }
+  return 0;
+}
