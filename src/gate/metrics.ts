@@ -276,9 +276,19 @@ function determinism(head: 'nondeterministic' | 'determinism', tier: string | un
   const unit = head === 'determinism' ? 'ratio' : 'count';
   if (!all.length) return noRuns(ctx, what, unit);
   const commit = all[0]!.commit;
-  const runs = all.filter((r) => r.commit === commit).slice(0, opts.runs ?? 20);
+  // `seams run --repeat N` stores runs `<id>.1` … `<id>.N` with environment.repetition; those are
+  // compared. Otherwise runs of the same (known) commit are.
+  const repeated = ctx.runs.find((r) => r.id === all[0]!.ids[0])?.environment?.repetition !== undefined;
+  const base = (id: string) => id.replace(/\.\d+$/, '');
+  const runs = (
+    repeated
+      ? all.filter((r) => base(r.ids[0]!) === base(all[0]!.ids[0]!))
+      : commit
+        ? all.filter((r) => r.commit === commit)
+        : all.slice(0, 1)
+  ).slice(0, opts.runs ?? 20);
   if (runs.length < 2)
-    return { value: null, unit, missing: `only one run of commit ${commit?.slice(0, 7) ?? '(unknown)'} for ${what}; determinism needs repeated runs (seams run --repeat N)` };
+    return { value: null, unit, missing: `only one run of ${commit ? `commit ${commit.slice(0, 7)}` : 'the latest selection'} for ${what}; determinism needs repeated runs (seams run --repeat N)` };
   const seen = new Map<string, { statuses: Set<string>; r: TestResult }>();
   for (const run of runs)
     for (const r of run.results) {
@@ -344,7 +354,7 @@ async function coverage(rest: string[], opts: MetricOptions, ctx: GateContext): 
     value,
     unit: 'ratio',
     detail: `${counts!.covered} of ${counts!.total} ${branches ? 'branches' : 'lines'} covered (${report.file}, ${report.format})`,
-    items: files.map(({ f, r }) => ({ label: f.path, file: f.path, detail: `${(r * 100).toFixed(1)}% of ${f.lines.total} lines` })),
+    items: files.map(({ f, r }) => ({ label: f.path, file: f.path, detail: `${(r * 100).toFixed(1).replace(/\.0$/, '')}% of ${f.lines.total} lines` })),
   };
 }
 
