@@ -10,6 +10,8 @@ export type Expr =
   | { t: 'float'; v: number }
   | { t: 'complex'; text: string }
   | { t: 'str'; v: string; fstring?: boolean }
+  /** An f-string: literal parts and interpolated expressions (`conv`: !r/!s/!a, `spec`: format spec text). */
+  | { t: 'fstr'; parts: Array<string | { e: Expr; conv?: string; spec?: string }> }
   | { t: 'bytes'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'none' }

@@ -1,5 +1,6 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
+import { skeletonize } from './skeleton.js';
 import type { Binding, Bindings, CompClause, Expr, PyClass, PyFunction, PyModule, PyParam, Target } from './ast.js';
 
 type Node = Parser.SyntaxNode;
@@ -20,8 +21,11 @@ const MAX_EXPR_CHARS = 2_000_000;
  * Parses Python source into the plain `PyModule` view. Never throws for bad source: a syntax
  * error is reported in `syntaxError`, and whatever parsed is still returned.
  */
-export function parsePythonModule(source: string): PyModule {
-  const tree = getParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
+export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
+  const parse = (text: string) => getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1024) });
+  let tree = options.skeleton === false ? parse(source) : parse(skeletonize(source));
+  // The skeleton is an optimisation only: anything it cannot handle is parsed in full.
+  if (tree.rootNode.hasError && options.skeleton !== false) tree = parse(source);
   const root = tree.rootNode;
   const module: PyModule = { bindings: new Map(), starImports: [] };
   const first = root.namedChildren[0];
@@ -133,30 +137,55 @@ function collectStatement(stmt: Node, bindings: Bindings, module: PyModule | und
       return;
     }
     case 'if_statement': {
-      collectStatements(blockChildren(stmt.childForFieldName('consequence')), bindings, module);
+      // Branches are alternatives: a name bound in several keeps the first branch's binding
+      // (the "happy path": `if HAVE_X: … else: fallback`).
+      const branches: Node[][] = [blockChildren(stmt.childForFieldName('consequence'))];
       for (const alt of stmt.namedChildren) {
-        if (alt.type === 'elif_clause') collectStatements(blockChildren(alt.childForFieldName('consequence')), bindings, module);
-        else if (alt.type === 'else_clause') collectStatements(blockChildren(alt.childForFieldName('body')), bindings, module);
+        if (alt.type === 'elif_clause') branches.push(blockChildren(alt.childForFieldName('consequence')));
+        else if (alt.type === 'else_clause') branches.push(blockChildren(alt.childForFieldName('body')));
       }
+      mergeBranches(branches, bindings, module);
       return;
     }
-    case 'try_statement':
+    case 'try_statement': {
+      const main: Node[] = [];
+      const handlers: Node[][] = [];
+      const after: Node[] = [];
       for (const part of stmt.namedChildren) {
-        if (part.type === 'block') collectStatements(part.namedChildren, bindings, module);
+        if (part.type === 'block') main.push(...part.namedChildren);
         else if (part.type === 'except_clause' || part.type === 'except_group_clause') {
           const block = part.namedChildren.find((c) => c.type === 'block');
-          if (block) collectStatements(block.namedChildren, bindings, module);
-        } else if (part.type === 'else_clause' || part.type === 'finally_clause') {
+          if (block) handlers.push(block.namedChildren);
+        } else if (part.type === 'else_clause') {
           const block = part.childForFieldName('body') ?? part.namedChildren.find((c) => c.type === 'block') ?? null;
-          collectStatements(blockChildren(block), bindings, module);
+          main.push(...blockChildren(block));
+        } else if (part.type === 'finally_clause') {
+          const block = part.namedChildren.find((c) => c.type === 'block') ?? null;
+          after.push(...blockChildren(block));
         }
       }
+      mergeBranches([main, ...handlers], bindings, module);
+      collectStatements(after, bindings, module);
       return;
+    }
     case 'with_statement':
       collectStatements(blockChildren(stmt.childForFieldName('body')), bindings, module);
       return;
     default:
       return;
+  }
+}
+
+function mergeBranches(branches: Node[][], bindings: Bindings, module: PyModule | undefined): void {
+  const boundHere = new Set<string>();
+  for (const branch of branches) {
+    const local: Bindings = new Map();
+    collectStatements(branch, local, module);
+    for (const [name, b] of local) {
+      if (boundHere.has(name)) continue;
+      bind(bindings, name, b);
+    }
+    for (const name of local.keys()) boundHere.add(name);
   }
 }
 
@@ -479,7 +508,32 @@ function parseString(node: Node): Expr {
   const raw = prefix.includes('r');
   const isBytes = prefix.includes('b');
   if (prefix.includes('f') || prefix.includes('t')) {
-    if (node.namedChildren.some((c) => c.type === 'interpolation')) return { t: 'str', v: body, fstring: true };
+    const interps = node.namedChildren.filter((c) => c.type === 'interpolation');
+    if (interps.length) {
+      if (prefix.includes('t')) return OTHER('template string');
+      const parts: Array<string | { e: Expr; conv?: string; spec?: string }> = [];
+      let pos = node.startIndex + prefix.length + quote.length;
+      const end = node.endIndex - quote.length;
+      const literal = (from: number, to: number) => {
+        if (to <= from) return true;
+        const raw2 = text.slice(from - node.startIndex, to - node.startIndex).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        const v = raw ? raw2 : decodeEscapes(raw2, false);
+        if (v === undefined) return false;
+        parts.push(v);
+        return true;
+      };
+      for (const it of interps) {
+        if (!literal(pos, it.startIndex)) return OTHER('string');
+        const exprNode = it.namedChildren.find((c) => c.type !== 'type_conversion' && c.type !== 'format_specifier');
+        const conv = it.namedChildren.find((c) => c.type === 'type_conversion')?.text.replace('!', '');
+        const spec = it.namedChildren.find((c) => c.type === 'format_specifier')?.text.replace(/^:/, '');
+        if (!exprNode || it.text.replace(/\s+/g, '').endsWith('=}')) return OTHER('f-string');
+        parts.push({ e: toExpr(exprNode), conv, spec });
+        pos = it.endIndex;
+      }
+      if (!literal(pos, end)) return OTHER('string');
+      return { t: 'fstr', parts };
+    }
     const v = raw ? body : decodeEscapes(body.replace(/\{\{/g, '{').replace(/\}\}/g, '}'), false);
     return v === undefined ? OTHER('string') : { t: 'str', v };
   }

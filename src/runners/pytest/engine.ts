@@ -10,7 +10,7 @@ import { dirnamePosix } from '../../util/paths.js';
 import type { PytestConfig } from './config.js';
 import { idFromValue, makeUnique, type IdOptions } from './ids.js';
 import { evaluateMarkExpr, evaluateKeywordExpr } from './markexpr.js';
-import type { MroEntry, PythonProject, Resolved } from './project.js';
+import { isTestSupportPath, type MroEntry, type PythonProject, type Resolved } from './project.js';
 import { Evaluator, isPytestAttr, markOf, truthy, Unresolvable, type Mark, type PyValue } from './values.js';
 
 /** Fixtures every pytest provides (never parametrized). */
@@ -84,8 +84,13 @@ export class PytestEngine {
   /* -------------------------------------------------------------- conftest helpers */
 
   /** collect_ignore / collect_ignore_glob literals of a conftest. */
+  private readonly ignoresCache = new Map<string, { ignore?: string[]; ignoreGlob?: string[] }>();
+
   conftestIgnores(conftest: string): { ignore?: string[]; ignoreGlob?: string[] } {
+    const cached = this.ignoresCache.get(conftest);
+    if (cached) return cached;
     const out: { ignore?: string[]; ignoreGlob?: string[] } = {};
+    this.ignoresCache.set(conftest, out);
     const entry = this.project.getModule(conftest);
     if (!entry) return out;
     for (const [key, prop] of [
@@ -118,7 +123,7 @@ export class PytestEngine {
     const entry = this.project.getModule(file);
     if (!entry) return level;
     const names = [...entry.module.bindings.keys()];
-    for (const n of this.project.starBindings(file).keys()) if (!entry.module.bindings.has(n)) names.push(n);
+    if (this.hasTestSupportStar(file)) for (const n of this.project.starBindings(file).keys()) if (!entry.module.bindings.has(n)) names.push(n);
     for (const name of names) {
       const b = this.project.moduleBinding(file, name)!;
       if (name === 'pytest_generate_tests' && b.kind === 'function') level.hasGenerateTests = true;
@@ -139,8 +144,11 @@ export class PytestEngine {
     let fnFile = file;
     if (b.kind === 'function') fn = b;
     else if (b.kind === 'import') {
-      // Only imports of names that may be fixtures are followed (cheap check first).
+      // Fixtures are imported from test support code; library imports are not followed
+      // (following them would parse the whole library).
       if (b.name === undefined) return undefined;
+      const target = this.project.importTarget(file, b);
+      if (!target || !isTestSupportPath(target)) return undefined;
       const r = this.project.resolveBinding(file, b);
       if (r.k !== 'function') return undefined;
       fn = r.fn;
@@ -400,12 +408,20 @@ export class PytestEngine {
     const moduleMarks = this.pytestmarkOf(entry.module.bindings.get('pytestmark'), file);
     const levels = this.moduleLevels(file);
     const names = [...entry.module.bindings.keys()];
-    if (entry.module.starImports.length)
+    if (this.hasTestSupportStar(file))
       for (const n of this.project.starBindings(file).keys()) if (!entry.module.bindings.has(n)) names.push(n);
     for (const name of names) {
       const b = this.project.moduleBinding(file, name)!;
       const resolved = this.resolveCandidate(file, name, b);
-      if (!resolved) continue;
+      if (!resolved) {
+        if (b.kind === 'value' && b.expr.t === 'call' && matchesPrefixOrGlobName(name, this.cfg.pythonClasses) && /^[A-Z]/.test(name)) {
+          const t = this.makeTest(file, [], name, '', b.line, moduleMarks, [], undefined);
+          t.dynamic = true;
+          t.dynamicReason = `${name} is created by a call at run time; its tests are not known statically`;
+          out.push(t);
+        }
+        continue;
+      }
       const line = b.kind === 'import' || b.kind === 'value' ? b.line : resolved.k === 'function' ? resolved.fn.line : resolved.k === 'class' ? resolved.cls.line : 0;
       if (resolved.k === 'class') {
         this.collectClassCandidate(out, file, name, resolved.cls, resolved.file, [], moduleMarks, levels, resolved.file === file ? resolved.cls.line : line);
@@ -427,6 +443,16 @@ export class PytestEngine {
     return out;
   }
 
+  /** Whether a module star-imports test support code (whose names are then collected too). */
+  private hasTestSupportStar(file: string): boolean {
+    const entry = this.project.getModule(file);
+    if (!entry?.module.starImports.length) return false;
+    return entry.module.starImports.some((s) => {
+      const target = this.project.resolveModule(file, s.module, s.level);
+      return target !== undefined && isTestSupportPath(target);
+    });
+  }
+
   /** Resolves a module-level name to a class or function worth looking at, cheaply. */
   private resolveCandidate(file: string, name: string, b: Binding): Resolved | undefined {
     if (b.kind === 'function' || b.kind === 'class') return this.project.resolveBinding(file, b);
@@ -436,6 +462,12 @@ export class PytestEngine {
       /^[A-Z]/.test(name);
     if (!mayMatter) return undefined;
     if (b.kind === 'import') {
+      if (b.name === undefined) return undefined;
+      const target = this.project.importTarget(file, b);
+      if (!target) return undefined;
+      // Names that are not test-like matter only as TestCase subclasses from test support code.
+      const testLike = matchesPrefixOrGlobName(name, this.cfg.pythonFunctions) || matchesPrefixOrGlobName(name, this.cfg.pythonClasses);
+      if (!testLike && !isTestSupportPath(target)) return undefined;
       const r = this.project.resolveBinding(file, b);
       return r.k === 'class' || r.k === 'function' ? r : undefined;
     }
@@ -878,7 +910,20 @@ export function funcArgNames(fn: PyFunction, isMethod: boolean, mockPatches: num
     if (positional[0] === fn.params[0]) positional = positional.slice(1);
   }
   positional = positional.slice(mockPatches);
-  return [...positional, ...kwonly].map((p) => p.name);
+  let names = [...positional, ...kwonly].map((p) => p.name);
+  // hypothesis' @given hides the arguments it provides from pytest.
+  const given = fn.decorators.find((d) => d.t === 'call' && /(^|\.)given$/.test(exprText(d.fn)));
+  if (given && given.t === 'call') {
+    const byName = new Set(Object.keys(given.kwargs));
+    names = names.filter((n) => !byName.has(n));
+    const posCount = given.args.length;
+    if (posCount) {
+      const pos = names.filter((n) => positional.some((p) => p.name === n));
+      const drop = new Set(pos.slice(Math.max(0, pos.length - posCount)));
+      names = names.filter((n) => !drop.has(n));
+    }
+  }
+  return names;
 }
 
 function mockPatchCount(fn: PyFunction): number {

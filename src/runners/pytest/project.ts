@@ -89,6 +89,16 @@ export class PythonProject {
     return dir;
   }
 
+  /**
+   * Where an import binding points (the repo file), without parsing anything; undefined for
+   * external modules.
+   */
+  importTarget(file: string, b: Extract<Binding, { kind: 'import' }>): string | undefined {
+    const pre = (b as { resolvedFile?: string }).resolvedFile;
+    if (pre) return pre;
+    return this.resolveModule(file, b.module, b.level);
+  }
+
   /** Dotted module name → repo file, trying the module's own basedir then the import roots. */
   resolveModule(fromFile: string, dotted: string, level: number): string | undefined {
     if (level > 0) {
@@ -289,6 +299,11 @@ export class PythonProject {
     }
     return { k: 'unknown', reason: 'not a name' };
   }
+}
+
+/** Test support code: test directories, conftests, fixture and testing helper modules. */
+export function isTestSupportPath(file: string): boolean {
+  return /(^|\/)(tests?|testing|testsuite|test_?utils?|fixtures?|conftest\.py|test_[^/]*\.py|[^/]*_tests?\.py)(\/|$)|fixture/i.test(file);
 }
 
 export type MroEntry =

@@ -4,6 +4,7 @@
  * evaluated; anything else raises `Unresolvable` with a reason the inventory reports.
  */
 import type { Expr, Target } from '../../languages/python/ast.js';
+import { pyFloatRepr } from './ids.js';
 import type { PythonProject, Resolved } from './project.js';
 
 export interface Mark {
@@ -75,6 +76,20 @@ export class Evaluator {
         return { k: 'str', v: e.v };
       case 'bytes':
         return { k: 'bytes', v: e.v };
+      case 'fstr': {
+        let out = '';
+        for (const part of e.parts) {
+          if (typeof part === 'string') {
+            out += part;
+            continue;
+          }
+          if (part.spec) fail('f-string format spec');
+          const v = this.evaluate(part.e, file, env);
+          if (part.conv === 'r' || part.conv === 'a') fail('f-string !r');
+          out += pyStr(v);
+        }
+        return { k: 'str', v: out };
+      }
       case 'bool':
         return { k: 'bool', v: e.v };
       case 'none':
@@ -222,6 +237,7 @@ export class Evaluator {
       case 'external': {
         if (!r.name) return { k: 'named', name: r.module };
         if (isConstantName(r.name)) return fail(`${r.module}.${r.name} is imported from outside the repository`);
+        if (r.module === 'sys' || r.module === 'os' || r.module === 'os.environ') return { k: 'unknown', reason: `${r.module}.${r.name} is a runtime value` };
         return { k: 'named', name: r.name };
       }
       case 'unknown':
@@ -372,6 +388,12 @@ export class Evaluator {
           return { k: 'object', what: `${name}()` };
       }
     }
+    if (target?.k === 'external' && target.module === 're' && (target.name === 'compile' || target.name === 'escape')) {
+      const [pattern] = args();
+      if (pattern?.k !== 'str') return fail(`re.${target.name}() of a non-literal`);
+      // A compiled pattern's id is its (escaped) pattern text, like a string's.
+      return target.name === 'escape' ? { k: 'str', v: reEscape(pattern.v) } : pattern;
+    }
     if (fromItertools && target?.k === 'external') {
       const lists = args().map((v) => this.iterate(v));
       switch (target.name) {
@@ -438,8 +460,9 @@ export class Evaluator {
       return fail(`call of .${fnRef.name}()`);
     }
     if (target?.k === 'class') return { k: 'object', what: `${target.cls.name}()` };
-    if (target?.k === 'external' || target?.k === 'function' || target?.k === 'module')
-      return { k: 'object', what: `${name}()` };
+    // A repo function may return anything (a class, a string); only its caller's use decides.
+    if (target?.k === 'function') return { k: 'unknown', reason: `${name}() is computed` };
+    if (target?.k === 'external' || target?.k === 'module') return { k: 'object', what: `${name}()` };
     return fail(`call of ${name || 'an expression'}()`);
   }
 
@@ -490,6 +513,31 @@ function imaginaryText(text: string): string {
 function negateComplex(text: string): string {
   // -(3j) is (-0-3j) in Python.
   return `(-0-${text})`;
+}
+
+/** `str()` of a simple value. */
+function pyStr(v: PyValue): string {
+  switch (v.k) {
+    case 'str':
+      return v.v;
+    case 'int':
+      return v.v.toString();
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'float':
+      return pyFloatRepr(v.v);
+    case 'enum':
+      return v.text;
+    default:
+      return fail(`str() of ${v.k}`);
+  }
+}
+
+/** Python's `re.escape` (3.7+). */
+function reEscape(s: string): string {
+  return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => '\\' + c);
 }
 
 export function truthy(v: PyValue): boolean {
@@ -597,6 +645,8 @@ function binop(op: string, l: PyValue, r: PyValue): PyValue {
       if (s.k === 'seq' && s.kind !== 'set') return { k: 'seq', kind: s.kind, items: Array.from({ length: times }, () => s.items).flat() };
     }
   }
+  // pathlib-style joins and set unions of opaque objects stay opaque objects.
+  if ((op === '/' || op === '|') && (l.k === 'object' || r.k === 'object') && l.k !== 'str' && r.k !== 'str') return { k: 'object', what: `(${op})` };
   if (op === '|' && l.k === 'dict' && r.k === 'dict') return { k: 'dict', entries: mergeDict(l.entries, r.entries) };
   if (op === '|' && l.k === 'seq' && r.k === 'seq' && l.kind === 'set' && r.kind === 'set') return { k: 'seq', kind: 'set', items: setOrder([...l.items, ...r.items]) };
   return fail(`operator ${op} on ${l.k} and ${r.k}`);
