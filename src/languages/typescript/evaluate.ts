@@ -1,4 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseModule, type Node } from './parse.js';
@@ -155,6 +157,9 @@ function bindingValue(name: string, b: Binding, env: Env): unknown {
       v = env.host.importValue ? env.host.importValue(env.file, source, imported) : new Unknown(`import from ${source}`);
     } else if (source === 'path' || source === 'node:path' || source === 'node:url' || source === 'url') {
       v = new BuiltinValue(source.replace(/^node:/, ''), imported);
+    } else if (NODE_CONSTANTS[source.replace(/^node:/, '')]) {
+      const mod = NODE_CONSTANTS[source.replace(/^node:/, '')]!;
+      v = imported === 'default' || imported === '*' ? mod : imported in mod ? mod[imported] : new Unknown(`${imported} of ${source}`);
     } else {
       v = env.host.packageImport?.(source, imported) ?? new Unknown(`${imported} imported from ${source}`);
     }
@@ -167,6 +172,12 @@ function bindingValue(name: string, b: Binding, env: Env): unknown {
   b.state = 'done';
   return v;
 }
+
+/** Constants of Node built-in modules that are the same on every run of a given Node version. */
+const NODE_CONSTANTS: Record<string, Record<string, unknown>> = {
+  http: { METHODS: [...http.METHODS], STATUS_CODES: { ...http.STATUS_CODES } },
+  os: { EOL: os.EOL },
+};
 
 /** `path`/`url` module members we can model without I/O. */
 export class BuiltinValue {
@@ -268,6 +279,8 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
     if (src?.type === 'Literal' && typeof src.value === 'string') {
       if (src.value.startsWith('.')) return env.host.importValue?.(env.file, src.value, '*') ?? new Unknown('require');
       if (src.value === 'path' || src.value === 'node:path') return new BuiltinValue('path', '*');
+      const constants = NODE_CONSTANTS[src.value.replace(/^node:/, '')];
+      if (constants) return constants;
       return env.host.packageImport?.(src.value, '*') ?? new Unknown(`require('${src.value}')`);
     }
     return new Unknown('dynamic require');

@@ -197,6 +197,16 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
         cur = cur.expression;
         continue;
       }
+      if (cur.type === 'ConditionalExpression' && mods.length === 0 && !table) {
+        // (cond ? describe.skip : describe)('title', fn): take the branch the condition picks, else the running one.
+        const a = analyzeCallee(cur.consequent);
+        const b = analyzeCallee(cur.alternate);
+        if (!a || !b) return null;
+        const v = evaluate(cur.test, env);
+        if (!isUnknown(v)) return v ? a : b;
+        const skips = (c: Chain) => c.base.startsWith('x') || c.mods.includes('skip');
+        return skips(a) && !skips(b) ? b : a;
+      }
       return null;
     }
   };
@@ -271,7 +281,17 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
         for (const d of s.declarations) if (d.init && !(d.id.type === 'Identifier' && isFunctionNode(d.init))) walk(d.init, ctx);
         continue;
       }
+      if (s.type === 'ReturnStatement') {
+        if (s.argument) walk(s.argument, ctx);
+        break;
+      }
       walk(s, ctx);
+      // `if (x === 'skip-me') return;` with a known condition ends the block here.
+      if (s.type === 'IfStatement') {
+        const v = evalCond(s.test, ctx.env);
+        const branch = v === true ? s.consequent : v === false ? s.alternate : undefined;
+        if (branch && endsWithReturn(branch)) break;
+      }
     }
   };
 
@@ -637,4 +657,10 @@ function isRequireOfRunner(init: Node | undefined): boolean {
   let cur = init;
   while (cur && cur.type === 'MemberExpression') cur = cur.object;
   return !!cur && cur.type === 'CallExpression' && cur.callee.type === 'Identifier' && cur.callee.name === 'require';
+}
+
+function endsWithReturn(n: Node): boolean {
+  if (n.type === 'ReturnStatement') return true;
+  if (n.type === 'BlockStatement') return n.body.length > 0 && endsWithReturn(n.body[n.body.length - 1]);
+  return false;
 }
