@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { CONVENTIONAL_TIERS, type DiscoveredTest, type TestResult, type Tier } from '../core/types.js';
 import { ratio } from '../coverage/types.js';
+import { lowerIsBetter as sharedLowerIsBetter, metricValue } from '../core/metrics.js';
 import { analyzeFlaky } from '../store/flaky.js';
 import type { WindowEntry } from '../store/types.js';
 import { closest } from '../util/strings.js';
@@ -57,7 +58,7 @@ const LOWER_IS_BETTER = /^(flaky|nondeterministic|duration|failed)\b|\.uncovered
 
 /** True for metrics where smaller values are better (targets without explicit direction). */
 export function lowerIsBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.test(metric);
+  return LOWER_IS_BETTER.test(metric) || sharedLowerIsBetter(metric);
 }
 
 export function isRateMetric(metric: string): boolean {
@@ -121,6 +122,11 @@ export async function evaluateMetric(metric: string, opts: MetricOptions, ctx: G
       checkTier(tier, ctx);
       if (opts.scenario) checkScenario(opts.scenario, ctx);
       if (!ctx.inventory) return { value: null, unit: 'count', missing: 'no inventory (scan found nothing)' };
+      // the shared vocabulary's own count (src/core/metrics.ts) when nothing narrows it
+      if (!opts.scenario && !opts.repo) {
+        const shared = metricValue(tier ? `${head}.${tier}` : head, { tests: ctx.inventory.tests, files: ctx.inventory.files });
+        if (shared) return shared;
+      }
       const inRepo = repoFilter(opts.repo, ctx);
       const sel = opts.scenario ? compileSelectors(ctx.config.scenarios[opts.scenario]!.select) : null;
       const tests = ctx.inventory.tests.filter(

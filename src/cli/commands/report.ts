@@ -97,7 +97,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
       .reverse()
       .map((s) => (full.has(s.id) ? trendOf(full.get(s.id)!) : fromSummary(s)));
     const coverageCache = new Map<string, Promise<CoverageReport>>();
-    const analysis = await analysisFor(inventory, config).catch((e: Error) => {
+    const analysis = await analysisFor(inventory, config, now).catch((e: Error) => {
       notes.push(`${inventory.name}: gaps/traceability analysis failed: ${e.message}`);
       return undefined;
     });
