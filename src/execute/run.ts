@@ -171,9 +171,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'seams-run-'));
   const logDir = path.join(o.root, '.seams', 'logs', runId);
   try {
-    const up = serviceNames.length
-      ? await session.up(serviceNames, pre)
-      : { ok: true, records: [], env: { SEAMS_RUN_ID: runId }, missing: [] as { name: string; reason: string }[], failure: undefined };
+    // also without services: the state file + watchdog cover the test runner's process group
+    const up = await session.up(serviceNames, pre);
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
     const missing = new Map(up.missing.map((m) => [m.name, m.reason]));
@@ -271,7 +270,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         const log = path.join(logDir, `${tier}-${s.runner}${s.project ? `-${s.project}` : ''}.log`);
         o.log(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
         const t0 = Date.now();
-        const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo);
+        const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => session.track(`tests:${tier}`, pgid));
+        if (exec.pgid) session.untrack(exec.pgid);
         const report: TaskReport = {
           tier,
           runner: s.runner,
@@ -351,15 +351,25 @@ interface TaskExec {
   spawnError?: string;
   timedOut: boolean;
   aborted: boolean;
+  pgid?: number;
 }
 
 /** Runs one test command in its own process group, output to a log file (and live with echo). */
-function runTask(spec: CommandSpec, env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number | undefined, signal: AbortSignal | undefined, echo?: (chunk: string) => void): Promise<TaskExec> {
+function runTask(
+  spec: CommandSpec,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+  echo: ((chunk: string) => void) | undefined,
+  onStart: (pgid: number) => void,
+): Promise<TaskExec> {
   return new Promise((resolve) => {
     const out = createWriteStream(logFile);
     let timedOut = false;
     let aborted = false;
     const child = spawn(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child.once('spawn', () => child.pid && onStart(child.pid));
     const onData = (d: Buffer) => {
       out.write(d);
       echo?.(d.toString('utf8'));
@@ -387,7 +397,7 @@ function runTask(spec: CommandSpec, env: NodeJS.ProcessEnv, logFile: string, tim
       settled = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      out.end(() => resolve({ ...r, timedOut, aborted }));
+      out.end(() => resolve({ ...r, timedOut, aborted, pgid: child.pid }));
     };
     child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
     child.on('close', (code, sig) => {

@@ -203,7 +203,8 @@ export class ServiceSession {
 
   private saveState(): void {
     if (!this.state) return;
-    this.state.services = this.running.map((r) => r.state);
+    const tracked = this.state.services.filter((s) => !this.running.some((r) => r.state === s) && s.name.startsWith('tests:'));
+    this.state.services = [...this.running.map((r) => r.state), ...tracked];
     writeState(this.state);
   }
 
@@ -476,6 +477,22 @@ export class ServiceSession {
     if (r.code !== 0)
       throw new Error(`docker ${upArgs.join(' ')} failed (exit ${r.code}):\n${r.out.trim().split('\n').slice(-20).join('\n')}`);
     return { name, kind: 'compose', status: 'ready', url: `compose:${project}` };
+  }
+
+  /**
+   * Records a process group that is not a service (the test runner) in the state file, so a
+   * watchdog or the next run stops it too if seams dies while it runs.
+   */
+  track(name: string, pgid: number): void {
+    if (!this.state) return;
+    this.state.services.push({ name, kind: 'process', pgid, start: processStartTime(pgid), graceMs: 2000 });
+    writeState(this.state);
+  }
+
+  untrack(pgid: number): void {
+    if (!this.state) return;
+    this.state.services = this.state.services.filter((s) => s.pgid !== pgid || this.running.some((r) => r.state === s));
+    writeState(this.state);
   }
 
   /** Stops what this session started (unless kept), in reverse start order. Idempotent. */

@@ -168,7 +168,7 @@ function resultRow(runId: string, seq: number, r: TestResult): unknown[] {
     r.tier ?? null,
     r.status,
     Number.isFinite(r.durationMs) ? r.durationMs : 0,
-    Math.max(1, Math.trunc(r.attempts || 1)),
+    Number.isFinite(r.attempts) ? Math.max(0, Math.trunc(r.attempts)) : 1,
     r.flaky ? 1 : 0,
     cut(r.message),
     cut(r.reason, 4096),

@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, tierRulesOf } from '../../src/config/index.js';
+import { executeRun } from '../../src/execute/run.js';
+import { pytestPlugin } from '../../src/runners/pytest/index.js';
+import { scanRepo } from '../../src/scan/index.js';
+import { openStore } from '../../src/store/index.js';
+import { readStates } from '../../src/services/state.js';
+import { runCli } from '../helpers/cli.js';
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'seams-run-'));
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), text);
+  }
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: root });
+  return root;
+}
+
+const SEAMS_YAML = `
+services:
+  cache:
+    command: redis-server --port {port} --save ""
+    ready: { exec: "redis-cli -p {port} ping" }
+    env: { REDIS_URL: "redis://127.0.0.1:{port}/0" }
+  search:
+    command: not-installed-search-engine --port {port}
+    optional: true
+tiers:
+  integration:
+    services: [cache, search]
+    skips: { allow: ["needs GPU"] }
+  unit: {}
+`;
+
+const TESTS = `
+import os, socket, pytest
+
+def test_env():
+    assert os.environ["REDIS_URL"] == f"redis://127.0.0.1:{os.environ['CACHE_PORT']}/0"
+    assert os.environ["SEAMS_RUN_ID"] and os.environ["SEAMS_TIER"] == "integration"
+
+def test_ping():
+    s = socket.create_connection((os.environ["CACHE_HOST"], int(os.environ["CACHE_PORT"])))
+    s.sendall(b"PING\\r\\n"); assert s.recv(100) == b"+PONG\\r\\n"
+
+@pytest.mark.parametrize("x", [1, 2])
+def test_param(x):
+    assert x < 2, "two is too big"
+
+@pytest.mark.skip(reason="later")
+def test_skipped():
+    pass
+
+@pytest.mark.skip(reason="needs GPU")
+def test_allowed_skip():
+    pass
+
+@pytest.mark.xfail(reason="known bug")
+def test_xfail():
+    assert False
+
+@pytest.mark.requires_search
+def test_search():
+    raise AssertionError("must not run without the search service")
+`;
+
+async function inventoryOf(root: string) {
+  const config = await loadConfig(root);
+  const inventory = await scanRepo(root, { plugins: [pytestPlugin], tierRules: tierRulesOf(config.config) });
+  return { config, inventory };
+}
+
+describe('executeRun with pytest and a real redis', () => {
+  it('runs the tier, joins results to inventory ids, applies the skip policy, reports not-run tests', async () => {
+    const root = repo({ 'seams.yaml': SEAMS_YAML, 'tests/integration/test_cache.py': TESTS, 'pytest.ini': '[pytest]\nmarkers =\n  requires_search\n' });
+    const { config, inventory } = await inventoryOf(root);
+    const lines: string[] = [];
+    const o = await executeRun({ root, inventory, config, tiers: ['integration'], env: process.env, log: (l) => lines.push(l) });
+    const by = Object.fromEntries(o.run.results.map((r) => [r.id, r]));
+    const f = 'tests/integration/test_cache.py::';
+    expect(by[`${f}test_env`]).toMatchObject({ status: 'passed', known: true, tier: 'integration', services: ['cache'] });
+    expect(by[`${f}test_ping`]!.status).toBe('passed');
+    expect(by[`${f}test_param[1]`]!.status).toBe('passed');
+    expect(by[`${f}test_param[2]`]).toMatchObject({ status: 'failed', message: expect.stringContaining('two is too big') });
+    expect(by[`${f}test_skipped`]).toMatchObject({ status: 'failed', reason: 'later', message: expect.stringContaining('skips count as failures') });
+    expect(by[`${f}test_allowed_skip`]).toMatchObject({ status: 'skipped', reason: 'needs GPU' });
+    expect(by[`${f}test_xfail`]).toMatchObject({ status: 'skipped', reason: 'xfail: known bug' });
+    expect(by[`${f}test_search`]).toMatchObject({ status: 'not-run', reason: expect.stringMatching(/^search is missing: command not found: not-installed-search-engine/) });
+    expect(o.run.results).toHaveLength(8);
+    expect(o.run.status).toBe('failed');
+    expect(o.run.services.map((s) => [s.name, s.status])).toEqual([
+      ['cache', 'ready'],
+      ['search', 'missing'],
+    ]);
+    expect(o.tasks[0]!.argv).toContain('-o');
+    // nothing left behind
+    expect(readStates(root)).toEqual([]);
+    const store = await openStore('sqlite:.seams/history.db', root);
+    await store.saveRun(o.run);
+    expect((await store.getRun(o.run.id))!.results).toEqual(o.run.results);
+    await store.close();
+  });
+
+  it('a required service that is missing stops the run before anything starts (exit 2 from the CLI)', async () => {
+    const root = repo({
+      'seams.yaml': 'services:\n  db:\n    command: no-such-postgres -p {port}\ntiers:\n  integration:\n    services: [db]\n    command: python3 -m pytest tests\n',
+      'tests/integration/test_x.py': 'def test_x():\n    pass\n',
+    });
+    const r = await runCli(['run', 'integration', '--root', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('required service db cannot start: command not found: no-such-postgres');
+    expect(readStates(root)).toEqual([]);
+  });
+
+  it('a configured tier command gets a JUnit report added; extra args after -- reach the runner; history is stored', async () => {
+    const root = repo({
+      'seams.yaml': 'tiers:\n  smoke:\n    command: python3 -m pytest tests/smoke -p no:cacheprovider\n',
+      'tests/smoke/test_s.py': 'def test_a():\n    pass\n\ndef test_b():\n    assert 0, "b broke"\n',
+    });
+    const r1 = await runCli(['run', 'smoke', '--root', root, '--format', 'json', '--', '-k', 'test_a']);
+    expect(r1.code).toBe(0);
+    const run = JSON.parse(r1.stdout);
+    expect(run.results.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['tests/smoke/test_s.py::test_a', 'passed']]);
+    const r2 = await runCli(['run', 'smoke', '--root', root]);
+    expect(r2.code).toBe(1);
+    expect(r2.stdout).toContain('✗ tests/smoke/test_s.py::test_b');
+    expect(r2.stdout).toContain('b broke');
+    expect(r2.stdout).toMatch(/FAILED: 1 passed, 1 failed/);
+    const store = await openStore('sqlite:.seams/history.db', root);
+    expect((await store.listRuns()).map((x) => x.status)).toEqual(['failed', 'passed']);
+    await store.close();
+  });
+
+  it('--repeat reports tests whose outcome differs', async () => {
+    const root = repo({
+      'seams.yaml': 'tiers:\n  smoke:\n    command: python3 -m pytest tests/smoke -p no:cacheprovider\n',
+      'tests/smoke/test_s.py': `import os, pathlib
+def test_stable():
+    pass
+def test_alternating():
+    p = pathlib.Path(os.environ["COUNTER"])
+    n = int(p.read_text()) if p.exists() else 0
+    p.write_text(str(n + 1))
+    assert n % 2 == 0
+`,
+    });
+    const r = await runCli(['run', 'smoke', '--root', root, '--repeat', '4'], { env: { COUNTER: path.join(root, 'counter') } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Determinism over 4 runs: 1 test(s) changed outcome');
+    expect(r.stdout).toContain('≠ tests/smoke/test_s.py::test_alternating: passed failed passed failed');
+    const flaky = await runCli(['flaky', '--root', root, '--format', 'json']);
+    const report = JSON.parse(flaky.stdout);
+    expect(report.flaky.map((x: { id: string; reasons: string[] }) => [x.id, x.reasons])).toEqual([['tests/smoke/test_s.py::test_alternating', ['same-commit', 'flip-rate']]]);
+  });
+
+  it('a runner that is not installed is an error result with the reason, not a pass', async () => {
+    const root = repo({ 'seams.yaml': 'tiers:\n  smoke:\n    command: definitely-missing-runner --all\n' });
+    const r = await runCli(['run', 'smoke', '--root', root]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('could not start definitely-missing-runner');
+  });
+
+  it('unknown tiers and bad options are usage errors', async () => {
+    const root = repo({ 'seams.yaml': 'tiers:\n  smoke:\n    command: "true"\n' });
+    expect((await runCli(['run', 'nope', '--root', root])).stderr).toContain('unknown tier "nope"');
+    expect((await runCli(['run', '--shard', '3/2', '--root', root])).code).toBe(2);
+    expect((await runCli(['run', '--repeat', '0', '--root', root])).code).toBe(2);
+    void readFileSync;
+  });
+});
