@@ -8,6 +8,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerFlaky } from './commands/flaky.js';
 import { registerGate } from './commands/gate.js';
 import { registerReport } from './commands/report.js';
+import { registerCi } from './commands/ci.js';
 import { registerGaps } from './commands/gaps.js';
 import { registerTrace } from './commands/trace.js';
 
@@ -18,7 +19,7 @@ import { registerTrace } from './commands/trace.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerRun, registerServices, registerIngest, registerFlaky];
+const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerRun, registerServices, registerIngest, registerFlaky, registerCi];
 
 export const VERSION = '0.1.0';
 

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { result, runRecord, saveRuns, tempRepo } from '../gate/helpers.js';
+
+const VITEST_REPO = {
+  'package.json': JSON.stringify({ name: 'shop', devDependencies: { vitest: '^2.0.0' } }),
+  'vitest.config.ts': 'export default {}\n',
+  'src/cart.test.ts': "import { test } from 'vitest';\ntest('adds', () => {});\ntest('removes', () => {});\n",
+  'test/integration/checkout.test.ts': "import { describe, test } from 'vitest';\ndescribe('checkout', () => { test('pays', () => {}); test('refunds', () => {}); });\n",
+};
+
+describe('seams report (CLI)', () => {
+  it('requires an output', async () => {
+    const r = await runCli(['report', tempRepo(VITEST_REPO)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing to write: give --html <file> and\/or --markdown/);
+  });
+
+  it('without seams.yaml or history: writes both reports and says what is missing', async () => {
+    const root = tempRepo(VITEST_REPO);
+    const r = await runCli(['report', root, '--html', path.join(root, 'r.html'), '--markdown', path.join(root, 'r.md')]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(path.join(root, 'r.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="seams-data">(.*?)<\/script>/s.exec(html)![1]!);
+    expect(data.repos[0].tiers.map((t: { tier: string; tests: number }) => [t.tier, t.tests])).toEqual([['unit', 2], ['integration', 2]]);
+    expect(data.missing.join('\n')).toMatch(/no seams\.yaml/);
+    expect(data.missing.join('\n')).toMatch(/no history yet/);
+    const md = readFileSync(path.join(root, 'r.md'), 'utf8');
+    expect(md).toMatch(/No runs recorded: no history yet/);
+    expect(md).toMatch(/\| integration \| 1 \| 2 \| 0 \|/);
+    expect(md).toMatch(/## Still open\n\n- Record runs/);
+  });
+
+  it('with scenarios, runs and gates: the completion report compares pass rates with the expectation', async () => {
+    const root = tempRepo({
+      ...VITEST_REPO,
+      'seams.yaml': `scenarios:\n  checkout: { title: Checkout flow, select: ["test/integration/**::checkout"], expect: 0.9 }\n  cart: { select: ["src/**"] }\ngates:\n  checkout: { metric: passrate, scenario: checkout, min: 95% }\n  cart-pass: { metric: passrate, scenario: cart, min: 1 }\n`,
+    });
+    const id = (f: string, ...t: string[]) => [f, ...t].join(' > ');
+    const vr = (i: string, status: 'passed' | 'failed', extra = {}) => ({ ...result(i, status), runner: 'vitest' as const, file: i.split(' > ')[0], ...extra });
+    const runs = [1, 2, 3].map((n) =>
+      runRecord(
+        [
+          vr(id('src/cart.test.ts', 'adds'), 'passed'),
+          vr(id('src/cart.test.ts', 'removes'), 'passed'),
+          vr(id('test/integration/checkout.test.ts', 'checkout', 'pays'), 'passed'),
+          vr(id('test/integration/checkout.test.ts', 'checkout', 'refunds'), n === 3 ? 'failed' : 'passed', { message: 'refund <b>not</b> issued' }),
+        ],
+        { id: `r.${n}`, environment: { repetition: String(n) }, startedAt: `2026-11-0${n}T10:00:00Z` },
+      ),
+    );
+    await saveRuns(root, runs);
+    const r = await runCli(['report', root, '--markdown'], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| Checkout flow \| 2 \| 1\/2 \| 50% \| ≥ 95% \| ❌ below \|/);
+    expect(r.stdout).toMatch(/\| cart \| 2 \| 2\/2 \| 100% \| ≥ 100% \| ✅ met \|/);
+    expect(r.stdout).toMatch(/Determinism: 1 of 4 tests changed outcome across 3 runs/);
+    expect(r.stdout).toMatch(/- Scenario \*\*checkout\*\* passes 50%, expected 95%\./);
+    expect(r.stdout).toMatch(/- 1 tests fail in the latest run: `test\/integration\/checkout\.test\.ts > checkout > refunds`/);
+    const html = path.join(root, 'r.html');
+    expect((await runCli(['report', root, '--html', html])).code).toBe(0);
+    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(html, 'utf8'))![1]!);
+    const refunds = data.tests.find((t: unknown[]) => String(t[1]).endsWith('refunds'));
+    expect(refunds[6]).toBe('failed');
+    expect(refunds[10]).toBe('PPF');
+    expect(data.gate[0].rules.map((x: { name: string; status: string }) => `${x.name}:${x.status}`)).toEqual(['checkout:fail', 'cart-pass:pass']);
+  });
+});
