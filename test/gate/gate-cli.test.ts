@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { result, runRecord, saveRuns, tempRepo } from './helpers.js';
 
 const CONFIG = `
@@ -53,6 +54,7 @@ describe('seams gate (CLI)', () => {
     await saveRuns(root, [runRecord([result('tests/integration/test_deploy.py::DeploymentFlowTests::test_a', 'failed', { message: 'bad <xml> & "quotes"' })])]);
     const json = await runCli(['gate', root, '--format', 'json']);
     const data = JSON.parse(json.stdout);
+    expect(validateAgainst('gate.schema.json', data)).toBe('');
     expect(data.passed).toBe(false);
     const rule = data.repos[0].results.find((x: { name: string }) => x.name === 'deployment-flow');
     expect(rule).toMatchObject({ status: 'fail', value: 0, unit: 'ratio', min: 0.95 });
