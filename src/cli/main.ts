@@ -11,6 +11,7 @@ import { registerReport } from './commands/report.js';
 import { registerCi } from './commands/ci.js';
 import { registerGaps } from './commands/gaps.js';
 import { registerTrace } from './commands/trace.js';
+import { registerInit } from './commands/init.js';
 
 /**
  * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
@@ -19,7 +20,7 @@ import { registerTrace } from './commands/trace.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerRun, registerServices, registerIngest, registerFlaky, registerCi];
+const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerInit, registerRun, registerServices, registerIngest, registerFlaky, registerCi];
 
 export const VERSION = '0.1.0';
 

@@ -1,0 +1,190 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { findConfigFile } from '../../config/load.js';
+import { isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../../config/init.js';
+import { DEFAULTS } from '../../config/resolve.js';
+import { tierOfPath } from '../../core/tiers.js';
+import type { RepoInventory } from '../../core/types.js';
+import { buildImportGraph } from '../../graph/index.js';
+import { readRequirements } from '../../requirements/index.js';
+import { createFileLister, scanRepo } from '../../scan/index.js';
+import { SeamsError } from '../../util/errors.js';
+import { dirnamePosix } from '../../util/paths.js';
+import type { CliIO } from '../io.js';
+import type { SetExit } from '../main.js';
+
+export interface InitCommandOptions {
+  force?: boolean;
+  print?: boolean;
+}
+
+export function registerInit(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command('init')
+    .description('inspect a repository and write a commented seams.yaml that describes it')
+    .argument('[path]', 'repository folder', '.')
+    .option('--force', 'overwrite a seams.yaml that was edited by hand')
+    .option('--print', 'print the proposal instead of writing it')
+    .addHelpText(
+      'after',
+      `
+init looks at the runners, test folders, markers in use, source packages, the external systems
+the code imports (AWS, Postgres, Redis, …) and spec files with requirement ids. Running it again
+on an unchanged repo changes nothing; a file edited by hand is never overwritten without --force.
+
+Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --force or --print).`,
+    )
+    .action(async (p: string, opts: InitCommandOptions) => {
+      setExit(await initCommand(p === '.' ? io.cwd : p, opts, io));
+    });
+}
+
+export async function initCommand(rootArg: string, opts: InitCommandOptions, io: CliIO): Promise<number> {
+  const inventory = await scanRepo(rootArg);
+  const facts = await gatherFacts(inventory);
+  const text = renderInitConfig(facts);
+  if (opts.print) {
+    io.stdout.write(text);
+    return 0;
+  }
+  const existing = await findConfigFile(inventory.root);
+  const target = existing ?? path.join(inventory.root, 'seams.yaml');
+  const shown = path.relative(io.cwd, target) || target;
+  if (existing) {
+    const current = await readFile(existing, 'utf8');
+    if (current === text) {
+      io.stdout.write(`${shown} is up to date (unchanged)\n`);
+      return 0;
+    }
+    if (!isUntouched(current) && !opts.force)
+      throw new SeamsError('SEAMS_INIT_EDITED', `${shown} exists and was edited by hand; not overwriting it`, {
+        hint: 'seams init --print shows the proposal; --force replaces the file',
+      });
+  }
+  await writeFile(target, text);
+  io.stdout.write(`${existing ? 'updated' : 'wrote'} ${shown}: ${summary(facts)}\n`);
+  return 0;
+}
+
+function summary(f: InitFacts): string {
+  return [
+    `${f.runners.length} runner config(s)`,
+    `${f.tiers.length + (f.unitTests ? 1 : 0)} tier(s)`,
+    `${f.components.length + f.externals.length} component(s)`,
+    `${f.requirements} requirement id(s)`,
+  ].join(', ');
+}
+
+/** External systems worth a component, by the modules that reach them. */
+const SYSTEMS: { id: string; note: string; modules: string[] }[] = [
+  { id: 'aws', note: 'AWS APIs (boto3 / AWS SDK)', modules: ['boto3', 'botocore', 'aioboto3', 'aiobotocore', 'aws-sdk'] },
+  { id: 'postgres', note: 'PostgreSQL', modules: ['psycopg2', 'psycopg', 'asyncpg', 'pg', 'postgres', 'pg8000'] },
+  { id: 'redis', note: 'Redis', modules: ['redis', 'ioredis', 'aioredis'] },
+  { id: 'mysql', note: 'MySQL', modules: ['pymysql', 'MySQLdb', 'mysql', 'mysql2'] },
+  { id: 'mongodb', note: 'MongoDB', modules: ['pymongo', 'motor', 'mongodb', 'mongoose'] },
+  { id: 'kafka', note: 'Kafka', modules: ['kafka', 'confluent_kafka', 'aiokafka', 'kafkajs'] },
+  { id: 'rabbitmq', note: 'RabbitMQ', modules: ['pika', 'aio_pika', 'amqplib'] },
+  { id: 'elasticsearch', note: 'Elasticsearch', modules: ['elasticsearch', '@elastic/elasticsearch'] },
+  { id: 'gcp', note: 'Google Cloud', modules: ['google.cloud', '@google-cloud'] },
+  { id: 'azure', note: 'Azure', modules: ['azure', '@azure'] },
+  { id: 'http', note: 'HTTP APIs', modules: ['requests', 'httpx', 'aiohttp', 'axios', 'node-fetch', 'undici'] },
+  { id: 'sql', note: 'SQL databases through SQLAlchemy', modules: ['sqlalchemy'] },
+];
+
+function systemOf(module: string): (typeof SYSTEMS)[number] | undefined {
+  if (module.startsWith('@aws-sdk/')) return SYSTEMS[0];
+  return SYSTEMS.find((s) => s.modules.some((m) => module === m || module.startsWith(`${m}.`) || module.startsWith(`${m}/`)));
+}
+
+const TEST_SEGMENT = /^(tests?|testing|__tests__|e2e|spec|specs|fixtures?|conftest\.py)$/i;
+const isTestPath = (f: string) => f.split('/').some((s) => TEST_SEGMENT.test(s)) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$|\.(test|spec)\.[cm]?[jt]sx?$/.test(f);
+
+export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> {
+  const files = await createFileLister(inventory.root)();
+  const fileSet = new Set(files);
+
+  // tiers and markers
+  const byTier = new Map<string, typeof inventory.tests>();
+  for (const t of inventory.tests) byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), t]);
+  const tiers: InitFacts['tiers'] = [];
+  for (const [tier, tests] of [...byTier].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (tier === 'unit') continue;
+    // Folders that name the tier, also for tests a marker placed there first.
+    const segment = new Map<string, string>();
+    for (const t of tests) {
+      const byPath = tierOfPath(t.file);
+      if (byPath?.tier === tier) segment.set(t.file, byPath.segment);
+    }
+    const paths = tierGlobs([...segment.keys()], (f) => segment.get(f));
+    for (const t of tests) if (t.tierSource.startsWith('runner:')) paths.push(`${dirnamePosix(t.file) || '.'}/**`);
+    const markers = [...new Set(tests.filter((t) => t.tierSource.startsWith('marker:')).map((t) => t.tierSource.slice(7)))].sort();
+    tiers.push({ tier, paths: [...new Set(paths)].sort(), markers, tests: tests.length, files: new Set(tests.map((t) => t.file)).size });
+  }
+  const markerCounts = new Map<string, number>();
+  for (const t of inventory.tests) for (const m of new Set(t.markers)) markerCounts.set(m, (markerCounts.get(m) ?? 0) + 1);
+  const markers = [...markerCounts].map(([name, tests]) => ({ name, tests })).sort((a, b) => b.tests - a.tests || a.name.localeCompare(b.name)).slice(0, 20);
+
+  // components from the source layout
+  const components = new Map<string, string[]>();
+  const addComponent = (id: string, glob: string) => {
+    let name = id.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'src';
+    while (components.has(name) && !components.get(name)!.includes(glob)) name = `${name}-2`;
+    components.set(name, [...(components.get(name) ?? []), glob]);
+  };
+  const pyPackages = [...new Set(files.filter((f) => f.endsWith('/__init__.py') && !isTestPath(f)).map(dirnamePosix))].sort();
+  const isPkg = (d: string) => d !== '' && fileSet.has(`${d}/__init__.py`);
+  for (const d of pyPackages) {
+    const parent = dirnamePosix(d);
+    const hasChildren = pyPackages.some((p) => dirnamePosix(p) === d);
+    if (isPkg(parent) && !isPkg(dirnamePosix(parent))) addComponent(d.split('/').pop()!, `${d}/**`);
+    else if (!isPkg(parent) && !hasChildren) addComponent(d.split('/').pop()!, `${d}/**`);
+  }
+  const codeDirs = new Set<string>();
+  for (const f of files)
+    if (/\.[cm]?[jt]sx?$/.test(f) && !f.endsWith('.d.ts') && !isTestPath(f) && /(^|\/)src\//.test(f) && !f.split('/').includes('dist')) {
+      const m = /^(.*?src)\/([^/]+)\//.exec(f);
+      if (m) codeDirs.add(`${m[1]}/${m[2]}`);
+    }
+  for (const d of [...codeDirs].sort()) addComponent(d.split('/').pop()!, `${d}/**`);
+  const componentList = [...components].slice(0, 25).map(([id, paths]) => ({ id, paths }));
+
+  // external systems the code imports (from the tests' import graph)
+  const entries = [...new Set(inventory.tests.map((t) => t.file))].concat(files.filter((f) => f.endsWith('conftest.py')));
+  const { graph } = buildImportGraph(inventory.root, { files, entries });
+  const systems = new Map<string, { note: string; modules: Set<string> }>();
+  for (const [file, node] of Object.entries(graph.files)) {
+    if (isTestPath(file)) continue;
+    for (const e of node.externals) {
+      const s = systemOf(e.module);
+      if (!s) continue;
+      const entry = systems.get(s.id) ?? { note: s.note, modules: new Set<string>() };
+      entry.modules.add(e.module.startsWith('@') ? e.module : e.module.split(/[./]/)[0]!);
+      systems.set(s.id, entry);
+    }
+  }
+  const externals = [...systems]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([id, s]) => ({ id: components.has(id) ? `${id}-api` : id, imports: [...s.modules].sort(), note: s.note }));
+
+  // requirement sources
+  const md = files.filter((f) => /\.(md|markdown)$/i.test(f) && !/(^|\/)(CHANGELOG|CHANGES|LICENSE|node_modules)/i.test(f));
+  const req = await readRequirements(inventory.root, md, ['**/*'], DEFAULTS.requirementPattern);
+  const defining = new Set(req.definitions.map((d) => d.file));
+  const sources = new Set<string>();
+  for (const f of defining) {
+    const top = f.includes('/') ? f.split('/')[0] : undefined;
+    sources.add(top ? `${top}/**/*.md` : f);
+  }
+  return {
+    name: inventory.name,
+    runners: inventory.runners.map((r) => ({ runner: r.runner, configFile: r.configFile, project: r.project })),
+    tiers,
+    unitTests: byTier.get('unit')?.length ?? 0,
+    markers,
+    components: componentList,
+    externals,
+    requirementSources: [...sources].sort(),
+    requirements: req.definitions.length,
+  };
+}
