@@ -75,6 +75,8 @@ function vitestFormatOne(placeholder: string, value: unknown): string {
     case '%s':
       if (typeof value === 'bigint') return `${value}n`;
       if (typeof value === 'number' && Object.is(value, -0)) return '-0';
+      // objects with their own toString (arrays) use it; plain objects are inspected
+      if (Array.isArray(value)) return arrayToString(value);
       if (typeof value === 'object' && value !== null) return loupeInspect(value);
       if (value instanceof FnValue) return loupeInspect(value);
       return String(value);
@@ -278,4 +280,8 @@ export function containsUnknown(v: unknown, depth = 0): boolean {
   if (Array.isArray(v)) return v.some((x) => containsUnknown(x, depth + 1));
   if (isPlainObject(v)) return Object.values(v).some((x) => containsUnknown(x, depth + 1));
   return false;
+}
+
+function arrayToString(a: unknown[]): string {
+  return a.map((x) => (x === null || x === undefined ? '' : Array.isArray(x) ? arrayToString(x) : isPlainObject(x) ? '[object Object]' : String(x))).join(',');
 }

@@ -174,8 +174,8 @@ export async function verifyJest(root: string, inventory: RepoInventory, options
       reports.push(errorReport('jest', command, `jest is not installed in ${dir || '.'} (run npm install there)`));
       continue;
     }
-    const configFile = inventory.runners.find((r) => r.runner === 'jest' && r.rootDir === dir)?.configFile;
-    const args = [bin, '--listTests', ...(configFile && !configFile.endsWith('package.json') ? ['--config', path.join(root, configFile)] : [])];
+    // Jest finds its own config in the package dir (project configs are reached through `projects`).
+    const args = [bin, '--listTests'];
     const r = await execCommand(process.execPath, args, { cwd: path.join(root, dir), timeoutMs: options.timeoutMs ?? 600_000, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
     if (r.code !== 0) {
       reports.push(errorReport('jest', command, `jest --listTests failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`));

@@ -25,7 +25,8 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
     const defaults = picomatch(NODE_TEST_DEFAULTS, { dot: false });
     const under = (dir: string) => {
       for (const f of ws.filesUnder(dir)) {
-        const rel = dir === '' ? f : f.slice(dir.length + 1);
+        // Node matches its default patterns on the path relative to the working directory.
+        const rel = pkg.dir === '' ? f : f.slice(pkg.dir.length + 1);
         if (!f.split('/').includes('node_modules') && defaults(rel)) files.add(f);
       }
     };

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { ModuleLoader } from '../../src/languages/typescript/evaluate.js';
+import { extractTests, type Dialect } from '../../src/languages/typescript/tests.js';
+
+function extract(source: string, dialect: Dialect = 'vitest', file = '/virtual/a.test.ts') {
+  return extractTests(source, { dialect, host: new ModuleLoader(), absFile: file });
+}
+function names(source: string, dialect: Dialect = 'vitest') {
+  return extract(source, dialect).tests.map((t) => t.titlePath.join(' > '));
+}
+
+describe('test calls and modifiers', () => {
+  it('nests describe/suite/context and it/test/specify', () => {
+    expect(
+      names(`
+        describe('a', () => { it('1', () => {}); suite('b', () => { test('2', () => {}); context('c', () => { specify('3', () => {}); }); }); });
+      `),
+    ).toEqual(['a > 1', 'a > b > 2', 'a > b > c > 3']);
+  });
+
+  it('records skip/todo status from modifiers, prefixes and options', () => {
+    const r = extract(`
+      it('run', () => {});
+      it.skip('s1', () => {});
+      xit('s2', () => {});
+      it.todo('t1');
+      test('t2');
+      it('opt', { skip: true }, () => {});
+      it.skipIf(true)('s3', () => {});
+      it.skipIf(false)('r2', () => {});
+      it.runIf(false)('s4', () => {});
+      describe.skip('ds', () => { it('inner', () => {}); });
+      it.concurrent.fails('cf', () => {});
+    `).tests;
+    expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}`)).toEqual([
+      'run:active', 's1:skip', 's2:skip', 't1:todo', 't2:todo', 'opt:skip', 's3:skip', 'r2:active', 's4:skip', 'ds > inner:skip', 'cf:active',
+    ]);
+  });
+
+  it('demotes the other tests of a file when one is .only', () => {
+    const r = extract(`
+      describe('x', () => { it.only('focus', () => {}); it('other', () => {}); });
+      describe.only('y', () => { it('in focused suite', () => {}); });
+      it('outside', () => {});
+    `).tests;
+    expect(Object.fromEntries(r.map((t) => [t.titlePath.join(' > '), t.status]))).toEqual({
+      'x > focus': 'active',
+      'x > other': 'skip',
+      'y > in focused suite': 'active',
+      outside: 'skip',
+    });
+  });
+
+  it('follows aliases, .extend() and ignores hooks and shadowing helpers', () => {
+    expect(
+      names(`
+        import { test as base, it as check } from 'vitest';
+        const myTest = base.extend({ db: async ({}, use) => use(1) });
+        myTest('extended', () => {});
+        check('aliased', () => {});
+        base.beforeEach(() => {});
+        base.step?.('not a test');
+      `),
+    ).toEqual(['extended', 'aliased']);
+    expect(names(`function test(app) { it('inside helper ' + app, () => {}); } describe('d', () => { test('one'); test('two'); });`, 'mocha')).toEqual([
+      'd > inside helper one',
+      'd > inside helper two',
+    ]);
+  });
+
+  it('unrolls loops and forEach over constant arrays, and marks unknown ones dynamic', () => {
+    const r = extract(`
+      const cases = ['a', 'b'];
+      for (const c of cases) it('for ' + c, () => {});
+      cases.forEach((c, i) => it(\`each \${c} \${i}\`, () => {}));
+      for (let i = 0; i < 2; i++) it('i' + i, () => {});
+      for (const k in { p: 1, q: 2 }) it('key ' + k, () => {});
+      for (const x of getThings()) it('thing ' + x, () => {});
+    `).tests;
+    expect(r.filter((t) => !t.dynamic).map((t) => t.titlePath.join(' > '))).toEqual(['for a', 'for b', 'each a 0', 'each b 1', 'i0', 'i1', 'key p', 'key q']);
+    const dyn = r.filter((t) => t.dynamic);
+    expect(dyn).toHaveLength(1);
+    expect(dyn[0]!.dynamicReason).toMatch(/getThings|not statically known/);
+  });
+
+  it('lists a test with an unknown title once, as dynamic with a reason', () => {
+    const [t] = extract(`it(makeName(), () => {});`).tests;
+    expect(t!.dynamic).toBe(true);
+    expect(t!.dynamicReason).toContain('makeName');
+  });
+
+  it('uses class and function names as titles', () => {
+    expect(names(`class UserService {} describe(UserService.name, () => { it('works', () => {}); }); describe(UserService, () => { it('too', () => {}); });`, 'jest')).toEqual([
+      'UserService > works',
+      'UserService > too',
+    ]);
+  });
+
+  it('reports a syntax error instead of throwing', () => {
+    const r = extract(`describe('x', () => { it('y', ( => {}); });`);
+    expect(r.tests).toEqual([]);
+    expect(r.parseError?.line).toBe(1);
+  });
+
+  it('parses TSX, JSX and TypeScript-only syntax', () => {
+    expect(extractTests(`it('renders', () => { const el = <div a={1 as number}>x</div>; });`, { dialect: 'vitest', host: new ModuleLoader(), absFile: '/v/a.test.tsx' }).tests).toHaveLength(1);
+    expect(extractTests(`it('jsx in js', () => <b/>);`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.js' }).tests).toHaveLength(1);
+    expect(extractTests(`enum E { A } it('ts ' + E, () => {}); const x = <T,>(a: T) => a;`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.mts' }).parseError).toBeUndefined();
+  });
+});
+
+describe('.each / .for naming', () => {
+  // Expected values are what `vitest list --json` / `jest --json` print for the same code (see the
+  // fixtures test/fixtures/js/vitest-basic/each.spec.ts and jest-basic, checked natively in native.test.ts).
+  it('formats Vitest titles like @vitest/runner', () => {
+    expect(
+      names(`
+        test.each([[1, 'a'], [2, 'b']])('n=%i s=%s idx=%# %%', () => {});
+        test.each([{ a: 1, b: 'x', o: { p: [1] } }])('$a $b $o.p $missing', () => {});
+        test.for([1, 2])('for %d', () => {});
+        test.each\`
+          a | b
+          \${1} | \${'q'}
+        \`('tpl $a $b', () => {});
+        test.each(['long'.repeat(20)])('%s', () => {});
+        test.each([[1.5, -0, { k: 'v' }]])('%f %d %j', () => {});
+      `),
+    ).toEqual(['n=1 s=a idx=0 % undefined', 'n=2 s=b idx=1 % undefined', "1 'x' [ 1 ] undefined", 'for 1', 'for 2', "tpl 1 'q'", 'long'.repeat(20), '1.5 0 {"k":"v"}']);
+  });
+
+  it('formats Jest titles like jest-each', () => {
+    expect(
+      names(
+        `
+        test.each([[1, 'a']])('n=%i s=%s p=%p #%#', () => {});
+        test.each([{ a: 1, b: 'x' }])('$a $b', () => {});
+        test.each(['x', 'y'])('single %s', () => {});
+        test.each\`
+          a | b
+          \${1} | \${'q'}
+        \`('tpl $a $b', () => {});
+        test.each([[{ k: 1 }]])('pretty %p', () => {});
+      `,
+        'jest',
+      ),
+    ).toEqual(['n=1 s=a p=%p #0', '1 x', 'single x', 'single y', 'tpl 1 q', 'pretty {"k": 1}']);
+  });
+
+  it('binds describe.each rows to the callback parameters', () => {
+    expect(names(`describe.each([['a', 1], ['b', 2]])('%s', (name, n) => { it(name + n, () => {}); });`, 'jest')).toEqual(['a > a1', 'b > b2']);
+  });
+
+  it('keeps exact titles where only unknown table cells are unused, and marks the rest dynamic', () => {
+    const r = extract(`import { List } from 'immutable'; describe.each([['List', List]])('applied to %s', () => { it('x', () => {}); }); it.each([[List]])('uses %s', () => {});`, 'jest').tests;
+    expect(r[0]!.titlePath).toEqual(['applied to List', 'x']);
+    expect(r[0]!.dynamic).toBe(false);
+    expect(r[1]!.dynamic).toBe(true);
+  });
+});
+
+describe('Playwright specifics', () => {
+  it('handles test.describe variants, anonymous describes, scope skips, tags and annotations', () => {
+    const r = extract(
+      `
+      import { test } from '@playwright/test';
+      test.describe('outer', { tag: '@integration' }, () => {
+        test.describe.configure({ mode: 'serial' });
+        test.describe.parallel('par', () => { test('p1', async () => {}); });
+        test.describe(() => { test('anon', async () => {}); });
+        test('tagged @smoke', { tag: ['@workflow:checkout'], annotation: { type: 'issue', description: 'FR-123' } }, async () => {});
+        test.fixme('broken', async () => {});
+      });
+      test.describe('skipped scope', () => {
+        test.skip();
+        test('inside', async () => {});
+      });
+    `,
+      'playwright',
+    ).tests;
+    expect(r.map((t) => [t.titlePath.join(' > '), t.status])).toEqual([
+      ['outer > par > p1', 'active'],
+      ['outer > anon', 'active'],
+      ['outer > tagged @smoke', 'active'],
+      ['outer > broken', 'skip'],
+      ['skipped scope > inside', 'skip'],
+    ]);
+    expect(r[2]!.tags.sort()).toEqual(['@integration', '@smoke', '@workflow:checkout']);
+    expect(r[2]!.annotations).toContain('FR-123');
+  });
+});
+
+describe('node:test', () => {
+  it('reads skip/todo options and ignores subtests', () => {
+    const r = extract(`import { test, describe } from 'node:test'; describe('d', () => { test('a', { todo: 'later' }, () => {}); test('b', { skip: true }, () => {}); test('c', async (t) => { await t.test('sub'); }); });`, 'node-test').tests;
+    expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}`)).toEqual(['d > a:todo', 'd > b:skip', 'd > c:active']);
+  });
+});
