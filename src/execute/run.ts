@@ -150,7 +150,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     keep: o.keepServices,
     tiers,
     log: o.log,
-    watchdog: o.watchdog,
+    // SEAMS_NO_WATCHDOG=1: rely on the state file alone (the next run reaps)
+    watchdog: o.watchdog ?? !o.env.SEAMS_NO_WATCHDOG,
   });
   const pre = session.preflight(serviceNames); // throws for unknown services / cycles
   if (pre.errors.length) {
@@ -285,8 +286,24 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         if (exec.aborted) interrupted = true;
         const got: TestResult[] = [];
         const reportFile = s.spec.resultFromStdout ? log : s.spec.resultFile;
+        const exitCodeOnly = s.runner === 'command' && !tcfg?.results && !existsSync(reportFile);
         if (exec.spawnError) report.error = `could not start ${s.spec.argv[0]}: ${exec.spawnError}`;
-        else if (!existsSync(reportFile)) {
+        else if (exitCodeOnly) {
+          // a command seams knows no report for, that wrote none to $SEAMS_JUNIT_XML: its exit code is the result
+          got.push({
+            runner: 'junit',
+            project: null,
+            id: `${tier}::command`,
+            name: `${tier} command`,
+            tier,
+            status: exec.timedOut ? 'error' : exec.code === 0 ? 'passed' : 'failed',
+            durationMs: Date.now() - t0,
+            attempts: 1,
+            flaky: false,
+            known: false,
+            ...(exec.code !== 0 ? { message: `${s.spec.argv.join(' ')} exited with ${exec.code ?? exec.signal} (log: ${report.log})` } : {}),
+          });
+        } else if (!existsSync(reportFile)) {
           report.error = exec.timedOut
             ? `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s before writing a report`
             : `${s.runner} exited with ${exec.code ?? exec.signal} and wrote no report (see ${report.log})`;
@@ -306,11 +323,12 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         // selected tests the runner did not report: say so instead of dropping them
         const seen = new Set(got.map(keyOf));
         const reason = report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
-        for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
-        if (report.error && !got.length && !s.tests.length)
+        // (only for commands seams built without extra arguments: those may deselect on purpose)
+        const complete = !tcfg?.command && !(o.extraArgs ?? []).length;
+        if (complete || report.error)
+          for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
+        if (report.error && !got.length && !s.tests.some((t) => !t.dynamic))
           results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'error', durationMs: report.durationMs, attempts: 1, flaky: false, message: report.error });
-        else if (!report.error && !got.length && s.spec.format === 'junit' && !s.tests.length && exec.code !== 0)
-          results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'failed', durationMs: report.durationMs, attempts: 1, flaky: false, message: `exit code ${exec.code}` });
         if (report.error) o.log(`${tier} · ${s.runner}: ${report.error}`);
         tasks.push(report);
       }

@@ -1,0 +1,105 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { groupAlive, isAlive } from '../../src/services/process-tree.js';
+import { readStates } from '../../src/services/state.js';
+import { sleep, tcpOpen } from '../../src/services/util.js';
+
+/**
+ * Kills seams with SIGKILL in the middle of a run (services up, tests running) and checks that
+ * nothing it started survives: through the watchdog, and without it through the next run.
+ */
+const dist = path.resolve('node_modules/.cache/seams-test-dist');
+
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', dist, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'ignore' });
+}, 120_000);
+
+function startSeams(args: string[], env: NodeJS.ProcessEnv) {
+  const script = `import { run } from ${JSON.stringify(path.join(dist, 'cli/main.js'))}; process.exitCode = await run(process.argv.slice(1));`;
+  return spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { env: { ...process.env, CI: '1', ...env }, stdio: 'ignore' });
+}
+
+function fixture(): { root: string; mark: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'seams-kill-'));
+  const mark = path.join(root, 'tests-running');
+  writeFileSync(
+    path.join(root, 'seams.yaml'),
+    `services:
+  cache:
+    command: redis-server --port {port} --save ""
+    ready: { exec: "redis-cli -p {port} ping" }
+tiers:
+  slow:
+    services: [cache]
+    command: ["python3", "-c", "import os, time; open(os.environ['MARK'], 'w').write(str(os.getpid())); time.sleep(120)"]
+  quick:
+    command: ["true"]
+`,
+  );
+  mkdirSync(path.join(root, '.seams'), { recursive: true });
+  return { root, mark };
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await cond()) return true;
+    await sleep(100);
+  }
+  return cond();
+}
+
+async function killMidRun(root: string, mark: string, env: NodeJS.ProcessEnv) {
+  const child = startSeams(['run', 'slow', '--root', root], { MARK: mark, ...env });
+  expect(await waitFor(() => existsSync(mark), 30_000)).toBe(true);
+  const state = readStates(root)[0]!.state;
+  const cache = state.services.find((s) => s.name === 'cache')!;
+  const tests = state.services.find((s) => s.name === 'tests:slow')!;
+  const port = Number(state.env.CACHE_PORT);
+  const testPid = Number(readFileSync(mark, 'utf8'));
+  expect(await tcpOpen('127.0.0.1', port)).toBe(true);
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return { cache, tests, port, testPid };
+}
+
+describe('teardown when seams is killed with SIGKILL', () => {
+  it('the watchdog stops the services and the test runner at once', async () => {
+    const { root, mark } = fixture();
+    const { cache, port, testPid } = await killMidRun(root, mark, {});
+    expect(await waitFor(async () => !groupAlive(cache.pgid!) && !isAlive(testPid) && !(await tcpOpen('127.0.0.1', port)), 15_000)).toBe(true);
+    expect(await waitFor(() => readStates(root).length === 0, 5_000)).toBe(true);
+  });
+
+  it('without a watchdog, the next run reaps what the killed one left: no process, no port', async () => {
+    const { root, mark } = fixture();
+    const { cache, port, testPid } = await killMidRun(root, mark, { SEAMS_NO_WATCHDOG: '1' });
+    await sleep(500);
+    expect(groupAlive(cache.pgid!)).toBe(true); // left behind until someone cleans up
+    const next = startSeams(['run', 'quick', '--root', root], { SEAMS_NO_WATCHDOG: '1' });
+    const code = await new Promise((r) => next.once('exit', r));
+    expect(code).toBe(0);
+    expect(groupAlive(cache.pgid!)).toBe(false);
+    expect(isAlive(testPid)).toBe(false);
+    expect(await tcpOpen('127.0.0.1', port)).toBe(false);
+    expect(readStates(root)).toEqual([]);
+  });
+
+  it('SIGTERM stops tests and services, stores the interrupted run and exits 143', async () => {
+    const { root, mark } = fixture();
+    const child = startSeams(['run', 'slow', '--root', root], { MARK: mark, SEAMS_NO_WATCHDOG: '1' });
+    expect(await waitFor(() => existsSync(mark), 30_000)).toBe(true);
+    const state = readStates(root)[0]!.state;
+    const cache = state.services.find((s) => s.name === 'cache')!;
+    const testPid = Number(readFileSync(mark, 'utf8'));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(143);
+    expect(groupAlive(cache.pgid!)).toBe(false);
+    expect(isAlive(testPid)).toBe(false);
+    expect(readStates(root)).toEqual([]);
+  });
+});
