@@ -67,8 +67,21 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
   }
   tests = engine.select(tests);
   for (const t of tests) delete (t as unknown as { _allMarks?: unknown })._allMarks;
+  if (cfg.doctestModules)
+    diagnostics.push({
+      severity: 'warning',
+      code: 'DOCTEST_MODULES_NOT_SCANNED',
+      runner: 'pytest',
+      file: cfg.configFile ?? undefined,
+      message: '--doctest-modules is set: the doctests in Python modules are not listed statically (doctest text files are)',
+    });
   for (const c of conftests.values()) {
     const e = project.getModule(c);
+    for (const [hook, effect] of HOOK_EFFECTS) {
+      const b = e?.module.bindings.get(hook);
+      if (b?.kind === 'function')
+        diagnostics.push({ severity: 'info', code: 'COLLECTION_HOOK', runner: 'pytest', file: c, line: b.line, message: `${c} defines ${hook}: ${effect}` });
+    }
     if (e?.module.syntaxError)
       diagnostics.push({
         severity: 'warning',
@@ -87,6 +100,16 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
     diagnostics,
   };
 }
+
+/** Conftest hooks that change collection in ways a static scan cannot follow. */
+const HOOK_EFFECTS: ReadonlyArray<[string, string]> = [
+  ['pytest_collect_file', 'files it collects through a plugin collector are not listed'],
+  ['pytest_pycollect_makeitem', 'items it makes are not listed'],
+  ['pytest_collection_modifyitems', 'tests it deselects, adds or re-marks at run time are not reflected'],
+  ['pytest_ignore_collect', 'paths it ignores at run time are still listed'],
+  ['pytest_generate_tests', 'tests whose arguments no fixture provides are listed once as dynamic'],
+  ['pytest_make_parametrize_id', 'parametrized tests in its scope are listed once as dynamic'],
+];
 
 export const pytestPlugin: ScanPlugin = {
   id: 'pytest',
