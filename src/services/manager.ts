@@ -214,7 +214,16 @@ export class ServiceSession {
     const N = envName(name);
     const port = this.ports.get(name);
     let url: string | undefined;
+    // <NAME>_URL: `url`, else a URL in `env` that points at the service's port, else the
+    // origin of the http probe, else tcp://127.0.0.1:{port}
+    const envUrl =
+      port === undefined
+        ? undefined
+        : Object.values(c.env ?? {})
+            .map((v) => substitute(String(v), vars))
+            .find((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v) && hostPortOf(v)?.port === port);
     if (c.url) url = substitute(c.url, vars);
+    else if (envUrl) url = envUrl;
     else if (c.ready?.http) url = new URL(substitute(c.ready.http, vars)).origin;
     else if (port !== undefined && c.command) url = `tcp://127.0.0.1:${port}`;
     if (url) {
@@ -390,14 +399,20 @@ export class ServiceSession {
     for (const step of steps) {
       const argv = splitCommand(step, `services.${name}.setup`).map((a) => substitute(a, vars));
       const fd = openSync(logFile, 'a');
+      let spawnError: string | undefined;
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(argv[0]!, argv.slice(1), { cwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
-        child.on('error', () => resolve(-1));
+        child.on('error', (e) => {
+          spawnError = e.message;
+          resolve(-1);
+        });
         child.on('exit', (code) => resolve(code));
       });
       closeSync(fd);
       if (code !== 0)
-        throw new Error(`setup step failed (exit ${code}): ${argv.join(' ')}\n${tailFile(logFile).join('\n')}`);
+        throw new Error(
+          `setup step failed (${spawnError ?? `exit ${code}`}): ${argv.join(' ')}${c.user ? ` (as ${c.user})` : ''}\n${tailFile(logFile).join('\n')}`,
+        );
     }
     const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
     const fd = openSync(logFile, 'a');

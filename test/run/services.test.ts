@@ -36,7 +36,7 @@ describe('services with real processes', () => {
     const up = await s.up(['cache']);
     expect(up.ok).toBe(true);
     const port = Number(up.env.CACHE_PORT);
-    expect(up.env).toMatchObject({ CACHE_HOST: '127.0.0.1', CACHE_URL: `tcp://127.0.0.1:${port}`, REDIS_URL: `redis://127.0.0.1:${port}/0` });
+    expect(up.env).toMatchObject({ CACHE_HOST: '127.0.0.1', CACHE_URL: `redis://127.0.0.1:${port}/0`, REDIS_URL: `redis://127.0.0.1:${port}/0` });
     expect(up.env.SEAMS_RUN_ID).toMatch(/^t/);
     expect(redisCli(port, 'ping')).toBe('PONG');
     expect(up.records[0]).toMatchObject({ name: 'cache', kind: 'process', status: 'ready' });

@@ -45,7 +45,7 @@ function jsBin(root: string, rootDir: string, name: string): string[] {
   for (let dir = path.resolve(root, rootDir); ; dir = path.dirname(dir)) {
     const bin = path.join(dir, 'node_modules', '.bin', name);
     if (existsSync(bin)) return [bin];
-    if (dir === path.dirname(dir) || !dir.startsWith(path.resolve(root))) break;
+    if (dir === path.dirname(dir)) break; // up to the file-system root, like Node's module resolution
   }
   return ['npx', '--no-install', name];
 }

@@ -6,6 +6,7 @@ from scripts.cache.resp import Redis
 
 
 @pytest.mark.integration
+@pytest.mark.requires_cache
 @pytest.mark.requirement("FR-006")
 def test_only_one_holder(cache_url, run_prefix):
     first = RunLock(run_prefix, client=Redis(cache_url))
