@@ -1,7 +1,7 @@
 import type { GateConfig, TargetConfig } from '../config/schema.js';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { evaluateMetric, GateConfigError, isRateMetric, lowerIsBetter } from './metrics.js';
-import type { GateContext, GateReport, MetricUnit, MetricValue, RuleResult } from './types.js';
+import type { GateContext, GateReport, MetricItem, MetricUnit, MetricValue, RuleResult } from './types.js';
 
 /** One configuration problem of a rule, with where it is in seams.yaml. */
 export interface RuleConfigError {
@@ -89,9 +89,19 @@ export async function evaluateGate(name: string, gate: GateConfig, ctx: GateCont
     max,
     message,
     detail: v.detail,
-    items: ok ? [] : (v.items ?? []),
+    items: ok ? [] : locateItems(v.items ?? [], ctx),
     source: ctx.locate?.(['gates', name]),
   };
+}
+
+/** Workflows behind a failure point at their definition in seams.yaml (for annotations). */
+function locateItems(items: MetricItem[], ctx: GateContext): MetricItem[] {
+  if (!ctx.locate || !ctx.configFile) return items;
+  return items.map((i) => {
+    if (i.file || !ctx.config.workflows[i.label]) return i;
+    const m = /:(\d+):\d+$/.exec(ctx.locate!(['workflows', i.label]));
+    return m ? { ...i, file: ctx.configFile, line: Number(m[1]) } : i;
+  });
 }
 
 /**

@@ -32,6 +32,8 @@ export interface GateContext {
   /** Absolute repo root. */
   root: string;
   config: ResolvedConfig;
+  /** seams.yaml, repo-relative (to point workflow and requirement findings at their definition). */
+  configFile?: string;
   /** `file:line:col` of a key path in seams.yaml. */
   locate?: (keyPath: readonly (string | number)[]) => string;
   inventory: RepoInventory | null;

@@ -57,7 +57,14 @@ async function repoSection(input: CompletionInput, multi: boolean): Promise<stri
   const open: string[] = [];
   const runs = logicalRuns(input.runs);
   const latest = runs[0];
-  out.push(latest ? `Latest run: ${runLabel(latest)}${latest.branch ? ` on \`${latest.branch}\`` : ''}, tiers ${latest.tiers.join(', ') || '—'}.` : `No runs recorded: ${input.historyMissing ?? 'the history is empty'}. Pass rates, determinism and flakiness below are unknown.`);
+  if (latest) {
+    const perTiers = new Map<string, (typeof runs)[number]>();
+    for (const r of runs) {
+      const k = [...r.tiers].sort().join(' + ') || '(no tier)';
+      if (!perTiers.has(k)) perTiers.set(k, r);
+    }
+    out.push(`Latest runs: ${[...perTiers].map(([k, r]) => `${k} ${runLabel(r)}${r.branch ? ` on \`${r.branch}\`` : ''}`).join('; ')}.`);
+  } else out.push(`No runs recorded: ${input.historyMissing ?? 'the history is empty'}. Pass rates, determinism and flakiness below are unknown.`);
 
   // tiers
   const s = summarizeRepo(inventory);
@@ -159,10 +166,18 @@ async function repoSection(input: CompletionInput, multi: boolean): Promise<stri
 
   // failing tests
   if (latest) {
-    const failing = latest.results.filter((r) => r.status === 'failed' || r.status === 'error');
-    const notRun = latest.results.filter((r) => r.status === 'not-run');
-    if (failing.length) open.push(`${failing.length} tests fail in the latest run${failing.length <= 5 ? `: ${failing.map((f) => `\`${f.id.replace(/`/g, "'")}\``).join(', ')}` : ''}.`);
-    if (notRun.length) open.push(`${notRun.length} tests were not run in the latest run (missing service: ${[...new Set(notRun.map((r) => r.reason ?? '?'))].slice(0, 3).join(', ')}).`);
+    const newest = new Map<string, (typeof latest.results)[number]>();
+    const seenTiers = new Set<string>();
+    for (const run of runs) {
+      const k = [...run.tiers].sort().join('+');
+      if (seenTiers.has(k)) continue;
+      seenTiers.add(k);
+      for (const r of run.results) if (!newest.has(`${r.runner}\0${r.project ?? ''}\0${r.id}`)) newest.set(`${r.runner}\0${r.project ?? ''}\0${r.id}`, r);
+    }
+    const failing = [...newest.values()].filter((r) => r.status === 'failed' || r.status === 'error');
+    const notRun = [...newest.values()].filter((r) => r.status === 'not-run');
+    if (failing.length) open.push(`${failing.length} tests fail in the latest runs${failing.length <= 5 ? `: ${failing.map((f) => `\`${f.id.replace(/`/g, "'")}\``).join(', ')}` : ''}.`);
+    if (notRun.length) open.push(`${notRun.length} tests were not run in the latest runs (missing service: ${[...new Set(notRun.map((r) => r.reason ?? '?'))].slice(0, 3).join(', ')}).`);
   } else open.push('Record runs (`seams run` / `seams ingest`) so pass rates can be checked.');
 
   out.push('', `${h} Still open`, '');

@@ -84,6 +84,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
             root,
             config: config.config,
             locate: config.file ? (k) => relativeLocation(config.locate(k), io.cwd) : undefined,
+            configFile: config.file ? path.relative(root, config.file).split(path.sep).join('/') : undefined,
             inventory,
             runs: history.runs,
             historyMissing: history.missing,

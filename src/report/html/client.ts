@@ -29,7 +29,7 @@ export const CLIENT_JS = String.raw`
     return m + 'm ' + Math.round(s - m * 60) + 's';
   }
   function statusOf(i) { var r = T[i]; var s = r[COL.status]; return s === 'passed' && r[COL.flaky] ? 'flaky' : s; }
-  function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'not run'); }
+  function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'never run'); }
   function rankOf(i) { var s = statusOf(i); return s === 'flaky' ? 2 : RANK[s] !== undefined ? RANK[s] : 5; }
 
   // ---------------------------------------------------------------- virtual table
@@ -140,7 +140,7 @@ export const CLIENT_JS = String.raw`
     missingNotes(host);
     D.latestRun.forEach(function (r) {
       var card = el('div', 'card run-card');
-      card.appendChild(el('h3', null, 'Latest run · ' + r.repo));
+      card.appendChild(el('h3', null, 'Latest ' + r.tiers.join(' + ') + ' run · ' + r.repo));
       card.appendChild(el('div', 'muted', r.startedAt.replace('T', ' ').slice(0, 16) + (r.commit ? ' · ' + r.commit.slice(0, 7) : '') + (r.branch ? ' · ' + r.branch : '') + ' · ' + r.tiers.join(', ') + ' · ' + fmtMs(r.durationMs)));
       var stats = el('div', 'stats');
       ['passed', 'failed', 'error', 'not-run', 'skipped'].forEach(function (k) {
@@ -209,7 +209,7 @@ export const CLIENT_JS = String.raw`
     var stSel = el('select'); stSel.id = 'status-filter';
     var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
     [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
-    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['passed', 'passed'], ['none', 'not in latest run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
+    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
     if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
     var box = el('div', 'vt');
     host.appendChild(box);
@@ -248,7 +248,7 @@ export const CLIENT_JS = String.raw`
   views.run = function (host) {
     host.appendChild(el('h2', null, 'Latest run'));
     if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
-    host.appendChild(el('p', 'muted', 'Results of the latest run of each repository, failures first.'));
+    host.appendChild(el('p', 'muted', 'The newest result of every test that ran (the latest run of each tier), failures first.'));
     testsView(host, sortedRows(function (i) { return T[i][COL.status] !== ''; }), true);
   };
   views.gaps = function (host) {
@@ -284,7 +284,7 @@ export const CLIENT_JS = String.raw`
     var h = el('h2', 'test-title', r[COL.id]); host.appendChild(h);
     var dl = el('dl', 'facts');
     function fact(k, v) { if (v === '' || v === null || v === undefined) return; dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
-    fact('Status (latest run)', statusOf(i) || 'not in the latest run');
+    fact('Latest result', statusOf(i) || 'never run (in the recorded history)');
     fact('File', D.files[r[COL.file]] + (r[COL.line] ? ':' + r[COL.line] : ''));
     fact('Tier', r[COL.tier]);
     fact('Runner', r[COL.runner]);

@@ -98,8 +98,8 @@ export interface ReportData {
   /** Interned file paths. */
   files: string[];
   /**
-   * One row per test: [repo index, id, file index, line, tier, runner, status of the latest run
-   * ('' if not run), duration ms, message, markers, history string, flaky (0/1)].
+   * One row per test: [repo index, id, file index, line, tier, runner, newest result's status
+   * ('' if never run in the history loaded), duration ms, message, markers, history string, flaky (0/1)].
    */
   tests: [number, string, number, number, string, string, string, number, string, string, string, number][];
   /** Runs the history strings refer to, per repo (oldest first). */
@@ -183,23 +183,33 @@ export function buildReportData(input: ReportInput): ReportData {
         if (r.flaky) e.flaky = true;
       }
     });
-    const latest = runs[0];
-    const latestByKey = new Map<string, TestResult>();
-    if (latest) {
-      for (const r of latest.results) latestByKey.set(key(r), r);
+    // The newest run of each tier set (unit, integration, …): teams run tiers separately, so
+    // "the latest run" is the latest of each; a test's status is its newest result in the history.
+    const latestPerTierSet = new Map<string, RunRecord>();
+    for (const run of runs) {
+      const k = [...run.tiers].sort().join('+');
+      if (!latestPerTierSet.has(k)) latestPerTierSet.set(k, run);
+    }
+    for (const run of [...latestPerTierSet.values()].slice(0, 6)) {
       const counts: Record<string, number> = {};
-      for (const r of latest.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      for (const r of run.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
       latestRun.push({
-        id: latest.id,
+        id: run.id,
         repo: inv.name,
-        startedAt: latest.startedAt,
-        commit: latest.commit,
-        branch: latest.branch,
-        tiers: latest.tiers,
-        durationMs: Math.max(0, Date.parse(latest.finishedAt) - Date.parse(latest.startedAt)) || 0,
+        startedAt: run.startedAt,
+        commit: run.commit,
+        branch: run.branch,
+        tiers: run.tiers,
+        durationMs: Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt)) || 0,
         counts,
       });
     }
+    const latestByKey = new Map<string, TestResult>();
+    for (const run of runs.slice(0, HISTORY_RUNS))
+      for (const r of run.results) {
+        const k = key(r);
+        if (!latestByKey.has(k)) latestByKey.set(k, r);
+      }
     const histString = (k: string) => {
       const e = perTest.get(k);
       if (!e) return '';
@@ -232,7 +242,7 @@ export function buildReportData(input: ReportInput): ReportData {
       row(t, latestByKey.get(k), k);
     }
     // results of tests the inventory does not know (renamed, dynamic, other runner)
-    if (latest) for (const r of latest.results) if (!seen.has(key(r))) row(null, r, key(r));
+    for (const [k, r] of latestByKey) if (!seen.has(k)) row(null, r, k);
     for (const p of repo.trend ?? runs.slice(0, 100).map(trendOf)) trends.push({ ...p, repo: inv.name });
   });
   if (input.gaps === undefined || input.gaps === null) missing.push('gap analysis not available (no workflows configured or analysis not run)');

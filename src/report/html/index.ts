@@ -60,7 +60,10 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
   const out: string[] = [];
   for (const repo of repos) {
     const pts = trends.filter((t) => t.repo === repo);
-    const labels = pts.map((p) => p.startedAt.slice(5, 10));
+    // time of day when every run is from one day, else the date
+    const oneDay = new Set(pts.map((p) => p.startedAt.slice(0, 10))).size <= 1;
+    const labels = pts.map((p) => (oneDay ? p.startedAt.slice(11, 16) : p.startedAt.slice(5, 10)));
+    const sets = [...new Set(pts.map((p) => Object.keys(p.tiers).sort().join('+') || 'run'))];
     const tiers = [...new Set(pts.flatMap((p) => Object.keys(p.tiers)))];
     out.push(`<h3>${escapeHtml(repo)}</h3><div class="charts">`);
     out.push(
@@ -84,10 +87,14 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
     );
     out.push(
       lineChart({
-        title: 'Duration',
+        title: 'Run duration per tier',
         labels,
         format: (v) => (v >= 60 ? `${Math.round(v / 6) / 10}m` : `${Math.round(v)}s`),
-        series: [{ name: 'run duration', color: PALETTE[2]!, values: pts.map((p) => p.durationMs / 1000) }],
+        series: sets.map((set, i) => ({
+          name: set,
+          color: PALETTE[(i + 2) % PALETTE.length]!,
+          values: pts.map((p) => ((Object.keys(p.tiers).sort().join('+') || 'run') === set ? p.durationMs / 1000 : null)),
+        })),
       }),
     );
     out.push(

@@ -39,7 +39,7 @@ export function lineChart(o: ChartOptions): string {
   const W = o.width ?? 520;
   const H = o.height ?? 200;
   const L = 52;
-  const R = 12;
+  const R = 22;
   const T = 28;
   const B = 36;
   const fmt = o.format ?? ((v: number) => String(Math.round(v * 100) / 100));
@@ -66,15 +66,11 @@ export function lineChart(o: ChartOptions): string {
     for (let i = 0; i < n; i += step)
       parts.push(`<text x="${x(i).toFixed(1)}" y="${H - B + 16}" class="xl">${escapeHtml(o.labels[i]!)}</text>`);
     for (const s of o.series) {
+      // runs of other tiers in between leave gaps (null); the line connects across them
       let d = '';
-      let pen = false;
       s.values.forEach((v, i) => {
-        if (v === null) {
-          pen = false;
-          return;
-        }
-        d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
-        pen = true;
+        if (v === null) return;
+        d += `${d ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
       });
       if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
       s.values.forEach((v, i) => {
