@@ -20,7 +20,15 @@ export interface LoadedHistory {
  */
 export async function loadHistory(
   root: string,
-  options: { db?: string; env?: NodeJS.ProcessEnv; configured?: string; repoName: string; runs?: number; summaries?: number },
+  options: {
+    db?: string;
+    env?: NodeJS.ProcessEnv;
+    configured?: string;
+    repoName: string;
+    /** Full runs to load per tier set (default 20). */
+    runs?: number;
+    summaries?: number;
+  },
 ): Promise<LoadedHistory> {
   const spec = resolveStoreSpec({ db: options.db, env: options.env, configured: options.configured });
   if (!/^postgres(ql)?:\/\//i.test(spec)) {
@@ -32,8 +40,22 @@ export async function loadHistory(
   try {
     let summaries = await store.listRuns({ repo: options.repoName, limit: options.summaries ?? 200 });
     if (!summaries.length && store.kind === 'sqlite') summaries = await store.listRuns({ limit: options.summaries ?? 200 });
+    // Full runs (with every result) are the expensive part: load the newest `runs` of each tier
+    // set (a unit run, an integration run, …), at most `runs` × tier sets and never more than 100.
+    // Shards `i/n` of one commit count as one run (they are merged later).
+    const perSet = new Map<string, Set<string>>();
+    const wanted = summaries.filter((s) => {
+      const k = [...s.tiers].sort().join('+');
+      const group = s.shard && s.commit ? `${s.commit}|${s.shard.split('/')[1]}` : s.id;
+      let groups = perSet.get(k);
+      if (!groups) perSet.set(k, (groups = new Set()));
+      if (groups.has(group)) return true;
+      if (groups.size >= (options.runs ?? 20)) return false;
+      groups.add(group);
+      return true;
+    });
     const runs: RunRecord[] = [];
-    for (const s of summaries.slice(0, options.runs ?? 20)) {
+    for (const s of wanted.slice(0, 100)) {
       const r = await store.getRun(s.id);
       if (r) runs.push(r);
     }

@@ -72,9 +72,12 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
   const configErrors: string[] = [];
   for (const { inventory, config } of repos) {
     const root = inventory.root;
-    const needsRuns = Object.values(config.config.gates).some((g) => !/^(tests|files|coverage|workflows|requirements)\b/.test(g.metric));
-    const history = needsRuns
-      ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: 20 })
+    const rules = [...Object.values(config.config.gates), ...config.config.targets.map((t) => ({ metric: t.metric, runs: undefined }))];
+    const runMetrics = rules.filter((g) => !/^(tests|files|coverage|workflows|requirements|components)\b/.test(g.metric));
+    // flaky and determinism look at a window of runs (default 20); pass rates and duration at `runs` (default 1)
+    const perTierSet = Math.max(1, ...runMetrics.map((g) => g.runs ?? (/^(flaky|nondeterministic|determinism)\b/.test(g.metric) ? 20 : 1)));
+    const history = runMetrics.length
+      ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: perTierSet })
       : { runs: [], summaries: [], location: null, missing: undefined };
     const coverageCache = new Map<string, Promise<CoverageReport>>();
     try {
