@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { ResolvedConfig } from '../config/index.js';
@@ -98,6 +98,12 @@ function validateRun(run: unknown, file: string): RunRecord {
  */
 export async function ingestFiles(files: readonly string[], o: IngestOptions): Promise<IngestReport[]> {
   if (!files.length) throw new SeamsError('SEAMS_USAGE', 'no results files given', { hint: 'seams ingest report.xml [more files…]' });
+  for (const f of files) {
+    const st = await stat(f).catch(() => null);
+    if (!st)
+      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${f}`, { hint: 'check the path; nothing was stored' });
+    if (!st.isFile()) throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${f} is not a file`, { hint: 'pass report files, not folders' });
+  }
   const seams: { file: string; runs: RunRecord[] }[] = [];
   const foreign: string[] = [];
   for (const f of files) {
