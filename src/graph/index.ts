@@ -95,8 +95,11 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     const before = cache.get(path.join(root, rel));
     const parsed = parseFile(path.join(root, rel), rel, text);
     if (cache.get(path.join(root, rel)) !== before) parsedCount++;
+    const added = new Set<string>([rel]);
+    const addedExternal = new Set<string>();
     const addFile = (file: string, line: number) => {
-      if (file === rel || node.imports.some((e) => e.file === file)) return;
+      if (added.has(file)) return;
+      added.add(file);
       node.imports.push({ file, line });
       if (!seen.has(file)) {
         seen.add(file);
@@ -104,7 +107,9 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
       }
     };
     const addExternal = (module: string, line: number) => {
-      if (!node.externals.some((e) => e.module === module)) node.externals.push({ module, line });
+      if (addedExternal.has(module)) return;
+      addedExternal.add(module);
+      node.externals.push({ module, line });
     };
     const unresolved = (specifier: string, line: number) =>
       diagnostics.push({ severity: 'warning', code: 'IMPORT_UNRESOLVED', file: rel, line, message: `${rel}:${line}: cannot resolve import "${specifier}"` });

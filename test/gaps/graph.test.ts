@@ -28,6 +28,34 @@ describe('Python imports', () => {
     ]);
   });
 
+  it('skips imports inside docstrings, keeps one-line compound statements and continuation lines', () => {
+    const src = [
+      `x = "a \\" quote with ''' inside"`,
+      'DOC = """',
+      'import not_real',
+      '"""',
+      `s = '"""'  # a triple quote inside a normal string`,
+      'try: import ujson as json',
+      'except ImportError: import json',
+      'from pkg import (a,',
+      '    b)',
+      'from other import c, \\',
+      '    d',
+      'def f():',
+      '    """doc with import lines:',
+      '    from fake import x',
+      '    """',
+      '    import real_nested',
+    ].join('\n');
+    expect(parsePythonImports(src).map((i) => [i.line, i.module, i.names])).toEqual([
+      [6, 'ujson', []],
+      [7, 'json', []],
+      [8, 'pkg', ['a', 'b']],
+      [10, 'other', ['c', 'd']],
+      [16, 'real_nested', []],
+    ]);
+  });
+
   it('resolves src layouts, packages, submodules named in from-imports, relative and namespace packages', async () => {
     const b = await graphOf(
       {
