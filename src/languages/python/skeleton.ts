@@ -88,63 +88,65 @@ interface ScanState {
   endsWithColon: boolean;
 }
 
+const SPECIAL = /[#'"()[\]{}\\]/g;
+
 function scanLine(line: string, quoteIn: string | null, depthIn: number): ScanState {
   let quote = quoteIn;
   let depth = depthIn;
-  let last = '';
-  let raw = false;
   let i = 0;
+  let codeEnd = line.length;
   const n = line.length;
   while (i < n) {
-    const c = line[i]!;
     if (quote !== null) {
-      if (c === '\\' && !raw) {
-        i += 2;
+      // Jump to the next backslash or quote character.
+      const q = quote[0]!;
+      let j = i;
+      while (j < n && line[j] !== q && line[j] !== '\\') j++;
+      if (j >= n) {
+        i = n;
+        break;
+      }
+      if (line[j] === '\\') {
+        i = j + 2;
         continue;
       }
-      if (c === '\\' && raw) {
-        // In raw strings a backslash still prevents the next quote from closing the string.
-        i += 2;
-        continue;
-      }
-      if (line.startsWith(quote, i)) {
-        i += quote.length;
+      if (quote.length === 1 || line.startsWith(quote, j)) {
+        i = j + quote.length;
         quote = null;
-        last = '"';
-        continue;
-      }
-      i++;
+      } else i = j + 1;
       continue;
     }
-    if (c === '#') break;
+    SPECIAL.lastIndex = i;
+    const m = SPECIAL.exec(line);
+    if (!m) break;
+    const k = m.index;
+    const c = line[k]!;
+    if (c === '#') {
+      codeEnd = k;
+      break;
+    }
     if (c === '"' || c === "'") {
-      // String prefix letters just before the quote decide raw-ness.
-      let j = i - 1;
-      let prefix = '';
-      while (j >= 0 && /[rRbBuUfFtT]/.test(line[j]!)) prefix = line[j--]! + prefix;
-      if (j >= 0 && /[\w]/.test(line[j]!)) prefix = '';
-      raw = /[rR]/.test(prefix);
-      const triple = line.startsWith(c.repeat(3), i);
-      quote = triple ? c.repeat(3) : c;
-      i += quote.length;
+      quote = line.startsWith(c + c + c, k) ? c + c + c : c;
+      i = k + quote.length;
+      continue;
+    }
+    if (c === '\\') {
+      i = k + 2;
       continue;
     }
     if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    if (c !== ' ' && c !== '\t' && c !== '\r') last = c;
-    i++;
+    else if (depth > 0) depth--;
+    i = k + 1;
   }
-  // A single-quoted string cannot span lines without a backslash; recover at the line end.
+  // Last significant character before a comment (or the end of the line).
+  let e = Math.min(codeEnd, n) - 1;
+  while (e >= 0 && (line[e] === ' ' || line[e] === '\t' || line[e] === '\r')) e--;
+  const lastChar = e >= 0 ? line[e] : '';
   let cont = false;
-  const trimmed = line.replace(/[ \t\r]+$/, '');
   if (quote !== null && quote.length === 1) {
-    if (trimmed.endsWith('\\')) cont = true;
+    // A single-quoted string cannot span lines without a backslash; recover at the line end.
+    if (lastChar === '\\') cont = true;
     else quote = null;
-  } else if (quote === null && trimmed.endsWith('\\') && !line.slice(0, line.length).includes('#')) cont = true;
-  else if (quote === null && trimmed.endsWith('\\')) cont = !/#/.test(stripStrings(trimmed));
-  return { quote, depth, cont, endsWithColon: last === ':' };
-}
-
-function stripStrings(s: string): string {
-  return s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '');
+  } else if (quote === null && codeEnd === n && lastChar === '\\') cont = true;
+  return { quote, depth, cont, endsWithColon: quote === null && lastChar === ':' };
 }
