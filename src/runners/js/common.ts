@@ -2,7 +2,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core/types.js';
 import { exportValue, FnValue, callFunction, isUnknown, ModuleLoader, Unknown } from '../../languages/typescript/evaluate.js';
-import { extractTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { extractTests, extractTypecheckTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from './workspace.js';
 
@@ -15,6 +15,10 @@ export interface JsSuite {
   tierHint?: Tier;
   /** How many times each test is listed (Playwright `repeatEach`). */
   repeat?: number;
+  /** Markers added to every test of the suite (Vitest type-check tasks: `typecheck`). */
+  extraMarkers?: string[];
+  /** Vitest type-check tasks: names are taken literally from the source, as Vitest's typecheck collector does. */
+  typecheck?: boolean;
 }
 
 export interface ResolvedSuites {
@@ -130,7 +134,7 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: Dialect, runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
+export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: Dialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
   let cache = extractionCache.get(ws);
   if (!cache) extractionCache.set(ws, (cache = new Map()));
   const key = `${dialect}\0${file}`;
@@ -145,7 +149,8 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
   } else if (text.includes('\u0000')) {
     result = { tests: [], error: { severity: 'warning', code: 'BINARY_FILE', file, runner, message: 'file looks binary; not parsed' } };
   } else {
-    const r = extractTests(text, { dialect, host: loader, absFile: path.join(ws.root, file) });
+    const absFile = path.join(ws.root, file);
+    const r = dialect === 'vitest-typecheck' ? extractTypecheckTests(text, absFile) : extractTests(text, { dialect, host: loader, absFile });
     result = r.parseError
       ? { tests: [], error: { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
       : { tests: r.tests };
@@ -163,7 +168,7 @@ const NAME_SEPARATOR: Record<Dialect, string> = {
 };
 
 export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirementPattern: RegExp): RawTest {
-  const markers = t.tags.map((x) => x.replace(/^@/, ''));
+  const markers = [...t.tags.map((x) => x.replace(/^@/, '')), ...(suite.extraMarkers ?? [])];
   const workflows: string[] = [];
   const components: string[] = [];
   for (const m of markers) {
@@ -211,10 +216,15 @@ export async function scanSuites(
   const files: ScannedFile[] = [];
   const tests: RawTest[] = [];
   const reportedErrors = new Set<string>();
+  const seenFiles = new Set<string>();
   for (const suite of resolved.suites) {
     for (const file of suite.files) {
-      files.push({ runner, project: suite.info.project, file, ...(suite.tierHint ? { tierHint: suite.tierHint } : {}) });
-      const r = extractFile(ws, loader, file, suite.dialect, runner);
+      const fk = `${suite.info.project ?? ''}\0${file}`;
+      if (!seenFiles.has(fk)) {
+        seenFiles.add(fk);
+        files.push({ runner, project: suite.info.project, file, ...(suite.tierHint ? { tierHint: suite.tierHint } : {}) });
+      }
+      const r = extractFile(ws, loader, file, suite.typecheck ? 'vitest-typecheck' : suite.dialect, runner);
       if (r.error && !reportedErrors.has(file)) {
         reportedErrors.add(file);
         diagnostics.push(r.error);
@@ -222,7 +232,8 @@ export async function scanSuites(
       for (let i = 0; i < (suite.repeat ?? 1); i++) for (const t of r.tests) tests.push(rawTest(suite, file, t, ctx.requirementPattern));
     }
   }
-  return { runners: resolved.suites.map((s) => s.info), files, tests, diagnostics };
+  const runners = [...new Map(resolved.suites.map((s) => [JSON.stringify(s.info), s.info])).values()];
+  return { runners, files, tests, diagnostics };
 }
 const reportedWorkspace = new WeakSet<JsWorkspace>();
 

@@ -98,9 +98,21 @@ function addProject(c: Ctx, opts: { value: unknown; configDir: string; configFil
     }
   }
   if (problems.length && opts.configFile) c.diagnostics.push(configProblem('vitest', opts.configFile, problems, 'runner defaults used for the unresolved parts'));
+  // typecheck.enabled: files matching typecheck.include are collected (again) as type-check tasks.
+  const tc = isObject(test.typecheck) ? test.typecheck : undefined;
+  const tcFiles =
+    tc && tc.enabled === true
+      ? globRelative(
+          c.ws,
+          dir,
+          field(tc, 'include', isStringArray, problems, 'test.typecheck.include') ?? ['**/*.{test,spec}-d.?(c|m)[jt]s?(x)'],
+          field(tc, 'exclude', isStringArray, problems, 'test.typecheck.exclude') ?? exclude,
+        )
+      : [];
   for (const n of names) {
     const info: RunnerInfo = { runner: 'vitest', project: n, rootDir: opts.pkgDir, configFile: opts.configFile, ...(c.version ? { version: c.version } : {}) };
     c.suites.push({ info, dialect: 'vitest', files });
+    if (tcFiles.length) c.suites.push({ info, dialect: 'vitest', files: tcFiles, extraMarkers: ['typecheck'], typecheck: true });
   }
 }
 
