@@ -51,9 +51,11 @@ export const componentSchema = z.strictObject({
   title: z.string().optional(),
   description: z.string().optional(),
   /** Repo files (globs) that make up the component. */
-  paths: stringList.optional(),
+  paths: stringList.optional().describe('Repo files (globs, repo-relative) that make up the component, e.g. scripts/ecr/parser.py or web/src/audit/**'),
   /** External modules (Python or npm) through which the component is reached, e.g. boto3. */
-  imports: stringList.optional(),
+  imports: stringList
+    .optional()
+    .describe('External modules (Python dotted names or npm packages) through which the component is reached, e.g. boto3, pg, @aws-sdk/client-s3'),
 });
 
 export const prioritySchema = z.enum(['P1', 'P2', 'P3']);
@@ -61,29 +63,32 @@ export const prioritySchema = z.enum(['P1', 'P2', 'P3']);
 export const workflowSchema = z.strictObject({
   title: z.string().optional(),
   description: z.string().optional(),
-  chain: z.array(name).min(1),
-  priority: prioritySchema.optional(),
-  effort: z.enum(['low', 'medium', 'high']).optional(),
+  chain: z.array(name).min(1).describe('Components (names under components:) in call order; a test covers the workflow when it reaches all of them'),
+  priority: prioritySchema.optional().describe('P1: uncovered is CRITICAL, P2: HIGH, P3: MEDIUM (default P2)'),
+  effort: z.enum(['low', 'medium', 'high']).optional().describe('Estimated effort to close the gap, carried into reports'),
   /** Tiers that count as covering the workflow (default: integration and e2e). */
-  tiers: z.array(name).optional(),
+  tiers: z.array(name).optional().describe('Tiers whose tests count as covering the workflow (default: integration, e2e)'),
   owner: z.string().optional(),
 });
 
 export const requirementsSchema = z.strictObject({
-  sources: stringList.optional(),
-  pattern: z.string().optional(),
+  sources: stringList.optional().describe('Globs of Markdown files that define requirement ids (default specs/**/*.md, docs/**/*.md, requirements/**/*.md, spec/**/*.md)'),
+  pattern: z.string().optional().describe('Regex of requirement ids (default \\b(FR|NFR|REQ|SC)-\\d{3,}\\b)'),
   /** Requirements whose text matches this regex need an integration (or higher) test. */
-  needsIntegration: z.string().optional(),
+  needsIntegration: z
+    .string()
+    .optional()
+    .describe('Regex: requirements whose text matches need an integration or e2e test (default \\b(integration|end[- ]to[- ]end|e2e)\\b)'),
   /** Requirement ids (or a regex matching their text) considered critical for gates. */
-  critical: stringList.optional(),
+  critical: stringList.optional().describe('Critical requirement ids, or /regex/ matched against id and text'),
 });
 
 const dateLike = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), z.date()]);
 
 export const targetSchema = z.strictObject({
-  metric: z.string().min(1),
-  target: z.number(),
-  due: dateLike,
+  metric: z.string().min(1).describe('A metric shared with gates: tests.<tier>, files.<tier>, workflows.P1.covered, workflows.P1.uncovered, requirements.covered, …'),
+  target: z.number().describe('The value to reach (shares as 0..1; for *.uncovered and similar: at most this)'),
+  due: dateLike.describe('Due date, YYYY-MM-DD'),
   title: z.string().optional(),
   scenario: name.optional(),
 });
@@ -173,11 +178,11 @@ export const historySchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  tiers: z.record(name, tierSchema).optional(),
-  components: z.record(name, componentSchema).optional(),
-  workflows: z.record(name, workflowSchema).optional(),
-  requirements: requirementsSchema.optional(),
-  targets: z.array(targetSchema).optional(),
+  tiers: z.record(name, tierSchema).optional().describe('Tier rules (paths, markers) applied before the conventions, and what a tier needs to run (services, command)'),
+  components: z.record(name, componentSchema).optional().describe('The parts a workflow crosses: repo files (paths) or external systems (imports)'),
+  workflows: z.record(name, workflowSchema).optional().describe('Chains of components with a priority; seams gaps reports those without integration/e2e tests'),
+  requirements: requirementsSchema.optional().describe('Where requirement ids are defined and how they are recognised (seams trace)'),
+  targets: z.array(targetSchema).optional().describe('Success criteria with due dates: metric, target, due'),
   services: z.record(name, serviceSchema).optional(),
   scenarios: z.record(name, scenarioSchema).optional(),
   gates: z.record(name, gateSchema).optional(),
