@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { githubWorkflow, gitlabPipeline, writeCiWorkflow } from '../../src/ci/index.js';
 import { parseConfig } from '../../src/config/load.js';
+import { runCli } from '../helpers/cli.js';
 import { tempRepo } from './helpers.js';
 
 const CONFIG = `
@@ -92,5 +93,24 @@ describe('seams init --ci', () => {
     expect(readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8')).toBe('name: mine\n');
     expect((await writeCiWorkflow(root, 'github', config(), { force: true })).status).toBe('written');
     await expect(writeCiWorkflow(root, 'jenkins', config())).rejects.toThrow(/unknown CI provider "jenkins"/);
+  });
+
+  it('seams init --ci github writes seams.yaml and the workflow; a second run changes nothing', async () => {
+    const root = tempRepo({
+      'package.json': JSON.stringify({ name: 'shop', devDependencies: { vitest: '^2.0.0' } }),
+      'vitest.config.ts': 'export default {}\n',
+      'src/cart.test.ts': "import { test } from 'vitest';\ntest('adds', () => {});\n",
+      'test/integration/checkout.test.ts': "import { test } from 'vitest';\ntest('pays', () => {});\n",
+    });
+    const r = await runCli(['init', root, '--ci', 'github']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('wrote .github/workflows/seams.yml');
+    const wf = parse(readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8'));
+    expect(Object.keys(wf.jobs)).toEqual(['decide', 'integration', 'promote']);
+    expect(wf.jobs.decide.steps[1].run).toContain(':(glob)test/integration/**');
+    const again = await runCli(['init', root, '--ci', 'github']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('.github/workflows/seams.yml is up to date');
+    expect((await runCli(['init', root, '--ci', 'jenkins'])).code).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { findConfigFile } from '../../config/load.js';
 import { isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../../config/init.js';
 import { DEFAULTS } from '../../config/resolve.js';
@@ -12,11 +12,14 @@ import { createFileLister, scanRepo } from '../../scan/index.js';
 import { SeamsError } from '../../util/errors.js';
 import { dirnamePosix } from '../../util/paths.js';
 import type { CliIO } from '../io.js';
+import { ciInit } from './ci.js';
 import type { SetExit } from '../main.js';
 
 export interface InitCommandOptions {
   force?: boolean;
   print?: boolean;
+  /** Also write a CI workflow (src/ci): github or gitlab. */
+  ci?: string;
 }
 
 export function registerInit(program: Command, io: CliIO, setExit: SetExit): void {
@@ -26,6 +29,7 @@ export function registerInit(program: Command, io: CliIO, setExit: SetExit): voi
     .argument('[path]', 'repository folder', '.')
     .option('--force', 'overwrite a seams.yaml that was edited by hand')
     .option('--print', 'print the proposal instead of writing it')
+    .addOption(new Option('--ci <provider>', 'also write a CI workflow: labelled / critical-path PRs, nightly, gated promotion').choices(['github', 'gitlab']))
     .addHelpText(
       'after',
       `
@@ -37,6 +41,7 @@ Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --fo
     )
     .action(async (p: string, opts: InitCommandOptions) => {
       setExit(await initCommand(p === '.' ? io.cwd : p, opts, io));
+      if (opts.ci && !opts.print) setExit(await ciInit(path.resolve(io.cwd, p), opts.ci, {}, io));
     });
 }
 
