@@ -123,6 +123,22 @@ describe('configuration errors: one line with file:line:col and a hint, exit 2',
     });
 });
 
+describe('several repositories', () => {
+  it('markdown compares repos side by side; trace --fail-on looks at requirement gaps only', async () => {
+    const other = writeRepo({
+      'tests/integration/test_a.py': 'def test_a():\n    pass\n',
+      'specs/s.md': '- **FR-001**: one\n',
+    });
+    const r = await runCli(['gaps', example, other, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| Tier \| platform tests \(files\) \| seams-gaps-\w+ tests \(files\) \| Total tests \|/);
+    expect(r.stdout).toMatch(/\| integration \| 7 \(4\) \| 1 \(1\) \| 8 \|/);
+    expect(r.stdout).toMatch(/\| Repo \| Workflow \| Chain \|/);
+    expect((await runCli(['trace', other, '--fail-on', 'medium'])).code).toBe(1);
+    expect((await runCli(['trace', other, '--fail-on', 'high'])).code).toBe(0);
+  });
+});
+
 describe('a repo without seams.yaml', () => {
   it('still analyses requirements and says how to declare workflows', async () => {
     const root = writeRepo({
