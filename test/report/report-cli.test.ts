@@ -68,3 +68,43 @@ describe('seams report (CLI)', () => {
     expect(data.gate[0].rules.map((x: { name: string; status: string }) => `${x.name}:${x.status}`)).toEqual(['checkout:fail', 'cart-pass:pass']);
   });
 });
+
+const PG = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
+
+describe('seams gate and report with bad or remote history', () => {
+  it('reads the history from PostgreSQL (--db) like from SQLite', async () => {
+    const pg = await import('pg');
+    const schema = `seams_gate_${process.pid}_${Date.now()}`;
+    const url = `${PG}?schema=${schema}`;
+    const { openStore } = await import('../../src/store/index.js');
+    const root = tempRepo({ ...VITEST_REPO, 'seams.yaml': 'gates:\n  p: { metric: passrate.integration, min: 1 }\n' });
+    const store = await openStore(url, root);
+    try {
+      await store.saveRun(runRecord([result('test/integration/checkout.test.ts > checkout > pays', 'failed', { runner: 'vitest', file: 'test/integration/checkout.test.ts' })], { repo: path.basename(root) }));
+    } finally {
+      await store.close();
+    }
+    try {
+      const r = await runCli(['gate', root, '--db', url]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/FAIL p: 0%, expected ≥ 100%/);
+    } finally {
+      const client = new pg.default.Client({ connectionString: PG });
+      await client.connect();
+      await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+
+  it('report renders what it can when the database is unreachable and a gate is misconfigured', async () => {
+    const root = tempRepo({ ...VITEST_REPO, 'seams.yaml': 'coverage:\n  unit: { file: missing.info }\ngates:\n  c: { metric: coverage.unit, min: 80 }\n' });
+    const out = path.join(root, 'r.html');
+    const r = await runCli(['report', root, '--html', out, '--db', 'postgresql://nobody@127.0.0.1:1/none']);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
+    const missing = data.missing.join('\n');
+    expect(missing).toMatch(/history unavailable: /);
+    expect(missing).toMatch(/gate not evaluated: .*gates\.c: coverage\.unit: report missing\.info does not exist/);
+    expect(data.repos[0].total.tests).toBe(4);
+  });
+});
