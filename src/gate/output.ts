@@ -20,14 +20,16 @@ export function renderGateText(reports: GateReport[]): string {
       out.push('  no gates or targets configured (add gates: to seams.yaml)\n');
       continue;
     }
-    const rows = rep.results.map((r) => [
+    const values = rep.results.map((r) => formatValue(r.value, r.unit));
+    const width = Math.max(5, ...values.map((v) => v.length));
+    const rows = rep.results.map((r, i) => [
       MARK[r.status],
       r.name,
       r.metric + (r.scenario ? ` (${r.scenario})` : '') + (r.tier && !r.metric.endsWith(`.${r.tier}`) ? ` [${r.tier}]` : ''),
-      formatValue(r.value, r.unit),
+      values[i]!.padStart(width),
       r.threshold,
     ]);
-    out.push(textTable(['', 'Rule', 'Metric', 'Value', 'Threshold'], rows));
+    out.push(textTable(['', 'Rule', 'Metric', 'Value'.padStart(width), 'Threshold'], rows));
     const notable = rep.results.filter((r) => r.status !== 'pass');
     if (notable.length) out.push('');
     for (const r of notable) {

@@ -94,3 +94,19 @@ gates:
     expect(r.stdout).toBe('');
   });
 });
+
+describe('seams gate joins results to the inventory', () => {
+  it('annotations point at the failing test file and line from the static scan', async () => {
+    const root = tempRepo({
+      'package.json': JSON.stringify({ name: 'shop', devDependencies: { vitest: '^2.0.0' } }),
+      'vitest.config.ts': 'export default {}\n',
+      'test/integration/checkout.test.ts': "import { describe, test } from 'vitest';\n\ndescribe('checkout', () => {\n  test('pays', () => {});\n  test('refunds', () => {});\n});\n",
+      'seams.yaml': 'scenarios:\n  checkout: { select: ["test/integration/**::checkout"] }\ngates:\n  checkout: { metric: passrate, scenario: checkout, min: 1 }\n',
+    });
+    const r = (id: string, status: 'passed' | 'failed') => ({ ...result(id, status, { message: 'expected 200, got 500' }), runner: 'vitest' as const, file: undefined });
+    await saveRuns(root, [runRecord([r('test/integration/checkout.test.ts > checkout > pays', 'passed'), r('test/integration/checkout.test.ts > checkout > refunds', 'failed')])]);
+    const gh = await runCli(['gate', root], { cwd: root, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: root, GITHUB_STEP_SUMMARY: '' } });
+    expect(gh.code).toBe(1);
+    expect(gh.stdout).toContain('::error file=test/integration/checkout.test.ts,line=5,title=seams gate checkout::50%25, expected ≥ 100%25 — test/integration/checkout.test.ts > checkout > refunds: expected 200, got 500');
+  });
+});
