@@ -167,6 +167,13 @@ const NAME_SEPARATOR: Record<Dialect, string> = {
   'node-test': ' > ',
 };
 
+const regexCache = new WeakMap<RegExp, RegExp>();
+function globalRegex(re: RegExp): RegExp {
+  let g = regexCache.get(re);
+  if (!g) regexCache.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')));
+  return g;
+}
+
 export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirementPattern: RegExp): RawTest {
   const markers = [...t.tags.map((x) => x.replace(/^@/, '')), ...(suite.extraMarkers ?? [])];
   const workflows: string[] = [];
@@ -178,7 +185,7 @@ export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirem
     if (comp) components.push(comp[1]!);
   }
   const requirements = new Set<string>();
-  const re = new RegExp(requirementPattern.source, requirementPattern.flags.includes('g') ? requirementPattern.flags : requirementPattern.flags + 'g');
+  const re = globalRegex(requirementPattern);
   for (const text of [...t.titlePath, ...t.tags, ...t.annotations]) for (const m of text.matchAll(re)) requirements.add(m[0]);
   return {
     runner: suite.info.runner,

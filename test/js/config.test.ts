@@ -1,0 +1,197 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jestPlugin } from '../../src/runners/jest/index.js';
+import { mochaPlugin } from '../../src/runners/mocha/index.js';
+import { nodeTestPlugin } from '../../src/runners/node-test/index.js';
+import { playwrightPlugin } from '../../src/runners/playwright/index.js';
+import { vitestPlugin } from '../../src/runners/vitest/index.js';
+import { scanRepo } from '../../src/scan/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixture = (name: string) => path.join(here, '../fixtures/js', name);
+const plugins = [vitestPlugin, jestPlugin, playwrightPlugin, mochaPlugin, nodeTestPlugin];
+
+const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'seams-js-config-'));
+afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
+
+/** Writes a throw-away repo (outside any node_modules tree) from a map of files. */
+function repo(name: string, files: Record<string, string>): string {
+  const root = path.join(tmpRoot, name);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), text);
+  }
+  return root;
+}
+const VITEST_PKG = JSON.stringify({ name: 'r', devDependencies: { vitest: '*' } });
+const fakeVitest = (version: string) => JSON.stringify({ name: 'vitest', version });
+
+describe('Vitest version-dependent defaults', () => {
+  const files = {
+    'package.json': VITEST_PKG,
+    'src/a.test.ts': "import { it } from 'vitest'; it('a', () => {});",
+    'dist/a.test.js': "it('built copy', () => {});",
+    'vitest.workspace.ts': "export default [{ test: { name: 'from-workspace' } }];",
+  };
+
+  it('Vitest 3: dist/ is excluded by default and vitest.workspace.* is read', async () => {
+    const root = repo('v3', { ...files, 'node_modules/vitest/package.json': fakeVitest('3.2.4') });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.runners).toEqual([{ runner: 'vitest', project: 'from-workspace', rootDir: '', configFile: null, version: '3.2.4' }]);
+    expect(inv.tests.map((t) => t.file)).toEqual(['src/a.test.ts']);
+  });
+
+  it('Vitest 4: dist/ is collected and the workspace file is ignored with a diagnostic', async () => {
+    const root = repo('v4', { ...files, 'node_modules/vitest/package.json': fakeVitest('4.0.5') });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.file).sort()).toEqual(['dist/a.test.js', 'src/a.test.ts']);
+    expect(inv.diagnostics.map((d) => d.code)).toContain('VITEST_WORKSPACE_IGNORED');
+  });
+
+  it('a missing node_modules is a diagnostic, and Vitest 4 defaults are used', async () => {
+    const root = repo('no-modules', { 'package.json': VITEST_PKG, 'a.spec.ts': "it('x', () => {});" });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests).toHaveLength(1);
+    expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'RUNNER_NOT_INSTALLED', runner: 'vitest', file: 'package.json' }));
+  });
+});
+
+describe('static config evaluation', () => {
+  it('follows constants, spreads of configDefaults, imported arrays and mergeConfig', async () => {
+    const root = repo('static-config', {
+      'package.json': VITEST_PKG,
+      'globs.ts': "export const INCLUDE = ['checks/**/*.check.ts'];\nexport default { test: { name: 'merged' } };",
+      'vitest.config.mts': `
+        import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+        import base from './globs';
+        import { INCLUDE } from './globs.js';
+        const extra = 'legacy';
+        export default mergeConfig(base, defineConfig(() => ({
+          test: { include: [...INCLUDE], exclude: [...configDefaults.exclude, \`**/\${extra}/**\`] },
+        })));`,
+      'checks/ok.check.ts': "it('ok', () => {});",
+      'checks/legacy/old.check.ts': "it('old', () => {});",
+      'other.test.ts': "it('not included', () => {});",
+    });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.runners[0]!.project).toBe('merged');
+    expect(inv.tests.map((t) => t.file)).toEqual(['checks/ok.check.ts']);
+    expect(inv.diagnostics.filter((d) => d.code === 'CONFIG_UNRESOLVED')).toEqual([]);
+  });
+
+  it('falls back to defaults with a diagnostic when the config is not static, without running it', async () => {
+    const marker = path.join(tmpRoot, 'executed');
+    const root = repo('dynamic-config', {
+      'package.json': VITEST_PKG,
+      'vitest.config.js': `
+        import { writeFileSync } from 'node:fs';
+        writeFileSync(${JSON.stringify(marker)}, 'ran');
+        throw new Error('config throws');
+        export default { test: { include: computeGlobs() } };`,
+      'a.test.js': "it('found with the defaults', () => {});",
+    });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.name)).toEqual(['found with the defaults']);
+    const d = inv.diagnostics.find((x) => x.code === 'CONFIG_UNRESOLVED');
+    expect(d).toMatchObject({ runner: 'vitest', file: 'vitest.config.js' });
+    expect(d!.message).toContain('computeGlobs');
+    await expect(import('node:fs').then((fs) => fs.existsSync(marker))).resolves.toBe(false);
+  });
+
+  it('reports a config with a syntax error and scans with defaults', async () => {
+    const root = repo('broken-config', { 'package.json': VITEST_PKG, 'vitest.config.ts': 'export default {{', 'a.test.ts': "it('x', () => {});" });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests).toHaveLength(1);
+    expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'CONFIG_UNRESOLVED', file: 'vitest.config.ts' }));
+  });
+});
+
+describe('workspaces', () => {
+  it('finds packages from npm workspaces and pnpm-workspace.yaml, each with its own runner', async () => {
+    const root = repo('monorepo', {
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', '!apps/ignored'] }),
+      'pnpm-workspace.yaml': "packages:\n  - 'libs/**'\n",
+      'apps/web/package.json': JSON.stringify({ name: 'web', devDependencies: { jest: '*' } }),
+      'apps/web/src/app.test.js': "test('web works', () => {});",
+      'apps/ignored/package.json': JSON.stringify({ name: 'ignored', devDependencies: { jest: '*' } }),
+      'apps/ignored/x.test.js': "test('never', () => {});",
+      'libs/core/package.json': JSON.stringify({ name: 'core', devDependencies: { vitest: '*' } }),
+      'libs/core/vitest.config.ts': "export default { test: { name: 'core' } };",
+      'libs/core/a.spec.ts': "test('core works', () => {});",
+    });
+    const inv = await scanRepo(root, { plugins });
+    expect(inv.runners.map((r) => `${r.runner}:${r.project}:${r.rootDir}`).sort()).toEqual(['jest:null:apps/web', 'vitest:core:libs/core']);
+    expect(inv.tests.map((t) => `${t.runner} ${t.file} ${t.name}`).sort()).toEqual(['jest apps/web/src/app.test.js web works', 'vitest libs/core/a.spec.ts core works']);
+  });
+
+  it('reports a circular workspace and scans each package once', async () => {
+    const root = repo('cycle', {
+      'package.json': JSON.stringify({ name: 'root', workspaces: ['packages/*'], devDependencies: { vitest: '*' } }),
+      'packages/a/package.json': JSON.stringify({ name: 'a', workspaces: ['../..'] }),
+      'packages/a/a.test.ts': "test('a', () => {});",
+    });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'WORKSPACE_CYCLE' }));
+    expect(inv.tests.map((t) => t.id)).toEqual(['packages/a/a.test.ts > a']);
+  });
+});
+
+describe('bad input', () => {
+  it('reports unparsable and binary test files and goes on', async () => {
+    const root = repo('bad-files', {
+      'package.json': VITEST_PKG,
+      'good.test.ts': "it('fine', () => {});",
+      'broken.test.ts': "describe('x', () => {\n  it('y', (( => {});\n",
+      'binary.test.ts': 'it\u0000\u0001\u0002',
+    });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.name)).toEqual(['fine']);
+    expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'PARSE_ERROR', file: 'broken.test.ts', line: 2, runner: 'vitest' }));
+    expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'BINARY_FILE', file: 'binary.test.ts' }));
+    expect(inv.files.map((f) => f.file).sort()).toEqual(['binary.test.ts', 'broken.test.ts', 'good.test.ts']);
+  });
+
+  it('verify without an installed runner returns an error instead of throwing', async () => {
+    const root = repo('no-runner', { 'package.json': VITEST_PKG, 'a.test.ts': "it('x', () => {});" });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    const [report] = await vitestPlugin.verify!(root, inv, {});
+    expect(report!.error).toMatch(/vitest is not installed/);
+  });
+});
+
+describe('Mocha and node:test', () => {
+  it('Mocha: .mocharc spec, recursive and ignore; names are the full title', async () => {
+    const inv = await scanRepo(fixture('mocha-basic'), { plugins: [mochaPlugin] });
+    expect(inv.runners[0]).toMatchObject({ runner: 'mocha', configFile: '.mocharc.yml' });
+    expect(inv.tests.map((t) => `${t.name}:${t.status}`)).toEqual([
+      'math add adds:active',
+      'math add skipped:skip',
+      'math add x-skipped:skip',
+      'math handles a:active',
+      'math handles b:active',
+      'tdd style works:active',
+    ]);
+    expect(inv.tests[0]!.id).toBe('test/unit/math.spec.js > math > add > adds');
+  });
+
+  it('node:test: `node --test` globs and directories from package.json scripts', async () => {
+    const inv = await scanRepo(fixture('node-test-basic'), { plugins: [nodeTestPlugin] });
+    expect(inv.files.map((f) => f.file).sort()).toEqual(['src/a.check.mjs', 'test/helper.mjs', 'test/parse.test.mjs']);
+    expect(inv.tests.map((t) => `${t.name}:${t.status}`)).toEqual([
+      'check a:active',
+      'parse > parses numbers:active',
+      'parse > todo later:todo',
+      'parse > skipped:skip',
+      'parse > skipped by option:skip',
+      'top level:active',
+    ]);
+  });
+
+  it('Jest projects: displayName per project and package.json `jest` keys', async () => {
+    const inv = await scanRepo(fixture('jest-projects'), { plugins: [jestPlugin] });
+    expect(inv.tests.map((t) => `${t.project} ${t.name}`)).toEqual(['api server starts', 'web renders', 'web each x']);
+  });
+});
