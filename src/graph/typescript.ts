@@ -149,7 +149,9 @@ export class JsResolver {
 
   constructor(private readonly host: JsResolverHost) {}
 
-  resolve(fromFile: string, specifier: string): JsResolution {
+  resolve(fromFile: string, rawSpecifier: string): JsResolution {
+    // bundler queries and fragments (`./x.css?url`, `./icon.svg#id`) do not change the file
+    const specifier = rawSpecifier.replace(/[?#].*$/, (m) => (rawSpecifier.startsWith('#') && m === rawSpecifier ? m : '')) || rawSpecifier;
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       const target = specifier.startsWith('/') ? specifier.slice(1) : joinPosix(dirnamePosix(fromFile), specifier);
       const normal = normalize(target);
@@ -174,12 +176,29 @@ export class JsResolver {
         if (file) return { file };
       }
     }
+    if (specifier.startsWith('#')) {
+      // package.json "imports" (subpath imports) of the nearest package
+      const owner = this.nearestPackage(fromFile);
+      const map = owner?.manifest.imports;
+      if (owner && map && typeof map === 'object' && !Array.isArray(map)) {
+        for (const [pattern, value] of Object.entries(map as Record<string, unknown>)) {
+          const star = matchPattern(pattern, specifier);
+          const target = star === undefined ? undefined : pickExport(value);
+          if (target === undefined) continue;
+          const file = this.fromDist(owner.dir, target.replace('*', star!));
+          if (file) return { file };
+        }
+      }
+      return { unresolved: specifier };
+    }
     const name = packageNameOf(specifier);
-    const pkg = this.workspacePackages().get(name);
+    const self = this.nearestPackage(fromFile);
+    const pkg = this.workspacePackages().get(name) ?? (self?.name === name ? self : undefined);
     if (pkg) {
       const sub = specifier.slice(name.length).replace(/^\//, '');
       const file = sub ? this.resolveSubpath(pkg, sub) : this.packageEntry(pkg);
-      return file ? { file } : { unresolved: specifier };
+      // a package of the repo whose entry only exists once built: reached as a package
+      return file ? { file } : { external: name };
     }
     return { external: name };
   }
@@ -287,6 +306,24 @@ export class JsResolver {
     result.paths.sort((a, b) => b[0].indexOf('*') - a[0].indexOf('*') || b[0].length - a[0].length);
     this.tsconfigFiles.set(file, result);
     return result;
+  }
+
+  private readonly packageByDir = new Map<string, WorkspacePackage | null>();
+
+  /** The package.json closest above a file (for subpath imports and self-references). */
+  nearestPackage(file: string): WorkspacePackage | null {
+    const dir = dirnamePosix(file);
+    const cached = this.packageByDir.get(dir);
+    if (cached !== undefined) return cached;
+    let found: WorkspacePackage | null = null;
+    const manifestFile = dir === '' ? 'package.json' : `${dir}/package.json`;
+    if (this.host.files.has(manifestFile) && !dir.split('/').includes('node_modules')) {
+      const manifest = this.readJson(manifestFile);
+      if (manifest) found = { name: typeof manifest.name === 'string' ? manifest.name : '', dir, manifest };
+    }
+    if (!found && dir !== '') found = this.nearestPackage(dir);
+    this.packageByDir.set(dir, found);
+    return found;
   }
 
   workspacePackages(): Map<string, WorkspacePackage> {

@@ -155,6 +155,23 @@ describe('TypeScript / JavaScript imports', () => {
     expect(b.diagnostics.map((d) => d.message)).toEqual(['apps/web/src/api.test.ts:6: cannot resolve import "./nope.js"']);
   });
 
+  it('resolves package.json subpath imports (#app/*), self-references and bundler queries', async () => {
+    const b = await graphOf(
+      {
+        'package.json': JSON.stringify({ name: 'my-app', imports: { '#app/*': './app/*', '#tests/*': { default: './tests/*' } }, exports: { '.': './app/index.ts' } }),
+        'app/index.ts': 'export const x = 1;\n',
+        'app/utils/db.server.ts': "import styles from './db.css?url';\nexport const db = 1;\n",
+        'app/utils/db.css': '',
+        'tests/setup.ts': '',
+        'tests/db.test.ts': "import { db } from '#app/utils/db.server.ts';\nimport '#tests/setup.ts';\nimport { x } from 'my-app';\nimport { y } from '#nope/z';\n",
+      },
+      ['tests/db.test.ts'],
+    );
+    expect(importsOf(b, 'tests/db.test.ts')).toEqual(['app/utils/db.server.ts', 'tests/setup.ts', 'app/index.ts']);
+    expect(importsOf(b, 'app/utils/db.server.ts')).toEqual(['app/utils/db.css']);
+    expect(b.diagnostics.map((d) => d.message)).toEqual(['tests/db.test.ts:4: cannot resolve import "#nope/z"']);
+  });
+
   it('records scoped package names and survives unparsable files', async () => {
     const b = await graphOf({ 'a.test.ts': "import { S3 } from '@aws-sdk/client-s3/dist';\nimport './b';\n", 'b.ts': 'export const = ;' }, ['a.test.ts']);
     expect(externalsOf(b, 'a.test.ts')).toEqual(['@aws-sdk/client-s3']);
