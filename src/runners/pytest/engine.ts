@@ -284,11 +284,17 @@ export class PytestEngine {
     }
     // A name bound to a mark (`slow = pytest.mark.slow`), possibly imported.
     if (target.t === 'name' || target.t === 'attr') {
-      const r = this.project.resolveExprRef(target, file);
+      const r =
+        target.t === 'name'
+          ? this.project.resolveName(file, target.id)
+          : this.project.resolveAttr(this.project.resolveExprRef(target.obj, file), target.name);
+      if (r.k === 'external' && (r.module === 'pytest.mark' || r.module === '_pytest.mark'))
+        return { name: r.name, args: d.t === 'call' ? d.args : [], kwargs: d.t === 'call' ? d.kwargs : {}, file };
       if (r.k === 'value') {
         try {
           const v = this.evaluator.evaluate(r.binding.expr, r.file);
-          if (v.k === 'mark' && v.marks.length === 1) return v.marks[0];
+          if (v.k === 'mark' && v.marks.length === 1)
+            return d.t === 'call' ? { ...v.marks[0]!, args: d.args, kwargs: d.kwargs } : v.marks[0];
         } catch {
           /* not a mark */
         }

@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Diagnostic, RawTest } from '../../core/types.js';
 import type { RunnerScan, ScanContext, ScanPlugin, ScannedFile } from '../types.js';
-import { loadPytestConfig } from './config.js';
+import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
-import { PythonProject } from './project.js';
+import { PythonProject, type LoadedModule } from './project.js';
 import { verifyPytest } from './verify.js';
-import { walkPytest } from './walk.js';
+import { walkPytest, type WalkResult } from './walk.js';
 
 export interface PytestScanOptions {
   root: string;
@@ -17,6 +20,66 @@ export interface PytestScanOptions {
 
 /** Static pytest collection of one repository (no Python is run). */
 export function scanPytest(options: PytestScanOptions): RunnerScan & { configured: boolean } {
+  return collectPrepared(preparePytest(options));
+}
+
+/** The same, parsing the test modules on worker threads first when the suite is large. */
+export async function scanPytestAsync(options: PytestScanOptions): Promise<RunnerScan & { configured: boolean }> {
+  const prepared = preparePytest(options);
+  const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f));
+  await parseInWorkers(prepared.project, files);
+  return collectPrepared(prepared);
+}
+
+/** Files per worker message; workers are used from this many files on. */
+const WORKER_BATCH = 32;
+const WORKER_MIN_FILES = 150;
+
+async function parseInWorkers(project: PythonProject, files: string[]): Promise<void> {
+  const workerUrl = new URL('./parse-worker.js', import.meta.url);
+  const workers = Math.min(4, Math.max(1, os.availableParallelism() - 1));
+  if (files.length < WORKER_MIN_FILES || os.availableParallelism() < 2 || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerUrl)))
+    return;
+  const batches: string[][] = [];
+  for (let i = 0; i < files.length; i += WORKER_BATCH) batches.push(files.slice(i, i + WORKER_BATCH));
+  let next = 0;
+  const run = (worker: Worker) =>
+    new Promise<void>((resolve) => {
+      const send = () => {
+        if (next >= batches.length) {
+          resolve();
+          return;
+        }
+        const id = next++;
+        worker.postMessage({ id, files: batches[id]!.map((f) => path.join(project.rootAbs, f)) });
+      };
+      worker.on('message', (msg: { id: number; results: LoadedModule[] }) => {
+        batches[msg.id]!.forEach((f, i) => project.prime(f, msg.results[i]!));
+        send();
+      });
+      // A failing worker leaves its files to the main thread (parsed on demand).
+      worker.on('error', () => resolve());
+      send();
+    });
+  const pool = Array.from({ length: workers }, () => new Worker(workerUrl, { workerData: { maxFileBytes: project.maxFileBytes } }));
+  try {
+    await Promise.all(pool.map(run));
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+interface Prepared {
+  root: string;
+  cfg: PytestConfig;
+  project: PythonProject;
+  engine: PytestEngine;
+  walked: WalkResult;
+  conftests: Map<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+function preparePytest(options: PytestScanOptions): Prepared {
   const root = options.root;
   const diagnostics: Diagnostic[] = [];
   const cfg = loadPytestConfig(root, diagnostics);
@@ -36,6 +99,10 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
   // Files found by the walk that the lister did not know (e.g. below symlinks) still resolve.
   for (const m of walked.modules) pyFiles.add(m);
   for (const c of walked.conftests.values()) pyFiles.add(c);
+  return { root, cfg, project, engine, walked, conftests, diagnostics };
+}
+
+function collectPrepared({ root, cfg, project, engine, walked, conftests, diagnostics }: Prepared): RunnerScan & { configured: boolean } {
 
   let tests: RawTest[] = [];
   const files: ScannedFile[] = [];
@@ -117,7 +184,7 @@ export const pytestPlugin: ScanPlugin = {
   async scan(ctx: ScanContext) {
     const files = await ctx.listFiles();
     ctx.progress.update('pytest: reading test modules…');
-    const result = scanPytest({ root: ctx.root, requirementPattern: ctx.requirementPattern, files });
+    const result = await scanPytestAsync({ root: ctx.root, requirementPattern: ctx.requirementPattern, files });
     if (!result.configured && result.files.length === 0) return null;
     const { configured: _configured, ...scan } = result;
     return scan;

@@ -34,6 +34,21 @@ export const BUILTIN_NAMES = new Set(
   ).split(' '),
 );
 
+export type LoadedModule = { module: PyModule } | { error: string };
+
+/** Reads and parses one Python file; binary, huge and unreadable files give a reason instead. */
+export function loadModule(abs: string, maxFileBytes: number): LoadedModule {
+  try {
+    const size = statSync(abs).size;
+    if (size > maxFileBytes) return { error: `file too large to parse (${Math.round(size / 1024 / 1024)} MB)` };
+    const buf = readFileSync(abs);
+    if (buf.includes(0)) return { error: 'binary file (contains NUL bytes)' };
+    return { module: parsePythonModule(buf.toString('utf8')) };
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+}
+
 export interface ModuleEntry {
   file: string;
   module: PyModule;
@@ -63,22 +78,19 @@ export class PythonProject {
   getModule(file: string): ModuleEntry | null {
     const hit = this.cache.get(file);
     if (hit !== undefined) return hit;
-    let entry: ModuleEntry | null = null;
-    try {
-      const abs = path.join(this.rootAbs, file);
-      const size = statSync(abs).size;
-      if (size > this.maxFileBytes) {
-        this.readErrors.set(file, `file too large to parse (${Math.round(size / 1024 / 1024)} MB)`);
-      } else {
-        const buf = readFileSync(abs);
-        if (buf.includes(0)) this.readErrors.set(file, 'binary file (contains NUL bytes)');
-        else entry = { file, module: parsePythonModule(buf.toString('utf8')) };
-      }
-    } catch (error) {
-      this.readErrors.set(file, (error as NodeJS.ErrnoException).code ?? String(error));
-    }
+    return this.prime(file, loadModule(path.join(this.rootAbs, file), this.maxFileBytes));
+  }
+
+  /** Stores a module loaded elsewhere (a parse worker). */
+  prime(file: string, loaded: LoadedModule): ModuleEntry | null {
+    const entry = 'module' in loaded ? { file, module: loaded.module } : null;
+    if ('error' in loaded) this.readErrors.set(file, loaded.error);
     this.cache.set(file, entry);
     return entry;
+  }
+
+  isLoaded(file: string): boolean {
+    return this.cache.has(file);
   }
 
   /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */

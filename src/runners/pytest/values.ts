@@ -440,6 +440,8 @@ export class Evaluator {
     // Methods on literal values: dict.items(), "sep".join(...), str.split()
     if (fnRef.t === 'attr' && (target === undefined || target.k === 'unknown')) {
       const obj = this.evaluate(fnRef.obj, file, env);
+      // A method of an opaque object (`datetime.now().replace(…)`) gives another opaque object.
+      if (obj.k === 'object') return { k: 'object', what: `${obj.what}.${fnRef.name}()` };
       const a = args();
       if (obj.k === 'dict') {
         if (fnRef.name === 'items') return { k: 'seq', kind: 'list', items: obj.entries.map(([k, v]) => ({ k: 'seq', kind: 'tuple', items: [k, v] })) };
@@ -646,7 +648,7 @@ function binop(op: string, l: PyValue, r: PyValue): PyValue {
     }
   }
   // pathlib-style joins and set unions of opaque objects stay opaque objects.
-  if ((op === '/' || op === '|') && (l.k === 'object' || r.k === 'object') && l.k !== 'str' && r.k !== 'str') return { k: 'object', what: `(${op})` };
+  if ((op === '/' || op === '|') && l.k === 'object') return { k: 'object', what: `(${op})` };
   if (op === '|' && l.k === 'dict' && r.k === 'dict') return { k: 'dict', entries: mergeDict(l.entries, r.entries) };
   if (op === '|' && l.k === 'seq' && r.k === 'seq' && l.kind === 'set' && r.kind === 'set') return { k: 'seq', kind: 'set', items: setOrder([...l.items, ...r.items]) };
   return fail(`operator ${op} on ${l.k} and ${r.k}`);
