@@ -132,3 +132,14 @@ describe('config-ini fixture (tox.ini, python_files lines, -k and -p no:doctest 
     expect(scan.runners[0]!.configFile).toBe('tox.ini');
   });
 });
+
+describe('config-setupcfg fixture (setup.cfg, custom norecursedirs, --ignore-glob, pytest_plugins fixtures)', () => {
+  it('matches pytest exactly', () => {
+    const root = path.join(fixtures, 'config-setupcfg');
+    const scan = scanPytest({ root, files: listFiles(root) });
+    const native = nativeIds(root);
+    expect(scan.tests.map((t) => t.id).sort()).toEqual([...native.ids].sort());
+    expect(native.ids).toContain('tests/unit/test_fmt.py::TestFmt::test_m[xml]');
+    expect(scan.runners[0]!.configFile).toBe('setup.cfg');
+  });
+});
