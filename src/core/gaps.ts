@@ -240,8 +240,10 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       const reachedSet = new Set(reach.components.map((c) => c.component));
       const reached = chain.filter((c) => reachedSet.has(c));
       if (!reached.length) continue;
-      const row = tierOf(test.tier);
       const full = reached.length === chain.length;
+      // Reaching only external systems of the chain is not partial coverage (see below).
+      if (!full && externalOnly.size < chain.length && !reached.some((c) => !externalOnly.has(c))) continue;
+      const row = tierOf(test.tier);
       if (full && isActive(test)) {
         row.tests++;
         row.reached = [...chain];

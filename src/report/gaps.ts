@@ -39,7 +39,9 @@ function workflowTiers(a: RepoAnalysis): string[] {
 function tierCell(w: WorkflowGap, tier: string): string {
   const t = w.tiers.find((x) => x.tier === tier);
   if (!t) return '0';
-  const extra = [t.partialTests ? `${t.partialTests} partial` : '', t.skippedTests ? `${t.skippedTests} skipped` : ''].filter(Boolean).join(', ');
+  // Partial reach matters where it could cover the workflow; below that it is noise.
+  const covering = w.coveringTiers.includes(tier);
+  const extra = [covering && t.partialTests && !t.tests ? `${t.partialTests} partial` : '', t.skippedTests ? `${t.skippedTests} skipped` : ''].filter(Boolean).join(', ');
   return extra ? `${t.tests} (${extra})` : String(t.tests);
 }
 
