@@ -61,6 +61,12 @@ describe('seams gate (CLI)', () => {
     expect(rule.items[0]).toMatchObject({ label: 'tests/integration/test_deploy.py::DeploymentFlowTests::test_a', file: 'tests/integration/test_deploy.py' });
 
     const junit = await runCli(['gate', root, '--format', 'junit']);
+    const { SaxesParser } = await import('saxes');
+    const sax = new SaxesParser();
+    let xmlError: Error | null = null;
+    sax.on('error', (e) => (xmlError = e));
+    sax.write(junit.stdout).close();
+    expect(xmlError).toBeNull();
     expect(junit.stdout.match(/<testcase /g)).toHaveLength(4);
     expect(junit.stdout).toMatch(/<testcase classname="seams.gate" name="deployment-flow"[^>]*>\s*<failure message="passrate: 0%, expected ≥ 95%"/);
     expect(junit.stdout).toContain('bad &lt;xml&gt; &amp; &quot;quotes&quot;');

@@ -201,6 +201,12 @@ export const CLIENT_JS = String.raw`
   }
 
   function openTest(i) { location.hash = '#test/' + i; }
+  var PYRAMID = ['unit', 'contract', 'integration', 'functional', 'system', 'e2e', 'smoke', 'golden', 'performance'];
+  function byPyramid(a, b) {
+    var ia = PYRAMID.indexOf(a), ib = PYRAMID.indexOf(b);
+    if (ia < 0) ia = 99; if (ib < 0) ib = 99;
+    return ia - ib || (a < b ? -1 : a > b ? 1 : 0);
+  }
 
   function testsView(host, rows, withFilters) {
     var bar = el('div', 'filters');
@@ -256,7 +262,7 @@ export const CLIENT_JS = String.raw`
     if (!D.gaps) { host.appendChild(el('p', 'notice', 'Gap analysis not available: configure workflows and components in seams.yaml.')); return; }
     if (!D.gaps.length) { host.appendChild(el('p', 'muted', 'No workflows configured.')); return; }
     var tiers = {}; D.gaps.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
-    var tl = Object.keys(tiers);
+    var tl = Object.keys(tiers).sort(byPyramid);
     host.appendChild(simpleTable(['Severity', 'Workflow', 'Priority', 'Chain'].concat(tl).concat(['Missing components', 'Repo']), D.gaps.map(function (g) {
       return [g.severity, g.title, g.priority, g.chain.join(' → ')].concat(tl.map(function (t) { return String(g.tiers[t] || 0); })).concat([g.missing.join(', '), g.repo]);
     }), function (c, v, j) { if (j === 0) c.className = 'sev sev-' + String(v).toLowerCase(); }));
@@ -265,10 +271,11 @@ export const CLIENT_JS = String.raw`
     host.appendChild(el('h2', null, 'Traceability'));
     if (!D.trace) { host.appendChild(el('p', 'notice', 'Traceability not available: no requirement sources found.')); return; }
     var tiers = {}; D.trace.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
-    var tl = Object.keys(tiers);
-    host.appendChild(simpleTable(['Requirement', 'Title', 'Status'].concat(tl).concat(['Source', 'Repo']), D.trace.map(function (r) {
-      return [r.id, r.title, r.status].concat(tl.map(function (t) { return String(r.tiers[t] || 0); })).concat([r.source, r.repo]);
-    }), function (c, v, j) { if (j === 2) c.className = 'tr-' + v; }));
+    var tl = Object.keys(tiers).sort(byPyramid);
+    host.appendChild(simpleTable(['Requirement', 'Title', 'Status'].concat(tl).concat(['Tests', 'Source', 'Repo']), D.trace.map(function (r) {
+      var tests = r.tests.slice(0, 3).join('\n') + (r.tests.length > 3 ? '\n+' + (r.tests.length - 3) + ' more' : '');
+      return [r.id, r.title, r.status].concat(tl.map(function (t) { return String(r.tiers[t] || 0); })).concat([tests, r.source, r.repo]);
+    }), function (c, v, j) { if (j === 2) c.className = 'tr-' + v; if (j === 3 + tl.length) c.className = 'tests-cell'; }));
   };
   views.trends = function (host) {
     var tpl = document.getElementById('trend-charts');

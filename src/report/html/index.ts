@@ -54,6 +54,7 @@ pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:1
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
 svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
+td.tests-cell{white-space:pre-line;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px;word-break:break-all}
 `;
 
 function trendCharts(trends: TrendPoint[], repos: string[]): string {
