@@ -51,8 +51,9 @@ export function openSqliteStore(file: string): SqlResultStore {
       // BEGIN IMMEDIATE already holds the write lock.
     },
     async insertMany(table, columns, rows) {
+      // one prepared single-row statement: measured faster than multi-row VALUES in better-sqlite3
       const st = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-      for (const row of rows) st.run(...row);
+      for (const row of rows) st.run(row);
     },
     async close() {
       if (db.open) db.close();

@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { openHistory } from '../../execute/history.js';
-import { analyzeFlaky } from '../../store/index.js';
+import { analyzeFlaky } from '../../store/flaky.js';
 import { SeamsError } from '../../util/errors.js';
 import { textTable } from '../../util/table.js';
 import type { CliIO } from '../io.js';
@@ -47,6 +46,7 @@ export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promis
   if (!Number.isInteger(runs) || runs < 1) throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`);
   if (!(minFlipRate > 0 && minFlipRate <= 1)) throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be in (0, 1], got ${opts.minFlipRate}`);
   const config = (await loadConfig(root, opts.config)).config;
+  const { openHistory } = await import('../../execute/history.js');
   const store = await openHistory(root, io, opts.db, config.history.db);
   try {
     const window = await store.resultsWindow({ tier: opts.tier, branch: opts.branch, repo: opts.repo, runs });

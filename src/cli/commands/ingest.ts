@@ -2,11 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { DiscoveredTest, RunnerId } from '../../core/types.js';
-import { openHistory } from '../../execute/history.js';
-import { ingestFiles } from '../../execute/ingest.js';
 import { loadConfig } from '../../config/index.js';
 import type { ResultFormat } from '../../results/index.js';
-import { scanConfigured } from '../../scan/configured.js';
 import { isSeamsError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -54,6 +51,11 @@ Exit codes: 0 stored (or already stored), 2 unreadable or malformed input.`,
 
 export async function ingestCommand(files: string[], opts: IngestCommandOptions, io: CliIO): Promise<number> {
   const root = path.resolve(io.cwd, opts.root ?? '.');
+  const [{ scanConfigured }, { openHistory }, { ingestFiles }] = await Promise.all([
+    import('../../scan/configured.js'),
+    import('../../execute/history.js'),
+    import('../../execute/ingest.js'),
+  ]);
   let tests: readonly DiscoveredTest[] = [];
   let repo = path.basename(root);
   let config = (await loadConfig(root, opts.config)).config;

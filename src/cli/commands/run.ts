@@ -3,12 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunRecord } from '../../core/types.js';
-import { openHistory } from '../../execute/history.js';
-import { executeRun, newRunId, type ExecuteOutcome } from '../../execute/run.js';
+import type { ExecuteOutcome } from '../../execute/run.js';
 import { parseShard } from '../../execute/shard.js';
-import { renderRunText } from '../../execute/summary.js';
-import { scanConfigured } from '../../scan/configured.js';
-import { testKeyOf } from '../../store/index.js';
+import { testKeyOf } from '../../store/types.js';
 import { SeamsError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -81,6 +78,13 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   const timeoutMultiplier = multText === undefined ? 1 : Number(multText);
   if (!(timeoutMultiplier > 0)) throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${multText}`);
 
+  // loaded on use: other commands do not pay for the runner, services and store modules
+  const [{ scanConfigured }, { openHistory }, { executeRun, newRunId }, { renderRunText }] = await Promise.all([
+    import('../../scan/configured.js'),
+    import('../../execute/history.js'),
+    import('../../execute/run.js'),
+    import('../../execute/summary.js'),
+  ]);
   const { repos } = await scanConfigured([root], { configFile: opts.config });
   const { inventory, config } = repos[0]!;
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;

@@ -1,7 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { newRunId, selectTiers } from '../../execute/run.js';
-import { scanConfigured } from '../../scan/configured.js';
 import { ServiceSession, ownerAlive, readStates, reapStale } from '../../services/index.js';
 import { isAlive } from '../../services/process-tree.js';
 import { SeamsError } from '../../util/errors.js';
@@ -35,6 +33,7 @@ export function registerServices(program: Command, io: CliIO, setExit: SetExit):
 
 async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
   const root = path.resolve(io.cwd, opts.root ?? '.');
+  const [{ scanConfigured }, { newRunId, selectTiers }] = await Promise.all([import('../../scan/configured.js'), import('../../execute/run.js')]);
   const { repos } = await scanConfigured([root], { configFile: opts.config });
   const { inventory, config } = repos[0]!;
   const selected = selectTiers(inventory, config, tiers);
