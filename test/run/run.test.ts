@@ -10,6 +10,7 @@ import { scanRepo } from '../../src/scan/index.js';
 import { openStore } from '../../src/store/index.js';
 import { readStates } from '../../src/services/state.js';
 import { runCli } from '../helpers/cli.js';
+import { validateAgainst } from '../helpers/schema.js';
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'seams-run-'));
@@ -84,6 +85,7 @@ describe('executeRun with pytest and a real redis', () => {
     const o = await executeRun({ root, inventory, config, tiers: ['integration'], env: process.env, log: (l) => lines.push(l) });
     const by = Object.fromEntries(o.run.results.map((r) => [r.id, r]));
     const f = 'tests/integration/test_cache.py::';
+    expect(validateAgainst('results.schema.json', o.run)).toBe('');
     expect(by[`${f}test_env`]).toMatchObject({ status: 'passed', known: true, tier: 'integration', services: ['cache'] });
     expect(by[`${f}test_ping`]!.status).toBe('passed');
     expect(by[`${f}test_param[1]`]!.status).toBe('passed');
@@ -126,8 +128,11 @@ describe('executeRun with pytest and a real redis', () => {
     const r1 = await runCli(['run', 'smoke', '--root', root, '--format', 'json', '--', '-k', 'test_a']);
     expect(r1.code).toBe(0);
     const run = JSON.parse(r1.stdout);
+    expect(validateAgainst('results.schema.json', run)).toBe('');
     expect(run.results.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['tests/smoke/test_s.py::test_a', 'passed']]);
-    const r2 = await runCli(['run', 'smoke', '--root', root]);
+    const out = path.join(root, 'results.json');
+    const r2 = await runCli(['run', 'smoke', '--root', root, '-o', out]);
+    expect(validateAgainst('results.schema.json', JSON.parse(readFileSync(out, 'utf8')))).toBe('');
     expect(r2.code).toBe(1);
     expect(r2.stdout).toContain('✗ tests/smoke/test_s.py::test_b');
     expect(r2.stdout).toContain('b broke');

@@ -27,7 +27,7 @@ export interface RunCommandOptions {
 
 /** The seams results file (`--output`): one run, readable by `seams ingest` (schemas/results.schema.json). */
 export function resultsDocument(run: RunRecord) {
-  return { $schema: 'https://seams.dev/schemas/results.schema.json', kind: 'seams-results', version: 1, run };
+  return { $schema: 'https://github.com/seams/seams/schemas/results.schema.json', kind: 'seams-results', version: 1, run };
 }
 
 export function registerRun(program: Command, io: CliIO, setExit: SetExit): void {
