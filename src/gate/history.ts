@@ -27,6 +27,8 @@ export async function loadHistory(
     repoName: string;
     /** Full runs to load per tier set (default 20). */
     runs?: number;
+    /** Full runs to load in total, newest first (default 100). */
+    maxRuns?: number;
     summaries?: number;
   },
 ): Promise<LoadedHistory> {
@@ -55,7 +57,7 @@ export async function loadHistory(
       return true;
     });
     const runs: RunRecord[] = [];
-    for (const s of wanted.slice(0, 100)) {
+    for (const s of wanted.slice(0, options.maxRuns ?? 100)) {
       const r = await store.getRun(s.id);
       if (r) runs.push(r);
     }

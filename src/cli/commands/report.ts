@@ -33,7 +33,7 @@ export function registerReport(program: Command, io: CliIO, setExit: SetExit): v
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('--db <url>', 'history database (sqlite:path or postgresql://…)')
     .option('--title <text>', 'report title')
-    .option('--runs <n>', 'runs of history per test in the HTML report', '30')
+    .option('--runs <n>', 'newest runs (with every result) read for per-test history and latest results', '20')
     .addHelpText(
       'after',
       `
@@ -70,7 +70,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
     throw new SeamsError('SEAMS_USAGE', 'nothing to write: give --html <file> and/or --markdown [file]', {
       hint: 'seams report --html report.html',
     });
-  const historyRuns = Math.max(1, Math.min(200, Number(opts.runs) || 30));
+  const historyRuns = Math.max(1, Math.min(200, Number(opts.runs) || 20));
   const now = new Date();
   const { repos } = await scanConfigured(
     paths.map((p) => path.resolve(io.cwd, p)),
@@ -86,7 +86,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
     const root = inventory.root;
     let history: Awaited<ReturnType<typeof loadHistory>>;
     try {
-      history = await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: historyRuns, summaries: 200 });
+      history = await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: historyRuns, maxRuns: historyRuns, summaries: 200 });
     } catch (e) {
       // an unreachable database must not stop the report
       history = { runs: [], summaries: [], location: null, missing: `history unavailable: ${(e as Error).message}` };

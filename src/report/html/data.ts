@@ -107,7 +107,7 @@ export interface ReportData {
   trends: TrendPoint[];
 }
 
-const HISTORY_RUNS = 30;
+const HISTORY_RUNS = 200;
 
 export function trendOf(run: RunRecord): TrendPoint {
   const tiers: Record<string, number> = {};
