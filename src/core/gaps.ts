@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { ResolvedComponent, ResolvedWorkflow } from '../config/resolve.js';
-import { closureOf, moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
+import { closureOf, moduleMatches, pathOf, type ImportGraph, type ReachStep } from './graph.js';
 import { compareTiers } from './tiers.js';
 import type { DiscoveredTest, Tier } from './types.js';
 
@@ -145,6 +145,21 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       diagnostics.push({ code: 'COMPONENT_MATCHES_NOTHING', message: `component "${c.id}": paths ${c.paths.join(', ')} match no file` });
   }
 
+  // Which components a file / an external module belongs to, computed once each (a big repo has
+  // thousands of test files whose closures share most files).
+  const fileComponents = new Map<string, string[]>();
+  const componentsOfFile = (file: string): string[] => {
+    let ids = fileComponents.get(file);
+    if (!ids) fileComponents.set(file, (ids = components.filter((c) => matchers.get(c.id)?.(file)).map((c) => c.id)));
+    return ids;
+  };
+  const moduleComponents = new Map<string, string[]>();
+  const componentsOfModule = (mod: string): string[] => {
+    let ids = moduleComponents.get(mod);
+    if (!ids) moduleComponents.set(mod, (ids = components.filter((c) => c.imports.some((w) => moduleMatches(mod, w))).map((c) => c.id)));
+    return ids;
+  };
+
   // Reach through imports, once per test file.
   const fileReach = new Map<string, FileReach>();
   const reachOfFile = (test: DiscoveredTest): FileReach => {
@@ -153,15 +168,17 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     if (r) return r;
     const entries = [test.file, ...(test.runner === 'pytest' ? conftestsFor(test.file, conftests) : [])];
     const closure = closureOf(input.graph, entries);
+    const bestOf = new Map<string, { target: string; kind: 'file' | 'external'; depth: number }>();
+    const offer = (ids: readonly string[], target: string, kind: 'file' | 'external', depth: number) => {
+      for (const id of ids) {
+        const best = bestOf.get(id);
+        if (!best || depth < best.depth) bestOf.set(id, { target, kind, depth });
+      }
+    };
+    for (const [file, n] of closure.files) offer(componentsOfFile(file), file, 'file', n.depth);
+    for (const [mod, n] of closure.externals) offer(componentsOfModule(mod), mod, 'external', n.depth);
     const byComponent = new Map<string, ReachStep[]>();
-    for (const c of components) {
-      let best: ReachStep[] | undefined;
-      const m = matchers.get(c.id);
-      if (m) for (const [file, p] of closure.files) if (m(file) && (!best || p.length < best.length)) best = p;
-      for (const wanted of c.imports)
-        for (const [mod, p] of closure.externals) if (moduleMatches(mod, wanted) && (!best || p.length < best.length)) best = p;
-      if (best) byComponent.set(c.id, best);
-    }
+    for (const [id, b] of bestOf) byComponent.set(id, pathOf(closure, b.target, b.kind));
     fileReach.set(key, (r = { byComponent }));
     return r;
   };

@@ -34,41 +34,59 @@ export interface ReachStep {
   line: number;
 }
 
+/** How the closure reached a file: the file that imported it (none for an entry), the line, the depth. */
+export interface ClosureNode {
+  parent: string | null;
+  line: number;
+  depth: number;
+}
+
 export interface Closure {
-  /** Every repo file reachable from the entries (entries included), with the shortest path to it. */
-  files: Map<string, ReachStep[]>;
-  /** Every external module imported anywhere in the closure, with a shortest path; the last step is the module name and the line importing it. */
-  externals: Map<string, ReachStep[]>;
+  /** Every repo file reachable from the entries (entries included), with a shortest-path parent. */
+  files: Map<string, ClosureNode>;
+  /** Every external module imported anywhere in the closure: the first (shallowest) importing file. */
+  externals: Map<string, ClosureNode>;
 }
 
 /**
- * The transitive closure of `entries` over the graph, breadth first, so each file's recorded path
- * is a shortest one (test → module → module).
+ * The transitive closure of `entries` over the graph, breadth first, so each file's parent chain
+ * is a shortest path (test → module → module). Paths are rebuilt on demand with `pathOf`.
  */
 export function closureOf(graph: ImportGraph, entries: readonly string[]): Closure {
-  const files = new Map<string, ReachStep[]>();
-  const externals = new Map<string, ReachStep[]>();
+  const files = new Map<string, ClosureNode>();
+  const externals = new Map<string, ClosureNode>();
   const queue: string[] = [];
   for (const e of entries) {
     if (files.has(e)) continue;
-    files.set(e, [{ file: e, line: 0 }]);
+    files.set(e, { parent: null, line: 0, depth: 0 });
     queue.push(e);
   }
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i]!;
     const node = graph.files[file];
     if (!node) continue;
-    const pathHere = files.get(file)!;
-    for (const ext of node.externals) {
-      if (!externals.has(ext.module)) externals.set(ext.module, [...pathHere, { file: ext.module, line: ext.line }]);
-    }
+    const depth = files.get(file)!.depth + 1;
+    for (const ext of node.externals) if (!externals.has(ext.module)) externals.set(ext.module, { parent: file, line: ext.line, depth });
     for (const edge of node.imports) {
       if (files.has(edge.file)) continue;
-      files.set(edge.file, [...pathHere, { file: edge.file, line: edge.line }]);
+      files.set(edge.file, { parent: file, line: edge.line, depth });
       queue.push(edge.file);
     }
   }
   return { files, externals };
+}
+
+/** The reach path to a file (`kind: 'file'`) or an external module: entry first, each step with the importing line. */
+export function pathOf(closure: Closure, target: string, kind: 'file' | 'external' = 'file'): ReachStep[] {
+  const steps: ReachStep[] = [];
+  let node = kind === 'file' ? closure.files.get(target) : closure.externals.get(target);
+  let name: string | null = target;
+  while (node && name !== null) {
+    steps.push({ file: name, line: node.line });
+    name = node.parent;
+    node = name === null ? undefined : closure.files.get(name);
+  }
+  return steps.reverse();
 }
 
 /**

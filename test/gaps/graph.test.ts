@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closureOf } from '../../src/core/graph.js';
+import { closureOf, pathOf } from '../../src/core/graph.js';
 import { buildImportGraph } from '../../src/graph/index.js';
 import { parsePythonImports } from '../../src/graph/python.js';
 import { parseJsImports, parseJsonc } from '../../src/graph/typescript.js';
@@ -192,7 +192,7 @@ describe('closure', () => {
     );
     const c = closureOf(b.graph, ['tests/test_ecr.py']);
     expect([...c.files.keys()].sort()).toEqual(['scripts/__init__.py', 'scripts/aws.py', 'scripts/ecr.py', 'tests/test_ecr.py']);
-    expect(c.externals.get('boto3')).toEqual([
+    expect(pathOf(c, 'boto3', 'external')).toEqual([
       { file: 'tests/test_ecr.py', line: 0 },
       { file: 'scripts/ecr.py', line: 1 },
       { file: 'scripts/aws.py', line: 2 },
