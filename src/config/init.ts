@@ -15,6 +15,8 @@ export interface InitFacts {
   /** Non-unit tiers found, with the folder globs and markers that placed tests there. */
   tiers: { tier: string; paths: string[]; markers: string[]; tests: number; files: number }[];
   unitTests: number;
+  /** Source roots: top-level Python packages / configured pythonpath, JS/TS `src` folders. */
+  sourceRoots: string[];
   /** Marker / tag names in use, with counts. */
   markers: { name: string; tests: number }[];
   /** Source components proposed from the code layout: id → globs. */
@@ -92,6 +94,7 @@ export function renderInitConfig(f: InitFacts): string {
     ` seams.yaml for ${f.name}. Every key is optional; see schemas/seams.config.schema.json.`,
     ` Found: runners ${runners}; tests per tier: ${tierLine}.`,
     f.markers.length ? ` Markers / tags in use: ${f.markers.map((m) => `${m.name} (${m.tests})`).join(', ')}.` : ' No markers or tags in use.',
+    ...(f.sourceRoots.length ? [` Source roots: ${f.sourceRoots.join(', ')}.`] : []),
   ].join('\n');
 
   commentKey(doc, '$schema', '', false);

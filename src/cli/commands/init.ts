@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -6,7 +7,7 @@ import { isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../../
 import { DEFAULTS } from '../../config/resolve.js';
 import { tierOfPath } from '../../core/tiers.js';
 import type { RepoInventory } from '../../core/types.js';
-import { buildImportGraph } from '../../graph/index.js';
+import { buildImportGraph, pythonRootsFromConfig } from '../../graph/index.js';
 import { readRequirements } from '../../requirements/index.js';
 import { createFileLister, scanRepo } from '../../scan/index.js';
 import { SeamsError } from '../../util/errors.js';
@@ -70,6 +71,14 @@ export async function initCommand(rootArg: string, opts: InitCommandOptions, io:
   await writeFile(target, text);
   io.stdout.write(`${existing ? 'updated' : 'wrote'} ${shown}: ${summary(facts)}\n`);
   return 0;
+}
+
+function readText(root: string, rel: string): string | undefined {
+  try {
+    return readFileSync(path.join(root, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function summary(f: InitFacts): string {
@@ -153,6 +162,10 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     }
   for (const d of [...codeDirs].sort()) addComponent(d.split('/').pop()!, `${d}/**`);
   const componentList = [...components].slice(0, 25).map(([id, paths]) => ({ id, paths }));
+  const sourceRoots = new Set<string>();
+  for (const r of pythonRootsFromConfig(files, (f) => readText(inventory.root, f))) sourceRoots.add(`${r || '.'} (pythonpath)`);
+  for (const d of pyPackages) if (!isPkg(dirnamePosix(d))) sourceRoots.add(`${d} (Python package)`);
+  for (const d of codeDirs) sourceRoots.add(`${d.slice(0, d.lastIndexOf('/'))} (TypeScript/JavaScript)`);
 
   // external systems the code imports (from the tests' import graph)
   const entries = [...new Set(inventory.tests.map((t) => t.file))].concat(files.filter((f) => f.endsWith('conftest.py')));
@@ -187,6 +200,7 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     tiers,
     unitTests: byTier.get('unit')?.length ?? 0,
     markers,
+    sourceRoots: [...sourceRoots].sort(),
     components: componentList,
     externals,
     requirementSources: [...sources].sort(),
