@@ -182,9 +182,20 @@ function resultFilter(tier: string | undefined, opts: MetricOptions, ctx: GateCo
 }
 
 /** The latest `n` logical runs that have results passing `keep`. */
+/**
+ * The newest `n` logical runs of each tier set (a unit run, an integration run, …) that have
+ * results passing `keep`, newest first. Teams run tiers separately, so "the latest run" of a
+ * scenario spanning tiers, or of all tests, is the latest run of each tier.
+ */
 function latestRuns(n: number, keep: (r: TestResult) => boolean, tier: string | undefined, ctx: GateContext, index: ReturnType<typeof inventoryIndex>) {
   const runs = logicalRuns(ctx.runs).filter((run) => (tier ? runHasTier(run, tier, index) : true) && run.results.some(keep));
-  return runs.slice(0, n);
+  const perSet = new Map<string, number>();
+  return runs.filter((run) => {
+    const k = [...run.tiers].sort().join('+');
+    const count = perSet.get(k) ?? 0;
+    perSet.set(k, count + 1);
+    return count < n;
+  });
 }
 
 function noRuns(ctx: GateContext, what: string, unit: MetricValue['unit']): MetricValue {
@@ -202,12 +213,28 @@ function passRate(head: 'passrate' | 'failed', tier: string | undefined, opts: M
   const runs = latestRuns(opts.runs ?? 1, keep, tier, ctx, index);
   const unit = head === 'passrate' ? 'ratio' : 'count';
   if (!runs.length) return noRuns(ctx, what, unit);
-  const results = runs.flatMap((r) => r.results.filter(keep));
+  let results = runs.flatMap((r) => r.results.filter(keep));
+  if ((opts.runs ?? 1) === 1) {
+    // the latest run of each tier set: a test counts once, with its newest result
+    const seen = new Set<string>();
+    results = results.filter((r) => {
+      const k = testKey(r);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }
   const counted = results.filter(counts);
   const passed = counted.filter(isPass).length;
   const notPassed = counted.filter((r) => !isPass(r));
   const items = notPassed.map((r) => resultItem(r, index.get(testKey(r)), r.status === 'not-run' ? `not run: ${r.reason ?? 'missing service'}` : undefined));
-  const runsText = runs.length === 1 ? `run ${runLabel(runs[0]!)}` : `the latest ${runs.length} runs`;
+  const sets = [...new Set(runs.map((r) => r.tiers.join('+') || 'run'))];
+  const runsText =
+    runs.length === 1
+      ? `run ${runLabel(runs[0]!)}`
+      : (opts.runs ?? 1) === 1
+        ? `the latest ${sets.join(', ')} runs`
+        : `the latest ${runs.length} runs`;
   if (head === 'failed')
     return { value: notPassed.length, unit, detail: `${notPassed.length} of ${counted.length} results not passed in ${runsText}`, items };
   if (!counted.length) return { value: null, unit, missing: `every result for ${what} was skipped in ${runsText}` };

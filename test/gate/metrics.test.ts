@@ -73,6 +73,19 @@ describe('gate metrics', () => {
     expect(r.p3!.items.map((i: { detail?: string }) => i.detail)).toContain('not run: redis missing');
   });
 
+  it('plain passrate and cross-tier scenarios take the latest run of each tier set, each test once', async () => {
+    const c = ctx(`scenarios:\n  ecr: { select: ["**/test_ecr*.py"] }\ngates:\n  total: { metric: passrate, min: 0.9 }\n  ecr: { metric: passrate, scenario: ecr, min: 0.9 }\n`);
+    c.runs = [
+      runRecord([result('tests/unit/test_ecr.py::t1', 'failed')], { tiers: ['unit'], startedAt: '2026-11-01T00:00:00Z' }),
+      runRecord([result('tests/unit/test_ecr.py::t1', 'passed'), result('tests/unit/test_x.py::t2', 'passed')], { tiers: ['unit'], startedAt: '2026-11-02T00:00:00Z' }),
+      runRecord([result('tests/integration/test_ecr_sync.py::t3', 'failed')], { tiers: ['integration'], startedAt: '2026-11-03T00:00:00Z' }),
+    ];
+    const r = await byName(c);
+    expect(r.total).toMatchObject({ value: 2 / 3, detail: '2 of 3 results passed in the latest integration, unit runs' });
+    expect(r.ecr).toMatchObject({ value: 0.5, status: 'fail' });
+    expect(r.ecr!.items.map((i: { label: string }) => i.label)).toEqual(['tests/integration/test_ecr_sync.py::t3']);
+  });
+
   it('merges the shards of one run and compares duration against 5m (wall clock of a single-tier run)', async () => {
     const c = ctx(`gates:\n  fast: { metric: duration.integration, max: 5m }\n  all: { metric: passrate.integration, min: 1 }\n`);
     c.runs = [
