@@ -76,6 +76,8 @@ export interface PyImport {
   /** The imported attribute; absent for `import a.b as c` (binds the module). */
   name?: string;
   line: number;
+  /** The binding this import replaced (a module importing a name from itself keeps it). */
+  prev?: Binding;
 }
 
 export interface PyValueBinding {

@@ -64,6 +64,10 @@ function docstringOf(stmt: Node): string | undefined {
 
 function bind(bindings: Bindings, name: string, value: Binding): void {
   // Python dicts keep the first insertion position and the last value.
+  if (value.kind === 'import') {
+    const prev = bindings.get(name);
+    if (prev) value.prev = prev;
+  }
   bindings.set(name, value);
 }
 

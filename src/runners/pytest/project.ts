@@ -204,6 +204,7 @@ export class PythonProject {
           if (inModule === b || modFile === file) {
             const sub = this.resolveModule(file, b.module ? `${b.module}.${b.name}` : b.name, b.level);
             if (sub) return { k: 'module', file: sub, dotted: `${b.module}.${b.name}` };
+            if (inModule === b && b.prev) return this.resolveBinding(file, b.prev, depth + 1);
             if (inModule === b) return { k: 'unknown', reason: `${b.name} imports itself` };
           }
           if (inModule) return this.resolveBinding(modFile, inModule, depth + 1);
