@@ -152,3 +152,14 @@ describe('a repo without seams.yaml', () => {
     expect(r.stdout).toMatch(/Requirements: 2 defined/);
   });
 });
+
+describe('paths relative to the working directory of the CLI', () => {
+  it('resolves repo, --config and --output against io.cwd', async () => {
+    const root = writeRepo({ 'tests/test_a.py': 'def test_a():\n    pass\n', 'alt.yaml': 'requirements:\n  sources: ["notes/*.txt"]\n', 'notes/r.txt': 'FR-100 plain text requirement\n' });
+    const r = await runCli(['trace', '.', '-c', 'alt.yaml', '-o', 'out.json', '-f', 'json'], { cwd: root });
+    expect(r.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const json = JSON.parse(readFileSync(path.join(root, 'out.json'), 'utf8'));
+    expect(json.repos[0].requirements.map((x: any) => [x.id, x.title, x.file, x.line])).toEqual([['FR-100', 'plain text requirement', 'notes/r.txt', 1]]);
+  });
+});

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyzeRepo, type RepoAnalysis } from '../../analysis/index.js';
@@ -54,7 +55,7 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 
 /** Scans and analyses each repo (shared by gaps and trace). */
 export async function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number }, io: CliIO): Promise<RepoAnalysis[]> {
-  const { repos } = await scanConfigured(paths.map((p) => (p === '.' ? io.cwd : p)), { configFile: opts.config });
+  const { repos } = await scanConfigured(paths.map((p) => path.resolve(io.cwd, p)), { configFile: opts.config && path.resolve(io.cwd, opts.config) });
   const out: RepoAnalysis[] = [];
   for (const r of repos) out.push(await analyzeRepo(r.inventory, r.config, { now: opts.now, examples: opts.examples }));
   return out;
@@ -77,7 +78,7 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
       : opts.format === 'markdown'
         ? renderGapsMarkdown(analyses)
         : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd });
-  if (opts.output) await writeFile(opts.output, text);
+  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
   else io.stdout.write(text);
   return exitCodeFor(analyses, opts.failOn);
 }

@@ -41,7 +41,7 @@ on an unchanged repo changes nothing; a file edited by hand is never overwritten
 Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --force or --print).`,
     )
     .action(async (p: string, opts: InitCommandOptions) => {
-      setExit(await initCommand(p === '.' ? io.cwd : p, opts, io));
+      setExit(await initCommand(path.resolve(io.cwd, p), opts, io));
       if (opts.ci && !opts.print) setExit(await ciInit(path.resolve(io.cwd, p), opts.ci, {}, io));
     });
 }

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RepoAnalysis } from '../../analysis/index.js';
@@ -53,7 +54,7 @@ export async function traceCommand(paths: string[], opts: TraceCommandOptions, i
       : opts.format === 'markdown'
         ? renderTraceMarkdown(analyses)
         : renderTraceText(analyses, { verbose: opts.verbose });
-  if (opts.output) await writeFile(opts.output, text);
+  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
   else io.stdout.write(text);
   if (!opts.failOn) return 0;
   // trace fails only on requirement findings
