@@ -141,7 +141,7 @@ export function resolveJest(ws: JsWorkspace): ResolvedSuites | null {
             }
           }
           for (const t of [...targets].sort()) {
-            const isFile = ws.files.includes(t);
+            const isFile = ws.hasFile(t);
             if (isFile) {
               const r = evaluateConfigFile(configLoader(), path.join(ws.root, t));
               addJestProject(c, isObject(r.value) ? r.value : {}, dirnamePosix(t), t, pkg.dir, r.problem ? [r.problem] : []);

@@ -30,6 +30,8 @@ export interface JsWorkspace {
   installedVersion(dir: string, pkg: string): string | undefined;
   /** Absolute path of an installed package's folder, if present. */
   installedDir(dir: string, pkg: string): string | undefined;
+  /** Whether a repo-relative file exists (in the scanned file list). */
+  hasFile(file: string): boolean;
   /** Files (repo-relative) directly inside or below `dir`. */
   filesUnder(dir: string): readonly string[];
   readText(file: string): string | undefined;
@@ -80,6 +82,7 @@ export function loadWorkspace(ctx: ScanContext): Promise<JsWorkspace> {
 
 export function buildWorkspace(root: string, files: readonly string[]): JsWorkspace {
   const diagnostics: Diagnostic[] = [];
+  const allFiles = new Set(files);
   const pkgJsonDirs = new Set(files.filter((f) => f === 'package.json' || f.endsWith('/package.json')).map(dirnamePosix));
   const packages = new Map<string, JsPackage>();
   const texts = new Map<string, string | undefined>();
@@ -119,7 +122,7 @@ export function buildWorkspace(root: string, files: readonly string[]): JsWorksp
 
     let globs = workspaceGlobs(json);
     const pnpm = joinPosix(dir, 'pnpm-workspace.yaml');
-    if (files.includes(pnpm)) {
+    if (allFiles.has(pnpm)) {
       try {
         const y = YAML.parse(readText(pnpm) ?? '') as { packages?: unknown };
         if (Array.isArray(y?.packages)) globs = [...(globs ?? []), ...y.packages.filter((x): x is string => typeof x === 'string')];
@@ -171,11 +174,32 @@ export function buildWorkspace(root: string, files: readonly string[]): JsWorksp
     return versionCache.get(key);
   };
 
-  const filesUnder = (dir: string) => (dir === '' ? files : files.filter((f) => f.startsWith(dir + '/')));
+  // Files are sorted, so the files below a folder form one contiguous run: binary search its start.
+  const sorted = files.every((f, i) => i === 0 || files[i - 1]! <= f) ? files : [...files].sort();
+  const underCache = new Map<string, readonly string[]>();
+  const filesUnder = (dir: string): readonly string[] => {
+    if (dir === '') return sorted;
+    const hit = underCache.get(dir);
+    if (hit) return hit;
+    const prefix = dir + '/';
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && sorted[end]!.startsWith(prefix)) end++;
+    const out = sorted.slice(lo, end);
+    underCache.set(dir, out);
+    return out;
+  };
 
   return {
     root,
-    files,
+    files: sorted,
+    hasFile: (f: string) => allFiles.has(f),
     packages: [...packages.values()].sort((a, b) => a.dir.localeCompare(b.dir)),
     diagnostics,
     installedVersion,

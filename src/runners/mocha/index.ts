@@ -29,7 +29,7 @@ export function mochaFiles(ws: JsWorkspace, dir: string, spec: string[], extensi
   const ign = ignore.length ? picomatch(ignore.map((g) => path.posix.normalize(joinPosix(dir, g))), { dot: true }) : () => false;
   for (const raw of spec) {
     const rel = path.posix.normalize(joinPosix(dir, raw)).replace(/\/+$/, '');
-    if (ws.files.includes(rel)) {
+    if (ws.hasFile(rel)) {
       out.add(rel);
       continue;
     }

@@ -34,7 +34,7 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
       if (!patterns.length) under(pkg.dir);
       for (const p of patterns) {
         const rel = path.posix.normalize(joinPosix(pkg.dir, p)).replace(/\/+$/, '');
-        if (ws.files.includes(rel)) files.add(rel);
+        if (ws.hasFile(rel)) files.add(rel);
         else if (!picomatch.scan(rel).isGlob && ws.filesUnder(rel).length) under(rel);
         else {
           const m = picomatch(rel, { dot: false });

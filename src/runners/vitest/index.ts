@@ -148,7 +148,7 @@ function resolveProjects(c: Ctx, defs: unknown[], rootValue: unknown, rootConfig
       }
       for (const target of [...new Set(matches)].sort()) {
         const base = path.posix.basename(target);
-        const isFile = c.ws.files.includes(target);
+        const isFile = c.ws.hasFile(target);
         let configFile: string | null = null;
         let projectDir = target;
         if (isFile) {
