@@ -195,3 +195,27 @@ describe('Mocha and node:test', () => {
     expect(inv.tests.map((t) => `${t.project} ${t.name}`)).toEqual(['api server starts', 'web renders', 'web each x']);
   });
 });
+
+describe('runner-specific config', () => {
+  it('Playwright repeatEach lists every test once per repeat and project', async () => {
+    const root = repo('pw-repeat', {
+      'package.json': JSON.stringify({ name: 'p', devDependencies: { '@playwright/test': '*' } }),
+      'playwright.config.ts': "export default { testDir: 'browser', repeatEach: 3, projects: [{ name: 'a' }, { name: 'b', repeatEach: 1 }] };",
+      'browser/x.spec.ts': "import { test } from '@playwright/test'; test('t', async () => {});",
+    });
+    const inv = await scanRepo(root, { plugins: [playwrightPlugin] });
+    expect(inv.tests.filter((t) => t.project === 'a')).toHaveLength(3);
+    expect(inv.tests.filter((t) => t.project === 'b')).toHaveLength(1);
+    expect(inv.tests[0]).toMatchObject({ tier: 'e2e', tierSource: 'runner:playwright', name: 't' });
+  });
+
+  it('Vitest typecheck.enabled lists matching files again with literal, unexpanded names', async () => {
+    const root = repo('typecheck', {
+      'package.json': VITEST_PKG,
+      'vitest.config.ts': "export default { test: { typecheck: { enabled: true, include: ['**/*.test.ts'] } } };",
+      'a.test.ts': "import { it } from 'vitest';\nconst v = 'x';\nit.each([1, 2])('n %s', () => {});\nit(`t ${v}`, () => {});",
+    });
+    const inv = await scanRepo(root, { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => `${t.name}${t.markers.includes('typecheck') ? ' [tc]' : ''}`)).toEqual(['n 1', 'n 2', 't x', 'n %s [tc]', 't ${v} [tc]']);
+  });
+});
