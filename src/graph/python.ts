@@ -110,8 +110,9 @@ function updateTriple(line: string, open: string | null): string | null {
 
 /** Every import statement of a module, also those nested in functions, `try` and `if TYPE_CHECKING`. */
 export function parsePythonImports(fullSource: string): PyImport[] {
+  const dynamic = dynamicImports(fullSource);
   const source = importSkeleton(fullSource);
-  if (!source) return [];
+  if (!source) return dynamic;
   const tree = getParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
   const out: PyImport[] = [];
   for (const node of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
@@ -140,6 +141,20 @@ export function parsePythonImports(fullSource: string): PyImport[] {
     } else module = dotted(moduleNode);
     const names = node.childrenForFieldName('name').map(dotted).filter(Boolean);
     out.push({ line, module, level, names, from: true });
+  }
+  if (dynamic.length) out.push(...dynamic);
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** `importlib.import_module("a.b")` and `__import__("a")` with a literal absolute name. */
+function dynamicImports(source: string): PyImport[] {
+  if (!source.includes('import_module(') && !source.includes('__import__(')) return [];
+  const out: PyImport[] = [];
+  const re = /\b(?:import_module|__import__)\(\s*(['"])([A-Za-z_][\w.]*)\1/g;
+  for (const m of source.matchAll(re)) {
+    let line = 1;
+    for (let i = source.indexOf('\n'); i >= 0 && i < m.index; i = source.indexOf('\n', i + 1)) line++;
+    out.push({ line, module: m[2]!, level: 0, names: [], from: false });
   }
   return out;
 }
