@@ -195,3 +195,9 @@ describe('node:test', () => {
     expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}`)).toEqual(['d > a:todo', 'd > b:skip', 'd > c:active']);
   });
 });
+
+describe('named suite bodies', () => {
+  it('walks a named function passed as the describe body inside the suite', () => {
+    expect(names(`function body() { it('inner', () => {}); } describe('outer', body);`, 'mocha')).toEqual(['outer > inner']);
+  });
+});

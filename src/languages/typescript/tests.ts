@@ -386,7 +386,16 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
       titleNode = undefined;
       rest = args;
     }
-    const fnNode = rest.find(isFunctionNode);
+    // the body may be a function literal or a named local function: describe('x', suiteBody)
+    const fnOf = (a: Node): Node | undefined => {
+      if (isFunctionNode(a)) return a;
+      if (a.type !== 'Identifier') return undefined;
+      const b = ctx.env.lookup(a.name);
+      const f = b?.node && isFunctionNode(b.node) ? b.node : b?.value instanceof FnValue ? b.value.node : undefined;
+      if (f && deferred.has(f)) deferred.get(f)!.used = true;
+      return f;
+    };
+    const fnNode = rest.map(fnOf).find((f): f is Node => !!f);
     const optNode = rest.find((a) => a.type === 'ObjectExpression');
     const opts = readOptions(optNode, ctx.env);
 
