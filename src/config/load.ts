@@ -117,6 +117,22 @@ function keyOffset(doc: Document, keyPath: KeyPath): number | undefined {
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {};
 
+/** First segments of the metric vocabulary shared by targets and gates (core/metrics.ts, gate/metrics.ts). */
+export const METRIC_HEADS: readonly string[] = Object.freeze([
+  'tests',
+  'files',
+  'workflows',
+  'requirements',
+  'components',
+  'passrate',
+  'failed',
+  'flaky',
+  'nondeterministic',
+  'determinism',
+  'duration',
+  'coverage',
+]);
+
 function describeIssue(
   issue: z.core.$ZodIssue,
   locate: (p: KeyPath) => string,
@@ -221,6 +237,13 @@ function checkReferences(user: UserConfig, config: ResolvedConfig, locate: (p: K
       fail(['gates', id, 'scenario'], `gate "${id}" names unknown scenario "${gate.scenario}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'declare it under scenarios:');
     }
   }
+  (user.targets ?? []).forEach((t, i) => {
+    const head = t.metric.split('.')[0]!;
+    if (!METRIC_HEADS.includes(head)) {
+      const guess = closest(head, METRIC_HEADS);
+      fail(['targets', i, 'metric'], `target names unknown metric "${t.metric}"${guess ? ` (did you mean "${guess}…"?)` : ''}`, `metrics: ${METRIC_HEADS.map((h) => `${h}.…`).join(', ')} (see docs/gaps.md)`);
+    }
+  });
   const patterns: [KeyPath, string | undefined][] = [
     [['requirements', 'pattern'], user.requirements?.pattern],
     [['requirements', 'needsIntegration'], user.requirements?.needsIntegration],

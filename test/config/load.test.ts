@@ -38,3 +38,15 @@ describe('seams.yaml validation', () => {
     expect(config.history.db).toBe('sqlite:.seams/history.db');
   });
 });
+
+describe('targets', () => {
+  it('rejects an unknown metric with a suggestion', () => {
+    expect(errorOf('targets:\n  - { metric: workflow.P1.covered, target: 1, due: 2026-12-31 }\n').message).toMatch(
+      /seams\.yaml:2:15: target names unknown metric "workflow\.P1\.covered" \(did you mean "workflows…"\?\)/,
+    );
+  });
+  it('accepts the shared vocabulary', () => {
+    const { config } = parseConfig('targets:\n  - { metric: requirements.covered, target: 0.9, due: 2027-03-31 }\n  - { metric: passrate.integration, target: 0.95, due: 2026-12-31 }\n', '/tmp/x/seams.yaml');
+    expect(config.targets.map((t) => t.metric)).toEqual(['requirements.covered', 'passrate.integration']);
+  });
+});
