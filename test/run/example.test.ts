@@ -1,7 +1,6 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, rmSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { readStates } from '../../src/services/state.js';
 import { runCli } from '../helpers/cli.js';
@@ -10,8 +9,17 @@ import { runCli } from '../helpers/cli.js';
  * The bundled example's integration tier, with one command, against real moto_server,
  * Postgres (initdb/postgres as the postgres user) and Redis, on a copy of the example.
  */
+const copies: string[] = [];
+afterAll(() => {
+  for (const c of copies) rmSync(path.dirname(c), { recursive: true, force: true });
+});
+
 function copyExample(): string {
-  const root = path.join(mkdtempSync(path.join(tmpdir(), 'seams-example-')), 'platform');
+  // inside the repo (.tmp/ is ignored) so the example's web tests resolve vitest and pg from
+  // the repo's node_modules, as they do in place
+  mkdirSync(path.resolve('.tmp'), { recursive: true });
+  const root = path.join(mkdtempSync(path.resolve('.tmp/example-')), 'platform');
+  copies.push(root);
   cpSync(path.resolve('examples/platform'), root, { recursive: true, filter: (src) => !/[/\\](\.seams|node_modules|__pycache__|\.pytest_cache)$/.test(src) });
   return root;
 }

@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveredTest } from '../../src/core/types.js';
 import { detectFormat, parseGoTestJson, parseJestJson, parsePlaywrightJson, readResults } from '../../src/results/index.js';
 
 /** Reports produced by the real runners installed here, parsed and joined to ids. */
 mkdirSync(path.resolve('.tmp'), { recursive: true });
 const root = mkdtempSync(path.resolve('.tmp/reports-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const bin = (name: string) => path.resolve('node_modules/.bin', name);
 
 function write(rel: string, text: string) {
