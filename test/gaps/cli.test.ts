@@ -90,6 +90,8 @@ describe('seams trace on examples/platform', () => {
     expect(fr31).toMatchObject({ status: 'covered', needsIntegration: true, file: 'specs/web.md', line: 6 });
     expect(fr31.tiers.map((t: any) => t.tier)).toEqual(['integration']);
     expect(repo.requirements.find((x: any) => x.id === 'FR-020')).toMatchObject({ title: 'Nested keys MUST be flattened into /app/env/a/b paths', file: 'specs/params.md', line: 7 });
+    // asks for an integration test; only a unit test (docstring "Covers: FR-020, FR-022") references it
+    expect(repo.requirements.find((x: any) => x.id === 'FR-022')).toMatchObject({ status: 'covered-only-by-unit', needsIntegration: true });
     expect(repo.orphans.map((o: any) => o.id)).toEqual(['FR-034']);
     expect(repo.duplicates).toEqual([
       { id: 'FR-007', definitions: [expect.objectContaining({ file: 'specs/ecr-sync.md', line: 14 }), expect.objectContaining({ file: 'specs/secrets.md', line: 10 })] },

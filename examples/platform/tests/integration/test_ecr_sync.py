@@ -14,6 +14,7 @@ ghcr.io/acme/worker:2.4.1
 
 @pytest.mark.requirement("FR-001", "FR-002")
 def test_sync_creates_repositories_and_tags(ecr, run_prefix):
+    """Covers: FR-001, FR-002"""
     result = Pusher(ecr=ecr, prefix=run_prefix).push(parser.parse(IMAGES))
     assert sorted(result.created_repositories) == [f"{run_prefix}/acme/worker", f"{run_prefix}/web/nginx"]
     tags = ecr.list_images(repositoryName=f"{run_prefix}/web/nginx")["imageIds"]
@@ -22,6 +23,7 @@ def test_sync_creates_repositories_and_tags(ecr, run_prefix):
 
 @pytest.mark.requirement("FR-005")
 def test_second_sync_changes_nothing(ecr, run_prefix):
+    """Covers: FR-005"""
     images = parser.parse(IMAGES)
     Pusher(ecr=ecr, prefix=run_prefix).push(images)
     again = Pusher(ecr=ecr, prefix=run_prefix).push(images)

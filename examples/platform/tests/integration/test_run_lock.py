@@ -9,6 +9,7 @@ from scripts.cache.resp import Redis
 @pytest.mark.requires_cache
 @pytest.mark.requirement("FR-006")
 def test_only_one_holder(cache_url, run_prefix):
+    """Covers: FR-006"""
     first = RunLock(run_prefix, client=Redis(cache_url))
     second = RunLock(run_prefix, client=Redis(cache_url))
     assert first.acquire()

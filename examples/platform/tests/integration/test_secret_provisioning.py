@@ -20,6 +20,7 @@ class Spec:
 @pytest.mark.integration
 @pytest.mark.requirement("FR-011")
 def test_existing_secret_is_kept(secretsmanager, run_prefix):
+    """Covers: FR-011"""
     name = f"{run_prefix}/db-password"
     secretsmanager.create_secret(Name=name, SecretString="original")
     report = Provisioner(secretsmanager).provision([Spec(name, "replacement")])

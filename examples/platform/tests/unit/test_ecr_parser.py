@@ -6,6 +6,7 @@ from scripts.ecr.parser import ImageListError, parse_line
 
 
 def test_parses_a_full_list(image_list_text):
+    """Covers: FR-001"""
     images = parser.parse(image_list_text)
     assert [i.target for i in images] == ["web/nginx", "acme/worker", "monitoring/node-exporter"]
 

@@ -17,6 +17,7 @@ def ssm(monkeypatch):
 
 @pytest.mark.requirement("FR-020", "FR-022")
 def test_apply_writes_new_and_changed_parameters(ssm):
+    """Covers: FR-020, FR-022 (in-process moto: a unit test, not the integration test FR-022 asks for)"""
     ssm.put_parameter(Name="/billing/prod/db/host", Value="old", Type="String")
     changes = flow.apply('{"db": {"host": "new", "port": 5432}}', "billing", "prod", ssm=ssm)
     assert changes.changed == {"/billing/prod/db/host": ("old", "new")}

@@ -8,6 +8,7 @@ TEMPLATE = {"{env}/{service}/db-password": "random:32", "{env}/{service}/api-url
 
 @pytest.mark.component("secret-templates")
 def test_render_sorts_and_slugs():
+    """Covers: FR-010"""
     specs = render(TEMPLATE, "Prod", "Billing API")
     assert [s.name for s in specs] == ["prod/billing-api/api-url", "prod/billing-api/db-password"]
 
