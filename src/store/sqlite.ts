@@ -14,6 +14,7 @@ export function openSqliteStore(file: string): SqlResultStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -65536'); // 64 MB page cache: large ingests update two B-trees per row
   } catch (error) {
     throw new SeamsError('SEAMS_STORE_OPEN', `cannot open the history database ${file}: ${describeError(error)}`, {
       hint: 'check the path and its permissions, or use --db to point elsewhere',
