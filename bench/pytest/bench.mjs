@@ -42,7 +42,7 @@ const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 /** Runs a command, returning wall seconds, peak RSS (MB, when GNU time is present) and stdout. */
 function measure(cmd, cmdArgs, cwd) {
   const start = process.hrtime.bigint();
-  const full = gnuTime ? [gnuTime, ['-f', '@@%M', cmd, ...cmdArgs]] : [cmd, cmdArgs];
+  const full = gnuTime ? [gnuTime, ['-f', '@@%M %U %S', cmd, ...cmdArgs]] : [cmd, cmdArgs];
   const r = spawnSync(full[0], full[1], {
     cwd,
     encoding: 'utf8',
@@ -50,8 +50,15 @@ function measure(cmd, cmdArgs, cwd) {
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', CI: '1' },
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const m = /@@(\d+)\s*$/.exec(r.stderr ?? '');
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : undefined, stdout: r.stdout ?? '', status: r.status };
+  const m = /@@(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
+  return {
+    seconds,
+    peakMB: m ? Number(m[1]) / 1024 : undefined,
+    // CPU time (user + system) is steadier than wall time on a shared machine.
+    cpu: m ? Number(m[2]) + Number(m[3]) : undefined,
+    stdout: r.stdout ?? '',
+    status: r.status,
+  };
 }
 
 const seamsBin = path.join(projectRoot, 'bin/seams.js');
@@ -102,12 +109,14 @@ for (const repo of repos) {
     dynamic: dyn.length,
     errored: native.erroredFiles.length,
     seams: s.seconds,
+    seamsCpu: s.cpu,
     seamsMB: s.peakMB,
     pytest: p.seconds,
+    pytestCpu: p.cpu,
     pytestMB: p.peakMB,
   });
   const r = rows[rows.length - 1];
-  console.error(`${r.repo}: seams ${fmt(r.seams)} s, pytest ${fmt(r.pytest)} s (${fmt(r.pytest / r.seams, 1)}x); ids ${fmt(100 * r.exact)}% exact, ${fmt(100 * r.staticRate)}% outside dynamic tests`);
+  console.error(`${r.repo}: seams ${fmt(r.seams)} s, pytest ${fmt(r.pytest)} s (${fmt(r.pytest / r.seams, 1)}x wall, ${fmt(r.pytestCpu / r.seamsCpu, 1)}x cpu); ids ${fmt(100 * r.exact)}% exact, ${fmt(100 * r.staticRate)}% outside dynamic tests`);
   if (process.env.BENCH_SHOW_DIFF) {
     for (const id of exact.missing.slice(0, 20)) console.error(`   - ${id}`);
     for (const id of exact.extra.slice(0, 20)) console.error(`   + ${id}`);
@@ -115,11 +124,12 @@ for (const repo of repos) {
 }
 
 if (rows.length) {
-  console.log('| repo | test files | pytest ids | seams ids | identical | exact rate | rate outside dynamic | dynamic | errored files | seams s | seams MB | pytest s | pytest MB | speed-up |');
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores\n`);
+  console.log('| repo | test files | pytest ids | seams ids | identical | exact rate | rate outside dynamic | dynamic | errored files | seams s (cpu) | seams MB | pytest s (cpu) | pytest MB | speed-up wall (cpu) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.repo} | ${r.files} | ${r.native} | ${r.static} | ${r.matched} | ${fmt(100 * r.exact)}% | ${fmt(100 * r.staticRate)}% | ${r.dynamic} | ${r.errored} | ${fmt(r.seams)} | ${fmt(r.seamsMB, 0)} | ${fmt(r.pytest)} | ${fmt(r.pytestMB, 0)} | ${fmt(r.pytest / r.seams, 1)}x |`,
+      `| ${r.repo} | ${r.files} | ${r.native} | ${r.static} | ${r.matched} | ${fmt(100 * r.exact)}% | ${fmt(100 * r.staticRate)}% | ${r.dynamic} | ${r.errored} | ${fmt(r.seams)} (${fmt(r.seamsCpu)}) | ${fmt(r.seamsMB, 0)} | ${fmt(r.pytest)} (${fmt(r.pytestCpu)}) | ${fmt(r.pytestMB, 0)} | ${fmt(r.pytest / r.seams, 1)}x (${fmt(r.pytestCpu / r.seamsCpu, 1)}x) |`,
     );
   const tot = rows.reduce((a, r) => ({ native: a.native + r.native, static: a.static + r.static, matched: a.matched + r.matched }), { native: 0, static: 0, matched: 0 });
   console.log(`\nall repos: ${tot.matched} identical of ${tot.native} pytest ids / ${tot.static} seams ids (${fmt((100 * tot.matched) / Math.max(tot.native, tot.static))}%)`);
@@ -162,8 +172,8 @@ class TestSuite${i}(Base):
 def test_plain_${i}():
     assert True
 `;
-  console.log('\n| synthetic test files | seams s | ms per file | seams MB |');
-  console.log('|---:|---:|---:|---:|');
+  console.log('\n| synthetic test files | seams s | seams cpu s | cpu ms per file | seams MB |');
+  console.log('|---:|---:|---:|---:|---:|');
   for (const n of [250, 500, 1000, 2000, 4000]) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'seams-pytest-scale-'));
     for (let i = 0; i < n; i++) {
@@ -173,11 +183,11 @@ def test_plain_${i}():
     }
     writeFileSync(path.join(dir, 'pytest.ini'), '[pytest]\n');
     let best;
-    for (let i = 0; i < Math.max(1, runs); i++) {
+    for (let i = 0; i < Math.max(3, runs); i++) {
       const m = measure(process.execPath, [seamsBin, 'scan', dir, '--format', 'json'], projectRoot);
       if (!best || m.seconds < best.seconds) best = m;
     }
-    console.log(`| ${n} | ${fmt(best.seconds)} | ${fmt((1000 * best.seconds) / n, 2)} | ${fmt(best.peakMB, 0)} |`);
+    console.log(`| ${n} | ${fmt(best.seconds)} | ${fmt(best.cpu)} | ${fmt(best.cpu === undefined ? undefined : (1000 * best.cpu) / n, 2)} | ${fmt(best.peakMB, 0)} |`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
