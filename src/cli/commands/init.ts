@@ -104,6 +104,9 @@ const SYSTEMS: { id: string; note: string; modules: string[] }[] = [
   { id: 'azure', note: 'Azure', modules: ['azure', '@azure'] },
   { id: 'http', note: 'HTTP APIs', modules: ['requests', 'httpx', 'aiohttp', 'axios', 'node-fetch', 'undici'] },
   { id: 'sql', note: 'SQL databases through SQLAlchemy', modules: ['sqlalchemy'] },
+  { id: 'database', note: 'a database through an ORM / query builder', modules: ['@prisma/client', 'prisma', 'drizzle-orm', 'knex', 'typeorm', 'sequelize', 'kysely', 'django.db', 'peewee', 'tortoise'] },
+  { id: 'sqlite', note: 'SQLite', modules: ['better-sqlite3', 'sqlite3'] },
+  { id: 'smtp', note: 'e-mail (SMTP)', modules: ['smtplib', 'nodemailer'] },
 ];
 
 function systemOf(module: string): (typeof SYSTEMS)[number] | undefined {
@@ -151,21 +154,37 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
   for (const d of pyPackages) {
     const parent = dirnamePosix(d);
     const hasChildren = pyPackages.some((p) => dirnamePosix(p) === d);
+    const topLevel = !isPkg(parent);
     if (isPkg(parent) && !isPkg(dirnamePosix(parent))) addComponent(d.split('/').pop()!, `${d}/**`);
-    else if (!isPkg(parent) && !hasChildren) addComponent(d.split('/').pop()!, `${d}/**`);
+    else if (topLevel && !hasChildren) addComponent(d.split('/').pop()!, `${d}/**`);
+    // a top-level package with subpackages: its own modules are a component too
+    if (topLevel && hasChildren && files.some((f) => dirnamePosix(f) === d && f.endsWith('.py') && !f.endsWith('/__init__.py')))
+      addComponent(d.split('/').pop()!, `${d}/*.py`);
   }
+  // JS/TS: folders below a package's code root (src/, app/, lib/, server/) or at the package top.
+  const packageDirs = [...new Set(files.filter((f) => f === 'package.json' || f.endsWith('/package.json')).map(dirnamePosix))]
+    .filter((d) => !d.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
+    .sort((a, b) => b.length - a.length);
+  const CODE_ROOTS = new Set(['src', 'app', 'lib', 'server', 'client', 'source']);
+  const SKIP_DIRS = new Set(['dist', 'build', 'out', 'public', 'coverage', 'node_modules', 'vendor', 'scripts', 'config', 'types', 'other']);
   const codeDirs = new Set<string>();
-  for (const f of files)
-    if (/\.[cm]?[jt]sx?$/.test(f) && !f.endsWith('.d.ts') && !isTestPath(f) && /(^|\/)src\//.test(f) && !f.split('/').includes('dist')) {
-      const m = /^(.*?src)\/([^/]+)\//.exec(f);
-      if (m) codeDirs.add(`${m[1]}/${m[2]}`);
-    }
+  for (const f of files) {
+    if (!/\.[cm]?[jt]sx?$/.test(f) || f.endsWith('.d.ts') || isTestPath(f) || /\.config\.[cm]?[jt]s$/.test(f)) continue;
+    if (f.split('/').some((seg) => SKIP_DIRS.has(seg) || seg.startsWith('.'))) continue;
+    const pkg = packageDirs.find((d) => d === '' || f.startsWith(`${d}/`));
+    if (pkg === undefined) continue;
+    const rel = (pkg === '' ? f : f.slice(pkg.length + 1)).split('/');
+    if (rel.length < 2) continue;
+    const base = pkg === '' ? '' : `${pkg}/`;
+    if (CODE_ROOTS.has(rel[0]!) && rel.length >= 3) codeDirs.add(`${base}${rel[0]}/${rel[1]}`);
+    else if (!CODE_ROOTS.has(rel[0]!)) codeDirs.add(`${base}${rel[0]}`);
+  }
   for (const d of [...codeDirs].sort()) addComponent(d.split('/').pop()!, `${d}/**`);
   const componentList = [...components].slice(0, 25).map(([id, paths]) => ({ id, paths }));
   const sourceRoots = new Set<string>();
   for (const r of pythonRootsFromConfig(files, (f) => readText(inventory.root, f))) sourceRoots.add(`${r || '.'} (pythonpath)`);
   for (const d of pyPackages) if (!isPkg(dirnamePosix(d))) sourceRoots.add(`${d} (Python package)`);
-  for (const d of codeDirs) sourceRoots.add(`${d.slice(0, d.lastIndexOf('/'))} (TypeScript/JavaScript)`);
+  for (const d of codeDirs) if (d.includes('/')) sourceRoots.add(`${d.slice(0, d.lastIndexOf('/'))} (TypeScript/JavaScript)`);
 
   // external systems the code imports (from the tests' import graph)
   const entries = [...new Set(inventory.tests.map((t) => t.file))].concat(files.filter((f) => f.endsWith('conftest.py')));
