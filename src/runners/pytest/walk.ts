@@ -119,7 +119,7 @@ export function walkPytest(
     const name = path.posix.basename(rel);
     if (name.endsWith('.py')) {
       if (name === 'conftest.py' && !initial) return;
-      if (initial || matchesPrefixPatterns(rel, cfg.pythonFiles)) {
+      if (initial || cfg.pythonFiles.some((p) => fnmatchEx(p, toAbs(rel)))) {
         seenFiles.add(rel);
         result.modules.push(rel);
       }
@@ -219,11 +219,6 @@ export function walkPytest(
     }
   }
   return result;
-}
-
-function matchesPrefixPatterns(rel: string, patterns: readonly string[]): boolean {
-  const name = path.posix.basename(rel);
-  return patterns.some((p) => (p.includes('/') ? fnmatch(rel, `*${p}`) || fnmatch(rel, p) : fnmatch(name, p)));
 }
 
 /** The collection arguments: addopts positionals, else the globbed testpaths, else the rootdir. */

@@ -1,0 +1,72 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanPytest } from '../../../src/runners/pytest/index.js';
+import { createFileLister } from '../../../src/scan/index.js';
+
+async function scanFiles(files: Record<string, string>) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'seams-static-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+  return scanPytest({ root, files: await createFileLister(root)() });
+}
+
+describe('static rules that need packages this machine lacks', () => {
+  it('treats external bases named …TestCase as unittest, directly and through repo classes', async () => {
+    const r = await scanFiles({
+      'app/tests/base.py': 'from django.test import TestCase\n\nclass ApiCase(TestCase):\n    def test_base_check(self):\n        pass\n',
+      'app/tests/test_views.py': [
+        'from django.test import SimpleTestCase',
+        'from rest_framework.test import APITestCase',
+        'from app.tests.base import ApiCase',
+        'from somelib import Mixin',
+        '',
+        'class Views(SimpleTestCase):',
+        '    def test_index(self):',
+        '        pass',
+        '    def check(self):',
+        '        pass',
+        '',
+        'class Api(ApiCase):',
+        '    def test_list(self):',
+        '        pass',
+        '',
+        'class Rest(APITestCase):',
+        '    def runTest(self):',
+        '        pass',
+        '',
+        'class TestWithMixin(Mixin):',
+        '    def test_m(self):',
+        '        pass',
+      ].join('\n'),
+    });
+    expect(r.tests.map((t) => t.id).sort()).toEqual([
+      'app/tests/test_views.py::Api::test_base_check',
+      'app/tests/test_views.py::Api::test_list',
+      'app/tests/test_views.py::ApiCase::test_base_check',
+      'app/tests/test_views.py::Rest::runTest',
+      'app/tests/test_views.py::TestWithMixin::test_m',
+      'app/tests/test_views.py::Views::test_index',
+    ]);
+  });
+
+  it('lists a class made by a factory call once, as dynamic', async () => {
+    const r = await scanFiles({ 'test_suite.py': 'from suite import build\n\nTestDraft4 = build("draft4")\n' });
+    expect(r.tests).toMatchObject([{ id: 'test_suite.py::TestDraft4', dynamic: true }]);
+    expect(r.tests[0]!.dynamicReason).toMatch(/created by a call/);
+  });
+
+  it('evaluates marks bound to names in other modules and skip conditions', async () => {
+    const r = await scanFiles({
+      'tests/marks.py': 'import pytest\nslow = pytest.mark.slow\nwindows_only = pytest.mark.skipif(False, reason="x")\n',
+      'tests/test_m.py': 'from tests.marks import slow, windows_only\n\n@slow\ndef test_a():\n    pass\n\n@windows_only\ndef test_b():\n    pass\n',
+    });
+    expect(r.tests.map((t) => [t.id, t.markers, t.status])).toEqual([
+      ['tests/test_m.py::test_a', ['slow'], 'active'],
+      ['tests/test_m.py::test_b', ['skipif'], 'active'],
+    ]);
+  });
+});
