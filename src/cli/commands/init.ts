@@ -168,6 +168,7 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
   const CODE_ROOTS = new Set(['src', 'app', 'lib', 'server', 'client', 'source']);
   const SKIP_DIRS = new Set(['dist', 'build', 'out', 'public', 'coverage', 'node_modules', 'vendor', 'scripts', 'config', 'types', 'other']);
   const codeDirs = new Set<string>();
+  const codeTops = new Set<string>();
   for (const f of files) {
     if (!/\.[cm]?[jt]sx?$/.test(f) || f.endsWith('.d.ts') || isTestPath(f) || /\.config\.[cm]?[jt]s$/.test(f)) continue;
     if (f.split('/').some((seg) => SKIP_DIRS.has(seg) || seg.startsWith('.'))) continue;
@@ -177,9 +178,12 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     if (rel.length < 2) continue;
     const base = pkg === '' ? '' : `${pkg}/`;
     if (CODE_ROOTS.has(rel[0]!) && rel.length >= 3) codeDirs.add(`${base}${rel[0]}/${rel[1]}`);
+    else if (CODE_ROOTS.has(rel[0]!)) codeTops.add(`${base}${rel[0]}`);
     else if (!CODE_ROOTS.has(rel[0]!)) codeDirs.add(`${base}${rel[0]}`);
   }
   for (const d of [...codeDirs].sort()) addComponent(d.split('/').pop()!, `${d}/**`);
+  // modules directly in a code root (web/src/server.ts): named after the package folder
+  for (const d of [...codeTops].sort()) addComponent(dirnamePosix(d).split('/').pop() || d.split('/').pop()!, `${d}/*`);
   const componentList = [...components].slice(0, 25).map(([id, paths]) => ({ id, paths }));
   const sourceRoots = new Set<string>();
   for (const r of pythonRootsFromConfig(files, (f) => readText(inventory.root, f))) sourceRoots.add(`${r || '.'} (pythonpath)`);
