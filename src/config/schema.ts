@@ -111,7 +111,7 @@ export const serviceSchema = z.strictObject({
   /** One-off steps run before `command`, in order. */
   setup: z.union([z.string().min(1), z.array(stringOrList)]).optional(),
   cwd: z.string().optional(),
-  /** Run the process as this user (seams must be root), e.g. postgres for initdb/postgres. */
+  /** When seams runs as root, run setup and the process as this user (e.g. postgres for initdb/postgres); ignored otherwise. */
   user: z.string().optional(),
   ready: readySchema.optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),

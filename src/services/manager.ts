@@ -162,13 +162,9 @@ export class ServiceSession {
           problem(bad);
           continue;
         }
-        if (c.user) {
-          const me = os.userInfo().username;
-          if (c.user !== me) {
-            if (!lookupUser(c.user)) problem(`user ${c.user} does not exist`);
-            else if (!isRoot) problem(`running as user ${c.user} needs root (seams runs as ${me})`);
-          }
-        }
+        // `user:` applies when seams runs as root (initdb/postgres refuse root); any other user
+        // already is an unprivileged one, and the service runs as that user
+        if (c.user && isRoot && c.user !== os.userInfo().username && !lookupUser(c.user)) problem(`user ${c.user} does not exist`);
       } else if (c.compose) {
         if (!findExecutable('docker', this.o.env, cwd)) {
           problem('docker is not installed (needed for docker compose)');
@@ -384,7 +380,7 @@ export class ServiceSession {
     if (c.compose) return this.startCompose(name, c, cwd, deadline, graceMs);
 
     // a native process
-    const user = c.user && c.user !== os.userInfo().username ? lookupUser(c.user) ?? undefined : undefined;
+    const user = c.user && process.getuid?.() === 0 && c.user !== os.userInfo().username ? lookupUser(c.user) ?? undefined : undefined;
     const tmp = this.tmps.get(name)!;
     if (user) chownSync(tmp, user.uid, user.gid);
     mkdirSync(this.logDir, { recursive: true });
@@ -411,7 +407,7 @@ export class ServiceSession {
       closeSync(fd);
       if (code !== 0)
         throw new Error(
-          `setup step failed (${spawnError ?? `exit ${code}`}): ${argv.join(' ')}${c.user ? ` (as ${c.user})` : ''}\n${tailFile(logFile).join('\n')}`,
+          `setup step failed (${spawnError ?? `exit ${code}`}): ${argv.join(' ')}${user ? ` (as ${c.user})` : ''}\n${tailFile(logFile).join('\n')}`,
         );
     }
     const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
