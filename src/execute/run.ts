@@ -173,7 +173,10 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const logDir = path.join(o.root, '.seams', 'logs', runId);
   try {
     // also without services: the state file + watchdog cover the test runner's process group
-    const up = await session.up(serviceNames, pre);
+    const onAbort = () => session.cancel('interrupted while services were starting');
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const up = await session.up(serviceNames, pre).finally(() => o.signal?.removeEventListener('abort', onAbort));
+    if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
     const missing = new Map(up.missing.map((m) => [m.name, m.reason]));

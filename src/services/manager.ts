@@ -86,7 +86,15 @@ export class ServiceSession {
   private tmpRoot?: string;
   private state?: RunState;
   private stopped = false;
+  private readonly startAbort = new AbortController();
   readonly logDir: string;
+
+  /** Stops waiting for services (Ctrl-C during start-up); `up` then resolves with a failure. */
+  cancel(reason = 'interrupted'): void {
+    this.cancelReason = reason;
+    this.startAbort.abort();
+  }
+  private cancelReason?: string;
 
   constructor(private readonly o: ServiceSessionOptions) {
     this.logDir = path.join(o.root, '.seams', 'logs', o.runId);
@@ -305,7 +313,7 @@ export class ServiceSession {
     const env: Record<string, string> = { SEAMS_RUN_ID: this.o.runId };
     const ready = new Map<string, Promise<boolean>>();
     let failure: UpResult['failure'];
-    const abort = new AbortController();
+    const abort = this.startAbort;
 
     const startOne = async (name: string): Promise<boolean> => {
       const c = this.config(name);
@@ -318,6 +326,7 @@ export class ServiceSession {
       }
       if (abort.signal.aborted) {
         records.set(name, { name, kind: kindOf(c), status: 'skipped', message: 'start-up aborted' });
+        if (this.cancelReason) failure ??= { name, message: this.cancelReason };
         return false;
       }
       const t0 = Date.now();
@@ -337,7 +346,7 @@ export class ServiceSession {
           return false;
         }
         records.set(name, { name, kind: kindOf(c), status: 'failed', message });
-        failure ??= { name, message };
+        failure ??= { name, message: this.cancelReason ?? message };
         abort.abort();
         return false;
       }

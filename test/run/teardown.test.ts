@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
 import { groupAlive, isAlive } from '../../src/services/process-tree.js';
 import { readStates } from '../../src/services/state.js';
 import { sleep, tcpOpen } from '../../src/services/util.js';
@@ -100,6 +101,37 @@ describe('teardown when seams is killed with SIGKILL', () => {
     expect(code).toBe(143);
     expect(groupAlive(cache.pgid!)).toBe(false);
     expect(isAlive(testPid)).toBe(false);
+    expect(readStates(root)).toEqual([]);
+    const store = await openStore('sqlite:.seams/history.db', root);
+    const [run] = await store.listRuns();
+    await store.close();
+    expect(run).toMatchObject({ status: 'error', tiers: ['slow'] });
+    expect(run!.services[0]).toMatchObject({ name: 'cache', status: 'ready' });
+  });
+
+  it('Ctrl-C while a service is still starting stops waiting at once and stops it', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-kill-'));
+    writeFileSync(
+      path.join(root, 'seams.yaml'),
+      `services:
+  slow:
+    command: ["python3", "-c", "import time; time.sleep(120)", "{port}"]
+    ready: { tcp: "127.0.0.1:{port}", timeout: 60s }
+tiers:
+  t:
+    services: [slow]
+    command: ["true"]
+`,
+    );
+    const child = startSeams(['run', 't', '--root', root], { SEAMS_NO_WATCHDOG: '1' });
+    expect(await waitFor(() => readStates(root).some((x) => x.state.services.some((s) => s.name === 'slow' && s.pgid)), 30_000)).toBe(true);
+    const pgid = readStates(root)[0]!.state.services.find((s) => s.name === 'slow')!.pgid!;
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(groupAlive(pgid)).toBe(false);
     expect(readStates(root)).toEqual([]);
   });
 });
