@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/index.js';
 import type { DiscoveredTest, RepoInventory, RunnerId, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import { InventoryIndex, readResults, type JoinContext } from '../results/index.js';
 import { ServiceSession, reapStale, durationMs, splitCommand } from '../services/index.js';
+import { findKept } from '../services/state.js';
 import { stopGroup } from '../services/process-tree.js';
 import { SeamsError, describeError } from '../util/errors.js';
 import { execCommand } from '../util/exec.js';
@@ -175,7 +176,24 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     // also without services: the state file + watchdog cover the test runner's process group
     const onAbort = () => session.cancel('interrupted while services were starting');
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const up = await session.up(serviceNames, pre).finally(() => o.signal?.removeEventListener('abort', onAbort));
+    // services kept by `seams services up` are reused for local work (never in CI)
+    const kept = serviceNames.length && !o.env.CI ? findKept(o.root, pre.order) : null;
+    let up = await session
+      .up(kept ? [] : serviceNames, kept ? session.preflight([]) : pre)
+      .finally(() => o.signal?.removeEventListener('abort', onAbort));
+    if (kept) {
+      o.log(`reusing ${pre.order.join(', ')} from seams services up (run ${kept.runId})`);
+      up = {
+        ...up,
+        env: { ...kept.env, SEAMS_RUN_ID: runId },
+        records: pre.order.map((name) => ({
+          name,
+          kind: kept.services.find((s) => s.name === name)!.kind,
+          status: 'ready' as const,
+          message: `reused from run ${kept.runId}`,
+        })),
+      };
+    }
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;

@@ -171,3 +171,20 @@ export function startWatchdog(stateFile: string): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Services kept by `seams services up` (or `--keep-services`) that cover every name and are
+ * still running: a later run reuses them instead of starting its own.
+ */
+export function findKept(root: string, names: readonly string[]): RunState | null {
+  for (const { state } of readStates(root)) {
+    if (!state.keep) continue;
+    const ok = names.every((n) => {
+      const s = state.services.find((x) => x.name === n);
+      if (!s) return false;
+      return s.kind !== 'process' || (s.pgid !== undefined && isSameProcess(s.pgid, s.start));
+    });
+    if (ok) return state;
+  }
+  return null;
+}

@@ -19,6 +19,7 @@ tiers:
   integration:
     paths: ["tests/**"]
     services: [cache]
+    command: ["python3", "-c", "import os, sys; sys.exit(0 if os.environ['CACHE_PORT'] == os.environ['EXPECTED_PORT'] else 3)"]
 `,
     );
     const up = await runCli(['services', 'up', 'integration', '--root', root]);
@@ -30,6 +31,11 @@ tiers:
     const status = await runCli(['services', 'status', '--root', root]);
     expect(status.stdout).toContain('kept (seams services down stops them)');
     expect(status.stdout).toMatch(/cache: running, pid \d+/);
+    // a local run reuses the kept services (same port), and leaves them running
+    const run = await runCli(['run', 'integration', '--root', root], { env: { CI: '', EXPECTED_PORT: String(port) } });
+    expect(run.stderr).toMatch(/reusing cache from seams services up/);
+    expect(run.code).toBe(0);
+    expect(await tcpOpen('127.0.0.1', port)).toBe(true);
     const down = await runCli(['services', 'down', '--root', root]);
     expect(down.stdout).toMatch(/stopped cache \(run /);
     expect(await tcpOpen('127.0.0.1', port)).toBe(false);
