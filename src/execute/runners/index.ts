@@ -81,7 +81,8 @@ export function pytestCommand(input: BuildInput): CommandSpec {
   const { files, ids } = targets(input);
   const python = input.env.SEAMS_PYTHON || 'python3';
   // node ids (with parameters) are relative to the rootdir, which is the cwd
-  const args = [...files.map((f) => rel(input.rootDir, f)), ...ids.map((t) => t.id)];
+  // a dynamic test's parameters may not be the ones pytest generates: select its function
+  const args = [...new Set([...files.map((f) => rel(input.rootDir, f)), ...ids.map((t) => (t.dynamic ? t.id.replace(/\[.*$/, '') : t.id))])];
   let targetArgs = args;
   if (args.join(' ').length > 100_000) {
     // pytest ≥ 8.2 reads arguments from a file with @path
