@@ -109,6 +109,21 @@ describe('executeRun with pytest and a real redis', () => {
     await store.close();
   });
 
+  it('selects single node ids when a file mixes tiers (marker-based tier)', async () => {
+    const root = repo({
+      'tests/test_mixed.py': 'import pytest\n\n@pytest.mark.integration\n@pytest.mark.parametrize("v", ["a b", "c[d"])\ndef test_i(v):\n    pass\n\ndef test_u():\n    raise AssertionError("unit test must not run")\n',
+      'pytest.ini': '[pytest]\nmarkers =\n  integration\n',
+    });
+    const { config, inventory } = await inventoryOf(root);
+    const o = await executeRun({ root, inventory, config, tiers: ['integration'], env: process.env, log: () => {} });
+    expect(o.tasks[0]!.argv.slice(-2)).toEqual(['tests/test_mixed.py::test_i[a b]', 'tests/test_mixed.py::test_i[c[d]']);
+    expect(o.run.results.map((r) => [r.id, r.status, r.known])).toEqual([
+      ['tests/test_mixed.py::test_i[a b]', 'passed', true],
+      ['tests/test_mixed.py::test_i[c[d]', 'passed', true],
+    ]);
+    expect(o.run.status).toBe('passed');
+  });
+
   it('a required service that is missing stops the run before anything starts (exit 2 from the CLI)', async () => {
     const root = repo({
       'seams.yaml': 'services:\n  db:\n    command: no-such-postgres -p {port}\ntiers:\n  integration:\n    services: [db]\n    command: python3 -m pytest tests\n',
