@@ -4,7 +4,7 @@
  * params) and `_pytest.unittest`.
  */
 import path from 'node:path';
-import type { Binding, Expr, PyClass, PyFunction, PyParam } from '../../languages/python/ast.js';
+import type { Binding, Bindings, Expr, PyClass, PyFunction, PyParam } from '../../languages/python/ast.js';
 import type { Diagnostic, RawTest, TestStatus } from '../../core/types.js';
 import { dirnamePosix } from '../../util/paths.js';
 import type { PytestConfig } from './config.js';
@@ -266,12 +266,12 @@ export class PytestEngine {
 
   /* -------------------------------------------------------------- marks */
 
-  private marksFromDecorators(decorators: Expr[], file: string): Mark[] {
+  private marksFromDecorators(decorators: Expr[], file: string, scope?: Bindings): Mark[] {
     const out: Mark[] = [];
     // Decorators apply bottom-up; pytest lists the closest one first.
     for (const d of [...decorators].reverse()) {
       const m = this.decoratorMark(d, file);
-      if (m) out.push(m);
+      if (m) out.push(scope ? { ...m, scope } : m);
     }
     return out;
   }
@@ -556,7 +556,7 @@ export class PytestEngine {
             fnFile: target.file,
             classes: chain.map((c) => c.name),
             isMethod: !isStatic,
-            marks: [...this.marksFromDecorators(target.fn.decorators, target.file), ...frame.marks],
+            marks: [...this.marksFromDecorators(target.fn.decorators, target.file, e.cls.body), ...frame.marks],
             levels: classLevels,
             line: target.file === file ? target.fn.line : line,
             classFrames: chain,
@@ -623,7 +623,7 @@ export class PytestEngine {
     const parsed: Array<{ argnames: string[]; mark: Mark }> = [];
     for (const m of parametrizeMarks) {
       try {
-        const names = this.parametrizeArgnames(m);
+        const names = this.evaluator.inScope(m.scope, () => this.parametrizeArgnames(m));
         names.forEach((n) => directArgnames.add(n));
         parsed.push({ argnames: names, mark: m });
       } catch (error) {
@@ -651,8 +651,10 @@ export class PytestEngine {
         const m = p.mark;
         const valuesExpr = m.args[1] ?? m.kwargs.argvalues;
         if (!valuesExpr) throw new Unresolvable('parametrize without argvalues');
-        const forceTuple = this.argnamesIsSingleString(m);
-        callspecs = this.applyParametrize(callspecs, p.argnames, valuesExpr, m.kwargs.ids, m.file, forceTuple, 'parametrize');
+        const forceTuple = this.evaluator.inScope(m.scope, () => this.argnamesIsSingleString(m));
+        callspecs = this.evaluator.inScope(m.scope, () =>
+          this.applyParametrize(callspecs, p.argnames, valuesExpr, m.kwargs.ids, m.file, forceTuple, 'parametrize'),
+        );
       }
       // 3. pytest_generate_tests hooks may parametrize arguments nothing else provides
       const hookLevel = f.levels.find((l) => l.hasGenerateTests);
@@ -851,7 +853,7 @@ export class PytestEngine {
       const holds = (): boolean => {
         if (!cond) return true;
         try {
-          const v = this.evaluator.evaluate(cond, m.file);
+          const v = this.evaluator.inScope(m.scope, () => this.evaluator.evaluate(cond, m.file));
           if (v.k === 'str') return false; // string conditions are evaluated by pytest at run time
           return truthy(v);
         } catch {

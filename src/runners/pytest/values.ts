@@ -13,6 +13,8 @@ export interface Mark {
   kwargs: Record<string, Expr>;
   /** File the mark expression lives in (for evaluating its arguments). */
   file: string;
+  /** Class body the decorator was written in: its names are visible to the arguments. */
+  scope?: import('../../languages/python/ast.js').Bindings;
   /** `unittest.skip…` / `expectedFailure` decorators: status only, not a pytest marker. */
   unittest?: boolean;
 }
@@ -49,7 +51,19 @@ const MAX_ITEMS = 100_000;
 
 export class Evaluator {
   private depth = 0;
+  private classScope: import('../../languages/python/ast.js').Bindings | undefined;
   constructor(private readonly project: PythonProject) {}
+
+  /** Runs `fn` with the names of a class body visible (decorator arguments inside a class). */
+  inScope<T>(scope: import('../../languages/python/ast.js').Bindings | undefined, fn: () => T): T {
+    const saved = this.classScope;
+    this.classScope = scope;
+    try {
+      return fn();
+    } finally {
+      this.classScope = saved;
+    }
+  }
 
   evaluate(expr: Expr, file: string, env?: Env): PyValue {
     if (++this.depth > 200) {
@@ -118,6 +132,10 @@ export class Evaluator {
       case 'name': {
         const local = env?.get(e.id);
         if (local) return local;
+        const inClass = this.classScope?.get(e.id);
+        if (inClass?.kind === 'value') return this.evaluate(inClass.expr, file, env);
+        if (inClass?.kind === 'function') return { k: 'named', name: inClass.name };
+        if (inClass?.kind === 'class') return { k: 'named', name: inClass.name };
         return this.fromResolved(this.project.resolveName(file, e.id), e.id);
       }
       case 'attr':
@@ -236,7 +254,12 @@ export class Evaluator {
         return { k: 'named', name: r.name };
       case 'external': {
         if (!r.name) return { k: 'named', name: r.module };
+        const known = STDLIB_CONSTANTS[`${r.module}.${r.name}`];
+        if (known) return known;
         if (isConstantName(r.name)) return fail(`${r.module}.${r.name} is imported from outside the repository`);
+        // Stream and mapping objects have no __name__: pytest uses argname + index for them.
+        if ((r.module === 'sys' && /^(__)?std(in|out|err)(__)?$/.test(r.name)) || (r.module === 'os' && r.name === 'environ'))
+          return { k: 'object', what: `${r.module}.${r.name}` };
         if (r.module === 'sys' || r.module === 'os' || r.module === 'os.environ') return { k: 'unknown', reason: `${r.module}.${r.name} is a runtime value` };
         return { k: 'named', name: r.name };
       }
@@ -249,10 +272,25 @@ export class Evaluator {
     const kind = enumKind(this.project, owner, file);
     if (kind === 'Enum' || kind === 'Flag') return { k: 'enum', text: `${owner.name}.${member}` };
     // IntEnum / StrEnum / IntFlag: str() is the value's str() (Python 3.11+).
-    const b = owner.body.get(member);
-    if (b && b.kind === 'value') {
-      const v = this.evaluate(b.expr, file);
-      if (v.k === 'int' || v.k === 'str') return v;
+    const isAuto = (e: Expr) => e.t === 'call' && ((e.fn.t === 'name' && e.fn.id === 'auto') || (e.fn.t === 'attr' && e.fn.name === 'auto'));
+    let last: PyValue | undefined;
+    for (const [name, b] of owner.body) {
+      if (b.kind !== 'value' || name.startsWith('_')) continue;
+      let v: PyValue;
+      if (isAuto(b.expr)) {
+        // enum.auto(): StrEnum uses the lower-cased name, IntEnum the last value + 1, IntFlag the next power of two.
+        if (kind === 'StrEnum') v = { k: 'str', v: name.toLowerCase() };
+        else if (kind === 'IntFlag') {
+          let n = 1n;
+          while (last?.k === 'int' && n <= last.v) n <<= 1n;
+          v = { k: 'int', v: n };
+        } else v = { k: 'int', v: last?.k === 'int' ? last.v + 1n : 1n };
+      } else v = this.evaluate(b.expr, file);
+      last = v;
+      if (name === member) {
+        if (v.k === 'int' || v.k === 'str') return v;
+        break;
+      }
     }
     return fail(`enum member ${owner.name}.${member}`);
   }
@@ -268,6 +306,7 @@ export class Evaluator {
       if (b && b.kind === 'value') return this.enumMember(base.cls, base.file, e.name);
     }
     const r = this.project.resolveAttr(base, e.name);
+    if (r.k === 'external' && STDLIB_CONSTANTS[`${r.module}.${r.name}`]) return STDLIB_CONSTANTS[`${r.module}.${r.name}`]!;
     if (r.k === 'external' && isConstantName(e.name)) fail(`${r.module}.${r.name} is defined outside the repository`);
     if (r.k === 'unknown' && base.k !== 'unknown' && base.k !== 'value') {
       if (base.k === 'class') return fail(r.reason);
@@ -501,6 +540,25 @@ function assignTarget(target: Target, value: PyValue, env: Env): void {
   if (items.length !== target.length) fail('unpacking length mismatch');
   target.forEach((t, i) => assignTarget(t, items[i]!, env));
 }
+
+/** Standard-library constants that are the same on every CPython 3.8+ (64-bit). */
+const STDLIB_CONSTANTS: Record<string, PyValue> = {
+  'pickle.HIGHEST_PROTOCOL': { k: 'int', v: 5n },
+  'sys.maxsize': { k: 'int', v: 2n ** 63n - 1n },
+  'math.pi': { k: 'float', v: Math.PI },
+  'math.e': { k: 'float', v: Math.E },
+  'math.tau': { k: 'float', v: 2 * Math.PI },
+  'math.inf': { k: 'float', v: Infinity },
+  'math.nan': { k: 'float', v: NaN },
+  'string.ascii_lowercase': { k: 'str', v: 'abcdefghijklmnopqrstuvwxyz' },
+  'string.ascii_uppercase': { k: 'str', v: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' },
+  'string.ascii_letters': { k: 'str', v: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ' },
+  'string.digits': { k: 'str', v: '0123456789' },
+  'string.hexdigits': { k: 'str', v: '0123456789abcdefABCDEF' },
+  'string.octdigits': { k: 'str', v: '01234567' },
+  'string.punctuation': { k: 'str', v: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~' },
+  'string.whitespace': { k: 'str', v: ' \t\n\r\x0b\x0c' },
+};
 
 function isConstantName(name: string): boolean {
   return /^[A-Z][A-Z0-9_]*$/.test(name) && name.length > 1;
