@@ -1,4 +1,4 @@
-import { SEVERITIES, type GapSeverity, type WorkflowAnalysis } from './gaps.js';
+import { SEVERITIES, severityRank, type GapSeverity, type WorkflowAnalysis } from './gaps.js';
 import type { TraceReport } from './trace.js';
 
 /** Gap findings with a severity, for `--fail-on` and the reports. Pure. */
@@ -20,12 +20,12 @@ export interface RequirementFinding {
   line?: number;
 }
 
-/** Uncovered requirements are medium (high when critical); unit-only, orphans and duplicates low. */
+/** Requirements without a (fitting) test are medium, high when critical; orphans and duplicates low. Sorted by severity. */
 export function requirementFindings(trace: TraceReport): RequirementFinding[] {
   const out: RequirementFinding[] = [];
   for (const r of trace.rows) {
     if (r.status === 'covered') continue;
-    const severity: GapSeverity = r.critical ? 'high' : r.status === 'covered-only-by-unit' ? 'low' : 'medium';
+    const severity: GapSeverity = r.critical ? 'high' : 'medium';
     const message =
       r.status === 'uncovered'
         ? 'no test references it'
@@ -37,6 +37,6 @@ export function requirementFindings(trace: TraceReport): RequirementFinding[] {
   for (const o of trace.orphans) out.push({ id: o.id, severity: 'low', message: `referenced by ${o.tests.length} test(s) but defined in no source`, file: o.tests[0]?.file, line: o.tests[0]?.line });
   for (const d of trace.duplicates)
     out.push({ id: d.id, severity: 'low', message: `defined ${d.definitions.length} times: ${d.definitions.map((x) => `${x.file}:${x.line}`).join(', ')}`, file: d.definitions[1]?.file, line: d.definitions[1]?.line });
-  return out;
+  return out.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
 }
 

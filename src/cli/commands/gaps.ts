@@ -37,8 +37,8 @@ export function registerGaps(program: Command, io: CliIO, setExit: SetExit): voi
       'after',
       `
 Severity: a P1 workflow without an integration/e2e test is critical, P2 high, P3 medium
-(also when reached only partially); uncovered requirements are medium (high when critical),
-unit-only / orphan / duplicate requirements and components no test reaches are low.
+(also when reached only partially); requirements without a (fitting) test are medium (high when
+critical); orphan / duplicate requirement ids and components no test reaches are low.
 
 Examples:
   seams gaps                               the repository in the current folder
