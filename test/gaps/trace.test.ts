@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/resolve.js';
+import { countFindings, requirementFindings } from '../../src/core/findings.js';
 import { buildTrace } from '../../src/core/trace.js';
 import { parseRequirementsMarkdown } from '../../src/requirements/markdown.js';
 import { testOf } from './helpers.js';
@@ -78,6 +79,19 @@ describe('traceability matrix', () => {
     const fr2 = trace.rows.find((r) => r.id === 'FR-002')!;
     expect(fr2.tiers).toEqual([{ tier: 'integration', tests: [expect.objectContaining({ id: 'i1', file: 'tests/integration/test_x.py' })] }]);
     expect(trace.rows.filter((r) => r.critical).map((r) => r.id)).toEqual(['FR-003', 'NFR-005']);
+  });
+
+  it('turns gaps into findings by severity: critical ids high, missing/unit-only medium, orphans/duplicates low', () => {
+    expect(requirementFindings(trace).map((f) => [f.id, f.severity])).toEqual([
+      ['FR-003', 'high'],
+      ['NFR-005', 'high'],
+      ['FR-006', 'medium'],
+      ['REQ-004', 'medium'],
+      ['SC-007', 'medium'],
+      ['FR-042', 'low'],
+      ['FR-002', 'low'],
+    ]);
+    expect(countFindings({ workflows: [], components: [], diagnostics: [] }, trace)).toEqual({ critical: 0, high: 2, medium: 3, low: 2 });
   });
 
   it('lists orphan references and duplicate definitions', () => {
