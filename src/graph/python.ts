@@ -148,8 +148,17 @@ export function parsePythonImports(fullSource: string): PyImport[] {
 
 /** `importlib.import_module("a.b")` and `__import__("a")` with a literal absolute name. */
 function dynamicImports(source: string): PyImport[] {
-  if (!source.includes('import_module(') && !source.includes('__import__(')) return [];
   const out: PyImport[] = [];
+  // pytest_plugins = ["tests.fixtures.db", …] in a conftest.py / test module loads those modules
+  const plugins = /^pytest_plugins\s*=\s*([[(]?)/m.exec(source);
+  if (plugins) {
+    const start = plugins.index + plugins[0].length;
+    const end = plugins[1] ? source.indexOf(plugins[1] === '[' ? ']' : ')', start) : source.indexOf('\n', start);
+    const body = source.slice(start, end < 0 ? undefined : end);
+    const line = source.slice(0, plugins.index).split('\n').length;
+    for (const m of body.matchAll(/(['"])([A-Za-z_][\w.]*)\1/g)) out.push({ line, module: m[2]!, level: 0, names: [], from: false });
+  }
+  if (!source.includes('import_module(') && !source.includes('__import__(')) return out;
   const re = /\b(?:import_module|__import__)\(\s*(['"])([A-Za-z_][\w.]*)\1/g;
   for (const m of source.matchAll(re)) {
     let line = 1;

@@ -82,6 +82,15 @@ describe('Python imports', () => {
     ]);
   });
 
+  it('follows pytest_plugins in conftest.py', () => {
+    expect(parsePythonImports('import pytest\npytest_plugins = [\n    "tests.fixtures.db",\n    \'tests.fixtures.aws\',\n]\n').map((i) => [i.line, i.module])).toEqual([
+      [1, 'pytest'],
+      [2, 'tests.fixtures.db'],
+      [2, 'tests.fixtures.aws'],
+    ]);
+    expect(parsePythonImports('pytest_plugins = "myplugin"\n').map((i) => i.module)).toEqual(['myplugin']);
+  });
+
   it('uses pytest.ini pythonpath and the test file’s own folder (rootdir insertion)', async () => {
     const b = await graphOf(
       {
