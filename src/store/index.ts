@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { SeamsError } from '../util/errors.js';
-import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { ResultStore } from './types.js';
 
@@ -29,6 +28,8 @@ export function resolveStoreSpec(options: { db?: string; env?: NodeJS.ProcessEnv
 export async function openStore(spec: string, root: string, options: OpenStoreOptions = {}): Promise<ResultStore> {
   let store: ResultStore;
   if (/^postgres(ql)?:\/\//i.test(spec)) {
+    // pg is loaded only for PostgreSQL (it costs ~100-300 ms of start-up)
+    const { openPostgresStore } = await import('./postgres.js');
     store = await openPostgresStore(spec, { schema: options.schema });
   } else if (/^sqlite:/i.test(spec) || /\.(db|sqlite3?)$/i.test(spec)) {
     const file = spec.replace(/^sqlite:(\/\/)?/i, '');
