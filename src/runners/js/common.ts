@@ -220,6 +220,7 @@ export async function scanSuites(
     diagnostics.push(...ws.diagnostics);
   }
   const loader = configLoader();
+  await ws.prefetch([...new Set(resolved.suites.flatMap((s) => s.files))]);
   const files: ScannedFile[] = [];
   const tests: RawTest[] = [];
   const reportedErrors = new Set<string>();

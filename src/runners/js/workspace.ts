@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import YAML from 'yaml';
@@ -35,6 +36,8 @@ export interface JsWorkspace {
   /** Files (repo-relative) directly inside or below `dir`. */
   filesUnder(dir: string): readonly string[];
   readText(file: string): string | undefined;
+  /** Reads many files concurrently into the readText cache (I/O overlaps; parsing stays sequential). */
+  prefetch(files: readonly string[]): Promise<void>;
 }
 
 export function readJsonFile(abs: string): { value?: Record<string, unknown>; error?: string } {
@@ -200,6 +203,21 @@ export function buildWorkspace(root: string, files: readonly string[]): JsWorksp
     root,
     files: sorted,
     hasFile: (f: string) => allFiles.has(f),
+    async prefetch(list: readonly string[]) {
+      const todo = list.filter((f) => !texts.has(f));
+      let next = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          const f = todo[next++]!;
+          try {
+            texts.set(f, await readFile(path.join(root, f), 'utf8'));
+          } catch {
+            texts.set(f, undefined);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(32, todo.length) }, worker));
+    },
     packages: [...packages.values()].sort((a, b) => a.dir.localeCompare(b.dir)),
     diagnostics,
     installedVersion,

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// One static JS/TS scan of a repository in a fresh process (used by scan-vs-vitest-list.mjs so that
+// wall time and peak RSS belong to the scan alone). Prints one JSON line.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.SEAMS_DIST ?? path.join(here, '../../dist');
+const t0 = performance.now();
+const { scanRepo } = await import(pathToFileURL(path.join(dist, 'scan/index.js')).href);
+const { vitestPlugin } = await import(pathToFileURL(path.join(dist, 'runners/vitest/index.js')).href);
+const t1 = performance.now();
+const repo = await scanRepo(process.argv[2], { plugins: [vitestPlugin] });
+const t2 = performance.now();
+console.log(
+  JSON.stringify({
+    tests: repo.tests.length,
+    active: repo.tests.filter((t) => t.status === 'active').length,
+    files: repo.files.length,
+    loadMs: Math.round(t1 - t0),
+    scanMs: Math.round(t2 - t1),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
