@@ -90,6 +90,36 @@ describe('services with real processes', () => {
     await s.down();
   });
 
+  it('starts a dependent only when its dependency is ready, with {other.port} substituted', async () => {
+    const s = session({
+      a: { command: 'redis-server --port {port} --save ""', ready: { exec: 'redis-cli -p {port} ping' } },
+      b: {
+        depends_on: ['a'],
+        // connects to a at once and dies if a is not there yet
+        command: ['python3', '-c', "import socket, sys, time; socket.create_connection(('127.0.0.1', int(sys.argv[1]))); print('connected', flush=True); time.sleep(60)", '{a.port}'],
+        ready: { log: 'connected' },
+      },
+    });
+    const up = await s.up(['b']);
+    expect(up.failure).toBeUndefined();
+    expect(up.records.map((r) => [r.name, r.status])).toEqual([
+      ['a', 'ready'],
+      ['b', 'ready'],
+    ]);
+    await s.down();
+  });
+
+  it('the timeout multiplier stretches readiness deadlines', async () => {
+    const s = session({ never: { command: ['python3', '-c', 'import time; time.sleep(60)', '{port}'], ready: { tcp: '127.0.0.1:{port}', timeout: '1s' } } }, { timeoutMultiplier: 2 });
+    const t0 = Date.now();
+    const up = await s.up(['never']);
+    const took = Date.now() - t0;
+    expect(up.failure?.message).toMatch(/^never was not ready after 2s/);
+    expect(took).toBeGreaterThanOrEqual(2000);
+    expect(took).toBeLessThan(8000);
+    for (const st of s.started) if (st.pgid) expect(groupAlive(st.pgid)).toBe(false);
+  });
+
   it('pre-flight: a missing required command fails before anything starts; optional ones are reported missing', async () => {
     const s = session({
       ok: { command: 'redis-server --port {port}' },
