@@ -360,7 +360,16 @@ export class JsResolver {
     return map;
   }
 
+  private readonly jsonCache = new Map<string, Record<string, unknown> | undefined>();
+
   private readJson(file: string): Record<string, unknown> | undefined {
+    if (this.jsonCache.has(file)) return this.jsonCache.get(file);
+    const value = this.parseJsonFile(file);
+    this.jsonCache.set(file, value);
+    return value;
+  }
+
+  private parseJsonFile(file: string): Record<string, unknown> | undefined {
     const text = this.host.read(file);
     if (text === undefined) return undefined;
     try {

@@ -121,6 +121,31 @@ describe('Python imports', () => {
   });
 });
 
+describe('bad input', () => {
+  it('binary files, invalid UTF-8 and broken tsconfig/package.json become diagnostics, never crashes', async () => {
+    const b = await graphOf(
+      {
+        'tests/test_bin.py': 'import blob\nimport latin\n',
+        'blob.py': 'x = 1\n\u0000\u0001binary',
+        'latin.py': 'import os\n# caf\u00e9\n',
+        'tsconfig.json': '{ "compilerOptions": { "paths": ',
+        'package.json': '{ "workspaces": [',
+        'a.test.ts': "import { x } from '@scope/pkg';\nimport './b';\n",
+        'b.ts': '',
+      },
+      ['tests/test_bin.py', 'a.test.ts'],
+    );
+    expect(importsOf(b, 'tests/test_bin.py')).toEqual(['blob.py', 'latin.py']);
+    expect(externalsOf(b, 'latin.py')).toEqual(['os']);
+    expect(externalsOf(b, 'a.test.ts')).toEqual(['@scope/pkg']);
+    expect(b.diagnostics.map((d) => `${d.code} ${d.file}`).sort()).toEqual([
+      'CONFIG_PARSE_ERROR package.json',
+      'CONFIG_PARSE_ERROR tsconfig.json',
+      'IMPORT_SKIPPED blob.py',
+    ]);
+  });
+});
+
 describe('TypeScript / JavaScript imports', () => {
   it('keeps runtime imports only, with lines', () => {
     const { imports } = parseJsImports(
