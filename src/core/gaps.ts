@@ -221,11 +221,24 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   }
 
   const needsReach = components.length > 0;
-  const allReach = needsReach ? input.tests.map((t) => ({ test: t, reach: reachOf(t) })) : [];
+  const allReach = needsReach
+    ? input.tests.map((t) => {
+        const reach = reachOf(t);
+        return { test: t, reach, reached: new Set(reach.components.map((c) => c.component)) };
+      })
+    : [];
+  const testsPerComponent = new Map<string, Record<Tier, number>>();
+  for (const { test, reached } of allReach) {
+    if (!isActive(test)) continue;
+    for (const c of reached) {
+      let perTier = testsPerComponent.get(c);
+      if (!perTier) testsPerComponent.set(c, (perTier = {}));
+      perTier[test.tier] = (perTier[test.tier] ?? 0) + 1;
+    }
+  }
 
   const componentCoverage: ComponentCoverage[] = components.map((c) => {
-    const tests: Record<Tier, number> = {};
-    for (const { test, reach } of allReach) if (isActive(test) && reach.components.some((x) => x.component === c.id)) tests[test.tier] = (tests[test.tier] ?? 0) + 1;
+    const tests: Record<Tier, number> = testsPerComponent.get(c.id) ?? {};
     return {
       id: c.id,
       kind: c.paths.length && c.imports.length ? 'paths+imports' : c.imports.length ? 'imports' : 'paths',
@@ -253,8 +266,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     // whole chain is external.
     const externalOnly = new Set(chain.filter((c) => (input.components[c]?.paths.length ?? 0) === 0));
     let reachesOwnCode = externalOnly.size === chain.length;
-    for (const { test, reach } of allReach) {
-      const reachedSet = new Set(reach.components.map((c) => c.component));
+    for (const { test, reach, reached: reachedSet } of allReach) {
       const reached = chain.filter((c) => reachedSet.has(c));
       if (!reached.length) continue;
       const full = reached.length === chain.length;
