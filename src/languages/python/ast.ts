@@ -54,6 +54,8 @@ export interface PyFunction {
   docstring?: string;
   /** The body contains `yield` at its own level (a generator). */
   isGenerator: boolean;
+  /** The body mentions pytest marks (a decorator factory applying `parametrize` at import time). */
+  appliesMarks?: boolean;
 }
 
 export interface PyClass {

@@ -1,6 +1,9 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
-import { skeletonize } from './skeleton.js';
+import { skeletonizeWithInfo } from './skeleton.js';
+
+/** Lines of defs whose bodies mention marks, from the skeleton (undefined: read the body). */
+let markingDefs: Set<number> | undefined;
 import type { Binding, Bindings, CompClause, Expr, PyClass, PyFunction, PyModule, PyParam, Target } from './ast.js';
 
 type Node = Parser.SyntaxNode;
@@ -23,9 +26,20 @@ const MAX_EXPR_CHARS = 2_000_000;
  */
 export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
   const parse = (text: string) => getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1024) });
-  let tree = options.skeleton === false ? parse(source) : parse(skeletonize(source));
-  // The skeleton is an optimisation only: anything it cannot handle is parsed in full.
-  if (tree.rootNode.hasError && options.skeleton !== false) tree = parse(source);
+  let tree;
+  if (options.skeleton === false) {
+    tree = parse(source);
+    markingDefs = undefined;
+  } else {
+    const skel = skeletonizeWithInfo(source);
+    tree = parse(skel.text);
+    markingDefs = skel.markingDefs;
+    // The skeleton is an optimisation only: anything it cannot handle is parsed in full.
+    if (tree.rootNode.hasError) {
+      tree = parse(source);
+      markingDefs = undefined;
+    }
+  }
   const root = tree.rootNode;
   const module: PyModule = { bindings: new Map(), starImports: [] };
   const first = root.namedChildren[0];
@@ -274,10 +288,12 @@ function toFunction(def: Node, decorators: Expr[]): PyFunction {
   if (body && /^test/i.test(name) && body.text.includes('yield')) {
     isGenerator = body.descendantsOfType(['yield']).some((y) => enclosingFunction(y) === def.id);
   }
+  const appliesMarks = markingDefs ? markingDefs.has(line(def)) : !!body && /pytest\.mark|\bparametrize\b/.test(body.text);
   return {
     kind: 'function',
     name,
     line: line(def),
+    ...(appliesMarks ? { appliesMarks } : {}),
     isAsync: def.children.some((c) => c.type === 'async'),
     decorators,
     params,

@@ -8,8 +8,23 @@
  * The caller must fall back to the full source when the skeleton does not parse cleanly.
  */
 export function skeletonize(source: string): string {
+  return skeletonizeWithInfo(source).text;
+}
+
+/** Mentions of marks in a skipped body: a decorator factory that applies marks at import time. */
+const MARK_MENTION = /pytest\.mark|\bparametrize\b/;
+
+/**
+ * The skeleton, plus the (1-based) lines of the `def`s whose blanked bodies mention pytest marks
+ * (`pytest.mark…`, `parametrize`).
+ */
+export function skeletonizeWithInfo(source: string): { text: string; markingDefs: Set<number> } {
+  const markingDefs = new Set<number>();
+  let defLine = 0;
+  let bodyDefLine = 0;
   const lines = source.split('\n');
   const out = lines.slice();
+  const bodyDefOf: number[] = [];
   let quote: string | null = null; // open string delimiter: ' " ''' """
   let depth = 0;
   let cont = false;
@@ -31,7 +46,10 @@ export function skeletonize(source: string): string {
       while (indent < line.length && (line[indent] === ' ' || line[indent] === '\t')) indent++;
       const rest = line.slice(indent);
       if (rest === '' || rest === '\r' || rest.startsWith('#')) {
-        if (skipIndent >= 0) out[i] = '';
+        if (skipIndent >= 0) {
+          out[i] = '';
+          bodyDefOf[i] = bodyDefLine;
+        }
         continue;
       }
       // Tabs count as advancing to the next multiple of 8, as in CPython.
@@ -43,6 +61,7 @@ export function skeletonize(source: string): string {
             if (/^[rRuUbBfF]{0,2}("""|'''|"|')/.test(rest)) keeping = true;
             else out[i] = `${line.slice(0, indent)}pass`;
           } else out[i] = '';
+          bodyDefOf[i] = bodyDefLine;
           if (!keeping) {
             // Track strings/brackets of the blanked line so its continuation lines are recognised.
             ({ quote, depth, cont } = scanLine(line, quote, depth));
@@ -53,9 +72,13 @@ export function skeletonize(source: string): string {
           bodyFirst = false;
         }
       }
-      if (skipIndent < 0 && /^(async[ \t]+)?def[ \t(]/.test(rest)) headerIndent = width;
+      if (skipIndent < 0 && /^(async[ \t]+)?def[ \t(]/.test(rest)) {
+        headerIndent = width;
+        defLine = i + 1;
+      }
     } else if (skipIndent >= 0 && !keeping) {
       out[i] = '';
+      bodyDefOf[i] = bodyDefLine;
     }
     const scanned = scanLine(line, quote, depth);
     quote = scanned.quote;
@@ -66,12 +89,15 @@ export function skeletonize(source: string): string {
       if (scanned.endsWithColon) {
         skipIndent = headerIndent;
         bodyFirst = true;
+        bodyDefLine = defLine;
       }
       headerIndent = -1;
     }
     if (logicalEnd && keeping) keeping = false;
   }
-  return out.join('\n');
+  for (let i = 0; i < lines.length; i++) if (out[i] !== lines[i] && MARK_MENTION.test(lines[i]!)) markingDefs.add(bodyDefOf[i] ?? 0);
+  markingDefs.delete(0);
+  return { text: out.join('\n'), markingDefs };
 }
 
 function indentWidth(line: string, indent: number): number {

@@ -669,6 +669,13 @@ export class PytestEngine {
       if (!(error instanceof Unresolvable)) throw error;
       dynamic ??= error.message;
     }
+    for (const d of f.fn.decorators) {
+      const target = d.t === 'call' ? d.fn : d;
+      if (target.t !== 'name' && target.t !== 'attr') continue;
+      const r = this.project.resolveExprRef(target, f.fnFile);
+      if (r.k === 'function' && r.fn.appliesMarks && !this.isFixtureDecorator(d, f.fnFile))
+        dynamic ??= `decorator ${exprText(target)} (${r.file}:${r.fn.line}) applies pytest marks when the module is imported`;
+    }
     const docstring = f.fn.docstring;
     if (dynamic) {
       const t = this.makeTest(f.file, f.classes, f.name, '', f.line, f.marks, [], docstring);

@@ -69,4 +69,33 @@ describe('static rules that need packages this machine lacks', () => {
       ['tests/test_m.py::test_b', ['skipif'], 'active'],
     ]);
   });
+
+  it('a repo decorator factory that applies parametrize makes its tests dynamic', async () => {
+    const r = await scanFiles({
+      'tests/test_f.py': [
+        'import pytest',
+        '',
+        'def dual(name, factory):',
+        '    def decorator(f):',
+        '        return pytest.mark.parametrize(name, [factory, factory])(f)',
+        '    return decorator',
+        '',
+        '@dual("x", list)',
+        'def test_dual(x):',
+        '    pass',
+        '',
+        'def plain_decorator(f):',
+        '    return f',
+        '',
+        '@plain_decorator',
+        'def test_plain():',
+        '    pass',
+      ].join('\n'),
+    });
+    expect(r.tests.map((t) => [t.id, t.dynamic])).toEqual([
+      ['tests/test_f.py::test_dual', true],
+      ['tests/test_f.py::test_plain', false],
+    ]);
+    expect(r.tests[0]!.dynamicReason).toMatch(/decorator dual \(tests\/test_f.py:3\) applies pytest marks/);
+  });
 });
