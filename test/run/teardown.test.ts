@@ -12,9 +12,12 @@ import { sleep, tcpOpen } from '../../src/services/util.js';
  * Kills seams with SIGKILL in the middle of a run (services up, tests running) and checks that
  * nothing it started survives: through the watchdog, and without it through the next run.
  */
-const dist = path.resolve('node_modules/.cache/seams-test-dist');
+// `npm test` builds dist/ right before vitest; run alone, the test builds a private copy
+const fromNpmTest = process.env.npm_lifecycle_event === 'test' && existsSync(path.resolve('dist/cli/main.js'));
+const dist = fromNpmTest ? path.resolve('dist') : path.resolve('node_modules/.cache/seams-test-dist');
 
 beforeAll(() => {
+  if (fromNpmTest) return;
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', dist, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'ignore' });
 }, 120_000);
 
