@@ -110,7 +110,8 @@ describe('seams ingest', () => {
   it('ingests into PostgreSQL with --db', async () => {
     const root = repo();
     const schema = `seams_ingest_${process.pid}`;
-    const url = `postgresql://root@127.0.0.1:5432/test?schema=${schema}`;
+    const base = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
+    const url = `${base}?schema=${schema}`;
     writeFileSync(path.join(root, 'report.xml'), JUNIT);
     try {
       const r = await runCli(['ingest', path.join(root, 'report.xml'), '--root', root, '--db', url, '--runner', 'pytest']);
@@ -119,7 +120,7 @@ describe('seams ingest', () => {
       expect((await store.listRuns())[0]!.counts.total).toBe(3);
       await store.close();
     } finally {
-      execFileSync('psql', ['postgresql://root@127.0.0.1:5432/test', '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
+      execFileSync('psql', [base, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
     }
   });
 });

@@ -161,16 +161,24 @@ describe('services with real processes', () => {
   });
 
   it('external url services are probed, never started or stopped; an unreachable optional one is missing', async () => {
-    const s = session({
-      redis: { url: 'redis://127.0.0.1:6379' },
-      nothing: { url: 'redis://127.0.0.1:1', optional: true, ready: { timeout: '1s' } },
-    });
-    const up = await s.up(['redis', 'nothing']);
-    expect(up.ok).toBe(true);
-    expect(up.env).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_HOST: '127.0.0.1', REDIS_PORT: '6379' });
-    expect(up.missing).toEqual([{ name: 'nothing', reason: 'redis://127.0.0.1:1 is not reachable' }]);
-    await s.down();
-    expect(await tcpOpen('127.0.0.1', 6379)).toBe(true);
+    // an "already running" server that seams did not start
+    const server = net.createServer((c) => c.end()).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const s = session({
+        redis: { url: `redis://127.0.0.1:${port}` },
+        nothing: { url: 'redis://127.0.0.1:1', optional: true, ready: { timeout: '1s' } },
+      });
+      const up = await s.up(['redis', 'nothing']);
+      expect(up.ok).toBe(true);
+      expect(up.env).toMatchObject({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) });
+      expect(up.missing).toEqual([{ name: 'nothing', reason: 'redis://127.0.0.1:1 is not reachable' }]);
+      await s.down();
+      expect(await tcpOpen('127.0.0.1', port)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('docker compose: up --wait with project = run id, down -v at teardown (fake docker on PATH)', async () => {
