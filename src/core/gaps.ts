@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { ResolvedComponent, ResolvedWorkflow } from '../config/resolve.js';
-import { closureOf, moduleMatches, pathOf, type ImportGraph, type ReachStep } from './graph.js';
+import { moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
 import { compareTiers } from './tiers.js';
 import type { DiscoveredTest, Tier } from './types.js';
 
@@ -126,8 +126,16 @@ export function conftestsFor(testFile: string, conftests: ReadonlySet<string>): 
 }
 
 interface FileReach {
-  /** component → how the file's closure reaches it */
-  byComponent: Map<string, ReachStep[]>;
+  /** How the file (with its conftest.py files) reaches components through imports; `path` is computed on first access. */
+  components: ComponentReach[];
+}
+
+/** A reach through imports whose path is built only when someone reads it (reports show a few). */
+function lazyReach(component: string, build: () => ReachStep[]): ComponentReach {
+  let path: ReachStep[] | undefined;
+  const reach = { component, via: 'imports' as const } as ComponentReach;
+  Object.defineProperty(reach, 'path', { enumerable: true, get: () => (path ??= build()) });
+  return reach;
 }
 
 export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
@@ -160,26 +168,81 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     return ids;
   };
 
-  // Reach through imports, once per test file.
+  // Reach through imports. Instead of a closure per test file (test files × reachable files),
+  // one backwards breadth-first search per component over the reversed graph gives every file's
+  // distance to the component and the next hop of a shortest path (components × graph size).
+  type Hop = { dist: number; next: string | null; line: number; external?: string };
+  const reverse = new Map<string, { from: string; line: number }[]>();
+  const graphFiles = Object.keys(input.graph.files);
+  for (const file of graphFiles)
+    for (const e of input.graph.files[file]!.imports) {
+      let list = reverse.get(e.file);
+      if (!list) reverse.set(e.file, (list = []));
+      list.push({ from: file, line: e.line });
+    }
+  const hopsOf = new Map<string, Map<string, Hop>>();
+  const hopsFor = (id: string): Map<string, Hop> => {
+    let hops = hopsOf.get(id);
+    if (hops) return hops;
+    hops = new Map();
+    const queue: string[] = [];
+    for (const file of graphFiles)
+      if (componentsOfFile(file).includes(id)) {
+        hops.set(file, { dist: 0, next: null, line: 0 });
+        queue.push(file);
+      }
+    for (const file of graphFiles) {
+      if (hops.has(file)) continue;
+      const ext = input.graph.files[file]!.externals.find((e) => componentsOfModule(e.module).includes(id));
+      if (ext) {
+        hops.set(file, { dist: 1, next: null, line: ext.line, external: ext.module });
+        queue.push(file);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const file = queue[i]!;
+      const dist = hops.get(file)!.dist + 1;
+      for (const r of reverse.get(file) ?? []) {
+        if (hops.has(r.from)) continue;
+        hops.set(r.from, { dist, next: file, line: r.line });
+        queue.push(r.from);
+      }
+    }
+    hopsOf.set(id, hops);
+    return hops;
+  };
+  const pathFrom = (entry: string, hops: Map<string, Hop>): ReachStep[] => {
+    const steps: ReachStep[] = [{ file: entry, line: 0 }];
+    let hop = hops.get(entry);
+    const seen = new Set([entry]);
+    while (hop?.next && !seen.has(hop.next)) {
+      steps.push({ file: hop.next, line: hop.line });
+      seen.add(hop.next);
+      hop = hops.get(hop.next);
+    }
+    if (hop?.external) steps.push({ file: hop.external, line: hop.line });
+    return steps;
+  };
   const fileReach = new Map<string, FileReach>();
   const reachOfFile = (test: DiscoveredTest): FileReach => {
     const key = `${test.runner}\0${test.file}`;
     let r = fileReach.get(key);
     if (r) return r;
     const entries = [test.file, ...(test.runner === 'pytest' ? conftestsFor(test.file, conftests) : [])];
-    const closure = closureOf(input.graph, entries);
-    const bestOf = new Map<string, { target: string; kind: 'file' | 'external'; depth: number }>();
-    const offer = (ids: readonly string[], target: string, kind: 'file' | 'external', depth: number) => {
-      for (const id of ids) {
-        const best = bestOf.get(id);
-        if (!best || depth < best.depth) bestOf.set(id, { target, kind, depth });
+    const reached: ComponentReach[] = [];
+    for (const c of components) {
+      const hops = hopsFor(c.id);
+      let best: string | undefined;
+      for (const e of entries) {
+        const h = hops.get(e);
+        if (h && (best === undefined || h.dist < hops.get(best)!.dist)) best = e;
       }
-    };
-    for (const [file, n] of closure.files) offer(componentsOfFile(file), file, 'file', n.depth);
-    for (const [mod, n] of closure.externals) offer(componentsOfModule(mod), mod, 'external', n.depth);
-    const byComponent = new Map<string, ReachStep[]>();
-    for (const [id, b] of bestOf) byComponent.set(id, pathOf(closure, b.target, b.kind));
-    fileReach.set(key, (r = { byComponent }));
+      if (best !== undefined) {
+        const entry = best;
+        reached.push(lazyReach(c.id, () => pathFrom(entry, hops)));
+      }
+    }
+    fileReach.set(key, (r = { components: reached }));
     return r;
   };
 
@@ -189,8 +252,16 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     const key = `${t.runner}\0${t.project ?? ''}\0${t.id}`;
     let r = reports.get(key);
     if (r) return r;
+    const viaImports = reachOfFile(t).components;
+    const base = { test: t.id, runner: t.runner, file: t.file, line: t.line, tier: t.tier, status: t.status };
+    if (!t.refs.components.length && !t.refs.workflows.length) {
+      // most tests: the file's reach, shared
+      r = { ...base, components: viaImports };
+      reports.set(key, r);
+      return r;
+    }
     const comps = new Map<string, ComponentReach>();
-    for (const [c, path] of reachOfFile(t).byComponent) comps.set(c, { component: c, via: 'imports', path });
+    for (const c of viaImports) comps.set(c.component, c);
     for (const c of t.refs.components) {
       if (!input.components[c]) continue;
       comps.set(c, { component: c, via: 'marker' });
@@ -200,7 +271,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       if (!wf) continue;
       for (const c of wf.chain) if (!comps.has(c) || comps.get(c)!.via === 'imports') comps.set(c, { component: c, via: 'workflow-tag' });
     }
-    r = { test: t.id, runner: t.runner, file: t.file, line: t.line, tier: t.tier, status: t.status, components: [...comps.values()] };
+    r = { ...base, components: [...comps.values()] };
     reports.set(key, r);
     return r;
   };
@@ -221,19 +292,46 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   }
 
   const needsReach = components.length > 0;
-  const allReach = needsReach
-    ? input.tests.map((t) => {
-        const reach = reachOf(t);
-        return { test: t, reach, reached: new Set(reach.components.map((c) => c.component)) };
-      })
-    : [];
+  // Tests that share a reach (same file, no explicit refs), tier and status form one group: the
+  // workflow loop then runs over groups, not over every test (100,000 tests → a few thousand groups).
+  interface Group {
+    tier: Tier;
+    active: boolean;
+    reached: Set<string>;
+    count: number;
+    /** Up to `examplesPerTier` members, in input order. */
+    members: TestReach[];
+  }
+  const groups: Group[] = [];
+  if (needsReach) {
+    const byReach = new Map<ComponentReach[], Map<string, Group>>();
+    const reachedSets = new Map<ComponentReach[], Set<string>>();
+    for (const t of input.tests) {
+      // the shared per-file reach for tests without explicit refs; a TestReach object only for group members
+      const components = !t.refs.components.length && !t.refs.workflows.length ? reachOfFile(t).components : reachOf(t).components;
+      const active = isActive(t);
+      let byKey = byReach.get(components);
+      if (!byKey) byReach.set(components, (byKey = new Map()));
+      const key = `${t.tier}\0${active}`;
+      let g = byKey.get(key);
+      if (!g) {
+        let reached = reachedSets.get(components);
+        if (!reached) reachedSets.set(components, (reached = new Set(components.map((c) => c.component))));
+        g = { tier: t.tier, active, reached, count: 0, members: [] };
+        byKey.set(key, g);
+        groups.push(g);
+      }
+      g.count++;
+      if (g.members.length < Math.max(1, examplesPerTier)) g.members.push(reachOf(t));
+    }
+  }
   const testsPerComponent = new Map<string, Record<Tier, number>>();
-  for (const { test, reached } of allReach) {
-    if (!isActive(test)) continue;
-    for (const c of reached) {
+  for (const g of groups) {
+    if (!g.active) continue;
+    for (const c of g.reached) {
       let perTier = testsPerComponent.get(c);
       if (!perTier) testsPerComponent.set(c, (perTier = {}));
-      perTier[test.tier] = (perTier[test.tier] ?? 0) + 1;
+      perTier[g.tier] = (perTier[g.tier] ?? 0) + g.count;
     }
   }
 
@@ -266,31 +364,32 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     // whole chain is external.
     const externalOnly = new Set(chain.filter((c) => (input.components[c]?.paths.length ?? 0) === 0));
     let reachesOwnCode = externalOnly.size === chain.length;
-    for (const { test, reach, reached: reachedSet } of allReach) {
-      const reached = chain.filter((c) => reachedSet.has(c));
+    for (const g of groups) {
+      const reached = chain.filter((c) => g.reached.has(c));
       if (!reached.length) continue;
       const full = reached.length === chain.length;
       // Reaching only external systems of the chain is not partial coverage (see below).
       if (!full && externalOnly.size < chain.length && !reached.some((c) => !externalOnly.has(c))) continue;
-      const row = tierOf(test.tier);
-      if (full && isActive(test)) {
-        row.tests++;
+      const row = tierOf(g.tier);
+      if (full && g.active) {
+        row.tests += g.count;
         row.reached = [...chain];
-        const n = examplesByTier.get(test.tier) ?? 0;
-        if (n < examplesPerTier) {
-          examplesByTier.set(test.tier, n + 1);
-          examples.push(onlyChain(reach, chain));
+        for (const member of g.members) {
+          const n = examplesByTier.get(g.tier) ?? 0;
+          if (n >= examplesPerTier) break;
+          examplesByTier.set(g.tier, n + 1);
+          examples.push(onlyChain(member, chain));
         }
-      } else if (full) row.skippedTests++;
+      } else if (full) row.skippedTests += g.count;
       else {
-        row.partialTests++;
+        row.partialTests += g.count;
         if (reached.length > row.reached.length && row.tests === 0) row.reached = reached;
       }
-      if (covering.has(test.tier) && isActive(test) && reached.length > bestCount) {
-        best = onlyChain(reach, chain);
+      if (covering.has(g.tier) && g.active && reached.length > bestCount) {
+        best = onlyChain(g.members[0]!, chain);
         bestCount = reached.length;
       }
-      if (covering.has(test.tier) && isActive(test) && reached.some((c) => !externalOnly.has(c))) reachesOwnCode = true;
+      if (covering.has(g.tier) && g.active && reached.some((c) => !externalOnly.has(c))) reachesOwnCode = true;
     }
     const coveredTiers = [...perTier.values()].filter((t) => covering.has(t.tier) && t.tests > 0);
     const status: WorkflowGap['status'] = coveredTiers.length ? 'covered' : bestCount > 0 && reachesOwnCode ? 'partial' : 'uncovered';
