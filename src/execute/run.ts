@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   echo?: (chunk: string) => void;
   signal?: AbortSignal;
   watchdog?: boolean;
+  /** A live status line while a test command runs (terminals only). */
+  progress?: { start(label: string): void; stop(): void };
   /** Repetition number for `--repeat` (recorded in the environment). */
   repetition?: number;
 }
@@ -292,7 +294,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         const log = path.join(logDir, `${tier}-${s.runner}${s.project ? `-${s.project}` : ''}.log`);
         o.log(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
         const t0 = Date.now();
+        o.progress?.start(`${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}`);
         const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => session.track(`tests:${tier}`, pgid));
+        o.progress?.stop();
         if (exec.pgid) session.untrack(exec.pgid);
         const report: TaskReport = {
           tier,

@@ -121,6 +121,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
         log: (line) => io.stderr.write(`${line}\n`),
         echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
         signal: abort.signal,
+        progress: opts.verbose ? undefined : ticker(io),
         repetition: repeat > 1 ? i : undefined,
       });
       outcomes.push(outcome);
@@ -168,4 +169,24 @@ export function differingTests(runs: readonly RunRecord[]): { id: string; runner
     }
   });
   return [...byTest.values()].filter((e) => new Set(e.outcomes).size > 1);
+}
+
+/** `running integration · pytest 12s`, rewritten in place: only on a terminal, never in CI. */
+function ticker(io: CliIO): { start(label: string): void; stop(): void } | undefined {
+  if (!io.stderr.isTTY || io.env.CI) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start(label) {
+      const t0 = Date.now();
+      const draw = () => io.stderr.write(`\r\x1b[2K${label} ${Math.round((Date.now() - t0) / 1000)}s`);
+      draw();
+      timer = setInterval(draw, 1000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      io.stderr.write('\r\x1b[2K');
+    },
+  };
 }
