@@ -189,9 +189,12 @@ export function parseJestJson(data: unknown, runner: 'jest' | 'vitest', ctx: Joi
       const status: TestResult['status'] = st === 'passed' ? 'passed' : st === 'failed' ? 'failed' : 'skipped';
       const invocations = Math.max(1, num(a.invocations) || 1 + arr(a.retryReasons).length);
       const messages = arr(a.failureMessages).filter((m): m is string => typeof m === 'string');
-      const t = index.get(runner, ctx.project ?? null, id);
+      const other = runner === 'jest' ? 'vitest' : 'jest';
+      const own = index.get(runner, ctx.project ?? null, id);
+      // the two share a format: an id the inventory knows under the other runner settles it
+      const t = own ?? (ctx.runner ? undefined : index.get(other, ctx.project ?? null, id));
       const r: TestResult = {
-        runner,
+        runner: t?.runner === other ? other : runner,
         project: t?.project ?? ctx.project ?? null,
         id,
         file,
@@ -327,7 +330,9 @@ export async function detectFormat(file: string): Promise<ResultFormat> {
   if (head.startsWith('{"Time"') || head.startsWith('{"Action"') || /^\{[^\n]*"Action"\s*:/.test(head)) return 'go';
   if (head.startsWith('{')) {
     if (/"config"\s*:/.test(head) || /"suites"\s*:/.test(head.slice(0, 200))) return 'playwright';
-    if (/"numTotalTests"|"testResults"/.test(head)) return /vitest|"snapshot"\s*:\s*\{[^}]*"didUpdate"/.test(head) ? 'jest' : 'jest';
+    // Vitest's JSON reporter starts with numTotalTestSuites, Jest's with numFailedTestSuites
+    if (/^\{\s*"numTotalTestSuites"/.test(head)) return 'vitest';
+    if (/"numTotalTests"|"testResults"/.test(head)) return 'jest';
   }
   if (!head) throw new ResultsFormatError(`${file}: empty results file`);
   throw new ResultsFormatError(`${file}: unknown results format (expected JUnit XML, Jest/Vitest/Playwright JSON or go test -json)`, 'pass --format to say which it is');

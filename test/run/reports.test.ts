@@ -99,6 +99,19 @@ describe('real runner reports', () => {
     expect(by['pw/a.spec.js > group > skipped']).toMatchObject({ status: 'skipped', reason: 'not on linux' });
   });
 
+  it('tells Vitest JSON from Jest JSON, and joins ids known under the other runner', async () => {
+    const vitestReport = { numTotalTestSuites: 1, numPassedTestSuites: 1, testResults: [{ name: path.join(root, 'web/a.test.ts'), status: 'passed', assertionResults: [{ ancestorTitles: ['s'], title: 't', status: 'passed', duration: 3, failureMessages: [] }] }] };
+    write('vitest.json', JSON.stringify(vitestReport));
+    expect(await detectFormat(path.join(root, 'vitest.json'))).toBe('vitest');
+    const inv = tests('vitest', ['web/a.test.ts > s > t']);
+    const rs: { runner: string; id: string; known?: boolean }[] = [];
+    for await (const b of readResults(path.join(root, 'vitest.json'), { root, tests: inv })) rs.push(...b);
+    expect(rs.map((r) => [r.runner, r.id, r.known])).toEqual([['vitest', 'web/a.test.ts > s > t', true]]);
+    // the same shape written by Jest with an id the inventory has under vitest still joins
+    const asJest = parseJestJson(vitestReport, 'jest', { root, tests: inv });
+    expect(asJest[0]).toMatchObject({ runner: 'vitest', known: true });
+  });
+
   it('go test -json events', () => {
     const text = [
       '{"Action":"run","Package":"x/y","Test":"TestA"}',
