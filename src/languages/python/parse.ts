@@ -220,20 +220,41 @@ function collectAssignment(node: Node, bindings: Bindings): void {
     // An annotation without value (`x: int`) binds nothing.
     return;
   }
-  const value = toExpr(cur);
+  const valueNode = cur;
+  let converted: Expr | undefined;
+  // Most module constants are never evaluated: convert the value on first use only.
+  const getValue = () => (converted ??= valueNode.endIndex - valueNode.startIndex > MAX_EXPR_CHARS ? OTHER('too large') : toExpr(valueNode));
   for (const target of targets) {
-    if (target.type === 'identifier') bind(bindings, target.text, { kind: 'value', expr: value, line: line(node) });
-    else if ((target.type === 'pattern_list' || target.type === 'tuple_pattern') && (value.t === 'tuple' || value.t === 'list')) {
+    if (target.type === 'identifier') bind(bindings, target.text, lazyValueBinding(getValue, line(node)));
+    else if (target.type === 'pattern_list' || target.type === 'tuple_pattern') {
+      const value = getValue();
+      if (value.t !== 'tuple' && value.t !== 'list') {
+        for (const n of target.namedChildren)
+          if (n.type === 'identifier') bind(bindings, n.text, { kind: 'value', expr: { t: 'other', kind: 'unpacked' }, line: line(node) });
+        continue;
+      }
       const names = target.namedChildren;
       if (names.length === value.items.length)
         names.forEach((n, i) => {
           if (n.type === 'identifier') bind(bindings, n.text, { kind: 'value', expr: value.items[i]!, line: line(node) });
         });
-    } else if (target.type === 'pattern_list' || target.type === 'tuple_pattern') {
-      for (const n of target.namedChildren)
-        if (n.type === 'identifier') bind(bindings, n.text, { kind: 'value', expr: { t: 'other', kind: 'unpacked' }, line: line(node) });
     }
   }
+}
+
+/** A value binding whose `expr` is converted from the parse tree when first read. */
+function lazyValueBinding(get: () => Expr, lineNo: number): Binding {
+  const b = { kind: 'value', line: lineNo } as Binding & { expr: Expr };
+  Object.defineProperty(b, 'expr', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const expr = get();
+      Object.defineProperty(b, 'expr', { value: expr, enumerable: true, writable: true, configurable: true });
+      return expr;
+    },
+  });
+  return b;
 }
 
 function nameOf(def: Node): string {
@@ -340,7 +361,6 @@ const OTHER = (kind: string): Expr => ({ t: 'other', kind });
 
 export function toExpr(node: Node | null | undefined): Expr {
   if (!node) return OTHER('missing');
-  if (node.endIndex - node.startIndex > MAX_EXPR_CHARS) return OTHER('too large');
   switch (node.type) {
     case 'integer':
       return parseInteger(node.text);

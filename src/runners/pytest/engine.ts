@@ -420,7 +420,7 @@ export class PytestEngine {
       const b = this.project.moduleBinding(file, name)!;
       const resolved = this.resolveCandidate(file, name, b);
       if (!resolved) {
-        if (b.kind === 'value' && b.expr.t === 'call' && matchesPrefixOrGlobName(name, this.cfg.pythonClasses) && /^[A-Z]/.test(name)) {
+        if (b.kind === 'value' && /^[A-Z]/.test(name) && matchesPrefixOrGlobName(name, this.cfg.pythonClasses) && b.expr.t === 'call') {
           const t = this.makeTest(file, [], name, '', b.line, moduleMarks, [], undefined);
           t.dynamic = true;
           t.dynamicReason = `${name} is created by a call at run time; its tests are not known statically`;
@@ -477,7 +477,9 @@ export class PytestEngine {
       const r = this.project.resolveBinding(file, b);
       return r.k === 'class' || r.k === 'function' ? r : undefined;
     }
-    if (b.kind === 'value' && (b.expr.t === 'name' || b.expr.t === 'attr')) {
+    // Aliases (`test_b = test_a`, `TestB = TestA`) of test-like names only: values are converted lazily.
+    const testLike = matchesPrefixOrGlobName(name, this.cfg.pythonFunctions) || matchesPrefixOrGlobName(name, this.cfg.pythonClasses);
+    if (b.kind === 'value' && testLike && (b.expr.t === 'name' || b.expr.t === 'attr')) {
       const r = this.project.resolveExprRef(b.expr, file);
       return r.k === 'class' || r.k === 'function' ? r : undefined;
     }
@@ -541,8 +543,9 @@ export class PytestEngine {
         seen.add(memberName);
         let target: Resolved | undefined;
         if (b.kind === 'function' || b.kind === 'class') target = this.project.resolveBinding(e.file, b);
-        else if (b.kind === 'value' && (b.expr.t === 'name' || b.expr.t === 'attr')) {
+        else if (b.kind === 'value') {
           if (!matchesPrefixOrGlobName(memberName, this.cfg.pythonFunctions) && !matchesPrefixOrGlobName(memberName, this.cfg.pythonClasses)) continue;
+          if (b.expr.t !== 'name' && b.expr.t !== 'attr') continue;
           target = this.project.resolveExprRef(b.expr, e.file);
         } else if (b.kind === 'import') target = this.project.resolveBinding(e.file, b);
         if (!target) continue;
@@ -584,7 +587,7 @@ export class PytestEngine {
         if (!n.startsWith('test') && n !== 'runTest') continue;
         let r: Resolved | undefined;
         if (b.kind === 'function') r = { k: 'function', fn: b, file: e.file };
-        else if (b.kind === 'value' && (b.expr.t === 'name' || b.expr.t === 'attr')) r = this.project.resolveExprRef(b.expr, e.file);
+        else if (b.kind === 'value' && n.startsWith('test') && (b.expr.t === 'name' || b.expr.t === 'attr')) r = this.project.resolveExprRef(b.expr, e.file);
         else if (b.kind === 'import') r = this.project.resolveBinding(e.file, b);
         if (r?.k === 'function' && !r.fn.decorators.some((d) => d.t === 'name' && d.id === 'property')) methods.set(n, { fn: r.fn, file: r.file });
       }

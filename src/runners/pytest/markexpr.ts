@@ -23,8 +23,14 @@ function tokenize(input: string): Token[] {
   return out;
 }
 
+const tokenCache = new Map<string, Token[]>();
+
 function evaluate(input: string, matcher: (ident: string) => boolean): boolean {
-  const tokens = tokenize(input);
+  let tokens = tokenCache.get(input);
+  if (!tokens) {
+    tokens = tokenize(input);
+    if (tokenCache.size < 100) tokenCache.set(input, tokens);
+  }
   let pos = 0;
   const peek = () => tokens[pos]!;
   const next = () => tokens[pos++]!;

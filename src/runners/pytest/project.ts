@@ -94,7 +94,19 @@ export class PythonProject {
   }
 
   /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */
+  private readonly basedirCache = new Map<string, string>();
+  private readonly moduleCache = new Map<string, string | undefined>();
+
   basedirOf(file: string): string {
+    const key = dirnamePosix(file);
+    const hit = this.basedirCache.get(key);
+    if (hit !== undefined) return hit;
+    const v = this.computeBasedir(file);
+    this.basedirCache.set(key, v);
+    return v;
+  }
+
+  private computeBasedir(file: string): string {
     let dir = dirnamePosix(file);
     while (dir !== '' && this.pyFiles.has(joinPosix(dir, '__init__.py'))) dir = dirnamePosix(dir);
     if (dir === '' && this.pyFiles.has('__init__.py')) return '';
@@ -113,6 +125,14 @@ export class PythonProject {
 
   /** Dotted module name → repo file, trying the module's own basedir then the import roots. */
   resolveModule(fromFile: string, dotted: string, level: number): string | undefined {
+    const key = `${level > 0 ? fromFile : this.basedirOf(fromFile)}\0${level}\0${dotted}`;
+    if (this.moduleCache.has(key)) return this.moduleCache.get(key);
+    const v = this.computeModule(fromFile, dotted, level);
+    this.moduleCache.set(key, v);
+    return v;
+  }
+
+  private computeModule(fromFile: string, dotted: string, level: number): string | undefined {
     if (level > 0) {
       let dir = dirnamePosix(fromFile);
       for (let i = 1; i < level; i++) dir = dirnamePosix(dir);
