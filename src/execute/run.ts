@@ -233,6 +233,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       const env: NodeJS.ProcessEnv = { ...o.env, ...up.env, SEAMS_RUN_ID: runId, SEAMS_TIER: tier };
       const timeoutMs = tcfg?.timeout !== undefined ? durationMs(tcfg.timeout, 0) * (o.timeoutMultiplier ?? 1) : undefined;
 
+      if (!tests.length && !tcfg?.command) o.log(`tier ${tier}: no tests${o.shard ? ' in this shard' : ''}`);
       const specs: { spec: CommandSpec; ctx: JoinContext; tests: DiscoveredTest[]; runner: string; project: string | null }[] = [];
       if (tcfg?.command) {
         if (!runnable.length && tests.length) continue; // everything in the tier is not-run
