@@ -62,15 +62,23 @@ function measure(cmd, cmdArgs, cwd) {
 }
 
 const seamsBin = path.join(projectRoot, 'bin/seams.js');
-function seamsScan(repo) {
+/** Best of `n` successful `seams scan --format json` runs (a failed run is retried, never timed). */
+function seamsScan(repo, n = runs) {
   let best;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0, attempts = 0; i < n && attempts < n + 3; attempts++) {
     const m = measure(process.execPath, [seamsBin, 'scan', repo, '--format', 'json'], projectRoot);
-    if (!best || m.seconds < best.seconds) best = m;
+    let tests;
+    try {
+      tests = JSON.parse(m.stdout).repos[0].tests.filter((t) => t.runner === 'pytest');
+    } catch {
+      console.error(`seams scan ${repo} failed (exit ${m.status}); retrying`);
+      continue;
+    }
+    i++;
+    if (!best || m.seconds < best.seconds) best = { ...m, tests };
   }
-  const inventory = JSON.parse(best.stdout);
-  const tests = inventory.repos[0].tests.filter((t) => t.runner === 'pytest');
-  return { ...best, tests };
+  if (!best) throw new Error(`seams scan ${repo} never succeeded`);
+  return best;
 }
 
 const fmt = (n, d = 2) => (n === undefined ? '—' : n.toFixed(d));
@@ -172,8 +180,8 @@ class TestSuite${i}(Base):
 def test_plain_${i}():
     assert True
 `;
-  console.log('\n| synthetic test files | seams s | seams cpu s | cpu ms per file | seams MB |');
-  console.log('|---:|---:|---:|---:|---:|');
+  console.log('\n| synthetic test files | tests | seams s | seams cpu s | cpu ms per file | seams MB |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
   for (const n of [250, 500, 1000, 2000, 4000]) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'seams-pytest-scale-'));
     for (let i = 0; i < n; i++) {
@@ -182,12 +190,8 @@ def test_plain_${i}():
       writeFileSync(path.join(sub, `test_mod_${i}.py`), body(i));
     }
     writeFileSync(path.join(dir, 'pytest.ini'), '[pytest]\n');
-    let best;
-    for (let i = 0; i < Math.max(3, runs); i++) {
-      const m = measure(process.execPath, [seamsBin, 'scan', dir, '--format', 'json'], projectRoot);
-      if (!best || m.seconds < best.seconds) best = m;
-    }
-    console.log(`| ${n} | ${fmt(best.seconds)} | ${fmt(best.cpu)} | ${fmt(best.cpu === undefined ? undefined : (1000 * best.cpu) / n, 2)} | ${fmt(best.peakMB, 0)} |`);
+    const best = seamsScan(dir, Math.max(3, runs));
+    console.log(`| ${n} | ${best.tests.length} | ${fmt(best.seconds)} | ${fmt(best.cpu)} | ${fmt(best.cpu === undefined ? undefined : (1000 * best.cpu) / n, 2)} | ${fmt(best.peakMB, 0)} |`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
