@@ -31,9 +31,9 @@ function bin(dir, pkg, file) {
     if (path.dirname(d) === d) throw new Error(`${pkg} is not installed for ${dir}`);
   }
 }
-function run(cwd, args) {
+function run(cwd, args, env = { ...process.env, CI: '1' }) {
   try {
-    return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
+    return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: '0' } });
   } catch (e) {
     return e.stdout ?? '';
   }
@@ -59,7 +59,10 @@ function native(runner, root, dir) {
   }
   if (runner === 'jest') {
     const out = path.join(tmp, `jest-${Math.random()}.json`);
-    run(cwd, [bin(cwd, 'jest', 'bin/jest.js'), '--json', `--outputFile=${out}`]);
+    // without CI=1: some repos switch to a built bundle under CI (immutable-js tests dist/ then)
+    const env = { ...process.env };
+    delete env.CI;
+    run(cwd, [bin(cwd, 'jest', 'bin/jest.js'), '--json', `--outputFile=${out}`], env);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     return json.testResults.flatMap((f) => f.assertionResults.map((a) => ({ project: f.displayName?.name ?? null, file: rel(root, f.name), name: a.fullName })));
   }
