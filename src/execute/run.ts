@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
@@ -139,6 +139,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
   const git = await gitInfo(o.root, o.env);
 
+  pruneLogs(path.join(o.root, '.seams', 'logs'), 20);
   // the next run cleans up after a seams that was killed
   const reaped = await reapStale(o.root);
   for (const r of reaped) o.log(`cleaned up services left by run ${r.runId}${r.stopped.length ? `: ${r.stopped.join(', ')}` : ''}`);
@@ -450,4 +451,15 @@ function runTask(
       finish({ code, signal: sig });
     });
   });
+}
+
+/** Keeps the logs of the newest `keep` runs (run ids sort by time). */
+function pruneLogs(dir: string, keep: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const n of names.slice(0, Math.max(0, names.length - keep))) rmSync(path.join(dir, n), { recursive: true, force: true });
 }
