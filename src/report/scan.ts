@@ -1,6 +1,6 @@
 import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summary.js';
 import { compareTiers } from '../core/tiers.js';
-import type { Inventory } from '../core/types.js';
+import type { Diagnostic, Inventory } from '../core/types.js';
 import type { VerifyReport } from '../runners/types.js';
 import { plural } from '../util/strings.js';
 import { markdownTable, textTable, type Cell } from '../util/table.js';
@@ -49,14 +49,7 @@ export function renderScanText(inventory: Inventory, verification: VerifyReport[
     out.push(`${s.name}  ${s.root}`);
     out.push(`  runners: ${runnersLine(s)}`);
     out.push(textTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total)]));
-    if (s.unparsed.length) {
-      const shown = s.unparsed.slice(0, 5).map((d) => `${d.file ?? '?'}${d.line ? `:${d.line}` : ''} (${d.message})`);
-      out.push(
-        `  ${plural(s.unparsed.length, 'file')} could not be parsed: ${shown.join('; ')}${s.unparsed.length > 5 ? `; … ${s.unparsed.length - 5} more (see --format json)` : ''}`,
-      );
-    }
-    const others = s.diagnostics - s.unparsed.length;
-    if (others > 0) out.push(`  ${plural(others, 'diagnostic')} (details: --format json)`);
+    out.push(...renderProblems(inventory.repos[i]!.diagnostics));
     for (const report of verification[i] ?? []) out.push(...renderVerifyText(report));
     out.push('');
   });
@@ -70,6 +63,29 @@ export function renderScanText(inventory: Inventory, verification: VerifyReport[
 }
 
 const MAX_LISTED = 20;
+const MAX_PROBLEMS = 8;
+
+/** `file:line: message`, without repeating a path the message already starts with. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}` : '';
+  if (!where || d.message.startsWith(d.file!)) return d.message;
+  return `${where}: ${d.message}`;
+}
+
+/** Errors and warnings, one line each (the first few); info diagnostics are only counted. */
+export function renderProblems(diagnostics: readonly Diagnostic[]): string[] {
+  const problems = diagnostics.filter((d) => d.severity !== 'info');
+  const infos = diagnostics.length - problems.length;
+  const lines: string[] = [];
+  if (problems.length) {
+    lines.push(`  ${plural(problems.length, 'problem')}:`);
+    for (const d of problems.slice(0, MAX_PROBLEMS)) lines.push(`    ${d.severity === 'error' ? 'error' : 'warn '} ${formatDiagnostic(d)}`);
+    if (problems.length > MAX_PROBLEMS) lines.push(`    … ${problems.length - MAX_PROBLEMS} more (--format json lists all)`);
+  }
+  if (infos > 0 && infos <= 3) for (const d of diagnostics.filter((x) => x.severity === 'info')) lines.push(`  note: ${formatDiagnostic(d)}`);
+  else if (infos) lines.push(`  ${plural(infos, 'note')} (--format json lists them)`);
+  return lines;
+}
 
 export function renderVerifyText(r: VerifyReport): string[] {
   const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;

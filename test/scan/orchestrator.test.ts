@@ -90,7 +90,7 @@ describe('scan orchestration', () => {
     const text = renderScanText(inv);
     expect(text).toMatch(/unit\s+2\s+2\s+1/); // 2 files (one empty), 2 tests, 1 skipped
     expect(text).toMatch(/integration\s+1\s+1/);
-    expect(text).toContain('1 file could not be parsed: tests/test_bad.py:3 (syntax error)');
+    expect(text).toContain('1 problem:\n    error tests/test_bad.py:3: syntax error');
     expect(text).toContain('all repositories');
     expect(text).toMatch(/e2e\s+0 \(0\)\s+2 \(1\)\s+2\s+1/);
     const md = renderScanMarkdown(inv);
