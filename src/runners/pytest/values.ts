@@ -34,7 +34,7 @@ export type PyValue =
   | { k: 'param'; values: PyValue[]; id: string | null; marks: Mark[] }
   | { k: 'mark'; marks: Mark[] }
   /** An object with no usable id (pytest falls back to `argname + index`). */
-  | { k: 'object'; what: string }
+  | { k: 'object'; what: string; /** `str()` when known (pathlib paths). */ str?: string }
   | { k: 'enum'; text: string }
   /** An element that could not be evaluated; fine as long as nobody needs its id or items. */
   | { k: 'unknown'; reason: string };
@@ -382,6 +382,7 @@ export class Evaluator {
           if (!v) return { k: 'str', v: '' };
           if (v.k === 'str') return v;
           if (v.k === 'int') return { k: 'str', v: v.v.toString() };
+          if (v.k === 'object' && v.str !== undefined) return { k: 'str', v: v.str };
           return fail('str() of a non-literal');
         }
         case 'int': {
@@ -426,6 +427,17 @@ export class Evaluator {
         default:
           return { k: 'object', what: `${name}()` };
       }
+    }
+    if (target?.k === 'external' && (target.module === 'pathlib' || target.module === 'pathlib.Path') && /^(Pure)?(Posix)?Path$/.test(target.name)) {
+      const parts = args();
+      if (parts.every((p) => p.k === 'str' || (p.k === 'object' && p.str !== undefined)))
+        return { k: 'object', what: 'Path()', str: posixPath(parts.map((p) => (p.k === 'str' ? p.v : (p as { str: string }).str))) };
+      return { k: 'object', what: 'Path()' };
+    }
+    if (target?.k === 'value' && target.binding.expr.t === 'call') {
+      // Instances of namedtuple / NamedTuple / make_dataclass types have no __name__.
+      const factory = this.project.resolveExprRef(target.binding.expr.fn, target.file);
+      if (factory.k === 'external' && /^(namedtuple|NamedTuple|make_dataclass)$/.test(factory.name)) return { k: 'object', what: `${name}()` };
     }
     if (target?.k === 'external' && target.module === 're' && (target.name === 'compile' || target.name === 'escape')) {
       const [pattern] = args();
@@ -595,6 +607,17 @@ function pyStr(v: PyValue): string {
   }
 }
 
+/** `str(pathlib.PurePosixPath(*parts))`: joined, `.` segments and repeated or trailing slashes dropped. */
+function posixPath(parts: string[]): string {
+  let path = '';
+  for (const p of parts) path = p.startsWith('/') ? p : path && p ? `${path}/${p}` : path || p;
+  const abs = path.startsWith('/');
+  const lead = abs && path.startsWith('//') && !path.startsWith('///') ? '//' : abs ? '/' : '';
+  const segs = path.split('/').filter((s) => s !== '' && s !== '.');
+  const out = lead + segs.join('/');
+  return out === '' ? '.' : out;
+}
+
 /** Python's `re.escape` (3.7+). */
 function reEscape(s: string): string {
   return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => '\\' + c);
@@ -706,6 +729,8 @@ function binop(op: string, l: PyValue, r: PyValue): PyValue {
     }
   }
   // pathlib-style joins and set unions of opaque objects stay opaque objects.
+  if (op === '/' && l.k === 'object' && l.str !== undefined && (r.k === 'str' || (r.k === 'object' && r.str !== undefined)))
+    return { k: 'object', what: 'Path()', str: posixPath([l.str, r.k === 'str' ? r.v : r.str!]) };
   if ((op === '/' || op === '|') && l.k === 'object') return { k: 'object', what: `(${op})` };
   if (op === '|' && l.k === 'dict' && r.k === 'dict') return { k: 'dict', entries: mergeDict(l.entries, r.entries) };
   if (op === '|' && l.k === 'seq' && r.k === 'seq' && l.kind === 'set' && r.kind === 'set') return { k: 'seq', kind: 'set', items: setOrder([...l.items, ...r.items]) };

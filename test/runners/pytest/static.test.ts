@@ -98,4 +98,21 @@ describe('static rules that need packages this machine lacks', () => {
     ]);
     expect(r.tests[0]!.dynamicReason).toMatch(/decorator dual \(tests\/test_f.py:3\) applies pytest marks/);
   });
+
+  it('gives pathlib paths their str() and namedtuple instances argname+index ids (as checked with pytest 9)', async () => {
+    const r = await scanFiles({
+      'test_p.py': [
+        'import pathlib',
+        'from collections import namedtuple',
+        'from pathlib import Path',
+        'import pytest',
+        'Case = namedtuple("Case", "a b")',
+        'BASE = Path("/srv")',
+        '@pytest.mark.parametrize("p", [str(pathlib.Path("a//b/./c/")), str(BASE / "x"), BASE / "y", Case(1, 2)])',
+        'def test_p(p):',
+        '    pass',
+      ].join('\n'),
+    });
+    expect(r.tests.map((t) => t.id)).toEqual(['test_p.py::test_p[a/b/c]', 'test_p.py::test_p[/srv/x]', 'test_p.py::test_p[p2]', 'test_p.py::test_p[p3]']);
+  });
 });
