@@ -1,3 +1,4 @@
+import { daysUntilDue } from './dates.js';
 import type { WorkflowAnalysis, WorkflowGap } from './gaps.js';
 import type { TraceReport } from './trace.js';
 import type { DiscoveredTest, TestFile } from './types.js';
@@ -212,7 +213,11 @@ export interface TargetInput {
   title?: string;
 }
 
-export type TargetStatus = 'met' | 'on-track' | 'late' | 'unknown';
+/**
+ * `met`; `open` (not met, due day not over: the gate warns); `late` (not met after the due day:
+ * the gate fails); `unknown` (a metric only `seams gate` measures, or no data).
+ */
+export type TargetStatus = 'met' | 'open' | 'late' | 'unknown';
 
 export interface TargetProgress {
   metric: string;
@@ -223,25 +228,22 @@ export interface TargetProgress {
   unit: 'count' | 'ratio';
   direction: 'min' | 'max';
   status: TargetStatus;
-  /** Days until the due date (negative when past). */
+  /** Whole UTC days until the due day (0 on the day, negative when past): core/dates.ts. */
   daysLeft: number;
   detail?: string;
 }
 
-const DAY = 86_400_000;
-
-/** Current value vs target vs due date for each target. A target is late after its due day ends. */
+/** Current value vs target vs due date for each target. A target is late after its due day ends (UTC). */
 export function targetProgress(targets: readonly TargetInput[], ctx: MetricContext, now: Date): TargetProgress[] {
   return targets.map((t) => {
     const v = metricValue(t.metric, ctx);
     const direction = lowerIsBetter(t.metric) ? 'max' : 'min';
-    const dueEnd = Date.parse(`${t.due}T23:59:59.999Z`);
-    const daysLeft = Math.ceil((dueEnd - now.getTime()) / DAY) - 1;
+    const daysLeft = daysUntilDue(t.due, now);
     const current = v?.value ?? null;
     let status: TargetStatus;
     if (current === null) status = 'unknown';
     else if (direction === 'min' ? current >= t.target : current <= t.target) status = 'met';
-    else status = now.getTime() > dueEnd ? 'late' : 'on-track';
+    else status = daysLeft < 0 ? 'late' : 'open';
     return {
       metric: t.metric,
       ...(t.title ? { title: t.title } : {}),

@@ -1,4 +1,5 @@
 import type { GateConfig, TargetConfig } from '../config/schema.js';
+import { daysUntilDue, dueText } from '../core/dates.js';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { evaluateMetric, GateConfigError, isRateMetric, lowerIsBetter } from './metrics.js';
 import type { GateContext, GateReport, MetricItem, MetricUnit, MetricValue, RuleResult } from './types.js';
@@ -16,8 +17,6 @@ export class GateConfigErrors extends Error {
     super(errors.map((e) => `${e.source ? `${e.source}: ` : ''}${e.message}`).join('\n'));
   }
 }
-
-const DAY = 86_400_000;
 
 export function formatValue(value: number | null, unit: MetricUnit): string {
   if (value === null) return '—';
@@ -117,14 +116,13 @@ export async function evaluateTarget(index: number, t: TargetConfig & { due: str
   const min = lower ? undefined : target;
   const max = lower ? target : undefined;
   const ok = check(v, min, max);
-  const due = Date.parse(`${t.due}T23:59:59Z`);
-  const daysLeft = Math.ceil((due - ctx.now.getTime()) / DAY);
-  const late = ctx.now.getTime() > due;
+  const daysLeft = daysUntilDue(t.due, ctx.now);
+  const late = daysLeft < 0;
   const threshold = `${thresholdText(min, max, v.unit)} by ${t.due}`;
   const valueText = formatValue(v.value, v.unit);
   const message = ok
     ? `${valueText}, target ${thresholdText(min, max, v.unit)} met`
-    : `${v.value === null ? (v.missing ?? 'no data') : valueText}; target ${thresholdText(min, max, v.unit)} ${late ? `was due ${t.due} (${-daysLeft} days late)` : `due ${t.due} (in ${daysLeft} days)`}`;
+    : `${v.value === null ? (v.missing ?? 'no data') : valueText}; target ${thresholdText(min, max, v.unit)} by ${t.due}: ${late ? 'late' : 'open'} (${dueText(daysLeft)})`;
   return {
     name: t.title ?? `target:${t.metric}${t.scenario ? `:${t.scenario}` : ''}`,
     kind: 'target',

@@ -4,6 +4,7 @@ import { requirementFindings } from '../core/findings.js';
 import type { ComponentReach, TestReach, WorkflowGap } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
 import type { TargetProgress } from '../core/metrics.js';
+import { dueText } from '../core/dates.js';
 import { compareTiers } from '../core/tiers.js';
 import { plural } from '../util/strings.js';
 import { markdownTable, textTable, type Cell } from '../util/table.js';
@@ -107,9 +108,9 @@ function targetStatus(t: TargetProgress): string {
     case 'met':
       return 'met';
     case 'late':
-      return `LATE (${-t.daysLeft} days past due)`;
-    case 'on-track':
-      return `on track (${t.daysLeft} days left)`;
+      return `LATE (${dueText(t.daysLeft)})`;
+    case 'open':
+      return `open (${dueText(t.daysLeft)})`;
     default:
       return `unknown: ${t.detail ?? 'not measurable here'}`;
   }

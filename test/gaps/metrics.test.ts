@@ -64,7 +64,7 @@ describe('metric vocabulary', () => {
 
 describe('targets', () => {
   const now = new Date('2026-11-23T04:00:00Z');
-  it('is met, on track, late, or unknown for metrics measured elsewhere', () => {
+  it('is met, open, late, or unknown for metrics measured elsewhere', () => {
     const p = targetProgress(
       [
         { metric: 'tests.integration', target: 1, due: '2026-01-01' },
@@ -78,9 +78,9 @@ describe('targets', () => {
     );
     expect(p.map((t) => [t.status, t.current, t.direction, t.daysLeft])).toEqual([
       ['met', 2, 'min', -326],
-      ['on-track', 2, 'min', 38],
+      ['open', 2, 'min', 38],
       ['late', 0.5, 'min', -1],
-      ['on-track', 1, 'max', 0],
+      ['open', 1, 'max', 0],
       ['unknown', null, 'min', 38],
     ]);
     expect(p[4]!.detail).toMatch(/seams gate/);

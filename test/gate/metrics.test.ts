@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { DiscoveredTest } from '../../src/core/types.js';
+import { targetProgress } from '../../src/core/metrics.js';
 import { evaluateGates, GateConfigErrors } from '../../src/gate/evaluate.js';
 import { compileSelectors, selectableTest } from '../../src/gate/selectors.js';
 import type { GateContext } from '../../src/gate/types.js';
@@ -140,11 +141,26 @@ describe('gate metrics', () => {
     c.runs = [runRecord([{ ...result('tests/integration/test_a.py::t1', 'passed'), attempts: 2, flaky: true }])];
     const report = await evaluateGates(c);
     const r = Object.fromEntries(report.results.map((x) => [x.name, x]));
-    expect(r['target:tests.integration']).toMatchObject({ status: 'warn', severity: 'warn', message: '1; target ≥ 3 due 2026-12-31 (in 39 days)' });
-    expect(r['late-one']).toMatchObject({ status: 'fail', severity: 'error', message: '1; target ≥ 3 was due 2026-11-01 (21 days late)' });
+    expect(r['target:tests.integration']).toMatchObject({ status: 'warn', severity: 'warn', message: '1; target ≥ 3 by 2026-12-31: open (38 days left)' });
+    expect(r['late-one']).toMatchObject({ status: 'fail', severity: 'error', message: '1; target ≥ 3 by 2026-11-01: late (22 days past due)' });
     expect(r.met).toMatchObject({ status: 'pass' });
     expect(r.flaky).toMatchObject({ status: 'warn', value: 1, threshold: '≤ 0 by 2027-01-01' });
     expect(report.passed).toBe(false);
+  });
+
+  it('targets: gate and gaps count the same days and agree on open/late at the day boundary', async () => {
+    const yaml = `targets:\n  - { metric: tests.integration, target: 3, due: 2026-11-23, title: today }\n  - { metric: tests.integration, target: 3, due: 2026-11-22, title: yesterday }\n  - { metric: tests.integration, target: 3, due: 2026-12-31, title: later }\n`;
+    for (const now of ['2026-11-23T00:00:01Z', '2026-11-23T12:00:00Z', '2026-11-23T23:59:59Z']) {
+      const c = ctx(yaml, { now: new Date(now) });
+      c.inventory!.tests = [test('tests/integration/test_a.py::t1')];
+      const r = await byName(c);
+      expect([r.today!.status, r.yesterday!.status, r.later!.status]).toEqual(['warn', 'fail', 'warn']);
+      expect(r.today!.message).toBe('1; target ≥ 3 by 2026-11-23: open (due today)');
+      expect(r.yesterday!.message).toBe('1; target ≥ 3 by 2026-11-22: late (1 day past due)');
+      const progress = targetProgress(c.config.targets, { tests: c.inventory!.tests }, new Date(now));
+      expect(progress.map((p) => [p.status, p.daysLeft])).toEqual([['open', 0], ['late', -1], ['open', 38]]);
+      expect(r.later!.message).toContain(`(${progress[2]!.daysLeft} days left)`);
+    }
   });
 
   it('collects every configuration error with its location instead of guessing', async () => {
