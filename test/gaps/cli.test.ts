@@ -63,9 +63,14 @@ describe('seams gaps on examples/platform', () => {
     expect(bad.stderr).toMatch(/unknown workflow "secret-provisionin" \(did you mean "secret-provisioning"\?\)/);
   });
 
-  it('--fail-on turns gaps into exit 1', async () => {
-    expect((await runCli(['gaps', example, '--fail-on', 'critical'])).code).toBe(1);
-    expect((await runCli(['gaps', example, '--fail-on', 'high'])).code).toBe(1);
+  it('--fail-on turns gaps into exit 1 and says why on stderr', async () => {
+    const critical = await runCli(['gaps', example, '--fail-on', 'critical']);
+    expect(critical.code).toBe(1);
+    expect(critical.stderr).toBe('seams: 2 critical gaps (--fail-on critical)\n');
+    const high = await runCli(['gaps', example, '--fail-on', 'high', '--format', 'json']);
+    expect(high.code).toBe(1);
+    expect(high.stderr).toBe('seams: 3 gaps at high or worse: 2 critical, 1 high (--fail-on high)\n');
+    expect(() => JSON.parse(high.stdout)).not.toThrow();
     expect((await runCli(['gaps', example, '--fail-on', 'nope'])).code).toBe(2);
   });
 
@@ -136,8 +141,12 @@ describe('several repositories', () => {
     expect(r.stdout).toMatch(/\| Tier \| platform tests \(files\) \| seams-gaps-\w+ tests \(files\) \| Total tests \|/);
     expect(r.stdout).toMatch(/\| integration \| 7 \(4\) \| 1 \(1\) \| 8 \|/);
     expect(r.stdout).toMatch(/\| Repo \| Workflow \| Chain \|/);
-    expect((await runCli(['trace', other, '--fail-on', 'medium'])).code).toBe(1);
-    expect((await runCli(['trace', other, '--fail-on', 'high'])).code).toBe(0);
+    const medium = await runCli(['trace', other, '--fail-on', 'medium']);
+    expect(medium.code).toBe(1);
+    expect(medium.stderr).toBe('seams: 1 medium requirement gap (--fail-on medium)\n');
+    const high = await runCli(['trace', other, '--fail-on', 'high']);
+    expect(high.code).toBe(0);
+    expect(high.stderr).toBe('');
   });
 });
 

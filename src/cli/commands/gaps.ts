@@ -7,7 +7,7 @@ import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
 import { gapsJson, renderGapsMarkdown, renderGapsText } from '../../report/gaps.js';
 import { scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
-import { closest } from '../../util/strings.js';
+import { closest, plural } from '../../util/strings.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -80,11 +80,24 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
         : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd });
   if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
   else io.stdout.write(text);
-  return exitCodeFor(analyses, opts.failOn);
+  return exitCodeFor(analyses, opts.failOn, io);
 }
 
-export function exitCodeFor(analyses: readonly RepoAnalysis[], failOn: GapSeverity | undefined): number {
+export function exitCodeFor(analyses: readonly RepoAnalysis[], failOn: GapSeverity | undefined, io?: CliIO, what = 'gap'): number {
   if (!failOn) return 0;
   const limit = severityRank(failOn);
-  return analyses.some((a) => SEVERITIES.some((s) => severityRank(s) <= limit && a.findings[s] > 0)) ? 1 : 0;
+  const counts = SEVERITIES.filter((s) => severityRank(s) <= limit)
+    .map((s) => [s, analyses.reduce((n, a) => n + a.findings[s], 0)] as const)
+    .filter(([, n]) => n > 0);
+  if (!counts.length) return 0;
+  // The closing line a CI log needs to explain the red build.
+  io?.stderr.write(`seams: ${failOnSummary(counts, failOn, what)} (--fail-on ${failOn})\n`);
+  return 1;
+}
+
+/** "2 critical gaps", or "3 gaps at high or worse: 2 critical, 1 high". */
+export function failOnSummary(counts: readonly (readonly [GapSeverity, number])[], failOn: GapSeverity, what: string): string {
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  if (counts.length === 1) return `${plural(total, `${counts[0]![0]} ${what}`)}`;
+  return `${plural(total, what)} at ${failOn} or worse: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`;
 }

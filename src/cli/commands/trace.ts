@@ -59,7 +59,7 @@ export async function traceCommand(paths: string[], opts: TraceCommandOptions, i
   if (!opts.failOn) return 0;
   // trace fails only on requirement findings
   const onlyRequirements = analyses.map((a) => ({ ...a, findings: requirementSeverities(a) }));
-  return exitCodeFor(onlyRequirements, opts.failOn);
+  return exitCodeFor(onlyRequirements, opts.failOn, io, 'requirement gap');
 }
 
 function requirementSeverities(a: RepoAnalysis): Record<GapSeverity, number> {
