@@ -429,7 +429,7 @@ export class Evaluator {
       }
     }
     if (target?.k === 'external' && (target.module === 'pathlib' || target.module === 'pathlib.Path') && /^(Pure)?(Posix)?Path$/.test(target.name)) {
-      const parts = args();
+      const parts = e.args.map((a) => (a.t === 'starred' ? ({ k: 'unknown', reason: 'starred' } as PyValue) : this.lenient(a, file, env)));
       if (parts.every((p) => p.k === 'str' || (p.k === 'object' && p.str !== undefined)))
         return { k: 'object', what: 'Path()', str: posixPath(parts.map((p) => (p.k === 'str' ? p.v : (p as { str: string }).str))) };
       return { k: 'object', what: 'Path()' };
