@@ -122,7 +122,7 @@ export function vitestCommand(input: BuildInput): CommandSpec {
       'run',
       '--reporter=json',
       `--outputFile=${input.resultFile}`,
-      ...(input.project ? ['--project', input.project] : []),
+      ...(input.project ? [`--project=${input.project}`] : []),
       ...(input.retries ? [`--retry=${input.retries}`] : []),
       ...jsFiles(input),
       ...input.extraArgs,
@@ -140,7 +140,7 @@ export function jestCommand(input: BuildInput): CommandSpec {
       ...jsBin(input.root, input.rootDir, 'jest'),
       '--json',
       `--outputFile=${input.resultFile}`,
-      ...(input.project ? ['--selectProjects', input.project] : []),
+      ...(input.project ? [`--selectProjects=${input.project}`] : []),
       '--runTestsByPath',
       ...jsFiles(input),
       ...input.extraArgs,
@@ -158,7 +158,7 @@ export function playwrightCommand(input: BuildInput): CommandSpec {
       ...jsBin(input.root, input.rootDir, 'playwright'),
       'test',
       '--reporter=json',
-      ...(input.project ? ['--project', input.project] : []),
+      ...(input.project ? [`--project=${input.project}`] : []),
       ...(input.retries ? [`--retries=${input.retries}`] : []),
       ...jsFiles(input),
       ...input.extraArgs,
@@ -172,7 +172,8 @@ export function playwrightCommand(input: BuildInput): CommandSpec {
 
 export function mochaCommand(input: BuildInput): CommandSpec {
   return {
-    argv: [...jsBin(input.root, input.rootDir, 'mocha'), '--reporter', 'xunit', '--reporter-option', `output=${input.resultFile}`, ...jsFiles(input), ...input.extraArgs],
+    // --reporter-option is a (greedy) yargs array: a single-valued option must follow it, not the files
+    argv: [...jsBin(input.root, input.rootDir, 'mocha'), `--reporter-option=output=${input.resultFile}`, '--reporter=xunit', ...jsFiles(input), ...input.extraArgs],
     cwd: path.resolve(input.root, input.rootDir),
     env: {},
     resultFile: input.resultFile,
