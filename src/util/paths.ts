@@ -21,3 +21,19 @@ export function dirnamePosix(p: string): string {
   const d = path.posix.dirname(p);
   return d === '.' ? '' : d;
 }
+
+/**
+ * A short name for each of several distinct folders: the folder name, or — when two share it —
+ * the shortest trailing part of the path that tells them apart (`x/app`, `y/app`).
+ */
+export function uniqueNames(roots: readonly string[]): string[] {
+  const parts = roots.map((r) => toPosix(r).split('/').filter(Boolean));
+  const suffix = (i: number, k: number) => parts[i]!.slice(-k).join('/');
+  return parts.map((p, i) => {
+    for (let k = 1; k < p.length; k++) {
+      const mine = suffix(i, k);
+      if (parts.every((_, j) => j === i || suffix(j, k) !== mine)) return mine;
+    }
+    return toPosix(roots[i]!);
+  });
+}

@@ -15,7 +15,7 @@ import {
 } from '../../gate/output.js';
 import type { GateReport } from '../../gate/types.js';
 import { ciRunUrl, currentBranch, notifyGateFailure } from '../../notify/index.js';
-import { scanConfigured } from '../../scan/configured.js';
+import { repoKey, scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -77,7 +77,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
     // flaky and determinism look at a window of runs (default 20); pass rates and duration at `runs` (default 1)
     const perTierSet = Math.max(1, ...runMetrics.map((g) => g.runs ?? (/^(flaky|nondeterministic|determinism)\b/.test(g.metric) ? 20 : 1)));
     const history = runMetrics.length
-      ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: perTierSet })
+      ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: repoKey(inventory), runs: perTierSet })
       : { runs: [], summaries: [], location: null, missing: undefined };
     const coverageCache = new Map<string, Promise<CoverageReport>>();
     try {

@@ -8,7 +8,7 @@ import { loadHistory } from '../../gate/history.js';
 import type { GateContext, GateReport } from '../../gate/types.js';
 import { renderHtmlReport, trendOf, type ReportGapRow, type ReportRepoInput, type ReportTraceRow, type TrendPoint } from '../../report/html/index.js';
 import { renderCompletionMarkdown, type CompletionInput } from '../../report/markdown-report.js';
-import { scanConfigured } from '../../scan/configured.js';
+import { repoKey, scanConfigured } from '../../scan/configured.js';
 import type { RunSummary } from '../../store/types.js';
 import { SeamsError } from '../../util/errors.js';
 import type { CliIO } from '../io.js';
@@ -86,7 +86,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
     const root = inventory.root;
     let history: Awaited<ReturnType<typeof loadHistory>>;
     try {
-      history = await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: inventory.name, runs: historyRuns, maxRuns: historyRuns, summaries: 200 });
+      history = await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: repoKey(inventory), runs: historyRuns, maxRuns: historyRuns, summaries: 200 });
     } catch (e) {
       // an unreachable database must not stop the report
       history = { runs: [], summaries: [], location: null, missing: `history unavailable: ${(e as Error).message}` };
