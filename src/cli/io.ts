@@ -1,3 +1,7 @@
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describeError, SeamsError } from '../util/errors.js';
+
 /** Where a command writes: injectable so tests can run the CLI in-process. */
 export interface CliIO {
   stdout: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
@@ -13,4 +17,48 @@ export function processIO(): CliIO {
 /** Colours only on a terminal, never with NO_COLOR or in CI. */
 export function useColor(io: CliIO): boolean {
   return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && !io.env.CI;
+}
+
+/**
+ * Writes a command's output file (`-o`, `--html`, `--markdown`, CI files) and says so on stderr:
+ * `seams: wrote <file>` (plus `detail`), the one style every command uses. A path that is a
+ * folder, a missing parent folder or a refused write is a usage error (exit 2) with a hint —
+ * never an internal error, and no folder is created behind the user's back.
+ * Returns the absolute path written.
+ */
+export async function writeOutput(io: CliIO, file: string, text: string, options: { detail?: string } = {}): Promise<string> {
+  const abs = await checkOutputPath(io, file);
+  try {
+    await writeFile(abs, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : describeError(error);
+    throw new SeamsError('SEAMS_CANNOT_WRITE', `cannot write ${displayPath(io, abs)}: ${why}`, { hint: 'choose a path you can write to' });
+  }
+  io.stderr.write(`seams: wrote ${displayPath(io, abs)}${options.detail ? ` (${options.detail})` : ''}\n`);
+  return abs;
+}
+
+/**
+ * The checks of writeOutput without writing, for commands that should refuse a bad path before
+ * doing long work (report). Returns the absolute path.
+ */
+export async function checkOutputPath(io: CliIO, file: string): Promise<string> {
+  const abs = path.resolve(io.cwd, file);
+  const fail = (why: string, hint: string): never => {
+    throw new SeamsError('SEAMS_CANNOT_WRITE', `cannot write ${displayPath(io, abs)}: ${why}`, { hint });
+  };
+  const info = await stat(abs).catch(() => undefined);
+  if (info?.isDirectory()) fail('is a directory', `give the path of a file, e.g. ${displayPath(io, path.join(abs, 'seams-output.txt'))}`);
+  const parent = path.dirname(abs);
+  const parentInfo = await stat(parent).catch(() => undefined);
+  if (!parentInfo) fail(`folder ${displayPath(io, parent)} does not exist`, `create it first (mkdir -p ${displayPath(io, parent)}) or choose another path`);
+  else if (!parentInfo.isDirectory()) fail(`${displayPath(io, parent)} is not a folder`, 'choose another path');
+  return abs;
+}
+
+/** A path relative to the working folder when it is inside it, else absolute. */
+export function displayPath(io: CliIO, abs: string): string {
+  const rel = path.relative(io.cwd, abs);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
 }

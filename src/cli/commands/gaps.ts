@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -8,7 +7,7 @@ import { gapsJson, renderGapsMarkdown, renderGapsText } from '../../report/gaps.
 import { scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
 import { closest, plural } from '../../util/strings.js';
-import type { CliIO } from '../io.js';
+import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
 export interface GapsCommandOptions {
@@ -78,7 +77,7 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
       : opts.format === 'markdown'
         ? renderGapsMarkdown(analyses)
         : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd });
-  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
+  if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return exitCodeFor(analyses, opts.failOn, io);
 }

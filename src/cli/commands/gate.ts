@@ -1,4 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -17,7 +17,7 @@ import type { GateReport } from '../../gate/types.js';
 import { ciRunUrl, currentBranch, notifyGateFailure } from '../../notify/index.js';
 import { repoKey, scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
-import type { CliIO } from '../io.js';
+import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
 export interface GateCommandOptions {
@@ -122,7 +122,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
         : opts.format === 'markdown'
           ? renderGateMarkdown(reports)
           : renderGateText(reports);
-  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
+  if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
 
   if (io.env.GITHUB_ACTIONS) {

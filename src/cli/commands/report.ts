@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadCoverage, type CoverageReport } from '../../coverage/index.js';
@@ -11,7 +10,7 @@ import { renderCompletionMarkdown, type CompletionInput } from '../../report/mar
 import { repoKey, scanConfigured } from '../../scan/configured.js';
 import type { RunSummary } from '../../store/types.js';
 import { SeamsError } from '../../util/errors.js';
-import type { CliIO } from '../io.js';
+import { checkOutputPath, writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
 export interface ReportCommandOptions {
@@ -70,6 +69,9 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
     throw new SeamsError('SEAMS_USAGE', 'nothing to write: give --html <file> and/or --markdown [file]', {
       hint: 'seams report --html report.html',
     });
+  // a bad output path is refused before the scan, history and analysis
+  if (opts.html) await checkOutputPath(io, opts.html);
+  if (typeof opts.markdown === 'string') await checkOutputPath(io, opts.markdown);
   const historyRuns = Math.max(1, Math.min(200, Number(opts.runs) || 20));
   const now = new Date();
   const { repos } = await scanConfigured(
@@ -133,16 +135,12 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
   }
   if (opts.html) {
     const html = renderHtmlReport({ title: opts.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, notes });
-    const file = path.resolve(io.cwd, opts.html);
-    await writeFile(file, html);
-    io.stderr.write(`seams: wrote ${path.relative(io.cwd, file) || file} (${(html.length / 1024).toFixed(0)} KB)\n`);
+    await writeOutput(io, opts.html, html, { detail: `${(html.length / 1024).toFixed(0)} KB` });
   }
   if (opts.markdown !== undefined) {
     const md = await renderCompletionMarkdown(completion);
     if (typeof opts.markdown === 'string') {
-      const file = path.resolve(io.cwd, opts.markdown);
-      await writeFile(file, md);
-      io.stderr.write(`seams: wrote ${path.relative(io.cwd, file) || file}\n`);
+      await writeOutput(io, opts.markdown, md);
     } else io.stdout.write(md);
   }
   return 0;

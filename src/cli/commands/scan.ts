@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Inventory } from '../../core/types.js';
@@ -7,7 +6,7 @@ import { scanPlugins } from '../../runners/index.js';
 import type { VerifyReport } from '../../runners/types.js';
 import { scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
-import type { CliIO } from '../io.js';
+import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
 export interface ScanCommandOptions {
@@ -62,7 +61,7 @@ export async function scanCommand(paths: string[], opts: ScanCommandOptions, io:
       : opts.format === 'markdown'
         ? renderScanMarkdown(inventory, verification)
         : renderScanText(inventory, verification);
-  if (opts.output) await writeFile(opts.output, text);
+  if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return code;
 }

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -6,7 +5,7 @@ import type { RepoAnalysis } from '../../analysis/index.js';
 import { requirementFindings } from '../../core/findings.js';
 import { SEVERITIES, type GapSeverity } from '../../core/gaps.js';
 import { renderTraceMarkdown, renderTraceText, traceJson } from '../../report/trace.js';
-import type { CliIO } from '../io.js';
+import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 import { analyzePaths, exitCodeFor } from './gaps.js';
 
@@ -54,7 +53,7 @@ export async function traceCommand(paths: string[], opts: TraceCommandOptions, i
       : opts.format === 'markdown'
         ? renderTraceMarkdown(analyses)
         : renderTraceText(analyses, { verbose: opts.verbose });
-  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), text);
+  if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   if (!opts.failOn) return 0;
   // trace fails only on requirement findings
