@@ -25,7 +25,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * A team store in PostgreSQL. `schema` (or `?schema=` in the URL) keeps seams' tables in their
  * own schema, created when missing.
  */
-export async function openPostgresStore(url: string, options: { schema?: string } = {}): Promise<SqlResultStore> {
+export async function openPostgresStore(url: string, options: { schema?: string; readOnly?: boolean } = {}): Promise<SqlResultStore> {
   let connectionString = url;
   let schema = options.schema;
   try {
@@ -53,9 +53,11 @@ export async function openPostgresStore(url: string, options: { schema?: string 
   try {
     await client.connect();
     if (schema) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      if (!options.readOnly) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(`SET search_path TO "${schema}"`);
     }
+    // a reader's session cannot write, whatever it is asked
+    if (options.readOnly) await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
   } catch (error) {
     await client.end().catch(() => {});
     throw new SeamsError('SEAMS_STORE_OPEN', `cannot connect to the history database ${location}: ${describeError(error)}`, {
@@ -102,5 +104,5 @@ export async function openPostgresStore(url: string, options: { schema?: string 
       await client.end().catch(() => {});
     },
   };
-  return new SqlResultStore(driver);
+  return new SqlResultStore(driver, options.readOnly);
 }

@@ -294,7 +294,29 @@ function whereRuns(q: RunQuery | WindowQuery & { commit?: string }, alias = 'run
 const BATCH = 500;
 
 export class SqlResultStore implements ResultStore {
-  constructor(private readonly db: SqlDriver) {}
+  /** `readOnly`: every write (migrate, save) is refused, so a reader can never create or change history. */
+  constructor(
+    private readonly db: SqlDriver,
+    public readOnly = false,
+  ) {}
+
+  private refuseWrite(what: string): void {
+    if (this.readOnly)
+      throw new SeamsError('SEAMS_STORE_READ_ONLY', `the history database ${this.location} was opened read-only; cannot ${what}`, {
+        hint: 'this is a bug in seams: a read-only command tried to write history',
+        exitCode: 3,
+      });
+  }
+
+  /** The schema version the database has (0: no seams tables at all). */
+  async schemaVersion(): Promise<number> {
+    try {
+      const rows = await this.db.all<{ v: number | string | null }>('SELECT MAX(version) AS v FROM seams_migrations');
+      return Number(rows[0]?.v ?? 0);
+    } catch {
+      return 0;
+    }
+  }
 
   get kind() {
     return this.db.kind;
@@ -304,6 +326,7 @@ export class SqlResultStore implements ResultStore {
   }
 
   async migrate(): Promise<void> {
+    this.refuseWrite('migrate it');
     await this.db.begin();
     try {
       await this.db.lockForMigration();
@@ -344,6 +367,7 @@ export class SqlResultStore implements ResultStore {
     header: RunHeader,
     batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>,
   ): Promise<SaveResult> {
+    this.refuseWrite(`store run ${header.id}`);
     validateHeader(header);
     const counts = emptyCounts();
     await this.db.begin();

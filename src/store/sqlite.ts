@@ -4,14 +4,28 @@ import Database from 'better-sqlite3';
 import { SeamsError, describeError } from '../util/errors.js';
 import { SqlResultStore, type SqlDriver } from './sql.js';
 
-/** The embedded store: one SQLite file (WAL), created with its folder on first use. */
-export function openSqliteStore(file: string): SqlResultStore {
+export interface SqliteOpenOptions {
+  /** Open an existing file read-only: nothing is created, migrated or written. */
+  readOnly?: boolean;
+  /** What messages call the store (default: the file). */
+  location?: string;
+}
+
+/**
+ * The embedded store: one SQLite file (WAL), created with its folder on first use — unless
+ * `readOnly`, which needs the file to exist and never writes to it.
+ */
+export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): SqlResultStore {
   let db: Database.Database;
   try {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    if (options.readOnly) {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+    } else {
+      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -65536'); // 64 MB page cache: large ingests update two B-trees per row
@@ -29,7 +43,7 @@ export function openSqliteStore(file: string): SqlResultStore {
   };
   const driver: SqlDriver = {
     kind: 'sqlite',
-    location: file,
+    location: options.location ?? file,
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return prepare(sql).all(...params) as T[];
     },
@@ -60,5 +74,5 @@ export function openSqliteStore(file: string): SqlResultStore {
       if (db.open) db.close();
     },
   };
-  return new SqlResultStore(driver);
+  return new SqlResultStore(driver, options.readOnly);
 }

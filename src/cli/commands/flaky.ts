@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/index.js';
 import { analyzeFlaky } from '../../store/flaky.js';
 import { SeamsError } from '../../util/errors.js';
 import { textTable } from '../../util/table.js';
+import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -40,14 +41,15 @@ export function registerFlaky(program: Command, io: CliIO, setExit: SetExit): vo
 }
 
 export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const runs = Number(opts.runs);
   const minFlipRate = Number(opts.minFlipRate);
   if (!Number.isInteger(runs) || runs < 1) throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`);
   if (!(minFlipRate > 0 && minFlipRate <= 1)) throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be in (0, 1], got ${opts.minFlipRate}`);
   const config = (await loadConfig(root, opts.config)).config;
   const { openHistory } = await import('../../execute/history.js');
-  const store = await openHistory(root, io, opts.db, config.history.db);
+  // read-only: a missing database is an empty history, never created by looking at it
+  const store = await openHistory(root, io, opts.db, config.history.db, { readOnly: true });
   try {
     const window = await store.resultsWindow({ tier: opts.tier, branch: opts.branch, repo: opts.repo, runs });
     const report = analyzeFlaky(window, { minFlipRate });

@@ -5,6 +5,7 @@ import type { DiscoveredTest, RunnerId } from '../../core/types.js';
 import { loadConfig } from '../../config/index.js';
 import type { ResultFormat } from '../../results/index.js';
 import { isSeamsError } from '../../util/errors.js';
+import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -50,7 +51,7 @@ Exit codes: 0 stored (or already stored), 2 unreadable or malformed input.`,
 }
 
 export async function ingestCommand(files: string[], opts: IngestCommandOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const [{ scanConfigured }, { openHistory }, { ingestFiles }] = await Promise.all([
     import('../../scan/configured.js'),
     import('../../execute/history.js'),

@@ -7,6 +7,7 @@ import type { ExecuteOutcome } from '../../execute/run.js';
 import { parseShard } from '../../execute/shard.js';
 import { testKeyOf } from '../../store/types.js';
 import { SeamsError } from '../../util/errors.js';
+import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -69,7 +70,7 @@ Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run
 }
 
 export async function runCommand(tiers: string[], extraArgs: string[], opts: RunCommandOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const repeat = Number(opts.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new SeamsError('SEAMS_USAGE', `--repeat must be a whole number from 1 to 1000, got ${opts.repeat}`);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ServiceSession, ownerAlive, readStates, reapStale } from '../../services/index.js';
 import { isAlive } from '../../services/process-tree.js';
 import { SeamsError } from '../../util/errors.js';
+import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -32,7 +33,7 @@ export function registerServices(program: Command, io: CliIO, setExit: SetExit):
 }
 
 async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const [{ scanConfigured }, { newRunId, selectTiers }] = await Promise.all([import('../../scan/configured.js'), import('../../execute/run.js')]);
   const { repos } = await scanConfigured([root], { configFile: opts.config });
   const { inventory, config } = repos[0]!;
@@ -54,7 +55,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
 }
 
 async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const runIds = readStates(root)
     .filter(({ state }) => (state.keep || !ownerAlive(state)) && (!tiers.length || state.tiers.some((t) => tiers.includes(t))))
     .map(({ state }) => state.runId);
@@ -65,7 +66,7 @@ async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): 
 }
 
 async function servicesStatus(opts: ServicesOptions, io: CliIO): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
+  const root = repoRoot(io, opts.root);
   const states = readStates(root);
   if (!states.length) {
     io.stdout.write('no services started by seams are running here\n');
