@@ -60,7 +60,9 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
   });
   for (const d of workflows.diagnostics) diagnostics.push({ severity: 'warning', code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}) });
 
-  const req = await readRequirements(inventory.root, files, config.requirements.sources, config.requirements.pattern);
+  const req = await readRequirements(inventory.root, files, config.requirements.sources, config.requirements.pattern, {
+    explicit: loaded.user.requirements?.sources !== undefined,
+  });
   diagnostics.push(...req.diagnostics);
   const integrationTiers = [...new Set([...INTEGRATION_LEVEL_TIERS, ...Object.values(config.workflows).flatMap((w) => w.tiers)])];
   const trace = buildTrace({
@@ -70,7 +72,7 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
     critical: config.requirements.critical,
     integrationTiers,
   });
-  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows, trace };
+  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows, trace, requirementSources: req.sources };
   const summary = summarizeRepo(inventory);
   return {
     name: inventory.name,
@@ -90,7 +92,7 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
 
 /** For the gate engine (`GateContext.external`): workflow / requirement / component metrics. */
 export function externalMetrics(analysis: RepoAnalysis, inventory: RepoInventory): (metric: string) => MetricResult | undefined {
-  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows: analysis.workflows, trace: analysis.trace };
+  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows: analysis.workflows, trace: analysis.trace, requirementSources: analysis.requirementSources };
   return (metric) => {
     const head = metric.split('.')[0];
     if (head !== 'workflows' && head !== 'requirements' && head !== 'components') return undefined;

@@ -11,6 +11,7 @@ import type { DiscoveredTest, TestFile } from './types.js';
  *   files, files.<tier>                    test files
  *   workflows.total                        declared workflows
  *   workflows[.<P>].covered                share (0..1) of workflows covered at a covering tier
+ *                                          (every share is null — "n/a" — over an empty set)
  *   workflows[.<P>].uncovered              workflows not covered (partial ones included)
  *   workflows[.<P>].partial                workflows reached only partially
  *   workflows[.<P>].total                  workflows of that priority
@@ -49,6 +50,8 @@ export interface MetricContext {
   files?: readonly TestFile[];
   workflows?: WorkflowAnalysis;
   trace?: TraceReport;
+  /** Files requirements were read from (to explain an empty set). */
+  requirementSources?: readonly string[];
 }
 
 const LOWER_IS_BETTER = /\.(uncovered|partial|orphans|duplicates|unitOnly|unreached)$/;
@@ -149,12 +152,8 @@ function workflowMetric(rest: string[], ctx: MetricContext): MetricResult | unde
     case 'total':
       return { value: wfs.length, unit: 'count', detail: `${wfs.length} ${label}workflows` };
     case 'covered':
-      return {
-        value: wfs.length ? covered.length / wfs.length : 1,
-        unit: 'ratio',
-        detail: wfs.length ? `${covered.length} of ${wfs.length} ${label}workflows covered` : `no ${label}workflows declared`,
-        items: items(open),
-      };
+      if (!wfs.length) return { value: null, unit: 'ratio', missing: `n/a: no ${label}workflows declared, so there is no share to measure` };
+      return { value: covered.length / wfs.length, unit: 'ratio', detail: `${covered.length} of ${wfs.length} ${label}workflows covered`, items: items(open) };
     case 'uncovered':
       return { value: open.length, unit: 'count', detail: `${open.length} of ${wfs.length} ${label}workflows without a covering test`, items: items(open) };
     default: {
@@ -176,6 +175,7 @@ function requirementMetric(rest: string[], ctx: MetricContext): MetricResult | u
     case 'total':
       return { value: summary.total, unit: 'count', detail: `${summary.total} requirements defined` };
     case 'covered':
+      if (summary.coveredShare === null) return { value: null, unit: 'ratio', missing: `n/a: no requirements defined (${ctx.requirementSources?.length ? 'requirements.sources define no id' : 'requirements.sources match no file'})` };
       return {
         value: summary.coveredShare,
         unit: 'ratio',
@@ -198,7 +198,8 @@ function requirementMetric(rest: string[], ctx: MetricContext): MetricResult | u
       const critical = rows.filter((r) => r.critical);
       const open = critical.filter((r) => r.status !== 'covered');
       if (name === 'critical.uncovered') return { value: open.length, unit: 'count', detail: `${open.length} of ${critical.length} critical requirements not covered`, items: rowItems(open) };
-      return { value: critical.length ? (critical.length - open.length) / critical.length : 1, unit: 'ratio', detail: `${critical.length - open.length} of ${critical.length} critical requirements covered`, items: rowItems(open) };
+      if (!critical.length) return { value: null, unit: 'ratio', missing: 'n/a: no critical requirements (requirements.critical) defined' };
+      return { value: (critical.length - open.length) / critical.length, unit: 'ratio', detail: `${critical.length - open.length} of ${critical.length} critical requirements covered`, items: rowItems(open) };
     }
   }
 }

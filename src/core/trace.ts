@@ -59,8 +59,8 @@ export interface TraceReport {
     uncovered: number;
     orphans: number;
     duplicates: number;
-    /** covered / total (1 when there are no requirements). */
-    coveredShare: number;
+    /** covered / total; null ("n/a") when no requirement is defined — never a free 100 %. */
+    coveredShare: number | null;
   };
 }
 
@@ -155,7 +155,7 @@ export function buildTrace(input: TraceInput): TraceReport {
       uncovered: count('uncovered'),
       orphans: orphans.length,
       duplicates: duplicates.length,
-      coveredShare: rows.length ? covered / rows.length : 1,
+      coveredShare: rows.length ? covered / rows.length : null,
     },
   };
 }

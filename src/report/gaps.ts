@@ -159,7 +159,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
       out.push(`  Requirements: none found in ${a.requirementSources.length ? a.requirementSources.join(', ') : 'the configured sources'}`);
     } else {
       out.push(
-        `  Requirements: ${t.total} defined, ${t.covered} covered (${formatValue(t.coveredShare, 'ratio')}), ${t.uncovered + t.onlySkipped} uncovered, ${t.coveredOnlyByUnit} only by unit tests; ${plural(t.orphans, 'orphan reference')}, ${plural(t.duplicates, 'duplicate definition')}`,
+        `  Requirements: ${t.total} defined, ${t.covered} covered (${t.coveredShare === null ? 'n/a' : formatValue(t.coveredShare, 'ratio')}), ${t.uncovered + t.onlySkipped} uncovered, ${t.coveredOnlyByUnit} only by unit tests; ${plural(t.orphans, 'orphan reference')}, ${plural(t.duplicates, 'duplicate definition')}`,
       );
       const all = requirementFindings(a.trace);
       const limit = options.verbose ? all.length : 25;

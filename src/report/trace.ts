@@ -23,16 +23,22 @@ function matrixTiers(a: RepoAnalysis): string[] {
 
 const tierCount = (r: TraceRow, tier: string) => r.tiers.find((t) => t.tier === tier)?.tests.length ?? 0;
 
+/** The diagnostics about requirement sources (trace shows them; gaps shows every diagnostic). */
+const TRACE_DIAGNOSTICS = new Set(['UNREADABLE', 'REQUIREMENTS_SKIPPED', 'REQUIREMENTS_SOURCE_EMPTY', 'REQUIREMENTS_NONE_DEFINED']);
+
 function summaryLine(a: RepoAnalysis): string {
   const s = a.trace.summary;
-  return `${s.total} requirements, ${s.covered} covered (${formatValue(s.coveredShare, 'ratio')}), ${s.coveredOnlyByUnit} only by unit tests, ${s.uncovered + s.onlySkipped} uncovered; ${plural(s.orphans, 'orphan reference')}, ${plural(s.duplicates, 'duplicate definition')}`;
+  return `${s.total} requirements, ${s.covered} covered (${s.coveredShare === null ? 'n/a' : formatValue(s.coveredShare, 'ratio')}), ${s.coveredOnlyByUnit} only by unit tests, ${s.uncovered + s.onlySkipped} uncovered; ${plural(s.orphans, 'orphan reference')}, ${plural(s.duplicates, 'duplicate definition')}`;
 }
 
 export function renderTraceText(analyses: readonly RepoAnalysis[], options: { verbose?: boolean } = {}): string {
   const out: string[] = [];
   for (const a of analyses) {
     out.push(`${a.name}: ${summaryLine(a)}`);
-    if (!a.requirementSources.length) out.push('  no requirement sources matched (requirements.sources in seams.yaml; default specs/**/*.md, docs/**/*.md)');
+    const problems = a.diagnostics.filter((d) => TRACE_DIAGNOSTICS.has(d.code));
+    for (const d of problems) out.push(`  warning: ${d.message}`);
+    if (!a.requirementSources.length && !problems.length)
+      out.push('  no requirement sources matched (requirements.sources in seams.yaml; default specs/**/*.md, docs/**/*.md)');
     const tiers = matrixTiers(a);
     if (a.trace.rows.length) {
       const rows: Cell[][] = a.trace.rows.map((r) => [
@@ -110,7 +116,7 @@ export function traceJson(analyses: readonly RepoAnalysis[], generatedAt: Date) 
       requirements: a.trace.rows,
       orphans: a.trace.orphans,
       duplicates: a.trace.duplicates,
-      diagnostics: a.diagnostics.filter((d) => d.code === 'UNREADABLE' || d.code === 'REQUIREMENTS_SKIPPED'),
+      diagnostics: a.diagnostics.filter((d) => TRACE_DIAGNOSTICS.has(d.code)),
     })),
   };
 }

@@ -13,12 +13,15 @@ const MAX_BYTES = 5_000_000;
  * Reads requirement definitions from the repo files matching `sources` (globs). Markdown files
  * (`.md`, `.markdown`, `.mdx`) are parsed with markdown-it; other text files are read line by
  * line (a line that starts with an id defines it). Unreadable files become diagnostics.
+ * With `explicit` (the user wrote `requirements.sources`), a glob that matches no file and
+ * sources that define no id are diagnostics too: a typo must not read as "no requirements".
  */
 export async function readRequirements(
   root: string,
   files: readonly string[],
   sources: readonly string[],
   pattern: string,
+  options: { explicit?: boolean } = {},
 ): Promise<{ definitions: RequirementDef[]; sources: string[]; diagnostics: Diagnostic[] }> {
   const match = picomatch([...sources], { dot: true });
   const selected = files.filter((f) => match(f));
@@ -40,6 +43,17 @@ export async function readRequirements(
     }
     if (/\.(md|markdown|mdx)$/i.test(file)) definitions.push(...parseRequirementsMarkdown(text, file, re));
     else definitions.push(...parsePlainText(text, file, re));
+  }
+  if (options.explicit) {
+    for (const glob of sources)
+      if (!files.some((f) => picomatch.isMatch(f, glob, { dot: true })))
+        diagnostics.push({ severity: 'warning', code: 'REQUIREMENTS_SOURCE_EMPTY', message: `requirements.sources "${glob}" matches no file` });
+    if (selected.length && !definitions.length)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'REQUIREMENTS_NONE_DEFINED',
+        message: `requirements.sources match ${selected.length === 1 ? selected[0] : `${selected.length} files`} but define no id matching ${pattern}`,
+      });
   }
   return { definitions, sources: selected, diagnostics };
 }
