@@ -37,7 +37,8 @@ const WORKER_MIN_FILES = 150;
 
 async function parseInWorkers(project: PythonProject, files: string[]): Promise<void> {
   const workerUrl = new URL('./parse-worker.js', import.meta.url);
-  const workers = Math.min(4, Math.max(1, os.availableParallelism() - 1));
+  // The main thread only waits, so every core gets a worker.
+  const workers = Math.min(4, os.availableParallelism());
   if (files.length < WORKER_MIN_FILES || os.availableParallelism() < 2 || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerUrl)))
     return;
   const batches: string[][] = [];
