@@ -7,14 +7,16 @@ import { DEFAULTS } from '../config/resolve.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DiscoveredTest, RepoInventory, RunnerId, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import { InventoryIndex, readResults, type JoinContext } from '../results/index.js';
-import { ServiceSession, reapStale, durationMs, splitCommand } from '../services/index.js';
+import { ServiceSession, reapStale, durationMs, splitCommand, type Preflight } from '../services/index.js';
 import { findKept } from '../services/state.js';
 import { stopGroup } from '../services/process-tree.js';
+import { tailFile } from '../services/probes.js';
 import { SeamsError, describeError } from '../util/errors.js';
 import { execCommand } from '../util/exec.js';
 import { COMMAND_BUILDERS, configuredCommand, type CommandSpec } from './runners/index.js';
 import { shardTests, type ShardSpec } from './shard.js';
 import { applySkipPolicy } from './policy.js';
+import { checkRunners, runnerGroups } from './preflight.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -40,6 +42,8 @@ export interface ExecuteOptions {
   progress?: { start(label: string): void; stop(): void };
   /** Repetition number for `--repeat` (recorded in the environment). */
   repetition?: number;
+  /** `preflightRun` already checked the runners (repeat runs do not check again). */
+  preflighted?: boolean;
 }
 
 export interface TaskReport {
@@ -51,6 +55,8 @@ export interface TaskReport {
   exitCode: number | null;
   log: string;
   error?: string;
+  /** The last lines of the runner's log when it failed without a report. */
+  logTail?: string[];
   durationMs: number;
 }
 
@@ -131,6 +137,56 @@ function environmentOf(env: NodeJS.ProcessEnv, repetition?: number): Record<stri
   return out;
 }
 
+/** A runner of the selected tests (or a tier command) that is not installed: a pre-flight error. */
+function requireRunners(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env'>, tiers: readonly string[]): void {
+  const cfg = o.config.config;
+  const problems = checkRunners(
+    o.root,
+    runnerGroups(
+      o.inventory,
+      tiers
+        .filter((t) => !cfg.tiers[t]?.command)
+        .flatMap((tier) => {
+          const tests = o.inventory.tests.filter((t) => t.tier === tier);
+          return o.shard ? shardTests(tests, o.shard, o.durations ?? new Map()) : tests;
+        }),
+    ),
+    tiers.flatMap((tier) => {
+      const c = cfg.tiers[tier];
+      return c?.command ? [{ tier, command: c.command, cwd: path.resolve(o.root, c.cwd ?? '.') }] : [];
+    }),
+    o.env,
+  );
+  if (problems.length)
+    throw new SeamsError('SEAMS_RUNNER_MISSING', problems.map((p) => p.reason).join('; '), {
+      hint: [...new Set(problems.map((p) => p.hint))].join('; '),
+    });
+}
+
+function requireServices(pre: Preflight): void {
+  if (!pre.errors.length) return;
+  const e = pre.errors[0]!;
+  throw new SeamsError('SEAMS_SERVICE_PREFLIGHT', `required service ${e.name} cannot start: ${e.reason}`, {
+    hint:
+      pre.errors.length > 1
+        ? `also: ${pre.errors.slice(1).map((x) => `${x.name} (${x.reason})`).join('; ')}`
+        : 'install it, fix services in seams.yaml, or mark the service optional: true',
+  });
+}
+
+/**
+ * Everything a run checks before it starts anything (and before `seams run` opens history, so a
+ * run that cannot start leaves no trace): the tiers exist, every runner is installed, every
+ * required service can start. Throws the first problem as a usage error (exit 2).
+ */
+export function preflightRun(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' | 'tiers' | 'shard' | 'durations' | 'env'>): void {
+  const cfg = o.config.config;
+  const tiers = selectTiers(o.inventory, o.config, o.tiers);
+  requireRunners(o, tiers);
+  const serviceNames = [...new Set(tiers.flatMap((t) => cfg.tiers[t]?.services ?? []))];
+  if (serviceNames.length) requireServices(new ServiceSession({ root: o.root, runId: 'preflight', services: cfg.services, env: o.env }).preflight(serviceNames));
+}
+
 /** Runs the tiers with their services. Never leaves a process behind. */
 export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const startedAt = new Date().toISOString();
@@ -138,6 +194,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
   const git = await gitInfo(o.root, o.env);
+
+  // runners first: a runner that is not installed fails the run before any service starts
+  if (!o.preflighted) requireRunners(o, tiers);
 
   pruneLogs(path.join(o.root, '.seams', 'logs'), 20);
   // the next run cleans up after a seams that was killed
@@ -158,15 +217,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     watchdog: o.watchdog ?? !o.env.SEAMS_NO_WATCHDOG,
   });
   const pre = session.preflight(serviceNames); // throws for unknown services / cycles
-  if (pre.errors.length) {
-    const e = pre.errors[0]!;
-    throw new SeamsError('SEAMS_SERVICE_PREFLIGHT', `required service ${e.name} cannot start: ${e.reason}`, {
-      hint:
-        pre.errors.length > 1
-          ? `also: ${pre.errors.slice(1).map((x) => `${x.name} (${x.reason})`).join('; ')}`
-          : 'install it, fix services in seams.yaml, or mark the service optional: true',
-    });
-  }
+  requireServices(pre);
 
   const tasks: TaskReport[] = [];
   const results: TestResult[] = [];
@@ -334,6 +385,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
           report.error = exec.timedOut
             ? `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s before writing a report`
             : `${s.runner} exited with ${exec.code ?? exec.signal} and wrote no report (see ${report.log})`;
+          // the runner's own words say why (a config error, a missing package): show them
+          report.logTail = tailFile(log, 12).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
         } else {
           try {
             for await (const batch of readResults(reportFile, s.ctx, s.spec.format, index)) got.push(...batch);

@@ -57,7 +57,11 @@ export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], opti
   const broken = tasks.filter((t) => t.error);
   if (broken.length) {
     lines.push('', 'Runner problems:');
-    for (const t of broken) lines.push(`  ! ${t.tier} · ${t.runner}: ${t.error}`, `      command: ${t.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, `      log: ${t.log}`);
+    for (const t of broken) {
+      lines.push(`  ! ${t.tier} · ${t.runner}: ${t.error}`, `      command: ${t.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, `      log: ${t.log}`);
+      if (t.logTail?.length) lines.push(`      last lines of the log:`, ...t.logTail.map((l) => `        | ${l}`));
+      else if (t.logTail) lines.push('      (the log is empty)');
+    }
   }
   const passed = run.results.filter((r) => r.status === 'passed').length;
   const verdict = run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';

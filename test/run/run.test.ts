@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +133,7 @@ describe('executeRun with pytest and a real redis', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('required service db cannot start: command not found: no-such-postgres');
     expect(readStates(root)).toEqual([]);
+    expect(existsSync(path.join(root, '.seams'))).toBe(false); // not even an empty history
   });
 
   it('a configured tier command gets a JUnit report added; extra args after -- reach the runner; history is stored', async () => {
@@ -179,11 +180,44 @@ def test_alternating():
     expect(report.flaky.map((x: { id: string; reasons: string[] }) => [x.id, x.reasons])).toEqual([['tests/smoke/test_s.py::test_alternating', ['same-commit', 'flip-rate']]]);
   });
 
-  it('a runner that is not installed is an error result with the reason, not a pass', async () => {
+  it('a tier command that is not installed fails the run before anything starts (exit 2)', async () => {
     const root = repo({ 'seams.yaml': 'tiers:\n  smoke:\n    command: definitely-missing-runner --all\n' });
     const r = await runCli(['run', 'smoke', '--root', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('seams: the command of tier smoke cannot start: command not found: definitely-missing-runner\nhint: install definitely-missing-runner or fix tiers.smoke.command in seams.yaml\n');
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
+  it('pre-flight: vitest not installed in web/ and a Python without pytest stop the run before any service starts, with hints', async () => {
+    // outside the seams checkout: no node_modules/.bin/vitest from web/ upwards
+    const root = repo({
+      'seams.yaml': 'services:\n  cache:\n    command: redis-server --port {port} --save ""\ntiers:\n  integration:\n    paths: ["web/test/**", "tests/**"]\n    services: [cache]\n',
+      'package.json': '{ "private": true, "workspaces": ["web"] }',
+      'web/package.json': '{ "name": "web", "private": true, "devDependencies": { "vitest": "^3.0.0" } }',
+      'web/vitest.config.ts': "import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n",
+      'web/test/a.test.ts': "import { test } from 'vitest';\ntest('a', () => {});\n",
+      'tests/test_x.py': 'def test_x():\n    pass\n',
+    });
+    const python = path.join(root, 'fake-python');
+    writeFileSync(python, '#!/bin/sh\necho "ModuleNotFoundError: No module named \'pytest\'" >&2\nexit 1\n', { mode: 0o755 });
+    const r = await runCli(['run', 'integration', '--root', root], { env: { SEAMS_PYTHON: python, PATH: '/usr/bin:/bin' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('seams: pytest is not installed for');
+    expect(r.stderr).toContain("(ModuleNotFoundError: No module named 'pytest')");
+    expect(r.stderr).toContain('vitest is not installed in web/ (no node_modules/.bin/vitest there or in a parent folder, and none on PATH)');
+    expect(r.stderr).toMatch(/\nhint: .*-m pip install pytest.*; cd web && npm install\n$/);
+    expect(r.stderr).not.toMatch(/service cache|redis/);
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
+  it('a runner that exits without a report: the summary shows the last lines of its log', async () => {
+    const root = repo({
+      'seams.yaml': `tiers:\n  smoke:\n    command: ${JSON.stringify(['sh', '-c', 'echo starting; echo \'Error: Project(s) "x" not found\' >&2; exit 3'])}\n    results: out.xml\n`,
+    });
+    const r = await runCli(['run', 'smoke', '--root', root]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('could not start definitely-missing-runner');
+    expect(r.stdout).toMatch(/! smoke · command: command exited with 3 and wrote no report \(see \.seams\/logs\/[^)]+\/smoke-command\.log\)/);
+    expect(r.stdout).toContain('      last lines of the log:\n        | starting\n        | Error: Project(s) "x" not found\n');
   });
 
   it('unknown tiers and bad options are usage errors', async () => {

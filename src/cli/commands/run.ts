@@ -80,7 +80,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   if (!(timeoutMultiplier > 0)) throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${multText}`);
 
   // loaded on use: other commands do not pay for the runner, services and store modules
-  const [{ scanConfigured }, { openHistory }, { executeRun, newRunId }, { renderRunText }] = await Promise.all([
+  const [{ scanConfigured }, { openHistory }, { executeRun, newRunId, preflightRun }, { renderRunText }] = await Promise.all([
     import('../../scan/configured.js'),
     import('../../execute/history.js'),
     import('../../execute/run.js'),
@@ -88,6 +88,9 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   ]);
   const { repos } = await scanConfigured([root], { configFile: opts.config });
   const { inventory, config } = repos[0]!;
+  // check before history is opened: a run that cannot start creates nothing (a shard needs
+  // history for its split first; executeRun checks it then)
+  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env });
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
@@ -124,6 +127,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
         signal: abort.signal,
         progress: opts.verbose ? undefined : ticker(io),
         repetition: repeat > 1 ? i : undefined,
+        preflighted: !shard,
       });
       outcomes.push(outcome);
       if (store) await store.saveRun(outcome.run);

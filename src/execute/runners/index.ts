@@ -40,14 +40,24 @@ export interface BuildInput {
   env: NodeJS.ProcessEnv;
 }
 
-/** Where a JS runner's CLI is: the repo's own node_modules/.bin, else npx. */
-function jsBin(root: string, rootDir: string, name: string): string[] {
+/**
+ * Where a JS runner's CLI is installed: `node_modules/.bin/<name>` from the runner root upwards
+ * (like Node's module resolution), else `<name>` on PATH (a global install); null when neither.
+ */
+export function findJsBin(root: string, rootDir: string, name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   for (let dir = path.resolve(root, rootDir); ; dir = path.dirname(dir)) {
     const bin = path.join(dir, 'node_modules', '.bin', name);
-    if (existsSync(bin)) return [bin];
-    if (dir === path.dirname(dir)) break; // up to the file-system root, like Node's module resolution
+    if (existsSync(bin)) return bin;
+    if (dir === path.dirname(dir)) break; // up to the file-system root
   }
-  return ['npx', '--no-install', name];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
+  return null;
+}
+
+/** The runner's CLI; `npx --no-install` only when it is not installed (pre-flight stops a run before that). */
+function jsBin(input: BuildInput, name: string): string[] {
+  const bin = findJsBin(input.root, input.rootDir, name, input.env);
+  return bin ? [bin] : ['npx', '--no-install', name];
 }
 
 /** Paths relative to the runner root, POSIX. */
@@ -118,7 +128,7 @@ function jsFiles(input: BuildInput): string[] {
 export function vitestCommand(input: BuildInput): CommandSpec {
   return {
     argv: [
-      ...jsBin(input.root, input.rootDir, 'vitest'),
+      ...jsBin(input, 'vitest'),
       'run',
       '--reporter=json',
       `--outputFile=${input.resultFile}`,
@@ -137,7 +147,7 @@ export function vitestCommand(input: BuildInput): CommandSpec {
 export function jestCommand(input: BuildInput): CommandSpec {
   return {
     argv: [
-      ...jsBin(input.root, input.rootDir, 'jest'),
+      ...jsBin(input, 'jest'),
       '--json',
       `--outputFile=${input.resultFile}`,
       ...(input.project ? [`--selectProjects=${input.project}`] : []),
@@ -155,7 +165,7 @@ export function jestCommand(input: BuildInput): CommandSpec {
 export function playwrightCommand(input: BuildInput): CommandSpec {
   return {
     argv: [
-      ...jsBin(input.root, input.rootDir, 'playwright'),
+      ...jsBin(input, 'playwright'),
       'test',
       '--reporter=json',
       ...(input.project ? [`--project=${input.project}`] : []),
@@ -173,7 +183,7 @@ export function playwrightCommand(input: BuildInput): CommandSpec {
 export function mochaCommand(input: BuildInput): CommandSpec {
   return {
     // --reporter-option is a (greedy) yargs array: a single-valued option must follow it, not the files
-    argv: [...jsBin(input.root, input.rootDir, 'mocha'), `--reporter-option=output=${input.resultFile}`, '--reporter=xunit', ...jsFiles(input), ...input.extraArgs],
+    argv: [...jsBin(input, 'mocha'), `--reporter-option=output=${input.resultFile}`, '--reporter=xunit', ...jsFiles(input), ...input.extraArgs],
     cwd: path.resolve(input.root, input.rootDir),
     env: {},
     resultFile: input.resultFile,
