@@ -15,7 +15,12 @@ describe('seams services up | status | down', () => {
     command: redis-server --port {port} --save ""
     ready: { exec: "redis-cli -p {port} ping" }
     env: { REDIS_URL: "redis://127.0.0.1:{port}/0" }
+  cache2:
+    command: redis-server --port {port} --save ""
 tiers:
+  both:
+    paths: ["none/**"]
+    services: [cache, cache2]
   integration:
     paths: ["tests/**"]
     services: [cache]
@@ -28,7 +33,17 @@ tiers:
     expect(up.stdout).toContain(`export REDIS_URL=redis://127.0.0.1:${port}/0`);
     expect(up.stdout).toMatch(/export SEAMS_RUN_ID=\S+/);
     expect(await tcpOpen('127.0.0.1', port)).toBe(true);
+    // up again: the running set and its environment, not a second set
+    const again = await runCli(['services', 'up', 'integration', '--root', root]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(up.stdout);
+    expect(again.stderr).toMatch(/^cache is already running \(run \S+\); not starting it again\. Stop with: seams services down\n$/);
+    // a set that only partly runs: refused with a hint instead of a second cache
+    const partly = await runCli(['services', 'up', 'both', '--root', root]);
+    expect(partly.code).toBe(2);
+    expect(partly.stderr).toMatch(/^seams: cache is already running \(run \S+, from seams services up\); cache2 is not\nhint: stop it first with seams services down, then seams services up both starts the whole set\n$/);
     const status = await runCli(['services', 'status', '--root', root]);
+    expect(status.stdout.match(/^run /gm)).toHaveLength(1);
     expect(status.stdout).toContain('kept (seams services down stops them)');
     expect(status.stdout).toMatch(/cache: running, pid \d+/);
     // a local run reuses the kept services (same port), and leaves them running

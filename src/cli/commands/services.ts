@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ServiceSession, ownerAlive, readStates, reapStale } from '../../services/index.js';
 import { isAlive } from '../../services/process-tree.js';
+import { findKept } from '../../services/state.js';
 import { SeamsError } from '../../util/errors.js';
 import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
@@ -43,6 +44,23 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
   await reapStale(root);
   const mult = Number(opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER ?? 1);
   const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`) });
+  // a second `up` reports the set that is already running instead of starting another one
+  const order = session.order(names);
+  const kept = findKept(root, order);
+  if (kept) {
+    for (const [k, v] of Object.entries(kept.env)) io.stdout.write(`export ${k}=${shellQuote(v)}\n`);
+    io.stderr.write(`${order.join(', ')} ${order.length === 1 ? 'is' : 'are'} already running (run ${kept.runId}); not starting ${order.length === 1 ? 'it' : 'them'} again. Stop with: seams services down\n`);
+    return 0;
+  }
+  const overlapping = readStates(root).filter(({ state }) => state.keep && state.services.some((s) => order.includes(s.name)));
+  if (overlapping.length) {
+    const running = [...new Set(overlapping.flatMap(({ state }) => state.services.map((s) => s.name)))].filter((n) => order.includes(n));
+    const notRunning = order.filter((n) => !running.includes(n));
+    const be = (list: string[]) => `${list.join(', ')} ${list.length === 1 ? 'is' : 'are'}`;
+    throw new SeamsError('SEAMS_SERVICES_RUNNING', `${be(running)} already running (run ${overlapping.map(({ state }) => state.runId).join(', ')}, from seams services up)${notRunning.length ? `; ${be(notRunning)} not` : ''}`, {
+      hint: `stop ${running.length === 1 ? 'it' : 'them'} first with seams services down, then seams services up${tiers.length ? ` ${tiers.join(' ')}` : ''} starts the whole set`,
+    });
+  }
   const up = await session.up(names);
   if (!up.ok) {
     io.stderr.write(`seams: service ${up.failure!.name} failed to start: ${up.failure!.message}\n`);
