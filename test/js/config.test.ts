@@ -219,3 +219,14 @@ describe('runner-specific config', () => {
     expect(inv.tests.map((t) => `${t.name}${t.markers.includes('typecheck') ? ' [tc]' : ''}`)).toEqual(['n 1', 'n 2', 't x', 'n %s [tc]', 't ${v} [tc]']);
   });
 });
+
+describe('inventory schema', () => {
+  it('JS inventories of every fixture validate against schemas/inventory.schema.json', async () => {
+    const { validateAgainst } = await import('../helpers/schema.js');
+    const repos = [];
+    for (const name of ['vitest-basic', 'vitest-projects', 'jest-basic', 'jest-projects', 'playwright-basic', 'mocha-basic', 'node-test-basic'])
+      repos.push(await scanRepo(fixture(name), { plugins }));
+    expect(repos.every((r) => r.tests.length > 0)).toBe(true);
+    expect(validateAgainst('inventory.schema.json', { version: 1, repos })).toBe('');
+  });
+});
