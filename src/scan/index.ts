@@ -7,6 +7,7 @@ import { scanPlugins } from '../runners/index.js';
 import type { ScanContext, ScanPlugin } from '../runners/types.js';
 import { describeError, SeamsError } from '../util/errors.js';
 import { toPosix } from '../util/paths.js';
+import { append } from '../util/strings.js';
 import { createProgress, type Progress } from '../util/progress.js';
 
 export const DEFAULT_REQUIREMENT_PATTERN = '\\b(FR|NFR|REQ|SC)-\\d{3,}\\b';
@@ -76,10 +77,10 @@ export async function scanRepo(rootArg: string, options: ScanOptions = {}): Prom
       continue;
     }
     if (!result) continue;
-    repo.runners.push(...result.runners);
-    repo.diagnostics.push(...result.diagnostics);
+    append(repo.runners, result.runners);
+    append(repo.diagnostics, result.diagnostics);
     const tests = classifyTests(result.tests, classifier);
-    repo.tests.push(...tests);
+    append(repo.tests, tests);
     const counts = new Map<string, number>();
     for (const t of tests) {
       const key = `${t.project ?? ''}\0${t.file}`;

@@ -5,7 +5,7 @@ const isNumeric = (c: Cell) => typeof c === 'number' || /^[\d.,%—-]+$/.test(c)
 
 export function textTable(header: Cell[], rows: Cell[][], indent = '  '): string {
   const all = [header, ...rows].map((r) => r.map(String));
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   const numericCol = header.map((_, i) => i > 0 && rows.every((r) => r[i] === undefined || r[i] === '' || isNumeric(r[i]!)));
   const fmt = (r: string[]) =>
     indent +

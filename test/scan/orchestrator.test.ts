@@ -103,3 +103,32 @@ describe('scan orchestration', () => {
     await expect(scanRepo(path.join(root, 'tests/test_a.txt'))).rejects.toThrow(/not a directory/);
   });
 });
+
+describe('large inventories', () => {
+  it('keeps 200,000 tests from one plugin (no argument-spreading stack overflow)', async () => {
+    const root = repo({ 'x.txt': '' });
+    const many: ScanPlugin = {
+      id: 'pytest',
+      language: 'python',
+      async scan() {
+        const tests: RawTest[] = Array.from({ length: 200_000 }, (_, i) => ({
+          runner: 'pytest',
+          project: null,
+          id: `tests/test_big.py::test_${i}`,
+          file: 'tests/test_big.py',
+          line: i + 1,
+          titlePath: [`test_${i}`],
+          name: `test_${i}`,
+          markers: [],
+          status: 'active',
+          dynamic: false,
+          refs: { workflows: [], components: [], requirements: [] },
+        }));
+        return { runners: [], files: [{ runner: 'pytest', project: null, file: 'tests/test_big.py' }], tests, diagnostics: [] };
+      },
+    };
+    const inv = await scanRepo(root, { plugins: [many] });
+    expect(inv.tests).toHaveLength(200_000);
+    expect(renderScanText({ version: 1, repos: [inv] })).toMatch(/unit\s+1\s+200000/);
+  });
+});
