@@ -201,3 +201,14 @@ describe('named suite bodies', () => {
     expect(names(`function body() { it('inner', () => {}); } describe('outer', body);`, 'mocha')).toEqual(['outer > inner']);
   });
 });
+
+describe('dynamic titles', () => {
+  it('get unique, line-based placeholder titles', () => {
+    expect(names(`const rows = load(); it.each(rows)('x %s', () => {}); describe(name(), () => { it('a', () => {}); it(other(), () => {}); });`, 'jest')).toEqual([
+      'x %s',
+      '<dynamic line 1> > a',
+      '<dynamic line 1> > <dynamic line 1>',
+    ]);
+    expect(names(`const t = [a, b]; it.each(t)('v %s', () => {});`)).toEqual(['<dynamic line 1>', '<dynamic line 1> #2']);
+  });
+});

@@ -311,7 +311,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     const tags = [...frames.flatMap((f) => f.tags), ...extra.opts.tags];
     const annotations = [...frames.flatMap((f) => f.annotations), ...extra.opts.annotations];
     const dynamicReason = ('unknown' in title ? `test title: ${title.unknown}` : undefined) ?? extra.dynamicReason ?? ctx.dynamicReason;
-    const name = 'title' in title ? title.title : '<dynamic>';
+    const name = 'title' in title ? title.title : `<dynamic line ${lineOf(node.start)}>`;
     found.push({
       titlePath: [...frames.map((f) => f.title).filter((t): t is string => t !== null), name],
       line: lineOf(node.start),
@@ -415,7 +415,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
         annotations: opts.annotations,
       };
       const runSuite = (title: { title: string } | { unknown: string } | null, row: unknown[] | undefined, reason?: string) => {
-        const frame: Frame = { ...frameBase, title: title === null ? null : 'title' in title ? title.title : '<dynamic>' };
+        const frame: Frame = { ...frameBase, title: title === null ? null : 'title' in title ? title.title : `<dynamic line ${lineOf(node.start)}>` };
         if (title) addTitleTags(frame, 'title' in title ? title.title : '');
         const inner: Ctx = {
           ...ctx,
@@ -603,6 +603,15 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
   // `.only` in a file: every other test of the file is skipped.
   if (found.some((t) => t.only)) for (const t of found) if (!t.only && t.status === 'active') t.status = 'skip';
 
+  // Dynamic titles stand for values only known at run time; number repeats so ids stay unique.
+  const seenDynamic = new Map<string, number>();
+  for (const t of found) {
+    if (!t.dynamic || !t.titlePath.some((p) => p.startsWith('<dynamic line '))) continue;
+    const key = t.titlePath.join('\u0000');
+    const n = (seenDynamic.get(key) ?? 0) + 1;
+    seenDynamic.set(key, n);
+    if (n > 1) t.titlePath = [...t.titlePath.slice(0, -1), `${t.titlePath[t.titlePath.length - 1]} #${n}`];
+  }
   return found.map(({ only: _only, ...t }) => {
     const titleTags: string[] = [];
     for (const part of t.titlePath) for (const m of part.matchAll(/(?:^|\s)(@[\w:./-]+)/g)) titleTags.push(m[1]!);
