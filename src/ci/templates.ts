@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 
 /**
@@ -24,6 +25,155 @@ export interface CiOptions {
   node?: string;
   /** Whether the repo has Python tests (adds setup-python). */
   python?: boolean;
+  /** What the repository has, so the job installs what `seams run` needs (see ciInit). */
+  setup?: CiSetup;
+}
+
+/** Facts about the repository that decide the install steps of the generated job. */
+export interface CiSetup {
+  /** package.json at the root; and whether it lists seams (dev)dependency. */
+  rootPackage?: { seams: boolean; lock: 'npm' | 'pnpm' | 'yarn' | null };
+  /** Other folders (repo-relative) whose package.json must be installed for the JS runners. */
+  jsPackages?: { dir: string; lock: 'npm' | 'pnpm' | 'yarn' | null }[];
+  /** Folders with a Playwright config (browsers to install). */
+  playwright?: string[];
+  /** Python requirement files present (requirements-dev.txt, …). */
+  pythonRequirements?: string[];
+  /** External Python modules the tests reach (components' imports:), for a TODO comment. */
+  pythonImports?: string[];
+}
+
+/** One install line for a service's program, by the program's name. */
+interface ServiceInstall {
+  pip?: string;
+  apt?: string;
+  /** Shell line run after the apt install (PATH for tools outside /usr/bin). */
+  after?: string;
+}
+
+const SERVICE_PROGRAMS: Record<string, ServiceInstall> = {
+  moto_server: { pip: '"moto[server]"' },
+  'redis-server': { apt: 'redis-server' },
+  'redis-cli': { apt: 'redis-server' },
+  postgres: { apt: 'postgresql', after: 'postgres' },
+  initdb: { apt: 'postgresql', after: 'postgres' },
+  pg_ctl: { apt: 'postgresql', after: 'postgres' },
+  pg_isready: { apt: 'postgresql', after: 'postgres' },
+  mysqld: { apt: 'mysql-server' },
+  'mongod': { apt: 'mongodb' },
+  memcached: { apt: 'memcached' },
+  nginx: { apt: 'nginx' },
+  minio: {},
+};
+
+function programOf(cmd: unknown): string | undefined {
+  const first = Array.isArray(cmd) ? (Array.isArray(cmd[0]) ? cmd[0][0] : cmd[0]) : typeof cmd === 'string' ? cmd.trim().split(/\s+/)[0] : undefined;
+  return typeof first === 'string' ? path.posix.basename(first) : undefined;
+}
+
+/** What the declared services need on a fresh CI machine: pip and apt packages, and the rest as TODOs. */
+export function serviceNeeds(config: ResolvedConfig): { pip: string[]; apt: string[]; postgresPath: boolean; notes: string[] } {
+  const pip = new Set<string>();
+  const apt = new Set<string>();
+  const notes: string[] = [];
+  let postgresPath = false;
+  for (const [name, svc] of Object.entries(config.services)) {
+    const s = svc as { command?: unknown; setup?: unknown; url?: string; compose?: unknown };
+    if (s.url) {
+      notes.push(`service "${name}" is an external URL: make it reachable from CI (a service container, or the URL from a secret)`);
+      continue;
+    }
+    if (s.compose) {
+      notes.push(`service "${name}" uses docker compose (available on ubuntu-latest runners)`);
+      continue;
+    }
+    const setups = Array.isArray(s.setup) ? s.setup : s.setup ? [s.setup] : [];
+    const programs = [programOf(s.command), ...setups.map((x) => programOf(typeof x === 'string' ? x : x))].filter((x): x is string => !!x);
+    for (const prog of new Set(programs)) {
+      const known = SERVICE_PROGRAMS[prog];
+      if (!known || (!known.pip && !known.apt)) {
+        notes.push(`TODO: install ${prog} (service "${name}")`);
+        continue;
+      }
+      if (known.pip) pip.add(known.pip);
+      if (known.apt) apt.add(known.apt);
+      if (known.after === 'postgres') postgresPath = true;
+    }
+  }
+  return { pip: [...pip].sort(), apt: [...apt].sort(), postgresPath, notes };
+}
+
+const installCommand = (lock: 'npm' | 'pnpm' | 'yarn' | null) =>
+  lock === 'pnpm' ? 'corepack enable && pnpm install --frozen-lockfile' : lock === 'yarn' ? 'yarn install --frozen-lockfile' : lock === 'npm' ? 'npm ci' : 'npm install';
+
+const SEAMS_COMMENT = `seams is not published on the npm registry: add it to this repository as a devDependency
+(npm install --save-dev <git URL or tarball of seams>). The lock file then pins it, and
+\`npx --no-install seams\` runs exactly that version — never a registry package that happens to
+be called "seams".`;
+
+const NOT_INSTALLED = 'seams is not installed: add it as a devDependency (see the comment at the top of this file)';
+
+/** The install part of the job as shell lines with comments, shared by GitHub and GitLab. */
+function setupLines(config: ResolvedConfig, o: CiOptions, sudo: string): { title: string; comment?: string; run: string[]; dir?: string }[] {
+  const st = o.setup ?? {};
+  const steps: { title: string; comment?: string; run: string[]; dir?: string }[] = [];
+  if (st.rootPackage)
+    steps.push({
+      title: st.rootPackage.seams ? 'Install seams (devDependency) and the JS test runners' : 'Install the JS dependencies',
+      comment: st.rootPackage.seams ? undefined : 'TODO: package.json does not list seams yet; see the comment at the top of this file.',
+      run: [installCommand(st.rootPackage.lock)],
+    });
+  else steps.push({ title: 'Install seams', comment: 'TODO: this repository has no package.json at its root: create one (npm init -y) with seams as a devDependency.', run: ['npm ci'] });
+  steps.push({ title: 'Check that seams is installed', run: [`test -x node_modules/.bin/seams || { echo "${NOT_INSTALLED}" >&2; exit 1; }`] });
+  for (const p of st.jsPackages ?? []) steps.push({ title: `Install ${p.dir}/ dependencies`, run: [installCommand(p.lock)], dir: p.dir });
+  for (const d of st.playwright ?? []) steps.push({ title: `Playwright browsers${d === '.' ? '' : ` (${d}/)`}`, run: ['npx --no-install playwright install --with-deps'], ...(d === '.' ? {} : { dir: d }) });
+  const needs = serviceNeeds(config);
+  if (o.python) {
+    const reqs = st.pythonRequirements ?? [];
+    const todo = st.pythonImports?.length
+      ? `TODO: no requirements file found; the tests import ${st.pythonImports.join(', ')} — list them in requirements-dev.txt.`
+      : 'TODO: no requirements file found; install what your tests import.';
+    steps.push({
+      title: 'Python test dependencies',
+      ...(reqs.length ? {} : { comment: todo }),
+      run: [reqs.length ? `python -m pip install ${reqs.map((r) => `-r ${r}`).join(' ')}` : 'python -m pip install pytest'],
+    });
+  }
+  const serviceRun: string[] = [];
+  if (needs.pip.length) serviceRun.push(`python -m pip install ${needs.pip.join(' ')}`);
+  if (needs.apt.length) serviceRun.push(`${sudo}apt-get update -q && ${sudo}apt-get install -y -q ${needs.apt.join(' ')}`);
+  if (needs.postgresPath) serviceRun.push(sudo ? 'ls -d /usr/lib/postgresql/*/bin | tail -1 >> "$GITHUB_PATH"  # initdb, postgres, pg_isready' : 'export PATH="$(ls -d /usr/lib/postgresql/*/bin | tail -1):$PATH"');
+  const names = Object.keys(config.services);
+  if (serviceRun.length || needs.notes.length)
+    steps.push({
+      title: `Programs for the services in seams.yaml (${names.join(', ')})`,
+      ...(needs.notes.length ? { comment: needs.notes.join('\n') } : {}),
+      run: serviceRun.length ? serviceRun : ['true'],
+    });
+  return steps;
+}
+
+function githubSteps(config: ResolvedConfig, o: CiOptions): string {
+  const out: string[] = [];
+  for (const st of setupLines(config, o, 'sudo ')) {
+    if (st.comment) for (const l of st.comment.split('\n')) out.push(`      # ${l}`);
+    out.push(`      - name: ${q(st.title)}`);
+    if (st.dir) out.push(`        working-directory: ${q(st.dir)}`);
+    // a plain scalar when YAML reads it back unchanged, else a literal block
+    if (st.run.length === 1 && !/: | #|^[-?:,[\]{}#&*!|>'"%@`]/.test(st.run[0]!)) out.push(`        run: ${st.run[0]}`);
+    else out.push('        run: |', ...st.run.map((l) => `          ${l}`));
+  }
+  return out.join('\n');
+}
+
+function gitlabScript(config: ResolvedConfig, o: CiOptions): string {
+  const out: string[] = [];
+  for (const st of setupLines(config, { ...o, setup: o.setup }, '')) {
+    if (st.comment) for (const l of st.comment.split('\n')) out.push(`    # ${l}`);
+    out.push(`    # ${st.title}`);
+    for (const l of st.run) out.push(`    - ${q(st.dir ? `(cd ${st.dir} && ${l})` : l)}`);
+  }
+  return out.join('\n');
 }
 
 export interface CiFile {
@@ -59,13 +209,14 @@ export function githubWorkflow(config: ResolvedConfig, o: CiOptions = {}): CiFil
     ? `
       - uses: actions/setup-python@v5
         with:
-          python-version: "3.12"
-      - run: pip install -r requirements-dev.txt || pip install pytest`
+          python-version: "3.12"`
     : '';
   const content = `# Written by \`seams init --ci github\`. Runs the integration tiers at three moments:
 #   1. pull requests labelled "${label}" or touching critical paths,
 #   2. nightly,
 #   3. before a production promotion (workflow_dispatch with promote=true): the gate must pass.
+${SEAMS_COMMENT.split('\n').map((l) => `# ${l}`).join('\n')}
+# The job installs the programs of the services seams.yaml declares; read the TODO lines below.
 # History: set the SEAMS_DATABASE_URL secret (postgresql://…) to keep runs across jobs for
 # flakiness and trends; without it each job starts with an empty history.
 name: seams
@@ -125,13 +276,14 @@ ${paths.length ? `          if git diff --name-only "$BASE" "$HEAD" -- ${pathspe
       - uses: actions/setup-node@v4
         with:
           node-version: ${q(node)}${python}
+${githubSteps(config, o)}
       - name: Run ${tiers} with their services
-        run: npx --yes seams run ${tiers}
+        run: npx --no-install seams run ${tiers}
       - name: Gate
-        run: npx --yes seams gate --format junit --output seams-gate.xml && npx --yes seams gate
+        run: npx --no-install seams gate --format junit --output seams-gate.xml && npx --no-install seams gate
       - name: Report
         if: always()
-        run: npx --yes seams report --html seams-report.html --markdown seams-completion.md
+        run: npx --no-install seams report --html seams-report.html --markdown seams-completion.md
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -171,12 +323,18 @@ ${paths.map((p) => `        - ${q(p)}`).join('\n')}`
 #   1. merge requests labelled "${label}" or touching critical paths,
 #   2. scheduled pipelines (create a nightly schedule under CI/CD → Schedules),
 #   3. before a production promotion: promote-production needs the gate to pass.
+${SEAMS_COMMENT.split('\n').map((l) => `# ${l}`).join('\n')}
+# before_script installs the programs of the services seams.yaml declares; read the TODO lines.
 # History: set SEAMS_DATABASE_URL (postgresql://…) as a CI/CD variable to keep runs across pipelines.
 
 stages: [test, gate, promote]
 
 .seams:
   image: node:${o.node ?? '20'}
+  before_script:
+${o.python ? `    - apt-get update -q && apt-get install -y -q python3-venv
+    - python3 -m venv /tmp/venv && . /tmp/venv/bin/activate
+` : ''}${gitlabScript(config, o)}
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_LABELS =~ ${labelRe}${changes}
     - if: $CI_PIPELINE_SOURCE == "schedule"
@@ -186,7 +344,7 @@ seams-integration:
   extends: .seams
   stage: test
   script:
-    - npx --yes seams run ${tiers}
+    - npx --no-install seams run ${tiers}
   artifacts:
     when: always
     paths: [.seams/]
@@ -197,10 +355,10 @@ seams-gate:
   stage: gate
   needs: [seams-integration]
   script:
-    - npx --yes seams gate --format junit --output seams-gate.xml
-    - npx --yes seams gate
+    - npx --no-install seams gate --format junit --output seams-gate.xml
+    - npx --no-install seams gate
   after_script:
-    - npx --yes seams report --html seams-report.html --markdown seams-completion.md
+    - npx --no-install seams report --html seams-report.html --markdown seams-completion.md
   artifacts:
     when: always
     reports:

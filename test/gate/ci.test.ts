@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { githubWorkflow, gitlabPipeline, writeCiWorkflow } from '../../src/ci/index.js';
 import { parseConfig } from '../../src/config/load.js';
+import { ciSetupOf } from '../../src/cli/commands/ci.js';
 import { runCli } from '../helpers/cli.js';
 import { tempRepo } from './helpers.js';
 
@@ -112,5 +113,95 @@ describe('seams init --ci', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('.github/workflows/seams.yml is up to date');
     expect((await runCli(['init', root, '--ci', 'jenkins'])).code).toBe(2);
+  });
+
+  it('installs what seams run needs: seams as a devDependency (never npx --yes), JS packages, browsers, Python, the services\' programs', async () => {
+    const root = tempRepo({
+      'package.json': JSON.stringify({ name: 'plat', private: true, workspaces: ['web'], devDependencies: { seams: 'file:../seams' } }),
+      'package-lock.json': '{}',
+      'web/package.json': JSON.stringify({ name: 'web', devDependencies: { vitest: '^4.0.0', '@playwright/test': '^1.50.0', pg: '^8' } }),
+      'web/vitest.config.ts': 'export default {}\n',
+      'web/playwright.config.ts': "export default { testDir: 'e2e' }\n",
+      'web/test/a.test.ts': "import { test } from 'vitest';\ntest('a', () => {});\n",
+      'web/e2e/b.spec.ts': "import { test } from '@playwright/test';\ntest('b', async () => {});\n",
+      'pytest.ini': '[pytest]\n',
+      'requirements-dev.txt': 'pytest\nboto3\n',
+      'tests/integration/test_x.py': 'def test_x():\n    pass\n',
+      'seams.yaml': [
+        'components:',
+        '  aws: { imports: [boto3, socket] }',
+        '  db-client: { imports: [pg] }',
+        'services:',
+        '  aws: { command: "moto_server -p {port}" }',
+        '  db: { setup: "initdb -D {tmp}/pg", command: [postgres, -D, "{tmp}/pg"] }',
+        '  cache: { command: "redis-server --port {port}" }',
+        '  queue: { command: "/opt/bin/elasticmq --port {port}" }',
+        '  ext: { url: "https://user:secret@example.com" }',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['ci', 'init', 'github', root]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('seams: wrote .github/workflows/seams.yml\nhint: .github/workflows/seams.yml has 1 TODO line (services or dependencies seams could not install for you)\n');
+    const text = readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8');
+    expect(text).not.toContain('npx --yes');
+    expect(text).not.toContain('secret@'); // a URL's credentials never end up in the file
+    expect(text).toContain('# seams is not published on the npm registry: add it to this repository as a devDependency');
+    expect(text).toContain('# TODO: install elasticmq (service "queue")');
+    expect(text).toContain('# service "ext" is an external URL: make it reachable from CI');
+    const steps = parse(text).jobs.integration.steps as { name?: string; run?: string; uses?: string; 'working-directory'?: string }[];
+    const run = (name: RegExp) => steps.find((s) => name.test(s.name ?? ''));
+    expect(run(/^Install seams \(devDependency\)/)!.run).toBe('npm ci');
+    expect(run(/^Check that seams is installed/)!.run).toMatch(/^test -x node_modules\/\.bin\/seams \|\|/);
+    expect(run(/^Install web\/ dependencies/)).toBeUndefined(); // a workspace: the root's npm ci installs it
+    expect(run(/^Playwright browsers \(web\/\)/)).toMatchObject({ run: 'npx --no-install playwright install --with-deps', 'working-directory': 'web' });
+    expect(run(/^Python test dependencies/)!.run).toBe('python -m pip install -r requirements-dev.txt');
+    const services = run(/^Programs for the services/)!;
+    expect(services.name).toBe('Programs for the services in seams.yaml (aws, db, cache, queue, ext)');
+    expect(services.run!.split('\n').filter(Boolean)).toEqual([
+      'python -m pip install "moto[server]"',
+      'sudo apt-get update -q && sudo apt-get install -y -q postgresql redis-server',
+      'ls -d /usr/lib/postgresql/*/bin | tail -1 >> "$GITHUB_PATH"  # initdb, postgres, pg_isready',
+    ]);
+    // installs come before the run, and every seams call uses the installed copy
+    const order = steps.map((s) => s.name ?? s.uses ?? '');
+    expect(order.findIndex((n) => /^Programs/.test(n))).toBeLessThan(order.findIndex((n) => /^Run /.test(n)));
+    for (const s of steps.filter((x) => x.run?.includes('seams ') && !x.run.startsWith('test -x'))) expect(s.run).toMatch(/^npx --no-install seams /);
+
+    const gl = await runCli(['ci', 'init', 'gitlab', root]);
+    expect(gl.code).toBe(0);
+    const pipeline = parse(readFileSync(path.join(root, 'seams.gitlab-ci.yml'), 'utf8'));
+    const before: string[] = pipeline['.seams'].before_script;
+    expect(before).toContain('npm ci');
+    expect(before).toContain('(cd web && npx --no-install playwright install --with-deps)');
+    expect(before).toContain('apt-get update -q && apt-get install -y -q postgresql redis-server');
+    expect(pipeline['seams-integration'].script).toEqual(['npx --no-install seams run integration e2e']);
+  });
+
+  it('a JS package outside the root workspaces gets its own install, with its lock file\'s tool', () => {
+    const root = tempRepo({
+      'package.json': JSON.stringify({ devDependencies: { seams: '1.0.0' } }),
+      'web/package.json': '{}',
+      'web/pnpm-lock.yaml': '',
+      'web/e2e/x.spec.ts': '',
+      'tools/package.json': '{}',
+    });
+    const runner = (r: string, rootDir: string) => ({ runner: r as 'vitest', project: null, rootDir, configFile: null });
+    const inventory = { root, name: 'x', files: [], tests: [], diagnostics: [], runners: [runner('vitest', 'web'), runner('playwright', 'web/e2e'), runner('mocha', 'tools')] };
+    const setup = ciSetupOf(root, inventory, config());
+    expect(setup.rootPackage).toEqual({ seams: true, lock: null });
+    expect(setup.jsPackages).toEqual([{ dir: 'tools', lock: null }, { dir: 'web', lock: 'pnpm' }]);
+    expect(setup.playwright).toEqual(['web']);
+    const steps = parse(githubWorkflow(config(), { setup }).content).jobs.integration.steps;
+    expect(steps.find((s: { name?: string }) => s.name === 'Install web/ dependencies')).toMatchObject({ 'working-directory': 'web', run: 'corepack enable && pnpm install --frozen-lockfile' });
+  });
+
+  it('without seams in package.json the file and the command say what to do', async () => {
+    const root = tempRepo({ 'tests/integration/test_x.py': 'def test_x():\n    pass\n', 'seams.yaml': 'components:\n  aws: { imports: [boto3] }\n' });
+    const r = await runCli(['ci', 'init', 'github', root]);
+    expect(r.stderr).toContain("hint: seams is not on the npm registry: add it as a devDependency so the workflow's `npx --no-install seams` finds it");
+    const text = readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8');
+    expect(text).toContain('# TODO: this repository has no package.json at its root');
+    expect(text).toContain('# TODO: no requirements file found; the tests import boto3');
   });
 });

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { findConfigFile } from '../../config/load.js';
-import { isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../../config/init.js';
+import { DEV_DEPENDENCY_SCHEMA, isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../../config/init.js';
 import { DEFAULTS } from '../../config/resolve.js';
 import { tierOfPath } from '../../core/tiers.js';
 import type { RepoInventory } from '../../core/types.js';
@@ -21,6 +22,8 @@ export interface InitCommandOptions {
   print?: boolean;
   /** Also write a CI workflow (src/ci): github or gitlab. */
   ci?: string;
+  /** Keep a hand-edited seams.yaml with a note instead of refusing (--ci writes the workflow anyway). */
+  keepEdited?: boolean;
 }
 
 export function registerInit(program: Command, io: CliIO, setExit: SetExit): void {
@@ -41,14 +44,15 @@ on an unchanged repo changes nothing; a file edited by hand is never overwritten
 Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --force or --print).`,
     )
     .action(async (p: string, opts: InitCommandOptions) => {
-      setExit(await initCommand(path.resolve(io.cwd, p), opts, io));
+      // With --ci, a hand-edited seams.yaml is kept and the workflow is still written.
+      setExit(await initCommand(path.resolve(io.cwd, p), { ...opts, keepEdited: Boolean(opts.ci) }, io));
       if (opts.ci && !opts.print) setExit(await ciInit(path.resolve(io.cwd, p), opts.ci, {}, io));
     });
 }
 
 export async function initCommand(rootArg: string, opts: InitCommandOptions, io: CliIO): Promise<number> {
   const inventory = await scanRepo(rootArg);
-  const facts = await gatherFacts(inventory);
+  const facts = { ...(await gatherFacts(inventory)), schemaPath: schemaPathFor(inventory.root) };
   const text = renderInitConfig(facts);
   if (opts.print) {
     io.stdout.write(text);
@@ -60,7 +64,11 @@ export async function initCommand(rootArg: string, opts: InitCommandOptions, io:
   if (existing) {
     const current = await readFile(existing, 'utf8');
     if (current === text) {
-      io.stdout.write(`${shown} is up to date (unchanged)\n`);
+      io.stderr.write(`seams: ${shown} is up to date (unchanged)\n`);
+      return 0;
+    }
+    if (!isUntouched(current) && !opts.force && opts.keepEdited) {
+      io.stderr.write(`seams: ${shown} was edited by hand; kept it as is\nhint: seams init --print shows the proposal; --force replaces the file\n`);
       return 0;
     }
     if (!isUntouched(current) && !opts.force)
@@ -69,8 +77,27 @@ export async function initCommand(rootArg: string, opts: InitCommandOptions, io:
       });
   }
   await writeFile(target, text);
-  io.stdout.write(`${existing ? 'updated' : 'wrote'} ${shown}: ${summary(facts)}\n`);
+  io.stderr.write(`seams: ${existing ? 'updated' : 'wrote'} ${shown} (${summary(facts)})\n`);
   return 0;
+}
+
+/** This seams installation's JSON Schema (src/cli/commands → package root, and dist/cli/commands alike). */
+const OWN_SCHEMA = fileURLToPath(new URL('../../../schemas/seams.config.schema.json', import.meta.url));
+
+/**
+ * `$schema` for seams.yaml: the devDependency's copy (`./node_modules/seams/…`) when the repo has
+ * one or seams lives elsewhere; a relative path to this checkout's schema when the repo is inside
+ * it (the bundled example). Never a URL: seams is not published on a registry or CDN.
+ */
+export function schemaPathFor(root: string, ownSchema = OWN_SCHEMA): string {
+  if (existsSync(path.join(root, DEV_DEPENDENCY_SCHEMA))) return DEV_DEPENDENCY_SCHEMA;
+  const seamsRoot = path.dirname(path.dirname(ownSchema));
+  const inside = path.relative(seamsRoot, root);
+  if (existsSync(ownSchema) && !inside.startsWith('..') && !path.isAbsolute(inside)) {
+    const rel = path.relative(root, ownSchema).split(path.sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  }
+  return DEV_DEPENDENCY_SCHEMA;
 }
 
 function readText(root: string, rel: string): string | undefined {
