@@ -34,12 +34,14 @@ export async function scanPytestAsync(options: PytestScanOptions): Promise<Runne
 /** Files per worker message; workers are used from this many files on. */
 const WORKER_BATCH = 32;
 const WORKER_MIN_FILES = 150;
+const MIN_CORES_FOR_WORKERS = Number(process.env.SEAMS_PARSE_WORKER_MIN_CORES ?? 4);
 
 async function parseInWorkers(project: PythonProject, files: string[]): Promise<void> {
   const workerUrl = new URL('./parse-worker.js', import.meta.url);
-  // The main thread only waits, so every core gets a worker.
+  // The main thread only waits, so every core gets a worker. Cloning the parsed modules back
+  // costs CPU: on 2-3 cores (and busy CI machines) the single-threaded scan measured faster.
   const workers = Math.min(4, os.availableParallelism());
-  if (files.length < WORKER_MIN_FILES || os.availableParallelism() < 2 || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerUrl)))
+  if (files.length < WORKER_MIN_FILES || workers < MIN_CORES_FOR_WORKERS || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerUrl)))
     return;
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += WORKER_BATCH) batches.push(files.slice(i, i + WORKER_BATCH));
