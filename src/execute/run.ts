@@ -32,8 +32,10 @@ export interface ExecuteOptions {
   durations?: ReadonlyMap<string, number>;
   runId?: string;
   env: NodeJS.ProcessEnv;
-  /** Lines for the user (stderr). */
+  /** Lines for the user wherever seams runs (stderr): warnings, things seams did on its own. */
   log: (line: string) => void;
+  /** Progress lines (a service is ready, a runner starts): given on a terminal only, absent in CI. */
+  info?: (line: string) => void;
   /** Runner output goes here live when set (e.g. --verbose). */
   echo?: (chunk: string) => void;
   signal?: AbortSignal;
@@ -213,6 +215,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     keep: o.keepServices,
     tiers,
     log: o.log,
+    info: o.info,
     // SEAMS_NO_WATCHDOG=1: rely on the state file alone (the next run reaps)
     watchdog: o.watchdog ?? !o.env.SEAMS_NO_WATCHDOG,
   });
@@ -345,7 +348,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         }
         mkdirSync(logDir, { recursive: true });
         const log = path.join(logDir, `${tier}-${s.runner}${s.project ? `-${s.project}` : ''}.log`);
-        o.log(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
+        o.info?.(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
         const t0 = Date.now();
         o.progress?.start(`${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}`);
         const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => session.track(`tests:${tier}`, pgid));

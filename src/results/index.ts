@@ -321,7 +321,7 @@ export async function detectFormat(file: string): Promise<ResultFormat> {
       await fh.close();
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${file} is a directory, not a results file`);
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${file} is a directory, not a results file`, { hint: 'pass report files, not folders' });
     throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`, {
       hint: 'did the test command run and write its report? check the path',
     });
@@ -352,7 +352,7 @@ export async function* readResults(file: string, ctx: JoinContext, format?: Resu
     try {
       text = await readFile(file, 'utf8');
     } catch {
-      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`);
+      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`, { hint: 'check the path (tiers.<tier>.results in seams.yaml names where a command writes its report)' });
     }
     yield parseGoTestJson(text, ctx);
     return;

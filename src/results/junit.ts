@@ -70,7 +70,7 @@ export async function* readJUnitFile(file: string, options: JUnitReadOptions = {
         hint: 'did the test command run and write its report? check the path',
       });
     if ((error as NodeJS.ErrnoException).code === 'EISDIR')
-      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${file} is a directory, not a results file`);
+      throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `${file} is a directory, not a results file`, { hint: 'pass report files, not folders' });
     throw error;
   } finally {
     stream.destroy();

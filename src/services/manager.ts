@@ -21,8 +21,10 @@ export interface ServiceSessionOptions {
   /** Leave the services running after the session (`--keep-services`, `services up`). */
   keep?: boolean;
   tiers?: string[];
-  /** Progress and log lines for the user. */
+  /** Lines the user should see wherever seams runs (an optional service that is missing). */
   log?: (line: string) => void;
+  /** Progress lines (a service became ready): given on a terminal only, absent in CI. */
+  info?: (line: string) => void;
   /** Start the detached watchdog (default true). */
   watchdog?: boolean;
 }
@@ -122,7 +124,7 @@ export class ServiceSession {
       const c = this.config(n);
       if (state.get(n) === 'done') return;
       if (state.get(n) === 'visiting')
-        throw new SeamsError('SEAMS_SERVICE_CYCLE', `services depend on each other in a cycle: ${[...via, n].join(' → ')}`);
+        throw new SeamsError('SEAMS_SERVICE_CYCLE', `services depend on each other in a cycle: ${[...via, n].join(' → ')}`, { hint: 'remove one of the depends_on entries in seams.yaml' });
       state.set(n, 'visiting');
       for (const d of c.depends_on ?? []) visit(d, [...via, n]);
       state.set(n, 'done');
@@ -335,7 +337,7 @@ export class ServiceSession {
         rec.readyMs = Date.now() - t0;
         records.set(name, rec);
         Object.assign(env, this.envFor(name, c));
-        this.o.log?.(`service ${name} ready in ${(rec.readyMs / 1000).toFixed(1)}s${rec.url ? ` (${rec.url})` : ''}`);
+        this.o.info?.(`service ${name} ready in ${(rec.readyMs / 1000).toFixed(1)}s${rec.url ? ` (${rec.url})` : ''}`);
         return true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

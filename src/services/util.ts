@@ -31,7 +31,7 @@ export function splitCommand(command: string | readonly string[], where: string)
         hint: 'seams runs commands without a shell; write a list, or call a script (["sh", "-c", "…"])',
       });
   }
-  if (!out.length) throw new SeamsError('SEAMS_CONFIG_COMMAND', `${where}: empty command`);
+  if (!out.length) throw new SeamsError('SEAMS_CONFIG_COMMAND', `${where}: empty command`, { hint: 'give the program and its arguments, e.g. command: redis-server --port {port}' });
   return out;
 }
 
@@ -82,7 +82,7 @@ export async function freePort(): Promise<number> {
       return port;
     }
   }
-  throw new SeamsError('SEAMS_NO_PORT', 'could not find a free TCP port on 127.0.0.1');
+  throw new SeamsError('SEAMS_NO_PORT', 'could not find a free TCP port on 127.0.0.1', { hint: 'too many ports in use here; stop leftover services (seams services down) and retry' });
 }
 
 /** Whether something accepts TCP connections on host:port. */

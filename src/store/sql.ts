@@ -147,15 +147,15 @@ export function statusOfCounts(c: RunCounts): RunRecord['status'] {
 }
 
 function validateHeader(h: RunHeader): void {
-  if (!h.id || typeof h.id !== 'string') throw new SeamsError('SEAMS_STORE_BAD_RUN', 'a run needs an id');
+  if (!h.id || typeof h.id !== 'string') throw new SeamsError('SEAMS_STORE_BAD_RUN', 'a run needs an id', { hint: 'a seams results file needs run.id; nothing was stored' });
   for (const k of ['startedAt', 'finishedAt'] as const)
-    if (Number.isNaN(Date.parse(h[k]))) throw new SeamsError('SEAMS_STORE_BAD_RUN', `run ${h.id}: ${k} is not a date: ${h[k]}`);
+    if (Number.isNaN(Date.parse(h[k]))) throw new SeamsError('SEAMS_STORE_BAD_RUN', `run ${h.id}: ${k} is not a date: ${h[k]}`, { hint: 'dates are ISO 8601 (2026-01-31T12:00:00Z); nothing was stored' });
 }
 
 const STATUSES = new Set<ResultStatus>(['passed', 'failed', 'skipped', 'error', 'not-run']);
 
 function resultRow(runId: string, seq: number, r: TestResult): unknown[] {
-  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`);
+  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`, { hint: 'statuses are passed, failed, skipped, error, not-run; nothing was stored' });
   return [
     runId,
     seq,

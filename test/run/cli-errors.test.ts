@@ -118,3 +118,28 @@ describe('read-only history (flaky, gate, report)', () => {
     }
   });
 });
+
+describe('usage errors and help of run, services, ingest, flaky', () => {
+  it('--shard, --repeat, --runs, --min-flip-rate, --timeout-multiplier: what is wrong, and a hint', async () => {
+    const root = tmp();
+    expectUsageError(await runCli(['run', '--shard', '4/3', '--root', root]), '--shard 4/3: i must be between 1 and n (3)');
+    expectUsageError(await runCli(['run', '--shard', '0/3', '--root', root]), '--shard 0/3: i must be between 1 and n (3)');
+    expectUsageError(await runCli(['run', '--shard', 'two', '--root', root]), '--shard must be i/n with whole numbers (e.g. 2/4), got two');
+    expectUsageError(await runCli(['ingest', 'x.xml', '--shard', '3/2', '--root', root]), '--shard 3/2: i must be between 1 and n (2)');
+    expectUsageError(await runCli(['run', '--repeat', '0', '--root', root]), '--repeat must be a whole number from 1 to 1000, got 0');
+    expectUsageError(await runCli(['run', '--timeout-multiplier', 'x', '--root', root]), 'the timeout multiplier must be a positive number, got x');
+    expectUsageError(await runCli(['services', 'up', '--timeout-multiplier', '-1', '--root', root]), 'the timeout multiplier must be a positive number, got -1');
+    expectUsageError(await runCli(['flaky', '--runs', '0', '--root', root]), '--runs must be a positive whole number, got 0');
+    expectUsageError(await runCli(['flaky', '--min-flip-rate', '2', '--root', root]), '--min-flip-rate must be a number above 0 and at most 1, got 2');
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  for (const cmd of [['run'], ['services'], ['ingest'], ['flaky']])
+    it(`${cmd.join(' ')} --help has examples and exit codes`, async () => {
+      const r = await runCli([...cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/\nExamples:\n {2}(seams|eval)/);
+      expect(r.stdout).toMatch(/\nExit codes: 0 .*2 .*3 internal error/s);
+      expect(r.stdout).not.toMatch(/\(default: "\d/); // numbers are not shown as strings
+    });
+});

@@ -16,8 +16,8 @@ interface FlakyCommandOptions {
   tier?: string;
   branch?: string;
   repo?: string;
-  runs: string;
-  minFlipRate: string;
+  runs?: string;
+  minFlipRate?: string;
   format: 'text' | 'json';
 }
 
@@ -31,10 +31,22 @@ export function registerFlaky(program: Command, io: CliIO, setExit: SetExit): vo
     .option('--tier <tier>', 'only runs of this tier')
     .option('--branch <name>', 'only runs on this branch')
     .option('--repo <name>', 'only runs of this repository (shared databases)')
-    .option('--runs <n>', 'how many newest runs to look at', '50')
-    .option('--min-flip-rate <rate>', 'flip rate (0..1) from which a test is flaky', '0.3')
+    .option('--runs <n>', 'how many newest runs to look at (default 50)')
+    .option('--min-flip-rate <rate>', 'flip rate (0..1) from which a test is flaky (default 0.3)')
     .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nRuns where most tests failed are infrastructure failures and are not counted as evidence.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  seams flaky                               flaky tests over the newest 50 runs
+  seams flaky --tier integration --branch main --runs 100
+  seams flaky --format json                 for scripts (schema: tests with reasons and flip rates)
+
+A test is flaky when it passed and failed on the same commit, passed on a retry, or flips
+outcome at --min-flip-rate or more over at least 4 runs. Runs where most tests failed are
+infrastructure failures and are not counted as evidence. Reading history never creates it.
+Exit codes: 0 report printed (also with flaky tests or no history), 2 usage error, 3 internal error.`,
+    )
     .action(async (opts: FlakyCommandOptions) => {
       setExit(await flakyCommand(opts, io));
     });
@@ -42,10 +54,14 @@ export function registerFlaky(program: Command, io: CliIO, setExit: SetExit): vo
 
 export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
-  const runs = Number(opts.runs);
-  const minFlipRate = Number(opts.minFlipRate);
-  if (!Number.isInteger(runs) || runs < 1) throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`);
-  if (!(minFlipRate > 0 && minFlipRate <= 1)) throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be in (0, 1], got ${opts.minFlipRate}`);
+  const runs = Number(opts.runs ?? 50);
+  const minFlipRate = Number(opts.minFlipRate ?? 0.3);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`, { hint: 'seams flaky --runs 100 looks at the newest 100 runs (default 50)' });
+  if (!(minFlipRate > 0 && minFlipRate <= 1))
+    throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be a number above 0 and at most 1, got ${opts.minFlipRate}`, {
+      hint: 'seams flaky --min-flip-rate 0.2 calls a test flaky when at least 20% of its consecutive runs change outcome (default 0.3)',
+    });
   const config = (await loadConfig(root, opts.config)).config;
   const { openHistory } = await import('../../execute/history.js');
   // read-only: a missing database is an empty history, never created by looking at it

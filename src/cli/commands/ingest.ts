@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/index.js';
 import type { ResultFormat } from '../../results/index.js';
 import { isSeamsError } from '../../util/errors.js';
 import { repoRoot } from '../../execute/root.js';
+import { shardOption } from '../../execute/shard.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
 
@@ -42,8 +43,13 @@ export function registerIngest(program: Command, io: CliIO, setExit: SetExit): v
     .addHelpText(
       'after',
       `
+Examples:
+  seams ingest report.xml --runner pytest --tier integration    JUnit XML from a pytest run elsewhere
+  seams ingest shard*.json                       merge the shards of one CI run (seams run --shard i/n -o …)
+  seams ingest results.json --db postgresql://ci@db/seams       into the team's history
+
 Ingesting the same files twice changes nothing; a malformed or truncated file stores nothing.
-Exit codes: 0 stored (or already stored), 2 unreadable or malformed input.`,
+Exit codes: 0 stored (or already stored), 2 usage error or unreadable/malformed input, 3 internal error.`,
     )
     .action(async (files: string[], opts: IngestCommandOptions) => {
       setExit(await ingestCommand(files, opts, io));
@@ -52,6 +58,7 @@ Exit codes: 0 stored (or already stored), 2 unreadable or malformed input.`,
 
 export async function ingestCommand(files: string[], opts: IngestCommandOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
+  if (opts.shard !== undefined) shardOption(opts.shard);
   const [{ scanConfigured }, { openHistory }, { ingestFiles }] = await Promise.all([
     import('../../scan/configured.js'),
     import('../../execute/history.js'),

@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunRecord } from '../../core/types.js';
 import type { ExecuteOutcome } from '../../execute/run.js';
-import { parseShard } from '../../execute/shard.js';
+import { shardOption } from '../../execute/shard.js';
 import { testKeyOf } from '../../store/types.js';
 import { SeamsError } from '../../util/errors.js';
+import { isInteractive } from '../../util/progress.js';
 import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -18,7 +19,7 @@ export interface RunCommandOptions {
   history: boolean;
   keepServices?: boolean;
   timeoutMultiplier?: string;
-  repeat: string;
+  repeat?: string;
   shard?: string;
   runId?: string;
   format: 'text' | 'json';
@@ -42,7 +43,7 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
     .option('--no-history', 'do not store the run')
     .option('--keep-services', 'leave the services running afterwards (stop them with seams services down)')
     .option('--timeout-multiplier <n>', 'multiply every readiness deadline and tier timeout (slow machines); also SEAMS_TIMEOUT_MULTIPLIER')
-    .option('--repeat <n>', 'run the selection n times and report tests whose outcome differs', '1')
+    .option('--repeat <n>', 'run the selection n times and report tests whose outcome differs (default 1)')
     .option('--shard <i/n>', 'run shard i of n, balanced by historical durations')
     .option('--run-id <id>', 'run id (CI: the same id on every shard, then seams ingest merges them)')
     .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
@@ -57,8 +58,13 @@ Examples:
   seams run --repeat 5 integration      determinism check: tests whose outcome differs
   seams run --shard 2/4 --run-id $CI_ID -o shard2.json    one shard; merge with seams ingest
 
+Before anything starts, seams checks that every runner is installed (node_modules/.bin/vitest,
+python3 with pytest, …) and every required service can start; progress lines appear on a
+terminal only (not with CI set or stderr redirected).
+
 Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run),
-2 configuration or pre-flight errors (missing service, unknown tier), 130/143 interrupted.`,
+2 usage, configuration or pre-flight errors (runner not installed, missing service, unknown tier),
+3 internal error, 130/143 interrupted.`,
     )
     .action(async (tiersAndExtra: string[], opts: RunCommandOptions) => {
       const raw = (program as unknown as { rawArgs: string[] }).rawArgs ?? [];
@@ -72,12 +78,15 @@ Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run
 export async function runCommand(tiers: string[], extraArgs: string[], opts: RunCommandOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
   const repeat = Number(opts.repeat ?? 1);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new SeamsError('SEAMS_USAGE', `--repeat must be a whole number from 1 to 1000, got ${opts.repeat}`);
-  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-  if (shard === null) throw new SeamsError('SEAMS_USAGE', `--shard must look like 2/4, got ${opts.shard}`);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000)
+    throw new SeamsError('SEAMS_USAGE', `--repeat must be a whole number from 1 to 1000, got ${opts.repeat}`, { hint: 'seams run --repeat 5 integration runs the tier five times' });
+  const shard = opts.shard === undefined ? undefined : shardOption(opts.shard);
   const multText = opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER;
   const timeoutMultiplier = multText === undefined ? 1 : Number(multText);
-  if (!(timeoutMultiplier > 0)) throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${multText}`);
+  if (!(timeoutMultiplier > 0))
+    throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${multText}`, {
+      hint: `${opts.timeoutMultiplier === undefined ? 'SEAMS_TIMEOUT_MULTIPLIER' : '--timeout-multiplier'} 2 doubles every readiness deadline and tier timeout`,
+    });
 
   // loaded on use: other commands do not pay for the runner, services and store modules
   const [{ scanConfigured }, { openHistory }, { executeRun, newRunId, preflightRun }, { renderRunText }] = await Promise.all([
@@ -92,6 +101,8 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   // history for its split first; executeRun checks it then)
   if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env });
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
+
+  const interactive = isInteractive(io.stderr as NodeJS.WriteStream) && !io.env.CI;
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
   const abort = new AbortController();
@@ -123,9 +134,11 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
         runId: repeat > 1 ? `${baseId}.${i}` : baseId,
         env: io.env,
         log: (line) => io.stderr.write(`${line}\n`),
+        // progress on a terminal only: with CI set or stderr not a TTY the output is just the result
+        info: interactive || opts.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
         echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
         signal: abort.signal,
-        progress: opts.verbose ? undefined : ticker(io),
+        progress: opts.verbose || !interactive ? undefined : ticker(io),
         repetition: repeat > 1 ? i : undefined,
         preflighted: !shard,
       });
@@ -176,9 +189,8 @@ export function differingTests(runs: readonly RunRecord[]): { id: string; runner
   return [...byTest.values()].filter((e) => new Set(e.outcomes).size > 1);
 }
 
-/** `running integration · pytest 12s`, rewritten in place: only on a terminal, never in CI. */
-function ticker(io: CliIO): { start(label: string): void; stop(): void } | undefined {
-  if (!io.stderr.isTTY || io.env.CI) return undefined;
+/** `running integration · pytest 12s`, rewritten in place (callers give it on a terminal only). */
+function ticker(io: CliIO): { start(label: string): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   return {
     start(label) {

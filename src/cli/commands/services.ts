@@ -4,6 +4,7 @@ import { ServiceSession, ownerAlive, readStates, reapStale } from '../../service
 import { isAlive } from '../../services/process-tree.js';
 import { findKept } from '../../services/state.js';
 import { SeamsError } from '../../util/errors.js';
+import { isInteractive } from '../../util/progress.js';
 import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -17,7 +18,21 @@ interface ServicesOptions {
 const shellQuote = (v: string) => (/^[A-Za-z0-9_./:@%+=,-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
 
 export function registerServices(program: Command, io: CliIO, setExit: SetExit): void {
-  const services = program.command('services').description('start, stop or show the services of tiers for local work');
+  const services = program
+    .command('services')
+    .description('start, stop or show the services of tiers for local work')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  eval "$(seams services up integration)"   start the integration tier's services, export their URLs
+  seams services status                     what seams has running here
+  seams services down                       stop them (and anything a killed seams left behind)
+
+A second "up" prints the environment of the set already running instead of starting another.
+seams run (outside CI) reuses services that "up" started.
+Exit codes: 0 ok, 2 configuration error or a required service failed to start, 3 internal error.`,
+    );
   const common = (c: Command) =>
     c.option('--root <dir>', 'repository root', '.').option('-c, --config <file>', 'seams.yaml to use');
   common(
@@ -35,6 +50,11 @@ export function registerServices(program: Command, io: CliIO, setExit: SetExit):
 
 async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
+  const mult = Number(opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER ?? 1);
+  if (!(mult > 0))
+    throw new SeamsError('SEAMS_USAGE', `the timeout multiplier must be a positive number, got ${opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER}`, {
+      hint: `${opts.timeoutMultiplier === undefined ? 'SEAMS_TIMEOUT_MULTIPLIER' : '--timeout-multiplier'} 2 doubles every readiness deadline`,
+    });
   const [{ scanConfigured }, { newRunId, selectTiers }] = await Promise.all([import('../../scan/configured.js'), import('../../execute/run.js')]);
   const { repos } = await scanConfigured([root], { configFile: opts.config });
   const { inventory, config } = repos[0]!;
@@ -42,8 +62,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
   const names = [...new Set(selected.flatMap((t) => config.config.tiers[t]?.services ?? []))];
   if (!names.length) throw new SeamsError('SEAMS_NO_SERVICES', `no services configured for ${selected.join(', ') || 'any tier'}`, { hint: 'list them under tiers.<tier>.services in seams.yaml' });
   await reapStale(root);
-  const mult = Number(opts.timeoutMultiplier ?? io.env.SEAMS_TIMEOUT_MULTIPLIER ?? 1);
-  const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`) });
+  const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`), info: isInteractive(io.stderr as NodeJS.WriteStream) && !io.env.CI ? (l) => io.stderr.write(`${l}\n`) : undefined });
   // a second `up` reports the set that is already running instead of starting another one
   const order = session.order(names);
   const kept = findKept(root, order);
@@ -64,6 +83,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
   const up = await session.up(names);
   if (!up.ok) {
     io.stderr.write(`seams: service ${up.failure!.name} failed to start: ${up.failure!.message}\n`);
+    io.stderr.write(`hint: its log is ${path.relative(io.cwd, path.join(session.logDir, `${up.failure!.name}.log`))}; fix services.${up.failure!.name} in seams.yaml, or give a slow machine --timeout-multiplier 3\n`);
     return 2;
   }
   for (const m of up.missing) io.stderr.write(`optional service ${m.name} is missing: ${m.reason}\n`);
