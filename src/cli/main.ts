@@ -24,6 +24,30 @@ const commands: Register[] = [registerScan, registerGate, registerReport, regist
 
 export const VERSION = '0.1.0';
 
+/**
+ * commander's own parser errors ("error: unknown option '--bogus'", "(Did you mean …?)") in the
+ * house style every other error uses: `seams: <message>` and a `hint:` line naming the help of the
+ * command that was being parsed.
+ */
+export function formatParserError(text: string, commandPath: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  let message = (lines.shift() ?? 'invalid usage').replace(/^error:\s*/, '');
+  for (const l of lines) {
+    const m = /^\(Did you mean (.+)\?\)$/.exec(l);
+    message += m ? ` (did you mean ${m[1]}?)` : ` ${l}`;
+  }
+  return `seams: ${message}\nhint: see ${commandPath} --help\n`;
+}
+
+function houseStyle(cmd: Command, commandPath: string, io: CliIO): void {
+  cmd.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s) => io.stderr.write(formatParserError(s, commandPath)),
+  });
+  for (const sub of cmd.commands) houseStyle(sub, `${commandPath} ${sub.name()}`, io);
+}
+
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
@@ -40,6 +64,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       writeErr: (s) => io.stderr.write(s),
     });
   for (const register of commands) register(program, io, setExit);
+  houseStyle(program, 'seams', io);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {

@@ -28,6 +28,6 @@ describe('bin/seams.js', () => {
     expect(spawnSync('node', [bin, '--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const typo = spawnSync('node', [bin, 'scna'], { encoding: 'utf8' });
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toContain('Did you mean scan?');
+    expect(typo.stderr).toBe("seams: unknown command 'scna' (did you mean scan?)\nhint: see seams --help\n");
   });
 });

@@ -29,7 +29,7 @@ export function registerGaps(program: Command, io: CliIO, setExit: SetExit): voi
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a gap of this severity or worse exists').choices([...SEVERITIES]))
     .option('--why <workflow...>', 'show which tests reach the workflow and through which imports')
-    .option('--verbose', 'show reach paths for every workflow')
+    .option('-V, --verbose', 'show reach paths for every workflow')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(

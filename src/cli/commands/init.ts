@@ -39,7 +39,13 @@ export function registerInit(program: Command, io: CliIO, setExit: SetExit): voi
       `
 init looks at the runners, test folders, markers in use, source packages, the external systems
 the code imports (AWS, Postgres, Redis, …) and spec files with requirement ids. Running it again
-on an unchanged repo changes nothing; a file edited by hand is never overwritten without --force.
+on an unchanged repo changes nothing; a file edited by hand is never overwritten without --force
+(with --ci it is kept and the CI workflow is still written).
+
+Examples:
+  seams init                      write seams.yaml for the repository in the current folder
+  seams init services/api --print show the proposal without writing it
+  seams init --ci github          also write .github/workflows/seams.yml (see seams ci init --help)
 
 Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --force or --print).`,
     )

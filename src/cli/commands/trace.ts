@@ -25,7 +25,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: SetExit): vo
     .argument('[paths...]', 'repository folders', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a requirement gap of this severity or worse exists').choices([...SEVERITIES]))
-    .option('--verbose', 'list the tests behind every requirement')
+    .option('-V, --verbose', 'list the tests behind every requirement')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(
@@ -37,6 +37,12 @@ id matching requirements.pattern. Tests reference ids through markers (requireme
 verifies), docstrings, comments, titles ([FR-001], @FR-001), tags and annotations.
 
 Status: covered · covered-only-by-unit (the text asks for integration/e2e) · only-skipped · uncovered.
+
+Examples:
+  seams trace                          the matrix for the repository in the current folder
+  seams trace . -V                     with the tests behind every requirement
+  seams trace . --format markdown      for a planning document
+  seams trace . --fail-on medium       for CI: exit 1 while a requirement has no (fitting) test
 
 Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuration.`,
     )
