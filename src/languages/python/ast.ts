@@ -97,6 +97,8 @@ export type Bindings = Map<string, Binding>;
 export interface PyModule {
   bindings: Bindings;
   starImports: Array<{ module: string; level: number }>;
+  /** Modules named by module-level `pytest.importorskip("…")` calls (with their lines). */
+  importorskips?: Array<{ module: string; line: number }>;
   /** First syntax error found, when the source does not parse cleanly. */
   syntaxError?: { line: number; message: string };
   docstring?: string;

@@ -113,7 +113,12 @@ function collectStatement(stmt: Node, bindings: Bindings, module: PyModule | und
     }
     case 'expression_statement': {
       const e = stmt.namedChildren[0];
-      if (e && e.type === 'assignment') collectAssignment(e, bindings);
+      if (e && e.type === 'assignment') {
+        // `x = pytest.importorskip("x")` is an assignment whose value is the call.
+        const right = e.childForFieldName('right');
+        if (module && right?.type === 'call') noteImportorskip(right, module);
+        collectAssignment(e, bindings);
+      } else if (module && e?.type === 'call') noteImportorskip(e, module);
       return;
     }
     case 'import_statement':
@@ -192,6 +197,15 @@ function collectStatement(stmt: Node, bindings: Bindings, module: PyModule | und
     default:
       return;
   }
+}
+
+function noteImportorskip(call: Node, module: PyModule): void {
+  const fn = call.childForFieldName('function');
+  if (!fn || !/(^|\.)importorskip$/.test(fn.text)) return;
+  const first = call.childForFieldName('arguments')?.namedChildren[0];
+  const arg = first ? toExpr(first) : undefined;
+  if (arg?.t !== 'str') return;
+  (module.importorskips ??= []).push({ module: arg.v, line: call.startPosition.row + 1 });
 }
 
 function mergeBranches(branches: Node[][], bindings: Bindings, module: PyModule | undefined): void {

@@ -411,6 +411,14 @@ export class PytestEngine {
       return [];
     }
     const out: RawTest[] = [];
+    for (const skip of entry.module.importorskips ?? [])
+      this.diag({
+        severity: 'info',
+        code: 'IMPORTORSKIP',
+        file,
+        line: skip.line,
+        message: `${file} calls pytest.importorskip("${skip.module}"): pytest collects none of its tests when ${skip.module} is not installed`,
+      });
     const moduleMarks = this.pytestmarkOf(entry.module.bindings.get('pytestmark'), file);
     const levels = this.moduleLevels(file);
     const names = [...entry.module.bindings.keys()];

@@ -115,4 +115,10 @@ describe('static rules that need packages this machine lacks', () => {
     });
     expect(r.tests.map((t) => t.id)).toEqual(['test_p.py::test_p[a/b/c]', 'test_p.py::test_p[/srv/x]', 'test_p.py::test_p[p2]', 'test_p.py::test_p[p3]']);
   });
+
+  it('notes module-level importorskip calls', async () => {
+    const r = await scanFiles({ 'test_opt.py': 'import pytest\nnp = pytest.importorskip("numpy")\n\ndef test_np():\n    pass\n' });
+    expect(r.tests.map((t) => t.id)).toEqual(['test_opt.py::test_np']);
+    expect(r.diagnostics).toMatchObject([{ code: 'IMPORTORSKIP', file: 'test_opt.py', line: 2, severity: 'info' }]);
+  });
 });
