@@ -83,6 +83,26 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('"Latest run" shows only the latest run\'s results; All tests marks an older result with its run date and an unknown id as such', async () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 2, () => false);
+    runs[0]!.results.push({ ...runs[0]!.results[0]!, id: 'tests.integration.test_f#test_unknown_x', status: 'failed' });
+    const file = path.join(dir, 'stale.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
+    const rowsOf = async (page: Page, view: string) =>
+      page.$$eval(`#view-${view} .vt-row`, (rows) => rows.filter((r) => (r as HTMLElement).style.display !== 'none').map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]));
+    const { page, problems } = await open(file, '#run');
+    const latest = await rowsOf(page, 'run');
+    expect(latest.map((r) => r[0])).toEqual(['passed', 'passed']);
+    expect(await page.locator('#view-run').textContent()).toContain('1 older result of tests that were not in those runs is left out');
+    await page.evaluate(() => (location.hash = '#tests'));
+    await page.waitForSelector('#view-tests .vt-row');
+    const all = await rowsOf(page, 'tests');
+    expect(all[0]).toEqual(['failed', `tests.integration.test_f#test_unknown_x · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run · not in the current scan`]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('lists failing tests first and renders a hostile test name as text, firing no dialog and loading nothing', async () => {
     const { file } = small();
     const { page, problems } = await open(file, '#run');

@@ -48,4 +48,29 @@ describe('HTML report (static checks)', () => {
     expect(extra[6]).toBe('failed');
     expect(data.trends.map((t) => t.failed)).toEqual([0, 0, 1, 1]);
   });
+
+  it('latest run: a result from an older run of the tier set is marked with its run date; unknown ids are marked as such', () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 2, () => false);
+    // the older run also had a JUnit-style id the scan does not know, which failed
+    runs[0]!.results.push({ ...runs[0]!.results[0]!, id: 'tests.integration.test_f#test_unknown_x', status: 'failed' });
+    // and a second tier set ran once, long ago: still the latest run of *that* tier set
+    const unitOnly = { ...runs[0]!, id: 'run-unit', tiers: ['unit'], startedAt: '2026-10-01T09:00:00.000Z', finishedAt: '2026-10-01T09:01:00.000Z', results: [{ ...runs[0]!.results[0]!, id: 'tests/unit/test_only_unit.py::t', status: 'passed' as const }] };
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs: [...runs, unitOnly] }] });
+    const row = (id: string) => data.tests.find((t) => t[1] === id)!;
+    // the inventory's tests: results from run-1, the newest run of their tier set
+    expect(row(tests[0]!.id).slice(12)).toEqual(['', 1]);
+    // the unknown id: failed in run-0 only, which is not the latest run of its tier set
+    expect(row('tests.integration.test_f#test_unknown_x').slice(6, 7)).toEqual(['failed']);
+    expect(row('tests.integration.test_f#test_unknown_x').slice(12)).toEqual([runs[0]!.startedAt, 0]);
+    // a result from the latest run of another tier set is current, however old
+    expect(row('tests/unit/test_only_unit.py::t').slice(12)).toEqual(['', 0]);
+    expect(data.latestRun.map((r) => r.id)).toEqual(['run-1', 'run-unit']);
+  });
+
+  it('the client leaves stale results out of "Latest run" and says how many', () => {
+    const html = renderHtmlReport({ repos: [{ inventory: inventory([makeTest(1)]), runs: history([makeTest(1)], 1, () => false) }] });
+    expect(html).toContain("T[i][COL.status] !== '' && !T[i][COL.stale]");
+    expect(html).toContain('not in the current scan');
+  });
 });

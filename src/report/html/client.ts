@@ -9,7 +9,7 @@ export const CLIENT_JS = String.raw`
   'use strict';
   var D = JSON.parse(document.getElementById('seams-data').textContent);
   var T = D.tests;
-  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11 };
+  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13 };
   var RANK = { failed: 0, error: 0, 'not-run': 1, skipped: 3, passed: 4, '': 5 };
   var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', '-': 'none' };
 
@@ -29,6 +29,14 @@ export const CLIENT_JS = String.raw`
     return m + 'm ' + Math.round(s - m * 60) + 's';
   }
   function statusOf(i) { var r = T[i]; var s = r[COL.status]; return s === 'passed' && r[COL.flaky] ? 'flaky' : s; }
+  function runDate(iso) { return iso ? iso.replace('T', ' ').slice(0, 16) : ''; }
+  /** What the status of a row does not say by itself: an older run's result, an id the scan does not know. */
+  function testNotes(i) {
+    var r = T[i], out = [];
+    if (r[COL.stale]) out.push('result from the run of ' + runDate(r[COL.stale]) + ', not in the latest run');
+    if (!r[COL.known]) out.push('not in the current scan');
+    return out.join(' · ');
+  }
   function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'never run'); }
   function rankOf(i) { var s = statusOf(i); return s === 'flaky' ? 2 : RANK[s] !== undefined ? RANK[s] : 5; }
 
@@ -111,7 +119,11 @@ export const CLIENT_JS = String.raw`
   }
   var TEST_COLUMNS = [
     { title: 'Status', w: '88px', cell: function (i, c) { c.appendChild(badge(statusOf(i))); } },
-    { title: 'Test', w: 'minmax(200px,1fr)', cell: function (i, c) { c.textContent = T[i][COL.id]; c.title = T[i][COL.id]; c.className = 'vt-c name'; } },
+    { title: 'Test', w: 'minmax(200px,1fr)', cell: function (i, c) {
+      c.textContent = T[i][COL.id]; c.title = T[i][COL.id]; c.className = 'vt-c name';
+      var notes = testNotes(i);
+      if (notes) { c.appendChild(el('span', 'muted', ' · ' + notes)); c.title += ' · ' + notes; }
+    } },
     { title: 'Tier', w: '100px', cell: function (i, c) { c.textContent = T[i][COL.tier]; } },
     { title: 'Repo', w: '110px', cell: function (i, c) { c.textContent = D.repos[T[i][COL.repo]] ? D.repos[T[i][COL.repo]].name : ''; } },
     { title: 'Duration', w: '80px', cell: function (i, c) { c.textContent = fmtMs(T[i][COL.dur]); c.className = 'vt-c num'; } },
@@ -254,8 +266,11 @@ export const CLIENT_JS = String.raw`
   views.run = function (host) {
     host.appendChild(el('h2', null, 'Latest run'));
     if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
-    host.appendChild(el('p', 'muted', 'The newest result of every test that ran (the latest run of each tier), failures first.'));
-    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== ''; }), true);
+    host.appendChild(el('p', 'muted', 'The results of the latest run of each tier set (' + D.latestRun.map(function (r) { return r.tiers.join(' + ') + ' ' + runDate(r.startedAt); }).join(', ') + '), failures first.'));
+    var stale = 0;
+    for (var i = 0; i < T.length; i++) if (T[i][COL.status] !== '' && T[i][COL.stale]) stale++;
+    if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
+    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale]; }), true);
   };
   views.gaps = function (host) {
     host.appendChild(el('h2', null, 'Workflow gaps'));
@@ -291,7 +306,8 @@ export const CLIENT_JS = String.raw`
     var h = el('h2', 'test-title', r[COL.id]); host.appendChild(h);
     var dl = el('dl', 'facts');
     function fact(k, v) { if (v === '' || v === null || v === undefined) return; dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
-    fact('Latest result', statusOf(i) || 'never run (in the recorded history)');
+    fact('Latest result', (statusOf(i) || 'never run (in the recorded history)') + (r[COL.stale] ? ' (from the run of ' + runDate(r[COL.stale]) + '; the test was not in the latest run of its tier set)' : ''));
+    if (!r[COL.known]) fact('In the current scan', 'no: this id comes only from the recorded results (renamed, removed, or an id the runner reported differently)');
     fact('File', D.files[r[COL.file]] + (r[COL.line] ? ':' + r[COL.line] : ''));
     fact('Tier', r[COL.tier]);
     fact('Runner', r[COL.runner]);

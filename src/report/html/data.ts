@@ -99,9 +99,12 @@ export interface ReportData {
   files: string[];
   /**
    * One row per test: [repo index, id, file index, line, tier, runner, newest result's status
-   * ('' if never run in the history loaded), duration ms, message, markers, history string, flaky (0/1)].
+   * ('' if never run in the history loaded), duration ms, message, markers, history string, flaky (0/1),
+   * stale: '' when that result is from the latest run of its tier set, else the start of the older
+   * run it comes from (the test was not in the latest run), in the inventory (1) or only in the
+   * recorded results (0: renamed, removed, a JUnit `classname#name` id the scan does not know)].
    */
-  tests: [number, string, number, number, string, string, string, number, string, string, string, number][];
+  tests: [number, string, number, number, string, string, string, number, string, string, string, number, string, number][];
   /** Runs the history strings refer to, per repo (oldest first). */
   historyRuns: { id: string; startedAt: string; commit: string | null }[][];
   trends: TrendPoint[];
@@ -190,6 +193,7 @@ export function buildReportData(input: ReportInput): ReportData {
       const k = [...run.tiers].sort().join('+');
       if (!latestPerTierSet.has(k)) latestPerTierSet.set(k, run);
     }
+    const latestRunIds = new Set([...latestPerTierSet.values()].map((r) => r.id));
     for (const run of [...latestPerTierSet.values()].slice(0, 6)) {
       const counts: Record<string, number> = {};
       for (const r of run.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -205,10 +209,14 @@ export function buildReportData(input: ReportInput): ReportData {
       });
     }
     const latestByKey = new Map<string, TestResult>();
+    const runOfLatest = new Map<string, RunRecord>();
     for (const run of runs.slice(0, HISTORY_RUNS))
       for (const r of run.results) {
         const k = key(r);
-        if (!latestByKey.has(k)) latestByKey.set(k, r);
+        if (!latestByKey.has(k)) {
+          latestByKey.set(k, r);
+          runOfLatest.set(k, run);
+        }
       }
     const histString = (k: string) => {
       const e = perTest.get(k);
@@ -234,6 +242,8 @@ export function buildReportData(input: ReportInput): ReportData {
         t?.markers.join(' ') ?? '',
         histString(k),
         perTest.get(k)?.flaky || r?.flaky ? 1 : 0,
+        r && !latestRunIds.has(runOfLatest.get(k)!.id) ? runOfLatest.get(k)!.startedAt : '',
+        t ? 1 : 0,
       ]);
     };
     for (const t of inv.tests) {
