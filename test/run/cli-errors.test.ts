@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, parseStoreSpec, resolveStoreSpec } from '../../src/store/index.js';
+import { run } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 
 const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
@@ -142,4 +143,39 @@ describe('usage errors and help of run, services, ingest, flaky', () => {
       expect(r.stdout).toMatch(/\nExit codes: 0 .*2 .*3 internal error/s);
       expect(r.stdout).not.toMatch(/\(default: "\d/); // numbers are not shown as strings
     });
+});
+
+describe('progress lines', () => {
+  const tierRepo = () => {
+    const root = tmp();
+    writeFileSync(path.join(root, 'seams.yaml'), 'tiers:\n  smoke:\n    command: ["true"]\n');
+    return root;
+  };
+  const runWith = async (root: string, isTTY: boolean, env: NodeJS.ProcessEnv) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await run(['run', 'smoke', '--root', root, '--no-history'], {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s), isTTY },
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
+    return { code, stdout, stderr };
+  };
+
+  it('none on stderr with CI set or without a terminal: the output is just the result', async () => {
+    const root = tierRepo();
+    for (const [isTTY, env] of [[true, { CI: 'true' }], [false, { CI: '' }]] as const) {
+      const r = await runWith(root, isTTY, env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/PASSED: 1 passed/);
+    }
+  });
+
+  it.skipIf(Boolean(process.env.CI))('on a terminal: which tier and runner is running', async () => {
+    const r = await runWith(tierRepo(), true, { CI: '' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('running smoke · command: 0 tests\n');
+  });
 });
