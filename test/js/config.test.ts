@@ -139,6 +139,72 @@ describe('workspaces', () => {
   });
 });
 
+describe('packages nobody declared (polyglot repos)', () => {
+  const web = {
+    'web/package.json': JSON.stringify({ name: 'web', devDependencies: { vitest: '^3.0.0', '@playwright/test': '*' } }),
+    'web/vitest.config.ts': "export default { test: { include: ['src/**/*.test.ts'] } };",
+    'web/src/a.test.ts': "import { it } from 'vitest'; it('a', () => {});",
+    'web/playwright.config.ts': "export default { testDir: './e2e' };",
+    'web/e2e/home.spec.ts': "import { test } from '@playwright/test'; test('home', async () => {});",
+    'frontend/package.json': JSON.stringify({ name: 'frontend', devDependencies: { jest: '*' } }),
+    'frontend/src/b.test.js': "test('b', () => {});",
+    'tests/test_x.py': 'def test_x(): pass\n',
+    'docs/package.json': JSON.stringify({ name: 'docs', devDependencies: { vitepress: '*' } }),
+    'docs/guide.test.js': "test('not a test package', () => {});",
+  };
+  const summary = (inv: Awaited<ReturnType<typeof scanRepo>>) => inv.tests.map((t) => `${t.runner} ${t.file} ${t.name}`).sort();
+  const expected = ['jest frontend/src/b.test.js b', 'playwright web/e2e/home.spec.ts home', 'vitest web/src/a.test.ts a'];
+
+  it('without a root package.json, every package.json with a runner is a package', async () => {
+    const root = repo('poly-no-root', web);
+    const inv = await scanRepo(root, { plugins });
+    expect(summary(inv)).toEqual(expected);
+    expect(inv.runners.map((r) => `${r.runner}:${r.rootDir}`).sort()).toEqual(['jest:frontend', 'playwright:web', 'vitest:web']);
+  });
+
+  it('a root package.json without workspaces and without a runner (tooling only) does not hide its nested apps', async () => {
+    const root = repo('poly-tooling-root', { ...web, 'package.json': JSON.stringify({ name: 'tools', private: true, devDependencies: { prettier: '*' } }) });
+    expect(summary(await scanRepo(root, { plugins }))).toEqual(expected);
+  });
+
+  it('packages inside a runner package are its fixtures, not packages; nor are packages inside a nested app', async () => {
+    const root = repo('poly-fixtures', {
+      'package.json': JSON.stringify({ name: 'tool', devDependencies: { vitest: '*' } }),
+      'vitest.config.ts': "export default { test: { include: ['test/**/*.test.ts'] } };",
+      'test/a.test.ts': "it('root test', () => {});",
+      'test/fixtures/x/package.json': JSON.stringify({ name: 'x', devDependencies: { jest: '*' } }),
+      'test/fixtures/x/x.test.js': "test('fixture test', () => {});",
+      'test/fixtures/y/package.json': JSON.stringify({ name: 'y', devDependencies: { vitest: '*' } }),
+      'test/fixtures/y/y.spec.ts': "it('fixture test', () => {});",
+    });
+    const inv = await scanRepo(root, { plugins });
+    expect(summary(inv)).toEqual(['vitest test/a.test.ts root test']);
+    expect(inv.runners.map((r) => r.rootDir)).toEqual(['']);
+
+    const nested = repo('poly-nested-fixtures', {
+      'web/package.json': JSON.stringify({ name: 'web', devDependencies: { vitest: '*' } }),
+      'web/src/a.test.ts': "it('a', () => {});",
+      'web/test/fixtures/z/package.json': JSON.stringify({ name: 'z', devDependencies: { jest: '*' } }),
+      'web/test/fixtures/z/z.spec.js': "test('z', () => {});",
+    });
+    const inv2 = await scanRepo(nested, { plugins });
+    expect(inv2.runners.map((r) => `${r.runner}:${r.rootDir}`)).toEqual(['vitest:web']);
+    // the fixture's file is a Vitest test of web (default include), as `vitest list` in web/ has it
+    expect(summary(inv2)).toEqual(['vitest web/src/a.test.ts a', 'vitest web/test/fixtures/z/z.spec.js z']);
+  });
+
+  it('a root that declares workspaces keeps its list (negations stay excluded)', async () => {
+    const root = repo('poly-declared', {
+      'package.json': JSON.stringify({ name: 'mono', workspaces: ['apps/a'] }),
+      'apps/a/package.json': JSON.stringify({ name: 'a', devDependencies: { jest: '*' } }),
+      'apps/a/a.test.js': "test('a', () => {});",
+      'apps/b/package.json': JSON.stringify({ name: 'b', devDependencies: { jest: '*' } }),
+      'apps/b/b.test.js': "test('b', () => {});",
+    });
+    expect(summary(await scanRepo(root, { plugins }))).toEqual(['jest apps/a/a.test.js a']);
+  });
+});
+
 describe('bad input', () => {
   it('reports unparsable and binary test files and goes on', async () => {
     const root = repo('bad-files', {

@@ -72,6 +72,82 @@ function workspaceGlobs(json: Record<string, unknown>): string[] | undefined {
   return undefined;
 }
 
+/** Dependencies that make a package.json a test package (one of our runners). */
+const RUNNER_DEPS = ['vitest', 'jest', '@playwright/test', 'playwright', 'mocha'];
+/** Config files of our runners (vite.config.* alone is an app, not a test setup). */
+const RUNNER_CONFIG_RE =
+  /^(?:vitest\.config\.[mc]?[jt]s|vitest\.workspace\.(?:[mc]?[jt]s|json)|vitest\.projects\.(?:[jt]s|json)|jest\.config\.(?:[mc]?[jt]s|json)|playwright\.config\.[mc]?[jt]s|\.mocharc\.(?:[cm]?js|ya?ml|jsonc?))$/;
+
+function isRunnerPackage(json: Record<string, unknown>, configNames: Iterable<string>): boolean {
+  const deps = depsOf(json);
+  if (RUNNER_DEPS.some((d) => deps.has(d))) return true;
+  if (json.jest !== undefined || json.mocha !== undefined) return true;
+  for (const n of configNames) if (RUNNER_CONFIG_RE.test(n)) return true;
+  const scripts = json.scripts && typeof json.scripts === 'object' ? Object.values(json.scripts) : [];
+  return scripts.some((s) => typeof s === 'string' && /(^|[\s;&|(])node\b[^;&|]*\s--test\b/.test(s));
+}
+
+/**
+ * Packages nobody declared: a Python repo with `web/package.json`, a root package.json that has
+ * no `workspaces`. Every package.json outside node_modules that has a runner dependency, a runner
+ * config or a `node --test` script is a package, unless it lies inside the folder of another
+ * package that has one (a fixture such as `test/fixtures/x/package.json` belongs to its owner's
+ * tests) or inside a declared workspace package. The root owns everything when it is a runner
+ * package or declares workspaces; a root package.json without either (tooling only) owns nothing.
+ */
+function addUndeclaredPackages(
+  packages: Map<string, JsPackage>,
+  pkgJsonDirs: Set<string>,
+  files: readonly string[],
+  addPackage: (dir: string, chain: string[]) => void,
+  readText: (file: string) => string | undefined,
+): void {
+  const namesIn = new Map<string, string[]>();
+  for (const f of files) {
+    const slash = f.lastIndexOf('/');
+    const d = slash < 0 ? '' : f.slice(0, slash);
+    let a = namesIn.get(d);
+    if (!a) namesIn.set(d, (a = []));
+    a.push(f.slice(slash + 1));
+  }
+  const jsonOf = (dir: string): Record<string, unknown> | undefined => {
+    const known = packages.get(dir);
+    if (known) return known.json;
+    if (!pkgJsonDirs.has(dir)) return undefined;
+    try {
+      const v = JSON.parse((readText(joinPosix(dir, 'package.json')) ?? '').replace(/^\uFEFF/, ''));
+      return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // Folders that own what lies below them: declared workspace packages, and runner packages.
+  const owners = new Set<string>();
+  for (const dir of packages.keys()) if (dir !== '') owners.add(dir);
+  const root = packages.get('');
+  // A root that declares workspaces is the install root of everything below it (npm, yarn, pnpm):
+  // its list is the truth. A root with a runner owns its folders (fixtures are its test data).
+  const rootNames = namesIn.get('') ?? [];
+  if (root && (workspaceGlobs(root.json) !== undefined || rootNames.includes('pnpm-workspace.yaml') || isRunnerPackage(root.json, rootNames))) owners.add('');
+  const insideOwner = (dir: string) => {
+    if (owners.has('')) return true;
+    for (let d = dirnamePosix(dir); d !== ''; d = dirnamePosix(d)) if (owners.has(d)) return true;
+    return false;
+  };
+  // Shallow first, so an outer package is known before the folders below it are looked at.
+  const candidates = [...pkgJsonDirs]
+    .filter((d) => d !== '' && !packages.has(d) && !d.split('/').includes('node_modules'))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  for (const dir of candidates) {
+    if (insideOwner(dir)) continue;
+    const json = jsonOf(dir);
+    if (!json || !isRunnerPackage(json, namesIn.get(dir) ?? [])) continue;
+    const before = new Set(packages.keys());
+    addPackage(dir, []);
+    for (const d of packages.keys()) if (!before.has(d)) owners.add(d);
+  }
+}
+
 const cache = new WeakMap<ScanContext, Promise<JsWorkspace>>();
 
 export function loadWorkspace(ctx: ScanContext): Promise<JsWorkspace> {
@@ -148,6 +224,7 @@ export function buildWorkspace(root: string, files: readonly string[]): JsWorksp
     }
   };
   addPackage('', []);
+  addUndeclaredPackages(packages, pkgJsonDirs, files, addPackage, readText);
 
   const versionCache = new Map<string, string | undefined>();
   const dirCache = new Map<string, string | undefined>();
