@@ -323,7 +323,9 @@ function toFunction(def: Node, decorators: Expr[]): PyFunction {
   if (body && /^test/i.test(name) && body.text.includes('yield')) {
     isGenerator = body.descendantsOfType(['yield']).some((y) => enclosingFunction(y) === def.id);
   }
-  const appliesMarks = markingDefs ? markingDefs.has(line(def)) : !!body && /pytest\.mark|\bparametrize\b/.test(body.text);
+  const appliesMarks = markingDefs
+    ? markingDefs.has(line(def))
+    : !!body && body.text.split('\n').some((l) => !/^\s*#/.test(l) && /pytest\.mark|\bparametrize\b/.test(l));
   return {
     kind: 'function',
     name,

@@ -46,10 +46,8 @@ export function skeletonizeWithInfo(source: string): { text: string; markingDefs
       while (indent < line.length && (line[indent] === ' ' || line[indent] === '\t')) indent++;
       const rest = line.slice(indent);
       if (rest === '' || rest === '\r' || rest.startsWith('#')) {
-        if (skipIndent >= 0) {
-          out[i] = '';
-          bodyDefOf[i] = bodyDefLine;
-        }
+        // Comment lines are not attributed to a body (they may sit between two defs).
+        if (skipIndent >= 0) out[i] = '';
         continue;
       }
       // Tabs count as advancing to the next multiple of 8, as in CPython.
