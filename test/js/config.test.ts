@@ -7,7 +7,7 @@ import { jestPlugin } from '../../src/runners/jest/index.js';
 import { mochaPlugin } from '../../src/runners/mocha/index.js';
 import { nodeTestPlugin } from '../../src/runners/node-test/index.js';
 import { playwrightPlugin } from '../../src/runners/playwright/index.js';
-import { vitestPlugin } from '../../src/runners/vitest/index.js';
+import { majorOfRange, vitestPlugin } from '../../src/runners/vitest/index.js';
 import { scanRepo } from '../../src/scan/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +56,44 @@ describe('Vitest version-dependent defaults', () => {
     const inv = await scanRepo(root, { plugins: [vitestPlugin] });
     expect(inv.tests).toHaveLength(1);
     expect(inv.diagnostics).toContainEqual(expect.objectContaining({ code: 'RUNNER_NOT_INSTALLED', runner: 'vitest', file: 'package.json' }));
+  });
+});
+
+describe('Vitest version from the declared range when nothing is installed', () => {
+  it('majorOfRange reads the major npm would install', () => {
+    const cases: [string, number | undefined][] = [
+      ['^3.0.0', 3], ['~3.2.1', 3], ['3.x', 3], ['3', 3], ['=3.1.0', 3], ['v3.2.4', 3], ['>=3.0.0 <4', 3], ['>=3 <4.0.0', 3],
+      ['>=3.2 <=4', 4], ['<4.1', 4], ['^2.1.0 || ^3.0.0', 3], ['3.0.0 - 4.0.0', 4], ['workspace:^3.1.0', 3], ['npm:vitest@^3.0.0', 3],
+      ['*', undefined], ['latest', undefined], ['>=3', undefined], ['workspace:*', undefined], ['catalog:', undefined],
+    ];
+    for (const [range, major] of cases) expect([range, majorOfRange(range)]).toEqual([range, major]);
+  });
+
+  const files = (range: string) => ({
+    'package.json': JSON.stringify({ name: 'r', devDependencies: { vitest: range } }),
+    'src/a.test.ts': "it('a', () => {});",
+    'dist/a.test.js': "it('built copy', () => {});",
+  });
+
+  it('"^3.0.0" without node_modules: v3 defaults (dist/ excluded), and the diagnostic says why', async () => {
+    const inv = await scanRepo(repo('range-v3', files('^3.0.0')), { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.file)).toEqual(['src/a.test.ts']);
+    const d = inv.diagnostics.find((x) => x.code === 'RUNNER_NOT_INSTALLED');
+    expect(d?.message).toBe('vitest is not installed here (no node_modules/vitest); Vitest 3 defaults assumed from the declared range "^3.0.0" in package.json');
+  });
+
+  it('an open range falls back to the default major and says so', async () => {
+    const inv = await scanRepo(repo('range-open', files('*')), { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.file).sort()).toEqual(['dist/a.test.js', 'src/a.test.ts']);
+    expect(inv.diagnostics.find((x) => x.code === 'RUNNER_NOT_INSTALLED')?.message).toBe(
+      'vitest is not installed here (no node_modules/vitest); Vitest 4 defaults assumed (the declared range "*" in package.json names no major version)',
+    );
+  });
+
+  it('an installed copy wins over the declared range', async () => {
+    const inv = await scanRepo(repo('range-installed', { ...files('^3.0.0'), 'node_modules/vitest/package.json': fakeVitest('4.0.5') }), { plugins: [vitestPlugin] });
+    expect(inv.tests.map((t) => t.file).sort()).toEqual(['dist/a.test.js', 'src/a.test.ts']);
+    expect(inv.diagnostics.map((x) => x.code)).not.toContain('RUNNER_NOT_INSTALLED');
   });
 });
 

@@ -199,6 +199,51 @@ function resolveProjects(c: Ctx, defs: unknown[], rootValue: unknown, rootConfig
   });
 }
 
+/** The Vitest major seams assumes when neither an installed copy nor a declared range tells. */
+const DEFAULT_MAJOR = 4;
+
+/**
+ * The major version a semver range declares, as npm would install it: `^3.0.0`, `~3.2`, `3.x`,
+ * `3`, `=3.1.0`, `>=3 <4`, `<4.0.0` → 3; with `||`, the highest alternative. Open ranges (`>=3`,
+ * `*`, `latest`, `workspace:*`, `catalog:`) → undefined: npm installs the newest.
+ */
+export function majorOfRange(range: string): number | undefined {
+  let best: number | undefined;
+  for (const alt of range.replace(/^(?:npm:vitest@|workspace:)/, '').split('||')) {
+    const a = alt.trim().replace(/^v/, '');
+    let m: number | undefined;
+    const upper = /<\s*=?\s*v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?/.exec(a);
+    const exact = /^(?:[\^~=]\s*)?v?(\d+)(?:[.\s-]|$)/.exec(a);
+    const hyphen = /^\d+(?:\.\d+)*\s+-\s+(\d+)/.exec(a);
+    if (hyphen) m = Number(hyphen[1]);
+    else if (exact) m = Number(exact[1]);
+    else if (upper) {
+      const [, maj, min, pat] = upper;
+      const strict = !/<\s*=/.test(a);
+      // <4 and <4.0.0 exclude all of 4; <4.1 or <=4 include some of 4
+      m = strict && (min === undefined || (Number(min) === 0 && (pat === undefined || Number(pat) === 0))) ? Number(maj) - 1 : Number(maj);
+    }
+    if (m !== undefined && !Number.isNaN(m) && (best === undefined || m > best)) best = m;
+  }
+  return best;
+}
+
+/** The `vitest` range declared by the package, or else by the nearest package above it (hoisting). */
+function declaredVitest(ws: JsWorkspace, dir: string): { range: string; file: string; major: number | undefined } | undefined {
+  const byDir = new Map(ws.packages.map((p) => [p.dir, p]));
+  for (let d = dir; ; d = dirnamePosix(d)) {
+    const p = byDir.get(d);
+    if (p) {
+      for (const k of ['devDependencies', 'dependencies', 'peerDependencies', 'optionalDependencies']) {
+        const deps = p.json[k];
+        const range = deps && typeof deps === 'object' ? (deps as Record<string, unknown>).vitest : undefined;
+        if (typeof range === 'string') return { range, file: joinPosix(d, 'package.json'), major: majorOfRange(range) };
+      }
+    }
+    if (d === '') return undefined;
+  }
+}
+
 export function resolveVitest(ws: JsWorkspace): ResolvedSuites | null {
   const diagnostics: Diagnostic[] = [];
   const suites: JsSuite[] = [];
@@ -215,10 +260,19 @@ export function resolveVitest(ws: JsWorkspace): ResolvedSuites | null {
       continue;
     }
     const version = ws.installedVersion(pkg.dir, 'vitest');
-    const major = version ? Number(version.split('.')[0]) : 4;
+    const declaredIn = version ? undefined : declaredVitest(ws, pkg.dir);
+    const major = version ? Number(version.split('.')[0]) : (declaredIn?.major ?? DEFAULT_MAJOR);
     const c: Ctx = { ws, major, version, loader: vitestLoader(major), diagnostics, suites: [], covered };
     if (!version)
-      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'vitest', file: joinPosix(pkg.dir, 'package.json'), message: 'vitest is not installed here (no node_modules/vitest); Vitest 4 defaults assumed' });
+      diagnostics.push({
+        severity: 'info',
+        code: 'RUNNER_NOT_INSTALLED',
+        runner: 'vitest',
+        file: joinPosix(pkg.dir, 'package.json'),
+        message: declaredIn?.major
+          ? `vitest is not installed here (no node_modules/vitest); Vitest ${major} defaults assumed from the declared range "${declaredIn.range}" in ${declaredIn.file}`
+          : `vitest is not installed here (no node_modules/vitest); Vitest ${major} defaults assumed (${declaredIn ? `the declared range "${declaredIn.range}" in ${declaredIn.file} names no major version` : 'no version declared'})`,
+      });
     let value: unknown = {};
     const problems: string[] = [];
     if (configFile) {
