@@ -1,18 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isSeamsError } from '../util/errors.js';
 import { processIO, type CliIO } from './io.js';
-import { registerScan } from './commands/scan.js';
-import { registerRun } from './commands/run.js';
-import { registerServices } from './commands/services.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerFlaky } from './commands/flaky.js';
-import { registerGate } from './commands/gate.js';
-import { registerReport } from './commands/report.js';
-import { registerCi } from './commands/ci.js';
-import { registerGaps } from './commands/gaps.js';
-import { registerTrace } from './commands/trace.js';
-import { registerInit } from './commands/init.js';
-
 /**
  * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
  * code through `setExit` (0 ok, 1 findings or failed gate, 2 usage / configuration error).
@@ -20,7 +8,34 @@ import { registerInit } from './commands/init.js';
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
-const commands: Register[] = [registerScan, registerGate, registerReport, registerGaps, registerTrace, registerInit, registerRun, registerServices, registerIngest, registerFlaky, registerCi];
+/**
+ * The commands, in help order, each loaded only when it is used: `seams scan` never loads the
+ * history store, the HTML report or the service manager. Help, and a name seams does not know
+ * (for the did-you-mean hint), load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+  gaps: async () => (await import('./commands/gaps.js')).registerGaps,
+  trace: async () => (await import('./commands/trace.js')).registerTrace,
+  init: async () => (await import('./commands/init.js')).registerInit,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  services: async () => (await import('./commands/services.js')).registerServices,
+  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  flaky: async () => (await import('./commands/flaky.js')).registerFlaky,
+  gate: async () => (await import('./commands/gate.js')).registerGate,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  ci: async () => (await import('./commands/ci.js')).registerCi,
+};
+
+/** The register functions argv needs: the named command only, or all of them. */
+export async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const name = first === 'help' ? argv[argv.indexOf('help') + 1] : first;
+  if (name === undefined && argv.some((a) => a === '-v' || a === '--version')) return [];
+  const named = name !== undefined ? COMMANDS[name] : undefined;
+  if (named && Object.hasOwn(COMMANDS, name!)) return [await named()];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
 
 export const VERSION = '0.1.0';
 
@@ -63,7 +78,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of commands) register(program, io, setExit);
+  for (const register of await commandsFor(argv)) register(program, io, setExit);
   houseStyle(program, 'seams', io);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
