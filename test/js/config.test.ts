@@ -313,6 +313,27 @@ describe('runner-specific config', () => {
     expect(inv.tests[0]).toMatchObject({ tier: 'e2e', tierSource: 'runner:playwright', name: 't' });
   });
 
+  it('Playwright: a config named by `playwright test -c` in a script, or the only one in a subfolder, resolves against its own folder', async () => {
+    const files = {
+      'e2e/playwright.config.ts': "export default { testDir: './specs', projects: [{ name: 'chromium' }] };",
+      'e2e/specs/a.spec.ts': "import { test } from '@playwright/test'; test('a', async () => {});",
+      'src/unit.test.ts': "test('not for playwright', () => {});",
+    };
+    const viaScript = repo('pw-script-config', {
+      ...files,
+      'package.json': JSON.stringify({ name: 'p', scripts: { e2e: 'playwright test -c e2e/playwright.config.ts' }, devDependencies: { playwright: '*' } }),
+    });
+    const inv = await scanRepo(viaScript, { plugins: [playwrightPlugin] });
+    expect(inv.tests.map((t) => `${t.project} ${t.file} ${t.name}`)).toEqual(['chromium e2e/specs/a.spec.ts a']);
+    expect(inv.runners).toEqual([expect.objectContaining({ configFile: 'e2e/playwright.config.ts', rootDir: '' })]);
+    const inSubfolder = repo('pw-sub-config', { ...files, 'package.json': JSON.stringify({ name: 'p', devDependencies: { '@playwright/test': '*' } }) });
+    const inv2 = await scanRepo(inSubfolder, { plugins: [playwrightPlugin] });
+    expect(inv2.tests.map((t) => `${t.project} ${t.file} ${t.name}`)).toEqual(['chromium e2e/specs/a.spec.ts a']);
+    // the `playwright` library alone, without config or script, is not a test suite
+    const lib = repo('pw-library', { 'package.json': JSON.stringify({ name: 'p', dependencies: { playwright: '*' } }), 'a.spec.ts': "test('x', () => {});" });
+    expect((await scanRepo(lib, { plugins: [playwrightPlugin] })).tests).toEqual([]);
+  });
+
   it('Vitest typecheck.enabled lists matching files again with literal, unexpanded names', async () => {
     const root = repo('typecheck', {
       'package.json': VITEST_PKG,

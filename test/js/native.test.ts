@@ -96,3 +96,16 @@ describe('Jest fixtures', () => {
     });
   }
 });
+
+describe('Playwright without a config file', () => {
+  it('@playwright/test declared, no playwright.config.*: defaults with testDir = the package folder, as `playwright test --list`', async () => {
+    const { repo, reports } = await verify('playwright-noconfig', playwrightPlugin);
+    const [r] = reports;
+    expect(r!.error).toBeUndefined();
+    expect({ missing: r!.missing, extra: r!.extra }).toEqual({ missing: [], extra: [] });
+    expect(r!.nativeCount).toBe(3);
+    expect(repo.tests.map((t) => `${t.file} ${t.name}`).sort()).toEqual(['src/b.test.ts three', 'tests/a.spec.ts group › two', 'tests/a.spec.ts one']);
+    expect(repo.runners).toEqual([expect.objectContaining({ runner: 'playwright', project: null, rootDir: '', configFile: null })]);
+    expect(repo.diagnostics).toContainEqual(expect.objectContaining({ code: 'PLAYWRIGHT_NO_CONFIG', file: 'package.json' }));
+  });
+});

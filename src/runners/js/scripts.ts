@@ -114,3 +114,20 @@ export function mochaInvocations(script: string): MochaCli[] {
   }
   return out;
 }
+
+/** The `-c/--config <file>` of each `playwright test …` command in a script (undefined when not given). */
+export function playwrightConfigArgs(script: string): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  for (const words of splitCommands(script)) {
+    const i = words.findIndex((w, k) => (w === 'playwright' || w.endsWith('/playwright')) && words[k + 1] === 'test');
+    if (i < 0) continue;
+    let config: string | undefined;
+    for (let j = i + 2; j < words.length; j++) {
+      const a = words[j]!;
+      if (a === '-c' || a === '--config') config = words[++j];
+      else if (a.startsWith('--config=')) config = a.slice('--config='.length);
+    }
+    out.push(config);
+  }
+  return out;
+}

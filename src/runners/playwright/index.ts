@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Diagnostic } from '../../core/types.js';
 import { isUnknown } from '../../languages/typescript/evaluate.js';
-import { joinPosix, relativePosix } from '../../util/paths.js';
+import { dirnamePosix, joinPosix, relativePosix } from '../../util/paths.js';
+import { playwrightConfigArgs } from '../js/scripts.js';
 import {
   absoluteMatcher,
   configLoader,
@@ -17,7 +18,7 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyPlaywright } from '../js/verify.js';
-import { findConfig, type JsWorkspace } from '../js/workspace.js';
+import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
 import type { ScanPlugin } from '../types.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
@@ -28,19 +29,55 @@ export const PLAYWRIGHT_DEFAULT_TEST_MATCH = '**/*.@(spec|test).?(c|m)[jt]s?(x)'
 type Pattern = string | RegExp | (string | RegExp)[];
 const toList = (p: Pattern): (string | RegExp)[] => (Array.isArray(p) ? p : [p]);
 
+/**
+ * The config `playwright test` uses in a package: `playwright.config.*` in the package folder, else
+ * the `-c/--config` of a `playwright test` script, else a single config in a subfolder (run with
+ * `-c`). With `@playwright/test` declared and no config at all, Playwright runs on its defaults with
+ * the working directory as configDir (`resolveConfigLocation` in playwright/lib/common), so
+ * testDir = the package folder: `file: null` and a note.
+ */
+function locateConfig(ws: JsWorkspace, pkg: JsPackage): { file: string | null; note?: string } | undefined {
+  const own = findConfig(ws, pkg.dir, PLAYWRIGHT_CONFIG_FILES);
+  if (own) return { file: own };
+  for (const script of Object.values(pkg.scripts))
+    for (const c of playwrightConfigArgs(script)) {
+      if (!c) continue;
+      const f = path.posix.normalize(joinPosix(pkg.dir, c));
+      if (ws.hasFile(f)) return { file: f };
+      const inDir = findConfig(ws, f, PLAYWRIGHT_CONFIG_FILES);
+      if (inDir) return { file: inDir };
+    }
+  if (!pkg.deps.has('@playwright/test')) return undefined;
+  const names = new Set(PLAYWRIGHT_CONFIG_FILES);
+  const others = new Set(ws.packages.filter((p) => p.dir !== pkg.dir && (pkg.dir === '' || p.dir.startsWith(pkg.dir + '/'))).map((p) => p.dir + '/'));
+  const nested = ws
+    .filesUnder(pkg.dir)
+    .filter((f) => names.has(path.posix.basename(f)) && !f.split('/').includes('node_modules') && ![...others].some((o) => f.startsWith(o)));
+  if (nested.length === 1) return { file: nested[0]! };
+  if (nested.length > 1) return undefined; // several configs in subfolders, none chosen by a script: nothing to guess
+  return {
+    file: null,
+    note: `@playwright/test is declared but there is no playwright.config.*: Playwright's defaults (testDir = ${pkg.dir || '.'}, testMatch ${PLAYWRIGHT_DEFAULT_TEST_MATCH})`,
+  };
+}
+
 export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
   const diagnostics: Diagnostic[] = [];
   const suites: JsSuite[] = [];
   for (const pkg of ws.packages) {
-    const configFile = findConfig(ws, pkg.dir, PLAYWRIGHT_CONFIG_FILES);
-    if (!configFile) continue;
+    const located = locateConfig(ws, pkg);
+    if (!located) continue;
+    const configFile = located.file;
+    const where = configFile ?? joinPosix(pkg.dir, 'package.json');
+    if (located.note) diagnostics.push({ severity: 'info', code: 'PLAYWRIGHT_NO_CONFIG', runner: 'playwright', file: where, message: located.note });
     const version = ws.installedVersion(pkg.dir, '@playwright/test') ?? ws.installedVersion(pkg.dir, 'playwright');
     if (!version)
-      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'playwright', file: configFile, message: '@playwright/test is not installed here (no node_modules); scanned with Playwright defaults' });
-    const r = evaluateConfigFile(configLoader(), path.join(ws.root, configFile));
+      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'playwright', file: where, message: '@playwright/test is not installed here (no node_modules); scanned with Playwright defaults' });
+    const r = configFile ? evaluateConfigFile(configLoader(), path.join(ws.root, configFile)) : { value: {}, problem: undefined };
     const problems: string[] = r.problem ? [r.problem] : [];
     const config = isObject(r.value) ? r.value : {};
-    const configDirAbs = path.join(ws.root, pkg.dir);
+    // testDir and relative patterns resolve against the config file's folder (Playwright's configDir)
+    const configDirAbs = path.join(ws.root, configFile ? dirnamePosix(configFile) : pkg.dir);
     const top = {
       testDir: field(config, 'testDir', isString, problems) ?? '.',
       testMatch: (field(config, 'testMatch', isPatternOrArray, problems) ?? PLAYWRIGHT_DEFAULT_TEST_MATCH) as Pattern,
@@ -81,10 +118,9 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
         repeat: Math.max(1, Math.floor(repeatEach)),
       });
     }
-    if (problems.length) diagnostics.push(configProblem('playwright', configFile, [...new Set(problems)], 'Playwright defaults used for the unresolved parts'));
+    if (problems.length && configFile) diagnostics.push(configProblem('playwright', configFile, [...new Set(problems)], 'Playwright defaults used for the unresolved parts'));
   }
   if (!suites.length && !diagnostics.length) return null;
-  void joinPosix;
   return { suites, diagnostics };
 }
 
