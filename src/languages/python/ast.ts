@@ -52,6 +52,10 @@ export interface PyFunction {
   decorators: Expr[];
   params: PyParam[];
   docstring?: string;
+  /** Whole-line comments directly above the function and between its decorators (for requirement references). */
+  commentsAbove?: string;
+  /** Whole-line comments inside its body. */
+  comments?: string;
   /** The body contains `yield` at its own level (a generator). */
   isGenerator: boolean;
   /** The body mentions pytest marks (a decorator factory applying `parametrize` at import time). */

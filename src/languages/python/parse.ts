@@ -4,6 +4,8 @@ import { skeletonizeWithInfo } from './skeleton.js';
 
 /** Lines of defs whose bodies mention marks, from the skeleton (undefined: read the body). */
 let markingDefs: Set<number> | undefined;
+/** Lines of the original source being parsed (comments are read from it: the skeleton drops bodies). */
+let sourceLines: string[] = [];
 import type { Binding, Bindings, CompClause, Expr, PyClass, PyFunction, PyModule, PyParam, Target } from './ast.js';
 
 type Node = Parser.SyntaxNode;
@@ -25,6 +27,7 @@ const MAX_EXPR_CHARS = 2_000_000;
  * error is reported in `syntaxError`, and whatever parsed is still returned.
  */
 export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
+  sourceLines = source.split('\n');
   const parse = (text: string) => getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1024) });
   let tree;
   if (options.skeleton === false) {
@@ -46,6 +49,7 @@ export function parsePythonModule(source: string, options: { skeleton?: boolean 
   if (first) module.docstring = docstringOf(first);
   collectStatements(root.namedChildren, module.bindings, module);
   if (root.hasError) module.syntaxError = findSyntaxError(root);
+  sourceLines = [];
   return module;
 }
 
@@ -336,6 +340,40 @@ function toFunction(def: Node, decorators: Expr[]): PyFunction {
     params,
     docstring: firstStmt ? docstringOf(firstStmt) : undefined,
     isGenerator,
+    ...commentsOf(def),
+  };
+}
+
+/**
+ * Whole-line comments directly above a function (above and between its decorators, up to a
+ * blank line) and inside its body, from the original source. Used for requirement references
+ * such as `# Covers: FR-001`.
+ */
+function commentsOf(def: Node): { commentsAbove?: string; comments?: string } {
+  const lines = sourceLines;
+  if (!lines.length) return {};
+  const start = def.parent?.type === 'decorated_definition' ? def.parent.startPosition.row : def.startPosition.row;
+  const defRow = def.startPosition.row;
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  const isComment = (l: string | undefined) => l !== undefined && l.trimStart().startsWith('#');
+  const out: string[] = [];
+  const above: string[] = [];
+  for (let i = start - 1; i >= 0 && isComment(lines[i]); i--) above.unshift(lines[i]!.trim());
+  for (let i = start; i < defRow; i++) if (isComment(lines[i])) above.push(lines[i]!.trim());
+  const defIndent = indentOf(lines[defRow] ?? '');
+  const bodyStart = def.childForFieldName('body')?.startPosition.row ?? defRow;
+  for (let i = defRow + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.trim()) continue;
+    if (indentOf(l) <= defIndent && !(i < bodyStart)) {
+      if (isComment(l)) continue; // a comment outdented inside the body; the next code line decides
+      break;
+    }
+    if (isComment(l)) out.push(l.trim());
+  }
+  return {
+    ...(above.length ? { commentsAbove: above.join('\n') } : {}),
+    ...(out.length ? { comments: out.join('\n') } : {}),
   };
 }
 

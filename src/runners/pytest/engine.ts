@@ -68,6 +68,9 @@ export class PytestEngine {
   private readonly idOpts: IdOptions;
   private readonly levelCache = new Map<string, FixtureLevel>();
   private readonly classLevelCache = new WeakMap<PyClass, FixtureLevel>();
+  private readonly markStringCache = new WeakMap<Mark, string[]>();
+  /** Marks from module `pytestmark`s (their references come before class docstrings). */
+  private readonly moduleMarks = new WeakSet<Mark>();
   private pluginLevels: FixtureLevel[] | undefined;
 
   constructor(private readonly opts: EngineOptions) {
@@ -420,6 +423,7 @@ export class PytestEngine {
         message: `${file} calls pytest.importorskip("${skip.module}"): pytest collects none of its tests when ${skip.module} is not installed`,
       });
     const moduleMarks = this.pytestmarkOf(entry.module.bindings.get('pytestmark'), file);
+    moduleMarks.forEach((m) => this.moduleMarks.add(m));
     const levels = this.moduleLevels(file);
     const names = [...entry.module.bindings.keys()];
     if (this.hasTestSupportStar(file))
@@ -429,7 +433,7 @@ export class PytestEngine {
       const resolved = this.resolveCandidate(file, name, b);
       if (!resolved) {
         if (b.kind === 'value' && /^[A-Z]/.test(name) && matchesPrefixOrGlobName(name, this.cfg.pythonClasses) && b.expr.t === 'call') {
-          const t = this.makeTest(file, [], name, '', b.line, moduleMarks, [], undefined);
+          const t = this.makeTest(file, [], name, '', b.line, moduleMarks, [], {});
           t.dynamic = true;
           t.dynamicReason = `${name} is created by a call at run time; its tests are not known statically`;
           out.push(t);
@@ -605,7 +609,7 @@ export class PytestEngine {
     for (const n of names) {
       const m = methods.get(n)!;
       const marks = [...this.marksFromDecorators(m.fn.decorators, m.file), ...classMarks];
-      out.push(this.makeTest(file, [name], n, '', m.file === file ? m.fn.line : line, marks, [], m.fn.docstring));
+      out.push(this.makeTest(file, [name], n, '', m.file === file ? m.fn.line : line, marks, [], { fn: m.fn, classes: [cls] }));
     }
   }
 
@@ -687,9 +691,9 @@ export class PytestEngine {
       if (r.k === 'function' && r.fn.appliesMarks && !this.isFixtureDecorator(d, f.fnFile))
         dynamic ??= `decorator ${exprText(target)} (${r.file}:${r.fn.line}) applies pytest marks when the module is imported`;
     }
-    const docstring = f.fn.docstring;
+    const refSource: RefSource = { fn: f.fn, classes: f.classFrames?.map((c) => c.cls) };
     if (dynamic) {
-      const t = this.makeTest(f.file, f.classes, f.name, '', f.line, f.marks, [], docstring);
+      const t = this.makeTest(f.file, f.classes, f.name, '', f.line, f.marks, [], refSource);
       t.dynamic = true;
       t.dynamicReason = dynamic;
       out.push(t);
@@ -697,7 +701,7 @@ export class PytestEngine {
     }
     for (const c of callspecs) {
       const suffix = c.ids.length ? `[${c.ids.join('-')}]` : '';
-      out.push(this.makeTest(f.file, f.classes, f.name, suffix, f.line, f.marks, c.marks, docstring));
+      out.push(this.makeTest(f.file, f.classes, f.name, suffix, f.line, f.marks, c.marks, refSource));
     }
   }
 
@@ -839,14 +843,12 @@ export class PytestEngine {
     line: number,
     marks: Mark[],
     paramMarks: Mark[],
-    docstring: string | undefined,
+    src: RefSource,
   ): RawTest {
     const all = [...paramMarks, ...marks];
     const id = [file, ...classes, name + suffix].join('::');
     const markers: string[] = [];
     for (const m of all) if (!m.unittest && !HIDDEN_MARKS.has(m.name) && !markers.includes(m.name)) markers.push(m.name);
-    const refsText = [docstring ?? '', ...markers].join('\n');
-    const requirements = [...new Set(refsText.match(this.opts.requirementPattern) ?? [])];
     return {
       runner: 'pytest',
       project: null,
@@ -858,10 +860,74 @@ export class PytestEngine {
       markers,
       status: this.statusOf(all),
       dynamic: false,
-      refs: { workflows: [], components: [], requirements },
+      refs: this.refsOf(file, all, markers, src),
       // Internal: all mark names for -m selection; stripped before output.
       ...({ _allMarks: all.map((m) => m.name) } as object),
     } as RawTest;
+  }
+
+  /**
+   * References of one test, de-duplicated, outermost first: the module docstring, class
+   * docstrings, marker arguments (module `pytestmark`, class, function; `workflow`/`component`
+   * name workflows and components, `requirement`/`req`/`covers`/`verifies` requirement ids),
+   * marker names matching the requirement pattern, comments directly above the function, its
+   * docstring and the comments in its body.
+   */
+  private refsOf(file: string, all: Mark[], markers: string[], src: RefSource): RawTest['refs'] {
+    const workflows: string[] = [];
+    const components: string[] = [];
+    const requirements: string[] = [];
+    const add = (list: string[], v: string) => {
+      if (v && !list.includes(v)) list.push(v);
+    };
+    const fromText = (text: string | undefined) => {
+      if (!text) return;
+      for (const m of text.match(this.opts.requirementPattern) ?? []) add(requirements, m);
+    };
+    fromText(this.project.getModule(file)?.module.docstring);
+    const fromMark = (m: Mark) => {
+      const kind = REF_MARKS.get(m.name);
+      if (!kind) return;
+      for (const v of this.markStrings(m)) {
+        if (kind === 'workflow') add(workflows, v);
+        else if (kind === 'component') add(components, v);
+        else {
+          const found = v.match(this.opts.requirementPattern);
+          if (found?.length) found.forEach((r) => add(requirements, r));
+          else add(requirements, v);
+        }
+      }
+    };
+    // Marks are stored closest first (function, class, module); references read outermost first.
+    const outermostFirst = [...all].reverse();
+    outermostFirst.filter((m) => this.moduleMarks.has(m)).forEach(fromMark);
+    for (const c of src.classes ?? []) fromText(c.docstring);
+    outermostFirst.filter((m) => !this.moduleMarks.has(m)).forEach(fromMark);
+    fromText(markers.join('\n'));
+    // Comments above the function, its docstring, then the comments in its body (source order).
+    if (src.fn) fromText([src.fn.commentsAbove ?? '', src.fn.docstring ?? '', src.fn.comments ?? ''].join('\n'));
+    return { workflows, components, requirements };
+  }
+
+  /** String arguments of a reference mark: positional strings, list/tuple literals, constants. */
+  private markStrings(m: Mark): string[] {
+    const cached = this.markStringCache.get(m);
+    if (cached) return cached;
+    const out: string[] = [];
+    const take = (v: PyValue) => {
+      if (v.k === 'str') out.push(v.v.trim());
+      else if (v.k === 'seq') v.items.forEach(take);
+    };
+    for (const a of [...m.args, ...Object.values(m.kwargs)]) {
+      try {
+        const e = a.t === 'starred' ? a.v : a;
+        take(this.evaluator.inScope(m.scope, () => this.evaluator.evaluate(e, m.file)));
+      } catch {
+        /* a computed argument names nothing statically */
+      }
+    }
+    this.markStringCache.set(m, out);
+    return out;
   }
 
   private statusOf(marks: Mark[]): TestStatus {
@@ -920,11 +986,30 @@ export class PytestEngine {
   collectTextFile(file: string, text: string): RawTest[] {
     if (!/^[ \t]*>>>/m.test(text)) return [];
     const base = path.posix.basename(file);
-    return [this.makeTest(file, [], base, '', 1, [], [], undefined)];
+    return [this.makeTest(file, [], base, '', 1, [], [], {})];
   }
 }
 
 const HIDDEN_MARKS = new Set(['parametrize', 'usefixtures', 'filterwarnings']);
+
+/** Markers whose arguments name what a test covers. */
+const REF_MARKS = new Map<string, 'workflow' | 'component' | 'requirement'>([
+  ['workflow', 'workflow'],
+  ['workflows', 'workflow'],
+  ['component', 'component'],
+  ['components', 'component'],
+  ['requirement', 'requirement'],
+  ['requirements', 'requirement'],
+  ['req', 'requirement'],
+  ['covers', 'requirement'],
+  ['verifies', 'requirement'],
+]);
+
+/** Where a test's references are read from besides its marks. */
+interface RefSource {
+  fn?: PyFunction;
+  classes?: PyClass[];
+}
 
 /** `getfuncargnames`: arguments without defaults, minus `self`/`cls` and mock.patch arguments. */
 export function funcArgNames(fn: PyFunction, isMethod: boolean, mockPatches: number): string[] {
