@@ -1,4 +1,4 @@
-import { escapeHtml, formatBytes } from '@/lib/format.js';
+import { escapeHtml, formatBytes } from '../lib/format.js';
 import { listImages, type ImageSource } from './images.js';
 
 /** GET /: the dashboard page, server-rendered. */
