@@ -58,3 +58,19 @@ tiers:
     expect((await runCli(['services', 'down', '--root', root])).stdout).toContain('nothing to stop');
   });
 });
+
+describe('seams services up: a required service that fails', () => {
+  it('says which, with its log lines and a hint to its log, exit 2, nothing left running', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-svc-fail-'));
+    writeFileSync(
+      path.join(root, 'seams.yaml'),
+      'services:\n  api:\n    command: ["sh", "-c", "echo listening is broken >&2; exit 4"]\n    ready: { tcp: "127.0.0.1:{port}" }\ntiers:\n  integration:\n    paths: ["tests/**"]\n    services: [api]\n',
+    );
+    const r = await runCli(['services', 'up', 'integration', '--root', root], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^seams: service api failed to start: [^\n]*exited[^]*listening is broken\n/);
+    expect(r.stderr).toMatch(/\nhint: its log is \.seams\/logs\/[^/]+\/api\.log; fix services\.api in seams\.yaml, or give a slow machine --timeout-multiplier 3\n$/);
+    expect((await runCli(['services', 'status', '--root', root])).stdout).toContain('no services started by seams are running here');
+  });
+});
