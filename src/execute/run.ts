@@ -348,7 +348,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         }
         mkdirSync(logDir, { recursive: true });
         const log = path.join(logDir, `${tier}-${s.runner}${s.project ? `-${s.project}` : ''}.log`);
-        o.info?.(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`);
+        // a tier command seams knows no tests of: no count to give
+        const count = tcfg?.command && !s.tests.length ? '' : `: ${s.tests.length} test${s.tests.length === 1 ? '' : 's'}`;
+        o.info?.(`running ${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}${count}`);
         const t0 = Date.now();
         o.progress?.start(`${tier} · ${s.runner}${s.project ? ` (${s.project})` : ''}`);
         const exec = await runTask(s.spec, { ...env, ...s.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => session.track(`tests:${tier}`, pgid));

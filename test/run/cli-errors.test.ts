@@ -176,6 +176,6 @@ describe('progress lines', () => {
   it.skipIf(Boolean(process.env.CI))('on a terminal: which tier and runner is running', async () => {
     const r = await runWith(tierRepo(), true, { CI: '' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('running smoke · command: 0 tests\n');
+    expect(r.stderr).toContain('running smoke · command\n');
   });
 });
