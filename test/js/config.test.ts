@@ -334,6 +334,31 @@ describe('runner-specific config', () => {
     expect((await scanRepo(lib, { plugins: [playwrightPlugin] })).tests).toEqual([]);
   });
 
+  it('Jest presets: a relative preset file is merged under the options; an npm preset is read from node_modules/<name>/jest-preset.*', async () => {
+    const inv = await scanRepo(fixture('jest-preset'), { plugins: [jestPlugin] });
+    expect(inv.runners).toEqual([expect.objectContaining({ runner: 'jest', project: 'from-preset', configFile: 'jest.config.js' })]);
+    expect([...new Set(inv.tests.map((t) => t.file))]).toEqual(['checks/a.check.js', 'checks/nested/b.check.js']);
+    expect(inv.diagnostics.filter((d) => d.code === 'CONFIG_UNRESOLVED')).toEqual([]);
+
+    const npm = repo('jest-npm-preset', {
+      'package.json': JSON.stringify({ name: 'p', devDependencies: { jest: '*' }, jest: { preset: '@acme/jest-preset-x/web', roots: ['<rootDir>/app'] } }),
+      'node_modules/jest/package.json': JSON.stringify({ name: 'jest', version: '30.0.0' }),
+      'node_modules/@acme/jest-preset-x/package.json': JSON.stringify({ name: '@acme/jest-preset-x', version: '1.0.0' }),
+      'node_modules/@acme/jest-preset-x/web/jest-preset.json': JSON.stringify({ testMatch: ['**/*.web.js'] }),
+      'app/a.web.js': "test('web', () => {});",
+      'app/b.test.js': "test('not matched', () => {});",
+    });
+    expect((await scanRepo(npm, { plugins: [jestPlugin] })).tests.map((t) => t.id)).toEqual(['app/a.web.js > web']);
+
+    const missing = repo('jest-missing-preset', {
+      'package.json': JSON.stringify({ name: 'p', devDependencies: { jest: '*' }, jest: { preset: './nope' } }),
+      'a.test.js': "test('a', () => {});",
+    });
+    const inv3 = await scanRepo(missing, { plugins: [jestPlugin] });
+    expect(inv3.tests.map((t) => t.id)).toEqual(['a.test.js > a']);
+    expect(inv3.diagnostics.find((d) => d.code === 'CONFIG_UNRESOLVED')?.message).toMatch(/preset \.\/nope not found relative to rootDir/);
+  });
+
   it('Vitest typecheck.enabled lists matching files again with literal, unexpanded names', async () => {
     const root = repo('typecheck', {
       'package.json': VITEST_PKG,

@@ -60,7 +60,7 @@ describe('Playwright fixture against `playwright test --list --reporter=json`', 
 });
 
 describe('Jest fixtures', () => {
-  for (const name of ['jest-basic', 'jest-projects']) {
+  for (const name of ['jest-basic', 'jest-projects', 'jest-preset']) {
     it(`${name}: files equal \`jest --listTests\``, async () => {
       const { reports } = await verify(name, jestPlugin);
       const [r] = reports;

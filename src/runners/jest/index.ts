@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
@@ -36,12 +37,67 @@ function replaceRootDir(s: string, rootAbs: string): string {
   return s.replaceAll('<rootDir>', rootAbs);
 }
 
+const PRESET_EXTENSIONS = ['.json', '.js', '.cjs', '.mjs'];
+
+function isFileAbs(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `preset`, as jest-config's setupPreset does it: a path starting with `.` (or absolute) resolves
+ * against rootDir (`<rootDir>` replaced) with the extensions .json/.js/.cjs/.mjs; a name is
+ * `<name>/jest-preset.*` from node_modules. Then `{ ...preset, ...options }`, with
+ * modulePathIgnorePatterns concatenated. The preset is evaluated statically, like a config.
+ */
+function applyPreset(c: Ctx, value: Record<string, unknown>, rootAbs: string, problems: string[]): Record<string, unknown> {
+  const preset = value.preset;
+  if (isUnknown(preset)) {
+    problems.push(`preset: ${preset.reason}`);
+    return value;
+  }
+  if (typeof preset !== 'string' || !preset) return value;
+  const p = replaceRootDir(preset, rootAbs);
+  let file: string | undefined;
+  if (p.startsWith('.') || path.isAbsolute(p)) {
+    const base = path.resolve(rootAbs, p);
+    file = [base, ...PRESET_EXTENSIONS.map((e) => base + e), ...PRESET_EXTENSIONS.map((e) => path.join(base, 'index' + e))].find(isFileAbs);
+    if (!file) {
+      problems.push(`preset ${preset} not found relative to rootDir`);
+      return value;
+    }
+  } else {
+    const parts = p.split('/');
+    const name = p.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+    const sub = parts.slice(p.startsWith('@') ? 2 : 1);
+    const dir = c.ws.installedDir(relativePosix(c.ws.root, rootAbs), name);
+    if (dir) file = PRESET_EXTENSIONS.map((e) => path.join(dir, ...sub, 'jest-preset' + e)).find(isFileAbs);
+    if (!file) {
+      if (c.version) problems.push(`preset ${preset}: no ${p}/jest-preset.{json,js,cjs,mjs} installed`);
+      return value;
+    }
+  }
+  const r = evaluateConfigFile(configLoader(), file);
+  if (!isObject(r.value)) {
+    problems.push(`preset ${preset}: ${r.problem ?? 'not an object'}`);
+    return value;
+  }
+  const merged: Record<string, unknown> = { ...r.value, ...value };
+  if (Array.isArray(value.modulePathIgnorePatterns) && Array.isArray(r.value.modulePathIgnorePatterns))
+    merged.modulePathIgnorePatterns = [...r.value.modulePathIgnorePatterns, ...value.modulePathIgnorePatterns];
+  return merged;
+}
+
 /** Resolves one Jest project config (already evaluated) to its suite. */
-function addJestProject(c: Ctx, value: Record<string, unknown>, configDir: string, configFile: string | null, originDir: string, problems: string[]) {
+function addJestProject(c: Ctx, options: Record<string, unknown>, configDir: string, configFile: string | null, originDir: string, problems: string[]) {
   const rootAbsOf = (dir: string) => path.join(c.ws.root, dir);
-  const rootDirOpt = field(value, 'rootDir', isString, problems);
+  const rootDirOpt = field(options, 'rootDir', isString, problems);
   const rootDir = rootDirOpt ? relativePosix(c.ws.root, path.resolve(rootAbsOf(configDir), rootDirOpt)) : configDir;
   const rootAbs = rootAbsOf(rootDir);
+  const value = applyPreset(c, options, rootAbs, problems);
   const roots = (field(value, 'roots', isStringArray, problems) ?? ['<rootDir>']).map((r) => relativePosix(c.ws.root, path.resolve(rootAbs, replaceRootDir(r, rootAbs))));
   const testRegex = field(value, 'testRegex', (v): v is string | string[] | RegExp | RegExp[] => isStringOrArray(v) || v instanceof RegExp || (Array.isArray(v) && v.every((x) => x instanceof RegExp || typeof x === 'string')), problems);
   const testMatchOpt = field(value, 'testMatch', isStringOrArray, problems);
@@ -70,8 +126,6 @@ function addJestProject(c: Ctx, value: Record<string, unknown>, configDir: strin
   const dn = value.displayName;
   const project = typeof dn === 'string' ? dn : isObject(dn) && typeof dn.name === 'string' ? dn.name : null;
   if (isUnknown(dn)) problems.push(`displayName: ${dn.reason}`);
-  if (typeof value.preset === 'string' && (value.preset.startsWith('.') || value.preset.startsWith('/')))
-    problems.push(`preset ${value.preset} is not read`);
   if (problems.length) c.diagnostics.push(configProblem('jest', configFile ?? joinPosix(configDir, 'package.json'), problems, 'Jest defaults used for the unresolved parts'));
   c.suites.push({
     info: { runner: 'jest', project, rootDir: originDir, configFile, ...(c.version ? { version: c.version } : {}) },
