@@ -41,15 +41,32 @@ function fileOf(id: string): string {
   return id.split('::')[0]!;
 }
 
-/** Compares native and static ids, leaving out files that pytest could not collect. */
+/**
+ * Whether a test file lies in what pytest could not collect: an errored file itself, or anything
+ * under an errored folder (a package whose `conftest.py`/`__init__.py` failed to import is
+ * reported as the folder, or as that file).
+ */
+export function leftOutBy(erroredFiles: readonly string[]): (file: string) => boolean {
+  const files = new Set<string>();
+  const dirs: string[] = [];
+  for (const e of erroredFiles) {
+    const p = e.replace(/\/+$/, '');
+    if (/(^|\/)(conftest|__init__)\.py$/.test(p)) dirs.push(p.replace(/\/?[^/]+$/, ''));
+    else if (/\.py$/.test(p)) files.add(p);
+    else dirs.push(p);
+  }
+  return (file) => files.has(file) || dirs.some((d) => d === '' || d === '.' || file === d || file.startsWith(`${d}/`));
+}
+
+/** Compares native and static ids, leaving out files and folders that pytest could not collect. */
 export function compareIds(
   nativeIds: readonly string[],
   staticIds: readonly string[],
   erroredFiles: readonly string[],
 ): Pick<VerifyReport, 'nativeCount' | 'staticCount' | 'matched' | 'missing' | 'extra' | 'matchRate'> {
-  const errored = new Set(erroredFiles);
-  const native = new Set(nativeIds.filter((id) => !errored.has(fileOf(id))));
-  const stat = new Set(staticIds.filter((id) => !errored.has(fileOf(id))));
+  const leftOut = leftOutBy(erroredFiles);
+  const native = new Set(nativeIds.filter((id) => !leftOut(fileOf(id))));
+  const stat = new Set(staticIds.filter((id) => !leftOut(fileOf(id))));
   let matched = 0;
   for (const id of native) if (stat.has(id)) matched++;
   const missing = [...native].filter((id) => !stat.has(id));

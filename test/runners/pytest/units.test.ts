@@ -132,6 +132,41 @@ describe('collect-only output', () => {
     const c = compareIds(parsed.ids, ['a/test_x.py::test_1', 'a/test_x.py::test_3', 'a/test_bad.py::test_z'], parsed.erroredFiles);
     expect(c).toMatchObject({ nativeCount: 2, staticCount: 2, matched: 1, missing: ['a/test_x.py::test_2[p]'], extra: ['a/test_x.py::test_3'], matchRate: 0.5 });
   });
+
+  it('leaves ids under a folder pytest could not collect out of the differences and the rate (QA #24)', () => {
+    const out = [
+      'tests/unit/test_a.py::test_1',
+      '',
+      '==================================== ERRORS ====================================',
+      '_________________ ERROR collecting examples/platform/tests/integration _________________',
+      "E   ModuleNotFoundError: No module named 'boto3'",
+      '=========================== short test summary info ============================',
+      'ERROR examples/platform/tests/integration - ModuleNotFoundError',
+      'ERROR other/conftest.py',
+      '1 test collected, 2 errors in 0.1s',
+    ].join('\n');
+    const parsed = parseCollectOnly(out);
+    expect(parsed.erroredFiles).toEqual(['examples/platform/tests/integration', 'other/conftest.py']);
+    const c = compareIds(
+      parsed.ids,
+      [
+        'tests/unit/test_a.py::test_1',
+        'examples/platform/tests/integration/test_ecr_sync.py::test_sync',
+        'examples/platform/tests/integration/sub/test_y.py::test_y',
+        'other/test_o.py::test_o',
+        'examples/platform/tests/integration_more/test_z.py::test_z',
+      ],
+      parsed.erroredFiles,
+    );
+    expect(c).toMatchObject({
+      nativeCount: 1,
+      staticCount: 2,
+      matched: 1,
+      missing: [],
+      extra: ['examples/platform/tests/integration_more/test_z.py::test_z'],
+      matchRate: 0.5,
+    });
+  });
 });
 
 describe('python parsing', () => {
