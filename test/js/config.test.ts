@@ -291,6 +291,7 @@ describe('Mocha and node:test', () => {
       'parse > skipped:skip',
       'parse > skipped by option:skip',
       'top level:active',
+      'top level > subtest:active',
     ]);
   });
 

@@ -190,9 +190,41 @@ describe('Playwright specifics', () => {
 });
 
 describe('node:test', () => {
-  it('reads skip/todo options and ignores subtests', () => {
+  it('reads skip/todo options and lists subtests (t.test) under their test', () => {
     const r = extract(`import { test, describe } from 'node:test'; describe('d', () => { test('a', { todo: 'later' }, () => {}); test('b', { skip: true }, () => {}); test('c', async (t) => { await t.test('sub'); }); });`, 'node-test').tests;
-    expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}`)).toEqual(['d > a:todo', 'd > b:skip', 'd > c:active']);
+    expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}`)).toEqual(['d > a:todo', 'd > b:skip', 'd > c:active', 'd > c > sub:active']);
+  });
+
+  it('subtests as `node --test` reports them: nested, own options, none under a skipped test', () => {
+    // node --test --test-reporter=spec on this file (Node 20.20): 10 tests — outer, inner one,
+    // inner two (SKIP), deeper, leaf, c, sub, skipped parent (SKIP), todo parent (TODO), runs (✔);
+    // `never` is not reported.
+    const src = `import { test, describe } from 'node:test';
+test('outer', async (t) => {
+  await t.test('inner one', () => {});
+  await t.test('inner two', { skip: true }, () => {});
+  await t.test('deeper', async (t2) => {
+    await t2.test('leaf', () => {});
+  });
+});
+describe('d', () => {
+  test('c', async (ctx) => { await ctx.test('sub'); });
+});
+test('skipped parent', { skip: true }, async (t) => { await t.test('never'); });
+test('todo parent', { todo: true }, async (t) => { await t.test('runs'); });`;
+    const r = extract(src, 'node-test').tests;
+    expect(r.map((t) => `${t.titlePath.join(' > ')}:${t.status}:${t.line}`)).toEqual([
+      'outer:active:2',
+      'outer > inner one:active:3',
+      'outer > inner two:skip:4',
+      'outer > deeper:active:5',
+      'outer > deeper > leaf:active:6',
+      'd > c:active:10',
+      'd > c > sub:active:10',
+      'skipped parent:skip:12',
+      'todo parent:todo:13',
+      'todo parent > runs:active:13',
+    ]);
   });
 });
 

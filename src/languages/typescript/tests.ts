@@ -58,6 +58,8 @@ interface Ctx {
   inline: number;
   /** A scope-level `test.skip()` / `test.fixme()` seen in the current suite body. */
   scopeSkip: { skip: boolean };
+  /** node:test: the name of the enclosing test's context parameter, whose `.test()` defines subtests. */
+  subtestParam?: string;
 }
 
 interface Found extends ExtractedTest {
@@ -440,7 +442,18 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     if (chain.table) {
       const { titles, reason } = expandTable(chain, titleNode, ctx);
       for (const t of titles) addTest(t, node, chain, ctx, { dynamicReason: reason, opts, noBody });
-    } else addTest(titleOf(titleNode, ctx.env), node, chain, ctx, { opts, noBody });
+    } else {
+      addTest(titleOf(titleNode, ctx.env), node, chain, ctx, { opts, noBody });
+      // node:test subtests: test('outer', async (t) => { await t.test('inner', …) }) is `outer > inner`.
+      const param = fnNode?.params?.[0];
+      const outer = found[found.length - 1]!;
+      // A skipped test's function never runs, so its subtests are not reported; a todo test's
+      // function runs and its subtests pass or fail on their own (node --test marks only the parent TODO).
+      if (dialect === 'node-test' && fnNode && param?.type === 'Identifier' && outer.status !== 'skip') {
+        const frame: Frame = { title: outer.titlePath[outer.titlePath.length - 1]!, skip: false, todo: false, only: false, tags: [], annotations: [] };
+        walkFunctionBody(fnNode, { ...ctx, frames: [...ctx.frames, frame], dynamicReason: outer.dynamicReason ?? ctx.dynamicReason, scopeSkip: { skip: false }, subtestParam: param.name }, undefined);
+      }
+    }
     return true;
   };
 
@@ -454,6 +467,12 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     if (!node || typeof node !== 'object') return;
     switch (node.type) {
       case 'CallExpression': {
+        const cal = node.callee;
+        if (ctx.subtestParam && cal.type === 'MemberExpression' && !cal.computed && cal.object.type === 'Identifier' && cal.object.name === ctx.subtestParam && cal.property.name === 'test') {
+          // the inner walk sees the subtest's own context parameter, not the outer one
+          handleApiCall(node, { base: 'test', mods: [], conds: [] }, { ...ctx, subtestParam: undefined });
+          return;
+        }
         const chain = analyzeCallee(node.callee);
         if (chain) {
           if (handleApiCall(node, chain, ctx)) return;
