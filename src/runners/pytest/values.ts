@@ -424,9 +424,25 @@ export class Evaluator {
           for (const [k, v] of Object.entries(e.kwargs)) entries.push([{ k: 'str', v: k }, this.evaluate(v, file, env)]);
           return { k: 'dict', entries };
         }
+        case 'getattr': {
+          // getattr(module, "name", default): a function or class of that module has `__name__`.
+          const [obj, attr] = e.args;
+          if (obj && attr?.t === 'str' && (obj.t === 'name' || obj.t === 'attr')) {
+            const r = this.project.resolveExprRef(obj, file);
+            if (r.k === 'module' || (r.k === 'external' && r.name === '')) return { k: 'unknown', reason: `getattr(${exprName(obj)}, "${attr.v}") is looked up at run time` };
+          }
+          return { k: 'unknown', reason: 'getattr() is looked up at run time' };
+        }
         default:
-          return { k: 'object', what: `${name}()` };
+          // Exceptions and other classes give instances (no id); other builtins may return ids.
+          if (/^[A-Z]/.test(name) || OPAQUE_BUILTINS.has(name)) return { k: 'object', what: `${name}()` };
+          return { k: 'unknown', reason: `${name}() is evaluated at run time` };
       }
+    }
+    // markupsafe.Markup (also re-exported by jinja2/flask) is a str subclass: its id is the text.
+    if (target?.k === 'external' && name === 'Markup' && /^(markupsafe|jinja2|flask)(\.|$)/.test(target.module) && e.args.length === 1 && !Object.keys(e.kwargs).length) {
+      const [v] = args();
+      if (v?.k === 'str') return v;
     }
     if (target?.k === 'external' && (target.module === 'pathlib' || target.module === 'pathlib.Path') && /^(Pure)?(Posix)?Path$/.test(target.name)) {
       const parts = e.args.map((a) => (a.t === 'starred' ? ({ k: 'unknown', reason: 'starred' } as PyValue) : this.lenient(a, file, env)));
@@ -515,7 +531,12 @@ export class Evaluator {
     if (target?.k === 'class') return { k: 'object', what: `${target.cls.name}()` };
     // A repo function may return anything (a class, a string); only its caller's use decides.
     if (target?.k === 'function') return { k: 'unknown', reason: `${name}() is computed` };
-    if (target?.k === 'external' || target?.k === 'module') return { k: 'object', what: `${name}()` };
+    if (target?.k === 'external' || target?.k === 'module') {
+      // A class gives an instance (no id: argname + index). A library function may return a
+      // string, number or function, whose id pytest takes from the value: not known statically.
+      if (/^[A-Z]/.test(name) || (target.k === 'external' && opaqueExternal(target.module, name))) return { k: 'object', what: `${name}()` };
+      return { k: 'unknown', reason: `${exprName(fnRef)}() is evaluated at run time` };
+    }
     return fail(`call of ${name || 'an expression'}()`);
   }
 
@@ -540,6 +561,24 @@ export class Evaluator {
     take(v);
     return out;
   }
+}
+
+/** Builtins whose results have no id (pytest falls back to argname + index). */
+const OPAQUE_BUILTINS = new Set(['object', 'bytearray', 'memoryview', 'slice', 'iter', 'map', 'filter', 'open', 'property', 'staticmethod', 'classmethod', 'super', 'type', 'vars', 'globals', 'locals']);
+
+/** Lower-case library callables known to return objects without an id (instances, arrays, mocks). */
+function opaqueExternal(module: string, name: string): boolean {
+  const root = module.split('.')[0]!;
+  if (/^(datetime|decimal|fractions|uuid|collections|functools|array|numpy|pandas|torch|mock|weakref|threading|queue|io|tempfile|ipaddress|zoneinfo|pathlib|socket|ssl|subprocess|logging|argparse|email|http|urllib|xml|sqlite3|contextlib|types|typing)$/.test(root)) return true;
+  if (module === 'unittest.mock' || module === 'unittest') return true;
+  if (module === '' && /^(date|datetime|time|timedelta|timezone|deque|defaultdict|partial|namedtuple)$/.test(name)) return true;
+  return false;
+}
+
+function exprName(e: Expr): string {
+  if (e.t === 'name') return e.id;
+  if (e.t === 'attr') return `${exprName(e.obj)}.${e.name}`;
+  return 'an expression';
 }
 
 function assignTarget(target: Target, value: PyValue, env: Env): void {

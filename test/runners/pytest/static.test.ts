@@ -116,6 +116,46 @@ describe('static rules that need packages this machine lacks', () => {
     expect(r.tests.map((t) => t.id)).toEqual(['test_p.py::test_p[a/b/c]', 'test_p.py::test_p[/srv/x]', 'test_p.py::test_p[p2]', 'test_p.py::test_p[p3]']);
   });
 
+  it('makes a test dynamic when a parametrize value is a library call whose id seams cannot know (QA #25)', async () => {
+    const r = await scanFiles({
+      'test_calls.py': [
+        'import re',
+        'import textwrap',
+        'import datetime',
+        'from decimal import Decimal',
+        'from markupsafe import Markup',
+        'import pytest',
+        '',
+        '@pytest.mark.parametrize("expect", [textwrap.dedent("""\\',
+        '    plain',
+        '    """)])',
+        'def test_dedent(expect):',
+        '    pass',
+        '',
+        '@pytest.mark.parametrize("func", [re.fullmatch, getattr(re, "fullmatch", None)])',
+        'def test_getattr(func):',
+        '    pass',
+        '',
+        '@pytest.mark.parametrize("v", [datetime.date(2020, 1, 1), Decimal("1"), object()])',
+        'def test_objects(v):',
+        '    pass',
+        '',
+        '@pytest.mark.parametrize("v", [Markup("<html>")])',
+        'def test_markup(v):',
+        '    pass',
+      ].join('\n'),
+    });
+    const byName = new Map(r.tests.map((t) => [t.id.replace('test_calls.py::', ''), t]));
+    expect(byName.get('test_dedent')).toMatchObject({ dynamic: true });
+    expect(byName.get('test_dedent')!.dynamicReason).toMatch(/textwrap\.dedent\(\) is evaluated at run time/);
+    expect(byName.get('test_getattr')).toMatchObject({ dynamic: true });
+    expect(byName.get('test_getattr')!.dynamicReason).toMatch(/getattr\(re, "fullmatch"\)/);
+    // Instances have no id: argname + index, as pytest does.
+    expect([...byName.keys()].filter((k) => k.startsWith('test_objects'))).toEqual(['test_objects[v0]', 'test_objects[v1]', 'test_objects[v2]']);
+    // markupsafe.Markup is a str subclass: pytest uses the text.
+    expect(byName.has('test_markup[<html>]')).toBe(true);
+  });
+
   it('notes module-level importorskip calls', async () => {
     const r = await scanFiles({ 'test_opt.py': 'import pytest\nnp = pytest.importorskip("numpy")\n\ndef test_np():\n    pass\n' });
     expect(r.tests.map((t) => t.id)).toEqual(['test_opt.py::test_np']);
