@@ -72,7 +72,7 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
     if (located.note) diagnostics.push({ severity: 'info', code: 'PLAYWRIGHT_NO_CONFIG', runner: 'playwright', file: where, message: located.note });
     const version = ws.installedVersion(pkg.dir, '@playwright/test') ?? ws.installedVersion(pkg.dir, 'playwright');
     if (!version)
-      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'playwright', file: where, message: '@playwright/test is not installed here (no node_modules); scanned with Playwright defaults' });
+      diagnostics.push({ severity: 'info', code: 'RUNNER_NOT_INSTALLED', runner: 'playwright', file: where, message: `@playwright/test is not installed here (no node_modules); ${configFile ? 'the config was read statically' : 'scanned with Playwright defaults'}, --verify and seams run need it installed` });
     const r = configFile ? evaluateConfigFile(configLoader(), path.join(ws.root, configFile)) : { value: {}, problem: undefined };
     const problems: string[] = r.problem ? [r.problem] : [];
     const config = isObject(r.value) ? r.value : {};
