@@ -38,7 +38,8 @@ export async function loadHistory(
     if (file !== ':memory:' && !existsSync(path.resolve(root, file)))
       return { runs: [], summaries: [], location: null, missing: `no history yet (${file} does not exist; run \`seams run\` or \`seams ingest\`)` };
   }
-  const store = await openStore(spec, root);
+  // gate and report only read: never migrate, create a schema or write (openStore readOnly)
+  const store = await openStore(spec, root, { readOnly: true });
   try {
     let summaries = await store.listRuns({ repo: options.repoName, limit: options.summaries ?? 200 });
     if (!summaries.length && store.kind === 'sqlite') summaries = await store.listRuns({ limit: options.summaries ?? 200 });
