@@ -104,7 +104,7 @@ describe('Playwright without a config file', () => {
     expect(r!.error).toBeUndefined();
     expect({ missing: r!.missing, extra: r!.extra }).toEqual({ missing: [], extra: [] });
     expect(r!.nativeCount).toBe(3);
-    expect(repo.tests.map((t) => `${t.file} ${t.name}`).sort()).toEqual(['src/b.test.ts three', 'tests/a.spec.ts group › two', 'tests/a.spec.ts one']);
+    expect(repo.tests.map((t) => `${t.file} ${t.name}`).sort()).toEqual(['src/b.test.mjs three', 'tests/a.spec.ts group › two', 'tests/a.spec.ts one']);
     expect(repo.runners).toEqual([expect.objectContaining({ runner: 'playwright', project: null, rootDir: '', configFile: null })]);
     expect(repo.diagnostics).toContainEqual(expect.objectContaining({ code: 'PLAYWRIGHT_NO_CONFIG', file: 'package.json' }));
   });
