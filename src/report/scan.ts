@@ -87,12 +87,15 @@ export function renderProblems(diagnostics: readonly Diagnostic[]): string[] {
   return lines;
 }
 
+/** What a verification compares: `jest --listTests` lists files, the other collectors test ids. */
+const verifyUnit = (r: VerifyReport) => (r.runner === 'jest' ? 'test files' : 'ids');
+
 export function renderVerifyText(r: VerifyReport): string[] {
   const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;
   if (r.error) return [`  ${label}: could not run \`${r.command}\`: ${r.error}`];
   const rate = (r.matchRate * 100).toFixed(r.matchRate === 1 ? 0 : 1);
   const lines = [
-    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ids match (${rate}%); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
+    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${rate}%); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
   ];
   const list = (title: string, ids: string[]) => {
     if (!ids.length) return;
@@ -121,7 +124,7 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
         out.push(
           r.error
             ? `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: unverified (${r.error})`
-            : `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: verified via \`${r.command}\` — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ids match (${(r.matchRate * 100).toFixed(1)}%)`,
+            : `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: verified via \`${r.command}\` — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${(r.matchRate * 100).toFixed(1)}%)`,
         );
     } else {
       out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');
