@@ -260,16 +260,18 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       reports.set(key, r);
       return r;
     }
+    // An explicit reference reaches what the imports do not; where the imports reach a component
+    // too, the import path is kept: it is the evidence a person can check with --why.
     const comps = new Map<string, ComponentReach>();
     for (const c of viaImports) comps.set(c.component, c);
     for (const c of t.refs.components) {
-      if (!input.components[c]) continue;
+      if (!input.components[c] || comps.has(c)) continue;
       comps.set(c, { component: c, via: 'marker' });
     }
     for (const w of t.refs.workflows) {
       const wf = input.workflows[w];
       if (!wf) continue;
-      for (const c of wf.chain) if (!comps.has(c) || comps.get(c)!.via === 'imports') comps.set(c, { component: c, via: 'workflow-tag' });
+      for (const c of wf.chain) if (!comps.has(c)) comps.set(c, { component: c, via: 'workflow-tag' });
     }
     r = { ...base, components: [...comps.values()] };
     reports.set(key, r);

@@ -107,6 +107,24 @@ describe('seams trace on examples/platform', () => {
   });
 });
 
+describe('the example tells one story in gaps and trace (markers, docstrings, titles)', () => {
+  it('keeps two CRITICAL P1 gaps while pytest markers and docstrings cover requirements', async () => {
+    const trace = JSON.parse((await runCli(['trace', example, '--format', 'json'])).stdout).repos[0];
+    const status = (id: string) => trace.requirements.find((r: any) => r.id === id).status;
+    // @pytest.mark.requirement("FR-003") on a unit test, FR-006 on an integration test
+    expect(status('FR-003')).toBe('covered');
+    expect(status('FR-006')).toBe('covered');
+    expect(status('FR-022')).toBe('covered-only-by-unit');
+    expect(trace.summary).toMatchObject({ total: 22, covered: 13, coveredOnlyByUnit: 1, uncovered: 8 });
+    const gaps = await runCli(['gaps', example, '--fail-on', 'critical']);
+    expect(gaps.code).toBe(1);
+    expect(gaps.stderr).toBe('seams: 2 critical gaps (--fail-on critical)\n');
+    expect(gaps.stdout).toContain('Requirements: 22 defined, 13 covered (59.1%), 8 uncovered, 1 only by unit tests');
+    // the explicit workflow("ecr-sync") marker and the import graph agree: covered at integration
+    expect(gaps.stdout).toMatch(/ok {8}ecr-sync +P1 .* covered\n/);
+  });
+});
+
 describe('configuration errors: one line with file:line:col and a hint, exit 2', () => {
   const cases: [string, string, RegExp][] = [
     ['unknown component', 'components:\n  a: { paths: [x.py] }\nworkflows:\n  w: { chain: [a, b] }\n', /seams\.yaml:4:19: workflow "w" names unknown component "b" \(did you mean "a"\?\)/],

@@ -72,6 +72,18 @@ describe('workflow coverage', () => {
     expect(r.find((w) => w.id === 'params')).toMatchObject({ status: 'uncovered', missing: ['loader', 'registry'] });
   });
 
+  it('a tagged test keeps the import path where its imports reach a component; the tag fills the rest', () => {
+    // test_partial.py imports the pusher and boto3 (registry) but not the parser
+    const tagged = testOf({ ...base[1]!, id: 'tests/integration/test_partial.py::test_tagged', refs: { workflows: ['sync'], components: [], requirements: [] } });
+    const sync = analyze([tagged]).workflows.find((w) => w.id === 'sync')!;
+    expect(sync).toMatchObject({ status: 'covered', severity: null });
+    const reach = Object.fromEntries(sync.examples[0]!.components.map((c) => [c.component, c]));
+    expect(reach.parser!.via).toBe('workflow-tag');
+    expect(reach.pusher!.via).toBe('imports');
+    expect(reach.registry!.via).toBe('imports');
+    expect(reach.registry!.path!.at(-1)!.file).toBe('boto3');
+  });
+
   it('markers and workflow tags reach components directly; skipped tests do not cover', () => {
     const tests = [
       testOf({ id: 'e2e/a.spec.ts > x', runner: 'playwright', file: 'e2e/a.spec.ts', tier: 'e2e', refs: { workflows: ['tagged'], components: [], requirements: [] } }),
