@@ -31,6 +31,10 @@ export interface IngestReport {
   files: string[];
   save: SaveResult;
   unknown: number;
+  /** Shards (`i/n`) of this run that were added now (to a new or an already stored run). */
+  added?: string[];
+  /** Shards given again that the stored run already holds: not stored a second time. */
+  already?: string[];
 }
 
 async function isSeamsResults(file: string): Promise<boolean> {
@@ -136,9 +140,33 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
       groups.set(id, g);
     }
   for (const [id, g] of groups) {
-    const run = mergeShards(g.runs);
-    const save = await o.store.saveRun({ ...run, id });
-    reports.push({ runId: id, files: [...new Set(g.files)], save, unknown: run.results.filter((r) => r.known === false).length });
+    // Idempotence is per (run id, shard): each shard is saved on its own, so a shard stored by an
+    // earlier ingest (or `seams run --shard`) is kept once and a new shard is merged into the run.
+    const unsharded = g.runs.filter((r) => !r.shard);
+    const byShard = new Map<string, RunRecord[]>();
+    for (const r of g.runs) if (r.shard) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), r]);
+    const parts: { run: RunRecord; shards: string[] }[] = [];
+    if (unsharded.length) parts.push({ run: mergeShards(unsharded), shards: [] });
+    for (const [shard, runs] of byShard) parts.push({ run: { ...mergeShards(runs), shard }, shards: [shard] });
+    let save: SaveResult | undefined;
+    let first: SaveResult | undefined;
+    let inserted = false;
+    const added: string[] = [];
+    const already: string[] = [];
+    for (const part of parts) {
+      save = await o.store.saveRun({ ...part.run, id, shards: part.shards });
+      first ??= save;
+      inserted ||= save.inserted;
+      (save.inserted ? added : already).push(...part.shards);
+    }
+    reports.push({
+      runId: id,
+      files: [...new Set(g.files)],
+      // merged: the run was stored before this call (else this call created it)
+      save: { ...save!, inserted, merged: inserted && (!first!.inserted || first!.merged === true) },
+      unknown: g.runs.reduce((n, run) => n + run.results.filter((r) => r.known === false).length, 0),
+      ...(byShard.size ? { added, already } : {}),
+    });
   }
 
   if (foreign.length) {

@@ -97,6 +97,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX results_test ON results (runner, project, test_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'shards stored per run',
+    statements: [
+      `CREATE TABLE run_shards (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        shard TEXT NOT NULL,
+        PRIMARY KEY (run_id, shard)
+      )`,
+      `INSERT INTO run_shards (run_id, shard) SELECT id, shard FROM runs WHERE shard IS NOT NULL`,
+    ],
+  },
 ];
 
 const RESULT_COLUMNS = [
@@ -358,7 +370,7 @@ export class SqlResultStore implements ResultStore {
     }
   }
 
-  saveRun(run: RunRecord): Promise<SaveResult> {
+  saveRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult> {
     const { results, ...header } = run;
     return this.saveRunStream(header, [results]);
   }
@@ -390,11 +402,18 @@ export class SqlResultStore implements ResultStore {
           JSON.stringify(header.services ?? []),
         ],
       );
+      const shards = [...new Set(header.shards ?? (header.shard ? [header.shard] : []))];
       if (inserted.changes === 0) {
+        const merged = shards.length ? await this.mergeShards(header, shards, batches) : null;
+        if (merged) {
+          await this.db.commit();
+          return merged;
+        }
         await this.db.rollback();
         const existing = (await this.listRunsWhere('WHERE runs.id = ?', [header.id], 1))[0];
         return { inserted: false, counts: existing?.counts ?? counts, status: existing?.status ?? 'passed' };
       }
+      if (shards.length) await this.db.insertMany('run_shards', ['run_id', 'shard'], shards.map((s) => [header.id, s]));
       const tiers = new Set(header.tiers);
       let seq = 0;
       let pending: unknown[][] = [];
@@ -422,6 +441,79 @@ export class SqlResultStore implements ResultStore {
       await this.db.rollback().catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * Inside `saveRunStream`'s transaction, when run `header.id` exists: adds shards the run does
+   * not hold yet (results appended, tiers/services united, start/end widened, counts and status
+   * recomputed). Returns null — nothing to change — when the stored run was not sharded or
+   * already holds any of these shards (an identical shard is "already stored").
+   */
+  private async mergeShards(
+    header: RunHeader,
+    shards: readonly string[],
+    batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>,
+  ): Promise<SaveResult | null> {
+    const lock = this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
+    const row = (await this.db.all<RunRow>(`SELECT * FROM runs WHERE id = ?${lock}`, [header.id]))[0];
+    if (!row) return null;
+    const stored = new Set((await this.db.all<{ shard: string }>('SELECT shard FROM run_shards WHERE run_id = ?', [header.id])).map((r) => r.shard));
+    if (!stored.size || shards.some((s) => stored.has(s))) return null;
+    const existing = toSummary(row);
+    const counts = { ...existing.counts };
+    const added = emptyCounts();
+    const tiers = new Set(existing.tiers);
+    const oldTiers = new Set(existing.tiers);
+    for (const t of header.tiers) tiers.add(t);
+    const max = await this.db.all<{ m: number | string | null }>('SELECT MAX(seq) AS m FROM results WHERE run_id = ?', [header.id]);
+    let seq = max[0]?.m === null || max[0]?.m === undefined ? 0 : Number(max[0].m) + 1;
+    let pending: unknown[][] = [];
+    for await (const batch of batches) {
+      countResults(batch, added);
+      for (const r of batch) {
+        if (r.tier) tiers.add(r.tier);
+        pending.push(resultRow(header.id, seq++, r));
+        if (pending.length >= BATCH) {
+          await this.db.insertMany('results', RESULT_COLUMNS, pending);
+          pending = [];
+        }
+      }
+    }
+    if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
+    for (const k of Object.keys(counts) as (keyof RunCounts)[]) counts[k] += added[k];
+    const worst = (a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] =>
+      a === 'error' || b === 'error' ? 'error' : a === 'failed' || b === 'failed' ? 'failed' : 'passed';
+    const status = worst(existing.status, header.status ?? statusOfCounts(added));
+    const newTiers = [...tiers].filter((t) => !oldTiers.has(t));
+    if (newTiers.length) await this.db.insertMany('run_tiers', ['run_id', 'tier'], newTiers.map((t) => [header.id, t]));
+    await this.db.insertMany('run_shards', ['run_id', 'shard'], shards.map((s) => [header.id, s]));
+    const all = [...stored, ...shards].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const services = new Map(existing.services.map((s) => [s.name, s]));
+    for (const s of header.services ?? []) if (!services.has(s.name) || s.status !== 'ready') services.set(s.name, s);
+    const earliest = Date.parse(header.startedAt) < Date.parse(existing.startedAt) ? header.startedAt : existing.startedAt;
+    const latest = Date.parse(header.finishedAt) > Date.parse(existing.finishedAt) ? header.finishedAt : existing.finishedAt;
+    await this.db.run(
+      `UPDATE runs SET tiers = ?, environment = ?, shard = ?, started_at = ?, finished_at = ?, status = ?, services = ?,
+         total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
+      [
+        JSON.stringify([...tiers]),
+        JSON.stringify({ ...existing.environment, shards: all.join(',') }),
+        all.length === 1 ? all[0] : null,
+        earliest,
+        latest,
+        status,
+        JSON.stringify([...services.values()]),
+        counts.total,
+        counts.passed,
+        counts.failed,
+        counts.skipped,
+        counts.error,
+        counts.notRun,
+        counts.flaky,
+        header.id,
+      ],
+    );
+    return { inserted: true, merged: true, counts, status };
   }
 
   private async listRunsWhere(where: string, params: unknown[], limit: number): Promise<RunSummary[]> {

@@ -9,8 +9,11 @@ import type { ResultStatus, RunRecord, ServiceRecord, TestResult, Tier } from '.
  *
  * Guarantees:
  * - `saveRun` is one transaction: a crash or error mid-save leaves no half run.
- * - `saveRun` is idempotent by run id: saving a run whose id is already stored changes nothing
- *   and returns `{ inserted: false }`.
+ * - `saveRun` is idempotent by (run id, shard): saving a run whose id is already stored changes
+ *   nothing and returns `{ inserted: false }` — unless the stored run is sharded and the new
+ *   record brings shards it does not hold yet: those are merged into it (results appended, shard
+ *   list kept in `environment.shards`, start/end widened, counts and status recomputed) in the
+ *   same transaction, and `{ inserted: true, merged: true }` is returned.
  * - Lists are newest first (by `startedAt`, then id).
  * - `project: null` round-trips as null.
  */
@@ -22,7 +25,7 @@ export interface ResultStore {
   /** Creates or upgrades the schema (versioned migrations; safe to call every time). */
   migrate(): Promise<void>;
 
-  saveRun(run: RunRecord): Promise<SaveResult>;
+  saveRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult>;
 
   /**
    * Saves a run whose results arrive in batches (large ingests: bounded memory), still as one
@@ -52,11 +55,18 @@ export interface ResultStore {
   close(): Promise<void>;
 }
 
-export type RunHeader = Omit<RunRecord, 'results' | 'status'> & { status?: RunRecord['status'] };
+export type RunHeader = Omit<RunRecord, 'results' | 'status'> & {
+  status?: RunRecord['status'];
+  /** The shards (`i/n`) this record holds; default `[shard]` when `shard` is set, else none. */
+  shards?: readonly string[];
+};
 
 export interface SaveResult {
   /** false when a run with this id was already stored (nothing changed). */
   inserted: boolean;
+  /** true when the record's shards were added to a run already stored under this id. */
+  merged?: boolean;
+  /** Counts (and status) of the whole stored run. */
   counts: RunCounts;
   status: RunRecord['status'];
 }

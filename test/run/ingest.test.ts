@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { logicalRuns } from '../../src/gate/runs.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -105,6 +106,44 @@ describe('seams ingest', () => {
     expect(run).toMatchObject({ id: 'ci-42', shard: null, startedAt: '2026-01-01T00:01:00.000Z', finishedAt: '2026-01-01T00:04:00.000Z' });
     expect(run!.results.map((x) => x.id)).toEqual(['a', 'b', 'c']);
     expect(run!.services).toHaveLength(1);
+  });
+
+  it('merges a shard ingested later into the stored run; the same shard again changes nothing (#29)', async () => {
+    const root = repo();
+    const shard = (i: number, ids: string[]) => ({
+      kind: 'seams-results',
+      version: 1,
+      run: {
+        id: 'CI42', repo: 'r', commit: 'c', branch: 'main', tiers: ['integration'], environment: {}, shard: `${i}/3`,
+        startedAt: `2026-01-01T00:0${i}:00.000Z`, finishedAt: `2026-01-01T00:0${i + 2}:00.000Z`, status: i === 3 ? 'failed' : 'passed', services: [],
+        results: ids.map((id) => ({ runner: 'pytest', project: null, id, name: id, status: i === 3 ? 'failed' : 'passed', durationMs: 1, attempts: 1, flaky: false })),
+      },
+    });
+    for (const [i, ids] of [[2, ['c']], [1, ['a', 'b']], [3, ['d']]] as const) writeFileSync(path.join(root, `s${i}.json`), JSON.stringify(shard(i, [...ids])));
+    const first = await runCli(['ingest', path.join(root, 's2.json'), '--root', root]);
+    expect(first.stdout).toContain('stored run CI42 from 1 file: 1 results');
+    const second = await runCli(['ingest', path.join(root, 's1.json'), '--root', root]);
+    expect(second.stdout).toContain('merged shard 1/3 into run CI42 from 1 file: now 3 results');
+    const same = await runCli(['ingest', path.join(root, 's1.json'), '--root', root]);
+    expect(same.stdout).toContain('shard 1/3 of run CI42 already stored: nothing changed');
+    // one call with a stored and a new shard: only the new one is added
+    const mixed = await runCli(['ingest', path.join(root, 's2.json'), path.join(root, 's3.json'), '--root', root]);
+    expect(mixed.stdout).toContain('merged shard 3/3 into run CI42 from 2 files: now 4 results (3 passed, 1 failed');
+    expect(mixed.stdout).toContain('shard 2/3 already stored: not added again');
+    const all = await runs(root);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ id: 'CI42', shard: null, status: 'failed', startedAt: '2026-01-01T00:01:00.000Z', finishedAt: '2026-01-01T00:05:00.000Z' });
+    expect(all[0]!.environment.shards).toBe('1/3,2/3,3/3');
+    expect(all[0]!.results.map((x) => x.id)).toEqual(['c', 'a', 'b', 'd']);
+    const store = await openStore('sqlite:.seams/history.db', root, { readOnly: true });
+    try {
+      const [summary] = await store.listRuns();
+      expect(summary!.counts).toMatchObject({ total: 4, passed: 3, failed: 1 });
+      const records = await Promise.all((await store.listRuns()).map((r) => store.getRun(r.id)));
+      expect(logicalRuns(records.filter((r) => r !== null))).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('ingests into PostgreSQL with --db', async () => {

@@ -86,11 +86,17 @@ export async function ingestCommand(files: string[], opts: IngestCommandOptions,
     );
     for (const r of reports) {
       const c = r.save.counts;
-      if (!r.save.inserted) io.stdout.write(`run ${r.runId} is already stored: nothing changed\n`);
-      else
+      const shards = (list: string[]) => `shard${list.length === 1 ? '' : 's'} ${list.join(', ')}`;
+      if (!r.save.inserted)
+        io.stdout.write(r.already?.length ? `${shards(r.already)} of run ${r.runId} already stored: nothing changed\n` : `run ${r.runId} is already stored: nothing changed\n`);
+      else {
+        const merged = r.save.merged || (r.added?.length ?? 0) > 0;
+        const what = r.save.merged ? `${shards(r.added ?? [])} into run ${r.runId}` : `run ${r.runId}`;
         io.stdout.write(
-          `stored run ${r.runId} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${c.total} results (${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped} skipped, ${c.notRun} not run) — ${r.save.status}\n`,
+          `${r.save.merged ? 'merged' : 'stored'} ${what} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${merged && r.save.merged ? 'now ' : ''}${c.total} results (${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped} skipped, ${c.notRun} not run) — ${r.save.status}\n`,
         );
+        if (r.already?.length) io.stdout.write(`  ${shards(r.already)} already stored: not added again\n`);
+      }
       if (r.unknown) io.stderr.write(`  ${r.unknown} result${r.unknown === 1 ? '' : 's'} matched no test in the inventory (stored with known=false)\n`);
     }
     io.stdout.write(`history: ${store.location.replace(`${root}/`, '')}\n`);

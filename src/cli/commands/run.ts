@@ -143,7 +143,13 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
         preflighted: !shard,
       });
       outcomes.push(outcome);
-      if (store) await store.saveRun(outcome.run);
+      if (store) {
+        const saved = await store.saveRun(outcome.run);
+        if (!saved.inserted)
+          io.stderr.write(
+            `seams: ${outcome.run.shard ? `shard ${outcome.run.shard} of run ${outcome.run.id}` : `run ${outcome.run.id}`} is already stored in history: this result was NOT stored again\n`,
+          );
+      }
     }
   } finally {
     process.off('SIGINT', onSignal);
