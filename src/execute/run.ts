@@ -270,14 +270,19 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       const svcOfTier = tierServices.filter((s) => ready.has(s));
 
       if (serviceFailure) {
-        for (const t of tests) results.push(notRun(t, `service ${serviceFailure.name} failed to start`));
+        // seams never starts an external (url:) service: it is unreachable, not "failed to start"
+        const failed = up.records.find((r) => r.name === serviceFailure!.name);
+        const why = failed?.kind === 'external' && /^not reachable/.test(serviceFailure.message)
+          ? `service ${serviceFailure.name} is ${serviceFailure.message.split('\n')[0]}`
+          : `service ${serviceFailure.name} failed to start`;
+        for (const t of tests) results.push(notRun(t, why));
         continue;
       }
       // tests that need a missing optional service are reported, never run, never passed
       const excluded = new Map<string, string>();
       for (const [svc, reason] of missing) {
         for (const t of testsNeeding(svc, tier, tierServices, tests, o.inventory.tests))
-          excluded.set(`${t.runner}|${t.project ?? ''}|${t.id}`, `${svc} is missing: ${reason}`);
+          excluded.set(`${t.runner}|${t.project ?? ''}|${t.id}`, /^not reachable at /.test(reason) ? `${svc} is ${reason}` : `${svc} is missing: ${reason}`);
       }
       const keyOf = (t: { runner: string; project: string | null; id: string }) => `${t.runner}|${t.project ?? ''}|${t.id}`;
       for (const t of tests) {

@@ -383,7 +383,7 @@ export class ServiceSession {
       // an external service should already be up: a short deadline unless one is configured
       const until = Date.now() + (c.ready?.timeout !== undefined ? deadline : 5000 * this.multiplier);
       while (!(probe && (await probe()))) {
-        if (Date.now() > until || signal.aborted) throw new Error(`${url} is not reachable`);
+        if (Date.now() > until || signal.aborted) throw new Error(`not reachable at ${url}`);
         await sleep(period);
       }
       return { name, kind: 'external', status: 'ready', url };

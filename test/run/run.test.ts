@@ -136,6 +136,20 @@ describe('executeRun with pytest and a real redis', () => {
     expect(existsSync(path.join(root, '.seams'))).toBe(false); // not even an empty history
   });
 
+  it('an unreachable external url service is "not reachable at <url>", never "failed to start" (#35)', async () => {
+    const yaml = (optional: boolean) =>
+      `services:\n  cache:\n    url: redis://127.0.0.1:1\n    optional: ${optional}\n    ready: { timeout: 300ms }\ntiers:\n  integration:\n    services: [cache]\n`;
+    const tests = 'import pytest\n\n@pytest.mark.requires_cache\ndef test_x():\n    pass\n';
+    for (const optional of [false, true]) {
+      const root = repo({ 'seams.yaml': yaml(optional), 'tests/integration/test_x.py': tests, 'pytest.ini': '[pytest]\nmarkers =\n  requires_cache\n' });
+      const { config, inventory } = await inventoryOf(root);
+      const o = await executeRun({ root, inventory, config, tiers: ['integration'], env: process.env, log: () => {} });
+      expect(o.run.results.map((r) => [r.status, r.reason])).toEqual([
+        ['not-run', optional ? 'cache is not reachable at redis://127.0.0.1:1' : 'service cache is not reachable at redis://127.0.0.1:1'],
+      ]);
+    }
+  });
+
   it('a configured tier command gets a JUnit report added; extra args after -- reach the runner; history is stored', async () => {
     const root = repo({
       'seams.yaml': 'tiers:\n  smoke:\n    command: python3 -m pytest tests/smoke -p no:cacheprovider\n',

@@ -173,7 +173,7 @@ describe('services with real processes', () => {
       const up = await s.up(['redis', 'nothing']);
       expect(up.ok).toBe(true);
       expect(up.env).toMatchObject({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) });
-      expect(up.missing).toEqual([{ name: 'nothing', reason: 'redis://127.0.0.1:1 is not reachable' }]);
+      expect(up.missing).toEqual([{ name: 'nothing', reason: 'not reachable at redis://127.0.0.1:1' }]);
       await s.down();
       expect(await tcpOpen('127.0.0.1', port)).toBe(true);
     } finally {
