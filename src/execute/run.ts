@@ -15,6 +15,7 @@ import { SeamsError, describeError } from '../util/errors.js';
 import { execCommand } from '../util/exec.js';
 import { COMMAND_BUILDERS, configuredCommand, type CommandSpec } from './runners/index.js';
 import { shardTests, type ShardSpec } from './shard.js';
+import { extraArgsByRunner } from './extra-args.js';
 import { applySkipPolicy } from './policy.js';
 import { checkRunners, runnerGroups } from './preflight.js';
 
@@ -165,6 +166,28 @@ function requireRunners(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' 
     });
 }
 
+const RUNNER_IDS = new Set(['pytest', 'vitest', 'jest', 'playwright', 'mocha', 'node-test']);
+
+/** The runner a tier command is (pytest, vitest, … by its command line), else `command`. */
+function commandRunner(command: Parameters<typeof splitCommand>[0], tier: string): string {
+  const r = configuredCommand(splitCommand(command, `tiers.${tier}.command`), '', []).runner;
+  return r && RUNNER_IDS.has(r) ? r : 'command';
+}
+
+/**
+ * Which runner gets which extra arguments (see `src/execute/extra-args.ts`), judged on the whole
+ * tiers (not one shard, so every shard of a CI run agrees). Throws a usage error when ambiguous.
+ */
+function extraArgsOf(o: Pick<ExecuteOptions, 'inventory' | 'config' | 'extraArgs'>, tiers: readonly string[]): (runner: string) => string[] {
+  const cfg = o.config.config;
+  const runners = tiers.flatMap((tier) => {
+    const c = cfg.tiers[tier];
+    if (c?.command) return [commandRunner(c.command, tier)];
+    return o.inventory.tests.filter((t) => t.tier === tier).map((t) => t.runner as string);
+  });
+  return extraArgsByRunner(o.extraArgs ?? [], runners, tiers);
+}
+
 function requireServices(pre: Preflight): void {
   if (!pre.errors.length) return;
   const e = pre.errors[0]!;
@@ -181,9 +204,10 @@ function requireServices(pre: Preflight): void {
  * run that cannot start leaves no trace): the tiers exist, every runner is installed, every
  * required service can start. Throws the first problem as a usage error (exit 2).
  */
-export function preflightRun(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' | 'tiers' | 'shard' | 'durations' | 'env'>): void {
+export function preflightRun(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' | 'tiers' | 'shard' | 'durations' | 'env' | 'extraArgs'>): void {
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
+  extraArgsOf(o, tiers);
   requireRunners(o, tiers);
   const serviceNames = [...new Set(tiers.flatMap((t) => cfg.tiers[t]?.services ?? []))];
   if (serviceNames.length) requireServices(new ServiceSession({ root: o.root, runId: 'preflight', services: cfg.services, env: o.env }).preflight(serviceNames));
@@ -197,6 +221,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
   const git = await gitInfo(o.root, o.env);
 
+  const argsFor = extraArgsOf(o, tiers);
   // runners first: a runner that is not installed fails the run before any service starts
   if (!o.preflighted) requireRunners(o, tiers);
 
@@ -299,7 +324,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         if (!runnable.length && tests.length) continue; // everything in the tier is not-run
         const cwd = path.resolve(o.root, tcfg.cwd ?? '.');
         const resultFile = path.join(workDir, `${tier}-command.report`);
-        const base = configuredCommand(splitCommand(tcfg.command, `tiers.${tier}.command`), resultFile, o.extraArgs ?? []);
+        const base = configuredCommand(splitCommand(tcfg.command, `tiers.${tier}.command`), resultFile, argsFor(commandRunner(tcfg.command, tier)));
         const configured = tcfg.results === undefined ? [] : typeof tcfg.results === 'string' ? [tcfg.results] : tcfg.results;
         const spec: CommandSpec = { ...base, cwd, resultFile: configured.length ? path.resolve(cwd, configured[0]!) : resultFile };
         if (configured.length) rmSync(spec.resultFile, { force: true });
@@ -338,7 +363,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
             exclude: new Set(),
             resultFile,
             workDir,
-            extraArgs: o.extraArgs ?? [],
+            extraArgs: argsFor(runner),
             retries: tcfg?.retries,
             env,
           });
@@ -414,7 +439,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         const seen = new Set(got.map(keyOf));
         const reason = report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
         // (only for commands seams built without extra arguments: those may deselect on purpose)
-        const complete = !tcfg?.command && !(o.extraArgs ?? []).length;
+        const complete = !tcfg?.command && !argsFor(s.runner).length;
         if (complete || report.error)
           for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
         if (report.error && !got.length && !s.tests.some((t) => !t.dynamic))

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,19 @@ describe('executeRun with pytest and a real redis', () => {
         ['not-run', optional ? 'cache is not reachable at redis://127.0.0.1:1' : 'service cache is not reachable at redis://127.0.0.1:1'],
       ]);
     }
+  });
+
+  it('extra args after -- in a polyglot tier: ambiguous without a runner section, a usage error before anything starts (#30)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-args-'));
+    cpSync(path.resolve('examples/platform'), root, { recursive: true, filter: (src) => !/[/\\](\.seams|node_modules|__pycache__|\.pytest_cache)$/.test(src) });
+    const r = await runCli(['run', 'integration', '--root', root, '--', '-k', 'ecr']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('extra arguments after -- (-k ecr) are ambiguous: integration runs pytest and vitest');
+    expect(r.stderr).toContain('seams run integration -- pytest: -k ecr');
+    const unknown = await runCli(['run', 'integration', '--root', root, '--', 'jest:', '-t', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('extra arguments for jest: but integration runs pytest and vitest');
+    expect(existsSync(path.join(root, '.seams/history.db'))).toBe(false);
   });
 
   it('a configured tier command gets a JUnit report added; extra args after -- reach the runner; history is stored', async () => {

@@ -54,7 +54,8 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
       `
 Examples:
   seams run integration                 start the tier's services, run it, tear down
-  seams run integration -- -x -k db     extra arguments for the runner
+  seams run integration -- -x -k db     extra arguments for the runner (a tier with one runner)
+  seams run integration -- pytest: -k ecr vitest: -t audit    per runner, when the tier has several
   seams run --repeat 5 integration      determinism check: tests whose outcome differs
   seams run --shard 2/4 --run-id $CI_ID -o shard2.json    one shard; merge with seams ingest
 
@@ -99,7 +100,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   const { inventory, config } = repos[0]!;
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
-  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env });
+  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env, extraArgs });
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
 
   const interactive = isInteractive(io.stderr as NodeJS.WriteStream) && !io.env.CI;

@@ -1,0 +1,56 @@
+import { SeamsError } from '../util/errors.js';
+
+/**
+ * Extra arguments after `--` (`seams run integration -- -k ecr`) and which runner gets them.
+ *
+ * - When the selected tiers run exactly one runner (or one tier command), every argument goes to it.
+ * - Otherwise address runners with sections: `-- pytest: -k ecr vitest: -t audit`. A section starts
+ *   at a token `<runner>:` (pytest, vitest, jest, playwright, mocha, node-test; `command:` for a
+ *   tier's configured command) and runs to the next section. Arguments before the first section
+ *   with several runners are ambiguous: a usage error with a hint, never passed to every runner
+ *   (a `-k` pytest understands makes Vitest fail).
+ * - A section for a runner the run does not use is a usage error.
+ */
+export interface ExtraArgs {
+  /** Arguments before any section (only allowed when the run has one runner). */
+  common: string[];
+  sections: Map<string, string[]>;
+}
+
+const SECTION = /^(pytest|vitest|jest|playwright|mocha|node-test|command):$/;
+
+export function parseExtraArgs(args: readonly string[]): ExtraArgs {
+  const out: ExtraArgs = { common: [], sections: new Map() };
+  let current = out.common;
+  for (const a of args) {
+    const m = SECTION.exec(a);
+    if (m) {
+      const name = m[1]!;
+      current = out.sections.get(name) ?? [];
+      out.sections.set(name, current);
+    } else current.push(a);
+  }
+  return out;
+}
+
+/**
+ * Checks the extra arguments against the runners of the run (`command` for a tier command) and
+ * returns the arguments of each runner. Throws a usage error (exit 2) when ambiguous.
+ */
+export function extraArgsByRunner(args: readonly string[], runners: readonly string[], tiers: readonly string[]): (runner: string) => string[] {
+  const parsed = parseExtraArgs(args);
+  const used = [...new Set(runners)].sort();
+  const example = (r: string) => `seams run ${tiers.join(' ')} -- ${r}: ${parsed.common.join(' ') || '…'}`;
+  if (parsed.common.length && used.length > 1)
+    throw new SeamsError(
+      'SEAMS_USAGE',
+      `extra arguments after -- (${parsed.common.join(' ')}) are ambiguous: ${tiers.join(', ')} run${tiers.length === 1 ? 's' : ''} ${used.join(' and ')}`,
+      { hint: `say which runner gets them, e.g. \`${example(used[0]!)}\` (sections: ${used.map((r) => `${r}:`).join(' ')})` },
+    );
+  for (const name of parsed.sections.keys())
+    if (!used.includes(name))
+      throw new SeamsError('SEAMS_USAGE', `extra arguments for ${name}: but ${tiers.join(', ')} run${tiers.length === 1 ? 's' : ''} ${used.join(' and ') || 'no runner'}`, {
+        hint: used.length ? `sections this run understands: ${used.map((r) => `${r}:`).join(' ')}` : 'check the tier names',
+      });
+  return (runner) => parsed.sections.get(runner) ?? (used.length <= 1 ? parsed.common : []);
+}
