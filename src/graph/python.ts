@@ -1,5 +1,5 @@
-import Parser from 'tree-sitter';
-import Python from 'tree-sitter-python';
+import type Parser from 'tree-sitter';
+import { parsePython } from '../languages/python/parser.js';
 import { dirnamePosix } from '../util/paths.js';
 
 /** Joins normalised repo-relative parts ('' is the root); much cheaper than path.posix.join in the hot loop. */
@@ -25,14 +25,6 @@ export interface PyImport {
   from: boolean;
 }
 
-let parser: Parser | undefined;
-function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
-  }
-  return parser;
-}
 
 /**
  * The import statements of a module, cut out at their own line numbers with everything else
@@ -113,7 +105,7 @@ export function parsePythonImports(fullSource: string): PyImport[] {
   const dynamic = dynamicImports(fullSource);
   const source = importSkeleton(fullSource);
   if (!source) return dynamic;
-  const tree = getParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
+  const tree = parsePython(source);
   const out: PyImport[] = [];
   for (const node of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
     const line = node.startPosition.row + 1;

@@ -1,4 +1,5 @@
 import { parseSync } from 'oxc-parser';
+import { createLineIndex } from '../util/lines.js';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { dirnamePosix, joinPosix } from '../util/paths.js';
@@ -27,23 +28,6 @@ export interface JsImport {
   line: number;
 }
 
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 /**
  * Runtime imports of a module: static imports and re-exports (type-only ones left out: they
  * vanish at runtime), dynamic `import('…')` with a literal, and `require('…')`.
@@ -51,26 +35,26 @@ function lineAt(starts: number[], offset: number): number {
  */
 export function parseJsImports(file: string, source: string): { imports: JsImport[]; error?: string } {
   const result = parseSync(file, source);
-  const starts = lineStarts(source);
+  const lineAt = createLineIndex(source);
   const imports: JsImport[] = [];
   const mod = result.module;
   for (const imp of mod.staticImports) {
     if (imp.entries.length > 0 && imp.entries.every((e) => e.isType)) continue;
     if (/^import\s+type\s/.test(source.slice(imp.start, imp.start + 12))) continue;
-    imports.push({ specifier: imp.moduleRequest.value, line: lineAt(starts, imp.start) });
+    imports.push({ specifier: imp.moduleRequest.value, line: lineAt(imp.start) });
   }
   for (const exp of mod.staticExports) {
     const froms = exp.entries.filter((e) => e.moduleRequest && !e.isType);
     if (!froms.length || /^export\s+type\s/.test(source.slice(exp.start, exp.start + 12))) continue;
-    imports.push({ specifier: froms[0]!.moduleRequest!.value, line: lineAt(starts, exp.start) });
+    imports.push({ specifier: froms[0]!.moduleRequest!.value, line: lineAt(exp.start) });
   }
   for (const dyn of mod.dynamicImports) {
     const text = source.slice(dyn.moduleRequest.start, dyn.moduleRequest.end).trim();
     const m = /^(['"`])([^'"`$]+)\1$/.exec(text);
-    if (m) imports.push({ specifier: m[2]!, line: lineAt(starts, dyn.start) });
+    if (m) imports.push({ specifier: m[2]!, line: lineAt(dyn.start) });
   }
   for (const m of source.matchAll(/\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g))
-    imports.push({ specifier: m[2]!, line: lineAt(starts, m.index) });
+    imports.push({ specifier: m[2]!, line: lineAt(m.index) });
   const error = result.errors.length && !mod.staticImports.length && !mod.staticExports.length ? result.errors[0]!.message : undefined;
   return { imports, error };
 }

@@ -1,5 +1,5 @@
-import Parser from 'tree-sitter';
-import Python from 'tree-sitter-python';
+import type Parser from 'tree-sitter';
+import { parsePython } from './parser.js';
 import { skeletonizeWithInfo } from './skeleton.js';
 
 /** Lines of defs whose bodies mention marks, from the skeleton (undefined: read the body). */
@@ -10,14 +10,6 @@ import type { Binding, Bindings, CompClause, Expr, PyClass, PyFunction, PyModule
 
 type Node = Parser.SyntaxNode;
 
-let parser: Parser | undefined;
-function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
-  }
-  return parser;
-}
 
 /** Expressions larger than this (in characters) are not converted; they become `other`. */
 const MAX_EXPR_CHARS = 2_000_000;
@@ -28,7 +20,7 @@ const MAX_EXPR_CHARS = 2_000_000;
  */
 export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
   sourceLines = source.split('\n');
-  const parse = (text: string) => getParser().parse(text, undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1024) });
+  const parse = (text: string) => parsePython(text);
   let tree;
   if (options.skeleton === false) {
     tree = parse(source);

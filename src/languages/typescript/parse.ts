@@ -1,4 +1,5 @@
 import { parseSync } from 'oxc-parser';
+import { createLineIndex } from '../../util/lines.js';
 
 /** A loosely typed ESTree node as oxc-parser produces it (we only read a few shapes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,24 +23,9 @@ function langOf(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
   return 'jsx';
 }
 
-function lineIndex(source: string): (offset: number) => number {
-  const starts: number[] = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
-
 /** Parses JS/TS source with oxc. Never throws: a syntax error is returned in `error`. */
 export function parseModule(file: string, source: string): ParsedModule {
-  const lineOf = lineIndex(source);
+  const lineOf = createLineIndex(source);
   let result;
   try {
     result = parseSync(file, source, { lang: langOf(file), sourceType: 'unambiguous', preserveParens: false });
