@@ -417,11 +417,12 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
             ...(exec.code !== 0 ? { message: `${s.spec.argv.join(' ')} exited with ${exec.code ?? exec.signal} (log: ${report.log})` } : {}),
           });
         } else if (!existsSync(reportFile)) {
-          report.error = exec.timedOut
+          // interrupted before it wrote a report: its tests are not run ("interrupted"), not a runner problem
+          if (!exec.aborted || exec.timedOut) report.error = exec.timedOut
             ? `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s before writing a report`
             : `${s.runner} exited with ${exec.code ?? exec.signal} and wrote no report (see ${report.log})`;
           // the runner's own words say why (a config error, a missing package): show them
-          report.logTail = tailFile(log, 12).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
+          if (report.error) report.logTail = tailFile(log, 12).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
         } else {
           try {
             for await (const batch of readResults(reportFile, s.ctx, s.spec.format, index)) got.push(...batch);
@@ -437,10 +438,10 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         results.push(...got);
         // selected tests the runner did not report: say so instead of dropping them
         const seen = new Set(got.map(keyOf));
-        const reason = report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
+        const reason = exec.aborted && !exec.timedOut ? 'interrupted' : report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
         // (only for commands seams built without extra arguments: those may deselect on purpose)
         const complete = !tcfg?.command && !argsFor(s.runner).length;
-        if (complete || report.error)
+        if (complete || report.error || exec.aborted)
           for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
         if (report.error && !got.length && !s.tests.some((t) => !t.dynamic))
           results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'error', durationMs: report.durationMs, attempts: 1, flaky: false, message: report.error });
@@ -454,6 +455,16 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     rmSync(workDir, { recursive: true, force: true });
   }
 
+  if (interrupted) {
+    // keep what finished; every selected test without a result was not run because of the interrupt
+    const key = (t: { runner: string; project: string | null; id: string }) => `${t.runner}|${t.project ?? ''}|${t.id}`;
+    const have = new Set(results.map(key));
+    for (const tier of tiers) {
+      let tests = o.inventory.tests.filter((t) => t.tier === tier);
+      if (o.shard) tests = shardTests(tests, o.shard, o.durations ?? new Map());
+      for (const t of tests) if (!t.dynamic && !have.has(key(t))) results.push(notRun(t, 'interrupted'));
+    }
+  }
   const counts = { failed: 0, notRun: 0 };
   for (const r of results) {
     if (r.status === 'failed' || r.status === 'error') counts.failed++;
@@ -467,7 +478,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     commit: git.commit,
     branch: git.branch,
     tiers,
-    environment: environmentOf(o.env, o.repetition),
+    environment: { ...environmentOf(o.env, o.repetition), ...(interrupted ? { interrupted: 'true' } : {}) },
     shard: o.shard ? `${o.shard.index}/${o.shard.total}` : null,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -477,6 +488,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   };
   return { run, tasks, serviceFailure, interrupted };
 }
+
+/** How long a runner may take to write its report after SIGINT before it gets SIGTERM. */
+const INTERRUPT_GRACE_MS = 5000;
 
 interface TaskExec {
   code: number | null;
@@ -521,7 +535,9 @@ function runTask(
       : undefined;
     const onAbort = () => {
       aborted = true;
-      stop();
+      // like a terminal's Ctrl-C: SIGINT first, so pytest writes its JUnit XML and Vitest/Playwright
+      // their JSON with the tests that finished; SIGTERM, then SIGKILL, only after a grace period
+      if (child.pid) void stopGroup(child.pid, null, 5000, { signal: 'SIGINT', ms: INTERRUPT_GRACE_MS });
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     let settled = false;

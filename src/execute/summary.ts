@@ -64,7 +64,7 @@ export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], opti
     }
   }
   const passed = run.results.filter((r) => r.status === 'passed').length;
-  const verdict = run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
+  const verdict = run.environment.interrupted ? 'INTERRUPTED' : run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
   lines.push(
     '',
     `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,

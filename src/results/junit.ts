@@ -193,6 +193,12 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
         c.flaky = c.status === 'passed' && current.flakies > 0;
         const text = current.texts.join('').trim().slice(0, maxText);
         if (text && (c.status === 'failed' || c.status === 'error')) c.message = text;
+        // pytest interrupted (Ctrl-C) closes its report with an empty `<testcase time="0.000" />`: no test
+        if (!c.name && !c.classname && c.status === 'passed') {
+          current = undefined;
+          textTarget = undefined;
+          break;
+        }
         out.push(c);
         caseCount++;
         current = undefined;

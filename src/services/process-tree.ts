@@ -84,9 +84,23 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * leader we started; when it is no longer ours (start time differs) nothing is signalled.
  * Resolves once the group is gone (or after the SIGKILL wait).
  */
-export async function stopGroup(pgid: number, leaderStart: string | null | undefined, graceMs: number): Promise<'stopped' | 'killed' | 'gone' | 'not-ours'> {
+export async function stopGroup(
+  pgid: number,
+  leaderStart: string | null | undefined,
+  graceMs: number,
+  /** Send this first (SIGINT: a test runner writes its report of what finished), then SIGTERM after `ms`. */
+  interrupt?: { signal: NodeJS.Signals; ms: number },
+): Promise<'stopped' | 'killed' | 'gone' | 'not-ours'> {
   if (!groupAlive(pgid)) return 'gone';
   if (leaderStart && isAlive(pgid) && !isSameProcess(pgid, leaderStart)) return 'not-ours';
+  if (interrupt) {
+    signalGroup(pgid, interrupt.signal);
+    const until = Date.now() + interrupt.ms;
+    while (Date.now() < until) {
+      if (!groupAlive(pgid)) return 'stopped';
+      await sleep(50);
+    }
+  }
   signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {

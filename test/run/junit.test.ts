@@ -44,6 +44,11 @@ describe('JUnit XML reader', () => {
     expect(cases[4]!.message).toBe('setup\nE');
   });
 
+  it('drops the empty <testcase /> pytest writes when interrupted (#34)', async () => {
+    const xml = '<testsuites name="pytest tests"><testsuite name="pytest" tests="1"><testcase classname="test_x" name="test_a" time="0.001" /><testcase time="0.000" /></testsuite></testsuites>';
+    expect((await all(file('interrupted.xml', xml))).map((c) => c.name)).toEqual(['test_a']);
+  });
+
   it('refuses DOCTYPE (entity expansion) with a clear error', async () => {
     const bomb = `<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

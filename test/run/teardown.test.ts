@@ -112,6 +112,35 @@ describe('teardown when seams is killed with SIGKILL', () => {
     expect(run!.services[0]).toMatchObject({ name: 'cache', status: 'ready' });
   });
 
+  it('Ctrl-C keeps the results of tests that finished, marks the rest not run "interrupted", says INTERRUPTED, exits 130 (#34)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-int-'));
+    const mark = path.join(root, 'slow-started');
+    mkdirSync(path.join(root, 'tests/integration'), { recursive: true });
+    writeFileSync(path.join(root, 'seams.yaml'), 'tiers:\n  integration: {}\n');
+    writeFileSync(
+      path.join(root, 'tests/integration/test_a.py'),
+      'import os, time\n\ndef test_a_quick():\n    pass\n\ndef test_b_slow():\n    open(os.environ["MARK"], "w").write("x")\n    time.sleep(60)\n\ndef test_c_later():\n    pass\n',
+    );
+    const script = `import { run } from ${JSON.stringify(path.join(dist, 'cli/main.js'))}; process.exitCode = await run(process.argv.slice(1));`;
+    const out = path.join(root, 'out.json');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, 'run', 'integration', '--root', root, '-o', out], {
+      env: { ...process.env, CI: '1', MARK: mark, SEAMS_NO_WATCHDOG: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    expect(await waitFor(() => existsSync(mark), 30_000)).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    const run = JSON.parse(readFileSync(out, 'utf8')).run as { status: string; environment: Record<string, string>; results: { id: string; status: string; reason?: string }[] };
+    const by = Object.fromEntries(run.results.map((r) => [r.id.split('::')[1], [r.status, r.reason]]));
+    expect(by).toEqual({ test_a_quick: ['passed', undefined], test_b_slow: ['not-run', 'interrupted'], test_c_later: ['not-run', 'interrupted'] });
+    expect(run.environment.interrupted).toBe('true');
+    expect(stdout).toMatch(/INTERRUPTED: 1 passed, 0 failed, 2 not run/);
+    expect(stdout).not.toContain('Runner problems');
+  });
+
   it('Ctrl-C while a service is still starting stops waiting at once and stops it', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'seams-kill-'));
     writeFileSync(
