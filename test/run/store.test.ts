@@ -119,6 +119,26 @@ describe.each(engines)('%s store', (_name, make) => {
     expect(status.status).toBe('failed');
   });
 
+  it('is idempotent per (run id, shard): shards saved one at a time merge into one run (#29)', async () => {
+    const s = ctx.store;
+    const shard = (i: number, status: TestResult['status'], extra: Partial<RunRecord> = {}) =>
+      run('ci7', `2026-01-05T00:0${i}:00.000Z`, [result(`s${i}::t`, status, { tier: i === 2 ? 'e2e' : 'integration' })], { shard: `${i}/2`, status: status === 'passed' ? 'passed' : 'failed', ...extra });
+    expect(await s.saveRun(shard(2, 'failed', { services: [{ name: 'db', kind: 'process', status: 'failed' }] }))).toMatchObject({ inserted: true });
+    expect(await s.saveRun(shard(2, 'passed'))).toMatchObject({ inserted: false, counts: { total: 1 } });
+    const merged = await s.saveRun(shard(1, 'passed'));
+    expect(merged).toMatchObject({ inserted: true, merged: true, status: 'failed', counts: { total: 2, passed: 1, failed: 1 } });
+    expect(await s.saveRun(shard(1, 'passed'))).toMatchObject({ inserted: false, counts: { total: 2 } });
+    const got = (await s.getRun('ci7'))!;
+    expect(got).toMatchObject({ shard: null, status: 'failed', startedAt: '2026-01-05T00:01:00.000Z', finishedAt: '2026-01-05T00:02:01.500Z' });
+    expect(got.environment).toEqual({ os: 'linux', shards: '1/2,2/2' });
+    expect(got.results.map((r) => r.id)).toEqual(['s2::t', 's1::t']);
+    expect(got.services).toEqual([{ name: 'db', kind: 'process', status: 'failed' }]);
+    expect((await s.listRuns({ tier: 'e2e' })).map((r) => r.id)).toEqual(['ci7']);
+    expect((await s.listRuns({ tier: 'integration' })).map((r) => r.id)).toContain('ci7');
+    // a run stored without a shard is never merged into
+    expect(await s.saveRun(run('r1', '2026-01-01T10:00:00.000Z', [result('z', 'passed')], { shard: '2/2' }))).toMatchObject({ inserted: false });
+  });
+
   it('migrations are versioned and re-runnable; data survives a reopen', async () => {
     const s2 = await ctx.reopen();
     await s2.migrate();
