@@ -73,4 +73,12 @@ describe('seams services up: a required service that fails', () => {
     expect(r.stderr).toMatch(/\nhint: its log is \.seams\/logs\/[^/]+\/api\.log; fix services\.api in seams\.yaml, or give a slow machine --timeout-multiplier 3\n$/);
     expect((await runCli(['services', 'status', '--root', root])).stdout).toContain('no services started by seams are running here');
   });
+
+  it('an external url service that is down is "not reachable at <url>", not "failed to start" (#35)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-svc-url-'));
+    writeFileSync(path.join(root, 'seams.yaml'), 'services:\n  cache:\n    url: redis://127.0.0.1:1\n    ready: { timeout: 300ms }\ntiers:\n  integration:\n    services: [cache]\n');
+    const r = await runCli(['services', 'up', 'integration', '--root', root], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^seams: service cache is not reachable at redis:\/\/127\.0\.0\.1:1\nhint: start it/);
+  });
 });

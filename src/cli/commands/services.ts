@@ -82,6 +82,13 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
   }
   const up = await session.up(names);
   if (!up.ok) {
+    const failed = up.records.find((r) => r.name === up.failure!.name);
+    if (failed?.kind === 'external') {
+      // seams never starts an external (url:) service: it is down, not "failed to start"
+      io.stderr.write(`seams: service ${up.failure!.name} is ${up.failure!.message.split('\n')[0]}\n`);
+      io.stderr.write(`hint: start it, or fix services.${up.failure!.name}.url in seams.yaml (optional: true runs without it)\n`);
+      return 2;
+    }
     io.stderr.write(`seams: service ${up.failure!.name} failed to start: ${up.failure!.message}\n`);
     io.stderr.write(`hint: its log is ${path.relative(io.cwd, path.join(session.logDir, `${up.failure!.name}.log`))}; fix services.${up.failure!.name} in seams.yaml, or give a slow machine --timeout-multiplier 3\n`);
     return 2;
