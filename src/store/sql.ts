@@ -585,8 +585,16 @@ export class SqlResultStore implements ResultStore {
     return out;
   }
 
-  async durations(query: RunQuery & { perTest?: number } = {}): Promise<Map<string, number>> {
-    const entries = await this.resultsWindow({ ...query, runs: query.limit ?? 20 });
+  async durations(query: RunQuery & { perTest?: number; excludeRun?: string } = {}): Promise<Map<string, number>> {
+    const limit = query.limit ?? 20;
+    const { excludeRun, ...q } = query;
+    let entries: WindowEntry[];
+    if (excludeRun === undefined) entries = await this.resultsWindow({ ...q, runs: limit });
+    else {
+      // the same window whether or not other shards of this run are stored yet
+      const ids = new Set((await this.listRuns({ ...q, limit: limit + 1 })).filter((r) => r.id !== excludeRun).slice(0, limit).map((r) => r.id));
+      entries = (await this.resultsWindow({ ...q, runs: limit + 1 })).filter((e) => ids.has(e.runId));
+    }
     const perTest = query.perTest ?? 5;
     const acc = new Map<string, number[]>();
     for (const e of entries) {

@@ -49,8 +49,12 @@ export interface ResultStore {
    */
   resultsWindow(query?: WindowQuery): Promise<WindowEntry[]>;
 
-  /** Mean duration (ms) of each test over its newest passing/failing results, for `--shard`. */
-  durations(query?: RunQuery & { perTest?: number }): Promise<Map<string, number>>;
+  /**
+   * Mean duration (ms) of each test over its newest passing/failing results, for `--shard`.
+   * `excludeRun`: leave out this run id (the run being sharded: shards stored before this one must
+   * not change the split), still over the same number of other runs.
+   */
+  durations(query?: RunQuery & { perTest?: number; excludeRun?: string }): Promise<Map<string, number>>;
 
   close(): Promise<void>;
 }

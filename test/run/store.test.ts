@@ -135,6 +135,10 @@ describe.each(engines)('%s store', (_name, make) => {
     expect(got.services).toEqual([{ name: 'db', kind: 'process', status: 'failed' }]);
     expect((await s.listRuns({ tier: 'e2e' })).map((r) => r.id)).toEqual(['ci7']);
     expect((await s.listRuns({ tier: 'integration' })).map((r) => r.id)).toContain('ci7');
+    // sharding the same run again: its own stored shards do not change the durations window
+    const before = await s.durations({ limit: 2 });
+    expect([...(await s.durations({ limit: 2, excludeRun: 'ci7' })).keys()].sort()).not.toContain('pytest||s1::t');
+    expect(before.has('pytest||s1::t')).toBe(true);
     // a run stored without a shard is never merged into
     expect(await s.saveRun(run('r1', '2026-01-01T10:00:00.000Z', [result('z', 'passed')], { shard: '2/2' }))).toMatchObject({ inserted: false });
   });

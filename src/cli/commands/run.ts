@@ -118,8 +118,9 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   process.on('SIGTERM', onSignal);
   const outcomes: ExecuteOutcome[] = [];
   try {
-    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20 }) : undefined;
     const baseId = opts.runId ?? newRunId();
+    // shards stored earlier under the same run id must not change this shard's split
+    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
     for (let i = 1; i <= repeat; i++) {
       if (abort.signal.aborted) break;
       const outcome = await executeRun({
