@@ -136,6 +136,24 @@ describe('executeRun with pytest and a real redis', () => {
     expect(existsSync(path.join(root, '.seams'))).toBe(false); // not even an empty history
   });
 
+  it('seams run --shard i/n --run-id into one history: every shard is stored in the one run (#29)', async () => {
+    const root = repo({
+      'seams.yaml': 'tiers:\n  integration: {}\n',
+      'tests/integration/test_a.py': 'def test_a():\n    pass\n',
+      'tests/integration/test_b.py': 'def test_b():\n    pass\n',
+    });
+    for (const i of [1, 2]) expect((await runCli(['run', 'integration', '--root', root, '--shard', `${i}/2`, '--run-id', 'CI42'])).code).toBe(0);
+    const again = await runCli(['run', 'integration', '--root', root, '--shard', '2/2', '--run-id', 'CI42']);
+    expect(again.stderr).toContain('shard 2/2 of run CI42 is already stored in history: this result was NOT stored again');
+    const store = await openStore('sqlite:.seams/history.db', root);
+    try {
+      const runs = await store.listRuns();
+      expect(runs.map((r) => [r.id, r.counts.total, r.environment.shards])).toEqual([['CI42', 2, '1/2,2/2']]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('an unreachable external url service is "not reachable at <url>", never "failed to start" (#35)', async () => {
     const yaml = (optional: boolean) =>
       `services:\n  cache:\n    url: redis://127.0.0.1:1\n    optional: ${optional}\n    ready: { timeout: 300ms }\ntiers:\n  integration:\n    services: [cache]\n`;
