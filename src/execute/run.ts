@@ -61,6 +61,8 @@ export interface TaskReport {
   /** The last lines of the runner's log when it failed without a report. */
   logTail?: string[];
   durationMs: number;
+  /** Selected tests the runner did not report although it ran to the end: deselected by the extra arguments after `--`. */
+  deselected?: { count: number; args: string[] };
 }
 
 export interface ExecuteOutcome {
@@ -441,8 +443,12 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
         const reason = exec.aborted && !exec.timedOut ? 'interrupted' : report.error ? `no result: ${report.error}` : 'no result: the runner did not report this test';
         // (only for commands seams built without extra arguments: those may deselect on purpose)
         const complete = !tcfg?.command && !argsFor(s.runner).length;
-        if (complete || report.error || exec.aborted)
+        if (complete || report.error || exec.aborted) {
           for (const t of s.tests) if (!t.dynamic && !seen.has(keyOf(t))) results.push(notRun(t, reason, svcOfTier));
+        } else if (!tcfg?.command) {
+          const count = s.tests.filter((t) => !t.dynamic && !seen.has(keyOf(t))).length;
+          if (count) report.deselected = { count, args: argsFor(s.runner) };
+        }
         if (report.error && !got.length && !s.tests.some((t) => !t.dynamic))
           results.push({ runner: 'junit', project: null, id: `${tier}::command`, name: `${tier} command`, tier, status: 'error', durationMs: report.durationMs, attempts: 1, flaky: false, message: report.error });
         if (report.error) o.log(`${tier} · ${s.runner}: ${report.error}`);

@@ -28,6 +28,9 @@ export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], opti
     return [tier, rs.length, c('passed'), c('failed') + c('error'), c('skipped'), c('not-run'), rs.filter((r) => r.flaky).length, secs(time)];
   });
   lines.push('', textTable(['tier', 'tests', 'passed', 'failed', 'skipped', 'not run', 'flaky', 'time'], rows));
+  for (const t of tasks)
+    if (t.deselected)
+      lines.push(`${t.tier} · ${t.runner}: ${t.deselected.count} selected test${t.deselected.count === 1 ? '' : 's'} deselected by ${t.deselected.args.join(' ')} (not counted)`);
   const failed = run.results.filter((r) => r.status === 'failed' || r.status === 'error');
   if (failed.length) {
     lines.push('', `Failed (${failed.length}):`);

@@ -154,6 +154,17 @@ describe('executeRun with pytest and a real redis', () => {
     }
   });
 
+  it('extra args in a runner section reach that runner; tests they deselect are said, not silently dropped (#30)', async () => {
+    const root = repo({
+      'seams.yaml': 'tiers:\n  integration: {}\n',
+      'tests/integration/test_a.py': 'def test_a():\n    pass\n\ndef test_b():\n    pass\n',
+    });
+    const r = await runCli(['run', 'integration', '--root', root, '--no-history', '--', 'pytest:', '-k', 'test_b']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('integration · pytest: 1 selected test deselected by -k test_b (not counted)');
+    expect(r.stdout).toMatch(/PASSED: 1 passed, 0 failed, 0 not run/);
+  });
+
   it('an unreachable external url service is "not reachable at <url>", never "failed to start" (#35)', async () => {
     const yaml = (optional: boolean) =>
       `services:\n  cache:\n    url: redis://127.0.0.1:1\n    optional: ${optional}\n    ready: { timeout: 300ms }\ntiers:\n  integration:\n    services: [cache]\n`;
