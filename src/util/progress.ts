@@ -7,8 +7,11 @@ export interface Progress {
   done(): void;
 }
 
-export function isInteractive(stream: NodeJS.WriteStream = process.stderr): boolean {
-  return Boolean(stream.isTTY) && !process.env.CI;
+export function isInteractive(
+  stream: { isTTY?: boolean } = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return Boolean(stream.isTTY) && !env.CI;
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {

@@ -173,7 +173,7 @@ describe('progress lines', () => {
     }
   });
 
-  it.skipIf(Boolean(process.env.CI))('on a terminal: which tier and runner is running', async () => {
+  it('on a terminal: which tier and runner is running', async () => {
     const r = await runWith(tierRepo(), true, { CI: '' });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('running smoke · command\n');

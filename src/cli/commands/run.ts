@@ -103,7 +103,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env, extraArgs });
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
 
-  const interactive = isInteractive(io.stderr as NodeJS.WriteStream) && !io.env.CI;
+  const interactive = isInteractive(io.stderr, io.env);
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
   const abort = new AbortController();

@@ -62,7 +62,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
   const names = [...new Set(selected.flatMap((t) => config.config.tiers[t]?.services ?? []))];
   if (!names.length) throw new SeamsError('SEAMS_NO_SERVICES', `no services configured for ${selected.join(', ') || 'any tier'}`, { hint: 'list them under tiers.<tier>.services in seams.yaml' });
   await reapStale(root);
-  const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`), info: isInteractive(io.stderr as NodeJS.WriteStream) && !io.env.CI ? (l) => io.stderr.write(`${l}\n`) : undefined });
+  const session = new ServiceSession({ root, runId: newRunId(), services: config.config.services, env: io.env, keep: true, tiers: selected, timeoutMultiplier: mult, watchdog: false, log: (l) => io.stderr.write(`${l}\n`), info: isInteractive(io.stderr, io.env) ? (l) => io.stderr.write(`${l}\n`) : undefined });
   // a second `up` reports the set that is already running instead of starting another one
   const order = session.order(names);
   const kept = findKept(root, order);
