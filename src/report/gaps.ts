@@ -16,6 +16,8 @@ export interface GapsRenderOptions {
   why?: string[];
   verbose?: boolean;
   cwd?: string;
+  /** Terminal width: wide tables are narrowed to it (cut cells end in …). Unset: full width (pipes, CI logs). */
+  width?: number;
 }
 
 const SEVERITY_LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
@@ -143,7 +145,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
         ...tiers.map((t) => tierCell(w, t)),
         statusText(w),
       ]);
-      out.push(textTable(['Severity', 'Workflow', 'P', 'Chain', ...tiers, 'Status'], rows, '    '));
+      out.push(textTable(['Severity', 'Workflow', 'P', 'Chain', ...tiers, 'Status'], rows, '    ', { maxWidth: options.width, shrink: [3, 4 + tiers.length] }));
       const unreached = a.workflows.components.filter((c) => c.severity);
       if (unreached.length) out.push(`    components no test reaches (low): ${unreached.map((c) => c.id).join(', ')}`);
       const why = options.verbose ? wfs : wfs.filter((w) => options.why?.includes(w.id));
@@ -173,6 +175,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
               return [SEVERITY_LABEL[f.severity]!, f.id, truncate(row?.title ?? '', 50), f.message, f.file ? `${f.file}:${f.line ?? 0}` : ''];
             }),
             '    ',
+            { maxWidth: options.width, shrink: [2, 3] },
           ),
         );
       if (all.length > limit) out.push(`    … ${all.length - limit} more (--verbose, or seams trace)`);

@@ -76,7 +76,7 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
       ? `${JSON.stringify(gapsJson(analyses, opts.now ?? new Date()), null, 2)}\n`
       : opts.format === 'markdown'
         ? renderGapsMarkdown(analyses)
-        : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd });
+        : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd, width: io.stdout.isTTY && !opts.output ? io.stdout.columns : undefined });
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return exitCodeFor(analyses, opts.failOn, io);
