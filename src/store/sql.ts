@@ -415,20 +415,7 @@ export class SqlResultStore implements ResultStore {
       }
       if (shards.length) await this.db.insertMany('run_shards', ['run_id', 'shard'], shards.map((s) => [header.id, s]));
       const tiers = new Set(header.tiers);
-      let seq = 0;
-      let pending: unknown[][] = [];
-      for await (const batch of batches) {
-        countResults(batch, counts);
-        for (const r of batch) {
-          if (r.tier) tiers.add(r.tier);
-          pending.push(resultRow(header.id, seq++, r));
-          if (pending.length >= BATCH) {
-            await this.db.insertMany('results', RESULT_COLUMNS, pending);
-            pending = [];
-          }
-        }
-      }
-      if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
+      await this.insertResults(header.id, 0, batches, counts, tiers);
       const status = header.status ?? statusOfCounts(counts);
       if (tiers.size) await this.db.insertMany('run_tiers', ['run_id', 'tier'], [...tiers].map((t) => [header.id, t]));
       await this.db.run(
@@ -441,6 +428,29 @@ export class SqlResultStore implements ResultStore {
       await this.db.rollback().catch(() => {});
       throw error;
     }
+  }
+
+  /** Streams result batches into `results` (numbered from `seq`), counting them and collecting their tiers. */
+  private async insertResults(
+    runId: string,
+    seq: number,
+    batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>,
+    counts: RunCounts,
+    tiers: Set<string>,
+  ): Promise<void> {
+    let pending: unknown[][] = [];
+    for await (const batch of batches) {
+      countResults(batch, counts);
+      for (const r of batch) {
+        if (r.tier) tiers.add(r.tier);
+        pending.push(resultRow(runId, seq++, r));
+        if (pending.length >= BATCH) {
+          await this.db.insertMany('results', RESULT_COLUMNS, pending);
+          pending = [];
+        }
+      }
+    }
+    if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
   }
 
   /**
@@ -466,20 +476,8 @@ export class SqlResultStore implements ResultStore {
     const oldTiers = new Set(existing.tiers);
     for (const t of header.tiers) tiers.add(t);
     const max = await this.db.all<{ m: number | string | null }>('SELECT MAX(seq) AS m FROM results WHERE run_id = ?', [header.id]);
-    let seq = max[0]?.m === null || max[0]?.m === undefined ? 0 : Number(max[0].m) + 1;
-    let pending: unknown[][] = [];
-    for await (const batch of batches) {
-      countResults(batch, added);
-      for (const r of batch) {
-        if (r.tier) tiers.add(r.tier);
-        pending.push(resultRow(header.id, seq++, r));
-        if (pending.length >= BATCH) {
-          await this.db.insertMany('results', RESULT_COLUMNS, pending);
-          pending = [];
-        }
-      }
-    }
-    if (pending.length) await this.db.insertMany('results', RESULT_COLUMNS, pending);
+    const seq = max[0]?.m === null || max[0]?.m === undefined ? 0 : Number(max[0].m) + 1;
+    await this.insertResults(header.id, seq, batches, added, tiers);
     for (const k of Object.keys(counts) as (keyof RunCounts)[]) counts[k] += added[k];
     const worst = (a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] =>
       a === 'error' || b === 'error' ? 'error' : a === 'failed' || b === 'failed' ? 'failed' : 'passed';
