@@ -19,6 +19,16 @@ const FORMAT_NAMES: Record<CoverageFormat, string> = {
 /** 200 MB: larger coverage reports are refused rather than read into memory. */
 const MAX_BYTES = 200 * 1024 * 1024;
 
+/** A loader for the `coverage:` entries of one repo that reads each report once, on first use. */
+export function createCoverageLoader(root: string, entries: Record<string, CoverageConfig>): (name: string) => Promise<CoverageReport> {
+  const cache = new Map<string, Promise<CoverageReport>>();
+  return (name) => {
+    let report = cache.get(name);
+    if (!report) cache.set(name, (report = loadCoverage(root, name, entries[name]!)));
+    return report;
+  };
+}
+
 /**
  * Reads one `coverage:` entry of seams.yaml. The format is the configured one or detected from
  * the content; a file in another format than configured, a missing file, or one no parser

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadCoverage, type CoverageReport } from '../../coverage/index.js';
+import { createCoverageLoader } from '../../coverage/index.js';
 import { evaluateGates, GateConfigErrors } from '../../gate/evaluate.js';
 import { externalMetricsFor } from '../../gate/external.js';
 import { loadHistory } from '../../gate/history.js';
@@ -79,7 +79,6 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
     const history = runMetrics.length
       ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: repoKey(inventory), runs: perTierSet })
       : { runs: [], summaries: [], location: null, missing: undefined };
-    const coverageCache = new Map<string, Promise<CoverageReport>>();
     try {
       reports.push(
         await evaluateGates(
@@ -91,11 +90,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
             inventory,
             runs: history.runs,
             historyMissing: history.missing,
-            coverage: (name) => {
-              let p = coverageCache.get(name);
-              if (!p) coverageCache.set(name, (p = loadCoverage(root, name, config.config.coverage[name]!)));
-              return p;
-            },
+            coverage: createCoverageLoader(root, config.config.coverage),
             external: await externalMetricsFor(inventory, config),
             now,
           },

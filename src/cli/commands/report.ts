@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadCoverage, type CoverageReport } from '../../coverage/index.js';
+import { createCoverageLoader } from '../../coverage/index.js';
 import { evaluateGates, GateConfigErrors } from '../../gate/evaluate.js';
 import { analysisFor } from '../../gate/external.js';
 import { loadHistory } from '../../gate/history.js';
@@ -98,7 +98,6 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
       .slice(0, 100)
       .reverse()
       .map((s) => (full.has(s.id) ? trendOf(full.get(s.id)!) : fromSummary(s)));
-    const coverageCache = new Map<string, Promise<CoverageReport>>();
     const analysis = await analysisFor(inventory, config, now).catch((e: Error) => {
       notes.push(`${inventory.name}: gaps/traceability analysis failed: ${e.message}`);
       return undefined;
@@ -112,11 +111,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
       inventory,
       runs: history.runs,
       historyMissing: history.missing,
-      coverage: (name) => {
-        let p = coverageCache.get(name);
-        if (!p) coverageCache.set(name, (p = loadCoverage(root, name, config.config.coverage[name]!)));
-        return p;
-      },
+      coverage: createCoverageLoader(root, config.config.coverage),
       external: analysis?.metrics,
       now,
     };
