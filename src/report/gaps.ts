@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { RepoAnalysis } from '../analysis/index.js';
+import { analysisDocument } from './analysis-json.js';
 import { requirementFindings } from '../core/findings.js';
 import type { ComponentReach, TestReach, WorkflowGap } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
@@ -275,22 +276,15 @@ function sum<T>(list: readonly T[], key: keyof T): number {
 
 /** The `--format json` document (schemas/gaps.schema.json). */
 export function gapsJson(analyses: readonly RepoAnalysis[], generatedAt: Date) {
-  return {
-    version: 1 as const,
-    generatedAt: generatedAt.toISOString(),
-    repos: analyses.map((a) => ({
-      name: a.name,
-      root: a.root,
-      config: a.configFile,
-      tiers: a.tiers,
-      findings: a.findings,
-      workflows: a.workflows.workflows,
-      components: a.workflows.components,
-      requirements: { summary: a.trace.summary, findings: requirementFindings(a.trace) },
-      targets: a.targets,
-      metrics: a.metrics,
-      graph: a.graph,
-      diagnostics: a.diagnostics,
-    })),
-  };
+  return analysisDocument(analyses, generatedAt, (a) => ({
+    tiers: a.tiers,
+    findings: a.findings,
+    workflows: a.workflows.workflows,
+    components: a.workflows.components,
+    requirements: { summary: a.trace.summary, findings: requirementFindings(a.trace) },
+    targets: a.targets,
+    metrics: a.metrics,
+    graph: a.graph,
+    diagnostics: a.diagnostics,
+  }));
 }

@@ -1,4 +1,5 @@
 import type { RepoAnalysis } from '../analysis/index.js';
+import { analysisDocument } from './analysis-json.js';
 import { compareTiers } from '../core/tiers.js';
 import type { TraceRow, TraceStatus } from '../core/trace.js';
 import { plural } from '../util/strings.js';
@@ -104,19 +105,12 @@ export function renderTraceMarkdown(analyses: readonly RepoAnalysis[]): string {
 
 /** The `--format json` document (schemas/trace.schema.json). */
 export function traceJson(analyses: readonly RepoAnalysis[], generatedAt: Date) {
-  return {
-    version: 1 as const,
-    generatedAt: generatedAt.toISOString(),
-    repos: analyses.map((a) => ({
-      name: a.name,
-      root: a.root,
-      config: a.configFile,
-      sources: a.requirementSources,
-      summary: a.trace.summary,
-      requirements: a.trace.rows,
-      orphans: a.trace.orphans,
-      duplicates: a.trace.duplicates,
-      diagnostics: a.diagnostics.filter((d) => TRACE_DIAGNOSTICS.has(d.code)),
-    })),
-  };
+  return analysisDocument(analyses, generatedAt, (a) => ({
+    sources: a.requirementSources,
+    summary: a.trace.summary,
+    requirements: a.trace.rows,
+    orphans: a.trace.orphans,
+    duplicates: a.trace.duplicates,
+    diagnostics: a.diagnostics.filter((d) => TRACE_DIAGNOSTICS.has(d.code)),
+  }));
 }
