@@ -66,6 +66,24 @@ const DEFAULT_TIMEOUT = 60_000;
 const DEFAULT_PERIOD = 200;
 const DEFAULT_GRACE = 5_000;
 
+/** Whether a process with these ids may enter `dir` (execute permission on it and every parent). */
+export function canEnter(dir: string, ids: { uid: number; gid: number }): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(current);
+    } catch {
+      return false;
+    }
+    const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
+    if (!(st.mode & bit)) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
 function lookupUser(user: string): { uid: number; gid: number } | null {
   const u = spawnSync('id', ['-u', user], { encoding: 'utf8' });
   const g = spawnSync('id', ['-g', user], { encoding: 'utf8' });
@@ -258,7 +276,8 @@ export class ServiceSession {
     }
     if (r?.exec) {
       const argv = splitCommand(r.exec, `services.${name}.ready.exec`).map((a) => substitute(a, vars));
-      return execProbe(argv, { ...this.o.env, ...this.envFor(name, c) } as NodeJS.ProcessEnv, cwd, ids);
+      const probeCwd = ids && !canEnter(cwd, ids) ? (this.tmps.get(name) ?? cwd) : cwd;
+      return execProbe(argv, { ...this.o.env, ...this.envFor(name, c) } as NodeJS.ProcessEnv, probeCwd, ids);
     }
     if (r?.log && logFile) return logProbe(logFile, r.log);
     if (c.url) {
@@ -394,6 +413,13 @@ export class ServiceSession {
     const user = c.user && process.getuid?.() === 0 && c.user !== os.userInfo().username ? lookupUser(c.user) ?? undefined : undefined;
     const tmp = this.tmps.get(name)!;
     if (user) chownSync(tmp, user.uid, user.gid);
+    // A process run as another user cannot start in a folder that user cannot enter (a repo in a
+    // root-only 0700 temp dir): it then starts in its own {tmp}, unless a cwd was configured.
+    let procCwd = cwd;
+    if (user && !canEnter(cwd, user)) {
+      if (c.cwd !== undefined) throw new Error(`user ${c.user} cannot enter the working directory ${c.cwd}`);
+      procCwd = tmp;
+    }
     mkdirSync(this.logDir, { recursive: true });
     const logFile = path.join(this.logDir, `${name}.log`);
     const childEnv: NodeJS.ProcessEnv = {
@@ -408,7 +434,7 @@ export class ServiceSession {
       const fd = openSync(logFile, 'a');
       let spawnError: string | undefined;
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(argv[0]!, argv.slice(1), { cwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
+        const child = spawn(argv[0]!, argv.slice(1), { cwd: procCwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
         child.on('error', (e) => {
           spawnError = e.message;
           resolve(-1);
@@ -423,7 +449,7 @@ export class ServiceSession {
     }
     const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
     const fd = openSync(logFile, 'a');
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: procCwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
     closeSync(fd);
     const running: Running = { name, kind: 'process', state: { name, kind: 'process', graceMs, tmp } };
     this.running.push(running);
