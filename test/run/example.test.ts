@@ -1,4 +1,5 @@
 import { chmodSync, cpSync, rmSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
@@ -50,9 +51,11 @@ describe('examples/platform: seams run integration', () => {
   it('without redis-server, the cache tests are reported as not run because cache is missing', async () => {
     const root = copyExample();
     // a PATH with everything but redis-server
-    const bin = path.join(path.dirname(root), 'bin');
-    mkdirSync(bin);
-    chmodSync(path.dirname(root), 0o755); // the postgres user must reach the binaries too
+    // outside the repo: the postgres user must reach these binaries even when the clone sits in a
+    // root-only (0700) folder
+    const bin = mkdtempSync(path.join(tmpdir(), 'seams-bin-'));
+    chmodSync(bin, 0o755);
+    copies.push(bin);
     for (const dir of (process.env.PATH ?? '').split(':')) {
       let names: string[] = [];
       try {
