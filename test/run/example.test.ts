@@ -10,9 +10,13 @@ import { runCli } from '../helpers/cli.js';
  * The bundled example's integration tier, with one command, against real moto_server,
  * Postgres (initdb/postgres as the postgres user) and Redis, on a copy of the example.
  */
+/** Copies of the example: each sits alone in its own temp folder, removed with it. */
 const copies: string[] = [];
+/** Temp folders to remove themselves (never their parent). */
+const binDirs: string[] = [];
 afterAll(() => {
   for (const c of copies) rmSync(path.dirname(c), { recursive: true, force: true });
+  for (const d of binDirs) rmSync(d, { recursive: true, force: true });
 });
 
 function copyExample(): string {
@@ -55,7 +59,7 @@ describe('examples/platform: seams run integration', () => {
     // root-only (0700) folder
     const bin = mkdtempSync(path.join(tmpdir(), 'seams-bin-'));
     chmodSync(bin, 0o755);
-    copies.push(bin);
+    binDirs.push(bin);
     for (const dir of (process.env.PATH ?? '').split(':')) {
       let names: string[] = [];
       try {
