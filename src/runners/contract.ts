@@ -1,0 +1,188 @@
+/**
+ * The complete runner contract. A runner is one folder, `src/runners/<id>/`, whose `index.ts`
+ * exports one plain object `satisfies RunnerPlugin`, and one line in `src/runners/registry.ts`.
+ * Nothing outside `src/runners/` names a runner: every runner list, CLI choice, format detector,
+ * command builder, pre-flight check and CI snippet comes from the registry.
+ *
+ * Rules of the contract:
+ * - `scan` and `verify` may read the repository (through the context) and, for verify/collect,
+ *   start the runner's own collector. Everything else is pure: it returns data (argv, env, files
+ *   to write, requirements to check) and the caller (execute/, app/) does the I/O.
+ * - Never throw for one bad file: a diagnostic instead. Throw `SeamsError` only for usage errors.
+ * - Test identity is the runner's own (see `DiscoveredTest.id`).
+ */
+import type { DiscoveredTest, LanguageId, RepoInventory, ResultStatus, TestResult } from '../core/types.js';
+import type { RunnerScan, ScanContext, VerifyOptions, VerifyReport } from './types.js';
+
+/** A file the caller writes before starting a command (argument files, config shims). */
+export interface FileToWrite {
+  /** Absolute path (inside the run's scratch folder). */
+  path: string;
+  content: string;
+}
+
+/** A native command: what to start, where, with which extra environment. Pure data. */
+export interface CommandSpec {
+  argv: string[];
+  /** Absolute working directory. */
+  cwd: string;
+  /** Added to the run's environment. */
+  env: Record<string, string>;
+  /** Files the caller must write before starting the command. */
+  files?: FileToWrite[];
+  /** Report file the command writes (for stdout reports: the log). */
+  resultFile: string;
+  /** Id of the result format (see `ResultFormatPlugin`). */
+  format: string;
+  /** The report is the command's stdout (go test -json). */
+  resultFromStdout?: boolean;
+}
+
+/** What a command builder gets: the selected tests of one (runner, project, runner root) group. */
+export interface BuildInput {
+  /** Absolute repository root. */
+  root: string;
+  project: string | null;
+  /** Repo-relative runner root (pytest rootdir, JS config folder, Django project folder). */
+  rootDir: string;
+  /** Selected tests of this group. */
+  tests: readonly DiscoveredTest[];
+  /** Every inventory test of this group (to decide whole files vs single ids). */
+  allTests: readonly DiscoveredTest[];
+  /** Ids that must not run (a service they need is missing). */
+  exclude: ReadonlySet<string>;
+  /** Absolute path where the report must be written. */
+  resultFile: string;
+  /** Absolute scratch folder of the run (for `files`). */
+  workDir: string;
+  /** The user's arguments after `--` for this runner. */
+  extraArgs: readonly string[];
+  retries?: number;
+  /** The Python interpreter (one rule everywhere: --python, then SEAMS_PYTHON, then python3). */
+  python: string;
+  /** Where the runner's executable was found by pre-flight (JS: node_modules/.bin/x), if any. */
+  executable?: string;
+}
+
+/** A user argument that collides with one seams sets itself (`--junitxml`, `--reporter`). */
+export interface ArgConflict {
+  /** The user's argument as given. */
+  arg: string;
+  /** Why it conflicts, one line. */
+  reason: string;
+  hint: string;
+}
+
+/**
+ * Something a runner needs installed, described as data; `execute/preflight` checks it.
+ * - `js-bin`: an executable in node_modules/.bin from the runner root upwards, else on PATH.
+ * - `python-module`: importable by the interpreter (`find_spec`, nothing imported).
+ * - `executable`: a program on PATH.
+ */
+export type Requirement =
+  | { kind: 'js-bin'; name: string; installHint: string }
+  | { kind: 'python-module'; module: string; installHint: string }
+  | { kind: 'executable'; name: string; installHint: string };
+
+/** Input of measured-reach wrapping (coverage per test). */
+export interface CoverageInput {
+  /** Absolute path of a coverage data file or folder the wrapped command must write. */
+  dataFile: string;
+  python: string;
+  workDir: string;
+}
+
+/** Input for native collection of chosen files (`scan --resolve`). */
+export interface CollectInput {
+  root: string;
+  rootDir: string;
+  project: string | null;
+  /** Repo-relative files to collect. */
+  files: readonly string[];
+  python: string;
+  executable?: string;
+  workDir: string;
+}
+
+export interface NativeCollector {
+  /** The command that lists the tests of `files` without running them. Pure. */
+  command(input: CollectInput): CommandSpec;
+  /** The runner's ids from the command's output. Pure. */
+  parse(stdout: string, input: CollectInput): { ids: string[]; errors: { file?: string; message: string }[] };
+}
+
+/** What the CI job must install for a runner (collected by `seams init --ci`). */
+export interface CiNeeds {
+  /** The runner needs the repo's JS packages installed in its package folder. */
+  jsPackages?: boolean;
+  /** Playwright browsers. */
+  browsers?: boolean;
+  /** A Python toolchain with the repo's requirements. */
+  python?: boolean;
+}
+
+/** How JUnit XML names the runner's tests, so a JUnit case joins its inventory test. */
+export interface JUnitNaming {
+  /** Keys (`classname \u0000 name`) under which a JUnit report names this test. */
+  keys(test: DiscoveredTest): string[];
+  /** The runner's id for a JUnit case no inventory test matched (best effort). */
+  guessId?(c: { classname: string; name: string; file?: string }, runnerRoot: string): string;
+}
+
+/** A results file format: detected from its first bytes, read as batches of results. */
+export interface ResultFormatPlugin {
+  id: string;
+  /** Human name for messages ("JUnit XML", "Vitest JSON"). */
+  title: string;
+  /** True when the first 4 kB (BOM and leading space removed) look like this format. */
+  detect(head: string): boolean;
+}
+
+export interface RunnerPlugin {
+  /** Stable id, stored in history and used in seams.yaml (`runners:`), `-- <id>:` sections and `--runner`. */
+  readonly id: string;
+  readonly language: LanguageId;
+  /** Display name ("pytest", "Django test runner"). */
+  readonly title: string;
+
+  /** Scans the repo; null when the runner is not used there. Never throws for one bad file. */
+  scan(ctx: ScanContext): Promise<RunnerScan | null>;
+  /** Runs the native collector and compares it with the inventory's tests of this runner. */
+  verify?(root: string, inventory: RepoInventory, options: VerifyOptions): Promise<VerifyReport[]>;
+  /** What `--verify` compares: the runner's test ids, or only test files (Jest lists files only). */
+  readonly verifyUnit: 'ids' | 'files';
+  /** Native collection of chosen files (`scan --resolve`); absent where the runner cannot list without running. */
+  readonly collect?: NativeCollector;
+
+  /** The command that runs the selected tests and writes a machine-readable report. Pure. */
+  buildCommand(input: BuildInput): CommandSpec;
+  /**
+   * Recognises this runner in a configured tier command (`tiers.<t>.command`) and adds the
+   * report options; null when the command line is not this runner's. Pure.
+   */
+  adoptCommand?(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null;
+  /** User arguments that collide with the ones seams sets. Pure. */
+  conflictingArgs?(args: readonly string[]): ArgConflict[];
+  /** Wraps a command so it records which files each test executed (measured reach). Pure. */
+  wrapForCoverage?(spec: CommandSpec, input: CoverageInput): CommandSpec;
+  /** The live-progress reporter seams loads into the runner: extra argv and env. Pure. */
+  progressReporter?(input: { eventsFile: string }): { args: string[]; env: Record<string, string> };
+  /** What must be installed for `buildCommand`'s command to start. Pure. */
+  requirements(input: { rootDir: string; python: string }): Requirement[];
+
+  /** The result format the built command writes. */
+  readonly resultFormat: string;
+  /** How JUnit XML names this runner's tests (runners that write or are read from JUnit). */
+  readonly junit?: JUnitNaming;
+  /**
+   * The runner's own outcomes and what seams stores for each (documented in docs/results.md).
+   * Keys are the runner's words (`xfailed`, `todo`, `expected-failure`), values seams' statuses.
+   */
+  readonly outcomes: Readonly<Record<string, ResultStatus>>;
+
+  /** What a CI job must install for this runner. */
+  readonly ci: CiNeeds;
+}
+
+/** Result rows read from a report before they are joined to the inventory. */
+export type ParsedResult = TestResult;
