@@ -266,6 +266,15 @@ def test_alternating():
     expect(existsSync(path.join(root, '.seams'))).toBe(false);
   });
 
+  it('extra arguments that replace the report seams reads are refused before anything starts (exit 2)', async () => {
+    const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
+    const r = await runCli(['run', 'unit', '--root', root, '--', '--junitxml=mine.xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('seams: extra argument --junitxml=mine.xml for pytest: seams sets --junitxml itself to read the results');
+    expect(r.stderr).toContain('hint: leave the report options to seams');
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
   it('a runner that exits without a report: the summary shows the last lines of its log', async () => {
     const root = repo({
       'seams.yaml': `tiers:\n  smoke:\n    command: ${JSON.stringify(['sh', '-c', 'echo starting; echo \'Error: Project(s) "x" not found\' >&2; exit 3'])}\n    results: out.xml\n`,
