@@ -20,7 +20,7 @@ export interface ScanCommandOptions {
 export function registerScan(program: Command, io: CliIO, setExit: SetExit): void {
   program
     .command('scan')
-    .description('inventory every test by tier, statically (pytest, Vitest, Jest, Playwright, Mocha, node:test)')
+    .description(`inventory every test by tier, statically (${scanPlugins.map((r) => r.title).join(', ')})`)
     .argument('[paths...]', 'repository folders to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--verify', "cross-check the static inventory against each runner's own collector")
@@ -82,7 +82,7 @@ function assertSomethingScanned(inventory: Inventory): void {
           exitCode: 1,
         });
       throw new SeamsError('SEAMS_NO_TESTS', `no tests found in ${repo.root}`, {
-        hint: 'seams finds pytest, Vitest, Jest, Playwright, Mocha and node:test suites; point it at the repository root',
+        hint: `seams finds ${scanPlugins.map((r) => r.title).join(', ')} suites; point it at the repository root`,
       });
     }
   }
