@@ -11,12 +11,12 @@
  * - Never throw for one bad file: a diagnostic instead. Throw `SeamsError` only for usage errors.
  * - Test identity is the runner's own (see `DiscoveredTest.id`).
  *
- * Changes since the first version (kept backwards compatible, all optional or narrowing):
+ * Changes since the first version:
  * - `Requirement` has a `python` kind: the interpreter itself (`BuildInput.python`) must exist.
- * - `ResultFormatPlugin` says which shared reader parses it (`parser`), which runner writes it
- *   (`runner`) and whether several runners write that shape (`shared`).
- * - `RunnerPlugin.companionFiles`: files a runner loads together with a test file (pytest's
- *   conftest.py), applied at scan time so that gaps follow their imports too.
+ * - `ResultFormatPlugin` says which shared reader parses it (`parser`, required), which runner
+ *   writes it (`runner`) and whether several runners write that shape (`shared`).
+ * - `RunnerPlugin.companionFiles` (optional): files a runner loads together with a test file
+ *   (pytest's conftest.py), so that gaps follow their imports too.
  * - `RunnerPlugin.outcomes` is what the result readers use to map the runner's words.
  */
 import type { DiscoveredTest, LanguageId, RepoInventory, ResultStatus, TestResult } from '../core/types.js';
@@ -194,7 +194,8 @@ export interface RunnerPlugin {
   /**
    * Files the runner loads together with `testFile` (pytest: the conftest.py files of its folder
    * and the folders above), so that what they import counts as reached by the test. `allFiles`
-   * holds every repo file. Pure; applied at scan time by the registry.
+   * holds every repo file. Pure; applied by the registry's `companionFilesOf`, whose map the
+   * gap analysis gets (`core/gaps.ts` `WorkflowInput.companions`).
    */
   companionFiles?(testFile: string, allFiles: ReadonlySet<string>): string[];
   /** What must be installed for `buildCommand`'s command to start. Pure. */
