@@ -110,8 +110,8 @@ export interface WorkflowInput {
   files: readonly string[];
   /**
    * Files a runner loads together with a test file (pytest's conftest.py files), keyed by
-   * `runner \0 file`: what they import counts as reached by the file's tests. Built at scan time
-   * from each runner's `companionFiles` (`runners/registry.ts` `companionFilesOf`).
+   * `runner \0 file`: what they import counts as reached by the file's tests. Built by the
+   * caller from each runner's `companionFiles` (`runners/registry.ts` `companionFilesOf`).
    */
   companions?: ReadonlyMap<string, readonly string[]>;
   /** Tests listed per tier with paths in `examples` (default 3). */
