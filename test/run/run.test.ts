@@ -266,6 +266,17 @@ def test_alternating():
     expect(existsSync(path.join(root, '.seams'))).toBe(false);
   });
 
+  it('one interpreter rule: --python, then SEAMS_PYTHON, then python3', async () => {
+    const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
+    const viaOption = await runCli(['run', 'unit', '--root', root, '--python', '/no/such/python-opt'], { env: { SEAMS_PYTHON: '/no/such/python-env' } });
+    expect(viaOption.code).toBe(2);
+    expect(viaOption.stderr).toBe('seams: /no/such/python-opt is not installed (needed for pytest)\nhint: --python names an interpreter that is not there\n');
+    const viaEnv = await runCli(['run', 'unit', '--root', root], { env: { SEAMS_PYTHON: '/no/such/python-env' } });
+    expect(viaEnv.code).toBe(2);
+    expect(viaEnv.stderr).toBe('seams: /no/such/python-env is not installed (needed for pytest)\nhint: SEAMS_PYTHON names an interpreter that is not there\n');
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
   it('extra arguments that replace the report seams reads are refused before anything starts (exit 2)', async () => {
     const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
     const r = await runCli(['run', 'unit', '--root', root, '--', '--junitxml=mine.xml']);
