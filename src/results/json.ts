@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultStatus, RunnerId, TestResult } from '../core/types.js';
-import { getRunner, runnersReading } from '../runners/registry.js';
+import { getRunner, resultFormats, runnersReading } from '../runners/registry.js';
 import { SeamsError, describeError } from '../util/errors.js';
 import { enrich, InventoryIndex, type JoinContext } from './join.js';
 import { ResultsFormatError } from './junit.js';
@@ -19,6 +19,9 @@ export const num = (v: unknown): number => (typeof v === 'number' && Number.isFi
 export const firstLines = (s: string | undefined, max = 4096) => (s === undefined ? undefined : s.length > max ? `${s.slice(0, max)}…` : s);
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** The runner that writes the (unshared) format a reader parses, for results read without a context runner. */
+const writerOf = (parser: string): RunnerId => resultFormats.find((f) => f.parser === parser && !f.shared)?.runner ?? parser;
 
 /** The status a runner's outcome word maps to (`RunnerPlugin.outcomes`), undefined when it names none. */
 export const outcomeOf = (outcomes: Readonly<Record<string, ResultStatus>>, word: string | undefined): ResultStatus | undefined =>
@@ -112,7 +115,7 @@ export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext,
 }
 
 /** Playwright's JSON reporter. */
-export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new InventoryIndex(ctx.tests), runner: RunnerId = 'playwright'): TestResult[] {
+export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new InventoryIndex(ctx.tests), runner: RunnerId = writerOf('playwright-json')): TestResult[] {
   const outcomes: Readonly<Record<string, ResultStatus>> = getRunner(runner)?.outcomes ?? {};
   const o = data as Record<string, unknown>;
   if (!o || typeof o !== 'object' || !Array.isArray(o.suites)) throw new ResultsFormatError('not a Playwright JSON report (no suites array)');
