@@ -5,7 +5,8 @@ export { summarizeRepo, type RepoSummary, type TierSummary } from './core/summar
 export { scan, scanRepo, type ScanOptions } from './scan/index.js';
 export { scanConfigured } from './scan/configured.js';
 export { loadConfig, parseConfig, resolveConfig, type LoadedConfig, type ResolvedConfig, type UserConfig } from './config/index.js';
-export { scanPlugins } from './runners/index.js';
+export { runners as scanPlugins, runners, runnerIds, getRunner, isRunnerId } from './runners/registry.js';
+export type { RunnerPlugin } from './runners/contract.js';
 export type { ScanPlugin, VerifyReport } from './runners/types.js';
 export { SeamsError } from './util/errors.js';
 export { run as runCli } from './cli/main.js';

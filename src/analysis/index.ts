@@ -8,6 +8,7 @@ import type { Diagnostic, RepoInventory, Tier } from '../core/types.js';
 import { buildImportGraph } from '../graph/index.js';
 import { readRequirements } from '../requirements/index.js';
 import { createFileLister } from '../scan/index.js';
+import { companionFilesOf } from '../runners/registry.js';
 
 /**
  * The gaps and traceability analysis of one scanned repository: reads what it needs (the
@@ -56,6 +57,7 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
     components: config.components,
     workflows: config.workflows,
     files,
+    companions: companionFilesOf(inventory.tests, files),
     examples: options.examples,
   });
   for (const d of workflows.diagnostics) diagnostics.push({ severity: 'warning', code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}) });

@@ -11,7 +11,7 @@ import type { DiscoveredTest, Tier } from './types.js';
  *   - explicitly: it names it (`component("x")` marker / tag) or names a workflow it belongs to
  *     (`workflow("w")` / `@workflow:w` reaches every component of w's chain), or
  *   - through imports: a repo file of the component is in the transitive closure of the test
- *     file's imports (for pytest, together with the conftest.py files pytest loads for it), or an
+ *     file's imports (together with the files its runner loads with it: pytest's conftest.py), or an
  *     external module of the component (`imports:`) is imported anywhere in that closure.
  * A workflow is covered at a tier when one active test of that tier reaches its whole chain.
  */
@@ -106,27 +106,22 @@ export interface WorkflowInput {
   graph: ImportGraph;
   components: Readonly<Record<string, ResolvedComponent>>;
   workflows: Readonly<Record<string, ResolvedWorkflow>>;
-  /** Every repo file (to count component files and find conftest.py). */
+  /** Every repo file (to count component files). */
   files: readonly string[];
+  /**
+   * Files a runner loads together with a test file (pytest's conftest.py files), keyed by
+   * `runner \0 file`: what they import counts as reached by the file's tests. Built by the
+   * caller from each runner's `companionFiles` (`runners/registry.ts` `companionFilesOf`).
+   */
+  companions?: ReadonlyMap<string, readonly string[]>;
   /** Tests listed per tier with paths in `examples` (default 3). */
   examples?: number;
 }
 
 const isActive = (t: DiscoveredTest) => t.status !== 'skip' && t.status !== 'todo';
 
-/** conftest.py files pytest loads for a test file: in its folder and every folder above. */
-export function conftestsFor(testFile: string, conftests: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  const parts = testFile.split('/');
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const c = [...parts.slice(0, i), 'conftest.py'].join('/');
-    if (conftests.has(c) && c !== testFile) out.push(c);
-  }
-  return out;
-}
-
 interface FileReach {
-  /** How the file (with its conftest.py files) reaches components through imports; `path` is computed on first access. */
+  /** How the file (with its companion files) reaches components through imports; `path` is computed on first access. */
   components: ComponentReach[];
 }
 
@@ -143,7 +138,6 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   const diagnostics: GapsDiagnostic[] = [];
   const components = Object.values(input.components);
   const matchers = new Map(components.map((c) => [c.id, c.paths.length ? picomatch(c.paths, { dot: true }) : null]));
-  const conftests = new Set(input.files.filter((f) => f === 'conftest.py' || f.endsWith('/conftest.py')));
 
   const componentFiles = new Map<string, number>();
   for (const c of components) {
@@ -228,7 +222,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     const key = `${test.runner}\0${test.file}`;
     let r = fileReach.get(key);
     if (r) return r;
-    const entries = [test.file, ...(test.runner === 'pytest' ? conftestsFor(test.file, conftests) : [])];
+    const entries = [test.file, ...(input.companions?.get(key) ?? [])];
     const reached: ComponentReach[] = [];
     for (const c of components) {
       const hops = hopsFor(c.id);

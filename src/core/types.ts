@@ -4,7 +4,11 @@
  * and the published JSON Schemas in `schemas/` describe the serialised forms.
  */
 
-export type RunnerId = 'pytest' | 'vitest' | 'jest' | 'playwright' | 'mocha' | 'node-test';
+/**
+ * A runner's id (`pytest`, `vitest`, …). The runners are listed once, in `src/runners/registry.ts`
+ * (`runnerIds()`, `isRunnerId()`); nothing else spells the list.
+ */
+export type RunnerId = string;
 export type LanguageId = 'python' | 'typescript';
 
 /** Built-in tier names; configuration may add more, so a tier is any string. */

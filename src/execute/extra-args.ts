@@ -1,3 +1,4 @@
+import { extraArgSections, getRunner } from '../runners/registry.js';
 import { SeamsError } from '../util/errors.js';
 
 /**
@@ -5,7 +6,7 @@ import { SeamsError } from '../util/errors.js';
  *
  * - When the selected tiers run exactly one runner (or one tier command), every argument goes to it.
  * - Otherwise address runners with sections: `-- pytest: -k ecr vitest: -t audit`. A section starts
- *   at a token `<runner>:` (pytest, vitest, jest, playwright, mocha, node-test; `command:` for a
+ *   at a token `<runner>:` (a registered runner id, see `runners/registry.ts`; `command:` for a
  *   tier's configured command) and runs to the next section. Arguments before the first section
  *   with several runners are ambiguous: a usage error with a hint, never passed to every runner
  *   (a `-k` pytest understands makes Vitest fail).
@@ -17,15 +18,13 @@ export interface ExtraArgs {
   sections: Map<string, string[]>;
 }
 
-const SECTION = /^(pytest|vitest|jest|playwright|mocha|node-test|command):$/;
-
 export function parseExtraArgs(args: readonly string[]): ExtraArgs {
+  const sections = new Set(extraArgSections());
   const out: ExtraArgs = { common: [], sections: new Map() };
   let current = out.common;
   for (const a of args) {
-    const m = SECTION.exec(a);
-    if (m) {
-      const name = m[1]!;
+    if (a.endsWith(':') && sections.has(a.slice(0, -1))) {
+      const name = a.slice(0, -1);
       current = out.sections.get(name) ?? [];
       out.sections.set(name, current);
     } else current.push(a);
@@ -52,5 +51,18 @@ export function extraArgsByRunner(args: readonly string[], runners: readonly str
       throw new SeamsError('SEAMS_USAGE', `extra arguments for ${name}: but ${tiers.join(', ')} run${tiers.length === 1 ? 's' : ''} ${used.join(' and ') || 'no runner'}`, {
         hint: used.length ? `sections this run understands: ${used.map((r) => `${r}:`).join(' ')}` : 'check the tier names',
       });
-  return (runner) => parsed.sections.get(runner) ?? (used.length <= 1 ? parsed.common : []);
+  const argsOf = (runner: string) => parsed.sections.get(runner) ?? (used.length <= 1 ? parsed.common : []);
+  for (const runner of used) refuseConflicts(runner, argsOf(runner));
+  return argsOf;
+}
+
+/**
+ * Arguments that collide with the report options seams sets (`--junitxml`, `--reporter`): the run
+ * would write no report where seams reads it, so they are a usage error (exit 2) with a hint.
+ */
+export function refuseConflicts(runner: string, args: readonly string[]): void {
+  const conflicts = getRunner(runner)?.conflictingArgs?.(args) ?? [];
+  if (!conflicts.length) return;
+  const c = conflicts[0]!;
+  throw new SeamsError('SEAMS_USAGE', `extra argument ${c.arg} for ${runner}: ${c.reason}`, { hint: c.hint });
 }

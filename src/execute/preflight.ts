@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredTest, RepoInventory, RunnerId } from '../core/types.js';
+import type { Requirement } from '../runners/contract.js';
+import { getRunner } from '../runners/registry.js';
 import { findExecutable, splitCommand } from '../services/util.js';
-import { findJsBin } from './runners/index.js';
+import { pythonSource, resolvePython } from '../util/python.js';
 
 export interface RunnerProblem {
   /** `vitest is not installed in web/ (no node_modules/.bin/vitest there or above, none on PATH)` */
@@ -11,56 +14,101 @@ export interface RunnerProblem {
   hint: string;
 }
 
-const JS_BIN: Partial<Record<RunnerId, string>> = { vitest: 'vitest', jest: 'jest', playwright: 'playwright', mocha: 'mocha' };
-
 const shellWord = (s: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * Where a JS runner's CLI is installed: `node_modules/.bin/<name>` from the runner root upwards
+ * (like Node's module resolution), else `<name>` on PATH (a global install); null when neither.
+ */
+export function findJsBin(root: string, rootDir: string, name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (let dir = path.resolve(root, rootDir); ; dir = path.dirname(dir)) {
+    const bin = path.join(dir, 'node_modules', '.bin', name);
+    if (existsSync(bin)) return bin;
+    if (dir === path.dirname(dir)) break; // up to the file-system root
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
+  return null;
+}
+
+/** The executable a runner's command starts, when the runner needs one found (`BuildInput.executable`). */
+export function runnerExecutable(root: string, rootDir: string, runner: RunnerId, env: NodeJS.ProcessEnv, python: string): string | undefined {
+  const bin = getRunner(runner)?.requirements({ rootDir, python }).find((r) => r.kind === 'js-bin');
+  return bin ? (findJsBin(root, rootDir, bin.name, env) ?? undefined) : undefined;
+}
+
+/** `import importlib.util`: find_spec locates a module without importing it (~40 ms instead of ~250 ms for pytest). */
+function probeModule(python: string, module: string, cwd: string, env: NodeJS.ProcessEnv): string | null {
+  const probe = spawnSync(python, ['-c', `import importlib.util, sys\nif importlib.util.find_spec('${module}') is None: sys.exit("ModuleNotFoundError: No module named '${module}'")`], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (probe.status === 0) return null;
+  return (probe.stderr ?? '').trim().split('\n').pop() || probe.error?.message || `exit ${probe.status}`;
+}
+
+interface Check {
+  root: string;
+  runner: RunnerId;
+  rootDir: string;
+  env: NodeJS.ProcessEnv;
+  python: string;
+  pythonOption?: string;
+}
+
+/** The problems of one runner group's requirements (checked in order; a missing interpreter skips its modules). */
+function checkRequirements(reqs: readonly Requirement[], c: Check): RunnerProblem[] {
+  const problems: RunnerProblem[] = [];
+  const where = c.rootDir === '.' || c.rootDir === '' ? 'the repository root' : `${c.rootDir}/`;
+  const cdHint = (install: string) => (c.rootDir === '.' || c.rootDir === '' ? install : `cd ${shellWord(c.rootDir)} && ${install}`);
+  const cwd = path.resolve(c.root, c.rootDir);
+  let noPython = false;
+  for (const r of reqs) {
+    if (r.kind === 'js-bin') {
+      if (!findJsBin(c.root, c.rootDir, r.name, c.env))
+        problems.push({
+          reason: `${c.runner} is not installed in ${where} (no node_modules/.bin/${r.name} there or in a parent folder, and none on PATH)`,
+          hint: cdHint(r.installHint),
+        });
+    } else if (r.kind === 'python') {
+      if (!findExecutable(c.python, c.env, cwd)) {
+        noPython = true;
+        const source = pythonSource(c.pythonOption, c.env);
+        problems.push({ reason: `${c.python} is not installed (needed for ${c.runner})`, hint: source === 'default' ? r.installHint : `${source} names an interpreter that is not there` });
+      }
+    } else if (r.kind === 'python-module') {
+      if (noPython) continue;
+      const why = probeModule(c.python, r.module, cwd, c.env);
+      if (why) problems.push({ reason: `${r.module} is not installed for ${c.python} (${why})`, hint: r.installHint });
+    } else if (!findExecutable(r.name, c.env, cwd)) problems.push({ reason: `${r.name} is not installed (needed for ${c.runner})`, hint: r.installHint });
+  }
+  return problems;
+}
 
 /**
  * Runner pre-flight: every runner a run is about to use must be installed, checked before any
  * service starts (a missing `node_modules/vitest` used to surface only as "wrote no report" after
  * the services had been started and stopped). `groups` are the (runner, runner root) pairs of the
- * selected tests, `commands` the configured tier commands with their working directories.
+ * selected tests, `commands` the configured tier commands with their working directories. What a
+ * runner needs is its plugin's `requirements()`.
  */
 export function checkRunners(
   root: string,
   groups: readonly { runner: RunnerId; rootDir: string }[],
   commands: readonly { tier: string; command: string | string[]; cwd: string }[],
   env: NodeJS.ProcessEnv,
+  pythonOption?: string,
 ): RunnerProblem[] {
   const problems: RunnerProblem[] = [];
   const seen = new Set<string>();
-  const where = (rootDir: string) => (rootDir === '.' || rootDir === '' ? 'the repository root' : `${rootDir}/`);
-  const cdHint = (rootDir: string, install: string) => (rootDir === '.' || rootDir === '' ? install : `cd ${shellWord(rootDir)} && ${install}`);
+  const python = resolvePython(pythonOption, env);
   for (const { runner, rootDir } of groups) {
     const key = `${runner}\u0000${rootDir}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const bin = JS_BIN[runner];
-    if (bin) {
-      if (!findJsBin(root, rootDir, bin, env))
-        problems.push({
-          reason: `${runner} is not installed in ${where(rootDir)} (no node_modules/.bin/${bin} there or in a parent folder, and none on PATH)`,
-          hint: cdHint(rootDir, 'npm install'),
-        });
-    } else if (runner === 'pytest') {
-      const python = env.SEAMS_PYTHON || 'python3';
-      const cwd = path.resolve(root, rootDir);
-      if (!findExecutable(python, env, cwd)) {
-        problems.push({ reason: `${python} is not installed (needed for pytest)`, hint: env.SEAMS_PYTHON ? 'SEAMS_PYTHON names an interpreter that is not there' : 'install Python 3 with pytest, or point SEAMS_PYTHON at an interpreter that has it' });
-        continue;
-      }
-      // find_spec locates pytest without importing it (~40 ms instead of ~250 ms for the import)
-      const probe = spawnSync(python, ['-c', "import importlib.util, sys\nif importlib.util.find_spec('pytest') is None: sys.exit(\"ModuleNotFoundError: No module named 'pytest'\")"], {
-        cwd,
-        env,
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      if (probe.status !== 0) {
-        const why = (probe.stderr ?? '').trim().split('\n').pop() || probe.error?.message || `exit ${probe.status}`;
-        problems.push({ reason: `pytest is not installed for ${python} (${why})`, hint: `${python} -m pip install pytest (or the project's requirements)` });
-      }
-    }
+    const reqs = getRunner(runner)?.requirements({ rootDir, python }) ?? [];
+    problems.push(...checkRequirements(reqs, { root, runner, rootDir, env, python, pythonOption }));
   }
   for (const c of commands) {
     const argv0 = splitCommand(c.command, `tiers.${c.tier}.command`)[0];

@@ -88,7 +88,7 @@ export function renderProblems(diagnostics: readonly Diagnostic[]): string[] {
 }
 
 /** What a verification compares: `jest --listTests` lists files, the other collectors test ids. */
-const verifyUnit = (r: VerifyReport) => (r.runner === 'jest' ? 'test files' : 'ids');
+const verifyUnit = (r: VerifyReport) => (r.unit === 'files' ? 'test files' : 'ids');
 
 export function renderVerifyText(r: VerifyReport): string[] {
   const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;

@@ -10,6 +10,14 @@
  *   to write, requirements to check) and the caller (execute/, app/) does the I/O.
  * - Never throw for one bad file: a diagnostic instead. Throw `SeamsError` only for usage errors.
  * - Test identity is the runner's own (see `DiscoveredTest.id`).
+ *
+ * Changes since the first version:
+ * - `Requirement` has a `python` kind: the interpreter itself (`BuildInput.python`) must exist.
+ * - `ResultFormatPlugin` says which shared reader parses it (`parser`, required), which runner
+ *   writes it (`runner`) and whether several runners write that shape (`shared`).
+ * - `RunnerPlugin.companionFiles` (optional): files a runner loads together with a test file
+ *   (pytest's conftest.py), so that gaps follow their imports too.
+ * - `RunnerPlugin.outcomes` is what the result readers use to map the runner's words.
  */
 import type { DiscoveredTest, LanguageId, RepoInventory, ResultStatus, TestResult } from '../core/types.js';
 import type { RunnerScan, ScanContext, VerifyOptions, VerifyReport } from './types.js';
@@ -75,12 +83,16 @@ export interface ArgConflict {
 
 /**
  * Something a runner needs installed, described as data; `execute/preflight` checks it.
- * - `js-bin`: an executable in node_modules/.bin from the runner root upwards, else on PATH.
+ * - `js-bin`: an executable in node_modules/.bin from the runner root upwards, else on PATH
+ *   (the path found becomes `BuildInput.executable`).
+ * - `python`: the interpreter (`BuildInput.python`) exists; when it does not, the runner's
+ *   `python-module` requirements are not checked.
  * - `python-module`: importable by the interpreter (`find_spec`, nothing imported).
  * - `executable`: a program on PATH.
  */
 export type Requirement =
   | { kind: 'js-bin'; name: string; installHint: string }
+  | { kind: 'python'; installHint: string }
   | { kind: 'python-module'; module: string; installHint: string }
   | { kind: 'executable'; name: string; installHint: string };
 
@@ -136,7 +148,19 @@ export interface ResultFormatPlugin {
   title: string;
   /** True when the first 4 kB (BOM and leading space removed) look like this format. */
   detect(head: string): boolean;
+  /** The shared reader in `results/` that parses it. */
+  parser: ResultParserKind;
+  /** The runner that writes this format (results without an inventory match are stored under it). */
+  runner?: string;
+  /**
+   * Several runners write this shape (Jest JSON: Jest and Vitest): a report is read as the
+   * context's runner when that runner's own format has the same parser, else as `runner`.
+   */
+  shared?: boolean;
 }
+
+/** The result readers `results/` has: streaming JUnit XML, Jest-style JSON, Playwright JSON, go test -json. */
+export type ResultParserKind = 'junit-xml' | 'jest-json' | 'playwright-json' | 'go-json';
 
 export interface RunnerPlugin {
   /** Stable id, stored in history and used in seams.yaml (`runners:`), `-- <id>:` sections and `--runner`. */
@@ -167,10 +191,17 @@ export interface RunnerPlugin {
   wrapForCoverage?(spec: CommandSpec, input: CoverageInput): CommandSpec;
   /** The live-progress reporter seams loads into the runner: extra argv and env. Pure. */
   progressReporter?(input: { eventsFile: string }): { args: string[]; env: Record<string, string> };
+  /**
+   * Files the runner loads together with `testFile` (pytest: the conftest.py files of its folder
+   * and the folders above), so that what they import counts as reached by the test. `allFiles`
+   * holds every repo file. Pure; applied by the registry's `companionFilesOf`, whose map the
+   * gap analysis gets (`core/gaps.ts` `WorkflowInput.companions`).
+   */
+  companionFiles?(testFile: string, allFiles: ReadonlySet<string>): string[];
   /** What must be installed for `buildCommand`'s command to start. Pure. */
   requirements(input: { rootDir: string; python: string }): Requirement[];
 
-  /** The result format the built command writes. */
+  /** The result format the built command writes (an id of the registry's `resultFormats`). */
   readonly resultFormat: string;
   /** How JUnit XML names this runner's tests (runners that write or are read from JUnit). */
   readonly junit?: JUnitNaming;

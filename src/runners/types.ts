@@ -57,6 +57,8 @@ export interface VerifyReport {
   matchRate: number;
   /** Set when the native collector could not run at all (missing interpreter, runner not installed). */
   error?: string;
+  /** What the collector lists: test ids, or only test files (`jest --listTests`); from the runner's `verifyUnit`. */
+  unit?: 'ids' | 'files';
 }
 
 export interface ScanPlugin {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fdir } from 'fdir';
 import { classifyTests, createClassifier, type TierRule } from '../core/tiers.js';
 import type { Diagnostic, Inventory, RepoInventory, TestFile } from '../core/types.js';
-import { scanPlugins } from '../runners/index.js';
+import { runners as scanPlugins } from '../runners/registry.js';
 import type { ScanContext, ScanPlugin } from '../runners/types.js';
 import { describeError, SeamsError } from '../util/errors.js';
 import { toPosix } from '../util/paths.js';

@@ -15,7 +15,7 @@ const RULES: Record<string, string[]> = {
   languages: ['languages', 'core', 'util'],
   runners: ['runners', 'languages', 'core', 'util'],
   store: ['store', 'core', 'util', 'config'],
-  results: ['results', 'core', 'util'],
+  results: ['results', 'runners', 'core', 'util'],
 };
 
 function walk(dir: string): string[] {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { analyzeWorkflows, conftestsFor } from '../../src/core/gaps.js';
+import { analyzeWorkflows } from '../../src/core/gaps.js';
+import { conftestsFor } from '../../src/runners/pytest/junit.js';
+import { companionFilesOf } from '../../src/runners/registry.js';
 import type { ImportGraph } from '../../src/core/graph.js';
 import { testOf } from './helpers.js';
 
@@ -34,7 +36,7 @@ const graph: ImportGraph = {
 const files = [...Object.keys(graph.files), 'app/params/other.py'];
 
 const analyze = (tests: ReturnType<typeof testOf>[]) =>
-  analyzeWorkflows({ tests, graph, components: config.components, workflows: config.workflows, files });
+  analyzeWorkflows({ tests, graph, components: config.components, workflows: config.workflows, files, companions: companionFilesOf(tests, files) });
 
 describe('workflow coverage', () => {
   const base = [

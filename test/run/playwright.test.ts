@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMAND_BUILDERS, type BuildInput } from '../../src/execute/runners/index.js';
+import type { BuildInput } from '../../src/runners/contract.js';
+import { getRunner } from '../../src/runners/registry.js';
 import type { DiscoveredTest, RunnerId } from '../../src/core/types.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -24,8 +25,8 @@ describe('runner commands keep option values and file paths apart', () => {
   for (const runner of ['vitest', 'jest', 'playwright', 'mocha'] as const) {
     it(runner, () => {
       const tests = [test(runner, 'e2e/a.spec.ts'), test(runner, 'e2e/b.spec.ts')];
-      const input: BuildInput = { root: '/r', runner, project: 'p1', rootDir: '.', tests, allTests: tests, exclude: new Set(), resultFile: '/tmp/out.json', workDir: '/tmp', extraArgs: [], retries: 2, env: {} };
-      const argv = COMMAND_BUILDERS[runner](input).argv;
+      const input: BuildInput = { root: '/r', project: 'p1', rootDir: '.', tests, allTests: tests, exclude: new Set(), resultFile: '/tmp/out.json', workDir: '/tmp', extraArgs: [], retries: 2, python: 'python3' };
+      const argv = getRunner(runner)!.buildCommand(input).argv;
       const files = argv.indexOf('e2e/a.spec.ts');
       expect(argv.slice(files)).toEqual(['e2e/a.spec.ts', 'e2e/b.spec.ts']);
       // the element before the files is an option without a value of its own, or a subcommand

@@ -266,6 +266,26 @@ def test_alternating():
     expect(existsSync(path.join(root, '.seams'))).toBe(false);
   });
 
+  it('one interpreter rule: --python, then SEAMS_PYTHON, then python3', async () => {
+    const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
+    const viaOption = await runCli(['run', 'unit', '--root', root, '--python', '/no/such/python-opt'], { env: { SEAMS_PYTHON: '/no/such/python-env' } });
+    expect(viaOption.code).toBe(2);
+    expect(viaOption.stderr).toBe('seams: /no/such/python-opt is not installed (needed for pytest)\nhint: --python names an interpreter that is not there\n');
+    const viaEnv = await runCli(['run', 'unit', '--root', root], { env: { SEAMS_PYTHON: '/no/such/python-env' } });
+    expect(viaEnv.code).toBe(2);
+    expect(viaEnv.stderr).toBe('seams: /no/such/python-env is not installed (needed for pytest)\nhint: SEAMS_PYTHON names an interpreter that is not there\n');
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
+  it('extra arguments that replace the report seams reads are refused before anything starts (exit 2)', async () => {
+    const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
+    const r = await runCli(['run', 'unit', '--root', root, '--', '--junitxml=mine.xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('seams: extra argument --junitxml=mine.xml for pytest: seams sets --junitxml itself to read the results');
+    expect(r.stderr).toContain('hint: leave the report options to seams');
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+  });
+
   it('a runner that exits without a report: the summary shows the last lines of its log', async () => {
     const root = repo({
       'seams.yaml': `tiers:\n  smoke:\n    command: ${JSON.stringify(['sh', '-c', 'echo starting; echo \'Error: Project(s) "x" not found\' >&2; exit 3'])}\n    results: out.xml\n`,

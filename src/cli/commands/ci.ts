@@ -9,6 +9,7 @@ import type { RepoInventory } from '../../core/types.js';
 import { scanRepo } from '../../scan/index.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
+import { ciNeedsOf, getRunner } from '../../runners/registry.js';
 
 export interface CiInitOptions {
   label?: string;
@@ -22,7 +23,7 @@ export interface CiInitOptions {
 export async function ciInit(root: string, provider: string, opts: CiInitOptions, io: CliIO): Promise<number> {
   const loaded = await loadConfig(root, opts.config);
   const inventory = await scanRepo(root);
-  const python = inventory.runners.some((r) => r.runner === 'pytest') || ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini', 'requirements.txt'].some((f) => existsSync(path.join(root, f)));
+  const python = ciNeedsOf(inventory.runners).python || ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini', 'requirements.txt'].some((f) => existsSync(path.join(root, f)));
   const setup = ciSetupOf(root, inventory, loaded.config);
   const res = await writeCiWorkflow(root, provider, loaded.config, { label: opts.label, cron: opts.cron, tiers: opts.tiers, force: opts.force, python, setup });
   if (res.status === 'written') io.stderr.write(`seams: wrote ${res.file}\n`);
@@ -63,8 +64,6 @@ function lockOf(dir: string): 'npm' | 'pnpm' | 'yarn' | null {
 
 const PY_STDLIB = new Set(['os', 'sys', 'socket', 'subprocess', 'sqlite3', 'smtplib', 'http', 'urllib', 'json', 'asyncio', 'ssl', 'email', 'logging', 'pathlib', 'shutil', 'threading', 'multiprocessing', 'ftplib', 'imaplib', 'xmlrpc']);
 
-const JS_RUNNERS = new Set(['vitest', 'jest', 'playwright', 'mocha', 'node-test']);
-
 /** What the generated job has to install: seams itself, JS packages, browsers, Python requirements. */
 export function ciSetupOf(root: string, inventory: RepoInventory, config: ResolvedConfig): CiSetup {
   const rootPkg = readJson(path.join(root, 'package.json'));
@@ -73,18 +72,18 @@ export function ciSetupOf(root: string, inventory: RepoInventory, config: Resolv
   const jsDirs = new Set<string>();
   const playwright = new Set<string>();
   for (const r of inventory.runners) {
-    if (!JS_RUNNERS.has(r.runner)) continue;
+    if (!getRunner(r.runner)?.ci.jsPackages) continue;
     // the package that holds the runner: nearest package.json at or above its root folder
     let dir = r.rootDir || '.';
     while (dir !== '.' && !existsSync(path.join(root, dir, 'package.json'))) dir = path.posix.dirname(dir);
     if (dir !== '.' && !workspaces.some((w) => w.replace(/\/\*+$/, '') === dir || (w.endsWith('/*') && path.posix.dirname(dir) === w.slice(0, -2)))) jsDirs.add(dir);
-    if (r.runner === 'playwright') playwright.add(dir);
+    if (getRunner(r.runner)?.ci.browsers) playwright.add(dir);
   }
   const pythonRequirements = ['requirements-dev.txt', 'requirements-test.txt', 'test-requirements.txt', 'requirements.txt'].filter((f) => existsSync(path.join(root, f)));
   // Python modules the components name (imports:), without npm packages of the repo and the stdlib
   const npmNames = new Set<string>();
   for (const dir of ['.', ...jsDirs, ...workspaces.filter((w) => !w.includes('*'))]) for (const n of Object.keys(deps(readJson(path.join(root, dir, 'package.json'))))) npmNames.add(n);
-  const pythonImports = inventory.runners.some((r) => r.runner === 'pytest')
+  const pythonImports = ciNeedsOf(inventory.runners).python
     ? [...new Set(Object.values(config.components).flatMap((c) => c.imports))]
         .filter((m) => /^[a-zA-Z_][\w.]*$/.test(m) && !npmNames.has(m) && !PY_STDLIB.has(m.split('.')[0]!))
         .sort()

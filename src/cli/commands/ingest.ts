@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/index.js';
 import type { ResultFormat } from '../../results/index.js';
 import { isSeamsError } from '../../util/errors.js';
 import { repoRoot } from '../../execute/root.js';
+import { resultFormatIds, runnerIds } from '../../runners/registry.js';
 import { shardOption } from '../../execute/shard.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../main.js';
@@ -34,8 +35,8 @@ export function registerIngest(program: Command, io: CliIO, setExit: SetExit): v
     .option('--db <url>', 'history database (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
     .option('--run-id <id>', 'run id (default: the id in seams results files, or derived from the files’ content)')
     .option('--tier <tier>', 'tier of results that match no inventory test')
-    .addOption(new Option('--runner <runner>', 'runner that produced JUnit XML').choices(['pytest', 'vitest', 'jest', 'playwright', 'mocha', 'node-test']))
-    .addOption(new Option('--format <format>', 'format of the files (default: detected)').choices(['junit', 'jest', 'vitest', 'playwright', 'go']))
+    .addOption(new Option('--runner <runner>', 'runner that produced JUnit XML').choices(runnerIds()))
+    .addOption(new Option('--format <format>', 'format of the files (default: detected)').choices(resultFormatIds()))
     .option('--commit <sha>', 'commit the results were produced on')
     .option('--branch <name>', 'branch the results were produced on')
     .option('--shard <i/n>', 'record the run as this shard')

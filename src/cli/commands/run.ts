@@ -18,6 +18,7 @@ export interface RunCommandOptions {
   db?: string;
   history: boolean;
   keepServices?: boolean;
+  python?: string;
   timeoutMultiplier?: string;
   repeat?: string;
   shard?: string;
@@ -42,6 +43,7 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
     .option('--db <url>', 'history database: sqlite:path or postgresql://… (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
     .option('--no-history', 'do not store the run')
     .option('--keep-services', 'leave the services running afterwards (stop them with seams services down)')
+    .option('--python <interpreter>', 'Python interpreter for the Python runners (default: $SEAMS_PYTHON, else python3)')
     .option('--timeout-multiplier <n>', 'multiply every readiness deadline and tier timeout (slow machines); also SEAMS_TIMEOUT_MULTIPLIER')
     .option('--repeat <n>', 'run the selection n times and report tests whose outcome differs (default 1)')
     .option('--shard <i/n>', 'run shard i of n, balanced by historical durations')
@@ -100,7 +102,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   const { inventory, config } = repos[0]!;
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
-  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env, extraArgs });
+  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env, extraArgs, python: opts.python });
   const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
 
   const interactive = isInteractive(io.stderr, io.env);
@@ -130,6 +132,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
         tiers,
         extraArgs,
         keepServices: opts.keepServices,
+        python: opts.python,
         timeoutMultiplier,
         shard,
         durations,

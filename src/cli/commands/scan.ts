@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Inventory } from '../../core/types.js';
 import { renderScanMarkdown, renderScanText } from '../../report/scan.js';
-import { scanPlugins } from '../../runners/index.js';
+import { resolvePython, runners as scanPlugins } from '../../runners/registry.js';
 import type { VerifyReport } from '../../runners/types.js';
 import { scanConfigured } from '../../scan/configured.js';
 import { SeamsError } from '../../util/errors.js';
@@ -20,11 +20,11 @@ export interface ScanCommandOptions {
 export function registerScan(program: Command, io: CliIO, setExit: SetExit): void {
   program
     .command('scan')
-    .description('inventory every test by tier, statically (pytest, Vitest, Jest, Playwright, Mocha, node:test)')
+    .description(`inventory every test by tier, statically (${scanPlugins.map((r) => r.title).join(', ')})`)
     .argument('[paths...]', 'repository folders to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--verify', "cross-check the static inventory against each runner's own collector")
-    .option('--python <interpreter>', 'Python interpreter for pytest --verify', 'python3')
+    .option('--python <interpreter>', 'Python interpreter for --verify (default: $SEAMS_PYTHON, else python3)')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(
@@ -50,7 +50,7 @@ export async function scanCommand(paths: string[], opts: ScanCommandOptions, io:
   let verification: VerifyReport[][] = [];
   let code = 0;
   if (opts.verify) {
-    verification = await verifyInventory(inventory, opts.python);
+    verification = await verifyInventory(inventory, resolvePython(opts.python, io.env));
     const reports = verification.flat();
     if (reports.some((r) => r.error)) code = 2;
     else if (reports.some((r) => r.missing.length || r.extra.length)) code = 1;
@@ -82,7 +82,7 @@ function assertSomethingScanned(inventory: Inventory): void {
           exitCode: 1,
         });
       throw new SeamsError('SEAMS_NO_TESTS', `no tests found in ${repo.root}`, {
-        hint: 'seams finds pytest, Vitest, Jest, Playwright, Mocha and node:test suites; point it at the repository root',
+        hint: `seams finds ${scanPlugins.map((r) => r.title).join(', ')} suites; point it at the repository root`,
       });
     }
   }
@@ -95,7 +95,7 @@ export async function verifyInventory(inventory: Inventory, python?: string): Pr
     const used = new Set(repo.runners.map((r) => r.runner));
     for (const plugin of scanPlugins) {
       if (!plugin.verify || !used.has(plugin.id)) continue;
-      reports.push(...(await plugin.verify(repo.root, repo, { python })));
+      for (const r of await plugin.verify(repo.root, repo, { python })) reports.push({ ...r, unit: plugin.verifyUnit });
     }
     all.push(reports);
   }

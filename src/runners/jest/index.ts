@@ -20,7 +20,10 @@ import {
 } from '../js/common.js';
 import { verifyJest } from '../js/verify.js';
 import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
-import type { ScanPlugin } from '../types.js';
+import type { RunnerPlugin } from '../contract.js';
+import { adoptJestCommand, buildJestCommand, jestConflicts } from './command.js';
+import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
+import { jsBinRequirement } from '../_shared/targets.js';
 
 export const JEST_CONFIG_FILES = ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.mts', 'jest.config.cts', 'jest.config.json'];
 export const JEST_DEFAULT_TEST_MATCH = ['**/__tests__/**/*.?([mc])[jt]s?(x)', '**/?(*.)+(spec|test).?([mc])[jt]s?(x)'];
@@ -226,9 +229,20 @@ export function resolveJest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites: allSuites, diagnostics };
 }
 
-export const jestPlugin: ScanPlugin = {
+export const jestPlugin = {
   id: 'jest',
   language: 'typescript',
+  title: 'Jest',
   scan: (ctx) => scanSuites(ctx, 'jest', resolveJest),
   verify: (root, inventory, options) => verifyJest(root, inventory, options),
-};
+  // `jest --listTests` lists test files, not tests
+  verifyUnit: 'files',
+  buildCommand: buildJestCommand,
+  adoptCommand: adoptJestCommand,
+  conflictingArgs: jestConflicts,
+  requirements: () => [jsBinRequirement('jest')],
+  resultFormat: 'jest',
+  junit: titlePathJUnitNaming,
+  outcomes: jestJsonOutcomes,
+  ci: { jsPackages: true },
+} satisfies RunnerPlugin;

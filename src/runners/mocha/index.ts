@@ -6,7 +6,10 @@ import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { configLoader, configProblem, evaluateConfigFile, isObject, scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { mochaInvocations } from '../js/scripts.js';
 import { filesIn, findConfig, type JsWorkspace } from '../js/workspace.js';
-import type { ScanPlugin } from '../types.js';
+import type { RunnerPlugin } from '../contract.js';
+import { buildMochaCommand } from './command.js';
+import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
+import { jsBinRequirement } from '../_shared/targets.js';
 
 export const MOCHARC_FILES = ['.mocharc.js', '.mocharc.cjs', '.mocharc.yaml', '.mocharc.yml', '.mocharc.jsonc', '.mocharc.json'];
 const DEFAULT_SPEC = ['./test/*.{js,cjs,mjs}'];
@@ -97,8 +100,16 @@ export function resolveMocha(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const mochaPlugin: ScanPlugin = {
+export const mochaPlugin = {
   id: 'mocha',
   language: 'typescript',
+  title: 'Mocha',
   scan: (ctx) => scanSuites(ctx, 'mocha', resolveMocha),
-};
+  verifyUnit: 'ids',
+  buildCommand: buildMochaCommand,
+  requirements: () => [jsBinRequirement('mocha')],
+  resultFormat: 'junit',
+  junit: titlePathJUnitNaming,
+  outcomes: junitOutcomes,
+  ci: { jsPackages: true },
+} satisfies RunnerPlugin;

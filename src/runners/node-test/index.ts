@@ -4,7 +4,9 @@ import { joinPosix } from '../../util/paths.js';
 import { scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { nodeTestPatterns } from '../js/scripts.js';
 import type { JsWorkspace } from '../js/workspace.js';
-import type { ScanPlugin } from '../types.js';
+import type { RunnerPlugin } from '../contract.js';
+import { buildNodeTestCommand } from './command.js';
+import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 
 /** Node's default `--test` patterns (Node 20/22), relative to the working directory. */
 export const NODE_TEST_DEFAULTS = [
@@ -48,8 +50,17 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics: [] };
 }
 
-export const nodeTestPlugin: ScanPlugin = {
+export const nodeTestPlugin = {
   id: 'node-test',
   language: 'typescript',
+  title: 'node:test',
   scan: (ctx) => scanSuites(ctx, 'node-test', resolveNodeTest),
-};
+  verifyUnit: 'ids',
+  buildCommand: buildNodeTestCommand,
+  // node runs seams itself: nothing to install
+  requirements: () => [],
+  resultFormat: 'junit',
+  junit: titlePathJUnitNaming,
+  outcomes: junitOutcomes,
+  ci: { jsPackages: true },
+} satisfies RunnerPlugin;

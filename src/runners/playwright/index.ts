@@ -19,7 +19,10 @@ import {
 } from '../js/common.js';
 import { verifyPlaywright } from '../js/verify.js';
 import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
-import type { ScanPlugin } from '../types.js';
+import type { RunnerPlugin } from '../contract.js';
+import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } from './command.js';
+import { titlePathJUnitNaming } from '../_shared/junit.js';
+import { jsBinRequirement } from '../_shared/targets.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
   'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
@@ -124,9 +127,20 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const playwrightPlugin: ScanPlugin = {
+export const playwrightPlugin = {
   id: 'playwright',
   language: 'typescript',
+  title: 'Playwright',
   scan: (ctx) => scanSuites(ctx, 'playwright', resolvePlaywright),
   verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
-};
+  verifyUnit: 'ids',
+  buildCommand: buildPlaywrightCommand,
+  adoptCommand: adoptPlaywrightCommand,
+  conflictingArgs: playwrightConflicts,
+  requirements: () => [jsBinRequirement('playwright')],
+  resultFormat: 'playwright',
+  junit: titlePathJUnitNaming,
+  // the JSON reporter's test.status; anything else (interrupted) is stored as not-run
+  outcomes: { expected: 'passed', flaky: 'passed', unexpected: 'failed', skipped: 'skipped' },
+  ci: { jsPackages: true, browsers: true },
+} satisfies RunnerPlugin;

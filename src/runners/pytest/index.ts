@@ -4,12 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic, RawTest } from '../../core/types.js';
-import type { RunnerScan, ScanContext, ScanPlugin, ScannedFile } from '../types.js';
+import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
 import { PythonProject, type LoadedModule } from './project.js';
 import { verifyPytest } from './verify.js';
 import { walkPytest, type WalkResult } from './walk.js';
+import type { RunnerPlugin } from '../contract.js';
+import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
+import { conftestsFor, pytestJUnitNaming } from './junit.js';
 
 export interface PytestScanOptions {
   root: string;
@@ -181,9 +184,10 @@ const HOOK_EFFECTS: ReadonlyArray<[string, string]> = [
   ['pytest_make_parametrize_id', 'parametrized tests in its scope are listed once as dynamic'],
 ];
 
-export const pytestPlugin: ScanPlugin = {
+export const pytestPlugin = {
   id: 'pytest',
   language: 'python',
+  title: 'pytest',
   async scan(ctx: ScanContext) {
     const files = await ctx.listFiles();
     ctx.progress.update('pytest: reading test modules…');
@@ -193,4 +197,15 @@ export const pytestPlugin: ScanPlugin = {
     return scan;
   },
   verify: verifyPytest,
-};
+  verifyUnit: 'ids',
+  buildCommand: buildPytestCommand,
+  adoptCommand: adoptPytestCommand,
+  conflictingArgs: pytestConflicts,
+  companionFiles: conftestsFor,
+  requirements: pytestRequirements,
+  resultFormat: 'junit',
+  junit: pytestJUnitNaming,
+  // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
+  outcomes: { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped', xfailed: 'skipped', xpassed: 'passed' },
+  ci: { python: true },
+} satisfies RunnerPlugin;

@@ -1,18 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Binding, PyClass, PyFunction, PyModule } from '../../languages/python/ast.js';
+import type { Binding, PyClass, PyModule } from '../../languages/python/ast.js';
 import { parsePythonModule } from '../../languages/python/parse.js';
+import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 
-/** What a name or attribute refers to, as far as the repository's sources tell. */
-export type Resolved =
-  | { k: 'function'; fn: PyFunction; file: string }
-  | { k: 'class'; cls: PyClass; file: string }
-  | { k: 'value'; binding: Extract<Binding, { kind: 'value' }>; file: string; owner?: PyClass }
-  | { k: 'module'; file: string; dotted: string }
-  | { k: 'external'; module: string; name: string }
-  | { k: 'builtin'; name: string }
-  | { k: 'unknown'; reason: string };
+export type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 
 export const BUILTIN_NAMES = new Set(
   (
@@ -339,7 +332,3 @@ export function isTestSupportPath(file: string): boolean {
   return /(^|\/)(tests?|testing|testsuite|test_?utils?|fixtures?|conftest\.py|test_[^/]*\.py|[^/]*_tests?\.py)(\/|$)|fixture/i.test(file);
 }
 
-export type MroEntry =
-  | { k: 'class'; cls: PyClass; file: string }
-  | { k: 'external'; module: string; name: string }
-  | { k: 'unresolved'; text: string };

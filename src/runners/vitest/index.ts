@@ -18,8 +18,11 @@ import {
 } from '../js/common.js';
 import { verifyVitest } from '../js/verify.js';
 import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../js/workspace.js';
-import type { ScanPlugin } from '../types.js';
 import picomatch from 'picomatch';
+import type { RunnerPlugin } from '../contract.js';
+import { adoptVitestCommand, buildVitestCommand, vitestConflicts } from './command.js';
+import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
+import { jsBinRequirement } from '../_shared/targets.js';
 
 export const VITEST_CONFIG_FILES = [
   'vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs',
@@ -317,11 +320,21 @@ export function resolveVitest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const vitestPlugin: ScanPlugin = {
+export const vitestPlugin = {
   id: 'vitest',
   language: 'typescript',
+  title: 'Vitest',
   scan: (ctx) => scanSuites(ctx, 'vitest', resolveVitest),
   verify: (root, inventory, options) => verifyVitest(root, inventory, options),
-};
+  verifyUnit: 'ids',
+  buildCommand: buildVitestCommand,
+  adoptCommand: adoptVitestCommand,
+  conflictingArgs: vitestConflicts,
+  requirements: () => [jsBinRequirement('vitest')],
+  resultFormat: 'vitest',
+  junit: titlePathJUnitNaming,
+  outcomes: jestJsonOutcomes,
+  ci: { jsPackages: true },
+} satisfies RunnerPlugin;
 
 export { asArray };

@@ -1,0 +1,207 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedConfig } from '../config/index.js';
+import type { DiscoveredTest, RepoInventory } from '../core/types.js';
+import type { JoinContext } from '../results/index.js';
+import type { CommandSpec } from '../runners/contract.js';
+import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
+import { ServiceSession, splitCommand, type Preflight } from '../services/index.js';
+import { SeamsError } from '../util/errors.js';
+import { resolvePython } from '../util/python.js';
+import { extraArgsByRunner } from './extra-args.js';
+import { checkRunners, runnerExecutable, runnerGroups } from './preflight.js';
+import { shardTests, type ShardSpec } from './shard.js';
+
+/** Tier planning: which tiers run, what is checked before, and the commands of one tier. */
+
+export interface PlanOptions {
+  root: string;
+  inventory: RepoInventory;
+  config: LoadedConfig;
+  tiers: readonly string[];
+  extraArgs?: readonly string[];
+  shard?: ShardSpec;
+  /** Mean durations per test key (`runner|project|id`) for sharding. */
+  durations?: ReadonlyMap<string, number>;
+  env: NodeJS.ProcessEnv;
+  /** The `--python` option (else SEAMS_PYTHON, else python3). */
+  python?: string;
+}
+
+/** The tiers a run covers. */
+export function selectTiers(inventory: RepoInventory, config: LoadedConfig, requested: readonly string[]): string[] {
+  const configured = Object.keys(config.config.tiers);
+  const present = [...new Set(inventory.tests.map((t) => t.tier))];
+  if (!requested.length) return configured.length ? configured : present.sort();
+  for (const t of requested)
+    if (!configured.includes(t) && !present.includes(t))
+      throw new SeamsError('SEAMS_UNKNOWN_TIER', `unknown tier "${t}"`, {
+        hint: `tiers here: ${[...new Set([...configured, ...present])].join(', ') || '(none)'}`,
+      });
+  return [...new Set(requested)];
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '_');
+
+/** Tests that need a missing service: marker `requires_<service>`, or the tier when nothing is marked. */
+export function testsNeeding(service: string, tier: string, tierServices: readonly string[], tests: readonly DiscoveredTest[], all: readonly DiscoveredTest[]): DiscoveredTest[] {
+  const marker = `requires_${normalise(service)}`;
+  const marked = (t: DiscoveredTest) => t.markers.some((m) => normalise(m) === marker);
+  const anyMarked = all.some(marked);
+  if (anyMarked || !tierServices.includes(service)) return tests.filter(marked);
+  void tier;
+  return [...tests];
+}
+
+/** The inventory tests of a tier (of this shard). */
+export function testsOfTier(o: Pick<PlanOptions, 'inventory' | 'shard' | 'durations'>, tier: string): DiscoveredTest[] {
+  const tests = o.inventory.tests.filter((t) => t.tier === tier);
+  return o.shard ? shardTests(tests, o.shard, o.durations ?? new Map()) : tests;
+}
+
+/** A runner of the selected tests (or a tier command) that is not installed: a pre-flight error. */
+export function requireRunners(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env' | 'python'>, tiers: readonly string[]): void {
+  const cfg = o.config.config;
+  const problems = checkRunners(
+    o.root,
+    runnerGroups(
+      o.inventory,
+      tiers.filter((t) => !cfg.tiers[t]?.command).flatMap((tier) => testsOfTier(o, tier)),
+    ),
+    tiers.flatMap((tier) => {
+      const c = cfg.tiers[tier];
+      return c?.command ? [{ tier, command: c.command, cwd: path.resolve(o.root, c.cwd ?? '.') }] : [];
+    }),
+    o.env,
+    o.python,
+  );
+  if (problems.length)
+    throw new SeamsError('SEAMS_RUNNER_MISSING', problems.map((p) => p.reason).join('; '), {
+      hint: [...new Set(problems.map((p) => p.hint))].join('; '),
+    });
+}
+
+/** The runner a tier command is (a registered runner, by its command line), else `command`. */
+export function commandRunner(command: Parameters<typeof splitCommand>[0], tier: string): string {
+  const r = adoptCommand(splitCommand(command, `tiers.${tier}.command`), '', []).runner;
+  return r && isRunnerId(r) ? r : 'command';
+}
+
+/**
+ * Which runner gets which extra arguments (see `src/execute/extra-args.ts`), judged on the whole
+ * tiers (not one shard, so every shard of a CI run agrees). Throws a usage error when ambiguous
+ * or when an argument collides with the report options seams sets.
+ */
+export function extraArgsOf(o: Pick<PlanOptions, 'inventory' | 'config' | 'extraArgs'>, tiers: readonly string[]): (runner: string) => string[] {
+  const cfg = o.config.config;
+  const runners = tiers.flatMap((tier) => {
+    const c = cfg.tiers[tier];
+    if (c?.command) return [commandRunner(c.command, tier)];
+    return o.inventory.tests.filter((t) => t.tier === tier).map((t) => t.runner as string);
+  });
+  return extraArgsByRunner(o.extraArgs ?? [], runners, tiers);
+}
+
+export function requireServices(pre: Preflight): void {
+  if (!pre.errors.length) return;
+  const e = pre.errors[0]!;
+  throw new SeamsError('SEAMS_SERVICE_PREFLIGHT', `required service ${e.name} cannot start: ${e.reason}`, {
+    hint:
+      pre.errors.length > 1
+        ? `also: ${pre.errors.slice(1).map((x) => `${x.name} (${x.reason})`).join('; ')}`
+        : 'install it, fix services in seams.yaml, or mark the service optional: true',
+  });
+}
+
+/**
+ * Everything a run checks before it starts anything (and before `seams run` opens history, so a
+ * run that cannot start leaves no trace): the tiers exist, every runner is installed, every
+ * required service can start. Throws the first problem as a usage error (exit 2).
+ */
+export function preflightRun(o: PlanOptions): void {
+  const cfg = o.config.config;
+  const tiers = selectTiers(o.inventory, o.config, o.tiers);
+  extraArgsOf(o, tiers);
+  requireRunners(o, tiers);
+  const serviceNames = [...new Set(tiers.flatMap((t) => cfg.tiers[t]?.services ?? []))];
+  if (serviceNames.length) requireServices(new ServiceSession({ root: o.root, runId: 'preflight', services: cfg.services, env: o.env }).preflight(serviceNames));
+}
+
+/** One command of a tier: what to run, how its results join the inventory, which tests it covers. */
+export interface PlannedTask {
+  spec: CommandSpec;
+  ctx: JoinContext;
+  tests: DiscoveredTest[];
+  /** A registered runner id, `go`, or `command` (a tier command seams does not recognise). */
+  runner: string;
+  project: string | null;
+}
+
+export interface TierPlanInput {
+  tier: string;
+  /** The tier's tests that may run (not excluded for a missing service). */
+  runnable: DiscoveredTest[];
+  workDir: string;
+  argsFor: (runner: string) => string[];
+  /** Services of the tier that are ready (recorded on its results). */
+  services: string[];
+}
+
+/** The configured command of a tier (`tiers.<t>.command`), with the report options of the runner it is. */
+export function planTierCommand(o: Pick<PlanOptions, 'root' | 'inventory' | 'config'>, p: TierPlanInput): PlannedTask {
+  const tcfg = o.config.config.tiers[p.tier]!;
+  const cwd = path.resolve(o.root, tcfg.cwd ?? '.');
+  const resultFile = path.join(p.workDir, `${p.tier}-command.report`);
+  const base = adoptCommand(splitCommand(tcfg.command!, `tiers.${p.tier}.command`), resultFile, p.argsFor(commandRunner(tcfg.command!, p.tier)));
+  const configured = tcfg.results === undefined ? [] : typeof tcfg.results === 'string' ? [tcfg.results] : tcfg.results;
+  const { runner: adopted, ...rest } = base;
+  const spec: CommandSpec = { ...rest, cwd, resultFile: configured.length ? path.resolve(cwd, configured[0]!) : resultFile };
+  if (configured.length) rmSync(spec.resultFile, { force: true });
+  const runner = adopted && isRunnerId(adopted) ? adopted : undefined;
+  const info = o.inventory.runners.find((r) => r.runner === runner);
+  return {
+    spec,
+    ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: info?.rootDir ?? path.relative(o.root, cwd), services: p.services },
+    tests: p.runnable,
+    runner: adopted ?? 'command',
+    project: null,
+  };
+}
+
+/** One command per (runner, project) group of the tier's tests, built by the runner's plugin. */
+export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'python'>, p: TierPlanInput): PlannedTask[] {
+  const tcfg = o.config.config.tiers[p.tier];
+  const python = resolvePython(o.python, o.env);
+  const groups = new Map<string, DiscoveredTest[]>();
+  for (const t of p.runnable) {
+    const k = `${t.runner}\u0000${t.project ?? ''}`;
+    const list = groups.get(k) ?? [];
+    list.push(t);
+    groups.set(k, list);
+  }
+  const tasks: PlannedTask[] = [];
+  for (const list of groups.values()) {
+    const { runner, project } = list[0]!;
+    const plugin = getRunner(runner);
+    if (!plugin) throw new SeamsError('SEAMS_UNKNOWN_RUNNER', `tests of an unknown runner: ${runner}`, { hint: 'rescan the repository' });
+    const info = o.inventory.runners.find((r) => r.runner === runner && r.project === project) ?? o.inventory.runners.find((r) => r.runner === runner);
+    const rootDir = info?.rootDir ?? '.';
+    const resultFile = path.join(p.workDir, `${p.tier}-${runner}-${tasks.length}.report`);
+    const spec = plugin.buildCommand({
+      root: o.root,
+      project,
+      rootDir,
+      tests: list,
+      allTests: o.inventory.tests.filter((t) => t.runner === runner && t.project === project),
+      exclude: new Set(),
+      resultFile,
+      workDir: p.workDir,
+      extraArgs: p.argsFor(runner),
+      retries: tcfg?.retries,
+      python,
+      executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
+    });
+    tasks.push({ spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project });
+  }
+  return tasks;
+}

@@ -1,0 +1,302 @@
+/**
+ * Static evaluation of Python expressions: literals, names the repository defines, builtins and
+ * the few library calls whose results are known without running code. Anything else raises
+ * `Unresolvable` with a reason the inventory reports.
+ */
+import type { Expr } from '../ast.js';
+import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, pyStr, setOrder, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
+import { evalCall } from './calls.js';
+import { fail, MAX_ITEMS, Unresolvable, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
+
+export class Evaluator {
+  private depth = 0;
+  private classScope: import('../ast.js').Bindings | undefined;
+  constructor(
+    readonly project: PythonResolver,
+    private readonly hooks: ValueHooks = {},
+  ) {}
+
+  /** Runs `fn` with the names of a class body visible (decorator arguments inside a class). */
+  inScope<T>(scope: import('../ast.js').Bindings | undefined, fn: () => T): T {
+    const saved = this.classScope;
+    this.classScope = scope;
+    try {
+      return fn();
+    } finally {
+      this.classScope = saved;
+    }
+  }
+
+  evaluate(expr: Expr, file: string, env?: Env): PyValue {
+    if (++this.depth > 200) {
+      this.depth--;
+      fail('expression too deeply nested');
+    }
+    try {
+      return this.eval(expr, file, env);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private eval(e: Expr, file: string, env?: Env): PyValue {
+    switch (e.t) {
+      case 'int':
+        return { k: 'int', v: e.v };
+      case 'float':
+        return { k: 'float', v: e.v };
+      case 'complex':
+        return { k: 'complex', text: imaginaryText(e.text) };
+      case 'str':
+        if (e.fstring) fail('f-string');
+        return { k: 'str', v: e.v };
+      case 'bytes':
+        return { k: 'bytes', v: e.v };
+      case 'fstr': {
+        let out = '';
+        for (const part of e.parts) {
+          if (typeof part === 'string') {
+            out += part;
+            continue;
+          }
+          if (part.spec) fail('f-string format spec');
+          const v = this.evaluate(part.e, file, env);
+          if (part.conv === 'r' || part.conv === 'a') fail('f-string !r');
+          out += pyStr(v);
+        }
+        return { k: 'str', v: out };
+      }
+      case 'bool':
+        return { k: 'bool', v: e.v };
+      case 'none':
+        return { k: 'none' };
+      case 'ellipsis':
+        return { k: 'object', what: 'Ellipsis' };
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const items: PyValue[] = [];
+        for (const item of e.items) {
+          if (item.t === 'starred') items.push(...this.iterate(this.evaluate(item.v, file, env)));
+          else items.push(this.lenient(item, file, env));
+        }
+        if (e.t === 'set') return { k: 'seq', kind: 'set', items: setOrder(items) };
+        return { k: 'seq', kind: e.t, items };
+      }
+      case 'dict': {
+        const entries: Array<[PyValue, PyValue]> = [];
+        for (const [k, v] of e.entries) {
+          if (k.t === 'other') fail('dict unpacking');
+          entries.push([this.evaluate(k, file, env), this.evaluate(v, file, env)]);
+        }
+        return { k: 'dict', entries };
+      }
+      case 'name': {
+        const local = env?.get(e.id);
+        if (local) return local;
+        const inClass = this.classScope?.get(e.id);
+        if (inClass?.kind === 'value') return this.evaluate(inClass.expr, file, env);
+        if (inClass?.kind === 'function') return { k: 'named', name: inClass.name };
+        if (inClass?.kind === 'class') return { k: 'named', name: inClass.name };
+        return this.fromResolved(this.project.resolveName(file, e.id), e.id);
+      }
+      case 'attr':
+        return this.evalAttr(e, file, env);
+      case 'call':
+        if (e.hasStarStar) fail('call with **kwargs');
+        return this.hooks.call?.(e, file, env) ?? evalCall(this, e, file, env);
+      case 'unary': {
+        const v = this.evaluate(e.v, file, env);
+        if (e.op === '-') {
+          if (v.k === 'int') return { k: 'int', v: -v.v };
+          if (v.k === 'float') return { k: 'float', v: -v.v };
+          if (v.k === 'bool') return { k: 'int', v: v.v ? -1n : 0n };
+          if (v.k === 'complex') return { k: 'complex', text: negateComplex(v.text) };
+        }
+        if (e.op === '+' && (v.k === 'int' || v.k === 'float')) return v;
+        if (e.op === '~' && v.k === 'int') return { k: 'int', v: ~v.v };
+        return fail(`unary ${e.op}`);
+      }
+      case 'not':
+        return { k: 'bool', v: !truthy(this.evaluate(e.v, file, env)) };
+      case 'boolop': {
+        const l = this.evaluate(e.l, file, env);
+        if (e.op === 'and') return truthy(l) ? this.evaluate(e.r, file, env) : l;
+        return truthy(l) ? l : this.evaluate(e.r, file, env);
+      }
+      case 'ifexp':
+        return truthy(this.evaluate(e.cond, file, env)) ? this.evaluate(e.body, file, env) : this.evaluate(e.orelse, file, env);
+      case 'binop':
+        return binop(e.op, this.evaluate(e.l, file, env), this.evaluate(e.r, file, env));
+      case 'compare': {
+        let left = this.evaluate(e.operands[0]!, file, env);
+        for (let i = 0; i < e.ops.length; i++) {
+          const right = this.evaluate(e.operands[i + 1]!, file, env);
+          if (!compare(e.ops[i]!, left, right)) return { k: 'bool', v: false };
+          left = right;
+        }
+        return { k: 'bool', v: true };
+      }
+      case 'comp': {
+        const out: PyValue[] = [];
+        this.runComp(e.clauses, 0, new Map(env ?? []), file, (scope) => {
+          out.push(this.evaluate(e.elt, file, scope));
+          if (out.length > MAX_ITEMS) fail('too many values');
+        });
+        return { k: 'seq', kind: e.kind === 'set' ? 'set' : 'list', items: e.kind === 'set' ? setOrder(out) : out };
+      }
+      case 'subscript':
+        return subscript(this.evaluate(e.obj, file, env), e.index.t === 'slice' ? this.evalSlice(e.index, file, env) : this.evaluate(e.index, file, env));
+      case 'starred':
+        return fail('starred expression');
+      case 'lambda':
+        return { k: 'named', name: '<lambda>' };
+      case 'slice':
+        return fail('slice');
+      case 'other':
+        return fail(`unsupported expression (${e.kind})`);
+    }
+  }
+
+  /** Evaluates an element whose value may not matter (a list item, a pytest.param value). */
+  lenient(e: Expr, file: string, env?: Env): PyValue {
+    try {
+      return this.evaluate(e, file, env);
+    } catch (error) {
+      if (error instanceof Unresolvable) return { k: 'unknown', reason: error.message };
+      throw error;
+    }
+  }
+
+  private evalSlice(e: Extract<Expr, { t: 'slice' }>, file: string, env?: Env): PyValue {
+    const part = (x?: Expr) => (x ? this.evaluate(x, file, env) : ({ k: 'none' } as PyValue));
+    return { k: 'seq', kind: 'tuple', items: [{ k: 'str', v: '\0slice' }, part(e.lower), part(e.upper), part(e.step)] };
+  }
+
+  private runComp(clauses: Extract<Expr, { t: 'comp' }>['clauses'], i: number, env: Env, file: string, emit: (env: Env) => void): void {
+    if (i === clauses.length) {
+      emit(env);
+      return;
+    }
+    const c = clauses[i]!;
+    if (c.kind === 'if') {
+      if (truthy(this.evaluate(c.cond, file, env))) this.runComp(clauses, i + 1, env, file, emit);
+      return;
+    }
+    for (const item of this.iterate(this.evaluate(c.iter, file, env))) {
+      const scope = new Map(env);
+      assignTarget(c.target, item, scope);
+      this.runComp(clauses, i + 1, scope, file, emit);
+    }
+  }
+
+  /** The items of an iterable value. */
+  iterate(v: PyValue): PyValue[] {
+    if (v.k === 'seq') return v.items;
+    if (v.k === 'dict') return v.entries.map(([k]) => k);
+    if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }));
+    if (v.k === 'bytes') return [...v.v].map((c) => ({ k: 'int', v: BigInt(c.charCodeAt(0)) }));
+    if (v.k === 'unknown') return fail(v.reason);
+    return fail(`cannot iterate over ${v.k === 'object' ? v.what : v.k}`);
+  }
+
+  private fromResolved(r: Resolved, label: string): PyValue {
+    switch (r.k) {
+      case 'value': {
+        const owner = r.owner;
+        if (owner && isEnumClass(this.project, owner, r.file)) return this.enumMember(owner, r.file, label);
+        return this.evaluate(r.binding.expr, r.file);
+      }
+      case 'function':
+        return { k: 'named', name: r.fn.name };
+      case 'class':
+        return { k: 'named', name: r.cls.name };
+      case 'module':
+        return { k: 'named', name: r.dotted };
+      case 'builtin':
+        return { k: 'named', name: r.name };
+      case 'external': {
+        if (!r.name) return { k: 'named', name: r.module };
+        const known = STDLIB_CONSTANTS[`${r.module}.${r.name}`];
+        if (known) return known;
+        if (isConstantName(r.name)) return fail(`${r.module}.${r.name} is imported from outside the repository`);
+        // Stream and mapping objects have no __name__: pytest uses argname + index for them.
+        if ((r.module === 'sys' && /^(__)?std(in|out|err)(__)?$/.test(r.name)) || (r.module === 'os' && r.name === 'environ'))
+          return { k: 'object', what: `${r.module}.${r.name}` };
+        if (r.module === 'sys' || r.module === 'os' || r.module === 'os.environ') return { k: 'unknown', reason: `${r.module}.${r.name} is a runtime value` };
+        return { k: 'named', name: r.name };
+      }
+      case 'unknown':
+        return fail(r.reason);
+    }
+  }
+
+  private enumMember(owner: import('../ast.js').PyClass, file: string, member: string): PyValue {
+    const kind = enumKind(this.project, owner, file);
+    if (kind === 'Enum' || kind === 'Flag') return { k: 'enum', text: `${owner.name}.${member}` };
+    // IntEnum / StrEnum / IntFlag: str() is the value's str() (Python 3.11+).
+    const isAuto = (e: Expr) => e.t === 'call' && ((e.fn.t === 'name' && e.fn.id === 'auto') || (e.fn.t === 'attr' && e.fn.name === 'auto'));
+    let last: PyValue | undefined;
+    for (const [name, b] of owner.body) {
+      if (b.kind !== 'value' || name.startsWith('_')) continue;
+      let v: PyValue;
+      if (isAuto(b.expr)) {
+        // enum.auto(): StrEnum uses the lower-cased name, IntEnum the last value + 1, IntFlag the next power of two.
+        if (kind === 'StrEnum') v = { k: 'str', v: name.toLowerCase() };
+        else if (kind === 'IntFlag') {
+          let n = 1n;
+          while (last?.k === 'int' && n <= last.v) n <<= 1n;
+          v = { k: 'int', v: n };
+        } else v = { k: 'int', v: last?.k === 'int' ? last.v + 1n : 1n };
+      } else v = this.evaluate(b.expr, file);
+      last = v;
+      if (name === member) {
+        if (v.k === 'int' || v.k === 'str') return v;
+        break;
+      }
+    }
+    return fail(`enum member ${owner.name}.${member}`);
+  }
+
+  private evalAttr(e: Extract<Expr, { t: 'attr' }>, file: string, env?: Env): PyValue {
+    // a library's own objects (pytest.mark.NAME)
+    const own = this.hooks.attr?.(e, file);
+    if (own) return own;
+    if (e.obj.t === 'name' && env?.has(e.obj.id)) fail(`attribute .${e.name} of a loop variable`);
+    const base = this.project.resolveExprRef(e.obj, file);
+    if (base.k === 'class' && isEnumClass(this.project, base.cls, base.file)) {
+      const b = base.cls.body.get(e.name);
+      if (b && b.kind === 'value') return this.enumMember(base.cls, base.file, e.name);
+    }
+    const r = this.project.resolveAttr(base, e.name);
+    if (r.k === 'external' && STDLIB_CONSTANTS[`${r.module}.${r.name}`]) return STDLIB_CONSTANTS[`${r.module}.${r.name}`]!;
+    if (r.k === 'external' && isConstantName(e.name)) fail(`${r.module}.${r.name} is defined outside the repository`);
+    if (r.k === 'unknown' && base.k !== 'unknown' && base.k !== 'value') {
+      if (base.k === 'class') return fail(r.reason);
+    }
+    if (r.k === 'unknown' && base.k === 'value') fail(`attribute .${e.name} of a computed value`);
+    return this.fromResolved(r, e.name);
+  }
+
+  evalArgs(args: Expr[], file: string, env?: Env): PyValue[] {
+    const out: PyValue[] = [];
+    for (const a of args) {
+      if (a.t === 'starred') out.push(...this.iterate(this.evaluate(a.v, file, env)));
+      else out.push(this.evaluate(a, file, env));
+    }
+    return out;
+  }
+
+  /** The marks an expression stands for: a mark, a list of marks, a name bound to marks. */
+  marksOf(expr: Expr, file: string, env?: Env): Mark[] {
+    const v = this.evaluate(expr, file, env);
+    const out: Mark[] = [];
+    const take = (x: PyValue) => {
+      if (x.k === 'mark') out.push(...x.marks);
+      else if (x.k === 'seq') x.items.forEach(take);
+      else fail('not a mark');
+    };
+    take(v);
+    return out;
+  }
+}

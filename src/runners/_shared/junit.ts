@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { DiscoveredTest } from '../../core/types.js';
+import type { CommandSpec, JUnitNaming, ResultFormatPlugin } from '../contract.js';
+
+/** JUnit XML, written by pytest, Mocha (xunit), node:test and most other tools. */
+export const junitXmlFormat: ResultFormatPlugin = {
+  id: 'junit',
+  title: 'JUnit XML',
+  parser: 'junit-xml',
+  detect: (head) => head.startsWith('<'),
+};
+
+/**
+ * How JavaScript runners' JUnit reporters name a test (Vitest, jest-junit, Mocha xunit, node:test):
+ * classname = file, name = "describe > test"; or classname = the describe path, name = the title.
+ */
+export const titlePathJUnitNaming: JUnitNaming = {
+  keys: (t: DiscoveredTest) => [
+    `${t.file}\u0000${t.titlePath.join(' > ')}`,
+    `${t.titlePath.slice(0, -1).join(' ')}\u0000${t.titlePath[t.titlePath.length - 1] ?? ''}`,
+  ],
+};
+
+/** The id of a JUnit case no inventory test matched, for runners with no rule of their own. */
+export const fallbackJUnitId = (c: { classname: string; name: string }): string => (c.classname ? `${c.classname}#${c.name}` : c.name);
+
+/**
+ * A tier command seams does not recognise: it gets `$SEAMS_JUNIT_XML` and may write JUnit XML
+ * there; without a report its exit code is the result.
+ */
+export function adoptUnknownCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> {
+  return { argv: [...argv, ...extraArgs], env: { SEAMS_JUNIT_XML: resultFile }, resultFile, format: 'junit' };
+}
+
+/** POSIX form of a path. */
+export const posixPath = (p: string): string => p.split(path.sep).join('/');
+
+/**
+ * What the JUnit XML reader stores for each element of a `<testcase>`: the outcomes of every
+ * runner whose report is JUnit XML (the runner's own words become these elements).
+ */
+export const junitOutcomes = { passed: 'passed', failure: 'failed', error: 'error', skipped: 'skipped' } as const;
+
+/** Jest-style JSON (`assertionResults[].status`): anything else is stored as skipped, with the word as reason. */
+export const jestJsonOutcomes = { passed: 'passed', failed: 'failed', skipped: 'skipped', pending: 'skipped', todo: 'skipped', disabled: 'skipped' } as const;

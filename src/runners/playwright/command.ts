@@ -1,0 +1,39 @@
+import type { ArgConflict, BuildInput, CommandSpec, ResultFormatPlugin } from '../contract.js';
+import { argvWords, cwdOf, jsExecutable, optionConflicts, selectedFiles } from '../_shared/targets.js';
+
+/** `playwright test` for the selected files; the JSON reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME says. */
+export function buildPlaywrightCommand(input: BuildInput): CommandSpec {
+  return {
+    argv: [
+      ...jsExecutable(input, 'playwright'),
+      'test',
+      '--reporter=json',
+      ...(input.project ? [`--project=${input.project}`] : []),
+      ...(input.retries ? [`--retries=${input.retries}`] : []),
+      ...selectedFiles(input),
+      ...input.extraArgs,
+    ],
+    cwd: cwdOf(input),
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: input.resultFile },
+    resultFile: input.resultFile,
+    format: 'playwright',
+  };
+}
+
+export function adoptPlaywrightCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null {
+  if (!argvWords(argv).includes('playwright')) return null;
+  return { argv: [...argv, '--reporter=json', ...extraArgs], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: resultFile }, resultFile, format: 'playwright' };
+}
+
+export function playwrightConflicts(args: readonly string[]): ArgConflict[] {
+  return optionConflicts(args, ['--reporter'], () => 'seams sets --reporter=json itself to read the results', 'leave the reporter to seams; pass only selection and behaviour options');
+}
+
+/** Playwright's JSON reporter. */
+export const playwrightJsonFormat: ResultFormatPlugin = {
+  id: 'playwright',
+  title: 'Playwright JSON',
+  parser: 'playwright-json',
+  runner: 'playwright',
+  detect: (head) => head.startsWith('{') && (/"config"\s*:/.test(head) || /"suites"\s*:/.test(head.slice(0, 200))),
+};

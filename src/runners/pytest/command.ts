@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { ArgConflict, BuildInput, CommandSpec, Requirement } from '../contract.js';
+import { argvWords, cwdOf, optionConflicts, relToRoot, selectionTargets } from '../_shared/targets.js';
+
+/** Above this many characters the targets go to an argument file (`@file`, pytest ≥ 8.2). */
+const MAX_INLINE_ARGS = 100_000;
+
+/** `python -m pytest` for the selected tests, writing JUnit XML (xunit1: it carries file and line). */
+export function buildPytestCommand(input: BuildInput): CommandSpec {
+  const { files, ids } = selectionTargets(input);
+  // node ids (with parameters) are relative to the rootdir, which is the cwd
+  // a dynamic test's parameters may not be the ones pytest generates: select its function
+  const args = [...new Set([...files.map((f) => relToRoot(input.rootDir, f)), ...ids.map((t) => (t.dynamic ? t.id.replace(/\[.*$/, '') : t.id))])];
+  const spec: CommandSpec = {
+    argv: [],
+    cwd: cwdOf(input),
+    env: {},
+    resultFile: input.resultFile,
+    format: 'junit',
+  };
+  let targetArgs = args;
+  if (args.join(' ').length > MAX_INLINE_ARGS) {
+    const argFile = path.join(input.workDir, `${path.basename(input.resultFile)}.pytest-args.txt`);
+    spec.files = [{ path: argFile, content: `${args.join('\n')}\n` }];
+    targetArgs = [`@${argFile}`];
+  }
+  spec.argv = [
+    input.python,
+    '-m',
+    'pytest',
+    '-p',
+    'no:cacheprovider',
+    `--junitxml=${input.resultFile}`,
+    '-o',
+    'junit_family=xunit1',
+    '-rA',
+    ...targetArgs,
+    ...input.extraArgs,
+  ];
+  return spec;
+}
+
+/** `pytest …`, `py.test …` or `python -m pytest …` in a tier command: seams adds the JUnit XML options. */
+export function adoptPytestCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null {
+  const words = argvWords(argv);
+  const isPytest = words.includes('pytest') || (words.includes('-m') && argv[argv.indexOf('-m') + 1] === 'pytest') || words.includes('py.test');
+  if (!isPytest) return null;
+  return { argv: [...argv, `--junitxml=${resultFile}`, '-o', 'junit_family=xunit1', ...extraArgs], env: {}, resultFile, format: 'junit' };
+}
+
+const HINT = 'leave the report options to seams (it writes JUnit XML where it reads it); pass only selection and behaviour options';
+
+/** `--junitxml`, `-p no:junitxml` and `--collect-only` would take away the report seams reads. */
+export function pytestConflicts(args: readonly string[]): ArgConflict[] {
+  const out = optionConflicts(args, ['--junitxml', '--junit-xml'], (o) => `seams sets ${o} itself to read the results`, HINT);
+  args.forEach((a, i) => {
+    if ((a === '-p' && args[i + 1] === 'no:junitxml') || a === '-pno:junitxml' || a === '-p=no:junitxml')
+      out.push({ arg: a === '-p' ? `-p ${args[i + 1]}` : a, reason: 'it turns off the JUnit XML report seams reads', hint: HINT });
+  });
+  out.push(...optionConflicts(args, ['--collect-only', '--co'], () => 'it collects without running: no results to store', 'use `seams scan --verify` to compare the collection'));
+  return out;
+}
+
+export function pytestRequirements(input: { python: string }): Requirement[] {
+  return [
+    { kind: 'python', installHint: 'install Python 3 with pytest, or point SEAMS_PYTHON at an interpreter that has it' },
+    { kind: 'python-module', module: 'pytest', installHint: `${input.python} -m pip install pytest (or the project's requirements)` },
+  ];
+}
