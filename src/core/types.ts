@@ -4,7 +4,7 @@
  * and the published JSON Schemas in `schemas/` describe the serialised forms.
  */
 
-export type RunnerId = 'pytest' | 'vitest' | 'jest' | 'playwright' | 'mocha' | 'node-test';
+export type RunnerId = 'pytest' | 'vitest' | 'jest' | 'playwright' | 'mocha' | 'node-test' | 'django' | 'unittest';
 export type LanguageId = 'python' | 'typescript';
 
 /** Built-in tier names; configuration may add more, so a tier is any string. */

@@ -168,7 +168,7 @@ function requireRunners(o: Pick<ExecuteOptions, 'root' | 'inventory' | 'config' 
     });
 }
 
-const RUNNER_IDS = new Set(['pytest', 'vitest', 'jest', 'playwright', 'mocha', 'node-test']);
+const RUNNER_IDS = new Set(['pytest', 'vitest', 'jest', 'playwright', 'mocha', 'node-test', 'django', 'unittest']);
 
 /** The runner a tier command is (pytest, vitest, … by its command line), else `command`. */
 function commandRunner(command: Parameters<typeof splitCommand>[0], tier: string): string {

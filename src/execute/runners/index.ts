@@ -1,7 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredTest, RunnerId } from '../../core/types.js';
 import type { ResultFormat } from '../../results/index.js';
+import type { RunnerPlugin } from '../../runners/contract.js';
+import { djangoPlugin } from '../../runners/django/index.js';
+import { unittestPlugin } from '../../runners/unittest/index.js';
 
 /**
  * Per-runner native commands with machine-readable output. Each builder gets the tests of one
@@ -201,7 +204,21 @@ export function nodeTestCommand(input: BuildInput): CommandSpec {
   };
 }
 
+/** A contract plugin's pure command, with its files written (until execute/ uses the registry). */
+function fromPlugin(plugin: Pick<RunnerPlugin, 'buildCommand'>): (input: BuildInput) => CommandSpec {
+  return (input) => {
+    const spec = plugin.buildCommand({ ...input, python: input.env.SEAMS_PYTHON || 'python3' });
+    for (const f of spec.files ?? []) {
+      mkdirSync(path.dirname(f.path), { recursive: true });
+      writeFileSync(f.path, f.content);
+    }
+    return { argv: spec.argv, cwd: spec.cwd, env: spec.env, resultFile: spec.resultFile, format: spec.format as ResultFormat, resultFromStdout: spec.resultFromStdout };
+  };
+}
+
 export const COMMAND_BUILDERS: Record<RunnerId, (input: BuildInput) => CommandSpec> = {
+  django: fromPlugin(djangoPlugin),
+  unittest: fromPlugin(unittestPlugin),
   pytest: pytestCommand,
   vitest: vitestCommand,
   jest: jestCommand,
