@@ -79,12 +79,8 @@ export async function scanRepo(rootArg: string, options: ScanOptions = {}): Prom
       const result = await plugin.scan(ctx);
       if (result) scanned.push({ id: plugin.id, language: plugin.language, result });
     } catch (error) {
-      repo.diagnostics.push({
-        severity: 'error',
-        code: 'RUNNER_FAILED',
-        runner: plugin.id,
-        message: `${plugin.id} scan failed: ${describeError(error)}`,
-      });
+      const failed = { severity: 'error' as const, code: 'RUNNER_FAILED', runner: plugin.id, message: `${plugin.id} scan failed: ${describeError(error)}` };
+      scanned.push({ id: plugin.id, language: plugin.language, result: { runners: [], files: [], tests: [], diagnostics: [failed] } });
     }
   }
   for (const { result } of resolveClaims(scanned, choice)) {
