@@ -121,7 +121,10 @@ function workflowCommands(text: string): { cwd: string; text: string }[] {
 }
 
 const dirOf = (f: string) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
-const norm = (d: string) => (d === '.' || d === './' ? '' : path.posix.normalize(d).replace(/^\.\//, '').replace(/\/$/, ''));
+const norm = (d: string) => {
+  const n = d ? path.posix.normalize(d).replace(/^\.\//, '').replace(/\/$/, '') : '';
+  return n === '.' ? '' : n;
+};
 
 /** Every `python -m unittest` invocation the repository's own tooling makes. */
 export function findInvocations(rootAbs: string, files: readonly string[]): Invocation[] {
