@@ -65,8 +65,9 @@ export async function scanUnittest(ctx: ScanContext): Promise<RunnerScan | null>
   const diagnostics: RunnerScan['diagnostics'] = notes.map((n) => ({ severity: 'info', code: 'UNITTEST_NOT_LISTED', runner: 'unittest', file: n.source, message: n.message }));
   if (!groups.length) return diagnostics.length ? { runners: [], files: [], tests: [], diagnostics } : null;
   ctx.progress.update('unittest: reading test modules…');
-  // the discovery folders are unittest's alone: pytest's default collection does not list tests there
-  const result: RunnerScan = { runners: [], files: [], tests: [], diagnostics, claimedFolders: groups.map((g) => g.start) };
+  // the folder the repo runs unittest from is unittest's alone: pytest's default collection (a guess
+  // where pytest is not configured) lists no tests there
+  const result: RunnerScan = { runners: [], files: [], tests: [], diagnostics, claimedFolders: groups.map((g) => g.cwd) };
   const seen = new Set<string>();
   for (const g of groups) {
     result.runners.push({ runner: 'unittest', project: g.project, rootDir: g.cwd || '.', configFile: g.invocation.source === 'seams.yaml' ? null : g.invocation.source });

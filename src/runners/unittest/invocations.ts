@@ -44,7 +44,7 @@ function words(tail: string): string[] {
 
 /** The discover arguments of one `python -m unittest …` command tail. */
 export function parseUnittestArgs(tail: string): Omit<Invocation, 'cwd' | 'source'> | null {
-  const ws = words(tail).filter((w) => !/^\{.*\}$/.test(w) && !/^\$/.test(w));
+  const ws = words(tail.replace(/\{(toxinidir|project|package)\}/g, '.')).filter((w) => !/^\{.*\}$/.test(w) && !/^\$/.test(w));
   let discover = false;
   const positional: string[] = [];
   const opt: Record<string, string> = {};
