@@ -140,6 +140,16 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     const before = tests.length;
     for (const c of moduleClasses(modules, m)) {
       if (!index.isTestCase(c)) continue;
+      const meta = index.mro(c).find((k) => k.cls.keywords.metaclass);
+      if (meta && c.mod === m)
+        diagnostics.push({
+          severity: 'info',
+          code: 'DYNAMIC_TEST_CLASS',
+          runner: input.runner,
+          file: m.file,
+          line: c.cls.line,
+          message: `${c.mod.name}.${c.cls.name} gets a metaclass from ${meta.cls.name}: test methods it generates at import time are not listed`,
+        });
       for (const t of testsOf(index, c, input)) {
         if (seenIds.has(t.id)) continue;
         seenIds.add(t.id);
