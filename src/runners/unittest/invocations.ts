@@ -126,6 +126,8 @@ const norm = (d: string) => {
   return n === '.' ? '' : n;
 };
 
+const CANDIDATE = /^(tox\.ini|Makefile|makefile|GNUmakefile|setup\.cfg|noxfile\.py|package\.json|pyproject\.toml)$/;
+
 /** Every `python -m unittest` invocation the repository's own tooling makes. */
 export function findInvocations(rootAbs: string, files: readonly string[]): Invocation[] {
   const out: Invocation[] = [];
@@ -137,24 +139,23 @@ export function findInvocations(rootAbs: string, files: readonly string[]): Invo
   for (const f of files) {
     if (skip.test(f)) continue;
     const base = f.slice(f.lastIndexOf('/') + 1);
+    if (!CANDIDATE.test(base) && !/^\.github\/workflows\//.test(f)) continue;
+    const text = read(rootAbs, f);
+    if (!text?.includes('unittest')) continue;
     if (base === 'tox.ini' || base === 'Makefile' || base === 'makefile' || base === 'GNUmakefile' || base === 'setup.cfg' || base === 'noxfile.py') {
-      const text = read(rootAbs, f);
-      if (text) for (const c of commandsIn(text)) add(dirOf(f), c, f);
+      for (const c of commandsIn(text)) add(dirOf(f), c, f);
     } else if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(f)) {
-      const text = read(rootAbs, f);
-      if (text) for (const step of workflowCommands(text)) for (const c of commandsIn(step.text)) add(step.cwd, c, f);
+      for (const step of workflowCommands(text)) for (const c of commandsIn(step.text)) add(step.cwd, c, f);
     } else if (base === 'package.json') {
-      const text = read(rootAbs, f);
       try {
-        const scripts = (JSON.parse(text ?? '{}') as { scripts?: Record<string, unknown> }).scripts ?? {};
+        const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
         for (const s of stringsOf(scripts)) for (const c of commandsIn(s)) add(dirOf(f), c, f);
       } catch {
         /* not JSON */
       }
     } else if (base === 'pyproject.toml') {
-      const text = read(rootAbs, f);
       try {
-        const doc = parseToml(text ?? '') as { tool?: unknown };
+        const doc = parseToml(text) as { tool?: unknown };
         for (const s of stringsOf(doc.tool)) for (const c of commandsIn(s)) add(dirOf(f), c, f);
       } catch {
         /* not TOML */
