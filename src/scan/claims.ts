@@ -2,11 +2,16 @@
  * Which runner owns which test file. Two rules, applied after every runner has scanned:
  * 1. seams.yaml `runners:` (folder → runner ids): below a chosen folder (the longest one that
  *    contains the file), only the runners it lists keep their files and tests.
- * 2. No test is claimed by two runners: a file claimed by a runner earlier in the plugin order
- *    is dropped from every later one (with an info diagnostic saying so).
+ * 2. No test is claimed by two runners: a Python file claimed by a runner earlier in the plugin
+ *    order is dropped from every later Python runner (with an info diagnostic saying so). The JS
+ *    runners keep their own overlap rules (a Vitest include that also matches Playwright specs is
+ *    reported by them, as before), so the rule applies to the languages in `EXCLUSIVE_LANGUAGES`.
  */
 import type { Diagnostic, RunnerId } from '../core/types.js';
 import type { RunnerScan } from '../runners/types.js';
+
+/** Languages whose runners never share a test file. */
+export const EXCLUSIVE_LANGUAGES: ReadonlySet<string> = new Set(['python']);
 
 /** seams.yaml `runners:` as folder ('' for the repo root) → runner ids. */
 export type RunnerChoice = ReadonlyMap<string, readonly string[]>;
@@ -63,6 +68,7 @@ export function resolveClaims<T extends { id: RunnerId; language: string; result
         refused++;
         return false;
       }
+      if (!EXCLUSIVE_LANGUAGES.has(language)) return true;
       const o = owner.get(file) ?? folderOwners.find((c) => c.language === language && c.runner !== runner && within(file, c.folder))?.runner;
       if (o !== undefined && o !== runner) {
         dropped.set(o, (dropped.get(o) ?? 0) + 1);
@@ -72,9 +78,11 @@ export function resolveClaims<T extends { id: RunnerId; language: string; result
     };
     const files = result.files.filter((f) => keep(f.file, f.runner));
     const tests = result.tests.filter((t) => keep(t.file, t.runner));
-    for (const f of files) owner.set(f.file, f.runner);
-    for (const t of tests) owner.set(t.file, t.runner);
-    for (const folder of result.claimedFolders ?? []) folderOwners.push({ folder, runner: id, language });
+    if (EXCLUSIVE_LANGUAGES.has(language)) {
+      for (const f of files) owner.set(f.file, f.runner);
+      for (const t of tests) owner.set(t.file, t.runner);
+      for (const folder of result.claimedFolders ?? []) folderOwners.push({ folder, runner: id, language });
+    }
     // a runner whose every file went to others (or to no chosen runner) is not used in the repo
     const lostAll = result.files.length + result.tests.length > 0 && files.length + tests.length === 0;
     const runners = lostAll ? [] : result.runners.filter((r) => allowed(r.rootDir === '.' ? '' : r.rootDir) || files.length > 0 || tests.length > 0);

@@ -66,6 +66,17 @@ describe('runner claims', () => {
     ]);
   });
 
+  it('JS runners keep their existing overlap (a Vitest include that matches Playwright specs)', () => {
+    const out = resolveClaims(
+      [
+        { id: 'vitest', language: 'typescript', result: result('vitest', ['e2e/b.spec.ts']) },
+        { id: 'playwright', language: 'typescript', result: result('playwright', ['e2e/b.spec.ts']) },
+      ],
+      runnerChoiceOf(undefined),
+    );
+    expect(out.map((o) => o.id)).toEqual(['vitest', 'playwright']);
+  });
+
   it('seams.yaml runners: the longest chosen folder decides; a list applies to the whole repo', () => {
     const choice = runnerChoiceOf({ '.': ['pytest', 'vitest'], './tools/': ['unittest'] });
     expect(allowedRunners(choice, 'tools/tests/test_x.py')).toEqual(['unittest']);
