@@ -54,6 +54,7 @@ const EXPECTED_IDS = [
   'apps.billing.tests.test_api.InvoiceAPITests.test_known_bug',
   'apps.billing.tests.test_api.InvoiceAPITests.test_pay',
   'apps.billing.tests.test_api.InvoiceAPITests.test_refund',
+  'apps.billing.tests.test_models.ConcreteShape.test_shape',
   'apps.billing.tests.test_models.Inherited.test_more',
   'apps.billing.tests.test_models.Inherited.test_shared',
   'apps.billing.tests.test_models.InvoiceModelTests.testLegacyName',

@@ -171,11 +171,12 @@ function moduleClasses(modules: ModuleSet, m: RepoModule): ClassInfo[] {
   const take = (r: Ref) => {
     if (r.k === 'class') out.push({ mod: r.mod, cls: r.cls });
   };
-  for (const name of m.module.bindings.keys()) take(modules.resolveName(m, name));
+  for (const name of m.module.bindings.keys()) if (!m.deleted.has(name)) take(modules.resolveName(m, name));
   for (const star of m.module.starImports) {
     const target = modules.load(modules.absoluteName(m, star.module, star.level));
     if (!target) continue;
-    for (const name of target.module.bindings.keys()) if (!name.startsWith('_') && !m.module.bindings.has(name)) take(modules.resolveName(target, name));
+    for (const name of target.module.bindings.keys())
+      if (!name.startsWith('_') && !m.module.bindings.has(name) && !target.deleted.has(name) && !m.deleted.has(name)) take(modules.resolveName(target, name));
   }
   return out;
 }

@@ -17,6 +17,8 @@ export interface RepoModule {
   file: string;
   isPackage: boolean;
   module: PyModule;
+  /** Names removed by a module-level `del` (the idiom that hides an abstract test base). */
+  deleted: ReadonlySet<string>;
 }
 
 /** What a Python name or attribute resolves to. */
@@ -74,9 +76,10 @@ export class ModuleSet {
     try {
       const abs = path.join(this.rootAbs, file);
       if (statSync(abs).size <= MAX_FILE_BYTES) {
-        const module = parsePythonModule(readFileSync(abs, 'utf8'));
+        const source = readFileSync(abs, 'utf8');
+        const module = parsePythonModule(source);
         if (module.syntaxError) this.errors.push({ file, line: module.syntaxError.line, message: `${file}:${module.syntaxError.line}: ${module.syntaxError.message}` });
-        mod = { name, file, isPackage: file.endsWith('/__init__.py') || file === '__init__.py', module };
+        mod = { name, file, isPackage: file.endsWith('/__init__.py') || file === '__init__.py', module, deleted: deletedNames(source) };
       } else this.errors.push({ file, message: `${file} is larger than ${MAX_FILE_BYTES} bytes; not read` });
     } catch (error) {
       this.errors.push({ file, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
@@ -171,4 +174,11 @@ export class ModuleSet {
     }
     return { k: 'unknown' };
   }
+}
+
+/** Names of module-level `del a, b` statements (column 0, so not inside a block or a string). */
+function deletedNames(source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(/^del[ \t]+([\w \t,]+?)[ \t]*(?:#.*)?$/gm)) for (const n of m[1]!.split(',')) if (n.trim()) out.add(n.trim());
+  return out;
 }
