@@ -148,6 +148,15 @@ describe.skipIf(!hasDjango)('django runner with the real Django', () => {
     expect(existsSync(path.join(root, 'seams_django_runner.py'))).toBe(false); // shipped code stays in the scratch folder
   }, 180_000);
 
+  it('collect: lists chosen files natively through the listing runner', async () => {
+    const input = { root: FIXTURE, rootDir: '.', project: null, files: ['apps/notes/tests.py'], python: PYTHON, workDir: mkdtempSync(path.join(tmpdir(), 'seams-collect-')) };
+    const spec = djangoPlugin.collect.command(input);
+    expect(spec.argv.slice(-1)).toEqual(['apps.notes.tests']);
+    for (const f of spec.files ?? []) writeFileSync(f.path, f.content);
+    const out = execFileSync(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, encoding: 'utf8' });
+    expect(djangoPlugin.collect.parse(out, input).ids.sort()).toEqual(['apps.notes.tests.NoteTests.test_note', 'apps.notes.tests.NoteViewTests.test_view']);
+  }, 60_000);
+
   it('buildCommand is pure: argv, env and the files to write', () => {
     const spec = djangoPlugin.buildCommand({
       root: '/repo',

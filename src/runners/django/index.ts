@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import type { Diagnostic, RawTest, RepoInventory, RunnerInfo } from '../../core/types.js';
-import type { BuildInput, CommandSpec, RunnerPlugin } from '../contract.js';
+import type { BuildInput, CollectInput, CommandSpec, NativeCollector, RunnerPlugin } from '../contract.js';
 import type { RunnerScan, ScanContext, ScannedFile, VerifyOptions, VerifyReport } from '../types.js';
 import { discoverUnittest } from '../_shared/unittest/discover.js';
-import { runLabels, UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
+import { parseListing, runLabels, UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
 import { DJANGO_RUNNER_MODULE, MANAGE_WRAPPER, pythonFiles } from '../_shared/unittest/python.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
 import { findDjangoRoots } from './detect.js';
@@ -109,6 +109,30 @@ export function buildDjangoCommand(input: BuildInput): CommandSpec {
   };
 }
 
+/** Native listing of chosen files: their modules as labels to the listing runner. Pure. */
+export const djangoCollector: NativeCollector = {
+  command(input: CollectInput): CommandSpec {
+    const cwd = path.resolve(input.root, folderOf(input.rootDir));
+    const base = folderOf(input.rootDir);
+    const modules = input.files
+      .filter((f) => f.endsWith('.py') && (base === '' || f.startsWith(`${base}/`)))
+      .map((f) => (base ? f.slice(base.length + 1) : f).replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.'));
+    return {
+      argv: [input.python, ...manageArgs(input.workDir, cwd, 'ListRunner'), ...modules],
+      cwd,
+      env: {},
+      files: pythonFiles(input.workDir, 'django'),
+      resultFile: '',
+      format: 'listing',
+      resultFromStdout: true,
+    };
+  },
+  parse(stdout: string) {
+    const listing = parseListing(stdout);
+    return { ids: listing.ids, errors: listing.erroredModules.map((m) => ({ message: `unittest could not import ${m}` })) };
+  },
+};
+
 export const djangoPlugin = {
   id: 'django' as const,
   language: 'python',
@@ -116,6 +140,7 @@ export const djangoPlugin = {
   scan: scanDjango,
   verify: verifyDjango,
   verifyUnit: 'ids',
+  collect: djangoCollector,
   buildCommand: buildDjangoCommand,
   conflictingArgs(args) {
     return args
