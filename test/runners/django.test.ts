@@ -157,6 +157,13 @@ describe.skipIf(!hasDjango)('django runner with the real Django', () => {
     expect(djangoPlugin.collect.parse(out, input).ids.sort()).toEqual(['apps.notes.tests.NoteTests.test_note', 'apps.notes.tests.NoteViewTests.test_view']);
   }, 60_000);
 
+  it('adopts a configured python manage.py test command', () => {
+    const spec = djangoPlugin.adoptCommand(['python3', 'manage.py', 'test', 'apps.billing'], '/tmp/w/t.xml', ['-v', '2'])!;
+    expect(spec.argv).toEqual(['python3', '/tmp/w/seams_manage.py', 'manage.py', 'test', 'apps.billing', '--testrunner', 'seams_django_runner.JUnitRunner', '-v', '2']);
+    expect(spec.env).toEqual({ SEAMS_JUNIT_XML: '/tmp/w/t.xml' });
+    expect(djangoPlugin.adoptCommand(['python3', '-m', 'pytest'], '/tmp/w/t.xml', [])).toBeNull();
+  });
+
   it('buildCommand is pure: argv, env and the files to write', () => {
     const spec = djangoPlugin.buildCommand({
       root: '/repo',

@@ -133,6 +133,23 @@ export const djangoCollector: NativeCollector = {
   },
 };
 
+/**
+ * A configured tier command `python manage.py test …`: the same command through seams' wrapper
+ * and JUnit runner (the shipped files go next to the report, in the run's scratch folder). Pure.
+ */
+export function adoptDjangoCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null {
+  const at = argv.findIndex((a) => path.basename(a) === 'manage.py');
+  if (at < 1 || argv[at + 1] !== 'test' || !/python/.test(path.basename(argv[0]!))) return null;
+  const dir = path.dirname(resultFile);
+  return {
+    argv: [...argv.slice(0, at), `${dir}/${MANAGE_WRAPPER}.py`, ...argv.slice(at), '--testrunner', `${DJANGO_RUNNER_MODULE}.JUnitRunner`, ...extraArgs],
+    env: { SEAMS_JUNIT_XML: resultFile },
+    files: pythonFiles(dir, 'django'),
+    resultFile,
+    format: 'junit',
+  };
+}
+
 export const djangoPlugin = {
   id: 'django' as const,
   language: 'python',
@@ -142,6 +159,7 @@ export const djangoPlugin = {
   verifyUnit: 'ids',
   collect: djangoCollector,
   buildCommand: buildDjangoCommand,
+  adoptCommand: adoptDjangoCommand,
   conflictingArgs(args) {
     return args
       .filter((a) => a === '--testrunner' || a.startsWith('--testrunner='))
