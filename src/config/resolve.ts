@@ -40,6 +40,8 @@ export interface ResolvedConfig {
   coverage: Record<string, CoverageConfig>;
   notify: { webhook: string; branches: string[] } | null;
   history: { db: string };
+  /** seams.yaml `runners:` by folder ('.' for the repo root); empty when detection decides. */
+  runners: Record<string, string[]>;
 }
 
 const toDate = (d: string | Date): string => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
@@ -77,6 +79,7 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     coverage: user.coverage ?? {},
     notify: user.notify ? { webhook: user.notify.webhook, branches: user.notify.branches ?? [...DEFAULTS.notifyBranches] } : null,
     history: { db: user.history?.db ?? DEFAULTS.historyDb },
+    runners: Array.isArray(user.runners) ? { '.': [...user.runners] } : { ...(user.runners ?? {}) },
   };
 }
 

@@ -176,6 +176,15 @@ export const historySchema = z.strictObject({
   db: z.string().optional(),
 });
 
+/** A runner id (`pytest`, `django`, `unittest`, `vitest`, …; checked against the registry by scan). */
+const runnerId = z.string().min(1);
+
+export const runnersSchema = z
+  .union([z.array(runnerId), z.record(z.string().min(1), z.array(runnerId))])
+  .describe(
+    'The runners of the repo (a list) or of folders (folder → list, the longest folder wins); overrides detection: below a chosen folder only the listed runners keep tests, and a listed runner is used there even when not detected',
+  );
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   tiers: z.record(name, tierSchema).optional().describe('Tier rules (paths, markers) applied before the conventions, and what a tier needs to run (services, command)'),
@@ -189,6 +198,7 @@ export const configSchema = z.strictObject({
   coverage: z.record(name, coverageSchema).optional(),
   notify: notifySchema.optional(),
   history: historySchema.optional(),
+  runners: runnersSchema.optional(),
 });
 
 export type UserConfig = z.infer<typeof configSchema>;
@@ -200,3 +210,4 @@ export type ScenarioConfig = z.infer<typeof scenarioSchema>;
 export type GateConfig = z.infer<typeof gateSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;
 export type CoverageConfig = z.infer<typeof coverageSchema>;
+export type RunnersConfig = z.infer<typeof runnersSchema>;

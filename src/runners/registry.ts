@@ -3,6 +3,7 @@ import { resolvePython } from '../util/python.js';
 import type { CiNeeds, CommandSpec, ResultFormatPlugin, RunnerPlugin } from './contract.js';
 import { adoptGoCommand, goTestJsonFormat } from './_shared/go.js';
 import { adoptUnknownCommand, junitXmlFormat } from './_shared/junit.js';
+import { djangoPlugin } from './django/index.js';
 import { jestPlugin } from './jest/index.js';
 import { jestJsonFormat } from './jest/command.js';
 import { mochaPlugin } from './mocha/index.js';
@@ -10,6 +11,7 @@ import { nodeTestPlugin } from './node-test/index.js';
 import { playwrightPlugin } from './playwright/index.js';
 import { playwrightJsonFormat } from './playwright/command.js';
 import { pytestPlugin } from './pytest/index.js';
+import { unittestPlugin } from './unittest/index.js';
 import { vitestPlugin } from './vitest/index.js';
 import { vitestJsonFormat } from './vitest/command.js';
 
@@ -19,6 +21,10 @@ import { vitestJsonFormat } from './vitest/command.js';
  * Every runner list, CLI choice and result format elsewhere comes from this file.
  */
 export const runners: readonly RunnerPlugin[] = [
+  // the order is also the claim priority of Python test files: Django and unittest step back by
+  // themselves where pytest is configured, so they come first (src/scan/claims.ts)
+  djangoPlugin,
+  unittestPlugin,
   pytestPlugin,
   vitestPlugin,
   jestPlugin,

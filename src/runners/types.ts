@@ -13,6 +13,11 @@ export interface ScanContext {
   /** Every regular file below root (repo-relative POSIX), excluding `.git` and `node_modules`, memoised across plugins. */
   listFiles(): Promise<readonly string[]>;
   progress: Progress;
+  /**
+   * Folders (repo-relative, '' for the root) where seams.yaml `runners:` names this runner: the
+   * runner is used there even when its detection would not pick it. Absent: no choice made.
+   */
+  chosenFolders?(runner: RunnerId): readonly string[];
 }
 
 export interface ScannedFile {
@@ -28,6 +33,11 @@ export interface RunnerScan {
   files: ScannedFile[];
   tests: RawTest[];
   diagnostics: Diagnostic[];
+  /**
+   * Folders (repo-relative, '' for the root) whose test files belong to this runner alone:
+   * later runners of the same language keep nothing below them (a Django project's folder).
+   */
+  claimedFolders?: string[];
 }
 
 export interface VerifyOptions {

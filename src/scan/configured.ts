@@ -42,6 +42,7 @@ export async function scanConfigured(
     const inventory = await scanRepo(p, {
       tierRules: tierRulesOf(config.config),
       requirementPattern: config.config.requirements.pattern,
+      runners: config.config.runners,
       progress: options.progress,
     });
     repos.push({ inventory, config });

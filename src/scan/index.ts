@@ -2,9 +2,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fdir } from 'fdir';
 import { classifyTests, createClassifier, type TierRule } from '../core/tiers.js';
-import type { Diagnostic, Inventory, RepoInventory, TestFile } from '../core/types.js';
+import type { Diagnostic, Inventory, RepoInventory, RunnerId, TestFile } from '../core/types.js';
 import { runners as scanPlugins } from '../runners/registry.js';
-import type { ScanContext, ScanPlugin } from '../runners/types.js';
+import type { RunnerScan, ScanContext, ScanPlugin } from '../runners/types.js';
+import { chosenFolders, resolveClaims, runnerChoiceOf } from './claims.js';
 import { describeError, SeamsError } from '../util/errors.js';
 import { toPosix } from '../util/paths.js';
 import { append } from '../util/strings.js';
@@ -20,6 +21,8 @@ export interface ScanOptions {
   /** Only these runner plugins (default: all). */
   plugins?: readonly ScanPlugin[];
   progress?: Progress;
+  /** seams.yaml `runners:`: the runners of the repo (a list) or of folders (folder → list); overrides detection. */
+  runners?: readonly string[] | Readonly<Record<string, readonly string[]>>;
 }
 
 /** Directories never walked for test files. */
@@ -62,21 +65,25 @@ export async function scanRepo(rootArg: string, options: ScanOptions = {}): Prom
   const classifier = createClassifier(options.tierRules ?? []);
   const repo: RepoInventory = { root, name: path.basename(root), runners: [], files: [], tests: [], diagnostics: [] };
 
+  const choice = runnerChoiceOf(options.runners);
+  if (choice.size) ctx.chosenFolders = (runner) => chosenFolders(choice, runner);
+  const known = new Set(scanPlugins.map((p) => p.id as string));
+  for (const [folder, ids] of choice)
+    for (const id of ids)
+      if (!known.has(id))
+        repo.diagnostics.push({ severity: 'warning', code: 'UNKNOWN_RUNNER', message: `seams.yaml runners: ${folder || '.'} names ${id}, which is not a runner seams knows (${[...known].join(', ')})` });
+  const scanned: { id: RunnerId; language: string; result: RunnerScan }[] = [];
   for (const plugin of options.plugins ?? scanPlugins) {
     progress.update(`scan ${repo.name}: ${plugin.id}…`);
-    let result;
     try {
-      result = await plugin.scan(ctx);
+      const result = await plugin.scan(ctx);
+      if (result) scanned.push({ id: plugin.id, language: plugin.language, result });
     } catch (error) {
-      repo.diagnostics.push({
-        severity: 'error',
-        code: 'RUNNER_FAILED',
-        runner: plugin.id,
-        message: `${plugin.id} scan failed: ${describeError(error)}`,
-      });
-      continue;
+      const failed = { severity: 'error' as const, code: 'RUNNER_FAILED', runner: plugin.id, message: `${plugin.id} scan failed: ${describeError(error)}` };
+      scanned.push({ id: plugin.id, language: plugin.language, result: { runners: [], files: [], tests: [], diagnostics: [failed] } });
     }
-    if (!result) continue;
+  }
+  for (const { result } of resolveClaims(scanned, choice)) {
     append(repo.runners, result.runners);
     append(repo.diagnostics, result.diagnostics);
     const tests = classifyTests(result.tests, classifier);
