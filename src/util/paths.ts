@@ -16,6 +16,14 @@ export function joinPosix(...parts: string[]): string {
   return path.posix.join(...parts.filter((p) => p !== '')) || '';
 }
 
+/**
+ * Joins two normalised repo-relative parts ('' is the root) without normalising: much cheaper
+ * than `joinPosix` in hot loops over file sets.
+ */
+export function joinRel(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : `${a}/${b}`;
+}
+
 /** The POSIX directory of a repo-relative path ('' for a top-level file). */
 export function dirnamePosix(p: string): string {
   const d = path.posix.dirname(p);

@@ -19,7 +19,7 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyJest } from '../js/verify.js';
-import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
+import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 
 export const JEST_CONFIG_FILES = ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.mts', 'jest.config.cts', 'jest.config.json'];

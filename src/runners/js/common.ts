@@ -4,7 +4,7 @@ import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core
 import { exportValue, FnValue, callFunction, isUnknown, ModuleLoader, Unknown } from '../../languages/typescript/evaluate.js';
 import { extractTests, extractTypecheckTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
-import { loadWorkspace, type JsWorkspace } from './workspace.js';
+import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
 
 /** One runner configuration (or project) resolved to the files it collects. */
 export interface JsSuite {

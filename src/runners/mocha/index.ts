@@ -5,7 +5,7 @@ import type { Diagnostic } from '../../core/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { configLoader, configProblem, evaluateConfigFile, isObject, scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { mochaInvocations } from '../js/scripts.js';
-import { filesIn, findConfig, type JsWorkspace } from '../js/workspace.js';
+import { filesIn, findConfig, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 
 export const MOCHARC_FILES = ['.mocharc.js', '.mocharc.cjs', '.mocharc.yaml', '.mocharc.yml', '.mocharc.jsonc', '.mocharc.json'];

@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { joinPosix } from '../../util/paths.js';
 import { scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { nodeTestPatterns } from '../js/scripts.js';
-import type { JsWorkspace } from '../js/workspace.js';
+import type { JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 
 /** Node's default `--test` patterns (Node 20/22), relative to the working directory. */

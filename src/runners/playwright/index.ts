@@ -18,7 +18,7 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyPlaywright } from '../js/verify.js';
-import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
+import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [

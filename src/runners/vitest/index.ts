@@ -17,7 +17,7 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyVitest } from '../js/verify.js';
-import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../js/workspace.js';
+import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 import picomatch from 'picomatch';
 

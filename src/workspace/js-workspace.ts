@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import YAML from 'yaml';
-import type { Diagnostic } from '../../core/types.js';
-import type { ScanContext } from '../types.js';
-import { dirnamePosix, joinPosix } from '../../util/paths.js';
+import type { Diagnostic } from '../core/types.js';
+import { dirnamePosix, joinPosix } from '../util/paths.js';
+import type { FileSource } from './files.js';
+import { pnpmWorkspaceGlobs, readJsonFile, workspaceGlobs } from './manifests.js';
+
+/** Kept here for the runner plugins that read a config JSON next to their workspace. */
+export { readJsonFile };
 
 /**
  * The JavaScript side of a repository: its packages (npm/yarn/pnpm workspaces), their
@@ -40,21 +43,6 @@ export interface JsWorkspace {
   prefetch(files: readonly string[]): Promise<void>;
 }
 
-export function readJsonFile(abs: string): { value?: Record<string, unknown>; error?: string } {
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-  try {
-    const v = JSON.parse(text.replace(/^\uFEFF/, ''));
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { value: v } : { error: 'not a JSON object' };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
-
 function depsOf(json: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   for (const k of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
@@ -62,14 +50,6 @@ function depsOf(json: Record<string, unknown>): Set<string> {
     if (v && typeof v === 'object') for (const name of Object.keys(v)) out.add(name);
   }
   return out;
-}
-
-function workspaceGlobs(json: Record<string, unknown>): string[] | undefined {
-  const w = json.workspaces;
-  if (Array.isArray(w)) return w.filter((x): x is string => typeof x === 'string');
-  if (w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages))
-    return ((w as { packages: unknown[] }).packages).filter((x): x is string => typeof x === 'string');
-  return undefined;
 }
 
 /** Dependencies that make a package.json a test package (one of our runners). */
@@ -148,9 +128,10 @@ function addUndeclaredPackages(
   }
 }
 
-const cache = new WeakMap<ScanContext, Promise<JsWorkspace>>();
+const cache = new WeakMap<FileSource, Promise<JsWorkspace>>();
 
-export function loadWorkspace(ctx: ScanContext): Promise<JsWorkspace> {
+/** The JS workspace of a scan, built once per scan context (keyed by the context object). */
+export function loadWorkspace(ctx: FileSource): Promise<JsWorkspace> {
   let p = cache.get(ctx);
   if (!p) {
     p = ctx.listFiles().then((files) => buildWorkspace(ctx.root, files));
@@ -203,8 +184,7 @@ export function buildWorkspace(root: string, files: readonly string[]): JsWorksp
     const pnpm = joinPosix(dir, 'pnpm-workspace.yaml');
     if (allFiles.has(pnpm)) {
       try {
-        const y = YAML.parse(readText(pnpm) ?? '') as { packages?: unknown };
-        if (Array.isArray(y?.packages)) globs = [...(globs ?? []), ...y.packages.filter((x): x is string => typeof x === 'string')];
+        globs = [...(globs ?? []), ...pnpmWorkspaceGlobs(readText(pnpm) ?? '')];
       } catch (e) {
         diagnostics.push({ severity: 'warning', code: 'WORKSPACE_INVALID', file: pnpm, message: `cannot parse pnpm-workspace.yaml: ${(e as Error).message.split('\n')[0]}` });
       }
