@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ModuleLoader } from '../../src/languages/typescript/evaluate.js';
+import { createModuleLoader } from '../../src/workspace/js-loader.js';
 import { extractTests, type Dialect } from '../../src/languages/typescript/tests.js';
 
 function extract(source: string, dialect: Dialect = 'vitest', file = '/virtual/a.test.ts') {
-  return extractTests(source, { dialect, host: new ModuleLoader(), absFile: file });
+  return extractTests(source, { dialect, host: createModuleLoader(), absFile: file });
 }
 function names(source: string, dialect: Dialect = 'vitest') {
   return extract(source, dialect).tests.map((t) => t.titlePath.join(' > '));
@@ -103,9 +103,9 @@ describe('test calls and modifiers', () => {
   });
 
   it('parses TSX, JSX and TypeScript-only syntax', () => {
-    expect(extractTests(`it('renders', () => { const el = <div a={1 as number}>x</div>; });`, { dialect: 'vitest', host: new ModuleLoader(), absFile: '/v/a.test.tsx' }).tests).toHaveLength(1);
-    expect(extractTests(`it('jsx in js', () => <b/>);`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.js' }).tests).toHaveLength(1);
-    expect(extractTests(`enum E { A } it('ts ' + E, () => {}); const x = <T,>(a: T) => a;`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.mts' }).parseError).toBeUndefined();
+    expect(extractTests(`it('renders', () => { const el = <div a={1 as number}>x</div>; });`, { dialect: 'vitest', host: createModuleLoader(), absFile: '/v/a.test.tsx' }).tests).toHaveLength(1);
+    expect(extractTests(`it('jsx in js', () => <b/>);`, { dialect: 'jest', host: createModuleLoader(), absFile: '/v/a.test.js' }).tests).toHaveLength(1);
+    expect(extractTests(`enum E { A } it('ts ' + E, () => {}); const x = <T,>(a: T) => a;`, { dialect: 'jest', host: createModuleLoader(), absFile: '/v/a.test.mts' }).parseError).toBeUndefined();
   });
 });
 

@@ -1,9 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseModule, type Node } from './parse.js';
+import { pathToFileURL } from 'node:url';
+import { callBuiltin, mergeConfigValues, NODE_CONSTANTS, WRAPPERS } from './builtins.js';
+import { declareStatements } from './env.js';
+import { BuiltinValue, ClassValue, containsUnknownValue, FnValue, getPath, isPlainObject, isUnknown, toPrimitive, Unknown, type Binding, type Env } from './model.js';
+import type { Node } from './parse.js';
 
 /**
  * A small, safe static evaluator for the shapes configs and test titles are written in: literals,
@@ -12,139 +12,9 @@ import { parseModule, type Node } from './parse.js';
  * Nothing is ever executed; what cannot be known becomes an `Unknown` carrying the reason.
  */
 
-export class Unknown {
-  constructor(readonly reason: string) {}
-}
-export function isUnknown(v: unknown): v is Unknown {
-  return v instanceof Unknown;
-}
-
-/** A function literal, kept so that wrappers like `defineConfig(() => ({…}))` can be followed. */
-export class FnValue {
-  constructor(
-    readonly node: Node,
-    readonly env: Env,
-    readonly name: string,
-  ) {}
-}
-
-/** A class declaration; only its `name` is ever read (`describe(Service.name, …)`). */
-export class ClassValue {
-  constructor(readonly name: string) {}
-}
-
-interface Binding {
-  node?: Node;
-  /** Property path into the init value for destructuring (`const { a } = x`). */
-  path?: (string | number)[];
-  value?: unknown;
-  state?: 'evaluating' | 'done';
-  importFrom?: { source: string; imported: string };
-}
-
-export interface EvalHost {
-  /** Value of export `name` ('default', a name, or '*') of module `source` imported by `fromFile` (absolute). */
-  importValue?(fromFile: string, source: string, name: string): unknown;
-  /** Values for well-known imports from packages (e.g. `configDefaults` from 'vitest/config'). */
-  packageImport?(source: string, name: string): unknown;
-}
-
-export class Env {
-  readonly vars = new Map<string, Binding>();
-  constructor(
-    readonly file: string,
-    readonly host: EvalHost,
-    readonly parent?: Env,
-  ) {}
-
-  lookup(name: string): Binding | undefined {
-    for (let e: Env | undefined = this; e; e = e.parent) {
-      const b = e.vars.get(name);
-      if (b) return b;
-    }
-    return undefined;
-  }
-
-  child(): Env {
-    return new Env(this.file, this.host, this);
-  }
-
-  set(name: string, value: unknown): void {
-    this.vars.set(name, { value, state: 'done' });
-  }
-}
-
-function bindPattern(env: Env, pattern: Node, init: Node | undefined, prefix: (string | number)[]): void {
-  if (!pattern) return;
-  if (pattern.type === 'Identifier') {
-    env.vars.set(pattern.name, { node: init, path: prefix });
-  } else if (pattern.type === 'ObjectPattern') {
-    for (const p of pattern.properties) {
-      if (p.type === 'RestElement') continue;
-      const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
-      if (key === undefined) continue;
-      bindPattern(env, p.value.type === 'AssignmentPattern' ? p.value.left : p.value, init, [...prefix, key]);
-    }
-  } else if (pattern.type === 'ArrayPattern') {
-    pattern.elements.forEach((el: Node | null, i: number) => {
-      if (el && el.type !== 'RestElement') bindPattern(env, el.type === 'AssignmentPattern' ? el.left : el, init, [...prefix, i]);
-    });
-  }
-}
-
-/** Adds the declarations of a list of statements (module body or function block) to `env`. */
-export function declareStatements(env: Env, body: readonly Node[]): void {
-  for (const raw of body) {
-    let stmt = raw;
-    if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration) stmt = stmt.declaration;
-    if (stmt.type === 'ExportDefaultDeclaration') {
-      const d = stmt.declaration;
-      if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) {
-        declareStatements(env, [d]);
-      }
-      continue;
-    }
-    if (stmt.type === 'VariableDeclaration') {
-      for (const d of stmt.declarations) bindPattern(env, d.id, d.init ?? undefined, []);
-    } else if (stmt.type === 'FunctionDeclaration' && stmt.id) {
-      env.vars.set(stmt.id.name, { value: new FnValue(stmt, env, stmt.id.name), state: 'done' });
-    } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
-      env.vars.set(stmt.id.name, { value: new ClassValue(stmt.id.name), state: 'done' });
-    } else if (stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type') {
-      const source = String(stmt.source.value);
-      for (const s of stmt.specifiers ?? []) {
-        const imported =
-          s.type === 'ImportDefaultSpecifier'
-            ? 'default'
-            : s.type === 'ImportNamespaceSpecifier'
-              ? '*'
-              : s.imported.type === 'Identifier'
-                ? s.imported.name
-                : String(s.imported.value);
-        env.vars.set(s.local.name, { importFrom: { source, imported } });
-      }
-    }
-  }
-}
-
-/** Creates the module-level environment of a parsed program. */
-export function moduleEnv(file: string, program: Node, host: EvalHost): Env {
-  const env = new Env(file, host);
-  declareStatements(env, program.body);
-  // CommonJS `const x = require('./y')` is handled as an import in evaluateCall.
-  return env;
-}
-
-function getPath(value: unknown, p: readonly (string | number)[]): unknown {
-  let v = value;
-  for (const k of p) {
-    if (isUnknown(v)) return v;
-    if (v === null || v === undefined) return new Unknown(`cannot read ${String(k)} of ${String(v)}`);
-    if (typeof v !== 'object' && typeof v !== 'string') return new Unknown(`cannot read ${String(k)}`);
-    v = (v as Record<string | number, unknown>)[k];
-  }
-  return v;
-}
+export { BuiltinValue, ClassValue, Env, FnValue, isPlainObject, isUnknown, Unknown, type EvalHost } from './model.js';
+export { declareStatements, moduleEnv } from './env.js';
+export { mergeConfigValues } from './builtins.js';
 
 function bindingValue(name: string, b: Binding, env: Env): unknown {
   if (b.state === 'done') return b.value;
@@ -172,72 +42,6 @@ function bindingValue(name: string, b: Binding, env: Env): unknown {
   b.state = 'done';
   return v;
 }
-
-/** Constants of Node built-in modules that are the same on every run of a given Node version. */
-const NODE_CONSTANTS: Record<string, Record<string, unknown>> = {
-  http: { METHODS: [...http.METHODS], STATUS_CODES: { ...http.STATUS_CODES } },
-  os: { EOL: os.EOL },
-};
-
-/** `path`/`url` module members we can model without I/O. */
-export class BuiltinValue {
-  constructor(
-    readonly module: string,
-    readonly member: string,
-  ) {}
-}
-
-const PATH_FUNCS: Record<string, (...args: string[]) => string> = {
-  join: path.join,
-  resolve: path.resolve,
-  dirname: path.dirname,
-  basename: path.basename,
-  relative: path.relative,
-  normalize: path.normalize,
-};
-
-function callBuiltin(fn: BuiltinValue, args: unknown[]): unknown {
-  if (args.some(isUnknown)) return args.find(isUnknown);
-  if (fn.module === 'path') {
-    const member = fn.member === 'default' || fn.member === '*' ? undefined : fn.member;
-    const f = member ? PATH_FUNCS[member] : undefined;
-    if (f && args.every((a) => typeof a === 'string')) return f(...(args as string[]));
-  }
-  if (fn.module === 'url' && fn.member === 'fileURLToPath') {
-    const a = args[0];
-    if (typeof a === 'string' && a.startsWith('file:')) return fileURLToPath(a);
-    if (a instanceof URL) return fileURLToPath(a);
-  }
-  return new Unknown(`call of ${fn.module}.${fn.member}`);
-}
-
-const WRAPPERS = new Set([
-  'defineConfig',
-  'defineProject',
-  'defineWorkspace',
-  'defineVitestConfig',
-  'defineVitestProject',
-  'createConfig',
-]);
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Vite's mergeConfig: objects merge deeply, arrays concatenate, the right side wins for scalars. */
-export function mergeConfigValues(a: unknown, b: unknown): unknown {
-  if (b === undefined) return a;
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = k in out ? mergeConfigValues(out[k], v) : v;
-    return out;
-  }
-  return b;
-}
-
 export function callFunction(fn: FnValue, args: unknown[], depth: number): unknown {
   if (depth > 20) return new Unknown('call depth exceeded');
   const node = fn.node;
@@ -376,7 +180,6 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
   }
   return isUnknown(fn) ? fn : new Unknown(`call of ${callee.type === 'Identifier' ? callee.name : 'an expression'}()`);
 }
-
 function binary(op: string, a: unknown, b: unknown): unknown {
   if (isUnknown(a)) return a;
   if (isUnknown(b)) return b;
@@ -410,7 +213,6 @@ function binary(op: string, a: unknown, b: unknown): unknown {
     default: return new Unknown(`operator ${op}`);
   }
 }
-
 /** Evaluates an expression statically. Returns an `Unknown` for what cannot be known. */
 export function evaluate(node: Node | null | undefined, env: Env, depth = 0): unknown {
   if (!node) return undefined;
@@ -603,167 +405,4 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
     default:
       return new Unknown(`${node.type} is not statically known`);
   }
-}
-
-/* ------------------------------------------------------------------ module loading */
-
-const RESOLVE_EXTS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
-
-/** Resolves a relative import to an existing file (TS-style: `./x.js` may be `./x.ts`). */
-export function resolveRelative(fromFile: string, source: string): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), source);
-  const candidates: string[] = [];
-  for (const ext of RESOLVE_EXTS) candidates.push(base + ext);
-  const m = /\.(m|c)?jsx?$/.exec(base);
-  if (m) {
-    const stem = base.slice(0, -m[0].length);
-    candidates.push(stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts');
-  }
-  for (const ext of RESOLVE_EXTS.slice(1)) candidates.push(path.join(base, 'index' + ext));
-  for (const c of candidates) {
-    try {
-      if (statSync(c).isFile()) return c;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-/**
- * Loads relative modules (read + parse once each) and evaluates their exports on demand.
- * Shared by config evaluation and test-title evaluation.
- */
-export class ModuleLoader implements EvalHost {
-  private readonly envs = new Map<string, { env: Env; program: Node } | null>();
-  constructor(private readonly packages: (source: string, name: string) => unknown = () => undefined) {}
-
-  packageImport(source: string, name: string): unknown {
-    return this.packages(source, name);
-  }
-
-  load(file: string): { env: Env; program: Node } | null {
-    if (this.envs.has(file)) return this.envs.get(file)!;
-    this.envs.set(file, null);
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch {
-      return null;
-    }
-    if (file.endsWith('.json')) {
-      try {
-        const value = JSON.parse(source);
-        const env = new Env(file, this);
-        env.set('default', value);
-        const entry = { env, program: { type: 'Program', start: 0, end: 0, body: [], json: value } as Node };
-        this.envs.set(file, entry);
-        return entry;
-      } catch {
-        return null;
-      }
-    }
-    const parsed = parseModule(file, source);
-    if (parsed.error) return null;
-    const env = moduleEnv(file, parsed.program, this);
-    const entry = { env, program: parsed.program };
-    this.envs.set(file, entry);
-    return entry;
-  }
-
-  importValue(fromFile: string, source: string, name: string): unknown {
-    const file = resolveRelative(fromFile, source);
-    if (!file) return new Unknown(`cannot resolve ${source}`);
-    const mod = this.load(file);
-    if (!mod) return new Unknown(`cannot parse ${source}`);
-    if (mod.program.json !== undefined) return name === 'default' || name === '*' ? mod.program.json : getPath(mod.program.json, [name]);
-    return exportValue(mod.program, mod.env, name);
-  }
-}
-
-/** The value of export `name` of a module ('*' gives an object of all named exports). */
-export function exportValue(program: Node, env: Env, name: string): unknown {
-  if (name === '*') {
-    const out: Record<string, unknown> = {};
-    for (const stmt of program.body) {
-      if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration')
-        for (const d of stmt.declaration.declarations) if (d.id.type === 'Identifier') out[d.id.name] = exportValue(program, env, d.id.name);
-    }
-    const cjs = commonJsExports(program, env);
-    if (cjs !== undefined) return cjs;
-    const def = exportValue(program, env, 'default');
-    if (!isUnknown(def) && isPlainObject(def)) Object.assign(out, def);
-    out.default = def;
-    return out;
-  }
-  for (const stmt of program.body) {
-    if (name === 'default' && stmt.type === 'ExportDefaultDeclaration') {
-      const d = stmt.declaration;
-      if (d.type === 'ClassDeclaration') return new ClassValue(d.id?.name ?? 'default');
-      if (d.type === 'FunctionDeclaration') return new FnValue(d, env, d.id?.name ?? 'default');
-      return evaluate(d, env);
-    }
-    if (stmt.type === 'ExportNamedDeclaration') {
-      const d = stmt.declaration;
-      if (d?.type === 'VariableDeclaration') {
-        for (const decl of d.declarations) if (decl.id.type === 'Identifier' && decl.id.name === name) return evaluate(decl.id, env);
-      } else if ((d?.type === 'ClassDeclaration' || d?.type === 'FunctionDeclaration') && d.id?.name === name) {
-        return evaluate(d.id, env);
-      }
-      for (const s of stmt.specifiers ?? []) {
-        const exported = s.exported.type === 'Identifier' ? s.exported.name : s.exported.value;
-        if (exported !== name) continue;
-        const local = s.local.type === 'Identifier' ? s.local.name : s.local.value;
-        if (stmt.source) return env.host.importValue?.(env.file, String(stmt.source.value), local) ?? new Unknown('re-export');
-        return evaluate({ type: 'Identifier', name: local, start: 0, end: 0 }, env);
-      }
-    }
-  }
-  if (name === 'default') {
-    const cjs = commonJsExports(program, env);
-    if (cjs !== undefined) return cjs;
-  }
-  for (const stmt of program.body) {
-    if (stmt.type === 'ExportAllDeclaration' && !stmt.exported) {
-      const v = env.host.importValue?.(env.file, String(stmt.source.value), name);
-      if (v !== undefined && !isUnknown(v)) return v;
-    }
-  }
-  return new Unknown(`no export ${name}`);
-}
-
-/** `module.exports = …` (last assignment wins) plus `module.exports.x = …` / `exports.x = …`. */
-function commonJsExports(program: Node, env: Env): unknown {
-  let value: unknown;
-  for (const stmt of program.body) {
-    if (stmt.type !== 'ExpressionStatement' || stmt.expression.type !== 'AssignmentExpression') continue;
-    const left = stmt.expression.left;
-    if (left.type !== 'MemberExpression') continue;
-    const isModuleExports = (n: Node) => n.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.name === 'exports';
-    if (isModuleExports(left)) value = evaluate(stmt.expression.right, env);
-    else if (isModuleExports(left.object) || (left.object.type === 'Identifier' && left.object.name === 'exports')) {
-      if (value === undefined) value = {};
-      if (isPlainObject(value)) value[left.property.name] = evaluate(stmt.expression.right, env);
-    }
-  }
-  return value;
-}
-
-function containsUnknownValue(v: unknown, depth = 0): boolean {
-  if (v instanceof Unknown || v instanceof FnValue || v instanceof ClassValue || v instanceof BuiltinValue) return true;
-  if (depth > 8) return true;
-  if (Array.isArray(v)) return v.some((x) => containsUnknownValue(x, depth + 1));
-  if (isPlainObject(v)) return Object.values(v).some((x) => containsUnknownValue(x, depth + 1));
-  return false;
-}
-
-/** ToPrimitive for `+`: plain arrays and objects stringify like JavaScript does. */
-function toPrimitive(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Unknown) return v;
-  if (containsUnknownValue(v)) return new Unknown('+ on a value that is not statically known');
-  if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? '' : toPrimitive(x))).join(',');
-  if (isPlainObject(v)) return '[object Object]';
-  if (v instanceof RegExp) return String(v);
-  return new Unknown('+ on an object');
 }

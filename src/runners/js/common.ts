@@ -1,7 +1,9 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core/types.js';
-import { exportValue, FnValue, callFunction, isUnknown, ModuleLoader, Unknown } from '../../languages/typescript/evaluate.js';
+import { FnValue, callFunction, isUnknown, Unknown } from '../../languages/typescript/evaluate.js';
+import { exportValue, type ModuleLoader } from '../../languages/typescript/loader.js';
+import { createModuleLoader } from '../../workspace/js-loader.js';
 import { extractTests, extractTypecheckTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
@@ -30,7 +32,7 @@ export interface ResolvedSuites {
 
 /** A module loader that knows the runners' exported defaults (`configDefaults`, `defaultExclude`, …). */
 export function configLoader(packageValues: Record<string, Record<string, unknown>> = {}): ModuleLoader {
-  return new ModuleLoader((source, name) => {
+  return createModuleLoader((source, name) => {
     const mod = packageValues[source];
     if (mod && name in mod) return mod[name];
     return undefined;

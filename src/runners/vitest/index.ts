@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Diagnostic, RunnerInfo } from '../../core/types.js';
-import { isUnknown, mergeConfigValues, type ModuleLoader } from '../../languages/typescript/evaluate.js';
+import { isUnknown, mergeConfigValues } from '../../languages/typescript/evaluate.js';
+import type { ModuleLoader } from '../../languages/typescript/loader.js';
 import { relativePosix, dirnamePosix, joinPosix } from '../../util/paths.js';
 import {
   asArray,
