@@ -8,7 +8,11 @@ import { ClassValue, FnValue, isPlainObject, isUnknown } from './evaluate.js';
  * Values are plain data produced by the static evaluator.
  */
 
-export type EachRunner = 'vitest' | 'jest';
+/**
+ * How a runner formats `.each`/`.for` titles: `loupe` is @vitest/runner's `formatTitle` (objects
+ * shown by loupe), `pretty-format` is jest-each's (Node's util.format, pretty-format for `%p`).
+ */
+export type EachTitleStyle = 'loupe' | 'pretty-format';
 
 /* ------------------------------------------------------------ loupe (Vitest) */
 
@@ -247,19 +251,19 @@ export function jestIsTemplates(title: string, table: unknown[]): boolean {
 }
 
 /** Parses a tagged-template table heading (`a | b`) as the runners do. */
-export function tableHeadings(firstQuasi: string, runner: EachRunner): string[] {
-  if (runner === 'vitest') return firstQuasi.trim().replace(/ /g, '').split('\n').map((l) => l.split('|'))[0]!;
+export function tableHeadings(firstQuasi: string, style: EachTitleStyle): string[] {
+  if (style === 'loupe') return firstQuasi.trim().replace(/ /g, '').split('\n').map((l) => l.split('|'))[0]!;
   return firstQuasi.replace(/\s/g, '').split('|');
 }
 
 /** Expands one `.each`/`.for` table into titles. `values` are the evaluated rows. */
 export function expandEachTitles(
-  runner: EachRunner,
+  style: EachTitleStyle,
   kind: 'each' | 'for',
   title: string,
   table: unknown[],
 ): string[] {
-  if (runner === 'vitest') {
+  if (style === 'loupe') {
     const arrayOnly = table.every(Array.isArray);
     return table.map((row, idx) => {
       if (kind === 'for') return vitestFormatTitle(title, Array.isArray(row) ? row : [row], idx);

@@ -1,5 +1,5 @@
 import { declareStatements, Env, evaluate, FnValue, ClassValue, isPlainObject, isUnknown, type EvalHost } from './evaluate.js';
-import { expandEachTitles, tableHeadings, type EachRunner } from './format.js';
+import { expandEachTitles, tableHeadings, type EachTitleStyle } from './format.js';
 import { parseModule, type Node } from './parse.js';
 
 /**
@@ -8,7 +8,20 @@ import { parseModule, type Node } from './parse.js';
  * constant arguments, loops over constant arrays. Names are formatted the way the runner does.
  */
 
-export type Dialect = 'vitest' | 'jest' | 'playwright' | 'mocha' | 'node-test';
+/**
+ * What differs between the runners' test APIs, as far as finding tests goes. Each runner plugin
+ * passes its own (src/runners/<id>/dialect.ts); nothing here knows runner names.
+ */
+export interface TestDialect {
+  /** How `.each`/`.for` titles and tagged-template table headings are formatted. */
+  eachTitles: EachTitleStyle;
+  /** A test call without a function body is a todo (`it('later')`). */
+  todoWithoutBody: boolean;
+  /** Title-less `test.skip()`/`test.fixme()`/`test.fail()`/`test.slow()`/`test.only()` calls modify the enclosing scope. */
+  scopeModifiers: boolean;
+  /** A test's first parameter is a context whose `.test()` defines subtests (`t.test('inner', …)`). */
+  contextSubtests: boolean;
+}
 
 export interface ExtractedTest {
   titlePath: string[];
@@ -73,7 +86,7 @@ function isFunctionNode(n: Node | undefined): boolean {
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'decorators', 'range', 'loc']);
 
 export interface ExtractOptions {
-  dialect: Dialect;
+  dialect: TestDialect;
   host: EvalHost;
   /** Absolute file path (for relative imports in titles). */
   absFile: string;
@@ -88,7 +101,7 @@ export function extractTests(source: string, opts: ExtractOptions): ExtractResul
 
 export function extractFromProgram(program: Node, lineOf: (o: number) => number, opts: ExtractOptions): ExtractedTest[] {
   const dialect = opts.dialect;
-  const eachRunner: EachRunner = dialect === 'vitest' ? 'vitest' : 'jest';
+  const eachStyle = dialect.eachTitles;
   const env = new Env(opts.absFile, opts.host);
   declareStatements(env, program.body);
 
@@ -300,7 +313,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
   const addTest = (title: { title: string } | { unknown: string }, node: Node, chain: Chain, ctx: Ctx, extra: { dynamicReason?: string; opts: ReturnType<typeof readOptions>; noBody: boolean }) => {
     const mods = chain.mods;
     let skip = chain.base.startsWith('x') || mods.includes('skip') || mods.includes('fixme') || extra.opts.skip;
-    let todo = mods.includes('todo') || extra.opts.todo || (dialect === 'vitest' && extra.noBody);
+    let todo = mods.includes('todo') || extra.opts.todo || (dialect.todoWithoutBody && extra.noBody);
     for (const c of chain.conds) {
       const v = evalCond(c.node, ctx.env);
       if (v === true && c.mod === 'skipIf') skip = true;
@@ -333,7 +346,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     let table: unknown;
     if (t.tagged) {
       const quasi = t.node;
-      const headings = tableHeadings(quasi.quasis[0].value.cooked ?? quasi.quasis[0].value.raw, eachRunner);
+      const headings = tableHeadings(quasi.quasis[0].value.cooked ?? quasi.quasis[0].value.raw, eachStyle);
       const values = quasi.expressions.map((e: Node) => evaluate(e, ctx.env));
       if (!headings.length || headings.some((h) => !h)) return { titles: [title], rows: [[]], reason: 'table heading not understood' };
       const rows: Record<string, unknown>[] = [];
@@ -352,7 +365,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     // Unknown cells are formatted as a sentinel: a title that shows one is dynamic, others are exact.
     const SENTINEL = '\u0000seams-unknown\u0000';
     const masked = table.map((row) => maskUnknown(row, SENTINEL));
-    const titles = expandEachTitles(eachRunner, t.kind, title.title, masked);
+    const titles = expandEachTitles(eachStyle, t.kind, title.title, masked);
     return {
       titles: titles.map((s) => (s.includes(SENTINEL) || s.includes('seams-unknown') ? { unknown: 'table row not statically known' } : { title: s })),
       rows: table.map((r) => (t.kind === 'each' && Array.isArray(r) && table.every(Array.isArray) ? r : [r])),
@@ -369,7 +382,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
     if (!known) return true;
     if (chain.base === 'test' || chain.base === 'it') {
       // Playwright scope modifiers: test.skip(), test.skip(cond, reason), test.fixme(), test.fail(), test.slow()
-      if (!isSuite && (last === 'skip' || last === 'fixme' || last === 'fail' || last === 'slow' || last === 'only') && dialect === 'playwright') {
+      if (!isSuite && (last === 'skip' || last === 'fixme' || last === 'fail' || last === 'slow' || last === 'only') && dialect.scopeModifiers) {
         const firstIsTitle = args[0] && !isFunctionNode(args[0]) && args.length >= 2 && (isFunctionNode(args[1]) || isFunctionNode(args[2]));
         if (!firstIsTitle) {
           if (last === 'skip' || last === 'fixme') {
@@ -449,7 +462,7 @@ export function extractFromProgram(program: Node, lineOf: (o: number) => number,
       const outer = found[found.length - 1]!;
       // A skipped test's function never runs, so its subtests are not reported; a todo test's
       // function runs and its subtests pass or fail on their own (node --test marks only the parent TODO).
-      if (dialect === 'node-test' && fnNode && param?.type === 'Identifier' && outer.status !== 'skip') {
+      if (dialect.contextSubtests && fnNode && param?.type === 'Identifier' && outer.status !== 'skip') {
         const frame: Frame = { title: outer.titlePath[outer.titlePath.length - 1]!, skip: false, todo: false, only: false, tags: [], annotations: [] };
         walkFunctionBody(fnNode, { ...ctx, frames: [...ctx.frames, frame], dynamicReason: outer.dynamicReason ?? ctx.dynamicReason, scopeSkip: { skip: false }, subtestParam: param.name }, undefined);
       }

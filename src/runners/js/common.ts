@@ -4,14 +4,15 @@ import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core
 import { FnValue, callFunction, isUnknown, Unknown } from '../../languages/typescript/evaluate.js';
 import { exportValue, type ModuleLoader } from '../../languages/typescript/loader.js';
 import { createModuleLoader } from '../../workspace/js-loader.js';
-import { extractTests, extractTypecheckTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { extractTests, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
+import type { JsDialect } from './dialect.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
 
 /** One runner configuration (or project) resolved to the files it collects. */
 export interface JsSuite {
   info: RunnerInfo;
-  dialect: Dialect;
+  dialect: JsDialect;
   /** Repo-relative files the runner would collect, sorted. */
   files: string[];
   tierHint?: Tier;
@@ -136,10 +137,10 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: Dialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
+export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: JsDialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
   let cache = extractionCache.get(ws);
   if (!cache) extractionCache.set(ws, (cache = new Map()));
-  const key = `${dialect}\0${file}`;
+  const key = `${dialect === 'vitest-typecheck' ? dialect : dialect.id}\0${file}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let result: { tests: ExtractedTest[]; error?: Diagnostic };
@@ -160,14 +161,6 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
   cache.set(key, result);
   return result;
 }
-
-const NAME_SEPARATOR: Record<Dialect, string> = {
-  vitest: ' > ',
-  jest: ' ',
-  playwright: ' › ',
-  mocha: ' ',
-  'node-test': ' > ',
-};
 
 const regexCache = new WeakMap<RegExp, RegExp>();
 function globalRegex(re: RegExp): RegExp {
@@ -196,7 +189,7 @@ export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirem
     file,
     line: t.line,
     titlePath: t.titlePath,
-    name: t.titlePath.join(NAME_SEPARATOR[suite.dialect]),
+    name: t.titlePath.join(suite.dialect.nameSeparator),
     markers: [...new Set(markers)],
     status: t.status,
     dynamic: t.dynamic,

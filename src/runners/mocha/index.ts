@@ -7,6 +7,7 @@ import { configLoader, configProblem, evaluateConfigFile, isObject, scanSuites, 
 import { mochaInvocations } from '../js/scripts.js';
 import { filesIn, findConfig, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
+import { mochaDialect } from './dialect.js';
 
 export const MOCHARC_FILES = ['.mocharc.js', '.mocharc.cjs', '.mocharc.yaml', '.mocharc.yml', '.mocharc.jsonc', '.mocharc.json'];
 const DEFAULT_SPEC = ['./test/*.{js,cjs,mjs}'];
@@ -89,7 +90,7 @@ export function resolveMocha(ws: JsWorkspace): ResolvedSuites | null {
     void filesIn;
     suites.push({
       info: { runner: 'mocha', project: null, rootDir: pkg.dir, configFile: rc ?? null, ...(ws.installedVersion(pkg.dir, 'mocha') ? { version: ws.installedVersion(pkg.dir, 'mocha') } : {}) },
-      dialect: 'mocha',
+      dialect: mochaDialect,
       files,
     });
   }

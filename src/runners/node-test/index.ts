@@ -5,6 +5,7 @@ import { scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { nodeTestPatterns } from '../js/scripts.js';
 import type { JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
+import { nodeTestDialect } from './dialect.js';
 
 /** Node's default `--test` patterns (Node 20/22), relative to the working directory. */
 export const NODE_TEST_DEFAULTS = [
@@ -42,7 +43,7 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
         }
       }
     }
-    suites.push({ info: { runner: 'node-test', project: null, rootDir: pkg.dir, configFile: null }, dialect: 'node-test', files: [...files].sort() });
+    suites.push({ info: { runner: 'node-test', project: null, rootDir: pkg.dir, configFile: null }, dialect: nodeTestDialect, files: [...files].sort() });
   }
   if (!suites.length) return null;
   return { suites, diagnostics: [] };

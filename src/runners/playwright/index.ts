@@ -20,6 +20,7 @@ import {
 import { verifyPlaywright } from '../js/verify.js';
 import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
+import { playwrightDialect } from './dialect.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
   'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
@@ -112,7 +113,7 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
       }
       suites.push({
         info: { runner: 'playwright', project: name, rootDir: pkg.dir, configFile, ...(version ? { version } : {}) },
-        dialect: 'playwright',
+        dialect: playwrightDialect,
         files: files.sort(),
         tierHint: 'e2e',
         repeat: Math.max(1, Math.floor(repeatEach)),

@@ -21,6 +21,7 @@ import { verifyVitest } from '../js/verify.js';
 import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { ScanPlugin } from '../types.js';
 import picomatch from 'picomatch';
+import { vitestDialect } from './dialect.js';
 
 export const VITEST_CONFIG_FILES = [
   'vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs',
@@ -112,8 +113,8 @@ function addProject(c: Ctx, opts: { value: unknown; configDir: string; configFil
       : [];
   for (const n of names) {
     const info: RunnerInfo = { runner: 'vitest', project: n, rootDir: opts.pkgDir, configFile: opts.configFile, ...(c.version ? { version: c.version } : {}) };
-    c.suites.push({ info, dialect: 'vitest', files });
-    if (tcFiles.length) c.suites.push({ info, dialect: 'vitest', files: tcFiles, extraMarkers: ['typecheck'], typecheck: true });
+    c.suites.push({ info, dialect: vitestDialect, files });
+    if (tcFiles.length) c.suites.push({ info, dialect: vitestDialect, files: tcFiles, extraMarkers: ['typecheck'], typecheck: true });
   }
 }
 
