@@ -1,4 +1,5 @@
 import type Parser from 'tree-sitter';
+import { scanPythonLine } from '../languages/python/lines.js';
 import { parsePython } from '../languages/python/parser.js';
 
 /**
@@ -56,41 +57,12 @@ export function importSkeleton(source: string): string {
 }
 
 /**
- * Whether a line leaves us inside a triple-quoted string: skips comments and single-line
- * strings (with escapes) so quotes inside them do not count.
+ * Whether a line leaves us inside a triple-quoted string: comments and single-line strings
+ * (with escapes) are skipped so quotes inside them do not count.
  */
 function updateTriple(line: string, open: string | null): string | null {
-  let state = open;
-  let k = 0;
-  const n = line.length;
-  while (k < n) {
-    if (state) {
-      const end = line.indexOf(state, k);
-      if (end < 0) return state;
-      // an escaped quote right before does not close (e.g. \""" inside the string)
-      let bs = 0;
-      for (let b = end - 1; b >= k && line[b] === '\\'; b--) bs++;
-      k = end + (bs % 2 ? 1 : 3);
-      if (bs % 2 === 0) state = null;
-      continue;
-    }
-    const ch = line[k]!;
-    if (ch === '#') return null;
-    if (ch === '"' || ch === "'") {
-      if (line.startsWith(ch.repeat(3), k)) {
-        state = ch.repeat(3);
-        k += 3;
-        continue;
-      }
-      // a single-line string: find its unescaped end
-      k++;
-      while (k < n && line[k] !== ch) k += line[k] === '\\' ? 2 : 1;
-      k++;
-      continue;
-    }
-    k++;
-  }
-  return state;
+  const { quote } = scanPythonLine(line, open, 0);
+  return quote !== null && quote.length === 3 ? quote : null;
 }
 
 /** Every import statement of a module, also those nested in functions, `try` and `if TYPE_CHECKING`. */

@@ -5,6 +5,11 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** Backslashes to forward slashes, whatever the platform (paths written by Windows tools in reports). */
+export function slashes(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
 /** Repo-relative POSIX path of `absolute` below `root` ('' for the root itself). */
 export function relativePosix(root: string, absolute: string): string {
   const rel = path.relative(root, absolute);
