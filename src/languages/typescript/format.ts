@@ -37,15 +37,22 @@ function loupeString(s: string, truncate: number): string {
   return `'${str}'`;
 }
 
-/** loupe's `inspect` for the plain values the evaluator yields (no truncation of containers). */
-export function loupeInspect(v: unknown, truncate = Infinity): string {
-  if (typeof v === 'string') return loupeString(v, truncate);
+/** What loupe and pretty-format both print for a number, bigint, null, undefined, boolean or RegExp. */
+function scalarText(v: unknown): string | undefined {
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint') return `${v}n`;
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'boolean') return String(v);
   if (v instanceof RegExp) return String(v);
+  return undefined;
+}
+
+/** loupe's `inspect` for the plain values the evaluator yields (no truncation of containers). */
+export function loupeInspect(v: unknown, truncate = Infinity): string {
+  if (typeof v === 'string') return loupeString(v, truncate);
+  const scalar = scalarText(v);
+  if (scalar !== undefined) return scalar;
   if (v instanceof FnValue) return v.name ? `[Function ${v.name}]` : '[Function]';
   if (v instanceof ClassValue) return `[Function ${v.name}]`;
   if (Array.isArray(v)) return v.length === 0 ? '[]' : `[ ${v.map((x) => loupeInspect(x)).join(', ')} ]`;
@@ -165,12 +172,8 @@ export function vitestFormatTitle(templateIn: string, items: unknown[], idx: num
 /** pretty-format with { min: true, maxDepth: 1 } for plain values. */
 export function prettyMin(v: unknown, depth = 0): string {
   if (typeof v === 'string') return JSON.stringify(v).replace(/\\u([0-9a-f]{4})/g, (m) => m) ;
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'boolean') return String(v);
-  if (v instanceof RegExp) return String(v);
+  const scalar = scalarText(v);
+  if (scalar !== undefined) return scalar;
   if (v instanceof FnValue) return `[Function ${v.name || 'anonymous'}]`;
   if (v instanceof ClassValue) return `[Function ${v.name}]`;
   if (Array.isArray(v)) {
