@@ -6,6 +6,7 @@ import { exportValue, type ModuleLoader } from '../../languages/typescript/loade
 import { createModuleLoader } from '../../workspace/js-loader.js';
 import { extractTests, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
 import type { JsDialect } from './dialect.js';
+import { JS_TEST_PACKAGES } from './test-packages.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
 
@@ -205,7 +206,7 @@ export async function scanSuites(
   runner: RunnerId,
   resolve: (ws: JsWorkspace) => ResolvedSuites | null,
 ): Promise<RunnerScan | null> {
-  const ws = await loadWorkspace(ctx);
+  const ws = await loadWorkspace(ctx, JS_TEST_PACKAGES);
   const resolved = resolve(ws);
   if (!resolved) return null;
   const diagnostics: Diagnostic[] = [...resolved.diagnostics];
