@@ -7,6 +7,7 @@ type Node = Parser.SyntaxNode;
 
 export const OTHER = (kind: string): Expr => ({ t: 'other', kind });
 
+/** A tree-sitter expression node as an `Expr`. */
 export function toExpr(node: Node | null | undefined): Expr {
   if (!node) return OTHER('missing');
   switch (node.type) {
@@ -26,18 +27,8 @@ export function toExpr(node: Node | null | undefined): Expr {
       return { t: 'name', id: node.text };
     case 'string':
       return parseString(node);
-    case 'concatenated_string': {
-      const parts = node.namedChildren.filter((c) => c.type === 'string').map(parseString);
-      if (parts.every((p) => p.t === 'str')) {
-        return {
-          t: 'str',
-          v: parts.map((p) => (p as { v: string }).v).join(''),
-          fstring: parts.some((p) => (p as { fstring?: boolean }).fstring),
-        };
-      }
-      if (parts.every((p) => p.t === 'bytes')) return { t: 'bytes', v: parts.map((p) => (p as { v: string }).v).join('') };
-      return OTHER('string');
-    }
+    case 'concatenated_string':
+      return concatenatedString(node);
     case 'parenthesized_expression': {
       const inner = node.namedChildren.filter((c) => c.type !== 'comment');
       return inner.length === 1 ? toExpr(inner[0]) : OTHER('parenthesized');
@@ -47,22 +38,8 @@ export function toExpr(node: Node | null | undefined): Expr {
       const attr = node.childForFieldName('attribute');
       return { t: 'attr', obj: toExpr(obj), name: attr?.text ?? '' };
     }
-    case 'call': {
-      const fn = toExpr(node.childForFieldName('function'));
-      const argsNode = node.childForFieldName('arguments');
-      const args: Expr[] = [];
-      const kwargs: Record<string, Expr> = {};
-      let hasStarStar = false;
-      if (argsNode?.type === 'generator_expression') args.push(toExpr(argsNode));
-      else
-        for (const a of argsNode?.namedChildren ?? []) {
-          if (a.type === 'keyword_argument') kwargs[a.childForFieldName('name')?.text ?? ''] = toExpr(a.childForFieldName('value'));
-          else if (a.type === 'dictionary_splat') hasStarStar = true;
-          else if (a.type === 'list_splat') args.push({ t: 'starred', v: toExpr(a.namedChildren[0]) });
-          else if (a.type !== 'comment') args.push(toExpr(a));
-        }
-      return { t: 'call', fn, args, kwargs, hasStarStar };
-    }
+    case 'call':
+      return callExpr(node);
     case 'list':
     case 'tuple':
     case 'set':
@@ -74,14 +51,8 @@ export function toExpr(node: Node | null | undefined): Expr {
       };
     case 'list_splat':
       return { t: 'starred', v: toExpr(node.namedChildren[0]) };
-    case 'dictionary': {
-      const entries: Array<[Expr, Expr]> = [];
-      for (const p of node.namedChildren) {
-        if (p.type === 'pair') entries.push([toExpr(p.childForFieldName('key')), toExpr(p.childForFieldName('value'))]);
-        else if (p.type !== 'comment') entries.push([OTHER('splat'), OTHER('splat')]);
-      }
-      return { t: 'dict', entries };
-    }
+    case 'dictionary':
+      return dictExpr(node);
     case 'unary_operator':
       return { t: 'unary', op: node.childForFieldName('operator')?.text ?? '', v: toExpr(node.childForFieldName('argument')) };
     case 'binary_operator':
@@ -100,55 +71,23 @@ export function toExpr(node: Node | null | undefined): Expr {
       };
     case 'not_operator':
       return { t: 'not', v: toExpr(node.childForFieldName('argument')) };
-    case 'comparison_operator': {
-      const operands = node.namedChildren.filter((c) => c.type !== 'comment').map(toExpr);
-      const ops = node.children.filter((c) => !c.isNamed).map((c) => c.text);
-      // `not in` / `is not` are two tokens.
-      const merged: string[] = [];
-      for (let i = 0; i < ops.length; i++) {
-        if ((ops[i] === 'not' && ops[i + 1] === 'in') || (ops[i] === 'is' && ops[i + 1] === 'not')) {
-          merged.push(`${ops[i]} ${ops[i + 1]}`);
-          i++;
-        } else merged.push(ops[i]!);
-      }
-      return { t: 'compare', ops: merged, operands };
-    }
+    case 'comparison_operator':
+      return comparison(node);
     case 'conditional_expression': {
       const [body, cond, orelse] = node.namedChildren;
       return { t: 'ifexp', body: toExpr(body), cond: toExpr(cond), orelse: toExpr(orelse) };
     }
     case 'list_comprehension':
     case 'generator_expression':
-    case 'set_comprehension': {
-      const kind = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : 'gen';
-      const clauses: CompClause[] = [];
-      for (const c of node.namedChildren) {
-        if (c.type === 'for_in_clause')
-          clauses.push({ kind: 'for', target: toTarget(c.childForFieldName('left')), iter: toExpr(c.childForFieldName('right')) });
-        else if (c.type === 'if_clause') clauses.push({ kind: 'if', cond: toExpr(c.namedChildren[0]) });
-      }
-      return { t: 'comp', kind, elt: toExpr(node.childForFieldName('body')), clauses };
-    }
+    case 'set_comprehension':
+      return comprehension(node);
     case 'subscript': {
       const subs = node.childrenForFieldName('subscript');
       const index = subs.length === 1 ? toExpr(subs[0]) : { t: 'tuple' as const, items: subs.map(toExpr) };
       return { t: 'subscript', obj: toExpr(node.childForFieldName('value')), index };
     }
-    case 'slice': {
-      // children: [lower] ':' [upper] [':' [step]]
-      const parts: Array<Node | undefined> = [undefined, undefined, undefined];
-      let idx = 0;
-      for (const c of node.children) {
-        if (c.type === ':') idx++;
-        else if (c.isNamed) parts[idx] = c;
-      }
-      return {
-        t: 'slice',
-        lower: parts[0] ? toExpr(parts[0]) : undefined,
-        upper: parts[1] ? toExpr(parts[1]) : undefined,
-        step: parts[2] ? toExpr(parts[2]) : undefined,
-      };
-    }
+    case 'slice':
+      return sliceExpr(node);
     case 'lambda':
       return { t: 'lambda' };
     case 'keyword_argument':
@@ -156,6 +95,92 @@ export function toExpr(node: Node | null | undefined): Expr {
     default:
       return OTHER(node.type);
   }
+}
+
+/** Adjacent string literals joined (`"a" "b"`). */
+function concatenatedString(node: Node): Expr {
+  const parts = node.namedChildren.filter((c) => c.type === 'string').map(parseString);
+  if (parts.every((p) => p.t === 'str')) {
+    return {
+      t: 'str',
+      v: parts.map((p) => (p as { v: string }).v).join(''),
+      fstring: parts.some((p) => (p as { fstring?: boolean }).fstring),
+    };
+  }
+  if (parts.every((p) => p.t === 'bytes')) return { t: 'bytes', v: parts.map((p) => (p as { v: string }).v).join('') };
+  return OTHER('string');
+}
+
+/** A call with its positional, starred and keyword arguments. */
+function callExpr(node: Node): Expr {
+  const fn = toExpr(node.childForFieldName('function'));
+  const argsNode = node.childForFieldName('arguments');
+  const args: Expr[] = [];
+  const kwargs: Record<string, Expr> = {};
+  let hasStarStar = false;
+  if (argsNode?.type === 'generator_expression') args.push(toExpr(argsNode));
+  else
+    for (const a of argsNode?.namedChildren ?? []) {
+      if (a.type === 'keyword_argument') kwargs[a.childForFieldName('name')?.text ?? ''] = toExpr(a.childForFieldName('value'));
+      else if (a.type === 'dictionary_splat') hasStarStar = true;
+      else if (a.type === 'list_splat') args.push({ t: 'starred', v: toExpr(a.namedChildren[0]) });
+      else if (a.type !== 'comment') args.push(toExpr(a));
+    }
+  return { t: 'call', fn, args, kwargs, hasStarStar };
+}
+
+/** A dict display; `**splat` entries become `other`. */
+function dictExpr(node: Node): Expr {
+  const entries: Array<[Expr, Expr]> = [];
+  for (const p of node.namedChildren) {
+    if (p.type === 'pair') entries.push([toExpr(p.childForFieldName('key')), toExpr(p.childForFieldName('value'))]);
+    else if (p.type !== 'comment') entries.push([OTHER('splat'), OTHER('splat')]);
+  }
+  return { t: 'dict', entries };
+}
+
+/** A comparison chain (`a < b <= c`, `x not in y`). */
+function comparison(node: Node): Expr {
+  const operands = node.namedChildren.filter((c) => c.type !== 'comment').map(toExpr);
+  const ops = node.children.filter((c) => !c.isNamed).map((c) => c.text);
+  // `not in` / `is not` are two tokens.
+  const merged: string[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    if ((ops[i] === 'not' && ops[i + 1] === 'in') || (ops[i] === 'is' && ops[i + 1] === 'not')) {
+      merged.push(`${ops[i]} ${ops[i + 1]}`);
+      i++;
+    } else merged.push(ops[i]!);
+  }
+  return { t: 'compare', ops: merged, operands };
+}
+
+/** A list/set comprehension or generator expression with its clauses. */
+function comprehension(node: Node): Expr {
+  const kind = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : 'gen';
+  const clauses: CompClause[] = [];
+  for (const c of node.namedChildren) {
+    if (c.type === 'for_in_clause')
+      clauses.push({ kind: 'for', target: toTarget(c.childForFieldName('left')), iter: toExpr(c.childForFieldName('right')) });
+    else if (c.type === 'if_clause') clauses.push({ kind: 'if', cond: toExpr(c.namedChildren[0]) });
+  }
+  return { t: 'comp', kind, elt: toExpr(node.childForFieldName('body')), clauses };
+}
+
+/** `lower:upper:step`, each part optional. */
+function sliceExpr(node: Node): Expr {
+  // children: [lower] ':' [upper] [':' [step]]
+  const parts: Array<Node | undefined> = [undefined, undefined, undefined];
+  let idx = 0;
+  for (const c of node.children) {
+    if (c.type === ':') idx++;
+    else if (c.isNamed) parts[idx] = c;
+  }
+  return {
+    t: 'slice',
+    lower: parts[0] ? toExpr(parts[0]) : undefined,
+    upper: parts[1] ? toExpr(parts[1]) : undefined,
+    step: parts[2] ? toExpr(parts[2]) : undefined,
+  };
 }
 
 export function toTarget(node: Node | null): Target {

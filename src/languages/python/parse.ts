@@ -120,81 +120,99 @@ function collectStatement(stmt: Node, bindings: Bindings, module: PyModule | und
       return;
     }
     case 'import_statement':
-      for (const n of stmt.namedChildren) {
-        if (n.type === 'dotted_name') {
-          // `import a.b` binds `a`.
-          const top = n.text.split('.')[0]!;
-          bind(bindings, top, { kind: 'import', module: top, level: 0, line: line(stmt) });
-        } else if (n.type === 'aliased_import') {
-          const name = n.childForFieldName('name')?.text ?? '';
-          const alias = n.childForFieldName('alias')?.text ?? name;
-          bind(bindings, alias, { kind: 'import', module: name, level: 0, line: line(stmt) });
-        }
-      }
+      collectImport(stmt, bindings);
       return;
-    case 'import_from_statement': {
-      const modNode = stmt.childForFieldName('module_name');
-      let level = 0;
-      let mod = '';
-      if (modNode) {
-        if (modNode.type === 'relative_import') {
-          const prefix = modNode.namedChildren.find((c) => c.type === 'import_prefix');
-          level = prefix ? prefix.text.length : 0;
-          mod = modNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
-        } else mod = modNode.text;
-      }
-      for (const n of stmt.namedChildren) {
-        if (n === modNode || n.startIndex === modNode?.startIndex) continue;
-        if (n.type === 'wildcard_import') {
-          module?.starImports.push({ module: mod, level });
-        } else if (n.type === 'dotted_name') {
-          bind(bindings, n.text, { kind: 'import', module: mod, level, name: n.text, line: line(stmt) });
-        } else if (n.type === 'aliased_import') {
-          const name = n.childForFieldName('name')?.text ?? '';
-          const alias = n.childForFieldName('alias')?.text ?? name;
-          bind(bindings, alias, { kind: 'import', module: mod, level, name, line: line(stmt) });
-        }
-      }
+    case 'import_from_statement':
+      collectFromImport(stmt, bindings, module);
       return;
-    }
-    case 'if_statement': {
-      // Branches are alternatives: a name bound in several keeps the first branch's binding
-      // (the "happy path": `if HAVE_X: … else: fallback`).
-      const branches: Node[][] = [blockChildren(stmt.childForFieldName('consequence'))];
-      for (const alt of stmt.namedChildren) {
-        if (alt.type === 'elif_clause') branches.push(blockChildren(alt.childForFieldName('consequence')));
-        else if (alt.type === 'else_clause') branches.push(blockChildren(alt.childForFieldName('body')));
-      }
-      mergeBranches(branches, bindings, module);
+    case 'if_statement':
+      collectIf(stmt, bindings, module);
       return;
-    }
-    case 'try_statement': {
-      const main: Node[] = [];
-      const handlers: Node[][] = [];
-      const after: Node[] = [];
-      for (const part of stmt.namedChildren) {
-        if (part.type === 'block') main.push(...part.namedChildren);
-        else if (part.type === 'except_clause' || part.type === 'except_group_clause') {
-          const block = part.namedChildren.find((c) => c.type === 'block');
-          if (block) handlers.push(block.namedChildren);
-        } else if (part.type === 'else_clause') {
-          const block = part.childForFieldName('body') ?? part.namedChildren.find((c) => c.type === 'block') ?? null;
-          main.push(...blockChildren(block));
-        } else if (part.type === 'finally_clause') {
-          const block = part.namedChildren.find((c) => c.type === 'block') ?? null;
-          after.push(...blockChildren(block));
-        }
-      }
-      mergeBranches([main, ...handlers], bindings, module);
-      collectStatements(after, bindings, module);
+    case 'try_statement':
+      collectTry(stmt, bindings, module);
       return;
-    }
     case 'with_statement':
       collectStatements(blockChildren(stmt.childForFieldName('body')), bindings, module);
       return;
     default:
       return;
   }
+}
+
+
+/** `import a.b` (binds `a`) / `import a.b as c`. */
+function collectImport(stmt: Node, bindings: Bindings): void {
+  for (const n of stmt.namedChildren) {
+    if (n.type === 'dotted_name') {
+      // `import a.b` binds `a`.
+      const top = n.text.split('.')[0]!;
+      bind(bindings, top, { kind: 'import', module: top, level: 0, line: line(stmt) });
+    } else if (n.type === 'aliased_import') {
+      const name = n.childForFieldName('name')?.text ?? '';
+      const alias = n.childForFieldName('alias')?.text ?? name;
+      bind(bindings, alias, { kind: 'import', module: name, level: 0, line: line(stmt) });
+    }
+  }
+}
+
+/** `from m import a, b as c` / `from . import *`: bindings, or a star import of the module. */
+function collectFromImport(stmt: Node, bindings: Bindings, module: PyModule | undefined): void {
+  const modNode = stmt.childForFieldName('module_name');
+  let level = 0;
+  let mod = '';
+  if (modNode) {
+    if (modNode.type === 'relative_import') {
+      const prefix = modNode.namedChildren.find((c) => c.type === 'import_prefix');
+      level = prefix ? prefix.text.length : 0;
+      mod = modNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+    } else mod = modNode.text;
+  }
+  for (const n of stmt.namedChildren) {
+    if (n === modNode || n.startIndex === modNode?.startIndex) continue;
+    if (n.type === 'wildcard_import') {
+      module?.starImports.push({ module: mod, level });
+    } else if (n.type === 'dotted_name') {
+      bind(bindings, n.text, { kind: 'import', module: mod, level, name: n.text, line: line(stmt) });
+    } else if (n.type === 'aliased_import') {
+      const name = n.childForFieldName('name')?.text ?? '';
+      const alias = n.childForFieldName('alias')?.text ?? name;
+      bind(bindings, alias, { kind: 'import', module: mod, level, name, line: line(stmt) });
+    }
+  }
+}
+
+/** if/elif/else: the branches are alternatives. */
+function collectIf(stmt: Node, bindings: Bindings, module: PyModule | undefined): void {
+  // Branches are alternatives: a name bound in several keeps the first branch's binding
+  // (the "happy path": `if HAVE_X: … else: fallback`).
+  const branches: Node[][] = [blockChildren(stmt.childForFieldName('consequence'))];
+  for (const alt of stmt.namedChildren) {
+    if (alt.type === 'elif_clause') branches.push(blockChildren(alt.childForFieldName('consequence')));
+    else if (alt.type === 'else_clause') branches.push(blockChildren(alt.childForFieldName('body')));
+  }
+  mergeBranches(branches, bindings, module);
+}
+
+/** try/except/else/finally: the body (with else) and each handler are alternatives; finally always runs. */
+function collectTry(stmt: Node, bindings: Bindings, module: PyModule | undefined): void {
+  const main: Node[] = [];
+  const handlers: Node[][] = [];
+  const after: Node[] = [];
+  for (const part of stmt.namedChildren) {
+    if (part.type === 'block') main.push(...part.namedChildren);
+    else if (part.type === 'except_clause' || part.type === 'except_group_clause') {
+      const block = part.namedChildren.find((c) => c.type === 'block');
+      if (block) handlers.push(block.namedChildren);
+    } else if (part.type === 'else_clause') {
+      const block = part.childForFieldName('body') ?? part.namedChildren.find((c) => c.type === 'block') ?? null;
+      main.push(...blockChildren(block));
+    } else if (part.type === 'finally_clause') {
+      const block = part.namedChildren.find((c) => c.type === 'block') ?? null;
+      after.push(...blockChildren(block));
+    }
+  }
+  mergeBranches([main, ...handlers], bindings, module);
+  collectStatements(after, bindings, module);
 }
 
 function noteImportorskip(call: Node, module: PyModule): void {
