@@ -62,11 +62,10 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
 
 const MAX_FILE_BYTES = 2_000_000;
 
-export function buildImportGraph(root: string, options: GraphOptions): GraphBuild {
-  const files = new Set(options.files);
-  const diagnostics: Diagnostic[] = [];
+/** Reads repo files once each; binary, oversized and unreadable files are `undefined`, with a diagnostic. */
+function repoReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
-  const read = (rel: string): string | undefined => {
+  return (rel: string): string | undefined => {
     if (texts.has(rel)) return texts.get(rel);
     let text: string | undefined;
     try {
@@ -80,6 +79,12 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     texts.set(rel, text);
     return text;
   };
+}
+
+export function buildImportGraph(root: string, options: GraphOptions): GraphBuild {
+  const files = new Set(options.files);
+  const diagnostics: Diagnostic[] = [];
+  const read = repoReader(root, diagnostics);
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
   const graph: ImportGraph = { files: {} };
