@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ModuleLoader, type SourceFiles } from '../languages/typescript/loader.js';
+import { resolveRelative } from './js-modules.js';
 
 /**
  * The disk side of the static evaluator: config files and the relative modules they import are
@@ -15,12 +16,8 @@ export const DISK_FILES: SourceFiles = {
       return undefined;
     }
   },
-  isFile(file) {
-    try {
-      return statSync(file).isFile();
-    } catch {
-      return false;
-    }
+  resolve(fromFile, specifier) {
+    return resolveRelative(fromFile, specifier, isFile);
   },
 };
 
@@ -29,5 +26,10 @@ export function createModuleLoader(packages?: (source: string, name: string) => 
   return new ModuleLoader(packages, DISK_FILES);
 }
 
-/** A relative import resolved on disk (TS-style: `./x.js` may be `./x.ts`). */
-export { resolveRelative } from '../languages/typescript/loader.js';
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import picomatch from 'picomatch';
 import { dirnamePosix, joinPosix } from '../util/paths.js';
 import { parseJsonc, pnpmWorkspaceGlobs, workspaceGlobs } from './manifests.js';
@@ -7,8 +8,8 @@ import { parseJsonc, pnpmWorkspaceGlobs, workspaceGlobs } from './manifests.js';
  * bundler/NodeNext resolution and Node find modules: relative paths with extension swapping
  * (`./x.js` → `x.ts`) and index files, `tsconfig.json` `paths`/`baseUrl` (with `extends`),
  * package.json `imports`/`exports`, and workspace packages (npm/yarn `workspaces`,
- * `pnpm-workspace.yaml`). The evaluator's relative-import lookup (on disk, for config files)
- * is `resolveRelativeOnDisk` in js-loader.ts.
+ * `pnpm-workspace.yaml`). `resolveRelative` is the evaluator's lookup of relative imports (on
+ * disk, for config and test files; workspace/js-loader.ts).
  */
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
@@ -331,4 +332,26 @@ function normalize(p: string): string | undefined {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Extensions the evaluator's relative imports are probed with (configs may import `.json`). */
+const RESOLVE_EXTS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
+
+/**
+ * Resolves a relative import of a config or test file to an existing file (TS-style: `./x.js`
+ * may be `./x.ts`), asking `isFile` about each candidate in order. Unlike `JsResolver` it works on
+ * absolute paths and the disk, not the scanned file list: a config may import from outside the
+ * repository or from ignored folders.
+ */
+export function resolveRelative(fromFile: string, source: string, isFile: (abs: string) => boolean): string | undefined {
+  const base = path.resolve(path.dirname(fromFile), source);
+  const candidates: string[] = [];
+  for (const ext of RESOLVE_EXTS) candidates.push(base + ext);
+  const m = /\.(m|c)?jsx?$/.exec(base);
+  if (m) {
+    const stem = base.slice(0, -m[0].length);
+    candidates.push(stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts');
+  }
+  for (const ext of RESOLVE_EXTS.slice(1)) candidates.push(path.join(base, 'index' + ext));
+  return candidates.find(isFile);
 }

@@ -1,44 +1,24 @@
-import path from 'node:path';
 import { evaluate } from './evaluate.js';
 import { moduleEnv } from './env.js';
 import { ClassValue, Env, FnValue, getPath, isPlainObject, isUnknown, Unknown, type EvalHost } from './model.js';
 import { parseModule, type Node } from './parse.js';
 
 /**
- * Module loading for the evaluator: relative imports, exports (ES and CommonJS). The files are
- * read through `SourceFiles`, which the caller provides (workspace/js-loader.ts reads the disk),
- * so nothing here does I/O.
+ * Module loading for the evaluator: relative imports, exports (ES and CommonJS). Files are read
+ * and imports resolved through `SourceFiles`, which the caller provides (workspace/js-loader.ts:
+ * the disk), so nothing here does I/O or knows file extensions.
  */
 
 /** How the loader reaches files (absolute paths). */
 export interface SourceFiles {
   /** The text of a file; undefined when it cannot be read. */
   read(file: string): string | undefined;
-  /** Whether the path is an existing regular file. */
-  isFile(file: string): boolean;
+  /** The file a relative import of `fromFile` (absolute) names; undefined when there is none. */
+  resolve(fromFile: string, specifier: string): string | undefined;
 }
 
 /** No files at all: every relative import is unknown. */
-export const NO_FILES: SourceFiles = { read: () => undefined, isFile: () => false };
-
-const RESOLVE_EXTS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
-
-/**
- * Resolves a relative import to an existing file (TS-style: `./x.js` may be `./x.ts`), asking
- * `isFile` about each candidate in order.
- */
-export function resolveRelative(fromFile: string, source: string, isFile: (abs: string) => boolean): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), source);
-  const candidates: string[] = [];
-  for (const ext of RESOLVE_EXTS) candidates.push(base + ext);
-  const m = /\.(m|c)?jsx?$/.exec(base);
-  if (m) {
-    const stem = base.slice(0, -m[0].length);
-    candidates.push(stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts');
-  }
-  for (const ext of RESOLVE_EXTS.slice(1)) candidates.push(path.join(base, 'index' + ext));
-  return candidates.find(isFile);
-}
+export const NO_FILES: SourceFiles = { read: () => undefined, resolve: () => undefined };
 
 /**
  * Loads relative modules (read + parse once each) and evaluates their exports on demand.
@@ -81,7 +61,7 @@ export class ModuleLoader implements EvalHost {
   }
 
   importValue(fromFile: string, source: string, name: string): unknown {
-    const file = resolveRelative(fromFile, source, (abs) => this.files.isFile(abs));
+    const file = this.files.resolve(fromFile, source);
     if (!file) return new Unknown(`cannot resolve ${source}`);
     const mod = this.load(file);
     if (!mod) return new Unknown(`cannot parse ${source}`);
