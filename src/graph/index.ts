@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { GraphFile, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import { dirnamePosix, joinPosix } from '../util/paths.js';
-import { createPythonIndex, parsePythonImports, resolvePythonImport, type PyImport } from './python.js';
-import { isCodeFile, JsResolver, parseJsImports, type JsImport } from './typescript.js';
+import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
+import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
+import { parsePythonImports, type PyImport } from './python.js';
+import { parseJsImports, type JsImport } from './typescript.js';
+
+/** Kept for callers that found the roots here. */
+export { pythonRootsFromConfig };
 
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
@@ -58,11 +62,10 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
 
 const MAX_FILE_BYTES = 2_000_000;
 
-export function buildImportGraph(root: string, options: GraphOptions): GraphBuild {
-  const files = new Set(options.files);
-  const diagnostics: Diagnostic[] = [];
+/** Reads repo files once each; binary, oversized and unreadable files are `undefined`, with a diagnostic. */
+function repoReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
-  const read = (rel: string): string | undefined => {
+  return (rel: string): string | undefined => {
     if (texts.has(rel)) return texts.get(rel);
     let text: string | undefined;
     try {
@@ -76,6 +79,12 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     texts.set(rel, text);
     return text;
   };
+}
+
+export function buildImportGraph(root: string, options: GraphOptions): GraphBuild {
+  const files = new Set(options.files);
+  const diagnostics: Diagnostic[] = [];
+  const read = repoReader(root, diagnostics);
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
   const graph: ImportGraph = { files: {} };
@@ -141,46 +150,4 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     diagnostics.push({ severity: 'warning', code: 'GRAPH_TRUNCATED', message: `import graph stopped after ${max} files; reach may be incomplete` });
   for (const d of js.diagnostics) diagnostics.push({ severity: 'warning', code: 'CONFIG_PARSE_ERROR', file: d.file, message: d.message });
   return { graph, diagnostics, parsed: parsedCount };
-}
-
-/** `pythonpath` from pytest configs and `where` from setuptools, relative to the config's folder. */
-export function pythonRootsFromConfig(files: readonly string[], read: (rel: string) => string | undefined): string[] {
-  const roots: string[] = [];
-  const add = (dir: string, value: string) => {
-    const joined = path.posix.normalize(joinPosix(dir, value.trim()));
-    const norm = joined === '.' ? '' : joined.replace(/\/$/, '');
-    if (!norm.startsWith('..') && !roots.includes(norm)) roots.push(norm);
-  };
-  for (const f of files) {
-    const name = f.slice(f.lastIndexOf('/') + 1);
-    if (!['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini'].includes(name)) continue;
-    if (f.split('/').some((s) => s === 'node_modules' || s.startsWith('.'))) continue;
-    const dir = dirnamePosix(f);
-    const text = read(f);
-    if (text === undefined) continue;
-    if (name === 'pyproject.toml') {
-      try {
-        const t = parseToml(text) as any;
-        const pp = t?.tool?.pytest?.ini_options?.pythonpath;
-        for (const v of Array.isArray(pp) ? pp : typeof pp === 'string' ? pp.split(/\s+/) : []) if (typeof v === 'string' && v) add(dir, v);
-        const where = t?.tool?.setuptools?.packages?.find?.where;
-        for (const v of Array.isArray(where) ? where : []) if (typeof v === 'string') add(dir, v);
-        const pdir = t?.tool?.setuptools?.['package-dir']?.[''];
-        if (typeof pdir === 'string') add(dir, pdir);
-      } catch {
-        // a broken pyproject is reported by the pytest scan
-      }
-      continue;
-    }
-    // INI: `pythonpath = a b` possibly continued on indented lines.
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const m = /^pythonpath\s*[=:]\s*(.*)$/.exec(lines[i]!);
-      if (!m) continue;
-      const values = [m[1]!];
-      while (i + 1 < lines.length && /^[ \t]+\S/.test(lines[i + 1]!)) values.push(lines[++i]!);
-      for (const v of values.join(' ').split(/\s+/)) if (v) add(dir, v);
-    }
-  }
-  return roots;
 }

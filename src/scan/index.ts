@@ -1,15 +1,17 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fdir } from 'fdir';
 import { classifyTests, createClassifier, type TierRule } from '../core/tiers.js';
 import type { Diagnostic, Inventory, RepoInventory, RunnerId, TestFile } from '../core/types.js';
 import { runners as scanPlugins } from '../runners/registry.js';
 import type { RunnerScan, ScanContext, ScanPlugin } from '../runners/types.js';
 import { chosenFolders, resolveClaims, runnerChoiceOf } from './claims.js';
 import { describeError, SeamsError } from '../util/errors.js';
-import { toPosix } from '../util/paths.js';
 import { append } from '../util/strings.js';
 import { createProgress, type Progress } from '../util/progress.js';
+import { createFileLister } from '../workspace/files.js';
+
+/** Kept for the callers outside scan/ (analysis, init); the lister lives in workspace/files.ts. */
+export { createFileLister };
 
 export const DEFAULT_REQUIREMENT_PATTERN = '\\b(FR|NFR|REQ|SC)-\\d{3,}\\b';
 
@@ -23,20 +25,6 @@ export interface ScanOptions {
   progress?: Progress;
   /** seams.yaml `runners:`: the runners of the repo (a list) or of folders (folder → list); overrides detection. */
   runners?: readonly string[] | Readonly<Record<string, readonly string[]>>;
-}
-
-/** Directories never walked for test files. */
-const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn', '.seams']);
-
-export function createFileLister(root: string): () => Promise<readonly string[]> {
-  let cached: Promise<readonly string[]> | undefined;
-  return () =>
-    (cached ??= new fdir()
-      .withRelativePaths()
-      .exclude((dirName) => ALWAYS_SKIPPED.has(dirName))
-      .crawl(root)
-      .withPromise()
-      .then((files) => files.map(toPosix).sort()));
 }
 
 /** Scans one repository with every runner plugin that applies. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SeamsError } from '../util/errors.js';
-import { MIGRATIONS, type SqlResultStore } from './sql.js';
+import { MIGRATIONS } from './schema.js';
+import type { SqlResultStore } from './sql.js';
 import { openSqliteStore } from './sqlite.js';
 import type { ResultStore } from './types.js';
 

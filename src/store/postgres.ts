@@ -1,22 +1,12 @@
 import pg from 'pg';
 import { SeamsError, describeError } from '../util/errors.js';
+import { redactPassword as redactUrl } from '../util/urls.js';
 import { SqlResultStore, type SqlDriver } from './sql.js';
 
 /** `?` → `$1, $2, …` (our SQL never has `?` inside literals). */
 function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  }
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -13,7 +13,8 @@ const RULES: Record<string, string[]> = {
   core: ['core'],
   config: ['config', 'core', 'util'],
   languages: ['languages', 'core', 'util'],
-  runners: ['runners', 'languages', 'core', 'util'],
+  workspace: ['workspace', 'languages', 'core', 'util', 'config'],
+  runners: ['runners', 'languages', 'workspace', 'core', 'util'],
   store: ['store', 'core', 'util', 'config'],
   results: ['results', 'runners', 'core', 'util'],
 };

@@ -43,7 +43,6 @@ export function runnerNameUses(files: readonly string[]): string[] {
 }
 
 const outsideRunners = walk(src).filter((f) => !f.startsWith(path.join(src, 'runners') + path.sep));
-const typescriptLanguage = path.join(src, 'languages', 'typescript') + path.sep;
 
 describe('no runner names outside src/runners/', () => {
   it('the patterns catch what they must', () => {
@@ -57,12 +56,7 @@ describe('no runner names outside src/runners/', () => {
     expect(probe("const label = 'pytest is not installed';")).toBe(false);
   });
 
-  it('src/ outside runners/ (and languages/typescript/) compares with no runner id', () => {
-    expect(runnerNameUses(outsideRunners.filter((f) => !f.startsWith(typescriptLanguage)))).toEqual([]);
+  it('src/ outside runners/ compares with no runner id (languages/ takes dialect options instead)', () => {
+    expect(runnerNameUses(outsideRunners)).toEqual([]);
   });
-
-  // languages/typescript/ still tells its test-call dialects apart by runner id (`dialect === 'vitest'`);
-  // the "structure" helper turns dialects into an options object. Then this becomes an `it`:
-  //   expect(runnerNameUses(outsideRunners.filter((f) => f.startsWith(typescriptLanguage)))).toEqual([]);
-  it.todo('languages/typescript/ compares with no runner id (its dialects become options)');
 });

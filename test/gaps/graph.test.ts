@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { closureOf, pathOf } from '../../src/core/graph.js';
 import { buildImportGraph } from '../../src/graph/index.js';
 import { parsePythonImports } from '../../src/graph/python.js';
-import { parseJsImports, parseJsonc } from '../../src/graph/typescript.js';
-import { createFileLister } from '../../src/scan/index.js';
+import { parseJsImports } from '../../src/graph/typescript.js';
+import { parseJsonc } from '../../src/workspace/manifests.js';
+import { createFileLister } from '../../src/workspace/files.js';
 import { writeRepo } from './helpers.js';
 
 async function graphOf(files: Record<string, string>, entries: string[]) {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ModuleLoader } from '../../src/languages/typescript/evaluate.js';
-import { extractTests, type Dialect } from '../../src/languages/typescript/tests.js';
+import { createModuleLoader } from '../../src/workspace/js-loader.js';
+import { extractTests } from '../../src/languages/typescript/tests.js';
+import { jestDialect } from '../../src/runners/jest/dialect.js';
+import { mochaDialect } from '../../src/runners/mocha/dialect.js';
+import { nodeTestDialect } from '../../src/runners/node-test/dialect.js';
+import { playwrightDialect } from '../../src/runners/playwright/dialect.js';
+import { vitestDialect } from '../../src/runners/vitest/dialect.js';
+
+const DIALECTS = { vitest: vitestDialect, jest: jestDialect, playwright: playwrightDialect, mocha: mochaDialect, 'node-test': nodeTestDialect };
+type Dialect = keyof typeof DIALECTS;
 
 function extract(source: string, dialect: Dialect = 'vitest', file = '/virtual/a.test.ts') {
-  return extractTests(source, { dialect, host: new ModuleLoader(), absFile: file });
+  return extractTests(source, { dialect: DIALECTS[dialect], host: createModuleLoader(), absFile: file });
 }
 function names(source: string, dialect: Dialect = 'vitest') {
   return extract(source, dialect).tests.map((t) => t.titlePath.join(' > '));
@@ -103,9 +111,9 @@ describe('test calls and modifiers', () => {
   });
 
   it('parses TSX, JSX and TypeScript-only syntax', () => {
-    expect(extractTests(`it('renders', () => { const el = <div a={1 as number}>x</div>; });`, { dialect: 'vitest', host: new ModuleLoader(), absFile: '/v/a.test.tsx' }).tests).toHaveLength(1);
-    expect(extractTests(`it('jsx in js', () => <b/>);`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.js' }).tests).toHaveLength(1);
-    expect(extractTests(`enum E { A } it('ts ' + E, () => {}); const x = <T,>(a: T) => a;`, { dialect: 'jest', host: new ModuleLoader(), absFile: '/v/a.test.mts' }).parseError).toBeUndefined();
+    expect(extractTests(`it('renders', () => { const el = <div a={1 as number}>x</div>; });`, { dialect: vitestDialect, host: createModuleLoader(), absFile: '/v/a.test.tsx' }).tests).toHaveLength(1);
+    expect(extractTests(`it('jsx in js', () => <b/>);`, { dialect: jestDialect, host: createModuleLoader(), absFile: '/v/a.test.js' }).tests).toHaveLength(1);
+    expect(extractTests(`enum E { A } it('ts ' + E, () => {}); const x = <T,>(a: T) => a;`, { dialect: jestDialect, host: createModuleLoader(), absFile: '/v/a.test.mts' }).parseError).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canEnter } from '../../src/services/manager.js';
+import { canEnter } from '../../src/services/users.js';
 
 describe('canEnter (services run as another user)', () => {
   it('needs execute permission on the folder and on every parent, for the ids it checks', () => {

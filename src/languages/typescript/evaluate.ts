@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseModule, type Node } from './parse.js';
+import { pathToFileURL } from 'node:url';
+import { callBuiltin, mergeConfigValues, NODE_CONSTANTS, WRAPPERS } from './builtins.js';
+import { declareStatements } from './env.js';
+import { BuiltinValue, ClassValue, containsUnknownValue, FnValue, getPath, isPlainObject, isUnknown, Unknown, type Binding, type Env } from './model.js';
+import { binary } from './operators.js';
+import type { Node } from './parse.js';
 
 /**
  * A small, safe static evaluator for the shapes configs and test titles are written in: literals,
@@ -12,139 +13,9 @@ import { parseModule, type Node } from './parse.js';
  * Nothing is ever executed; what cannot be known becomes an `Unknown` carrying the reason.
  */
 
-export class Unknown {
-  constructor(readonly reason: string) {}
-}
-export function isUnknown(v: unknown): v is Unknown {
-  return v instanceof Unknown;
-}
-
-/** A function literal, kept so that wrappers like `defineConfig(() => ({…}))` can be followed. */
-export class FnValue {
-  constructor(
-    readonly node: Node,
-    readonly env: Env,
-    readonly name: string,
-  ) {}
-}
-
-/** A class declaration; only its `name` is ever read (`describe(Service.name, …)`). */
-export class ClassValue {
-  constructor(readonly name: string) {}
-}
-
-interface Binding {
-  node?: Node;
-  /** Property path into the init value for destructuring (`const { a } = x`). */
-  path?: (string | number)[];
-  value?: unknown;
-  state?: 'evaluating' | 'done';
-  importFrom?: { source: string; imported: string };
-}
-
-export interface EvalHost {
-  /** Value of export `name` ('default', a name, or '*') of module `source` imported by `fromFile` (absolute). */
-  importValue?(fromFile: string, source: string, name: string): unknown;
-  /** Values for well-known imports from packages (e.g. `configDefaults` from 'vitest/config'). */
-  packageImport?(source: string, name: string): unknown;
-}
-
-export class Env {
-  readonly vars = new Map<string, Binding>();
-  constructor(
-    readonly file: string,
-    readonly host: EvalHost,
-    readonly parent?: Env,
-  ) {}
-
-  lookup(name: string): Binding | undefined {
-    for (let e: Env | undefined = this; e; e = e.parent) {
-      const b = e.vars.get(name);
-      if (b) return b;
-    }
-    return undefined;
-  }
-
-  child(): Env {
-    return new Env(this.file, this.host, this);
-  }
-
-  set(name: string, value: unknown): void {
-    this.vars.set(name, { value, state: 'done' });
-  }
-}
-
-function bindPattern(env: Env, pattern: Node, init: Node | undefined, prefix: (string | number)[]): void {
-  if (!pattern) return;
-  if (pattern.type === 'Identifier') {
-    env.vars.set(pattern.name, { node: init, path: prefix });
-  } else if (pattern.type === 'ObjectPattern') {
-    for (const p of pattern.properties) {
-      if (p.type === 'RestElement') continue;
-      const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
-      if (key === undefined) continue;
-      bindPattern(env, p.value.type === 'AssignmentPattern' ? p.value.left : p.value, init, [...prefix, key]);
-    }
-  } else if (pattern.type === 'ArrayPattern') {
-    pattern.elements.forEach((el: Node | null, i: number) => {
-      if (el && el.type !== 'RestElement') bindPattern(env, el.type === 'AssignmentPattern' ? el.left : el, init, [...prefix, i]);
-    });
-  }
-}
-
-/** Adds the declarations of a list of statements (module body or function block) to `env`. */
-export function declareStatements(env: Env, body: readonly Node[]): void {
-  for (const raw of body) {
-    let stmt = raw;
-    if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration) stmt = stmt.declaration;
-    if (stmt.type === 'ExportDefaultDeclaration') {
-      const d = stmt.declaration;
-      if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) {
-        declareStatements(env, [d]);
-      }
-      continue;
-    }
-    if (stmt.type === 'VariableDeclaration') {
-      for (const d of stmt.declarations) bindPattern(env, d.id, d.init ?? undefined, []);
-    } else if (stmt.type === 'FunctionDeclaration' && stmt.id) {
-      env.vars.set(stmt.id.name, { value: new FnValue(stmt, env, stmt.id.name), state: 'done' });
-    } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
-      env.vars.set(stmt.id.name, { value: new ClassValue(stmt.id.name), state: 'done' });
-    } else if (stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type') {
-      const source = String(stmt.source.value);
-      for (const s of stmt.specifiers ?? []) {
-        const imported =
-          s.type === 'ImportDefaultSpecifier'
-            ? 'default'
-            : s.type === 'ImportNamespaceSpecifier'
-              ? '*'
-              : s.imported.type === 'Identifier'
-                ? s.imported.name
-                : String(s.imported.value);
-        env.vars.set(s.local.name, { importFrom: { source, imported } });
-      }
-    }
-  }
-}
-
-/** Creates the module-level environment of a parsed program. */
-export function moduleEnv(file: string, program: Node, host: EvalHost): Env {
-  const env = new Env(file, host);
-  declareStatements(env, program.body);
-  // CommonJS `const x = require('./y')` is handled as an import in evaluateCall.
-  return env;
-}
-
-function getPath(value: unknown, p: readonly (string | number)[]): unknown {
-  let v = value;
-  for (const k of p) {
-    if (isUnknown(v)) return v;
-    if (v === null || v === undefined) return new Unknown(`cannot read ${String(k)} of ${String(v)}`);
-    if (typeof v !== 'object' && typeof v !== 'string') return new Unknown(`cannot read ${String(k)}`);
-    v = (v as Record<string | number, unknown>)[k];
-  }
-  return v;
-}
+export { BuiltinValue, ClassValue, Env, FnValue, isPlainObject, isUnknown, Unknown, type EvalHost } from './model.js';
+export { declareStatements, moduleEnv } from './env.js';
+export { mergeConfigValues } from './builtins.js';
 
 function bindingValue(name: string, b: Binding, env: Env): unknown {
   if (b.state === 'done') return b.value;
@@ -172,72 +43,6 @@ function bindingValue(name: string, b: Binding, env: Env): unknown {
   b.state = 'done';
   return v;
 }
-
-/** Constants of Node built-in modules that are the same on every run of a given Node version. */
-const NODE_CONSTANTS: Record<string, Record<string, unknown>> = {
-  http: { METHODS: [...http.METHODS], STATUS_CODES: { ...http.STATUS_CODES } },
-  os: { EOL: os.EOL },
-};
-
-/** `path`/`url` module members we can model without I/O. */
-export class BuiltinValue {
-  constructor(
-    readonly module: string,
-    readonly member: string,
-  ) {}
-}
-
-const PATH_FUNCS: Record<string, (...args: string[]) => string> = {
-  join: path.join,
-  resolve: path.resolve,
-  dirname: path.dirname,
-  basename: path.basename,
-  relative: path.relative,
-  normalize: path.normalize,
-};
-
-function callBuiltin(fn: BuiltinValue, args: unknown[]): unknown {
-  if (args.some(isUnknown)) return args.find(isUnknown);
-  if (fn.module === 'path') {
-    const member = fn.member === 'default' || fn.member === '*' ? undefined : fn.member;
-    const f = member ? PATH_FUNCS[member] : undefined;
-    if (f && args.every((a) => typeof a === 'string')) return f(...(args as string[]));
-  }
-  if (fn.module === 'url' && fn.member === 'fileURLToPath') {
-    const a = args[0];
-    if (typeof a === 'string' && a.startsWith('file:')) return fileURLToPath(a);
-    if (a instanceof URL) return fileURLToPath(a);
-  }
-  return new Unknown(`call of ${fn.module}.${fn.member}`);
-}
-
-const WRAPPERS = new Set([
-  'defineConfig',
-  'defineProject',
-  'defineWorkspace',
-  'defineVitestConfig',
-  'defineVitestProject',
-  'createConfig',
-]);
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Vite's mergeConfig: objects merge deeply, arrays concatenate, the right side wins for scalars. */
-export function mergeConfigValues(a: unknown, b: unknown): unknown {
-  if (b === undefined) return a;
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = k in out ? mergeConfigValues(out[k], v) : v;
-    return out;
-  }
-  return b;
-}
-
 export function callFunction(fn: FnValue, args: unknown[], depth: number): unknown {
   if (depth > 20) return new Unknown('call depth exceeded');
   const node = fn.node;
@@ -295,77 +100,7 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
     const rb = b instanceof FnValue ? callFunction(b, [], depth) : b;
     return mergeConfigValues(ra, rb);
   }
-  if (callee.type === 'MemberExpression') {
-    const obj = evaluate(callee.object, env, depth + 1);
-    const name = memberName(callee, env, depth);
-    if (isUnknown(name)) return name;
-    if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return callBuiltin(new BuiltinValue(obj.module, String(name)), args());
-    if (callee.object.type === 'Identifier' && callee.object.name === 'JSON' && !env.lookup('JSON') && name === 'stringify') {
-      const a = args();
-      if (a.some(containsUnknownValue)) return new Unknown('JSON.stringify of a value that is not statically known');
-      if (a.length > 1 && a[1] !== undefined && a[1] !== null) return new Unknown('JSON.stringify with a replacer');
-      return JSON.stringify(a[0], null, a[2] as number | string | undefined);
-    }
-    if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && !env.lookup('Object')) {
-      const [a] = args();
-      if (isPlainObject(a)) {
-        if (name === 'keys') return Object.keys(a);
-        if (name === 'values') return Object.values(a);
-        if (name === 'entries') return Object.entries(a);
-        if (name === 'assign') return Object.assign({}, ...args().filter(isPlainObject));
-      }
-      if (name === 'freeze' && a !== undefined) return a;
-    }
-    if (Array.isArray(obj)) {
-      if (name === 'concat') return obj.concat(...args());
-      if (name === 'slice' || name === 'splice') return obj.slice(...(args() as number[]).slice(0, 1), name === 'splice' && args()[1] !== undefined ? (args()[0] as number) + (args()[1] as number) : undefined);
-      if (name === 'join' || name === 'toString') {
-        if (obj.some((x) => containsUnknownValue(x))) return new Unknown(`${name} of values that are not statically known`);
-        return name === 'join' ? obj.join(...(args() as string[])) : obj.toString();
-      }
-      if (name === 'includes') return obj.includes(args()[0]);
-      if (name === 'indexOf') return obj.indexOf(args()[0]);
-      if ((name === 'map' || name === 'filter' || name === 'flatMap') && node.arguments[0]) {
-        const f = evaluate(node.arguments[0], env, depth + 1);
-        if (f instanceof FnValue) {
-          const out: unknown[] = [];
-          for (let i = 0; i < obj.length; i++) {
-            const r = callFunction(f, [obj[i], i], depth + 1);
-            if (isUnknown(r)) return r;
-            if (name === 'map') out.push(r);
-            else if (name === 'filter') {
-              if (r) out.push(obj[i]);
-            } else if (Array.isArray(r)) out.push(...r);
-            else out.push(r);
-          }
-          return out;
-        }
-      }
-    }
-    if (typeof obj === 'string') {
-      const a = args();
-      if (a.every((x) => typeof x === 'string' || typeof x === 'number')) {
-        if (name === 'toString' || name === 'valueOf') return obj;
-        if (name === 'toUpperCase') return obj.toUpperCase();
-        if (name === 'toLowerCase') return obj.toLowerCase();
-        if (name === 'trim') return obj.trim();
-        if (name === 'replace' || name === 'replaceAll') return obj[name](String(a[0]), String(a[1]));
-        if (name === 'repeat') return obj.repeat(Number(a[0]));
-        if (name === 'padStart' || name === 'padEnd') return obj[name](Number(a[0]), a[1] === undefined ? undefined : String(a[1]));
-        if (name === 'slice') return obj.slice(...(a as number[]));
-        if (name === 'concat') return obj.concat(...a.map(String));
-      }
-    }
-    if (obj instanceof URL && name === 'toString') return obj.href;
-    if (obj instanceof Set && name === 'has') return obj.has(args()[0]);
-    if (isPlainObject(obj) && name === 'toString' && !Object.prototype.hasOwnProperty.call(obj, 'toString')) return '[object Object]';
-    if ((typeof obj === 'number' || typeof obj === 'boolean') && name === 'toString' && node.arguments.length === 0) return String(obj);
-    if (typeof obj === 'number' && name === 'toFixed') {
-      const [d] = args();
-      return typeof d === 'number' || d === undefined ? obj.toFixed(d as number | undefined) : new Unknown('toFixed');
-    }
-    return new Unknown(`call of .${String(name)}()`);
-  }
+  if (callee.type === 'MemberExpression') return callMethod(node, env, depth, args);
   const fn = evaluate(callee, env, depth + 1);
   if (fn instanceof BuiltinValue) return callBuiltin(fn, args());
   if (fn instanceof FnValue) return callFunction(fn, args(), depth + 1);
@@ -376,39 +111,94 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
   }
   return isUnknown(fn) ? fn : new Unknown(`call of ${callee.type === 'Identifier' ? callee.name : 'an expression'}()`);
 }
+/** Returned by the method helpers when the method is not one they handle. */
+const NO_MATCH = Symbol('no match');
 
-function binary(op: string, a: unknown, b: unknown): unknown {
-  if (isUnknown(a)) return a;
-  if (isUnknown(b)) return b;
-  const x = a as never;
-  const y = b as never;
-  switch (op) {
-    case '+': {
-      const pa = toPrimitive(a);
-      const pb = toPrimitive(b);
-      if (isUnknown(pa)) return pa;
-      if (isUnknown(pb)) return pb;
-      return (pa as number) + (pb as number);
-    }
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return x / y;
-    case '%': return x % y;
-    case '**': return (x as number) ** (y as number);
-    case '===': return a === b;
-    case '!==': return a !== b;
-    // eslint-disable-next-line eqeqeq
-    case '==': return a == b;
-    // eslint-disable-next-line eqeqeq
-    case '!=': return a != b;
-    case '<': return x < y;
-    case '>': return x > y;
-    case '<=': return x <= y;
-    case '>=': return x >= y;
-    case '|': return x | y;
-    case '&': return x & y;
-    default: return new Unknown(`operator ${op}`);
+/** `obj.name(…)`: the methods of built-ins and known values that are safe to run. */
+function callMethod(node: Node, env: Env, depth: number, args: () => unknown[]): unknown {
+  const callee = node.callee;
+  const obj = evaluate(callee.object, env, depth + 1);
+  const name = memberName(callee, env, depth);
+  if (isUnknown(name)) return name;
+  if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return callBuiltin(new BuiltinValue(obj.module, String(name)), args());
+  if (callee.object.type === 'Identifier' && callee.object.name === 'JSON' && !env.lookup('JSON') && name === 'stringify') {
+    const a = args();
+    if (a.some(containsUnknownValue)) return new Unknown('JSON.stringify of a value that is not statically known');
+    if (a.length > 1 && a[1] !== undefined && a[1] !== null) return new Unknown('JSON.stringify with a replacer');
+    return JSON.stringify(a[0], null, a[2] as number | string | undefined);
   }
+  if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && !env.lookup('Object')) {
+    const [a] = args();
+    if (isPlainObject(a)) {
+      if (name === 'keys') return Object.keys(a);
+      if (name === 'values') return Object.values(a);
+      if (name === 'entries') return Object.entries(a);
+      if (name === 'assign') return Object.assign({}, ...args().filter(isPlainObject));
+    }
+    if (name === 'freeze' && a !== undefined) return a;
+  }
+  if (Array.isArray(obj)) {
+    const r = arrayMethod(obj, name, node, env, depth, args);
+    if (r !== NO_MATCH) return r;
+  }
+  if (typeof obj === 'string') {
+    const r = stringMethod(obj, name, args());
+    if (r !== NO_MATCH) return r;
+  }
+  if (obj instanceof URL && name === 'toString') return obj.href;
+  if (obj instanceof Set && name === 'has') return obj.has(args()[0]);
+  if (isPlainObject(obj) && name === 'toString' && !Object.prototype.hasOwnProperty.call(obj, 'toString')) return '[object Object]';
+  if ((typeof obj === 'number' || typeof obj === 'boolean') && name === 'toString' && node.arguments.length === 0) return String(obj);
+  if (typeof obj === 'number' && name === 'toFixed') {
+    const [d] = args();
+    return typeof d === 'number' || d === undefined ? obj.toFixed(d as number | undefined) : new Unknown('toFixed');
+  }
+  return new Unknown(`call of .${String(name)}()`);
+}
+
+/** Array methods; `NO_MATCH` when `name` is not one we run. */
+function arrayMethod(obj: unknown[], name: string | number, node: Node, env: Env, depth: number, args: () => unknown[]): unknown {
+  if (name === 'concat') return obj.concat(...args());
+  if (name === 'slice' || name === 'splice') return obj.slice(...(args() as number[]).slice(0, 1), name === 'splice' && args()[1] !== undefined ? (args()[0] as number) + (args()[1] as number) : undefined);
+  if (name === 'join' || name === 'toString') {
+    if (obj.some((x) => containsUnknownValue(x))) return new Unknown(`${name} of values that are not statically known`);
+    return name === 'join' ? obj.join(...(args() as string[])) : obj.toString();
+  }
+  if (name === 'includes') return obj.includes(args()[0]);
+  if (name === 'indexOf') return obj.indexOf(args()[0]);
+  if ((name === 'map' || name === 'filter' || name === 'flatMap') && node.arguments[0]) {
+    const f = evaluate(node.arguments[0], env, depth + 1);
+    if (f instanceof FnValue) {
+      const out: unknown[] = [];
+      for (let i = 0; i < obj.length; i++) {
+        const r = callFunction(f, [obj[i], i], depth + 1);
+        if (isUnknown(r)) return r;
+        if (name === 'map') out.push(r);
+        else if (name === 'filter') {
+          if (r) out.push(obj[i]);
+        } else if (Array.isArray(r)) out.push(...r);
+        else out.push(r);
+      }
+      return out;
+    }
+  }
+  return NO_MATCH;
+}
+
+/** String methods with string or number arguments; `NO_MATCH` otherwise. */
+function stringMethod(obj: string, name: string | number, a: unknown[]): unknown {
+  if (a.every((x) => typeof x === 'string' || typeof x === 'number')) {
+    if (name === 'toString' || name === 'valueOf') return obj;
+    if (name === 'toUpperCase') return obj.toUpperCase();
+    if (name === 'toLowerCase') return obj.toLowerCase();
+    if (name === 'trim') return obj.trim();
+    if (name === 'replace' || name === 'replaceAll') return obj[name](String(a[0]), String(a[1]));
+    if (name === 'repeat') return obj.repeat(Number(a[0]));
+    if (name === 'padStart' || name === 'padEnd') return obj[name](Number(a[0]), a[1] === undefined ? undefined : String(a[1]));
+    if (name === 'slice') return obj.slice(...(a as number[]));
+    if (name === 'concat') return obj.concat(...a.map(String));
+  }
+  return NO_MATCH;
 }
 
 /** Evaluates an expression statically. Returns an `Unknown` for what cannot be known. */
@@ -426,63 +216,14 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
       }
       if (node.bigint !== undefined && node.bigint !== null) return BigInt(node.bigint);
       return node.value;
-    case 'TemplateLiteral': {
-      let s = '';
-      for (let i = 0; i < node.quasis.length; i++) {
-        s += node.quasis[i].value.cooked ?? node.quasis[i].value.raw;
-        if (i < node.expressions.length) {
-          const v = evaluate(node.expressions[i], env, depth + 1);
-          if (isUnknown(v)) return v;
-          if (v instanceof ClassValue) s += `class ${v.name} {}`;
-          else if (typeof v === 'object' && v !== null && !(v instanceof RegExp) && !Array.isArray(v)) return new Unknown('object in template literal');
-          else s += String(v);
-        }
-      }
-      return s;
-    }
-    case 'Identifier': {
-      if (node.name === 'undefined' && !env.lookup('undefined')) return undefined;
-      const b = env.lookup(node.name);
-      if (b) return bindingValue(node.name, b, env);
-      if (node.name === '__dirname') return path.dirname(env.file);
-      if (node.name === '__filename') return env.file;
-      if (node.name === 'NaN') return NaN;
-      if (node.name === 'Infinity') return Infinity;
-      return new Unknown(`${node.name} is not a known constant`);
-    }
-    case 'ArrayExpression': {
-      const out: unknown[] = [];
-      for (const el of node.elements) {
-        if (!el) out.push(undefined);
-        else if (el.type === 'SpreadElement') {
-          const v = evaluate(el.argument, env, depth + 1);
-          if (Array.isArray(v)) out.push(...v);
-          else if (typeof v === 'string') out.push(...v);
-          else return isUnknown(v) ? v : new Unknown('spread of a non-array');
-        } else out.push(evaluate(el, env, depth + 1));
-      }
-      return out;
-    }
-    case 'ObjectExpression': {
-      const out: Record<string, unknown> = {};
-      for (const p of node.properties) {
-        if (p.type === 'SpreadElement') {
-          const v = evaluate(p.argument, env, depth + 1);
-          if (isPlainObject(v)) Object.assign(out, v);
-          else if (v === undefined || v === null || v === false) continue;
-          else return isUnknown(v) ? v : new Unknown('spread of a non-object');
-          continue;
-        }
-        let key: unknown;
-        if (p.computed) key = evaluate(p.key, env, depth + 1);
-        else key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
-        if (isUnknown(key)) continue; // unknown key: drop the property
-        out[String(key)] = p.value.type === 'FunctionExpression' || p.value.type === 'ArrowFunctionExpression'
-          ? new FnValue(p.value, env, String(key))
-          : evaluate(p.value, env, depth + 1);
-      }
-      return out;
-    }
+    case 'TemplateLiteral':
+      return evalTemplate(node, env, depth);
+    case 'Identifier':
+      return evalIdentifier(node, env, depth);
+    case 'ArrayExpression':
+      return evalArray(node, env, depth);
+    case 'ObjectExpression':
+      return evalObject(node, env, depth);
     case 'TSAsExpression':
     case 'TSSatisfiesExpression':
     case 'TSNonNullExpression':
@@ -498,19 +239,8 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
       return new FnValue(node, env, node.id?.name ?? '');
     case 'ClassExpression':
       return new ClassValue(node.id?.name ?? '');
-    case 'UnaryExpression': {
-      if (node.operator === 'typeof') {
-        const v = evaluate(node.argument, env, depth + 1);
-        return isUnknown(v) ? v : typeof v;
-      }
-      const v = evaluate(node.argument, env, depth + 1);
-      if (isUnknown(v)) return v;
-      if (node.operator === '!') return !v;
-      if (node.operator === '-') return -(v as number);
-      if (node.operator === '+') return +(v as number);
-      if (node.operator === 'void') return undefined;
-      return new Unknown(`operator ${node.operator}`);
-    }
+    case 'UnaryExpression':
+      return evalUnary(node, env, depth);
     case 'BinaryExpression':
       return binary(node.operator, evaluate(node.left, env, depth + 1), evaluate(node.right, env, depth + 1));
     case 'LogicalExpression': {
@@ -525,79 +255,14 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
       if (isUnknown(t)) return t;
       return evaluate(t ? node.consequent : node.alternate, env, depth + 1);
     }
-    case 'MemberExpression': {
-      if (node.object.type === 'MetaProperty') {
-        const prop = node.property.name;
-        if (prop === 'url') return pathToFileURL(env.file).href;
-        if (prop === 'dirname') return path.dirname(env.file);
-        if (prop === 'filename') return env.file;
-        return new Unknown('import.meta');
-      }
-      if (node.object.type === 'Identifier' && node.object.name === 'process' && !env.lookup('process')) {
-        return new Unknown('process.* depends on the environment');
-      }
-      const obj = evaluate(node.object, env, depth + 1);
-      if (isUnknown(obj)) return obj;
-      const key = memberName(node, env, depth);
-      if (isUnknown(key)) return key;
-      if (obj instanceof ClassValue) return key === 'name' ? obj.name : new Unknown(`static member ${String(key)}`);
-      if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return new BuiltinValue(obj.module, String(key));
-      if (obj === null || obj === undefined) return node.optional ? undefined : new Unknown(`cannot read ${String(key)} of ${String(obj)}`);
-      if (Array.isArray(obj) || typeof obj === 'string') {
-        if (key === 'length') return obj.length;
-        if (typeof key === 'number' || /^\d+$/.test(String(key))) return (obj as unknown[])[Number(key)];
-        return new Unknown(`member ${String(key)}`);
-      }
-      if (isPlainObject(obj)) return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key as string] : undefined;
-      if (obj instanceof URL && key === 'pathname') return obj.pathname;
-      return new Unknown(`member ${String(key)}`);
-    }
+    case 'MemberExpression':
+      return evalMember(node, env, depth);
     case 'CallExpression':
       return evaluateCall(node, env, depth);
-    case 'NewExpression': {
-      if (node.callee.type === 'Identifier' && node.callee.name === 'URL') {
-        const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));
-        if (typeof a === 'string' && (b === undefined || typeof b === 'string')) {
-          try {
-            return new URL(a, b);
-          } catch {
-            return new Unknown('invalid URL');
-          }
-        }
-      }
-      if (node.callee.type === 'Identifier' && node.callee.name === 'Set' && !env.lookup('Set')) {
-        const a = node.arguments[0] ? evaluate(node.arguments[0], env, depth + 1) : [];
-        if (Array.isArray(a) && !a.some((x) => containsUnknownValue(x))) return new Set(a);
-        return new Unknown('new Set of values that are not statically known');
-      }
-      if (node.callee.type === 'Identifier' && node.callee.name === 'RegExp') {
-        const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));
-        if (typeof a === 'string' && (b === undefined || typeof b === 'string')) {
-          try {
-            return new RegExp(a, b);
-          } catch {
-            return new Unknown('invalid regex');
-          }
-        }
-      }
-      return new Unknown('new expression');
-    }
-    case 'TaggedTemplateExpression': {
-      const tag = node.tag;
-      if (tag.type === 'MemberExpression' && tag.object.type === 'Identifier' && tag.object.name === 'String' && tag.property.name === 'raw' && !env.lookup('String')) {
-        let s = '';
-        for (let i = 0; i < node.quasi.quasis.length; i++) {
-          s += node.quasi.quasis[i].value.raw;
-          if (i < node.quasi.expressions.length) {
-            const v = evaluate(node.quasi.expressions[i], env, depth + 1);
-            if (isUnknown(v)) return v;
-            s += String(v);
-          }
-        }
-        return s;
-      }
-      return new Unknown('tagged template');
-    }
+    case 'NewExpression':
+      return evalNew(node, env, depth);
+    case 'TaggedTemplateExpression':
+      return evalTaggedTemplate(node, env, depth);
     case 'SequenceExpression':
       return evaluate(node.expressions[node.expressions.length - 1], env, depth + 1);
     default:
@@ -605,165 +270,151 @@ export function evaluate(node: Node | null | undefined, env: Env, depth = 0): un
   }
 }
 
-/* ------------------------------------------------------------------ module loading */
-
-const RESOLVE_EXTS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
-
-/** Resolves a relative import to an existing file (TS-style: `./x.js` may be `./x.ts`). */
-export function resolveRelative(fromFile: string, source: string): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), source);
-  const candidates: string[] = [];
-  for (const ext of RESOLVE_EXTS) candidates.push(base + ext);
-  const m = /\.(m|c)?jsx?$/.exec(base);
-  if (m) {
-    const stem = base.slice(0, -m[0].length);
-    candidates.push(stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts');
-  }
-  for (const ext of RESOLVE_EXTS.slice(1)) candidates.push(path.join(base, 'index' + ext));
-  for (const c of candidates) {
-    try {
-      if (statSync(c).isFile()) return c;
-    } catch {
-      /* next */
+function evalTemplate(node: Node, env: Env, depth: number): unknown {
+  let s = '';
+  for (let i = 0; i < node.quasis.length; i++) {
+    s += node.quasis[i].value.cooked ?? node.quasis[i].value.raw;
+    if (i < node.expressions.length) {
+      const v = evaluate(node.expressions[i], env, depth + 1);
+      if (isUnknown(v)) return v;
+      if (v instanceof ClassValue) s += `class ${v.name} {}`;
+      else if (typeof v === 'object' && v !== null && !(v instanceof RegExp) && !Array.isArray(v)) return new Unknown('object in template literal');
+      else s += String(v);
     }
   }
-  return undefined;
+  return s;
 }
 
-/**
- * Loads relative modules (read + parse once each) and evaluates their exports on demand.
- * Shared by config evaluation and test-title evaluation.
- */
-export class ModuleLoader implements EvalHost {
-  private readonly envs = new Map<string, { env: Env; program: Node } | null>();
-  constructor(private readonly packages: (source: string, name: string) => unknown = () => undefined) {}
+function evalIdentifier(node: Node, env: Env, depth: number): unknown {
+  if (node.name === 'undefined' && !env.lookup('undefined')) return undefined;
+  const b = env.lookup(node.name);
+  if (b) return bindingValue(node.name, b, env);
+  if (node.name === '__dirname') return path.dirname(env.file);
+  if (node.name === '__filename') return env.file;
+  if (node.name === 'NaN') return NaN;
+  if (node.name === 'Infinity') return Infinity;
+  return new Unknown(`${node.name} is not a known constant`);
+}
 
-  packageImport(source: string, name: string): unknown {
-    return this.packages(source, name);
+function evalArray(node: Node, env: Env, depth: number): unknown {
+  const out: unknown[] = [];
+  for (const el of node.elements) {
+    if (!el) out.push(undefined);
+    else if (el.type === 'SpreadElement') {
+      const v = evaluate(el.argument, env, depth + 1);
+      if (Array.isArray(v)) out.push(...v);
+      else if (typeof v === 'string') out.push(...v);
+      else return isUnknown(v) ? v : new Unknown('spread of a non-array');
+    } else out.push(evaluate(el, env, depth + 1));
   }
+  return out;
+}
 
-  load(file: string): { env: Env; program: Node } | null {
-    if (this.envs.has(file)) return this.envs.get(file)!;
-    this.envs.set(file, null);
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch {
-      return null;
+function evalObject(node: Node, env: Env, depth: number): unknown {
+  const out: Record<string, unknown> = {};
+  for (const p of node.properties) {
+    if (p.type === 'SpreadElement') {
+      const v = evaluate(p.argument, env, depth + 1);
+      if (isPlainObject(v)) Object.assign(out, v);
+      else if (v === undefined || v === null || v === false) continue;
+      else return isUnknown(v) ? v : new Unknown('spread of a non-object');
+      continue;
     }
-    if (file.endsWith('.json')) {
+    let key: unknown;
+    if (p.computed) key = evaluate(p.key, env, depth + 1);
+    else key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    if (isUnknown(key)) continue; // unknown key: drop the property
+    out[String(key)] = p.value.type === 'FunctionExpression' || p.value.type === 'ArrowFunctionExpression'
+      ? new FnValue(p.value, env, String(key))
+      : evaluate(p.value, env, depth + 1);
+  }
+  return out;
+}
+
+function evalUnary(node: Node, env: Env, depth: number): unknown {
+  if (node.operator === 'typeof') {
+    const v = evaluate(node.argument, env, depth + 1);
+    return isUnknown(v) ? v : typeof v;
+  }
+  const v = evaluate(node.argument, env, depth + 1);
+  if (isUnknown(v)) return v;
+  if (node.operator === '!') return !v;
+  if (node.operator === '-') return -(v as number);
+  if (node.operator === '+') return +(v as number);
+  if (node.operator === 'void') return undefined;
+  return new Unknown(`operator ${node.operator}`);
+}
+
+function evalMember(node: Node, env: Env, depth: number): unknown {
+  if (node.object.type === 'MetaProperty') {
+    const prop = node.property.name;
+    if (prop === 'url') return pathToFileURL(env.file).href;
+    if (prop === 'dirname') return path.dirname(env.file);
+    if (prop === 'filename') return env.file;
+    return new Unknown('import.meta');
+  }
+  if (node.object.type === 'Identifier' && node.object.name === 'process' && !env.lookup('process')) {
+    return new Unknown('process.* depends on the environment');
+  }
+  const obj = evaluate(node.object, env, depth + 1);
+  if (isUnknown(obj)) return obj;
+  const key = memberName(node, env, depth);
+  if (isUnknown(key)) return key;
+  if (obj instanceof ClassValue) return key === 'name' ? obj.name : new Unknown(`static member ${String(key)}`);
+  if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return new BuiltinValue(obj.module, String(key));
+  if (obj === null || obj === undefined) return node.optional ? undefined : new Unknown(`cannot read ${String(key)} of ${String(obj)}`);
+  if (Array.isArray(obj) || typeof obj === 'string') {
+    if (key === 'length') return obj.length;
+    if (typeof key === 'number' || /^\d+$/.test(String(key))) return (obj as unknown[])[Number(key)];
+    return new Unknown(`member ${String(key)}`);
+  }
+  if (isPlainObject(obj)) return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key as string] : undefined;
+  if (obj instanceof URL && key === 'pathname') return obj.pathname;
+  return new Unknown(`member ${String(key)}`);
+}
+
+function evalNew(node: Node, env: Env, depth: number): unknown {
+  if (node.callee.type === 'Identifier' && node.callee.name === 'URL') {
+    const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));
+    if (typeof a === 'string' && (b === undefined || typeof b === 'string')) {
       try {
-        const value = JSON.parse(source);
-        const env = new Env(file, this);
-        env.set('default', value);
-        const entry = { env, program: { type: 'Program', start: 0, end: 0, body: [], json: value } as Node };
-        this.envs.set(file, entry);
-        return entry;
+        return new URL(a, b);
       } catch {
-        return null;
-      }
-    }
-    const parsed = parseModule(file, source);
-    if (parsed.error) return null;
-    const env = moduleEnv(file, parsed.program, this);
-    const entry = { env, program: parsed.program };
-    this.envs.set(file, entry);
-    return entry;
-  }
-
-  importValue(fromFile: string, source: string, name: string): unknown {
-    const file = resolveRelative(fromFile, source);
-    if (!file) return new Unknown(`cannot resolve ${source}`);
-    const mod = this.load(file);
-    if (!mod) return new Unknown(`cannot parse ${source}`);
-    if (mod.program.json !== undefined) return name === 'default' || name === '*' ? mod.program.json : getPath(mod.program.json, [name]);
-    return exportValue(mod.program, mod.env, name);
-  }
-}
-
-/** The value of export `name` of a module ('*' gives an object of all named exports). */
-export function exportValue(program: Node, env: Env, name: string): unknown {
-  if (name === '*') {
-    const out: Record<string, unknown> = {};
-    for (const stmt of program.body) {
-      if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration')
-        for (const d of stmt.declaration.declarations) if (d.id.type === 'Identifier') out[d.id.name] = exportValue(program, env, d.id.name);
-    }
-    const cjs = commonJsExports(program, env);
-    if (cjs !== undefined) return cjs;
-    const def = exportValue(program, env, 'default');
-    if (!isUnknown(def) && isPlainObject(def)) Object.assign(out, def);
-    out.default = def;
-    return out;
-  }
-  for (const stmt of program.body) {
-    if (name === 'default' && stmt.type === 'ExportDefaultDeclaration') {
-      const d = stmt.declaration;
-      if (d.type === 'ClassDeclaration') return new ClassValue(d.id?.name ?? 'default');
-      if (d.type === 'FunctionDeclaration') return new FnValue(d, env, d.id?.name ?? 'default');
-      return evaluate(d, env);
-    }
-    if (stmt.type === 'ExportNamedDeclaration') {
-      const d = stmt.declaration;
-      if (d?.type === 'VariableDeclaration') {
-        for (const decl of d.declarations) if (decl.id.type === 'Identifier' && decl.id.name === name) return evaluate(decl.id, env);
-      } else if ((d?.type === 'ClassDeclaration' || d?.type === 'FunctionDeclaration') && d.id?.name === name) {
-        return evaluate(d.id, env);
-      }
-      for (const s of stmt.specifiers ?? []) {
-        const exported = s.exported.type === 'Identifier' ? s.exported.name : s.exported.value;
-        if (exported !== name) continue;
-        const local = s.local.type === 'Identifier' ? s.local.name : s.local.value;
-        if (stmt.source) return env.host.importValue?.(env.file, String(stmt.source.value), local) ?? new Unknown('re-export');
-        return evaluate({ type: 'Identifier', name: local, start: 0, end: 0 }, env);
+        return new Unknown('invalid URL');
       }
     }
   }
-  if (name === 'default') {
-    const cjs = commonJsExports(program, env);
-    if (cjs !== undefined) return cjs;
+  if (node.callee.type === 'Identifier' && node.callee.name === 'Set' && !env.lookup('Set')) {
+    const a = node.arguments[0] ? evaluate(node.arguments[0], env, depth + 1) : [];
+    if (Array.isArray(a) && !a.some((x) => containsUnknownValue(x))) return new Set(a);
+    return new Unknown('new Set of values that are not statically known');
   }
-  for (const stmt of program.body) {
-    if (stmt.type === 'ExportAllDeclaration' && !stmt.exported) {
-      const v = env.host.importValue?.(env.file, String(stmt.source.value), name);
-      if (v !== undefined && !isUnknown(v)) return v;
+  if (node.callee.type === 'Identifier' && node.callee.name === 'RegExp') {
+    const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));
+    if (typeof a === 'string' && (b === undefined || typeof b === 'string')) {
+      try {
+        return new RegExp(a, b);
+      } catch {
+        return new Unknown('invalid regex');
+      }
     }
   }
-  return new Unknown(`no export ${name}`);
+  return new Unknown('new expression');
 }
 
-/** `module.exports = …` (last assignment wins) plus `module.exports.x = …` / `exports.x = …`. */
-function commonJsExports(program: Node, env: Env): unknown {
-  let value: unknown;
-  for (const stmt of program.body) {
-    if (stmt.type !== 'ExpressionStatement' || stmt.expression.type !== 'AssignmentExpression') continue;
-    const left = stmt.expression.left;
-    if (left.type !== 'MemberExpression') continue;
-    const isModuleExports = (n: Node) => n.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.name === 'exports';
-    if (isModuleExports(left)) value = evaluate(stmt.expression.right, env);
-    else if (isModuleExports(left.object) || (left.object.type === 'Identifier' && left.object.name === 'exports')) {
-      if (value === undefined) value = {};
-      if (isPlainObject(value)) value[left.property.name] = evaluate(stmt.expression.right, env);
+function evalTaggedTemplate(node: Node, env: Env, depth: number): unknown {
+  const tag = node.tag;
+  if (tag.type === 'MemberExpression' && tag.object.type === 'Identifier' && tag.object.name === 'String' && tag.property.name === 'raw' && !env.lookup('String')) {
+    let s = '';
+    for (let i = 0; i < node.quasi.quasis.length; i++) {
+      s += node.quasi.quasis[i].value.raw;
+      if (i < node.quasi.expressions.length) {
+        const v = evaluate(node.quasi.expressions[i], env, depth + 1);
+        if (isUnknown(v)) return v;
+        s += String(v);
+      }
     }
+    return s;
   }
-  return value;
-}
-
-function containsUnknownValue(v: unknown, depth = 0): boolean {
-  if (v instanceof Unknown || v instanceof FnValue || v instanceof ClassValue || v instanceof BuiltinValue) return true;
-  if (depth > 8) return true;
-  if (Array.isArray(v)) return v.some((x) => containsUnknownValue(x, depth + 1));
-  if (isPlainObject(v)) return Object.values(v).some((x) => containsUnknownValue(x, depth + 1));
-  return false;
-}
-
-/** ToPrimitive for `+`: plain arrays and objects stringify like JavaScript does. */
-function toPrimitive(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Unknown) return v;
-  if (containsUnknownValue(v)) return new Unknown('+ on a value that is not statically known');
-  if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? '' : toPrimitive(x))).join(',');
-  if (isPlainObject(v)) return '[object Object]';
-  if (v instanceof RegExp) return String(v);
-  return new Unknown('+ on an object');
+  return new Unknown('tagged template');
 }

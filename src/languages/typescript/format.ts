@@ -8,7 +8,11 @@ import { ClassValue, FnValue, isPlainObject, isUnknown } from './evaluate.js';
  * Values are plain data produced by the static evaluator.
  */
 
-export type EachRunner = 'vitest' | 'jest';
+/**
+ * How a runner formats `.each`/`.for` titles: `loupe` is @vitest/runner's `formatTitle` (objects
+ * shown by loupe), `pretty-format` is jest-each's (Node's util.format, pretty-format for `%p`).
+ */
+export type EachTitleStyle = 'loupe' | 'pretty-format';
 
 /* ------------------------------------------------------------ loupe (Vitest) */
 
@@ -33,15 +37,22 @@ function loupeString(s: string, truncate: number): string {
   return `'${str}'`;
 }
 
-/** loupe's `inspect` for the plain values the evaluator yields (no truncation of containers). */
-export function loupeInspect(v: unknown, truncate = Infinity): string {
-  if (typeof v === 'string') return loupeString(v, truncate);
+/** What loupe and pretty-format both print for a number, bigint, null, undefined, boolean or RegExp. */
+function scalarText(v: unknown): string | undefined {
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint') return `${v}n`;
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'boolean') return String(v);
   if (v instanceof RegExp) return String(v);
+  return undefined;
+}
+
+/** loupe's `inspect` for the plain values the evaluator yields (no truncation of containers). */
+export function loupeInspect(v: unknown, truncate = Infinity): string {
+  if (typeof v === 'string') return loupeString(v, truncate);
+  const scalar = scalarText(v);
+  if (scalar !== undefined) return scalar;
   if (v instanceof FnValue) return v.name ? `[Function ${v.name}]` : '[Function]';
   if (v instanceof ClassValue) return `[Function ${v.name}]`;
   if (Array.isArray(v)) return v.length === 0 ? '[]' : `[ ${v.map((x) => loupeInspect(x)).join(', ')} ]`;
@@ -161,12 +172,8 @@ export function vitestFormatTitle(templateIn: string, items: unknown[], idx: num
 /** pretty-format with { min: true, maxDepth: 1 } for plain values. */
 export function prettyMin(v: unknown, depth = 0): string {
   if (typeof v === 'string') return JSON.stringify(v).replace(/\\u([0-9a-f]{4})/g, (m) => m) ;
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'boolean') return String(v);
-  if (v instanceof RegExp) return String(v);
+  const scalar = scalarText(v);
+  if (scalar !== undefined) return scalar;
   if (v instanceof FnValue) return `[Function ${v.name || 'anonymous'}]`;
   if (v instanceof ClassValue) return `[Function ${v.name}]`;
   if (Array.isArray(v)) {
@@ -247,19 +254,19 @@ export function jestIsTemplates(title: string, table: unknown[]): boolean {
 }
 
 /** Parses a tagged-template table heading (`a | b`) as the runners do. */
-export function tableHeadings(firstQuasi: string, runner: EachRunner): string[] {
-  if (runner === 'vitest') return firstQuasi.trim().replace(/ /g, '').split('\n').map((l) => l.split('|'))[0]!;
+export function tableHeadings(firstQuasi: string, style: EachTitleStyle): string[] {
+  if (style === 'loupe') return firstQuasi.trim().replace(/ /g, '').split('\n').map((l) => l.split('|'))[0]!;
   return firstQuasi.replace(/\s/g, '').split('|');
 }
 
 /** Expands one `.each`/`.for` table into titles. `values` are the evaluated rows. */
 export function expandEachTitles(
-  runner: EachRunner,
+  style: EachTitleStyle,
   kind: 'each' | 'for',
   title: string,
   table: unknown[],
 ): string[] {
-  if (runner === 'vitest') {
+  if (style === 'loupe') {
     const arrayOnly = table.every(Array.isArray);
     return table.map((row, idx) => {
       if (kind === 'for') return vitestFormatTitle(title, Array.isArray(row) ? row : [row], idx);

@@ -19,11 +19,12 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyJest } from '../js/verify.js';
-import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
+import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { RunnerPlugin } from '../contract.js';
 import { adoptJestCommand, buildJestCommand, jestConflicts } from './command.js';
 import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
+import { jestDialect } from './dialect.js';
 
 export const JEST_CONFIG_FILES = ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.mts', 'jest.config.cts', 'jest.config.json'];
 export const JEST_DEFAULT_TEST_MATCH = ['**/__tests__/**/*.?([mc])[jt]s?(x)', '**/?(*.)+(spec|test).?([mc])[jt]s?(x)'];
@@ -132,7 +133,7 @@ function addJestProject(c: Ctx, options: Record<string, unknown>, configDir: str
   if (problems.length) c.diagnostics.push(configProblem('jest', configFile ?? joinPosix(configDir, 'package.json'), problems, 'Jest defaults used for the unresolved parts'));
   c.suites.push({
     info: { runner: 'jest', project, rootDir: originDir, configFile, ...(c.version ? { version: c.version } : {}) },
-    dialect: 'jest',
+    dialect: jestDialect,
     files: [...files].sort(),
   });
 }

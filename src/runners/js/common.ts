@@ -1,15 +1,19 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core/types.js';
-import { exportValue, FnValue, callFunction, isUnknown, ModuleLoader, Unknown } from '../../languages/typescript/evaluate.js';
-import { extractTests, extractTypecheckTests, type Dialect, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { FnValue, callFunction, isUnknown, Unknown } from '../../languages/typescript/evaluate.js';
+import { exportValue, type ModuleLoader } from '../../languages/typescript/loader.js';
+import { createModuleLoader } from '../../workspace/js-loader.js';
+import { extractTests, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
+import type { JsDialect } from './dialect.js';
+import { JS_TEST_PACKAGES } from './test-packages.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
-import { loadWorkspace, type JsWorkspace } from './workspace.js';
+import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
 
 /** One runner configuration (or project) resolved to the files it collects. */
 export interface JsSuite {
   info: RunnerInfo;
-  dialect: Dialect;
+  dialect: JsDialect;
   /** Repo-relative files the runner would collect, sorted. */
   files: string[];
   tierHint?: Tier;
@@ -30,7 +34,7 @@ export interface ResolvedSuites {
 
 /** A module loader that knows the runners' exported defaults (`configDefaults`, `defaultExclude`, …). */
 export function configLoader(packageValues: Record<string, Record<string, unknown>> = {}): ModuleLoader {
-  return new ModuleLoader((source, name) => {
+  return createModuleLoader((source, name) => {
     const mod = packageValues[source];
     if (mod && name in mod) return mod[name];
     return undefined;
@@ -134,10 +138,10 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: Dialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
+export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: JsDialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
   let cache = extractionCache.get(ws);
   if (!cache) extractionCache.set(ws, (cache = new Map()));
-  const key = `${dialect}\0${file}`;
+  const key = `${dialect === 'vitest-typecheck' ? dialect : dialect.id}\0${file}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let result: { tests: ExtractedTest[]; error?: Diagnostic };
@@ -158,14 +162,6 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
   cache.set(key, result);
   return result;
 }
-
-const NAME_SEPARATOR: Record<Dialect, string> = {
-  vitest: ' > ',
-  jest: ' ',
-  playwright: ' › ',
-  mocha: ' ',
-  'node-test': ' > ',
-};
 
 const regexCache = new WeakMap<RegExp, RegExp>();
 function globalRegex(re: RegExp): RegExp {
@@ -194,7 +190,7 @@ export function rawTest(suite: JsSuite, file: string, t: ExtractedTest, requirem
     file,
     line: t.line,
     titlePath: t.titlePath,
-    name: t.titlePath.join(NAME_SEPARATOR[suite.dialect]),
+    name: t.titlePath.join(suite.dialect.nameSeparator),
     markers: [...new Set(markers)],
     status: t.status,
     dynamic: t.dynamic,
@@ -210,7 +206,7 @@ export async function scanSuites(
   runner: RunnerId,
   resolve: (ws: JsWorkspace) => ResolvedSuites | null,
 ): Promise<RunnerScan | null> {
-  const ws = await loadWorkspace(ctx);
+  const ws = await loadWorkspace(ctx, JS_TEST_PACKAGES);
   const resolved = resolve(ws);
   if (!resolved) return null;
   const diagnostics: Diagnostic[] = [...resolved.diagnostics];

@@ -5,11 +5,12 @@ import type { Diagnostic } from '../../core/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { configLoader, configProblem, evaluateConfigFile, isObject, scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { mochaInvocations } from '../js/scripts.js';
-import { filesIn, findConfig, type JsWorkspace } from '../js/workspace.js';
+import { filesIn, findConfig, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { RunnerPlugin } from '../contract.js';
 import { buildMochaCommand } from './command.js';
 import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
+import { mochaDialect } from './dialect.js';
 
 export const MOCHARC_FILES = ['.mocharc.js', '.mocharc.cjs', '.mocharc.yaml', '.mocharc.yml', '.mocharc.jsonc', '.mocharc.json'];
 const DEFAULT_SPEC = ['./test/*.{js,cjs,mjs}'];
@@ -92,7 +93,7 @@ export function resolveMocha(ws: JsWorkspace): ResolvedSuites | null {
     void filesIn;
     suites.push({
       info: { runner: 'mocha', project: null, rootDir: pkg.dir, configFile: rc ?? null, ...(ws.installedVersion(pkg.dir, 'mocha') ? { version: ws.installedVersion(pkg.dir, 'mocha') } : {}) },
-      dialect: 'mocha',
+      dialect: mochaDialect,
       files,
     });
   }

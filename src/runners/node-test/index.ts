@@ -3,10 +3,11 @@ import picomatch from 'picomatch';
 import { joinPosix } from '../../util/paths.js';
 import { scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { nodeTestPatterns } from '../js/scripts.js';
-import type { JsWorkspace } from '../js/workspace.js';
+import type { JsWorkspace } from '../../workspace/js-workspace.js';
 import type { RunnerPlugin } from '../contract.js';
 import { buildNodeTestCommand } from './command.js';
 import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
+import { nodeTestDialect } from './dialect.js';
 
 /** Node's default `--test` patterns (Node 20/22), relative to the working directory. */
 export const NODE_TEST_DEFAULTS = [
@@ -44,7 +45,7 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
         }
       }
     }
-    suites.push({ info: { runner: 'node-test', project: null, rootDir: pkg.dir, configFile: null }, dialect: 'node-test', files: [...files].sort() });
+    suites.push({ info: { runner: 'node-test', project: null, rootDir: pkg.dir, configFile: null }, dialect: nodeTestDialect, files: [...files].sort() });
   }
   if (!suites.length) return null;
   return { suites, diagnostics: [] };

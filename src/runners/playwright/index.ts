@@ -18,11 +18,12 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyPlaywright } from '../js/verify.js';
-import { findConfig, type JsPackage, type JsWorkspace } from '../js/workspace.js';
+import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
 import type { RunnerPlugin } from '../contract.js';
 import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } from './command.js';
 import { titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
+import { playwrightDialect } from './dialect.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
   'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
@@ -115,7 +116,7 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
       }
       suites.push({
         info: { runner: 'playwright', project: name, rootDir: pkg.dir, configFile, ...(version ? { version } : {}) },
-        dialect: 'playwright',
+        dialect: playwrightDialect,
         files: files.sort(),
         tierHint: 'e2e',
         repeat: Math.max(1, Math.floor(repeatEach)),

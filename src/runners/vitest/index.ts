@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Diagnostic, RunnerInfo } from '../../core/types.js';
-import { isUnknown, mergeConfigValues, type ModuleLoader } from '../../languages/typescript/evaluate.js';
+import { isUnknown, mergeConfigValues } from '../../languages/typescript/evaluate.js';
+import type { ModuleLoader } from '../../languages/typescript/loader.js';
 import { relativePosix, dirnamePosix, joinPosix } from '../../util/paths.js';
 import {
   asArray,
@@ -17,12 +18,13 @@ import {
   type ResolvedSuites,
 } from '../js/common.js';
 import { verifyVitest } from '../js/verify.js';
-import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../js/workspace.js';
+import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../../workspace/js-workspace.js';
 import picomatch from 'picomatch';
 import type { RunnerPlugin } from '../contract.js';
 import { adoptVitestCommand, buildVitestCommand, vitestConflicts } from './command.js';
 import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
+import { vitestDialect } from './dialect.js';
 
 export const VITEST_CONFIG_FILES = [
   'vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs',
@@ -114,8 +116,8 @@ function addProject(c: Ctx, opts: { value: unknown; configDir: string; configFil
       : [];
   for (const n of names) {
     const info: RunnerInfo = { runner: 'vitest', project: n, rootDir: opts.pkgDir, configFile: opts.configFile, ...(c.version ? { version: c.version } : {}) };
-    c.suites.push({ info, dialect: 'vitest', files });
-    if (tcFiles.length) c.suites.push({ info, dialect: 'vitest', files: tcFiles, extraMarkers: ['typecheck'], typecheck: true });
+    c.suites.push({ info, dialect: vitestDialect, files });
+    if (tcFiles.length) c.suites.push({ info, dialect: vitestDialect, files: tcFiles, extraMarkers: ['typecheck'], typecheck: true });
   }
 }
 

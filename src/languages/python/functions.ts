@@ -1,0 +1,136 @@
+import type Parser from 'tree-sitter';
+import type { Expr, PyFunction, PyParam } from './ast.js';
+import { toExpr } from './expressions.js';
+
+/** Function definitions (`def`) as `PyFunction`, with the source details read around them. */
+
+type Node = Parser.SyntaxNode;
+
+/** What a definition is read with besides its node. */
+export interface DefSource {
+  /** Lines of defs whose bodies mention marks, from the skeleton (undefined: read the body). */
+  markingDefs: Set<number> | undefined;
+  /** Lines of the original source (comments are read from it: the skeleton drops bodies). */
+  lines: readonly string[];
+}
+
+export function nameOf(def: Node): string {
+  return def.childForFieldName('name')?.text ?? '';
+}
+
+export function line(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+/** The docstring a statement is, if it is a string literal statement. */
+export function docstringOf(stmt: Node): string | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
+  const e = stmt.namedChildren[0];
+  if (!e || (e.type !== 'string' && e.type !== 'concatenated_string')) return undefined;
+  const v = toExpr(e);
+  return v.t === 'str' ? v.v : undefined;
+}
+
+/** A `def` as a `PyFunction`: parameters, decorators, docstring, whether it yields or applies marks, comments. */
+export function toFunction(def: Node, decorators: Expr[], src: DefSource): PyFunction {
+  const name = nameOf(def);
+  const params: PyParam[] = [];
+  const paramsNode = def.childForFieldName('parameters');
+  let kwonly = false;
+  for (const p of paramsNode?.namedChildren ?? []) {
+    switch (p.type) {
+      case 'identifier':
+        params.push({ name: p.text, hasDefault: false, kind: kwonly ? 'kwonly' : 'positional' });
+        break;
+      case 'typed_parameter': {
+        const inner = p.namedChildren[0];
+        if (inner?.type === 'identifier') params.push({ name: inner.text, hasDefault: false, kind: kwonly ? 'kwonly' : 'positional' });
+        else if (inner?.type === 'list_splat_pattern') {
+          params.push({ name: inner.text.replace(/^\*/, ''), hasDefault: false, kind: 'varargs' });
+          kwonly = true;
+        } else if (inner?.type === 'dictionary_splat_pattern')
+          params.push({ name: inner.text.replace(/^\*\*/, ''), hasDefault: false, kind: 'varkw' });
+        break;
+      }
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        params.push({ name: p.childForFieldName('name')?.text ?? '', hasDefault: true, kind: kwonly ? 'kwonly' : 'positional' });
+        break;
+      case 'list_splat_pattern':
+        params.push({ name: p.text.replace(/^\*/, ''), hasDefault: false, kind: 'varargs' });
+        kwonly = true;
+        break;
+      case 'keyword_separator':
+        kwonly = true;
+        break;
+      case 'dictionary_splat_pattern':
+        params.push({ name: p.text.replace(/^\*\*/, ''), hasDefault: false, kind: 'varkw' });
+        break;
+      default:
+        break;
+    }
+  }
+  const body = def.childForFieldName('body');
+  const firstStmt = body?.namedChildren[0];
+  let isGenerator = false;
+  if (body && /^test/i.test(name) && body.text.includes('yield')) {
+    isGenerator = body.descendantsOfType(['yield']).some((y) => enclosingFunction(y) === def.id);
+  }
+  const appliesMarks = src.markingDefs
+    ? src.markingDefs.has(line(def))
+    : !!body && body.text.split('\n').some((l) => !/^\s*#/.test(l) && /pytest\.mark|\bparametrize\b/.test(l));
+  return {
+    kind: 'function',
+    name,
+    line: line(def),
+    ...(appliesMarks ? { appliesMarks } : {}),
+    isAsync: def.children.some((c) => c.type === 'async'),
+    decorators,
+    params,
+    docstring: firstStmt ? docstringOf(firstStmt) : undefined,
+    isGenerator,
+    ...commentsOf(def, src.lines),
+  };
+}
+
+/**
+ * Whole-line comments directly above a function (above and between its decorators, up to a
+ * blank line) and inside its body, from the original source. Used for requirement references
+ * such as `# Covers: FR-001`.
+ */
+function commentsOf(def: Node, lines: readonly string[]): { commentsAbove?: string; comments?: string } {
+  if (!lines.length) return {};
+  const start = def.parent?.type === 'decorated_definition' ? def.parent.startPosition.row : def.startPosition.row;
+  const defRow = def.startPosition.row;
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  const isComment = (l: string | undefined) => l !== undefined && l.trimStart().startsWith('#');
+  const out: string[] = [];
+  const above: string[] = [];
+  for (let i = start - 1; i >= 0 && isComment(lines[i]); i--) above.unshift(lines[i]!.trim());
+  for (let i = start; i < defRow; i++) if (isComment(lines[i])) above.push(lines[i]!.trim());
+  const defIndent = indentOf(lines[defRow] ?? '');
+  const bodyStart = def.childForFieldName('body')?.startPosition.row ?? defRow;
+  for (let i = defRow + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.trim()) continue;
+    if (indentOf(l) <= defIndent && !(i < bodyStart)) {
+      if (isComment(l)) continue; // a comment outdented inside the body; the next code line decides
+      break;
+    }
+    if (isComment(l)) out.push(l.trim());
+  }
+  return {
+    ...(above.length ? { commentsAbove: above.join('\n') } : {}),
+    ...(out.length ? { comments: out.join('\n') } : {}),
+  };
+}
+
+function enclosingFunction(node: Node): number | undefined {
+  let cur: Node | null = node.parent;
+  while (cur) {
+    if (cur.type === 'function_definition' || cur.type === 'lambda') return cur.id;
+    cur = cur.parent;
+  }
+  return undefined;
+}
+

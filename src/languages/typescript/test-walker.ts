@@ -1,0 +1,379 @@
+import { declareStatements } from './env.js';
+import { evaluate } from './evaluate.js';
+import { isFunctionNode, SKIP_KEYS, SUITE_BASES, CHAIN_MODS, type Chain, type Ctx, type Found, type Frame, type TestDialect } from './extract-model.js';
+import { FnValue, isPlainObject, type Env } from './model.js';
+import type { Node } from './parse.js';
+import { analyzeCallee } from './test-apis.js';
+import { expandTable } from './test-tables.js';
+import { bindValue, endsWithReturn, evalCond, readOptions, titleOf, type TestOptions, type Title } from './test-values.js';
+
+/** Loops longer than this are not unrolled. */
+const MAX_UNROLL = 10000;
+
+interface TestExtra {
+  dynamicReason?: string;
+  opts: TestOptions;
+  noBody: boolean;
+}
+
+/**
+ * Walks a module's statements the way the runner would run its test definitions: suites are
+ * entered, tests recorded, helper functions inlined with their arguments, constant loops unrolled.
+ */
+export class TestWalker {
+  readonly found: Found[] = [];
+  /** Local functions that may define tests, and whether a call of theirs was walked. */
+  private readonly deferred = new Map<Node, { name: string; used: boolean }>();
+
+  constructor(
+    private readonly dialect: TestDialect,
+    private readonly apis: ReadonlyMap<string, string>,
+    /** The module environment (callee conditions are evaluated there). */
+    private readonly moduleEnv: Env,
+    private readonly lineOf: (offset: number) => number,
+  ) {}
+
+  /** Walks the module body, then the helpers nobody called (their tests listed once, as dynamic). */
+  walkModule(program: Node): void {
+    const root: Ctx = { env: this.moduleEnv, frames: [], inline: 0, scopeSkip: { skip: false } };
+    this.walkStatements(program.body, root);
+    for (const [fnNode, info] of this.deferred) {
+      if (info.used) continue;
+      info.used = true;
+      this.walkFunctionBody(fnNode, { ...root, dynamicReason: `defined in function ${info.name}, which is not called directly` }, undefined);
+    }
+  }
+
+  private walkFunctionBody(fn: Node, ctx: Ctx, args: unknown[] | undefined): void {
+    const env = (fn.__env as Env | undefined)?.child() ?? ctx.env.child();
+    if (args) fn.params.forEach((p: Node, i: number) => bindValue(env, p.type === 'AssignmentPattern' ? p.left : p, args[i]));
+    else for (const p of fn.params) bindValue(env, p, undefined, true);
+    const inner: Ctx = { ...ctx, env };
+    if (fn.body.type === 'BlockStatement') this.walkStatements(fn.body.body, inner);
+    else this.walk(fn.body, inner);
+  }
+
+  private defer(fn: Node, name: string, env: Env): void {
+    fn.__env = env;
+    if (!this.deferred.has(fn)) this.deferred.set(fn, { name, used: false });
+  }
+
+  private walkStatements(stmts: Node[], ctx: Ctx): void {
+    declareStatements(ctx.env, stmts);
+    // Function declarations are hoisted: register helpers before walking any call.
+    for (const raw of stmts) {
+      const s = unwrapExport(raw);
+      if (s.type === 'FunctionDeclaration' && s.id) this.defer(s, s.id.name, ctx.env);
+      else if (s.type === 'VariableDeclaration')
+        for (const d of s.declarations) if (d.id.type === 'Identifier' && isFunctionNode(d.init)) this.defer(d.init, d.id.name, ctx.env);
+    }
+    for (const raw of stmts) {
+      const s = unwrapExport(raw);
+      if (s.type === 'FunctionDeclaration') continue;
+      if (s.type === 'VariableDeclaration') {
+        for (const d of s.declarations) if (d.init && !(d.id.type === 'Identifier' && isFunctionNode(d.init))) this.walk(d.init, ctx);
+        continue;
+      }
+      if (s.type === 'ReturnStatement') {
+        if (s.argument) this.walk(s.argument, ctx);
+        break;
+      }
+      this.walk(s, ctx);
+      // `if (x === 'skip-me') return;` with a known condition ends the block here.
+      if (s.type === 'IfStatement') {
+        const v = evalCond(s.test, ctx.env);
+        const branch = v === true ? s.consequent : v === false ? s.alternate : undefined;
+        if (branch && endsWithReturn(branch)) break;
+      }
+    }
+  }
+
+  private addTest(title: Title, node: Node, chain: Chain, ctx: Ctx, extra: TestExtra): void {
+    const mods = chain.mods;
+    let skip = chain.base.startsWith('x') || mods.includes('skip') || mods.includes('fixme') || extra.opts.skip;
+    let todo = mods.includes('todo') || extra.opts.todo || (this.dialect.todoWithoutBody && extra.noBody);
+    if (this.conditionSkips(chain, ctx.env)) skip = true;
+    const only = chain.base.startsWith('f') || mods.includes('only') || extra.opts.only;
+    const frames = ctx.frames;
+    if (frames.some((f) => f.skip) || ctx.scopeSkip.skip) skip = true;
+    if (frames.some((f) => f.todo)) todo = true;
+    const tags = [...frames.flatMap((f) => f.tags), ...extra.opts.tags];
+    const annotations = [...frames.flatMap((f) => f.annotations), ...extra.opts.annotations];
+    const dynamicReason = ('unknown' in title ? `test title: ${title.unknown}` : undefined) ?? extra.dynamicReason ?? ctx.dynamicReason;
+    const name = 'title' in title ? title.title : `<dynamic line ${this.lineOf(node.start)}>`;
+    this.found.push({
+      titlePath: [...frames.map((f) => f.title).filter((t): t is string => t !== null), name],
+      line: this.lineOf(node.start),
+      status: todo ? 'todo' : skip ? 'skip' : 'active',
+      dynamic: !!dynamicReason,
+      ...(dynamicReason ? { dynamicReason } : {}),
+      tags,
+      annotations,
+      only: only || frames.some((f) => f.only),
+    });
+  }
+
+  /** Whether a `skipIf(true)` / `runIf(false)` in the chain skips the call. */
+  private conditionSkips(chain: Chain, env: Env): boolean {
+    let skip = false;
+    for (const c of chain.conds) {
+      const v = evalCond(c.node, env);
+      if (v === true && c.mod === 'skipIf') skip = true;
+      if (v === false && c.mod === 'runIf') skip = true;
+    }
+    return skip;
+  }
+
+  /** Handles a call of a test API; false when the walker should look inside it as an ordinary call. */
+  private handleApiCall(node: Node, chain: Chain, ctx: Ctx): boolean {
+    const mods = chain.mods;
+    const isSuite = SUITE_BASES.has(chain.base) || mods.includes('describe') || (mods.includes('suite') && chain.base === 'test');
+    const last = mods[mods.length - 1];
+    const args: Node[] = node.arguments;
+    // API calls that are not tests: hooks, steps, configure, use, expect …
+    if (!mods.every((m) => CHAIN_MODS.has(m))) return true;
+    if (!isSuite && this.scopeModifier(chain, last, args, ctx)) return true;
+    if (last === 'extend' || last === 'scoped' || last === 'override') return false;
+
+    let titleNode: Node | undefined = args[0];
+    let rest = args.slice(1);
+    if (isSuite && isFunctionNode(args[0])) {
+      // Playwright anonymous describe: test.describe(() => {…})
+      titleNode = undefined;
+      rest = args;
+    }
+    const fnNode = rest.map((a) => this.bodyOf(a, ctx.env)).find((f): f is Node => !!f);
+    const opts = readOptions(rest.find((a) => a.type === 'ObjectExpression'), ctx.env);
+    if (isSuite) this.enterSuite(node, chain, ctx, titleNode, fnNode, opts);
+    else this.recordTest(node, chain, ctx, titleNode, fnNode, opts);
+    return true;
+  }
+
+  /**
+   * Title-less scope modifiers (`test.skip()`, `test.skip(cond, reason)`, `test.fixme()`,
+   * `test.fail()`, `test.slow()`) in dialects that have them: true when the call was one.
+   */
+  private scopeModifier(chain: Chain, last: string | undefined, args: Node[], ctx: Ctx): boolean {
+    if (chain.base !== 'test' && chain.base !== 'it') return false;
+    if (!(last === 'skip' || last === 'fixme' || last === 'fail' || last === 'slow' || last === 'only') || !this.dialect.scopeModifiers) return false;
+    const firstIsTitle = args[0] && !isFunctionNode(args[0]) && args.length >= 2 && (isFunctionNode(args[1]) || isFunctionNode(args[2]));
+    if (firstIsTitle) return false;
+    if (last === 'skip' || last === 'fixme') {
+      if (args.length === 0 || isFunctionNode(args[0]) || evalCond(args[0], ctx.env) === true) ctx.scopeSkip.skip = true;
+    }
+    return true;
+  }
+
+  /** The body of a test or suite: a function literal or a named local function (`describe('x', suiteBody)`). */
+  private bodyOf(a: Node, env: Env): Node | undefined {
+    if (isFunctionNode(a)) return a;
+    if (a.type !== 'Identifier') return undefined;
+    const b = env.lookup(a.name);
+    const f = b?.node && isFunctionNode(b.node) ? b.node : b?.value instanceof FnValue ? b.value.node : undefined;
+    if (f && this.deferred.has(f)) this.deferred.get(f)!.used = true;
+    return f;
+  }
+
+  private enterSuite(node: Node, chain: Chain, ctx: Ctx, titleNode: Node | undefined, fnNode: Node | undefined, opts: TestOptions): void {
+    const mods = chain.mods;
+    const skipMod = chain.base.startsWith('x') || mods.includes('skip') || mods.includes('fixme') || opts.skip;
+    const skip = this.conditionSkips(chain, ctx.env) || skipMod;
+    const frameBase = {
+      skip,
+      todo: mods.includes('todo') || opts.todo,
+      only: chain.base.startsWith('f') || mods.includes('only') || opts.only,
+      tags: opts.tags,
+      annotations: opts.annotations,
+    };
+    const runSuite = (title: Title | null, row: unknown[] | undefined, reason?: string) => {
+      const frame: Frame = { ...frameBase, title: title === null ? null : 'title' in title ? title.title : `<dynamic line ${this.lineOf(node.start)}>` };
+      const inner: Ctx = {
+        ...ctx,
+        frames: [...ctx.frames, frame],
+        dynamicReason: ctx.dynamicReason ?? reason ?? (title && 'unknown' in title ? `suite title: ${title.unknown}` : undefined),
+        scopeSkip: { skip: false },
+      };
+      // describe.todo('x') and suites without a body define no tests.
+      if (fnNode) this.walkFunctionBody(fnNode, inner, row);
+    };
+    if (chain.table) {
+      const { titles, rows, reason } = expandTable(chain, titleNode, ctx.env, this.dialect.eachTitles);
+      titles.forEach((t, i) => runSuite(t, rows[i], reason));
+    } else runSuite(titleNode === undefined ? null : titleOf(titleNode, ctx.env), undefined);
+  }
+
+  private recordTest(node: Node, chain: Chain, ctx: Ctx, titleNode: Node | undefined, fnNode: Node | undefined, opts: TestOptions): void {
+    const noBody = !fnNode;
+    if (chain.table) {
+      const { titles, reason } = expandTable(chain, titleNode, ctx.env, this.dialect.eachTitles);
+      for (const t of titles) this.addTest(t, node, chain, ctx, { dynamicReason: reason, opts, noBody });
+      return;
+    }
+    this.addTest(titleOf(titleNode, ctx.env), node, chain, ctx, { opts, noBody });
+    // Context subtests: test('outer', async (t) => { await t.test('inner', …) }) is `outer > inner`.
+    const param = fnNode?.params?.[0];
+    const outer = this.found[this.found.length - 1]!;
+    // A skipped test's function never runs, so its subtests are not reported; a todo test's
+    // function runs and its subtests pass or fail on their own (node --test marks only the parent TODO).
+    if (this.dialect.contextSubtests && fnNode && param?.type === 'Identifier' && outer.status !== 'skip') {
+      const frame: Frame = { title: outer.titlePath[outer.titlePath.length - 1]!, skip: false, todo: false, only: false, tags: [], annotations: [] };
+      this.walkFunctionBody(fnNode, { ...ctx, frames: [...ctx.frames, frame], dynamicReason: outer.dynamicReason ?? ctx.dynamicReason, scopeSkip: { skip: false }, subtestParam: param.name }, undefined);
+    }
+  }
+
+  private walk(node: Node | null | undefined, ctx: Ctx): void {
+    if (!node || typeof node !== 'object') return;
+    switch (node.type) {
+      case 'CallExpression':
+        return this.walkCall(node, ctx);
+      case 'ForOfStatement':
+        return this.walkForOf(node, ctx);
+      case 'ForInStatement':
+        return this.walkForIn(node, ctx);
+      case 'ForStatement':
+        if (this.unrollFor(node, ctx)) return;
+        return this.walkChildren(node, { ...ctx, dynamicReason: ctx.dynamicReason ?? 'inside a loop' });
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+        return this.walkChildren(node, { ...ctx, dynamicReason: ctx.dynamicReason ?? 'inside a loop' });
+      case 'IfStatement': {
+        const v = evalCond(node.test, ctx.env);
+        if (v === true) return this.walk(node.consequent, ctx);
+        if (v === false) return this.walk(node.alternate, ctx);
+        this.walk(node.consequent, ctx);
+        this.walk(node.alternate, ctx);
+        return;
+      }
+      case 'BlockStatement':
+        return this.walkStatements(node.body, { ...ctx, env: ctx.env.child() });
+      case 'FunctionDeclaration':
+        if (node.id) this.defer(node, node.id.name, ctx.env);
+        return;
+      case 'ArrowFunctionExpression':
+      case 'FunctionExpression':
+        // A callback passed to something we do not know (a wrapper): assume it runs once.
+        return this.walkFunctionBody(node, ctx, undefined);
+      case 'ImportDeclaration':
+      case 'TSTypeAliasDeclaration':
+      case 'TSInterfaceDeclaration':
+        return;
+      default:
+        this.walkChildren(node, ctx);
+    }
+  }
+
+  private walkCall(node: Node, ctx: Ctx): void {
+    const callee = node.callee;
+    if (ctx.subtestParam && callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === ctx.subtestParam && callee.property.name === 'test') {
+      // the inner walk sees the subtest's own context parameter, not the outer one
+      this.handleApiCall(node, { base: 'test', mods: [], conds: [] }, { ...ctx, subtestParam: undefined });
+      return;
+    }
+    const chain = analyzeCallee(callee, this.apis, this.moduleEnv);
+    if (chain && this.handleApiCall(node, chain, ctx)) return;
+    // arr.forEach(fn) / arr.map(fn) over a constant array: unroll.
+    if (callee.type === 'MemberExpression' && !callee.computed && ['forEach', 'map', 'flatMap'].includes(callee.property.name) && isFunctionNode(node.arguments[0])) {
+      const arr = evaluate(callee.object, ctx.env);
+      this.walk(callee.object, ctx);
+      if (Array.isArray(arr) && this.iterate(arr, node.arguments[0], ctx, (item, i) => [item, i, arr])) return;
+      this.walkFunctionBody(node.arguments[0], { ...ctx, dynamicReason: ctx.dynamicReason ?? `inside .${callee.property.name}() over a value that is not statically known` }, undefined);
+      return;
+    }
+    if (callee.type === 'Identifier' && this.inlineHelper(node, callee.name, ctx)) return;
+    this.walkChildren(node, ctx);
+  }
+
+  /** A call of a local helper function that defines tests: inline it with its arguments. */
+  private inlineHelper(node: Node, name: string, ctx: Ctx): boolean {
+    const b = ctx.env.lookup(name);
+    const fnNode = b?.node && isFunctionNode(b.node) ? b.node : b?.value instanceof FnValue ? b.value.node : undefined;
+    if (!fnNode || !this.deferred.has(fnNode)) return false;
+    this.deferred.get(fnNode)!.used = true;
+    for (const a of node.arguments) this.walk(a, ctx);
+    if (ctx.inline < 4) {
+      const args = node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? undefined : evaluate(a, ctx.env)));
+      this.walkFunctionBody(fnNode, { ...ctx, inline: ctx.inline + 1 }, args);
+    }
+    return true;
+  }
+
+  private iterate(items: unknown[], fn: Node, ctx: Ctx, mkArgs: (item: unknown, i: number) => unknown[]): boolean {
+    if (items.length > MAX_UNROLL) return false;
+    items.forEach((item, i) => this.walkFunctionBody(fn, ctx, mkArgs(item, i)));
+    return true;
+  }
+
+  private walkForOf(node: Node, ctx: Ctx): void {
+    const arr = evaluate(node.right, ctx.env);
+    const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
+    if (Array.isArray(arr) && arr.length <= MAX_UNROLL) {
+      for (const item of arr) {
+        const env = ctx.env.child();
+        bindValue(env, decl, item);
+        this.walkLoopBody(node.body, { ...ctx, env });
+      }
+      return;
+    }
+    const env = ctx.env.child();
+    bindValue(env, decl, undefined, true);
+    this.walkLoopBody(node.body, { ...ctx, env, dynamicReason: ctx.dynamicReason ?? 'inside a loop over a value that is not statically known' });
+  }
+
+  private walkForIn(node: Node, ctx: Ctx): void {
+    const obj = evaluate(node.right, ctx.env);
+    const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
+    if (isPlainObject(obj)) {
+      for (const key of Object.keys(obj)) {
+        const env = ctx.env.child();
+        bindValue(env, decl, key);
+        this.walkLoopBody(node.body, { ...ctx, env });
+      }
+      return;
+    }
+    this.walkLoopBody(node.body, { ...ctx, dynamicReason: ctx.dynamicReason ?? 'inside a loop' });
+  }
+
+  private walkLoopBody(body: Node, ctx: Ctx): void {
+    if (body.type === 'BlockStatement') this.walkStatements(body.body, ctx);
+    else this.walk(body, ctx);
+  }
+
+  /** for (let i = 0; i < N; i++) with a constant N. */
+  private unrollFor(node: Node, ctx: Ctx): boolean {
+    const init = node.init;
+    if (init?.type !== 'VariableDeclaration' || init.declarations.length !== 1) return false;
+    const d = init.declarations[0];
+    if (d.id.type !== 'Identifier') return false;
+    const start = evaluate(d.init, ctx.env);
+    const test = node.test;
+    const update = node.update;
+    if (typeof start !== 'number' || test?.type !== 'BinaryExpression' || test.left.type !== 'Identifier' || test.left.name !== d.id.name) return false;
+    const end = evaluate(test.right, ctx.env);
+    if (typeof end !== 'number') return false;
+    const inc = update?.type === 'UpdateExpression' && update.argument.name === d.id.name && update.operator === '++';
+    if (!inc || !['<', '<='].includes(test.operator)) return false;
+    const last = test.operator === '<' ? end : end + 1;
+    if (last - start > MAX_UNROLL) return false;
+    for (let i = start; i < last; i++) {
+      const env = ctx.env.child();
+      env.set(d.id.name, i);
+      this.walkLoopBody(node.body, { ...ctx, env });
+    }
+    return true;
+  }
+
+  private walkChildren(node: Node, ctx: Ctx): void {
+    for (const key in node) {
+      if (SKIP_KEYS.has(key) || key.startsWith('__')) continue;
+      const v = node[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (c && typeof c === 'object' && typeof c.type === 'string') this.walk(c, ctx);
+      } else if (v && typeof v === 'object' && typeof v.type === 'string') this.walk(v, ctx);
+    }
+  }
+}
+
+/** The declaration inside `export …` / `export default …`, else the statement itself. */
+function unwrapExport(raw: Node): Node {
+  return (raw.type === 'ExportNamedDeclaration' || raw.type === 'ExportDefaultDeclaration') && raw.declaration ? raw.declaration : raw;
+}

@@ -1,0 +1,197 @@
+import type { ResultStatus, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { SeamsError } from '../util/errors.js';
+import type { RunCounts, RunHeader, RunQuery, RunSummary, WindowQuery } from './types.js';
+
+/** Rows of the results schema: the column list, conversions between records and rows, run filters. */
+
+export const RESULT_COLUMNS = [
+  'run_id',
+  'seq',
+  'runner',
+  'project',
+  'test_id',
+  'file',
+  'name',
+  'suite',
+  'tier',
+  'status',
+  'duration_ms',
+  'attempts',
+  'flaky',
+  'message',
+  'reason',
+  'services',
+  'known',
+] as const;
+
+/** Longest failure message kept per result (the rest is cut, marked with …). */
+export const MAX_MESSAGE = 16 * 1024;
+
+export const cut = (s: string | undefined, max = MAX_MESSAGE): string | null =>
+  s === undefined ? null : s.length > max ? `${s.slice(0, max)}…` : s;
+
+export function emptyCounts(): RunCounts {
+  return { total: 0, passed: 0, failed: 0, skipped: 0, error: 0, notRun: 0, flaky: 0 };
+}
+
+export function countResults(results: Iterable<TestResult>, counts = emptyCounts()): RunCounts {
+  for (const r of results) {
+    counts.total++;
+    if (r.status === 'passed') counts.passed++;
+    else if (r.status === 'failed') counts.failed++;
+    else if (r.status === 'skipped') counts.skipped++;
+    else if (r.status === 'error') counts.error++;
+    else counts.notRun++;
+    if (r.flaky) counts.flaky++;
+  }
+  return counts;
+}
+
+export function statusOfCounts(c: RunCounts): RunRecord['status'] {
+  return c.failed + c.error + c.notRun > 0 ? 'failed' : 'passed';
+}
+
+export function validateHeader(h: RunHeader): void {
+  if (!h.id || typeof h.id !== 'string') throw new SeamsError('SEAMS_STORE_BAD_RUN', 'a run needs an id', { hint: 'a seams results file needs run.id; nothing was stored' });
+  for (const k of ['startedAt', 'finishedAt'] as const)
+    if (Number.isNaN(Date.parse(h[k]))) throw new SeamsError('SEAMS_STORE_BAD_RUN', `run ${h.id}: ${k} is not a date: ${h[k]}`, { hint: 'dates are ISO 8601 (2026-01-31T12:00:00Z); nothing was stored' });
+}
+
+export const STATUSES = new Set<ResultStatus>(['passed', 'failed', 'skipped', 'error', 'not-run']);
+
+export function resultRow(runId: string, seq: number, r: TestResult): unknown[] {
+  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`, { hint: 'statuses are passed, failed, skipped, error, not-run; nothing was stored' });
+  return [
+    runId,
+    seq,
+    r.runner,
+    r.project ?? '',
+    r.id,
+    r.file ?? null,
+    r.name,
+    r.suite ?? null,
+    r.tier ?? null,
+    r.status,
+    Number.isFinite(r.durationMs) ? r.durationMs : 0,
+    Number.isFinite(r.attempts) ? Math.max(0, Math.trunc(r.attempts)) : 1,
+    r.flaky ? 1 : 0,
+    cut(r.message),
+    cut(r.reason, 4096),
+    r.services?.length ? JSON.stringify(r.services) : null,
+    r.known === undefined ? null : r.known ? 1 : 0,
+  ];
+}
+
+export interface RunRow {
+  id: string;
+  repo: string;
+  commit_sha: string | null;
+  branch: string | null;
+  tiers: string;
+  environment: string;
+  shard: string | null;
+  started_at: string;
+  finished_at: string;
+  status: RunRecord['status'];
+  services: string;
+  total: number | string;
+  passed: number | string;
+  failed: number | string;
+  skipped: number | string;
+  errors: number | string;
+  not_run: number | string;
+  flaky: number | string;
+}
+
+export interface ResultRow {
+  run_id: string;
+  seq: number;
+  runner: TestResult['runner'];
+  project: string;
+  test_id: string;
+  file: string | null;
+  name: string;
+  suite: string | null;
+  tier: string | null;
+  status: ResultStatus;
+  duration_ms: number | string;
+  attempts: number | string;
+  flaky: number | string;
+  message: string | null;
+  reason: string | null;
+  services: string | null;
+  known: number | string | null;
+}
+
+export function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    repo: r.repo,
+    commit: r.commit_sha,
+    branch: r.branch,
+    tiers: JSON.parse(r.tiers) as string[],
+    environment: JSON.parse(r.environment) as Record<string, string>,
+    shard: r.shard,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    services: JSON.parse(r.services) as ServiceRecord[],
+    counts: {
+      total: Number(r.total),
+      passed: Number(r.passed),
+      failed: Number(r.failed),
+      skipped: Number(r.skipped),
+      error: Number(r.errors),
+      notRun: Number(r.not_run),
+      flaky: Number(r.flaky),
+    },
+    durationMs: Math.max(0, Date.parse(r.finished_at) - Date.parse(r.started_at)),
+  };
+}
+
+export function toResult(r: ResultRow): TestResult {
+  const out: TestResult = {
+    runner: r.runner,
+    project: r.project === '' ? null : r.project,
+    id: r.test_id,
+    name: r.name,
+    status: r.status,
+    durationMs: Number(r.duration_ms),
+    attempts: Number(r.attempts),
+    flaky: Number(r.flaky) === 1,
+  };
+  if (r.file !== null) out.file = r.file;
+  if (r.suite !== null) out.suite = r.suite;
+  if (r.tier !== null) out.tier = r.tier;
+  if (r.message !== null) out.message = r.message;
+  if (r.reason !== null) out.reason = r.reason;
+  if (r.services !== null) out.services = JSON.parse(r.services) as string[];
+  if (r.known !== null) out.known = Number(r.known) === 1;
+  return out;
+}
+
+export function whereRuns(q: RunQuery | WindowQuery & { commit?: string }, alias = 'runs'): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.repo !== undefined) {
+    parts.push(`${alias}.repo = ?`);
+    params.push(q.repo);
+  }
+  if (q.branch !== undefined) {
+    parts.push(`${alias}.branch = ?`);
+    params.push(q.branch);
+  }
+  if (q.commit !== undefined) {
+    parts.push(`${alias}.commit_sha = ?`);
+    params.push(q.commit);
+  }
+  if (q.since !== undefined) {
+    parts.push(`${alias}.started_at >= ?`);
+    params.push(q.since);
+  }
+  if (q.tier !== undefined) {
+    parts.push(`EXISTS (SELECT 1 FROM run_tiers t WHERE t.run_id = ${alias}.id AND t.tier = ?)`);
+    params.push(q.tier);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}

@@ -1,0 +1,93 @@
+/** The SQL driver contract both stores implement, and the versioned schema migrations. */
+
+export interface SqlDriver {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly location: string;
+  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /** Several statements, no parameters. */
+  exec(sql: string): Promise<void>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Serialises concurrent migrations (inside the migration transaction). */
+  lockForMigration(): Promise<void>;
+  insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Versioned, append-only. Never edit a released migration; add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'runs and results',
+    statements: [
+      `CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        repo TEXT NOT NULL,
+        commit_sha TEXT,
+        branch TEXT,
+        tiers TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        shard TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        services TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        not_run INTEGER NOT NULL,
+        flaky INTEGER NOT NULL
+      )`,
+      `CREATE INDEX runs_started ON runs (started_at)`,
+      `CREATE INDEX runs_repo ON runs (repo, started_at)`,
+      `CREATE TABLE run_tiers (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        tier TEXT NOT NULL,
+        PRIMARY KEY (run_id, tier)
+      )`,
+      `CREATE TABLE results (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        runner TEXT NOT NULL,
+        project TEXT NOT NULL,
+        test_id TEXT NOT NULL,
+        file TEXT,
+        name TEXT NOT NULL,
+        suite TEXT,
+        tier TEXT,
+        status TEXT NOT NULL,
+        duration_ms DOUBLE PRECISION NOT NULL,
+        attempts INTEGER NOT NULL,
+        flaky INTEGER NOT NULL,
+        message TEXT,
+        reason TEXT,
+        services TEXT,
+        known INTEGER,
+        PRIMARY KEY (run_id, seq)
+      )`,
+      `CREATE INDEX results_test ON results (runner, project, test_id)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'shards stored per run',
+    statements: [
+      `CREATE TABLE run_shards (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        shard TEXT NOT NULL,
+        PRIMARY KEY (run_id, shard)
+      )`,
+      `INSERT INTO run_shards (run_id, shard) SELECT id, shard FROM runs WHERE shard IS NOT NULL`,
+    ],
+  },
+];
