@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { RepoAnalysis } from '../analysis/index.js';
+import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { requirementFindings } from '../core/findings.js';
 import type { ComponentReach, TestReach, WorkflowGap } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
-import type { TargetProgress } from '../core/metrics.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
+import type { TargetProgress } from '../core/targets.js';
 import { dueText } from '../core/dates.js';
 import { compareTiers } from '../core/tiers.js';
 import { plural } from '../util/strings.js';
@@ -22,12 +23,6 @@ export interface GapsRenderOptions {
 }
 
 const SEVERITY_LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-
-export function formatValue(value: number | null, unit: 'count' | 'ratio'): string {
-  if (value === null) return '—';
-  if (unit === 'ratio') return `${Math.round(value * 1000) / 10}%`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
-}
 
 /** Tiers shown as columns: those any workflow row has, plus the covering tiers, pyramid order. */
 function workflowTiers(a: RepoAnalysis): string[] {

@@ -1,7 +1,6 @@
 import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summary.js';
 import { compareTiers } from '../core/tiers.js';
-import type { Diagnostic, Inventory } from '../core/types.js';
-import type { VerifyReport } from '../runners/types.js';
+import type { Diagnostic, Inventory, VerifyReport } from '../core/types.js';
 import { plural } from '../util/strings.js';
 import { markdownTable, textTable, type Cell } from '../util/table.js';
 

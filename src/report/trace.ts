@@ -1,10 +1,10 @@
-import type { RepoAnalysis } from '../analysis/index.js';
+import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { compareTiers } from '../core/tiers.js';
 import type { TraceRow, TraceStatus } from '../core/trace.js';
 import { plural } from '../util/strings.js';
 import { markdownTable, textTable, type Cell } from '../util/table.js';
-import { formatValue } from './gaps.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
 
 /** Renderers of `seams trace`: the requirement → tests matrix. */
 

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../../config/resolve.js';
 import type { RepoInventory } from '../../core/types.js';
 import { scanRepo } from '../../scan/index.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface CiInitOptions {
   label?: string;

@@ -7,7 +7,7 @@ import { SeamsError } from '../../util/errors.js';
 import { textTable } from '../../util/table.js';
 import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 interface FlakyCommandOptions {
   root: string;

@@ -8,7 +8,7 @@ import { isSeamsError } from '../../util/errors.js';
 import { repoRoot } from '../../execute/root.js';
 import { shardOption } from '../../execute/shard.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 interface IngestCommandOptions {
   root: string;

@@ -15,7 +15,7 @@ import { SeamsError } from '../../util/errors.js';
 import { dirnamePosix } from '../../util/paths.js';
 import type { CliIO } from '../io.js';
 import { ciInit } from './ci.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface InitCommandOptions {
   force?: boolean;

@@ -10,7 +10,7 @@ import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
 import { repoRoot } from '../../execute/root.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface RunCommandOptions {
   root?: string;

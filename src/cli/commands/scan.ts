@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Inventory } from '../../core/types.js';
-import { renderScanMarkdown, renderScanText } from '../../report/scan.js';
-import { scanPlugins } from '../../runners/index.js';
-import type { VerifyReport } from '../../runners/types.js';
-import { scanConfigured } from '../../scan/configured.js';
-import { SeamsError } from '../../util/errors.js';
+import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
+import { renderers } from '../../report/renderers.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface ScanCommandOptions {
   format: 'text' | 'json' | 'markdown';
@@ -45,59 +41,9 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const { inventory } = await scanConfigured(paths, { configFile: opts.config });
-  assertSomethingScanned(inventory);
-  let verification: VerifyReport[][] = [];
-  let code = 0;
-  if (opts.verify) {
-    verification = await verifyInventory(inventory, opts.python);
-    const reports = verification.flat();
-    if (reports.some((r) => r.error)) code = 2;
-    else if (reports.some((r) => r.missing.length || r.extra.length)) code = 1;
-  }
-  const text =
-    opts.format === 'json'
-      ? `${JSON.stringify(withVerification(inventory, verification), null, 2)}\n`
-      : opts.format === 'markdown'
-        ? renderScanMarkdown(inventory, verification)
-        : renderScanText(inventory, verification);
+  const result = await scan(paths, { config: opts.config, verify: opts.verify, python: opts.python });
+  const text = renderers.scan[opts.format](result);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
-  return code;
-}
-
-function withVerification(inventory: Inventory, verification: VerifyReport[][]) {
-  if (!verification.length) return inventory;
-  return { ...inventory, repos: inventory.repos.map((r, i) => ({ ...r, verification: verification[i] ?? [] })) };
-}
-
-/** A repo with no test files is a usage error; one whose files all failed to parse is a failure. */
-function assertSomethingScanned(inventory: Inventory): void {
-  for (const repo of inventory.repos) {
-    if (repo.files.length === 0 && repo.tests.length === 0) {
-      const failed = repo.diagnostics.filter((d) => d.severity === 'error');
-      if (failed.length)
-        throw new SeamsError('SEAMS_NOTHING_SCANNED', `nothing could be scanned in ${repo.root}: ${failed[0]!.message}`, {
-          hint: 'run with --format json to see every diagnostic',
-          exitCode: 1,
-        });
-      throw new SeamsError('SEAMS_NO_TESTS', `no tests found in ${repo.root}`, {
-        hint: 'seams finds pytest, Vitest, Jest, Playwright, Mocha and node:test suites; point it at the repository root',
-      });
-    }
-  }
-}
-
-export async function verifyInventory(inventory: Inventory, python?: string): Promise<VerifyReport[][]> {
-  const all: VerifyReport[][] = [];
-  for (const repo of inventory.repos) {
-    const reports: VerifyReport[] = [];
-    const used = new Set(repo.runners.map((r) => r.runner));
-    for (const plugin of scanPlugins) {
-      if (!plugin.verify || !used.has(plugin.id)) continue;
-      reports.push(...(await plugin.verify(repo.root, repo, { python })));
-    }
-    all.push(reports);
-  }
-  return all;
+  return verificationStatus(verificationOf(result));
 }

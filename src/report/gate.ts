@@ -1,6 +1,6 @@
 import { markdownTable, mdCell, textTable } from '../util/table.js';
-import { formatValue } from './evaluate.js';
-import type { GateReport, MetricItem, RuleResult } from './types.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
+import type { GateReport, MetricItem, RuleResult } from '../core/metrics/types.js';
 
 /** Renderers of gate results: terminal text, JSON, JUnit XML, GitHub job summary and annotations. */
 
