@@ -3,6 +3,7 @@ import type { GateReport } from '../core/metrics/types.js';
 import type { Inventory, RepoInventory, VerifyReport } from '../core/types.js';
 import { gapsJson, renderGapsMarkdown, renderGapsText, type GapsRenderOptions } from './gaps.js';
 import { renderGateJson, renderGateJunit, renderGateMarkdown, renderGateText, renderGithubAnnotations } from './gate.js';
+import { renderFlakyJson, renderFlakyText, renderIngestText } from './history.js';
 import { renderHtmlReport, type ReportInput } from './html/index.js';
 import { renderCompletionMarkdown, type CompletionReport } from './markdown-report.js';
 import { renderScanMarkdown, renderScanText } from './scan.js';
@@ -63,6 +64,9 @@ export const githubRenderers = {
   summary: (r: GateReport[]) => renderGateMarkdown(r),
 };
 
+export const ingestRenderers = { text: renderIngestText };
+export const flakyRenderers = { text: renderFlakyText, json: renderFlakyJson };
+
 export const renderers = {
   scan: scanRenderers,
   gaps: gapsRenderers,
@@ -70,6 +74,8 @@ export const renderers = {
   gate: gateRenderers,
   report: reportRenderers,
   github: githubRenderers,
+  ingest: ingestRenderers,
+  flaky: flakyRenderers,
 };
 
 export type ScanFormat = keyof typeof scanRenderers;
