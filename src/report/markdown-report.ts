@@ -1,7 +1,7 @@
 import type { RepoSummary } from '../core/summary.js';
 import type { GateReport, MetricValue } from '../core/metrics/index.js';
 import { formatPercent as pct, formatValue } from '../core/metrics/index.js';
-import { markdownTable, mdCell, type Cell } from '../util/table.js';
+import { md, mdCode as code, mdTable, mdText, type MdCell as Cell } from './markdown.js';
 import type { ReportGapRow } from './html/data.js';
 
 /**
@@ -54,9 +54,6 @@ export interface CompletionReport {
   repos: CompletionRepo[];
 }
 
-/** An id in a code span (backticks inside become quotes). */
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-
 export function renderCompletionMarkdown(report: CompletionReport): string {
   const out: string[] = [];
   out.push(`# Test completion report`);
@@ -69,11 +66,11 @@ export function renderCompletionMarkdown(report: CompletionReport): string {
 function repoSection(input: CompletionRepo, multi: boolean): string[] {
   const h = multi ? '###' : '##';
   const out: string[] = [''];
-  if (multi) out.push(`## ${mdCell(input.name)}`, '');
+  if (multi) out.push(`## ${mdText(input.name)}`, '');
   const open: string[] = [];
   if (input.latestRuns.length)
-    out.push(`Latest runs: ${input.latestRuns.map((r) => `${mdCell(r.tiers)} ${mdCell(r.label)}${r.branch ? ` on ${code(r.branch)}` : ''}`).join('; ')}.`);
-  else out.push(`No runs recorded: ${mdCell(input.historyMissing ?? 'the history is empty')}. Pass rates, determinism and flakiness below are unknown.`);
+    out.push(`Latest runs: ${input.latestRuns.map((r) => `${mdText(r.tiers)} ${mdText(r.label)}${r.branch ? ` on ${code(r.branch)}` : ''}`).join('; ')}.`);
+  else out.push(`No runs recorded: ${mdText(input.historyMissing ?? 'the history is empty')}. Pass rates, determinism and flakiness below are unknown.`);
 
   out.push('', `${h} Tests per tier`, '', ...tiersTable(input.summary));
   out.push('', `${h} Scenarios`, '', ...scenarioSection(input, open));
@@ -84,8 +81,8 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
 
   if (input.latest) {
     const { failing, notRun, notRunReasons } = input.latest;
-    if (failing.length) open.push(`${failing.length} tests fail in the latest runs${failing.length <= 5 ? `: ${failing.map(code).join(', ')}` : ''}.`);
-    if (notRun) open.push(`${notRun} tests were not run in the latest runs (missing service: ${notRunReasons.map((r) => mdCell(r)).join(', ')}).`);
+    if (failing.length) open.push(`${failing.length} tests fail in the latest runs${failing.length <= 5 ? `: ${failing.map((f) => code(f)).join(', ')}` : ''}.`);
+    if (notRun) open.push(`${notRun} tests were not run in the latest runs (missing service: ${notRunReasons.map((r) => mdText(r)).join(', ')}).`);
   } else open.push('Record runs (`seams run` / `seams ingest`) so pass rates can be checked.');
 
   out.push('', `${h} Still open`, '');
@@ -97,9 +94,9 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
 function tiersTable(s: RepoSummary): string[] {
   if (!s.tiers.length) return ['_No tests found._'];
   return [
-    markdownTable(
+    mdTable(
       ['Tier', 'Files', 'Tests', 'Skipped'],
-      [...s.tiers.map((t) => [t.tier, t.files, t.tests, t.skipped] as Cell[]), ['**total**', s.total.files, s.total.tests, s.total.skipped]],
+      [...s.tiers.map((t) => [t.tier, t.files, t.tests, t.skipped] as Cell[]), [md('**total**'), s.total.files, s.total.tests, s.total.skipped]],
     ),
   ];
 }
@@ -115,28 +112,28 @@ function scenarioSection(input: CompletionRepo, open: string[]): string[] {
     if (v.value === null) status = hasRuns ? 'not run' : 'no runs';
     else if (sc.expected === undefined) status = 'no expectation';
     else status = v.value + 1e-9 >= sc.expected ? '✅ met' : '❌ below';
-    const name = mdCell(sc.name);
+    const name = mdText(sc.name);
     if (status === '❌ below') open.push(`Scenario **${name}** passes ${pct(v.value)}, expected ${pct(sc.expected!)}.`);
     if (v.value === null && hasRuns) open.push(`Scenario **${name}** has no results in the latest runs.`);
     if (!sc.tests) open.push(`Scenario **${name}** selects no tests (check its selectors).`);
     rows.push([sc.title ?? sc.name, sc.tests, executed ? `${executed[1]}/${executed[2]}` : '—', pct(v.value), sc.expected === undefined ? '—' : `≥ ${pct(sc.expected)}`, status]);
   }
-  return [markdownTable(['Scenario', 'Tests', 'Passed (latest)', 'Pass rate', 'Expected', 'Status'], rows)];
+  return [mdTable(['Scenario', 'Tests', 'Passed (latest)', 'Pass rate', 'Expected', 'Status'], rows)];
 }
 
 function stabilitySection(input: CompletionRepo, open: string[]): string[] {
   const out: string[] = [];
-  const list = (v: MetricValue) => (v.items ?? []).slice(0, 20).map((i) => `  - ${code(i.label)} (${mdCell(i.detail ?? '')})`);
+  const list = (v: MetricValue) => (v.items ?? []).slice(0, 20).map((i) => `  - ${code(i.label)} (${mdText(i.detail ?? '')})`);
   const det = input.nondeterministic;
-  if (det.value === null) out.push(`- Determinism: ${mdCell(det.missing ?? 'unknown')}.`);
+  if (det.value === null) out.push(`- Determinism: ${mdText(det.missing ?? 'unknown')}.`);
   else {
-    out.push(`- Determinism: ${mdCell(det.detail ?? '')}.`, ...list(det));
+    out.push(`- Determinism: ${mdText(det.detail ?? '')}.`, ...list(det));
     if (det.value > 0) open.push(`${det.value} tests changed outcome across repeated runs of one commit.`);
   }
   const fl = input.flaky;
-  if (fl.value === null) out.push(`- Flaky tests: ${mdCell(fl.missing ?? 'unknown')}.`);
+  if (fl.value === null) out.push(`- Flaky tests: ${mdText(fl.missing ?? 'unknown')}.`);
   else {
-    out.push(`- Flaky tests: ${mdCell(fl.detail ?? '')}.`, ...list(fl));
+    out.push(`- Flaky tests: ${mdText(fl.detail ?? '')}.`, ...list(fl));
     if (fl.value > 0) open.push(`${fl.value} flaky tests to fix or quarantine.`);
   }
   return out;
@@ -147,27 +144,27 @@ function coverageSection(input: CompletionRepo, open: string[]): string[] {
   const rows: Cell[][] = input.coverage.map((c) => {
     const { lines, min } = c;
     const status = lines.value === null ? (lines.missing ?? 'no data') : min === undefined ? '' : lines.value + 1e-9 >= min ? '✅' : '❌';
-    if (min !== undefined && lines.value !== null && lines.value + 1e-9 < min) open.push(`Coverage **${mdCell(c.name)}** is ${pct(lines.value)}, below ${pct(min)}.`);
+    if (min !== undefined && lines.value !== null && lines.value + 1e-9 < min) open.push(`Coverage **${mdText(c.name)}** is ${pct(lines.value)}, below ${pct(min)}.`);
     return [c.name, c.file, pct(lines.value), pct(c.branches.value), min === undefined ? '—' : `≥ ${pct(min)}`, status];
   });
-  return [markdownTable(['Report', 'File', 'Lines', 'Branches', 'Expected', 'Status'], rows)];
+  return [mdTable(['Report', 'File', 'Lines', 'Branches', 'Expected', 'Status'], rows)];
 }
 
 function workflowSection(gaps: readonly ReportGapRow[], open: string[]): string[] {
   const rows = gaps.map((g) => [g.severity, g.title, g.priority, g.chain.join(' → '), g.missing.join(', ') || '—'] as Cell[]);
-  for (const g of gaps) if (/critical|high/i.test(g.severity)) open.push(`Workflow **${mdCell(g.title)}** (${mdCell(g.priority)}) has no integration or e2e test.`);
-  return [markdownTable(['Severity', 'Workflow', 'Priority', 'Chain', 'Missing'], rows)];
+  for (const g of gaps) if (/critical|high/i.test(g.severity)) open.push(`Workflow **${mdText(g.title)}** (${mdText(g.priority)}) has no integration or e2e test.`);
+  return [mdTable(['Severity', 'Workflow', 'Priority', 'Chain', 'Missing'], rows)];
 }
 
 function gateSection(input: CompletionRepo, open: string[]): string[] {
   if (input.gateErrors?.length) {
     open.push('Fix the gate configuration errors above.');
-    return ['Gates could not be evaluated:', '', ...input.gateErrors.map((e) => `- ${mdCell(e)}`)];
+    return ['Gates could not be evaluated:', '', ...input.gateErrors.map((e) => `- ${mdText(e, { start: true })}`)];
   }
   if (!input.gate || !input.gate.results.length) return ['_No gates or targets configured._'];
-  for (const r of input.gate.results) if (r.status !== 'pass') open.push(`${r.kind === 'target' ? 'Target' : 'Gate'} **${mdCell(r.name)}**: ${mdCell(r.message)}.`);
+  for (const r of input.gate.results) if (r.status !== 'pass') open.push(`${r.kind === 'target' ? 'Target' : 'Gate'} **${mdText(r.name)}**: ${mdText(r.message)}.`);
   return [
-    markdownTable(
+    mdTable(
       ['', 'Rule', 'Metric', 'Value', 'Threshold'],
       input.gate.results.map((r) => [r.status === 'pass' ? '✅' : r.status === 'warn' ? '⚠️' : '❌', r.name, r.metric + (r.scenario ? ` (${r.scenario})` : ''), formatValue(r.value, r.unit), r.threshold]),
     ),

@@ -2,7 +2,8 @@ import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summa
 import { compareTiers } from '../core/tiers.js';
 import type { Diagnostic, Inventory, VerifyReport } from '../core/types.js';
 import { plural } from '../util/strings.js';
-import { markdownTable, textTable, type Cell } from '../util/table.js';
+import { textTable, type Cell } from '../util/table.js';
+import { md, mdCode, mdTable, mdText, type MdCell } from './markdown.js';
 
 /** Renderers of the scan inventory: terminal text and Markdown for planning documents. */
 
@@ -114,27 +115,27 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
   const summaries = inventory.repos.map(summarizeRepo);
   out.push('## Current State', '');
   summaries.forEach((s, i) => {
-    out.push(`### ${s.name}`, '', `Runners: ${runnersLine(s)}`, '');
-    out.push(markdownTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j) => (j === 0 ? '**total**' : c))]));
+    out.push(`### ${mdText(s.name)}`, '', `Runners: ${mdText(runnersLine(s))}`, '');
+    out.push(mdTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j): MdCell => (j === 0 ? md('**total**') : c))]));
     const verified = verification[i];
     if (verified?.length) {
       out.push('');
       for (const r of verified)
         out.push(
           r.error
-            ? `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: unverified (${r.error})`
-            : `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: verified via \`${r.command}\` — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${(r.matchRate * 100).toFixed(1)}%)`,
+            ? `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: unverified (${mdText(r.error)})`
+            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${(r.matchRate * 100).toFixed(1)}%)`,
         );
     } else {
       out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');
     }
-    if (s.unparsed.length) out.push('', `${plural(s.unparsed.length, 'file')} could not be parsed: ${s.unparsed.map((d) => `\`${d.file}\``).join(', ')}`);
+    if (s.unparsed.length) out.push('', `${plural(s.unparsed.length, 'file')} could not be parsed: ${s.unparsed.map((d) => mdCode(d.file ?? '')).join(', ')}`);
     out.push('');
   });
   if (summaries.length > 1) {
     out.push('### All repositories', '');
     const { header, rows } = combinedRows(summaries);
-    out.push(markdownTable(header, rows), '');
+    out.push(mdTable(header, rows), '');
   }
   return out.join('\n');
 }
