@@ -1,6 +1,5 @@
-import type { CoverageConfig } from '../config/schema.js';
 import type { LoadedCoverage } from '../core/metrics/index.js';
-import { loadCoverage } from '../coverage/index.js';
+import { loadCoverage, type CoverageConfig } from '../coverage/index.js';
 import { isSeamsError } from '../util/errors.js';
 
 /**

@@ -12,3 +12,4 @@ export { init, initSummary, schemaPathFor, type InitOptions, type InitResult } f
 export { ingest, type IngestOptions, type IngestResult } from './ingest.js';
 export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
 export { loadHistory, openHistory, type LoadedHistory } from './history.js';
+export { servicesUp, servicesDown, servicesStatus, type ServicesUpOptions, type ServicesUpResult, type ServicesStatus } from './services.js';

@@ -2,6 +2,9 @@ import type { RunRecord } from '../core/types.js';
 import { executeRun, newRunId, preflightRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
 import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
+
+/** The run summary renderer (it lives in execute/summary.ts; the CLI reaches it through app/). */
+export { renderRunText } from '../execute/summary.js';
 import { loadRepos } from './context.js';
 import { openHistory } from './history.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
-import { repoRoot } from '../../execute/root.js';
+import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 

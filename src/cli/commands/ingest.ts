@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunnerId } from '../../core/types.js';
 import { renderers } from '../../report/renderers.js';
-import type { ResultFormat } from '../../results/index.js';
-import { repoRoot } from '../../execute/root.js';
-import { shardOption } from '../../execute/shard.js';
+import type { IngestOptions } from '../../app/ingest.js';
+import { repoRoot } from '../../app/options.js';
+import { shardOption } from '../../app/options.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 
@@ -16,7 +16,7 @@ interface IngestCommandOptions {
   runId?: string;
   tier?: string;
   runner?: RunnerId;
-  format?: ResultFormat;
+  format?: IngestOptions['format'];
   commit?: string;
   branch?: string;
   shard?: string;

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { shardOption } from '../../execute/shard.js';
+import { shardOption } from '../../app/options.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
-import { repoRoot } from '../../execute/root.js';
+import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 
@@ -81,7 +81,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     });
 
   // loaded on use: other commands do not pay for the runner, services and store modules
-  const [{ run, resultsDocumentOf }, { renderRunText }] = await Promise.all([import('../../app/run.js'), import('../../execute/summary.js')]);
+  const { run, resultsDocumentOf, renderRunText } = await import('../../app/run.js');
   const interactive = isInteractive(io.stderr, io.env);
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
