@@ -1,4 +1,5 @@
 import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summary.js';
+import { formatPercent } from '../core/metrics/vocabulary.js';
 import { compareTiers } from '../core/tiers.js';
 import type { Diagnostic, Inventory, VerifyReport } from '../core/types.js';
 import { plural } from '../util/strings.js';
@@ -93,9 +94,8 @@ const verifyUnit = (r: VerifyReport) => (r.runner === 'jest' ? 'test files' : 'i
 export function renderVerifyText(r: VerifyReport): string[] {
   const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;
   if (r.error) return [`  ${label}: could not run \`${r.command}\`: ${r.error}`];
-  const rate = (r.matchRate * 100).toFixed(r.matchRate === 1 ? 0 : 1);
   const lines = [
-    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${rate}%); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
+    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)}); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
   ];
   const list = (title: string, ids: string[]) => {
     if (!ids.length) return;
@@ -124,7 +124,7 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
         out.push(
           r.error
             ? `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: unverified (${mdText(r.error)})`
-            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${(r.matchRate * 100).toFixed(1)}%)`,
+            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)})`,
         );
     } else {
       out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');
