@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RepoAnalysis } from '../../core/analysis.js';

@@ -1,12 +1,11 @@
 import { ratio } from '../coverage.js';
-import type { DiscoveredTest } from '../types.js';
 import { closest } from '../strings.js';
 import { metricValue } from './analysis.js';
 import { checkScenario, checkTier, repoFilter } from './checks.js';
 import { determinism, duration, flaky, passRate } from './run-metrics.js';
 import { compileSelectors, selectableTest } from './selectors.js';
 import { ANALYSIS_METRIC, coverageEntryOf, formatPercent } from './vocabulary.js';
-import { GateConfigError, type MetricInputs, type MetricItem, type MetricOptions, type MetricValue } from './types.js';
+import { GateConfigError, type MetricInputs, type MetricOptions, type MetricValue } from './types.js';
 
 /**
  * The metric vocabulary gates and targets share. Inventory metrics (tests, files) and run
@@ -25,8 +24,6 @@ import { GateConfigError, type MetricInputs, type MetricItem, type MetricOptions
  *   coverage.<name>[.branches]         line (branch) coverage from the `coverage.<name>` report
  *   workflows.* / requirements.*       from the gaps analysis
  */
-
-const item = (t: DiscoveredTest): MetricItem => ({ label: t.id, file: t.file, line: t.line || undefined });
 
 export function evaluateMetric(metric: string, opts: MetricOptions, ctx: MetricInputs): MetricValue {
   const [head, ...rest] = metric.split('.');
