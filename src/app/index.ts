@@ -13,3 +13,4 @@ export { ingest, type IngestOptions, type IngestResult } from './ingest.js';
 export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
 export { loadHistory, openHistory, type LoadedHistory } from './history.js';
 export { servicesUp, servicesDown, servicesStatus, type ServicesUpOptions, type ServicesUpResult, type ServicesStatus } from './services.js';
+export { ciInit, ciSetupOf, type CiInitOptions, type CiInitResult } from './ci.js';
