@@ -32,12 +32,13 @@ describe("import … from 'seams' in another package", () => {
   it('scan, analyze, gate and report give real results on examples/platform', () => {
     writeFileSync(
       path.join(dir, 'use.mjs'),
-      `import { scan, analyze, gate, report, renderers } from 'seams';
+      `import { scan, analyze, gate, report, renderers, loadRepoContext, evaluateMetric } from 'seams';
 const root = process.argv[2];
 const inventory = await scan([root]);
 const [analysis] = await analyze([root], { now: new Date('2026-11-23T12:00:00Z') });
 const gated = await gate([root], { now: new Date('2026-11-23T12:00:00Z'), db: 'sqlite:/nonexistent/seams-history.db' });
 const reported = await report([root], { db: 'sqlite:/nonexistent/seams-history.db' });
+const ctx = await loadRepoContext(root, { analysis: true });
 const repo = inventory.repos[0];
 console.log(JSON.stringify({
   name: repo.name,
@@ -49,6 +50,7 @@ console.log(JSON.stringify({
   rules: gated.reports[0].results.map((r) => [r.name, r.status]),
   passed: gated.passed,
   markdown: renderers.report.markdown(reported.completion).split('\\n')[0],
+  p1Uncovered: evaluateMetric('workflows.P1.uncovered', {}, ctx.inputs).value,
 }));
 `,
     );
@@ -58,6 +60,7 @@ console.log(JSON.stringify({
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ name: 'platform', tests: 102, integration: 7, critical: 2, passed: false, markdown: '# Test completion report' });
     expect(out.workflows).toContainEqual(['parameter-flow', 'uncovered']);
+    expect(out.p1Uncovered).toBe(2); // the two CRITICAL P1 workflows, through loadRepoContext + evaluateMetric
     expect(out.targets).toContainEqual(['tests.integration', 'open']);
     // the same targets, judged the same way, in the gate
     expect(out.rules).toContainEqual(['Integration tests', 'warn']);
