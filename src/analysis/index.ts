@@ -1,54 +1,49 @@
+import type { RepoAnalysis, RepoAnalysisCore } from '../core/analysis.js';
 import type { LoadedConfig } from '../config/index.js';
-import { analyzeWorkflows, type GapSeverity, type WorkflowAnalysis } from '../core/gaps.js';
+import { analyzeWorkflows } from '../core/gaps.js';
 import { countFindings } from '../core/findings.js';
-import { computeMetrics, metricValue, targetProgress, type MetricContext, type MetricResult, type TargetProgress } from '../core/metrics.js';
+import { computeMetrics, type MetricContext } from '../core/metrics/index.js';
+import { targetProgress } from '../core/targets.js';
 import { summarizeRepo } from '../core/summary.js';
-import { buildTrace, INTEGRATION_LEVEL_TIERS, type TraceReport } from '../core/trace.js';
-import type { Diagnostic, RepoInventory, Tier } from '../core/types.js';
+import { buildTrace, INTEGRATION_LEVEL_TIERS } from '../core/trace.js';
+import type { Diagnostic, RepoInventory } from '../core/types.js';
 import { buildImportGraph } from '../graph/index.js';
 import { readRequirements } from '../requirements/index.js';
-import { createFileLister } from '../scan/index.js';
-import { companionFilesOf } from '../runners/registry.js';
 
 /**
  * The gaps and traceability analysis of one scanned repository: reads what it needs (the
  * import graph from the test files, the requirement sources) and hands plain data to the pure
  * analyses in core (gaps, trace, metrics). Used by `seams gaps`, `seams trace`, and by gate /
- * report through `externalMetrics`.
+ * report (through app/, as the `analysis` of the metric inputs). The repo's file list is passed
+ * in (app/ lists it), so this layer does not depend on the scanner.
  */
 
-export interface RepoAnalysis {
-  name: string;
-  root: string;
-  configFile: string | null;
-  tiers: { tier: Tier; tests: number; files: number }[];
-  workflows: WorkflowAnalysis;
-  trace: TraceReport;
-  /** Requirement source files that were read. */
-  requirementSources: string[];
-  targets: TargetProgress[];
-  metrics: Record<string, number | null>;
-  findings: Record<GapSeverity, number>;
-  diagnostics: Diagnostic[];
-  /** Files parsed for the import graph / reachable files. */
-  graph: { parsed: number; files: number };
-}
+export type { RepoAnalysis, RepoAnalysisCore };
 
 export interface AnalyzeOptions {
+  /** Every repo file (repo-relative, POSIX), from the scanner's file lister. */
+  files: readonly string[];
+  /**
+   * Files a runner loads together with a test file (pytest's conftest.py chain), keyed by
+   * `runner \0 file`: app/ builds it from the registry (`companionFilesOf`).
+   */
+  companions?: ReadonlyMap<string, readonly string[]>;
   now?: Date;
   /** Reach examples per workflow and tier (for --why); default 3. */
   examples?: number;
 }
 
-export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig, options: AnalyzeOptions = {}): Promise<RepoAnalysis> {
+/** The workflow and traceability analysis (reads the import graph and requirement sources). */
+export async function analyzeRepoCore(inventory: RepoInventory, loaded: LoadedConfig, options: AnalyzeOptions): Promise<RepoAnalysisCore> {
   const config = loaded.config;
-  const files = await createFileLister(inventory.root)();
+  const files = options.files;
   const diagnostics: Diagnostic[] = [];
   const hasComponents = Object.keys(config.components).length > 0;
   const testFiles = [...new Set(inventory.tests.map((t) => t.file))];
-  const conftests = files.filter((f) => f === 'conftest.py' || f.endsWith('/conftest.py'));
+  const companions = options.companions ?? new Map<string, readonly string[]>();
+  const companionFiles = [...new Set([...companions.values()].flat())];
   const build = hasComponents
-    ? buildImportGraph(inventory.root, { files, entries: [...testFiles, ...conftests] })
+    ? buildImportGraph(inventory.root, { files: [...files], entries: [...testFiles, ...companionFiles] })
     : { graph: { files: {} }, diagnostics: [], parsed: 0 };
   diagnostics.push(...build.diagnostics);
   const workflows = analyzeWorkflows({
@@ -57,12 +52,12 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
     components: config.components,
     workflows: config.workflows,
     files,
-    companions: companionFilesOf(inventory.tests, files),
+    companions,
     examples: options.examples,
   });
   for (const d of workflows.diagnostics) diagnostics.push({ severity: 'warning', code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}) });
 
-  const req = await readRequirements(inventory.root, files, config.requirements.sources, config.requirements.pattern, {
+  const req = await readRequirements(inventory.root, [...files], config.requirements.sources, config.requirements.pattern, {
     explicit: loaded.user.requirements?.sources !== undefined,
   });
   diagnostics.push(...req.diagnostics);
@@ -74,7 +69,14 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
     critical: config.requirements.critical,
     integrationTiers,
   });
-  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows, trace, requirementSources: req.sources };
+  return { workflows, trace, requirementSources: req.sources, diagnostics, graph: { parsed: build.parsed, files: Object.keys(build.graph.files).length } };
+}
+
+/** The full analysis `seams gaps` and `seams trace` show: workflows, traceability, targets, metrics, findings. */
+export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig, options: AnalyzeOptions): Promise<RepoAnalysis> {
+  const core = await analyzeRepoCore(inventory, loaded, options);
+  const { workflows, trace } = core;
+  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows, trace, requirementSources: core.requirementSources };
   const summary = summarizeRepo(inventory);
   return {
     name: inventory.name,
@@ -83,21 +85,11 @@ export async function analyzeRepo(inventory: RepoInventory, loaded: LoadedConfig
     tiers: summary.tiers.map((t) => ({ tier: t.tier, tests: t.tests, files: t.files })),
     workflows,
     trace,
-    requirementSources: req.sources,
-    targets: targetProgress(config.targets, ctx, options.now ?? new Date()),
+    requirementSources: core.requirementSources,
+    targets: targetProgress(loaded.config.targets, ctx, options.now ?? new Date()),
     metrics: computeMetrics(ctx),
     findings: countFindings(workflows, trace),
-    diagnostics,
-    graph: { parsed: build.parsed, files: Object.keys(build.graph.files).length },
-  };
-}
-
-/** For the gate engine (`GateContext.external`): workflow / requirement / component metrics. */
-export function externalMetrics(analysis: RepoAnalysis, inventory: RepoInventory): (metric: string) => MetricResult | undefined {
-  const ctx: MetricContext = { tests: inventory.tests, files: inventory.files, workflows: analysis.workflows, trace: analysis.trace, requirementSources: analysis.requirementSources };
-  return (metric) => {
-    const head = metric.split('.')[0];
-    if (head !== 'workflows' && head !== 'requirements' && head !== 'components') return undefined;
-    return metricValue(metric, ctx);
+    diagnostics: core.diagnostics,
+    graph: core.graph,
   };
 }

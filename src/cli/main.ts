@@ -1,12 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isSeamsError } from '../util/errors.js';
 import { processIO, type CliIO } from './io.js';
-/**
- * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
- * code through `setExit` (0 ok, 1 findings or failed gate, 2 usage / configuration error).
- */
-export type SetExit = (code: number) => void;
-export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
+import type { Register, SetExit } from './types.js';
+
+export type { Register, SetExit };
 
 /**
  * The commands, in help order, each loaded only when it is used: `seams scan` never loads the

@@ -1,5 +1,4 @@
 import picomatch from 'picomatch';
-import type { ResolvedComponent, ResolvedWorkflow } from '../config/resolve.js';
 import { moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
 import { compareTiers } from './tiers.js';
 import type { DiscoveredTest, Tier } from './types.js';
@@ -101,11 +100,29 @@ export interface WorkflowAnalysis {
   diagnostics: GapsDiagnostic[];
 }
 
+/** A component as seams.yaml resolves it (config/resolve.ts), passed in as a plain value. */
+export interface GapsComponent {
+  id: string;
+  paths: string[];
+  imports: string[];
+}
+
+/** A workflow as seams.yaml resolves it (config/resolve.ts), passed in as a plain value. */
+export interface GapsWorkflow {
+  id: string;
+  title: string;
+  priority: 'P1' | 'P2' | 'P3';
+  tiers: string[];
+  chain: string[];
+  effort?: string;
+  owner?: string;
+}
+
 export interface WorkflowInput {
   tests: readonly DiscoveredTest[];
   graph: ImportGraph;
-  components: Readonly<Record<string, ResolvedComponent>>;
-  workflows: Readonly<Record<string, ResolvedWorkflow>>;
+  components: Readonly<Record<string, GapsComponent>>;
+  workflows: Readonly<Record<string, GapsWorkflow>>;
   /** Every repo file (to count component files). */
   files: readonly string[];
   /**

@@ -177,3 +177,28 @@ export interface RunRecord {
   services: ServiceRecord[];
   results: TestResult[];
 }
+
+/** The result of comparing the static inventory with the runner's own collection (`seams scan --verify`). */
+export interface VerifyReport {
+  runner: RunnerId;
+  project: string | null;
+  /** The native command that was run, for the user to reproduce. */
+  command: string;
+  /** Ids the native collector listed. */
+  nativeCount: number;
+  /** Ids seams found statically (for the same files / scope). */
+  staticCount: number;
+  matched: number;
+  /** Listed by the runner, not found by seams. */
+  missing: string[];
+  /** Found by seams, not listed by the runner. */
+  extra: string[];
+  /** Files the native collector could not collect (errors), left out of the comparison. */
+  erroredFiles: string[];
+  /** matched / max(native, static) over the compared files; 1 when both are empty. */
+  matchRate: number;
+  /** Set when the native collector could not run at all (missing interpreter, runner not installed). */
+  error?: string;
+  /** What the collector lists: test ids, or only test files (`jest --listTests`); from the runner's `verifyUnit`. */
+  unit?: 'ids' | 'files';
+}

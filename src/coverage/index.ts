@@ -1,12 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { CoverageConfig } from '../config/schema.js';
 import { SeamsError } from '../util/errors.js';
 import { CoverageFormatError, detectFormat, parseCoverage, summarise } from './parse.js';
 import type { CoverageFormat, CoverageReport } from './types.js';
 
 export * from './types.js';
+
+/** A `coverage:` entry of seams.yaml (structurally config's CoverageConfig). */
+export interface CoverageConfig {
+  file: string;
+  format?: CoverageFormat;
+  /** Only these repo paths count (globs). */
+  paths?: readonly string[];
+}
 export { detectFormat, parseCoverage, parseLcov, parseCobertura, parseCoveragePy, parseIstanbulSummary, CoverageFormatError } from './parse.js';
 
 const FORMAT_NAMES: Record<CoverageFormat, string> = {

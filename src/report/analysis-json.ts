@@ -1,4 +1,4 @@
-import type { RepoAnalysis } from '../analysis/index.js';
+import type { RepoAnalysis } from '../core/analysis.js';
 
 /**
  * The envelope the gaps and trace JSON documents share: a version, when it was made, and per

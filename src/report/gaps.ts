@@ -1,14 +1,16 @@
 import path from 'node:path';
-import type { RepoAnalysis } from '../analysis/index.js';
+import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { requirementFindings } from '../core/findings.js';
 import type { ComponentReach, TestReach, WorkflowGap } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
-import type { TargetProgress } from '../core/metrics.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
+import type { TargetProgress } from '../core/targets.js';
 import { dueText } from '../core/dates.js';
 import { compareTiers } from '../core/tiers.js';
 import { plural } from '../util/strings.js';
-import { markdownTable, textTable, type Cell } from '../util/table.js';
+import { textTable, type Cell } from '../util/table.js';
+import { md, mdCode, mdTable, mdText, type MdCell } from './markdown.js';
 
 /** Renderers of `seams gaps`: terminal text, Markdown for planning documents, and JSON. */
 
@@ -22,12 +24,6 @@ export interface GapsRenderOptions {
 }
 
 const SEVERITY_LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-
-export function formatValue(value: number | null, unit: 'count' | 'ratio'): string {
-  if (value === null) return '—';
-  if (unit === 'ratio') return `${Math.round(value * 1000) / 10}%`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
-}
 
 /** Tiers shown as columns: those any workflow row has, plus the covering tiers, pyramid order. */
 function workflowTiers(a: RepoAnalysis): string[] {
@@ -208,14 +204,14 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
   const tiers = [...new Set(analyses.flatMap((a) => a.tiers.map((t) => t.tier)))].sort(compareTiers);
   if (analyses.length === 1) {
     const a = analyses[0]!;
-    out.push(markdownTable(['Tier', 'Tests', 'Files'], [...a.tiers.map((t) => [t.tier, t.tests, t.files]), ['**total**', sum(a.tiers, 'tests'), sum(a.tiers, 'files')]]));
+    out.push(mdTable(['Tier', 'Tests', 'Files'], [...a.tiers.map((t) => [t.tier, t.tests, t.files]), [md('**total**'), sum(a.tiers, 'tests'), sum(a.tiers, 'files')]]));
   } else {
     const header = ['Tier', ...analyses.map((a) => `${a.name} tests (files)`), 'Total tests'];
-    const rows: Cell[][] = tiers.map((tier) => {
+    const rows: MdCell[][] = tiers.map((tier) => {
       const per = analyses.map((a) => a.tiers.find((t) => t.tier === tier));
       return [tier, ...per.map((t) => (t ? `${t.tests} (${t.files})` : '0 (0)')), per.reduce((n, t) => n + (t?.tests ?? 0), 0)];
     });
-    out.push(markdownTable(header, rows));
+    out.push(mdTable(header, rows));
   }
   out.push('');
 
@@ -225,9 +221,9 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
   if (!open.length) out.push(analyses.some((a) => a.workflows.workflows.length) ? 'Every declared workflow has an integration or e2e test.' : '_No workflows declared in seams.yaml._');
   else
     out.push(
-      markdownTable(
+      mdTable(
         [...(multi ? ['Repo'] : []), 'Workflow', 'Chain', 'Priority', 'Severity', 'Effort', 'Status'],
-        open.map(({ a, w }) => [...(multi ? [a.name] : []), w.title === w.id ? w.id : `${w.title} (\`${w.id}\`)`, w.chain.join(' → '), w.priority, SEVERITY_LABEL[w.severity!]!, w.effort ?? '', statusText(w)]),
+        open.map(({ a, w }) => [...(multi ? [a.name] : []), w.title === w.id ? w.id : md(`${mdText(w.title)} (${mdCode(w.id, true)})`), w.chain.join(' → '), w.priority, SEVERITY_LABEL[w.severity!]!, w.effort ?? '', statusText(w)]),
       ),
     );
   out.push('');
@@ -236,7 +232,7 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
     const wtiers = [...new Set(analyses.flatMap(workflowTiers))].sort(compareTiers);
     out.push('### Workflow coverage by tier', '');
     out.push(
-      markdownTable(
+      mdTable(
         [...(multi ? ['Repo'] : []), 'Workflow', 'Priority', ...wtiers, 'Status'],
         all.map(({ a, w }) => [...(multi ? [a.name] : []), w.id, w.priority, ...wtiers.map((t) => tierCell(w, t)), w.status === 'covered' ? 'covered' : statusText(w)]),
       ),
@@ -249,9 +245,9 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
   if (!reqs.length) out.push('Every requirement is referenced by a test.');
   else
     out.push(
-      markdownTable(
+      mdTable(
         [...(multi ? ['Repo'] : []), 'Requirement', 'Title', 'Severity', 'Why', 'Source'],
-        reqs.map(({ a, f, row }) => [...(multi ? [a.name] : []), f.id, row?.title ?? '', SEVERITY_LABEL[f.severity]!, f.message, f.file ? `\`${f.file}:${f.line ?? 0}\`` : '']),
+        reqs.map(({ a, f, row }) => [...(multi ? [a.name] : []), f.id, row?.title ?? '', SEVERITY_LABEL[f.severity]!, f.message, f.file ? md(mdCode(`${f.file}:${f.line ?? 0}`, true)) : '']),
       ),
     );
   out.push('');
@@ -261,7 +257,7 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
   if (!targets.length) out.push('_No targets: in seams.yaml._');
   else
     out.push(
-      markdownTable(
+      mdTable(
         [...(multi ? ['Repo'] : []), 'Metric', 'Current', 'Target', 'Due', 'Status'],
         targets.map(({ a, t }) => [...(multi ? [a.name] : []), ...targetRows([t])[0]!]),
       ),

@@ -1,9 +1,10 @@
 import { summarizeRepo, type RepoSummary, type TierSummary } from '../core/summary.js';
+import { formatPercent } from '../core/metrics/vocabulary.js';
 import { compareTiers } from '../core/tiers.js';
-import type { Diagnostic, Inventory } from '../core/types.js';
-import type { VerifyReport } from '../runners/types.js';
+import type { Diagnostic, Inventory, VerifyReport } from '../core/types.js';
 import { plural } from '../util/strings.js';
-import { markdownTable, textTable, type Cell } from '../util/table.js';
+import { textTable, type Cell } from '../util/table.js';
+import { md, mdCode, mdTable, mdText, type MdCell } from './markdown.js';
 
 /** Renderers of the scan inventory: terminal text and Markdown for planning documents. */
 
@@ -93,9 +94,8 @@ const verifyUnit = (r: VerifyReport) => (r.unit === 'files' ? 'test files' : 'id
 export function renderVerifyText(r: VerifyReport): string[] {
   const label = `verify ${r.runner}${r.project ? ` [${r.project}]` : ''}`;
   if (r.error) return [`  ${label}: could not run \`${r.command}\`: ${r.error}`];
-  const rate = (r.matchRate * 100).toFixed(r.matchRate === 1 ? 0 : 1);
   const lines = [
-    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${rate}%); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
+    `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)}); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
   ];
   const list = (title: string, ids: string[]) => {
     if (!ids.length) return;
@@ -115,27 +115,27 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
   const summaries = inventory.repos.map(summarizeRepo);
   out.push('## Current State', '');
   summaries.forEach((s, i) => {
-    out.push(`### ${s.name}`, '', `Runners: ${runnersLine(s)}`, '');
-    out.push(markdownTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j) => (j === 0 ? '**total**' : c))]));
+    out.push(`### ${mdText(s.name)}`, '', `Runners: ${mdText(runnersLine(s))}`, '');
+    out.push(mdTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j): MdCell => (j === 0 ? md('**total**') : c))]));
     const verified = verification[i];
     if (verified?.length) {
       out.push('');
       for (const r of verified)
         out.push(
           r.error
-            ? `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: unverified (${r.error})`
-            : `- ${r.runner}${r.project ? ` [${r.project}]` : ''}: verified via \`${r.command}\` — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${(r.matchRate * 100).toFixed(1)}%)`,
+            ? `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: unverified (${mdText(r.error)})`
+            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)})`,
         );
     } else {
       out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');
     }
-    if (s.unparsed.length) out.push('', `${plural(s.unparsed.length, 'file')} could not be parsed: ${s.unparsed.map((d) => `\`${d.file}\``).join(', ')}`);
+    if (s.unparsed.length) out.push('', `${plural(s.unparsed.length, 'file')} could not be parsed: ${s.unparsed.map((d) => mdCode(d.file ?? '')).join(', ')}`);
     out.push('');
   });
   if (summaries.length > 1) {
     out.push('### All repositories', '');
     const { header, rows } = combinedRows(summaries);
-    out.push(markdownTable(header, rows), '');
+    out.push(mdTable(header, rows), '');
   }
   return out.join('\n');
 }

@@ -1,10 +1,11 @@
-import type { RepoAnalysis } from '../analysis/index.js';
+import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { compareTiers } from '../core/tiers.js';
 import type { TraceRow, TraceStatus } from '../core/trace.js';
 import { plural } from '../util/strings.js';
-import { markdownTable, textTable, type Cell } from '../util/table.js';
-import { formatValue } from './gaps.js';
+import { textTable, type Cell } from '../util/table.js';
+import { md, mdCode, mdTable, mdText } from './markdown.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
 
 /** Renderers of `seams trace`: the requirement → tests matrix. */
 
@@ -74,14 +75,14 @@ export function renderTraceText(analyses: readonly RepoAnalysis[], options: { ve
 export function renderTraceMarkdown(analyses: readonly RepoAnalysis[]): string {
   const out: string[] = ['## Traceability', ''];
   for (const a of analyses) {
-    if (analyses.length > 1) out.push(`### ${a.name}`, '');
-    out.push(summaryLine(a).replace(/^./, (c) => c.toUpperCase()) + '.', '');
+    if (analyses.length > 1) out.push(`### ${mdText(a.name)}`, '');
+    out.push(mdText(summaryLine(a).replace(/^./, (c) => c.toUpperCase()), { start: true }) + '.', '');
     const tiers = matrixTiers(a);
     if (a.trace.rows.length)
       out.push(
-        markdownTable(
+        mdTable(
           ['Requirement', 'Title', ...tiers, 'Status', 'Source'],
-          a.trace.rows.map((r) => [r.critical ? `**${r.id}**` : r.id, r.title, ...tiers.map((t) => tierCount(r, t)), STATUS_TEXT[r.status], `\`${r.file}:${r.line}\``]),
+          a.trace.rows.map((r) => [r.critical ? md(`**${mdText(r.id)}**`) : r.id, r.title, ...tiers.map((t) => tierCount(r, t)), STATUS_TEXT[r.status], md(mdCode(`${r.file}:${r.line}`, true))]),
         ),
         '',
       );
@@ -89,14 +90,14 @@ export function renderTraceMarkdown(analyses: readonly RepoAnalysis[]): string {
       out.push(
         '#### Orphan references',
         '',
-        markdownTable(['Id', 'Referenced by'], a.trace.orphans.map((o) => [o.id, o.tests.map((t) => `\`${t.id}\``).join(', ')])),
+        mdTable(['Id', 'Referenced by'], a.trace.orphans.map((o) => [o.id, md(o.tests.map((t) => mdCode(t.id, true)).join(', '))])),
         '',
       );
     if (a.trace.duplicates.length)
       out.push(
         '#### Duplicate definitions',
         '',
-        markdownTable(['Id', 'Defined at'], a.trace.duplicates.map((d) => [d.id, d.definitions.map((x) => `\`${x.file}:${x.line}\``).join(', ')])),
+        mdTable(['Id', 'Defined at'], a.trace.duplicates.map((d) => [d.id, md(d.definitions.map((x) => mdCode(`${x.file}:${x.line}`, true)).join(', '))])),
         '',
       );
   }

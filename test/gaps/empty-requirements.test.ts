@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricValue } from '../../src/core/metrics.js';
+import { metricValue } from '../../src/core/metrics/index.js';
 import { buildTrace } from '../../src/core/trace.js';
 import { runCli } from '../helpers/cli.js';
 import { validateAgainst } from '../helpers/schema.js';

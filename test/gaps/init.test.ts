@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { DEV_DEPENDENCY_SCHEMA, isUntouched } from '../../src/config/init.js';
-import { schemaPathFor } from '../../src/cli/commands/init.js';
+import { schemaPathFor } from '../../src/app/init.js';
 import { runCli } from '../helpers/cli.js';
 import { writeRepo } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { analyzeWorkflows } from '../../src/core/gaps.js';
-import { computeMetrics, lowerIsBetter, metricValue, targetProgress, type MetricContext } from '../../src/core/metrics.js';
+import { computeMetrics, lowerIsBetter, metricValue, type MetricContext } from '../../src/core/metrics/index.js';
+import { targetProgress } from '../../src/core/targets.js';
 import { buildTrace } from '../../src/core/trace.js';
 import { testOf } from './helpers.js';
 

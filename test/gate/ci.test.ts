@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { githubWorkflow, gitlabPipeline, writeCiWorkflow } from '../../src/ci/index.js';
 import { parseConfig } from '../../src/config/load.js';
-import { ciSetupOf } from '../../src/cli/commands/ci.js';
+import { ciSetupOf } from '../../src/app/ci.js';
 import { runCli } from '../helpers/cli.js';
 import { tempRepo } from './helpers.js';
 

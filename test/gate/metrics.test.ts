@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { DiscoveredTest } from '../../src/core/types.js';
-import { targetProgress } from '../../src/core/metrics.js';
-import { evaluateGates, GateConfigErrors } from '../../src/gate/evaluate.js';
-import { compileSelectors, selectableTest } from '../../src/gate/selectors.js';
-import type { GateContext } from '../../src/gate/types.js';
+import { evaluateGates, GateConfigErrors } from '../../src/core/gates.js';
+import { compileSelectors, selectableTest, type GateContext } from '../../src/core/metrics/index.js';
+import { targetProgress } from '../../src/core/targets.js';
 import { result, runRecord } from './helpers.js';
 
 function test(id: string, extra: Partial<DiscoveredTest> = {}): DiscoveredTest {
@@ -24,9 +23,7 @@ function ctx(yaml: string, over: Partial<GateContext> = {}): GateContext {
     locate: loaded.locate,
     inventory: { root: '/tmp/m', name: 'm', runners: [], files: [], diagnostics: [], tests: [] },
     runs: [],
-    coverage: async () => {
-      throw new Error('no coverage');
-    },
+    coverage: {},
     now: new Date('2026-11-23T12:00:00Z'),
     ...over,
   };

@@ -1,13 +1,10 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { analyzeFlaky } from '../../store/flaky.js';
+import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
-import { textTable } from '../../util/table.js';
-import { repoRoot } from '../../execute/root.js';
+import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 interface FlakyCommandOptions {
   root: string;
@@ -62,36 +59,8 @@ export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promis
     throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be a number above 0 and at most 1, got ${opts.minFlipRate}`, {
       hint: 'seams flaky --min-flip-rate 0.2 calls a test flaky when at least 20% of its consecutive runs change outcome (default 0.3)',
     });
-  const config = (await loadConfig(root, opts.config)).config;
-  const { openHistory } = await import('../../execute/history.js');
-  // read-only: a missing database is an empty history, never created by looking at it
-  const store = await openHistory(root, io, opts.db, config.history.db, { readOnly: true });
-  try {
-    const window = await store.resultsWindow({ tier: opts.tier, branch: opts.branch, repo: opts.repo, runs });
-    const report = analyzeFlaky(window, { minFlipRate });
-    if (opts.format === 'json') {
-      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      return 0;
-    }
-    if (!report.runs) {
-      io.stdout.write(`no runs in history (${store.location.replace(`${root}/`, '')}) yet: run seams run or seams ingest first\n`);
-      return 0;
-    }
-    io.stdout.write(
-      `${report.runs} run${report.runs === 1 ? '' : 's'} looked at${report.infraFailureRuns.length ? `, ${report.infraFailureRuns.length} left out as infrastructure failures (most tests failed): ${report.infraFailureRuns.join(', ')}` : ''}\n`,
-    );
-    if (!report.flaky.length) {
-      io.stdout.write('no flaky tests\n');
-      return 0;
-    }
-    io.stdout.write(
-      `\n${textTable(
-        ['test', 'tier', 'why', 'pass', 'fail', 'flip rate'],
-        report.flaky.map((f) => [f.id + (f.project ? ` [${f.project}]` : ''), f.tier ?? '', f.reasons.join(', '), f.passes, f.failures, `${Math.round(f.flipRate * 100)}%`]),
-      )}\n`,
-    );
-    return 0;
-  } finally {
-    await store.close();
-  }
+  const { flaky } = await import('../../app/flaky.js');
+  const { report, location } = await flaky({ root, config: opts.config, db: opts.db, env: io.env, tier: opts.tier, branch: opts.branch, repo: opts.repo, runs, minFlipRate });
+  io.stdout.write(opts.format === 'json' ? renderers.flaky.json(report) : renderers.flaky.text(report, location));
+  return 0;
 }

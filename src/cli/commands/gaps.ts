@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { analyzeRepo, type RepoAnalysis } from '../../analysis/index.js';
+import { analyze } from '../../app/analyze.js';
+import type { RepoAnalysis } from '../../core/analysis.js';
 import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
-import { gapsJson, renderGapsMarkdown, renderGapsText } from '../../report/gaps.js';
-import { scanConfigured } from '../../scan/configured.js';
+import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
 import { closest, plural } from '../../util/strings.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface GapsCommandOptions {
   format: 'text' | 'json' | 'markdown';
@@ -52,12 +52,12 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
     });
 }
 
-/** Scans and analyses each repo (shared by gaps and trace). */
-export async function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number }, io: CliIO): Promise<RepoAnalysis[]> {
-  const { repos } = await scanConfigured(paths.map((p) => path.resolve(io.cwd, p)), { configFile: opts.config && path.resolve(io.cwd, opts.config) });
-  const out: RepoAnalysis[] = [];
-  for (const r of repos) out.push(await analyzeRepo(r.inventory, r.config, { now: opts.now, examples: opts.examples }));
-  return out;
+/** Scans and analyses each repo (shared by gaps and trace), paths relative to the working folder. */
+export function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number }, io: CliIO): Promise<RepoAnalysis[]> {
+  return analyze(
+    paths.map((p) => path.resolve(io.cwd, p)),
+    { config: opts.config && path.resolve(io.cwd, opts.config), now: opts.now, examples: opts.examples },
+  );
 }
 
 export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io: CliIO): Promise<number> {
@@ -71,12 +71,13 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
       });
     }
   }
-  const text =
-    opts.format === 'json'
-      ? `${JSON.stringify(gapsJson(analyses, opts.now ?? new Date()), null, 2)}\n`
-      : opts.format === 'markdown'
-        ? renderGapsMarkdown(analyses)
-        : renderGapsText(analyses, { why: opts.why, verbose: opts.verbose, cwd: io.cwd, width: io.stdout.isTTY && !opts.output ? io.stdout.columns : undefined });
+  const text = renderers.gaps[opts.format](analyses, {
+    now: opts.now,
+    why: opts.why,
+    verbose: opts.verbose,
+    cwd: io.cwd,
+    width: io.stdout.isTTY && !opts.output ? io.stdout.columns : undefined,
+  });
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return exitCodeFor(analyses, opts.failOn, io);

@@ -2,23 +2,11 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createCoverageLoader } from '../../coverage/index.js';
-import { evaluateGates, GateConfigErrors } from '../../gate/evaluate.js';
-import { externalMetricsFor } from '../../gate/external.js';
-import { loadHistory } from '../../gate/history.js';
-import {
-  renderGateJson,
-  renderGateJunit,
-  renderGateMarkdown,
-  renderGateText,
-  renderGithubAnnotations,
-} from '../../gate/output.js';
-import type { GateReport } from '../../gate/types.js';
-import { ciRunUrl, currentBranch, notifyGateFailure } from '../../notify/index.js';
-import { repoKey, scanConfigured } from '../../scan/configured.js';
+import { gate, notifyFailedGates } from '../../app/gate.js';
+import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface GateCommandOptions {
   format: 'text' | 'json' | 'junit' | 'markdown';
@@ -66,93 +54,36 @@ Exit codes: 0 every error-severity rule passed (warnings allowed), 1 a gate fail
 export async function gateCommand(paths: string[], opts: GateCommandOptions, io: CliIO): Promise<number> {
   const now = opts.now ? new Date(`${opts.now}T12:00:00Z`) : new Date();
   if (Number.isNaN(now.getTime())) throw new SeamsError('SEAMS_USAGE', `--now ${opts.now} is not a date`, { hint: 'use YYYY-MM-DD' });
-  const resolved = paths.map((p) => path.resolve(io.cwd, p));
-  const { repos } = await scanConfigured(resolved, { configFile: opts.config });
-  const reports: GateReport[] = [];
-  const configErrors: string[] = [];
-  for (const { inventory, config } of repos) {
-    const root = inventory.root;
-    const rules = [...Object.values(config.config.gates), ...config.config.targets.map((t) => ({ metric: t.metric, runs: undefined }))];
-    const runMetrics = rules.filter((g) => !/^(tests|files|coverage|workflows|requirements|components)\b/.test(g.metric));
-    // flaky and determinism look at a window of runs (default 20); pass rates and duration at `runs` (default 1)
-    const perTierSet = Math.max(1, ...runMetrics.map((g) => g.runs ?? (/^(flaky|nondeterministic|determinism)\b/.test(g.metric) ? 20 : 1)));
-    const history = runMetrics.length
-      ? await loadHistory(root, { db: opts.db, env: io.env, configured: config.user.history?.db, repoName: repoKey(inventory), runs: perTierSet })
-      : { runs: [], summaries: [], location: null, missing: undefined };
-    try {
-      reports.push(
-        await evaluateGates(
-          {
-            root,
-            config: config.config,
-            locate: config.file ? (k) => relativeLocation(config.locate(k), io.cwd) : undefined,
-            configFile: config.file ? path.relative(root, config.file).split(path.sep).join('/') : undefined,
-            inventory,
-            runs: history.runs,
-            historyMissing: history.missing,
-            coverage: createCoverageLoader(root, config.config.coverage),
-            external: await externalMetricsFor(inventory, config),
-            now,
-          },
-          { only: opts.rule, targets: opts.targets, repoName: inventory.name },
-        ),
-      );
-    } catch (e) {
-      if (!(e instanceof GateConfigErrors)) throw e;
-      for (const err of e.errors) {
-        configErrors.push(`seams: ${err.source ? `${err.source}: ` : ''}${err.message}`);
-        if (err.hint) configErrors.push(`hint: ${err.hint}`);
-      }
-    }
-  }
-  if (configErrors.length) {
-    io.stderr.write(`${configErrors.join('\n')}\n`);
+  const result = await gate(
+    paths.map((p) => path.resolve(io.cwd, p)),
+    { config: opts.config, db: opts.db, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
+  );
+  if (result.configErrors.length) {
+    const lines = result.configErrors.flatMap((err) => [`seams: ${err.source ? `${err.source}: ` : ''}${err.message}`, ...(err.hint ? [`hint: ${err.hint}`] : [])]);
+    io.stderr.write(`${lines.join('\n')}\n`);
     return 2;
   }
-  const text =
-    opts.format === 'json'
-      ? renderGateJson(reports)
-      : opts.format === 'junit'
-        ? renderGateJunit(reports)
-        : opts.format === 'markdown'
-          ? renderGateMarkdown(reports)
-          : renderGateText(reports);
+  const { reports } = result;
+  const text = renderers.gate[opts.format](reports);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
 
   if (io.env.GITHUB_ACTIONS) {
-    io.stdout.write(renderGithubAnnotations(reports, (file, root) => path.relative(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file)).split(path.sep).join('/')));
+    io.stdout.write(renderers.github.annotations(reports, (file, root) => path.relative(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file)).split(path.sep).join('/')));
     if (io.env.GITHUB_STEP_SUMMARY) {
       try {
-        await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGateMarkdown(reports));
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, renderers.github.summary(reports));
       } catch (e) {
         io.stderr.write(`seams: warning: could not write the job summary: ${(e as Error).message}\n`);
       }
     }
   }
 
-  const failed = reports.some((r) => !r.passed);
-  if (failed && opts.notify) {
-    for (let i = 0; i < repos.length; i++) {
-      const { config, inventory } = repos[i]!;
-      const rep = reports[i]!;
-      if (rep.passed || !config.config.notify) continue;
-      const outcome = await notifyGateFailure(config.config.notify, {
-        repo: inventory.name,
-        branch: await currentBranch(io.env, inventory.root),
-        failed: rep.results.filter((r) => r.status === 'fail').map((r) => ({ name: r.name, message: r.message })),
-        url: ciRunUrl(io.env),
-      });
-      if (outcome.warning) io.stderr.write(`seams: warning: ${outcome.warning}\n`);
-      else if (outcome.sent) io.stderr.write('seams: notified the webhook of the failed gate\n');
+  if (!result.passed && opts.notify) {
+    for (const n of await notifyFailedGates(result, io.env)) {
+      if (n.warning) io.stderr.write(`seams: warning: ${n.warning}\n`);
+      else if (n.sent) io.stderr.write('seams: notified the webhook of the failed gate\n');
     }
   }
-  return failed ? 1 : 0;
-}
-
-function relativeLocation(loc: string, cwd: string): string {
-  const m = /^(.*?)(:\d+:\d+)?$/.exec(loc);
-  if (!m) return loc;
-  const file = path.isAbsolute(m[1]!) ? path.relative(cwd, m[1]!) || m[1]! : m[1]!;
-  return `${file.split(path.sep).join('/')}${m[2] ?? ''}`;
+  return result.passed ? 0 : 1;
 }

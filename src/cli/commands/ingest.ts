@@ -1,15 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { DiscoveredTest, RunnerId } from '../../core/types.js';
-import { loadConfig } from '../../config/index.js';
-import type { ResultFormat } from '../../results/index.js';
-import { isSeamsError } from '../../util/errors.js';
-import { repoRoot } from '../../execute/root.js';
-import { resultFormatIds, runnerIds } from '../../runners/registry.js';
-import { shardOption } from '../../execute/shard.js';
+import type { RunnerId } from '../../core/types.js';
+import { renderers } from '../../report/renderers.js';
+import type { IngestOptions } from '../../app/ingest.js';
+import { repoRoot } from '../../app/options.js';
+import { shardOption } from '../../app/options.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
+import { resultFormatIds, runnerIds } from '../../runners/registry.js';
 
 interface IngestCommandOptions {
   root: string;
@@ -18,7 +17,7 @@ interface IngestCommandOptions {
   runId?: string;
   tier?: string;
   runner?: RunnerId;
-  format?: ResultFormat;
+  format?: IngestOptions['format'];
   commit?: string;
   branch?: string;
   shard?: string;
@@ -60,49 +59,17 @@ Exit codes: 0 stored (or already stored), 2 usage error or unreadable/malformed 
 export async function ingestCommand(files: string[], opts: IngestCommandOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
   if (opts.shard !== undefined) shardOption(opts.shard);
-  const [{ scanConfigured }, { openHistory }, { ingestFiles }] = await Promise.all([
-    import('../../scan/configured.js'),
-    import('../../execute/history.js'),
-    import('../../execute/ingest.js'),
-  ]);
-  let tests: readonly DiscoveredTest[] = [];
-  let repo = path.basename(root);
-  let config = (await loadConfig(root, opts.config)).config;
-  if (opts.scan) {
-    try {
-      const { repos } = await scanConfigured([root], { configFile: opts.config });
-      tests = repos[0]!.inventory.tests;
-      repo = repos[0]!.inventory.name;
-      config = repos[0]!.config.config;
-    } catch (error) {
-      if (!isSeamsError(error)) throw error;
-      io.stderr.write(`seams: results are stored without test ids from the repository: ${error.message}\n`);
-    }
-  }
-  const store = await openHistory(root, io, opts.db, config.history.db);
-  try {
-    const reports = await ingestFiles(
-      files.map((f) => path.resolve(io.cwd, f)),
-      { root, repo, tests, config, store, runId: opts.runId, tier: opts.tier, runner: opts.runner, format: opts.format, commit: opts.commit, branch: opts.branch, shard: opts.shard },
-    );
-    for (const r of reports) {
-      const c = r.save.counts;
-      const shards = (list: string[]) => `shard${list.length === 1 ? '' : 's'} ${list.join(', ')}`;
-      if (!r.save.inserted)
-        io.stdout.write(r.already?.length ? `${shards(r.already)} of run ${r.runId} already stored: nothing changed\n` : `run ${r.runId} is already stored: nothing changed\n`);
-      else {
-        const merged = r.save.merged || (r.added?.length ?? 0) > 0;
-        const what = r.save.merged ? `${shards(r.added ?? [])} into run ${r.runId}` : `run ${r.runId}`;
-        io.stdout.write(
-          `${r.save.merged ? 'merged' : 'stored'} ${what} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${merged && r.save.merged ? 'now ' : ''}${c.total} results (${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped} skipped, ${c.notRun} not run) — ${r.save.status}\n`,
-        );
-        if (r.already?.length) io.stdout.write(`  ${shards(r.already)} already stored: not added again\n`);
-      }
-      if (r.unknown) io.stderr.write(`  ${r.unknown} result${r.unknown === 1 ? '' : 's'} matched no test in the inventory (stored with known=false)\n`);
-    }
-    io.stdout.write(`history: ${store.location.replace(`${root}/`, '')}\n`);
-  } finally {
-    await store.close();
-  }
+  const { ingest } = await import('../../app/ingest.js');
+  const result = await ingest(
+    files.map((f) => path.resolve(io.cwd, f)),
+    {
+      ...{ root, config: opts.config, db: opts.db, env: io.env, runId: opts.runId, tier: opts.tier, runner: opts.runner, format: opts.format },
+      ...{ commit: opts.commit, branch: opts.branch, shard: opts.shard, scan: opts.scan },
+      onUnjoined: (why) => io.stderr.write(`seams: results are stored without test ids from the repository: ${why}\n`),
+    },
+  );
+  const text = renderers.ingest.text(result.reports, result.location);
+  io.stdout.write(text.stdout);
+  io.stderr.write(text.stderr);
   return 0;
 }

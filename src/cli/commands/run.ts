@@ -1,16 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { RunRecord } from '../../core/types.js';
-import type { ExecuteOutcome } from '../../execute/run.js';
-import { shardOption } from '../../execute/shard.js';
-import { testKeyOf } from '../../store/types.js';
+import { shardOption } from '../../app/options.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
-import { repoRoot } from '../../execute/root.js';
+import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 
 export interface RunCommandOptions {
   root?: string;
@@ -26,11 +22,6 @@ export interface RunCommandOptions {
   format: 'text' | 'json';
   output?: string;
   verbose?: boolean;
-}
-
-/** The seams results file (`--output`): one run, readable by `seams ingest` (schemas/results.schema.json). */
-export function resultsDocument(run: RunRecord) {
-  return { $schema: 'https://github.com/seams/seams/schemas/results.schema.json', kind: 'seams-results', version: 1, run };
 }
 
 export function registerRun(program: Command, io: CliIO, setExit: SetExit): void {
@@ -92,19 +83,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     });
 
   // loaded on use: other commands do not pay for the runner, services and store modules
-  const [{ scanConfigured }, { openHistory }, { executeRun, newRunId, preflightRun }, { renderRunText }] = await Promise.all([
-    import('../../scan/configured.js'),
-    import('../../execute/history.js'),
-    import('../../execute/run.js'),
-    import('../../execute/summary.js'),
-  ]);
-  const { repos } = await scanConfigured([root], { configFile: opts.config });
-  const { inventory, config } = repos[0]!;
-  // check before history is opened: a run that cannot start creates nothing (a shard needs
-  // history for its split first; executeRun checks it then)
-  if (!shard) preflightRun({ root, inventory, config, tiers, env: io.env, extraArgs, python: opts.python });
-  const store = opts.history ? await openHistory(root, io, opts.db, config.config.history.db) : undefined;
-
+  const { run, resultsDocumentOf, renderRunText } = await import('../../app/run.js');
   const interactive = isInteractive(io.stderr, io.env);
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
@@ -118,86 +97,52 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const outcomes: ExecuteOutcome[] = [];
+  let result: Awaited<ReturnType<typeof run>>;
   try {
-    const baseId = opts.runId ?? newRunId();
-    // shards stored earlier under the same run id must not change this shard's split
-    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
-    for (let i = 1; i <= repeat; i++) {
-      if (abort.signal.aborted) break;
-      const outcome = await executeRun({
-        root,
-        inventory,
-        config,
-        tiers,
-        extraArgs,
-        keepServices: opts.keepServices,
-        python: opts.python,
-        timeoutMultiplier,
-        shard,
-        durations,
-        runId: repeat > 1 ? `${baseId}.${i}` : baseId,
-        env: io.env,
-        log: (line) => io.stderr.write(`${line}\n`),
-        // progress on a terminal only: with CI set or stderr not a TTY the output is just the result
-        info: interactive || opts.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
-        echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
-        signal: abort.signal,
-        progress: opts.verbose || !interactive ? undefined : ticker(io),
-        repetition: repeat > 1 ? i : undefined,
-        preflighted: !shard,
-      });
-      outcomes.push(outcome);
-      if (store) {
-        const saved = await store.saveRun(outcome.run);
-        if (!saved.inserted)
-          io.stderr.write(
-            `seams: ${outcome.run.shard ? `shard ${outcome.run.shard} of run ${outcome.run.id}` : `run ${outcome.run.id}`} is already stored in history: this result was NOT stored again\n`,
-          );
-      }
-    }
+    result = await run({
+      root,
+      tiers,
+      extraArgs,
+      config: opts.config,
+      db: opts.db,
+      history: opts.history,
+      keepServices: opts.keepServices,
+      python: opts.python,
+      timeoutMultiplier,
+      repeat,
+      shard,
+      runId: opts.runId,
+      env: io.env,
+      log: (line) => io.stderr.write(`${line}\n`),
+      // progress on a terminal only: with CI set or stderr not a TTY the output is just the result
+      info: interactive || opts.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
+      echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
+      signal: abort.signal,
+      progress: opts.verbose || !interactive ? undefined : ticker(io),
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await store?.close();
   }
 
-  const stored = store ? store.location.replace(`${root}/`, '') : undefined;
+  const { outcomes, differing, stored } = result;
   const last = outcomes[outcomes.length - 1];
   if (!last) return signalled === 'SIGINT' ? 130 : 143;
-  const determinism = repeat > 1 ? differingTests(outcomes.map((o) => o.run)) : undefined;
   if (opts.format === 'json') {
-    const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing: determinism } : last.run;
+    const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing } : last.run;
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     for (const o of outcomes) io.stdout.write(renderRunText(o.run, o.tasks, { stored }));
-    if (determinism) {
-      io.stdout.write(`\nDeterminism over ${repeat} runs: ${determinism.length ? `${determinism.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
-      for (const d of determinism.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);
+    if (differing) {
+      io.stdout.write(`\nDeterminism over ${repeat} runs: ${differing.length ? `${differing.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
+      for (const d of differing.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);
     }
   }
-  if (opts.output) {
-    if (outcomes.length === 1) await writeFile(opts.output, `${JSON.stringify(resultsDocument(last.run), null, 2)}\n`);
-    else await writeFile(opts.output, `${JSON.stringify({ kind: 'seams-results', version: 1, runs: outcomes.map((o) => o.run) }, null, 2)}\n`);
-  }
+  if (opts.output) await writeFile(opts.output, `${JSON.stringify(resultsDocumentOf(outcomes), null, 2)}\n`);
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
   if (outcomes.some((o) => o.serviceFailure)) return 2;
-  if (determinism?.length) return 1;
+  if (differing?.length) return 1;
   return outcomes.every((o) => o.run.status === 'passed') ? 0 : 1;
-}
-
-/** Tests whose outcome was not the same in every repetition. */
-export function differingTests(runs: readonly RunRecord[]): { id: string; runner: string; project: string | null; outcomes: string[] }[] {
-  const byTest = new Map<string, { id: string; runner: string; project: string | null; outcomes: string[] }>();
-  runs.forEach((run, i) => {
-    for (const r of run.results) {
-      const k = testKeyOf(r);
-      const e = byTest.get(k) ?? { id: r.id, runner: r.runner, project: r.project, outcomes: Array.from({ length: runs.length }, () => '-') };
-      e.outcomes[i] = r.status;
-      byTest.set(k, e);
-    }
-  });
-  return [...byTest.values()].filter((e) => new Set(e.outcomes).size > 1);
 }
 
 /** `running integration · pytest 12s`, rewritten in place (callers give it on a terminal only). */

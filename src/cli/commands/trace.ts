@@ -1,12 +1,11 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { RepoAnalysis } from '../../analysis/index.js';
+import type { RepoAnalysis } from '../../core/analysis.js';
 import { requirementFindings } from '../../core/findings.js';
 import { SEVERITIES, type GapSeverity } from '../../core/gaps.js';
-import { renderTraceMarkdown, renderTraceText, traceJson } from '../../report/trace.js';
+import { renderers } from '../../report/renderers.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../main.js';
+import type { SetExit } from '../types.js';
 import { analyzePaths, exitCodeFor } from './gaps.js';
 
 export interface TraceCommandOptions {
@@ -53,12 +52,7 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 
 export async function traceCommand(paths: string[], opts: TraceCommandOptions, io: CliIO): Promise<number> {
   const analyses = await analyzePaths(paths, { ...opts, examples: 0 }, io);
-  const text =
-    opts.format === 'json'
-      ? `${JSON.stringify(traceJson(analyses, opts.now ?? new Date()), null, 2)}\n`
-      : opts.format === 'markdown'
-        ? renderTraceMarkdown(analyses)
-        : renderTraceText(analyses, { verbose: opts.verbose });
+  const text = renderers.trace[opts.format](analyses, { now: opts.now, verbose: opts.verbose });
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   if (!opts.failOn) return 0;

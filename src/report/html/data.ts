@@ -1,7 +1,8 @@
 import { summarizeRepo } from '../../core/summary.js';
 import { compareTiers } from '../../core/tiers.js';
 import type { DiscoveredTest, RepoInventory, RunRecord, TestResult } from '../../core/types.js';
-import type { GateReport } from '../../gate/types.js';
+import type { GateReport } from '../../core/metrics/types.js';
+import { formatValue } from '../../core/metrics/vocabulary.js';
 
 /**
  * The data an HTML report embeds (as JSON in a `<script type="application/json">`), built from
@@ -274,7 +275,7 @@ export function buildReportData(input: ReportInput): ReportData {
             name: r.name,
             status: r.status,
             metric: r.metric + (r.scenario ? ` (${r.scenario})` : ''),
-            value: r.value === null ? '—' : r.unit === 'ratio' ? `${(r.value * 100).toFixed(1).replace(/\.0$/, '')}%` : String(r.unit === 'ms' ? `${Math.round(r.value / 1000)}s` : r.value),
+            value: formatValue(r.value, r.unit),
             threshold: r.threshold,
             message: r.message,
           })),

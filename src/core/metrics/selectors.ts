@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { DiscoveredTest, TestResult, Tier } from '../core/types.js';
+import type { DiscoveredTest, TestResult, Tier } from '../types.js';
 
 /**
  * Scenario selectors: which tests (from the inventory) or results (from a run) belong to a

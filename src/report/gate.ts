@@ -1,6 +1,7 @@
-import { markdownTable, mdCell, textTable } from '../util/table.js';
-import { formatValue } from './evaluate.js';
-import type { GateReport, MetricItem, RuleResult } from './types.js';
+import { textTable } from '../util/table.js';
+import { mdCode, mdTable, mdText } from './markdown.js';
+import { formatValue } from '../core/metrics/vocabulary.js';
+import type { GateReport, MetricItem, RuleResult } from '../core/metrics/types.js';
 
 /** Renderers of gate results: terminal text, JSON, JUnit XML, GitHub job summary and annotations. */
 
@@ -94,10 +95,10 @@ export function renderGateMarkdown(reports: GateReport[]): string {
   const passed = reports.every((r) => r.passed);
   out.push(`## seams gate: ${passed ? '✅ passed' : '❌ failed'}`);
   for (const rep of reports) {
-    if (reports.length > 1) out.push(`\n### ${mdCell(rep.repo)}`);
+    if (reports.length > 1) out.push(`\n### ${mdText(rep.repo)}`);
     out.push('');
     out.push(
-      markdownTable(
+      mdTable(
         ['', 'Rule', 'Metric', 'Value', 'Threshold'],
         rep.results.map((r) => [
           r.status === 'pass' ? '✅' : r.status === 'warn' ? '⚠️' : '❌',
@@ -110,8 +111,8 @@ export function renderGateMarkdown(reports: GateReport[]): string {
     );
     for (const r of rep.results.filter((x) => x.status !== 'pass')) {
       out.push('');
-      out.push(`**${mdCell(r.name)}** — ${mdCell(r.message)}${r.detail ? `  \n${mdCell(r.detail)}` : ''}`);
-      for (const i of r.items.slice(0, 20)) out.push(`- \`${i.label.replace(/`/g, "'")}\`${i.detail ? ` — ${mdCell(i.detail)}` : ''}`);
+      out.push(`**${mdText(r.name)}** — ${mdText(r.message)}${r.detail ? `  \n${mdText(r.detail, { start: true })}` : ''}`);
+      for (const i of r.items.slice(0, 20)) out.push(`- ${mdCode(i.label)}${i.detail ? ` — ${mdText(i.detail)}` : ''}`);
       if (r.items.length > 20) out.push(`- … and ${r.items.length - 20} more`);
     }
   }

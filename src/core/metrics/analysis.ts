@@ -1,11 +1,11 @@
-import { daysUntilDue } from './dates.js';
-import type { WorkflowAnalysis, WorkflowGap } from './gaps.js';
-import type { TraceReport } from './trace.js';
-import type { DiscoveredTest, TestFile } from './types.js';
+import type { WorkflowAnalysis, WorkflowGap } from '../gaps.js';
+import type { TraceReport } from '../trace.js';
+import type { DiscoveredTest, TestFile } from '../types.js';
+import type { MetricItem, MetricValue } from './types.js';
 
 /**
  * The inventory / gaps / traceability part of the metric vocabulary shared by `targets:` and
- * `gates:` (run metrics such as passrate, flaky, duration and coverage live in the gate engine).
+ * `gates:` (run metrics such as passrate, flaky, duration and coverage: ./evaluate.ts).
  *
  *   tests, tests.<tier>                    tests in the inventory (all / per tier)
  *   files, files.<tier>                    test files
@@ -28,21 +28,9 @@ import type { DiscoveredTest, TestFile } from './types.js';
  * Pure: values come from the analysis results passed in.
  */
 
-export interface MetricItem {
-  label: string;
-  file?: string;
-  line?: number;
-  detail?: string;
-}
-
-/** Structurally the gate engine's MetricValue. */
-export interface MetricResult {
-  value: number | null;
-  unit: 'count' | 'ratio';
-  detail?: string;
-  missing?: string;
-  items?: MetricItem[];
-}
+export type { MetricItem };
+/** A metric of this part of the vocabulary (never in ms). */
+export type MetricResult = MetricValue & { unit: 'count' | 'ratio' };
 
 export interface MetricContext {
   tests: readonly DiscoveredTest[];
@@ -52,13 +40,6 @@ export interface MetricContext {
   trace?: TraceReport;
   /** Files requirements were read from (to explain an empty set). */
   requirementSources?: readonly string[];
-}
-
-const LOWER_IS_BETTER = /\.(uncovered|partial|orphans|duplicates|unitOnly|unreached)$/;
-
-/** True when a smaller value is better (targets and gates without an explicit direction). */
-export function lowerIsBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.test(metric);
 }
 
 /** Every metric of the vocabulary that the context can answer, with its value. */
@@ -202,66 +183,4 @@ function requirementMetric(rest: string[], ctx: MetricContext): MetricResult | u
       return { value: (critical.length - open.length) / critical.length, unit: 'ratio', detail: `${critical.length - open.length} of ${critical.length} critical requirements covered`, items: rowItems(open) };
     }
   }
-}
-
-/* ------------------------------------------------------------------ targets */
-
-export interface TargetInput {
-  metric: string;
-  target: number;
-  /** YYYY-MM-DD */
-  due: string;
-  title?: string;
-}
-
-/**
- * `met`; `open` (not met, due day not over: the gate warns); `late` (not met after the due day:
- * the gate fails); `unknown` (a metric only `seams gate` measures, or no data).
- */
-export type TargetStatus = 'met' | 'open' | 'late' | 'unknown';
-
-export interface TargetProgress {
-  metric: string;
-  title?: string;
-  current: number | null;
-  target: number;
-  due: string;
-  unit: 'count' | 'ratio';
-  direction: 'min' | 'max';
-  status: TargetStatus;
-  /** Whole UTC days until the due day (0 on the day, negative when past): core/dates.ts. */
-  daysLeft: number;
-  detail?: string;
-}
-
-/** Current value vs target vs due date for each target. A target is late after its due day ends (UTC). */
-export function targetProgress(targets: readonly TargetInput[], ctx: MetricContext, now: Date): TargetProgress[] {
-  return targets.map((t) => {
-    const v = metricValue(t.metric, ctx);
-    const direction = lowerIsBetter(t.metric) ? 'max' : 'min';
-    const daysLeft = daysUntilDue(t.due, now);
-    const current = v?.value ?? null;
-    let status: TargetStatus;
-    if (current === null) status = 'unknown';
-    else if (direction === 'min' ? current >= t.target : current <= t.target) status = 'met';
-    else status = daysLeft < 0 ? 'late' : 'open';
-    return {
-      metric: t.metric,
-      ...(t.title ? { title: t.title } : {}),
-      current,
-      target: t.target,
-      due: t.due,
-      unit: v?.unit ?? (t.target > 0 && t.target <= 1 && !Number.isInteger(t.target) ? 'ratio' : 'count'),
-      direction,
-      status,
-      daysLeft,
-      ...(v === undefined
-        ? { detail: `${t.metric} is measured by \`seams gate\` (run history / coverage), not by the static analysis` }
-        : v.missing
-          ? { detail: v.missing }
-          : v.detail
-            ? { detail: v.detail }
-            : {}),
-    };
-  });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRecord } from '../core/types.js';
-import { openStore, resolveStoreSpec, type RunSummary } from '../store/index.js';
+import { openStore, resolveStoreSpec, type ResultStore, type RunSummary } from '../store/index.js';
 
 export interface LoadedHistory {
   /** Full runs (with results), newest first. */
@@ -71,4 +71,12 @@ export async function loadHistory(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Opens the history store for a repo: --db, SEAMS_DATABASE_URL, history.db in seams.yaml, default.
+ * `readOnly` (flaky): creates nothing; a database that does not exist is an empty history.
+ */
+export function openHistory(root: string, options: { db?: string; env?: NodeJS.ProcessEnv; configured?: string; readOnly?: boolean } = {}): Promise<ResultStore> {
+  return openStore(resolveStoreSpec({ db: options.db, env: options.env ?? process.env, configured: options.configured }), root, { readOnly: options.readOnly });
 }

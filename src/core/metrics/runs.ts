@@ -1,4 +1,4 @@
-import type { DiscoveredTest, RepoInventory, RunRecord, TestResult, Tier } from '../core/types.js';
+import type { DiscoveredTest, RepoInventory, RunRecord, TestResult, Tier } from '../types.js';
 import { testKey } from './selectors.js';
 
 /**

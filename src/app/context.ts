@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { analyzeRepoCore, type RepoAnalysisCore } from '../analysis/index.js';
+import type { LoadedConfig } from '../config/index.js';
+import { coverageEntriesUsed, historyWindow, needsAnalysis, ruleMetrics, type LoadedCoverage, type MetricInputs } from '../core/metrics/index.js';
+import type { RepoInventory } from '../core/types.js';
+import { companionFilesOf } from '../runners/registry.js';
+import { createFileLister } from '../workspace/files.js';
+import { repoKey, scanConfigured, type ConfiguredRepo } from '../scan/configured.js';
+import type { Progress } from '../util/progress.js';
+import { loadCoverageEntries } from './coverage.js';
+import { loadHistory, type LoadedHistory } from './history.js';
+
+/**
+ * The per-repo pipeline every command shares: config and inventory (scan), then — each only
+ * when asked — the history window, the coverage reports and the gaps analysis, gathered into the
+ * plain MetricInputs that core evaluates synchronously.
+ */
+
+export interface HistoryWindow {
+  /** Full runs per tier set. */
+  runs: number;
+  /** Full runs in total (default 100). */
+  maxRuns?: number;
+  /** Run summaries for trends (default 200). */
+  summaries?: number;
+}
+
+export interface RepoContextOptions {
+  /** seams.yaml to use (one repository only). */
+  config?: string;
+  /** History database (`sqlite:path` or `postgresql://…`); default from seams.yaml or .seams/history.db. */
+  db?: string;
+  /** Environment (SEAMS_DB and friends); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** `rules`: the window the gates and targets need (none when no rule reads runs); false: none. */
+  history?: false | 'rules' | HistoryWindow;
+  /** A history that cannot be read: `throw` (default), or `note` it as missing and go on. */
+  historyErrors?: 'throw' | 'note';
+  /** `rules`: the entries the gates and targets read; `all`: every entry; false: none. */
+  coverage?: false | 'rules' | 'all';
+  /** `rules`: only when a gate or target needs it; true: always; false: never. */
+  analysis?: boolean | 'rules';
+  /** An analysis that fails: `throw` (default), or `note` it and go on without. */
+  analysisErrors?: 'throw' | 'note';
+  /** Locations in seams.yaml (`file:line:col`) relative to this folder. */
+  cwd?: string;
+  /** The date targets are measured against (default now). */
+  now?: Date;
+  progress?: Progress;
+}
+
+export interface RepoContext {
+  inventory: RepoInventory;
+  config: LoadedConfig;
+  history: LoadedHistory;
+  coverage: Record<string, LoadedCoverage>;
+  analysis?: RepoAnalysisCore;
+  /** Why the analysis could not be loaded (with analysisErrors: `note`). */
+  notes: string[];
+  /** The values metrics are evaluated over. */
+  inputs: MetricInputs;
+}
+
+const NO_HISTORY: LoadedHistory = { runs: [], summaries: [], location: null, missing: undefined };
+
+/** Scans the repositories (each folder once, configured by its seams.yaml). */
+export async function loadRepos(paths: readonly string[], options: Pick<RepoContextOptions, 'config' | 'progress'> = {}): Promise<ConfiguredRepo[]> {
+  return (await scanConfigured(paths, { configFile: options.config, progress: options.progress })).repos;
+}
+
+/** Scans one repository and loads what `options` asks for. */
+export async function loadRepoContext(root: string, options: RepoContextOptions = {}): Promise<RepoContext> {
+  const [repo] = await loadRepos([root], options);
+  return contextOf(repo!, options);
+}
+
+/** Loads history, coverage and analysis for a scanned repository, as `options` asks. */
+export async function contextOf(repo: ConfiguredRepo, options: RepoContextOptions = {}): Promise<RepoContext> {
+  const { inventory, config } = repo;
+  const root = inventory.root;
+  const rules = config.config;
+  const notes: string[] = [];
+  const now = options.now ?? new Date();
+
+  const history = await historyOf(repo, options);
+
+  const coverageNames = options.coverage === 'all' ? Object.keys(rules.coverage) : options.coverage === 'rules' ? coverageEntriesUsed(rules) : [];
+  const coverage = await loadCoverageEntries(root, rules.coverage, coverageNames);
+
+  let analysis: RepoAnalysisCore | undefined;
+  const wantAnalysis = options.analysis === 'rules' ? needsAnalysis(ruleMetrics(rules)) : options.analysis === true;
+  if (wantAnalysis) {
+    try {
+      const files = await createFileLister(root)();
+      analysis = await analyzeRepoCore(inventory, config, { files, companions: companionFilesOf(inventory.tests, files), now, examples: 1 });
+    } catch (e) {
+      if (options.analysisErrors !== 'note') throw e;
+      notes.push(`${inventory.name}: gaps/traceability analysis failed: ${(e as Error).message}`);
+    }
+  }
+
+  const locate = config.file ? (options.cwd ? (k: readonly (string | number)[]) => relativeLocation(config.locate(k), options.cwd!) : config.locate) : undefined;
+  const inputs: MetricInputs = {
+    root,
+    config: rules,
+    locate,
+    configFile: config.file ? path.relative(root, config.file).split(path.sep).join('/') : undefined,
+    inventory,
+    runs: history.runs,
+    historyMissing: history.missing,
+    coverage,
+    analysis,
+    now,
+  };
+  return { inventory, config, history, coverage, analysis, notes, inputs };
+}
+
+async function historyOf(repo: ConfiguredRepo, options: RepoContextOptions): Promise<LoadedHistory> {
+  const { inventory, config } = repo;
+  const ruleWindow = options.history === 'rules' ? historyWindow([...Object.values(config.config.gates), ...config.config.targets]) : 0;
+  const window: HistoryWindow | null = options.history === 'rules' ? (ruleWindow > 0 ? { runs: ruleWindow } : null) : options.history || null;
+  if (!window) return NO_HISTORY;
+  try {
+    return await loadHistory(inventory.root, {
+      db: options.db,
+      env: options.env ?? process.env,
+      configured: config.user.history?.db,
+      repoName: repoKey(inventory),
+      runs: window.runs,
+      maxRuns: window.maxRuns,
+      summaries: window.summaries,
+    });
+  } catch (e) {
+    // an unreachable database must not stop a report
+    if (options.historyErrors !== 'note') throw e;
+    return { ...NO_HISTORY, missing: `history unavailable: ${(e as Error).message}` };
+  }
+}
+
+function relativeLocation(loc: string, cwd: string): string {
+  const m = /^(.*?)(:\d+:\d+)?$/.exec(loc);
+  if (!m) return loc;
+  const file = path.isAbsolute(m[1]!) ? path.relative(cwd, m[1]!) || m[1]! : m[1]!;
+  return `${file.split(path.sep).join('/')}${m[2] ?? ''}`;
+}

@@ -1,0 +1,16 @@
+/**
+ * The application layer: one function per command, between the CLI (argument parsing,
+ * rendering, exit codes) and the domain. Also the library API (src/index.ts).
+ */
+export { loadRepoContext, loadRepos, contextOf, type RepoContext, type RepoContextOptions, type HistoryWindow } from './context.js';
+export { scan, verificationOf, verificationStatus, verifyInventory, type ScanOptions, type ScanResult } from './scan.js';
+export { analyze, type AnalyzeOptions } from './analyze.js';
+export { gate, notifyFailedGates, type GateOptions, type GateResult, type NotifyOutcomeOf } from './gate.js';
+export { report, type ReportOptions, type ReportResult } from './report.js';
+export { run, differingTests, resultsDocument, type RunOptions, type RunResult, type DifferingTest } from './run.js';
+export { init, initSummary, schemaPathFor, type InitOptions, type InitResult } from './init.js';
+export { ingest, type IngestOptions, type IngestResult } from './ingest.js';
+export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
+export { loadHistory, openHistory, type LoadedHistory } from './history.js';
+export { servicesUp, servicesDown, servicesStatus, type ServicesUpOptions, type ServicesUpResult, type ServicesStatus } from './services.js';
+export { ciInit, ciSetupOf, type CiInitOptions, type CiInitResult } from './ci.js';

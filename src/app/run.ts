@@ -1,0 +1,130 @@
+import type { RunRecord } from '../core/types.js';
+import { executeRun, newRunId, preflightRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
+import type { ShardSpec } from '../execute/shard.js';
+import { testKeyOf } from '../store/types.js';
+
+/** The run summary renderer (it lives in execute/summary.ts; the CLI reaches it through app/). */
+export { renderRunText } from '../execute/summary.js';
+import { loadRepos } from './context.js';
+import { openHistory } from './history.js';
+
+/**
+ * `seams run`: scan the repository, check the runners and services, run the tiers (`repeat`
+ * times), and store every run in the history.
+ */
+
+export interface RunOptions extends Pick<ExecuteOptions, 'keepServices' | 'python' | 'timeoutMultiplier' | 'log' | 'info' | 'echo' | 'progress' | 'signal'> {
+  /** Repository root (absolute). */
+  root: string;
+  /** Tiers to run; empty = every configured tier. */
+  tiers?: readonly string[];
+  /** Runner arguments (after `--`). */
+  extraArgs?: readonly string[];
+  config?: string;
+  db?: string;
+  /** false: do not store the runs (default true). */
+  history?: boolean;
+  /** Run the selection this many times (default 1) and report tests whose outcome differs. */
+  repeat?: number;
+  shard?: ShardSpec;
+  runId?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DifferingTest {
+  id: string;
+  runner: string;
+  project: string | null;
+  /** The status in each repetition (`-` when it did not run). */
+  outcomes: string[];
+}
+
+export interface RunResult {
+  outcomes: ExecuteOutcome[];
+  /** With repeat > 1: tests whose outcome was not the same every time. */
+  differing?: DifferingTest[];
+  /** Where the runs were stored (repo-relative for a file), when stored. */
+  stored?: string;
+}
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const { root, shard } = options;
+  const tiers = options.tiers ?? [];
+  const extraArgs = options.extraArgs ?? [];
+  const env = options.env ?? process.env;
+  const repeat = options.repeat ?? 1;
+  const [{ inventory, config }] = await loadRepos([root], { config: options.config });
+  // check before history is opened: a run that cannot start creates nothing (a shard needs
+  // history for its split first; executeRun checks it then)
+  if (!shard) preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
+  const store = options.history !== false ? await openHistory(root, { db: options.db, env, configured: config.config.history.db }) : undefined;
+  const outcomes: ExecuteOutcome[] = [];
+  try {
+    const baseId = options.runId ?? newRunId();
+    // shards stored earlier under the same run id must not change this shard's split
+    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
+    for (let i = 1; i <= repeat; i++) {
+      if (options.signal?.aborted) break;
+      const outcome = await executeRun({
+        root,
+        inventory,
+        config,
+        tiers,
+        extraArgs,
+        keepServices: options.keepServices,
+        python: options.python,
+        timeoutMultiplier: options.timeoutMultiplier,
+        shard,
+        durations,
+        runId: repeat > 1 ? `${baseId}.${i}` : baseId,
+        env,
+        log: options.log,
+        info: options.info,
+        echo: options.echo,
+        signal: options.signal,
+        progress: options.progress,
+        repetition: repeat > 1 ? i : undefined,
+        preflighted: !shard,
+      });
+      outcomes.push(outcome);
+      if (store) {
+        const saved = await store.saveRun(outcome.run);
+        if (!saved.inserted)
+          options.log(
+            `seams: ${outcome.run.shard ? `shard ${outcome.run.shard} of run ${outcome.run.id}` : `run ${outcome.run.id}`} is already stored in history: this result was NOT stored again`,
+          );
+      }
+    }
+  } finally {
+    await store?.close();
+  }
+  return {
+    outcomes,
+    ...(repeat > 1 && outcomes.length ? { differing: differingTests(outcomes.map((o) => o.run)) } : {}),
+    ...(store ? { stored: store.location.replace(`${root}/`, '') } : {}),
+  };
+}
+
+/** Tests whose outcome was not the same in every repetition. */
+export function differingTests(runs: readonly RunRecord[]): DifferingTest[] {
+  const byTest = new Map<string, DifferingTest>();
+  runs.forEach((run, i) => {
+    for (const r of run.results) {
+      const k = testKeyOf(r);
+      const e = byTest.get(k) ?? { id: r.id, runner: r.runner, project: r.project, outcomes: Array.from({ length: runs.length }, () => '-') };
+      e.outcomes[i] = r.status;
+      byTest.set(k, e);
+    }
+  });
+  return [...byTest.values()].filter((e) => new Set(e.outcomes).size > 1);
+}
+
+/** The seams results file (`--output`): one run, readable by `seams ingest` (schemas/results.schema.json). */
+export function resultsDocument(run: RunRecord) {
+  return { $schema: 'https://github.com/seams/seams/schemas/results.schema.json', kind: 'seams-results', version: 1, run };
+}
+
+/** Several runs (`--repeat`) as one results file. */
+export function resultsDocumentOf(outcomes: readonly ExecuteOutcome[]) {
+  return outcomes.length === 1 ? resultsDocument(outcomes[0]!.run) : { kind: 'seams-results', version: 1, runs: outcomes.map((o) => o.run) };
+}

@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import type { CliIO } from './io.js';
+
+/**
+ * Each command module exports `register<Name>(program, io, setExit)`; the command sets its exit
+ * code through `setExit` (0 ok, 1 findings or failed gate, 2 usage / configuration error).
+ */
+export type SetExit = (code: number) => void;
+export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;

@@ -1,0 +1,9 @@
+/** The one metric vocabulary of seams: pure, synchronous, over values loaded beforehand. */
+export * from './types.js';
+export * from './vocabulary.js';
+export { computeMetrics, metricValue, type MetricContext, type MetricResult } from './analysis.js';
+export { evaluateMetric } from './evaluate.js';
+export { formatDuration, parseDurationMs } from './duration.js';
+export { logicalRuns, runLabel, inventoryIndex, tierOfResult, type LogicalRun } from './runs.js';
+export { compileSelector, compileSelectors, selectableTest, selectableResult, testKey, idParts, type Selectable, type Selector } from './selectors.js';
+export { targetProgress, evaluateTarget, type TargetInput, type TargetProgress, type TargetStatus } from '../targets.js';
