@@ -2,7 +2,7 @@
 // Regression check between two builds of seams: same inventories, and the time ratio, on real repos.
 //
 //   node bench/regress/compare.mjs --before <seams checkout | saved dir> --after <seams checkout>
-//        [--runs 3] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] <repo> …
+//        [--runs 3] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] [--repos DIR] <repo> …
 //
 // Each checkout needs its dist/ built (`npx tsc -p tsconfig.build.json`). For every repo it runs
 // `node <seams>/bin/seams.js scan <repo> --format json` with each build, alternating the order,
@@ -11,6 +11,7 @@
 // checkout's examples/platform) and on every repo that has `<configs>/<basename>.yaml` (passed
 // with -c). --save DIR writes each side's normalised outputs and timings to DIR/before, DIR/after;
 // such a saved side can be given as --before later (its timings then come from another run).
+// --repos DIR adds every repository of repos.txt found as DIR/<name>.
 // Exit code: 0 identical everywhere, 1 some output differs, 2 usage error.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -30,13 +31,23 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--configs') opts.configs = path.resolve(argv[++i]);
   else if (a === '--example') opts.example = path.resolve(argv[++i]);
   else if (a === '--no-graph') opts.graph = false;
+  else if (a === '--repos') opts.reposDir = path.resolve(argv[++i]);
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else opts.repos.push(path.resolve(a));
 }
 if (!opts.before || !opts.after) usage('--before and --after are required');
+// --repos DIR: every repository of repos.txt checked out as DIR/<name>
+if (opts.reposDir) {
+  const names = readFileSync(path.join(here, 'repos.txt'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]);
+  for (const name of names) {
+    if (existsSync(path.join(opts.reposDir, name))) opts.repos.push(path.join(opts.reposDir, name));
+    else console.error(`note: ${name} is not in ${opts.reposDir}, skipped`);
+  }
+}
+if (!opts.repos.length && !opts.graph) usage('no repositories given');
 
 function usage(message) {
-  console.error(`${message}\nusage: compare.mjs --before DIR --after DIR [--runs N] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] <repo> …`);
+  console.error(`${message}\nusage: compare.mjs --before DIR --after DIR [--runs N] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] [--repos DIR] <repo> …`);
   process.exit(2);
 }
 
@@ -262,10 +273,16 @@ for (const r of rows) {
   say(`| ${r.key} | ${r.testsBefore ?? '–'} | ${r.testsAfter ?? '–'} | ${r.identical ? 'yes' : '**no**'} | ${fmt(r.wall[0])} | ${fmt(r.wall[1])} | ${ratio} | ${fmt(r.cpu[0])} | ${fmt(r.cpu[1])} | ${fmt(r.rss[0], 0)} | ${fmt(r.rss[1], 0)} |`);
 }
 const differing = rows.filter((r) => !r.identical).map((r) => r.key);
-const scans = rows.filter((r) => r.key.endsWith('.scan') && r.cpu[0] && r.cpu[1]);
-if (scans.length) {
-  const sum = (i) => scans.reduce((n, r) => n + r.cpu[i], 0);
-  say(`\nscan CPU over all repos: ${fmt(sum(0))} → ${fmt(sum(1))} s (×${fmt(sum(1) / sum(0))})`);
+// Totals: the steadier speed figure on a shared machine (single small repos swing ±30 %).
+say();
+for (const [label, test] of [['scan', (k) => k.endsWith('.scan')], ['gaps + trace', (k) => !k.endsWith('.scan')]]) {
+  const sel = rows.filter((r) => test(r.key));
+  for (const [what, k] of [['CPU', 'cpu'], ['wall', 'wall']]) {
+    const ok = sel.filter((r) => r[k][0] && r[k][1]);
+    if (!ok.length) continue;
+    const sum = (i) => ok.reduce((n, r) => n + r[k][i], 0);
+    say(`total ${what} of ${label} (${ok.length} outputs): ${fmt(sum(0))} → ${fmt(sum(1))} s (×${fmt(sum(1) / sum(0))})`);
+  }
 }
 for (const p of problems) say(`problem: ${p}`);
 say(differing.length || problems.length ? `\nRESULT: ${differing.length} output(s) differ${differing.length ? `: ${differing.join(', ')}` : ''}${problems.length ? `; ${problems.length} problem(s)` : ''}` : '\nRESULT: identical everywhere');
