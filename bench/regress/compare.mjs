@@ -11,7 +11,8 @@
 // checkout's examples/platform) and on every repo that has `<configs>/<basename>.yaml` (passed
 // with -c). --save DIR writes each side's normalised outputs and timings to DIR/before, DIR/after;
 // such a saved side can be given as --before later (its timings then come from another run).
-// --repos DIR adds every repository of repos.txt found as DIR/<name>.
+// --repos DIR adds every repository of repos.txt found as DIR/<name>. The rendered outputs
+// (--formats, default text,markdown) are compared too, from one untimed run per build.
 // Exit code: 0 identical everywhere, 1 some output differs, 2 usage error.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const opts = { runs: 3, save: null, configs: path.join(here, 'configs'), example: null, graph: true, repos: [] };
+const opts = { runs: 3, save: null, configs: path.join(here, 'configs'), example: null, graph: true, repos: [], formats: ['text', 'markdown'] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -32,6 +33,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--example') opts.example = path.resolve(argv[++i]);
   else if (a === '--no-graph') opts.graph = false;
   else if (a === '--repos') opts.reposDir = path.resolve(argv[++i]);
+  else if (a === '--formats') opts.formats = argv[++i].split(',').filter(Boolean);
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else opts.repos.push(path.resolve(a));
 }
@@ -47,7 +49,7 @@ if (opts.reposDir) {
 if (!opts.repos.length && !opts.graph) usage('no repositories given');
 
 function usage(message) {
-  console.error(`${message}\nusage: compare.mjs --before DIR --after DIR [--runs N] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] [--repos DIR] <repo> …`);
+  console.error(`${message}\nusage: compare.mjs --before DIR --after DIR [--runs N] [--save DIR] [--configs DIR] [--example DIR] [--no-graph] [--repos DIR] [--formats text,markdown] <repo> …`);
   process.exit(2);
 }
 
@@ -84,10 +86,10 @@ if (opts.graph) {
 }
 
 /** Runs one seams command once: wall/cpu seconds, peak RSS in MB, exit code, stdout text. */
-function runOnce(seams, job) {
+function runOnce(seams, job, format = 'json') {
   const out = path.join(tmp, 'out.json');
   const timeFile = path.join(tmp, 'time.txt');
-  const args = [path.join(seams, 'bin/seams.js'), job.cmd, job.target, '--format', 'json', ...job.extra];
+  const args = [path.join(seams, 'bin/seams.js'), job.cmd, job.target, '--format', format, ...job.extra];
   const [cmd, cmdArgs] = gnuTime ? [gnuTime, ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...args]] : [process.execPath, args];
   const fd = openSync(out, 'w');
   const start = process.hrtime.bigint();
@@ -123,6 +125,34 @@ function normalise(text, job) {
     return v;
   };
   return walk(doc);
+}
+
+/** A rendered output with the same paths replaced, and the date-dependent day counts. */
+function normaliseText(text, job) {
+  const swapped = [[job.target, '<repo>'], [opts.configs, '<configs>']].reduce((t, [from, to]) => t.split(from).join(to), text);
+  return swapped.replace(/\b\d+ days? (left|past due)/g, 'N days $1');
+}
+
+/** Compares the rendered outputs of one job; returns the formats that differ. */
+function compareTexts(job, key) {
+  const differing = [];
+  for (const format of opts.formats) {
+    const texts = {};
+    for (const s of sides) {
+      const file = path.join(s.dir, `${key}.${format}.txt`);
+      if (s.saved) texts[s.label] = existsSync(file) ? readFileSync(file, 'utf8') : null;
+      else texts[s.label] = normaliseText(runOnce(s.dir, job, format).text, job);
+      results[s.label][`${key}.${format}.txt`] = texts[s.label];
+    }
+    if (texts.before === texts.after) continue;
+    differing.push(`${key}.${format}`);
+    if (texts.before == null) { say(`    ${format}: not in the saved side`); continue; }
+    const [a, b] = [texts.before.split('\n'), texts.after.split('\n')];
+    const i = a.findIndex((line, n) => line !== b[n]);
+    const at = i < 0 ? a.length : i;
+    say(`    ${format} DIFFERS from line ${at + 1} (${a.length} → ${b.length} lines):`, `      before: ${a[at] ?? '(end)'}`, `      after:  ${b[at] ?? '(end)'}`);
+  }
+  return differing;
 }
 
 /** The headline count of an output: tests for scan/gaps, requirements for trace. */
@@ -198,9 +228,11 @@ const fmt = (x, d = 2) => (x == null ? '–' : x.toFixed(d));
 const best = (samples, k) => (samples.some((s) => s[k] != null) ? Math.min(...samples.filter((s) => s[k] != null).map((s) => s[k])) : null);
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const report = [];
-const say = (line = '') => {
-  report.push(line);
-  console.log(line);
+const say = (...lines) => {
+  for (const line of lines.length ? lines : ['']) {
+    report.push(line);
+    console.log(line);
+  }
 };
 
 say(`seams regression check, ${new Date().toISOString()}, ${os.cpus().length} CPUs, node ${process.version}, best of ${opts.runs}`);
@@ -211,6 +243,7 @@ say();
 const results = { before: {}, after: {} };
 const problems = [];
 const rows = [];
+const differingTexts = [];
 for (const job of jobs) {
   const key = `${job.name}.${job.cmd}`;
   const samples = { before: [], after: [] };
@@ -260,6 +293,9 @@ for (const job of jobs) {
     if (d.doc?.invalid !== undefined) say(`    ${label}: not JSON (exit ${d.code}): ${d.stderr || d.doc.invalid}`);
     results[label][key] = { doc: d.doc, code: d.code, stderr: d.stderr, samples: samples[label] };
   }
+  const textDiffs = compareTexts(job, key);
+  if (opts.formats.length && !textDiffs.length) say(`    ${opts.formats.join(', ')}: identical`);
+  differingTexts.push(...textDiffs);
 }
 
 // ---- summary table ----
@@ -272,7 +308,7 @@ for (const r of rows) {
   const ratio = r.wall[0] && r.wall[1] ? `${fmt(r.wall[1] / r.wall[0])}×` : '–';
   say(`| ${r.key} | ${r.testsBefore ?? '–'} | ${r.testsAfter ?? '–'} | ${r.identical ? 'yes' : '**no**'} | ${fmt(r.wall[0])} | ${fmt(r.wall[1])} | ${ratio} | ${fmt(r.cpu[0])} | ${fmt(r.cpu[1])} | ${fmt(r.rss[0], 0)} | ${fmt(r.rss[1], 0)} |`);
 }
-const differing = rows.filter((r) => !r.identical).map((r) => r.key);
+const differing = [...rows.filter((r) => !r.identical).map((r) => r.key), ...differingTexts];
 // Totals: the steadier speed figure on a shared machine (single small repos swing ±30 %).
 say();
 for (const [label, test] of [['scan', (k) => k.endsWith('.scan')], ['gaps + trace', (k) => !k.endsWith('.scan')]]) {
@@ -295,6 +331,10 @@ if (opts.save) {
     mkdirSync(dir, { recursive: true });
     const jobsOut = {};
     for (const [key, r] of Object.entries(results[s.label])) {
+      if (key.endsWith('.txt')) {
+        writeFileSync(path.join(dir, key), r);
+        continue;
+      }
       writeFileSync(path.join(dir, `${key}.json`), `${JSON.stringify(r.doc, null, 1)}\n`);
       jobsOut[key] = { code: r.code, stderr: r.stderr, count: count({ cmd: key.split('.').pop() }, r.doc), samples: r.samples };
     }
