@@ -70,8 +70,7 @@ export {
 export { targetProgress, evaluateTarget, type TargetProgress, type TargetStatus } from './core/targets.js';
 export { createClassifier, classifyTests, tierOfPath, tierOfMarker, type TierRule } from './core/tiers.js';
 export { summarizeRepo, type RepoSummary, type TierSummary } from './core/summary.js';
-export { scanRepo, scan as scanPaths, type ScanOptions as ScanRepoOptions } from './scan/index.js';
-export { scanConfigured } from './scan/configured.js';
+export { scanRepo, scanPaths, scanConfigured, type ScanRepoOptions } from './app/index.js';
 export { loadConfig, parseConfig, resolveConfig, type LoadedConfig, type ResolvedConfig, type UserConfig } from './config/index.js';
 export { renderers } from './report/renderers.js';
 export { runners, runnerIds, getRunner, isRunnerId } from './runners/registry.js';

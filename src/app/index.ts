@@ -14,3 +14,6 @@ export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
 export { loadHistory, openHistory, type LoadedHistory } from './history.js';
 export { servicesUp, servicesDown, servicesStatus, type ServicesUpOptions, type ServicesUpResult, type ServicesStatus } from './services.js';
 export { ciInit, ciSetupOf, type CiInitOptions, type CiInitResult } from './ci.js';
+// the lower-level scan entry points (no seams.yaml, or an already loaded one), kept for embedders
+export { scanRepo, scan as scanPaths, type ScanOptions as ScanRepoOptions } from '../scan/index.js';
+export { scanConfigured } from '../scan/configured.js';
