@@ -9,6 +9,7 @@ import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
 import { PythonProject, type LoadedModule } from './project.js';
 import { verifyPytest } from './verify.js';
+import { pytestCollector } from './collect.js';
 import { walkPytest, type WalkResult } from './walk.js';
 import type { RunnerPlugin } from '../contract.js';
 import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
@@ -198,6 +199,7 @@ export const pytestPlugin = {
   },
   verify: verifyPytest,
   verifyUnit: 'ids',
+  collect: pytestCollector,
   buildCommand: buildPytestCommand,
   adoptCommand: adoptPytestCommand,
   conflictingArgs: pytestConflicts,
