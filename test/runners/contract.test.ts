@@ -133,6 +133,21 @@ describe.each([...runners, templatePlugin].map((p) => [p.id, p] as const))('runn
     }
   });
 
+  it('collects chosen files (when it can) with a pure command that names those files and the interpreter it is given', () => {
+    if (!p.collect) return;
+    const files = testsOf(p, 2, 1).map((t) => t.file);
+    const input = { root: '/repo', rootDir: '.', project: null, files, python: '/given/python3', workDir: work };
+    const before = readdirSync(work);
+    const a = p.collect.command(input);
+    expect(p.collect.command(input)).toEqual(a);
+    expect(readdirSync(work)).toEqual(before);
+    expect(a.argv.length).toBeGreaterThan(0);
+    if (p.language === 'python') expect(a.argv[0]).toBe('/given/python3');
+    // each chosen file is named (as a path or a module) and nothing else is collected
+    for (const f of files) expect(a.argv.some((w) => w.includes(f.replace(/\.py$/, '')) || w.includes(f.replace(/\.py$/, '').split('/').join('.')))).toBe(true);
+    expect(p.collect.parse('', input).ids).toEqual([]);
+  });
+
   it('writes its report where it is told, in its own format, from the runner root, with the user arguments last', () => {
     const input = inputOf(p, { rootDir: 'sub/dir' });
     const spec = p.buildCommand(input);
