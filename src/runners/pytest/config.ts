@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../../core/types.js';
+import { parseIni } from '../../workspace/manifests.js';
 
 export interface PytestConfig {
   /** Repo-relative rootdir ('' for the repo root). */
@@ -69,40 +70,6 @@ export function shlexSplit(s: string): string[] {
   }
   if (inToken) out.push(cur);
   return out;
-}
-
-/**
- * An ini file as `iniconfig` reads it: `[section]`, `key = value` or `key: value`, values
- * continued on indented lines, `#` and `;` comment lines.
- */
-export function parseIni(text: string): Map<string, Map<string, string>> {
-  const sections = new Map<string, Map<string, string>>();
-  let section: Map<string, string> | undefined;
-  let lastKey: string | undefined;
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.replace(/\s+$/, '');
-    if (!line.trim() || /^\s*[#;]/.test(line)) continue;
-    if (/^\s/.test(line)) {
-      if (section && lastKey !== undefined) {
-        const prev = section.get(lastKey) ?? '';
-        section.set(lastKey, prev ? `${prev}\n${line.trim()}` : line.trim());
-      }
-      continue;
-    }
-    const sec = /^\[([^\]]+)\]/.exec(line);
-    if (sec) {
-      section = new Map();
-      sections.set(sec[1]!.trim(), section);
-      lastKey = undefined;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (kv && section) {
-      lastKey = kv[1]!.trim();
-      section.set(lastKey, kv[2]!.replace(/\s+[#;].*$/, ''));
-    }
-  }
-  return sections;
 }
 
 type RawValue = string | string[];
