@@ -7,7 +7,7 @@ import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
-import { dirnamePosix, joinPosix } from '../../util/paths.js';
+import { dirnamePosix, joinPosix, toPosix } from '../../util/paths.js';
 import type { PytestConfig } from './config.js';
 
 /** Python `fnmatch.fnmatch` on POSIX (case-sensitive; `*` also matches `/`). */
@@ -70,7 +70,7 @@ export function walkPytest(
   const result: WalkResult = { modules: [], textFiles: [], conftests: new Map() };
   const seenFiles = new Set<string>();
   const rootReal = safeRealpath(rootAbs) ?? rootAbs;
-  const absRoot = rootAbs.split(path.sep).join('/');
+  const absRoot = toPosix(rootAbs);
   const toAbs = (rel: string) => (rel ? `${absRoot}/${rel}` : absRoot);
   const ignoreAbs = cfg.ignore.map((p) => path.posix.normalize(path.posix.isAbsolute(p) ? p : `${absRoot}/${p}`).replace(/\/$/, ''));
   const ignoreGlobAbs = cfg.ignoreGlob.map((p) => (path.posix.isAbsolute(p) ? p : `${absRoot}/${p}`));
