@@ -8,28 +8,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
 import { dirnamePosix, joinPosix, toPosix } from '../../util/paths.js';
+import { fnmatch } from '../../languages/python/fnmatch.js';
 import type { PytestConfig } from './config.js';
-
-/** Python `fnmatch.fnmatch` on POSIX (case-sensitive; `*` also matches `/`). */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
-}
 
 /** pytest's `fnmatch_ex`: patterns without a `/` match the base name, others the path's tail. */
 export function fnmatchEx(pattern: string, absPath: string): boolean {

@@ -10,6 +10,7 @@
 import type { Diagnostic, RawTest, RunnerId } from '../../../core/types.js';
 import { TestCaseIndex, type ClassInfo } from './classes.js';
 import { ModuleSet, type Ref, type RepoModule } from './modules.js';
+import { fnmatch } from '../../../languages/python/fnmatch.js';
 
 export interface DiscoverInput {
   runner: RunnerId;
@@ -35,27 +36,6 @@ export interface DiscoverResult {
 }
 
 const VALID_MODULE_NAME = /^[_a-z]\w*\.py$/i;
-
-/** Python `fnmatch.fnmatch` on POSIX (case-sensitive). */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
-}
 
 /** Children (names) of each folder that holds Python files, from the file list. */
 function folderTree(files: readonly string[]): Map<string, Set<string>> {
