@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../../core/types.js';
+import { joinRel } from '../../util/paths.js';
 import { parseIni } from '../../workspace/manifests.js';
 
 export interface PytestConfig {
@@ -84,7 +85,7 @@ const CANDIDATES = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 's
 /** Finds pytest's ini file in `dir` (repo-relative), the way `locate_config` does for one directory. */
 function findConfigIn(rootAbs: string, dir: string, diagnostics: Diagnostic[]): FoundConfig | undefined {
   for (const name of CANDIDATES) {
-    const rel = dir ? `${dir}/${name}` : name;
+    const rel = joinRel(dir, name);
     let text: string;
     try {
       text = readFileSync(path.join(rootAbs, rel), 'utf8');

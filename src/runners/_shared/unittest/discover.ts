@@ -11,6 +11,7 @@ import type { Diagnostic, RawTest, RunnerId } from '../../../core/types.js';
 import { TestCaseIndex, type ClassInfo } from './classes.js';
 import { ModuleSet, type Ref, type RepoModule } from './modules.js';
 import { fnmatch } from '../../../languages/python/fnmatch.js';
+import { joinRel } from '../../../util/paths.js';
 
 export interface DiscoverInput {
   runner: RunnerId;
@@ -53,8 +54,6 @@ function folderTree(files: readonly string[]): Map<string, Set<string>> {
   return tree;
 }
 
-const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
-
 export function discoverUnittest(input: DiscoverInput): DiscoverResult {
   const fileSet = new Set(input.files);
   const diagnostics: Diagnostic[] = [];
@@ -67,7 +66,7 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     const inTop = input.top ? rel.slice(input.top.length + 1) : rel;
     return inTop.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
   };
-  const isPackage = (dir: string) => fileSet.has(join(dir, '__init__.py'));
+  const isPackage = (dir: string) => fileSet.has(joinRel(dir, '__init__.py'));
   const load = (file: string) => {
     const m = modules.loadFile(file, nameOf(file));
     if (m) loaded.push(m);
@@ -78,18 +77,18 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     if (depth > 64) return;
     const names = [...(tree.get(dir) ?? [])].sort();
     for (const name of names) {
-      const rel = join(dir, name);
+      const rel = joinRel(dir, name);
       if (fileSet.has(rel)) {
         if (VALID_MODULE_NAME.test(name) && fnmatch(name, input.pattern)) load(rel);
       } else if (isPackage(rel)) {
-        const pkg = load(join(rel, '__init__.py'));
+        const pkg = load(joinRel(rel, '__init__.py'));
         if (pkg?.module.bindings.has('load_tests')) {
           diagnostics.push({
             severity: 'info',
             code: 'LOAD_TESTS',
             runner: input.runner,
-            file: join(rel, '__init__.py'),
-            message: `${join(rel, '__init__.py')} defines load_tests: unittest does not discover below it, the tests it loads are not listed`,
+            file: joinRel(rel, '__init__.py'),
+            message: `${joinRel(rel, '__init__.py')} defines load_tests: unittest does not discover below it, the tests it loads are not listed`,
           });
           continue;
         }
@@ -108,7 +107,7 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     });
     return { tests: [], files: [], diagnostics };
   }
-  if (input.start !== input.top) load(join(input.start, '__init__.py'));
+  if (input.start !== input.top) load(joinRel(input.start, '__init__.py'));
   walk(input.start, 0);
 
   const tests: RawTest[] = [];
