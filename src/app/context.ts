@@ -9,6 +9,7 @@ import { repoKey, scanConfigured, type ConfiguredRepo } from '../scan/configured
 import type { Progress } from '../util/progress.js';
 import { loadCoverageEntries } from './coverage.js';
 import { loadHistory, type LoadedHistory } from './history.js';
+import { relativePosix, toPosix } from '../util/paths.js';
 
 /**
  * The per-repo pipeline every command shares: config and inventory (scan), then — each only
@@ -104,7 +105,7 @@ export async function contextOf(repo: ConfiguredRepo, options: RepoContextOption
     root,
     config: rules,
     locate,
-    configFile: config.file ? path.relative(root, config.file).split(path.sep).join('/') : undefined,
+    configFile: config.file ? relativePosix(root, config.file) : undefined,
     inventory,
     runs: history.runs,
     historyMissing: history.missing,
@@ -141,5 +142,5 @@ function relativeLocation(loc: string, cwd: string): string {
   const m = /^(.*?)(:\d+:\d+)?$/.exec(loc);
   if (!m) return loc;
   const file = path.isAbsolute(m[1]!) ? path.relative(cwd, m[1]!) || m[1]! : m[1]!;
-  return `${file.split(path.sep).join('/')}${m[2] ?? ''}`;
+  return `${toPosix(file)}${m[2] ?? ''}`;
 }

@@ -10,7 +10,7 @@ import type { RepoInventory } from '../core/types.js';
 import { buildImportGraph, pythonRootsFromConfig } from '../graph/index.js';
 import { readRequirements } from '../requirements/index.js';
 import { createFileLister, scanRepo } from '../scan/index.js';
-import { dirnamePosix } from '../util/paths.js';
+import { dirnamePosix, relativePosix } from '../util/paths.js';
 
 /** `seams init`: inspect a repository and propose (or write) a commented seams.yaml that describes it. */
 
@@ -65,7 +65,7 @@ export function schemaPathFor(root: string, ownSchema = OWN_SCHEMA): string {
   const seamsRoot = path.dirname(path.dirname(ownSchema));
   const inside = path.relative(seamsRoot, root);
   if (existsSync(ownSchema) && !inside.startsWith('..') && !path.isAbsolute(inside)) {
-    const rel = path.relative(root, ownSchema).split(path.sep).join('/');
+    const rel = relativePosix(root, ownSchema);
     return rel.startsWith('.') ? rel : `./${rel}`;
   }
   return DEV_DEPENDENCY_SCHEMA;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SeamsError } from '../util/errors.js';
-import { closest } from '../util/strings.js';
+import { closest } from '../core/strings.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 import { configSchema, type UserConfig } from './schema.js';
 

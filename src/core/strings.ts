@@ -1,6 +1,6 @@
 /**
- * "Did you mean" for core's configuration errors. core imports nothing outside core, so the
- * suggestion lives here; util/strings.ts has the same function for the other layers.
+ * "Did you mean" suggestions. They live in core (which imports nothing outside core) so core's
+ * configuration checks can use them; config and cli import them from here too.
  */
 
 /** Levenshtein distance. */

@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import { SeamsError } from '../util/errors.js';
 import { CoverageFormatError, detectFormat, parseCoverage, summarise } from './parse.js';
 import type { CoverageFormat, CoverageReport } from './types.js';
+import { slashes } from '../util/paths.js';
 
 export * from './types.js';
 
@@ -83,7 +84,7 @@ export async function loadCoverage(root: string, name: string, entry: CoverageCo
 
 /** Makes file paths repo-relative (absolute paths under root) and keeps only `paths` globs. */
 export function filterReport(report: CoverageReport, root: string, globs?: readonly string[]): CoverageReport {
-  const rootPosix = root.replace(/\\/g, '/').replace(/\/$/, '');
+  const rootPosix = slashes(root).replace(/\/$/, '');
   const files = report.files.map((f) => ({
     ...f,
     path: f.path.startsWith(`${rootPosix}/`) ? f.path.slice(rootPosix.length + 1) : f.path.replace(/^\.\//, ''),

@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import type { CoverageFormat, Counts, CoverageReport, FileCoverage } from './types.js';
+import { slashes } from '../util/paths.js';
 
 /**
  * Parsers for the coverage tools' own report formats. Each returns per-file line counts (and
@@ -11,7 +12,6 @@ export class CoverageFormatError extends Error {}
 
 const add = (a: Counts, b: Counts): Counts => ({ covered: a.covered + b.covered, total: a.total + b.total });
 const zero = (): Counts => ({ covered: 0, total: 0 });
-const posix = (p: string) => p.replace(/\\/g, '/');
 
 /** Which format a report is in, from its content (null when it is none of them). */
 export function detectFormat(text: string): CoverageFormat | null {
@@ -71,7 +71,7 @@ export function parseLcov(text: string): FileCoverage[] {
           cur.da.size > 0
             ? { total: cur.da.size, covered: [...cur.da.values()].filter((h) => h > 0).length }
             : { total: cur.lf ?? 0, covered: cur.lh ?? 0 };
-        const entry: FileCoverage = { path: posix(cur.path), lines };
+        const entry: FileCoverage = { path: slashes(cur.path), lines };
         if (cur.brf !== undefined) entry.branches = { total: cur.brf, covered: cur.brh ?? 0 };
         out.push(entry);
       }
@@ -127,7 +127,7 @@ export function parseCobertura(text: string): FileCoverage[] {
       inSource = true;
       sourceText = '';
     } else if (name === 'class') {
-      current = posix(attr.filename ?? attr.name ?? '');
+      current = slashes(attr.filename ?? attr.name ?? '');
       if (!byPath.has(current)) byPath.set(current, { lines: new Map(), branches: zero(), hasBranches: false });
     } else if (name === 'line' && current !== null) {
       const entry = byPath.get(current)!;
@@ -152,7 +152,7 @@ export function parseCobertura(text: string): FileCoverage[] {
   parser.on('closetag', (node) => {
     if (node.name === 'source') {
       inSource = false;
-      if (sourceText.trim()) sources.push(posix(sourceText.trim()));
+      if (sourceText.trim()) sources.push(slashes(sourceText.trim()));
     } else if (node.name === 'class') current = null;
   });
   try {
@@ -194,7 +194,7 @@ export function parseCoveragePy(text: string): FileCoverage[] {
   if (!files || typeof files !== 'object') throw new CoverageFormatError('not coverage.py JSON (no "files" object)');
   return Object.entries(files as Record<string, { summary?: Record<string, unknown> }>).map(([p, f]) => {
     const s = f?.summary ?? {};
-    const entry: FileCoverage = { path: posix(p), lines: { covered: num(s.covered_lines), total: num(s.num_statements) } };
+    const entry: FileCoverage = { path: slashes(p), lines: { covered: num(s.covered_lines), total: num(s.num_statements) } };
     if (s.num_branches !== undefined) entry.branches = { covered: num(s.covered_branches), total: num(s.num_branches) };
     return entry;
   });
@@ -210,7 +210,7 @@ export function parseIstanbulSummary(text: string): FileCoverage[] {
   for (const [p, v] of Object.entries(json)) {
     if (p === 'total' || !v || typeof v !== 'object') continue;
     const o = v as Record<string, Record<string, unknown> | undefined>;
-    const entry: FileCoverage = { path: posix(p), lines: { covered: num(o.lines?.covered), total: num(o.lines?.total) } };
+    const entry: FileCoverage = { path: slashes(p), lines: { covered: num(o.lines?.covered), total: num(o.lines?.total) } };
     if (o.branches) entry.branches = { covered: num(o.branches.covered), total: num(o.branches.total) };
     out.push(entry);
   }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { redactPath } from '../util/urls.js';
 
 /**
  * Notifications: a Slack-compatible webhook (`{"text": "…"}`) posted when a gate fails on one
@@ -38,16 +39,6 @@ export interface NotifyOutcome {
   warning?: string;
 }
 
-/** Hides credentials in a webhook URL for messages (Slack URLs carry the secret in the path). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}/…`;
-  } catch {
-    return 'the webhook URL';
-  }
-}
-
 export async function postWebhook(url: string, text: string, options: { timeoutMs?: number } = {}): Promise<NotifyOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
@@ -61,12 +52,12 @@ export async function postWebhook(url: string, text: string, options: { timeoutM
     });
     // drain the body so the socket is released
     await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) return { sent: false, warning: `webhook ${redactUrl(url)} answered HTTP ${res.status}` };
+    if (!res.ok) return { sent: false, warning: `webhook ${redactPath(url)} answered HTTP ${res.status}` };
     return { sent: true };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
     const why = err.name === 'AbortError' ? 'timed out' : (err.cause?.code ?? err.cause?.message ?? err.message);
-    return { sent: false, warning: `webhook ${redactUrl(url)} could not be reached: ${why}` };
+    return { sent: false, warning: `webhook ${redactPath(url)} could not be reached: ${why}` };
   } finally {
     clearTimeout(timer);
   }

@@ -5,13 +5,12 @@ import { getRunner, resultFormats, runnersReading } from '../runners/registry.js
 import { SeamsError, describeError } from '../util/errors.js';
 import { enrich, InventoryIndex, type JoinContext } from './join.js';
 import { ResultsFormatError } from './junit.js';
+import { toPosix } from '../util/paths.js';
 
 /** JSON reports: Jest-style JSON (Jest, Vitest) and Playwright's JSON reporter, read whole. */
 
 /** Largest JSON report read into memory (JUnit XML streams and has no limit). */
 export const MAX_JSON_REPORT = 512 * 1024 * 1024;
-
-const posix = (p: string) => p.split(path.sep).join('/');
 
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -28,7 +27,7 @@ export const outcomeOf = (outcomes: Readonly<Record<string, ResultStatus>>, word
   word !== undefined && Object.hasOwn(outcomes, word) ? outcomes[word] : undefined;
 
 function relFile(root: string, file: string): string {
-  return posix(path.isAbsolute(file) ? path.relative(root, file) : file);
+  return toPosix(path.isAbsolute(file) ? path.relative(root, file) : file);
 }
 
 export async function readJson(file: string): Promise<unknown> {

@@ -1,4 +1,5 @@
-import type { ResultStatus, RunRecord, ServiceRecord, TestResult, Tier } from '../core/types.js';
+import type { RunRecord, ServiceRecord, TestResult, Tier } from '../core/types.js';
+import type { WindowEntry } from '../core/flaky.js';
 
 /**
  * The history store: every run seams executes or ingests, with each test result.
@@ -131,24 +132,7 @@ export interface WindowQuery {
   since?: string;
 }
 
-export interface WindowEntry {
-  runId: string;
-  commit: string | null;
-  branch: string | null;
-  startedAt: string;
-  /** Share of the run's executed results (passed+failed+error) that failed or errored, 0..1. */
-  runFailureRatio: number;
-  /** Executed results in the run. */
-  runExecuted: number;
-  runner: TestResult['runner'];
-  project: string | null;
-  id: string;
-  file?: string;
-  tier?: Tier;
-  status: ResultStatus;
-  attempts: number;
-  flaky: boolean;
-  durationMs: number;
-}
+/** One result of one run in a history window (defined in core, where the flakiness rules read it). */
+export type { WindowEntry } from '../core/flaky.js';
 
 export type { ServiceRecord };

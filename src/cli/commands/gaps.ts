@@ -6,7 +6,8 @@ import type { RepoAnalysis } from '../../core/analysis.js';
 import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
 import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
-import { closest, plural } from '../../util/strings.js';
+import { closest } from '../../core/strings.js';
+import { plural } from '../../util/strings.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 

@@ -7,6 +7,7 @@ import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
+import { relativePosix } from '../../util/paths.js';
 
 export interface GateCommandOptions {
   format: 'text' | 'json' | 'junit' | 'markdown';
@@ -69,7 +70,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
   else io.stdout.write(text);
 
   if (io.env.GITHUB_ACTIONS) {
-    io.stdout.write(renderers.github.annotations(reports, (file, root) => path.relative(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file)).split(path.sep).join('/')));
+    io.stdout.write(renderers.github.annotations(reports, (file, root) => relativePosix(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file))));
     if (io.env.GITHUB_STEP_SUMMARY) {
       try {
         await appendFile(io.env.GITHUB_STEP_SUMMARY, renderers.github.summary(reports));

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { DiscoveredTest } from '../../core/types.js';
 import type { CommandSpec, JUnitNaming, ResultFormatPlugin } from '../contract.js';
 
@@ -31,9 +30,6 @@ export const fallbackJUnitId = (c: { classname: string; name: string }): string 
 export function adoptUnknownCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> {
   return { argv: [...argv, ...extraArgs], env: { SEAMS_JUNIT_XML: resultFile }, resultFile, format: 'junit' };
 }
-
-/** POSIX form of a path. */
-export const posixPath = (p: string): string => p.split(path.sep).join('/');
 
 /**
  * What the JUnit XML reader stores for each element of a `<testcase>`: the outcomes of every

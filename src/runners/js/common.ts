@@ -9,6 +9,7 @@ import type { JsDialect } from './dialect.js';
 import { JS_TEST_PACKAGES } from './test-packages.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
+import { slashes } from '../../util/paths.js';
 
 /** One runner configuration (or project) resolved to the files it collects. */
 export interface JsSuite {
@@ -93,7 +94,7 @@ export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? []
 /* ------------------------------------------------------------------ file matching */
 
 function normalizeGlob(g: string): string {
-  let p = g.replace(/\\/g, '/');
+  let p = slashes(g);
   while (p.startsWith('./')) p = p.slice(2);
   return p;
 }

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../../core/types.js';
+import { joinRel } from '../../util/paths.js';
+import { parseIni } from '../../workspace/manifests.js';
 
 export interface PytestConfig {
   /** Repo-relative rootdir ('' for the repo root). */
@@ -71,40 +73,6 @@ export function shlexSplit(s: string): string[] {
   return out;
 }
 
-/**
- * An ini file as `iniconfig` reads it: `[section]`, `key = value` or `key: value`, values
- * continued on indented lines, `#` and `;` comment lines.
- */
-export function parseIni(text: string): Map<string, Map<string, string>> {
-  const sections = new Map<string, Map<string, string>>();
-  let section: Map<string, string> | undefined;
-  let lastKey: string | undefined;
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.replace(/\s+$/, '');
-    if (!line.trim() || /^\s*[#;]/.test(line)) continue;
-    if (/^\s/.test(line)) {
-      if (section && lastKey !== undefined) {
-        const prev = section.get(lastKey) ?? '';
-        section.set(lastKey, prev ? `${prev}\n${line.trim()}` : line.trim());
-      }
-      continue;
-    }
-    const sec = /^\[([^\]]+)\]/.exec(line);
-    if (sec) {
-      section = new Map();
-      sections.set(sec[1]!.trim(), section);
-      lastKey = undefined;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (kv && section) {
-      lastKey = kv[1]!.trim();
-      section.set(lastKey, kv[2]!.replace(/\s+[#;].*$/, ''));
-    }
-  }
-  return sections;
-}
-
 type RawValue = string | string[];
 
 interface FoundConfig {
@@ -117,7 +85,7 @@ const CANDIDATES = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 's
 /** Finds pytest's ini file in `dir` (repo-relative), the way `locate_config` does for one directory. */
 function findConfigIn(rootAbs: string, dir: string, diagnostics: Diagnostic[]): FoundConfig | undefined {
   for (const name of CANDIDATES) {
-    const rel = dir ? `${dir}/${name}` : name;
+    const rel = joinRel(dir, name);
     let text: string;
     try {
       text = readFileSync(path.join(rootAbs, rel), 'utf8');

@@ -1,10 +1,10 @@
 import type { Binding, PyClass } from '../../languages/python/ast.js';
 import { truthy } from '../../languages/python/values/index.js';
 import { exprText } from './engine-shared.js';
-import type { EngineContext } from './engine-context.js';
+import type { ClassParts, EngineContext } from './engine-context.js';
 
 /** Test classes: `__test__`, unittest TestCases, constructors and abstract classes. */
-export class PytestClasses {
+export class PytestClasses implements ClassParts {
   constructor(private readonly ctx: EngineContext) {}
 
   private classAttr(cls: PyClass, file: string, name: string): { binding: Binding; file: string } | undefined {

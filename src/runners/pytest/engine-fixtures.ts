@@ -4,10 +4,10 @@ import { isTestSupportPath } from './project.js';
 import { truthy } from '../../languages/python/values/index.js';
 import { isPytestAttr } from './marks.js';
 import { SCOPE_RANK, type FixtureDef, type FixtureLevel, funcArgNames } from './engine-shared.js';
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext, FixtureParts } from './engine-context.js';
 
 /** Fixtures: definitions per module, conftest, plugin and class level, closures and parametrized fixtures. */
-export class PytestFixtures {
+export class PytestFixtures implements FixtureParts {
   constructor(private readonly ctx: EngineContext) {}
 
   private readonly levelCache = new Map<string, FixtureLevel>();

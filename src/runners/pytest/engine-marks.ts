@@ -3,10 +3,10 @@ import type { RawTest, TestStatus } from '../../core/types.js';
 import { truthy, type Mark, type PyValue } from '../../languages/python/values/index.js';
 import { markOf } from './marks.js';
 import { REF_MARKS, type RefSource } from './engine-shared.js';
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext, MarkParts } from './engine-context.js';
 
 /** Marks: decorators, `pytestmark`, class marks through the MRO, the status and references they give a test. */
-export class PytestMarks {
+export class PytestMarks implements MarkParts {
   constructor(private readonly ctx: EngineContext) {}
 
   private readonly markStringCache = new WeakMap<Mark, string[]>();

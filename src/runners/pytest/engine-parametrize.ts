@@ -1,29 +1,15 @@
-import type { Expr, PyFunction } from '../../languages/python/ast.js';
+import type { Expr } from '../../languages/python/ast.js';
 import type { RawTest } from '../../core/types.js';
 import { idFromValue, makeUnique } from './ids.js';
 import { Unresolvable, type Mark, type PyValue } from '../../languages/python/values/index.js';
-import { BUILTIN_FIXTURES, type FixtureLevel, type CallSpec, type ClassFrame, HIDDEN_MARKS, type RefSource, funcArgNames, mockPatchCount, exprText } from './engine-shared.js';
-import type { EngineContext } from './engine-context.js';
+import { BUILTIN_FIXTURES, type CallSpec, HIDDEN_MARKS, type RefSource, funcArgNames, mockPatchCount, exprText } from './engine-shared.js';
+import type { EngineContext, FunctionCandidate, ParametrizeParts } from './engine-context.js';
 
 /** Functions and parametrization: call specs from `parametrize` marks and fixture params, the items they make. */
-export class PytestParametrize {
+export class PytestParametrize implements ParametrizeParts {
   constructor(private readonly ctx: EngineContext) {}
 
-  genFunction(
-    out: RawTest[],
-    f: {
-      file: string;
-      name: string;
-      fn: PyFunction;
-      fnFile: string;
-      classes: string[];
-      isMethod: boolean;
-      marks: Mark[];
-      levels: FixtureLevel[];
-      line: number;
-      classFrames?: ClassFrame[];
-    },
-  ): void {
+  genFunction(out: RawTest[], f: FunctionCandidate): void {
     const argnames = funcArgNames(f.fn, f.isMethod, mockPatchCount(f.fn));
     const parametrizeMarks = f.marks.filter((m) => m.name === 'parametrize');
     let callspecs: CallSpec[] = [{ ids: [], marks: [] }];

@@ -15,12 +15,12 @@ import { PytestFixtures } from './engine-fixtures.js';
 import { PytestMarks } from './engine-marks.js';
 import { PytestParametrize } from './engine-parametrize.js';
 import { type FixtureLevel, type ClassFrame, type EngineOptions, matchesPrefixOrGlobName } from './engine-shared.js';
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext, EngineParts } from './engine-context.js';
 
 export type { MroEntry } from './project.js';
 export type { EngineOptions } from './engine-shared.js';
 
-export class PytestEngine {
+export class PytestEngine implements EngineParts {
   private readonly ctx: EngineContext;
 
   constructor(opts: EngineOptions) {

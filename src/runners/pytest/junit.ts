@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { JUnitNaming } from '../contract.js';
-import { posixPath } from '../_shared/junit.js';
+import { toPosix } from '../../util/paths.js';
 
 /** pytest's junit naming (`mangle_test_address`): `a/b.py::C::t[x]` → classname `a.b.C`, name `t[x]`. */
 export function pytestJUnitKey(nodeId: string): string {
@@ -19,7 +19,7 @@ export function guessPytestId(c: { classname: string; name: string; file?: strin
     const parts = c.classname.split('.');
     const modParts = c.file.replace(/\.py$/, '').split('/');
     const classes = parts.slice(modParts.length);
-    return [posixPath(path.posix.relative(runnerRoot || '.', c.file) || c.file), ...classes, c.name].join('::');
+    return [toPosix(path.posix.relative(runnerRoot || '.', c.file) || c.file), ...classes, c.name].join('::');
   }
   const parts = c.classname.split('.');
   let i = parts.findIndex((p) => /^[A-Z]/.test(p));

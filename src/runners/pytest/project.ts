@@ -4,6 +4,7 @@ import type { Binding, PyClass, PyModule } from '../../languages/python/ast.js';
 import { parsePythonModule } from '../../languages/python/parse.js';
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
+import { baseDirOf } from '../../workspace/python-roots.js';
 
 export type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 
@@ -94,16 +95,9 @@ export class PythonProject {
     const key = dirnamePosix(file);
     const hit = this.basedirCache.get(key);
     if (hit !== undefined) return hit;
-    const v = this.computeBasedir(file);
+    const v = baseDirOf(key, this.pyFiles);
     this.basedirCache.set(key, v);
     return v;
-  }
-
-  private computeBasedir(file: string): string {
-    let dir = dirnamePosix(file);
-    while (dir !== '' && this.pyFiles.has(joinPosix(dir, '__init__.py'))) dir = dirnamePosix(dir);
-    if (dir === '' && this.pyFiles.has('__init__.py')) return '';
-    return dir;
   }
 
   /**

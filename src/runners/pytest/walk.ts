@@ -7,29 +7,9 @@ import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
-import { dirnamePosix, joinPosix } from '../../util/paths.js';
+import { dirnamePosix, joinPosix, toPosix } from '../../util/paths.js';
+import { fnmatch } from '../../languages/python/fnmatch.js';
 import type { PytestConfig } from './config.js';
-
-/** Python `fnmatch.fnmatch` on POSIX (case-sensitive; `*` also matches `/`). */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
-}
 
 /** pytest's `fnmatch_ex`: patterns without a `/` match the base name, others the path's tail. */
 export function fnmatchEx(pattern: string, absPath: string): boolean {
@@ -70,7 +50,7 @@ export function walkPytest(
   const result: WalkResult = { modules: [], textFiles: [], conftests: new Map() };
   const seenFiles = new Set<string>();
   const rootReal = safeRealpath(rootAbs) ?? rootAbs;
-  const absRoot = rootAbs.split(path.sep).join('/');
+  const absRoot = toPosix(rootAbs);
   const toAbs = (rel: string) => (rel ? `${absRoot}/${rel}` : absRoot);
   const ignoreAbs = cfg.ignore.map((p) => path.posix.normalize(path.posix.isAbsolute(p) ? p : `${absRoot}/${p}`).replace(/\/$/, ''));
   const ignoreGlobAbs = cfg.ignoreGlob.map((p) => (path.posix.isAbsolute(p) ? p : `${absRoot}/${p}`));

@@ -15,6 +15,7 @@ import { pythonFiles, UNITTEST_MAIN } from '../_shared/unittest/python.js';
 import { pytestConfigFor } from '../_shared/unittest/pytest-config.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
 import { findInvocations, type Invocation } from './invocations.js';
+import { toPosix } from '../../util/paths.js';
 
 export interface UnittestGroup {
   invocation: Invocation;
@@ -131,7 +132,7 @@ async function listAll(root: string): Promise<string[]> {
     .exclude((d) => d === '.git' || d === 'node_modules')
     .crawl(root)
     .withPromise();
-  return found.map((f) => f.split(path.sep).join('/')).sort();
+  return found.map(toPosix).sort();
 }
 
 /** The module a test file is imported as, and the top-level folder, from a test's id and file. */

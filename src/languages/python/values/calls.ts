@@ -1,10 +1,9 @@
 /** Calls with statically known results: builtins, itertools, pathlib, re, methods of literal values. */
 import type { Expr } from '../ast.js';
 import { exprName, opaqueExternal, OPAQUE_BUILTINS, posixPath, pyCompare, reEscape, setOrder, toInt, truthy } from './builtins.js';
-import type { Evaluator } from './evaluate.js';
-import { fail, MAX_ITEMS, type Env, type PyValue } from './types.js';
+import { fail, MAX_ITEMS, type CallEvaluator, type Env, type PyValue } from './types.js';
 
-export function evalCall(ev: Evaluator, e: Extract<Expr, { t: 'call' }>, file: string, env?: Env): PyValue {
+export function evalCall(ev: CallEvaluator, e: Extract<Expr, { t: 'call' }>, file: string, env?: Env): PyValue {
   const fnRef = e.fn;
   const name = fnRef.t === 'name' ? fnRef.id : fnRef.t === 'attr' ? fnRef.name : '';
   const target = fnRef.t === 'name' && env?.has(fnRef.id) ? undefined : fnRef.t === 'name' || fnRef.t === 'attr' ? ev.project.resolveExprRef(fnRef, file) : undefined;

@@ -6,9 +6,9 @@
 import type { Expr } from '../ast.js';
 import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, pyStr, setOrder, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
 import { evalCall } from './calls.js';
-import { fail, MAX_ITEMS, Unresolvable, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
+import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
 
-export class Evaluator {
+export class Evaluator implements CallEvaluator {
   private depth = 0;
   private classScope: import('../ast.js').Bindings | undefined;
   constructor(

@@ -77,3 +77,16 @@ export interface ValueHooks {
   attr?(e: Extract<Expr, { t: 'attr' }>, file: string): PyValue | undefined;
   call?(e: Extract<Expr, { t: 'call' }>, file: string, env: Env | undefined): PyValue | undefined;
 }
+
+/**
+ * What a call's evaluation (`calls.ts`) needs from the expression evaluator; `Evaluator`
+ * implements it. Kept here so calls.ts and evaluate.ts do not import each other.
+ */
+export interface CallEvaluator {
+  readonly project: PythonResolver;
+  evaluate(expr: Expr, file: string, env?: Env): PyValue;
+  /** Evaluates an element whose value may not matter: `unknown` instead of failing. */
+  lenient(e: Expr, file: string, env?: Env): PyValue;
+  evalArgs(args: Expr[], file: string, env?: Env): PyValue[];
+  iterate(v: PyValue): PyValue[];
+}

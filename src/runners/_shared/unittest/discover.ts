@@ -10,6 +10,8 @@
 import type { Diagnostic, RawTest, RunnerId } from '../../../core/types.js';
 import { TestCaseIndex, type ClassInfo } from './classes.js';
 import { ModuleSet, type Ref, type RepoModule } from './modules.js';
+import { fnmatch } from '../../../languages/python/fnmatch.js';
+import { joinRel } from '../../../util/paths.js';
 
 export interface DiscoverInput {
   runner: RunnerId;
@@ -36,27 +38,6 @@ export interface DiscoverResult {
 
 const VALID_MODULE_NAME = /^[_a-z]\w*\.py$/i;
 
-/** Python `fnmatch.fnmatch` on POSIX (case-sensitive). */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
-}
-
 /** Children (names) of each folder that holds Python files, from the file list. */
 function folderTree(files: readonly string[]): Map<string, Set<string>> {
   const tree = new Map<string, Set<string>>();
@@ -73,8 +54,6 @@ function folderTree(files: readonly string[]): Map<string, Set<string>> {
   return tree;
 }
 
-const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
-
 export function discoverUnittest(input: DiscoverInput): DiscoverResult {
   const fileSet = new Set(input.files);
   const diagnostics: Diagnostic[] = [];
@@ -87,7 +66,7 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     const inTop = input.top ? rel.slice(input.top.length + 1) : rel;
     return inTop.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
   };
-  const isPackage = (dir: string) => fileSet.has(join(dir, '__init__.py'));
+  const isPackage = (dir: string) => fileSet.has(joinRel(dir, '__init__.py'));
   const load = (file: string) => {
     const m = modules.loadFile(file, nameOf(file));
     if (m) loaded.push(m);
@@ -98,18 +77,18 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     if (depth > 64) return;
     const names = [...(tree.get(dir) ?? [])].sort();
     for (const name of names) {
-      const rel = join(dir, name);
+      const rel = joinRel(dir, name);
       if (fileSet.has(rel)) {
         if (VALID_MODULE_NAME.test(name) && fnmatch(name, input.pattern)) load(rel);
       } else if (isPackage(rel)) {
-        const pkg = load(join(rel, '__init__.py'));
+        const pkg = load(joinRel(rel, '__init__.py'));
         if (pkg?.module.bindings.has('load_tests')) {
           diagnostics.push({
             severity: 'info',
             code: 'LOAD_TESTS',
             runner: input.runner,
-            file: join(rel, '__init__.py'),
-            message: `${join(rel, '__init__.py')} defines load_tests: unittest does not discover below it, the tests it loads are not listed`,
+            file: joinRel(rel, '__init__.py'),
+            message: `${joinRel(rel, '__init__.py')} defines load_tests: unittest does not discover below it, the tests it loads are not listed`,
           });
           continue;
         }
@@ -128,7 +107,7 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
     });
     return { tests: [], files: [], diagnostics };
   }
-  if (input.start !== input.top) load(join(input.start, '__init__.py'));
+  if (input.start !== input.top) load(joinRel(input.start, '__init__.py'));
   walk(input.start, 0);
 
   const tests: RawTest[] = [];

@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-
-const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
+import { joinRel } from '../../../util/paths.js';
 
 function read(rootAbs: string, file: string): string {
   try {
@@ -36,7 +35,7 @@ export function pytestConfigFor(rootAbs: string, files: readonly string[], dir: 
   const parts = dir ? dir.split('/') : [];
   for (let i = parts.length; i >= 0; i--) {
     const d = parts.slice(0, i).join('/');
-    const f = (name: string) => join(d, name);
+    const f = (name: string) => joinRel(d, name);
     if (set.has(f('pytest.ini'))) return f('pytest.ini');
     if (set.has(f('conftest.py'))) return f('conftest.py');
     if (set.has(f('pyproject.toml')) && pyprojectHasPytest(read(rootAbs, f('pyproject.toml')))) return f('pyproject.toml');
