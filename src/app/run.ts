@@ -3,8 +3,6 @@ import { executeRun, newRunId, preflightRun, type ExecuteOptions, type ExecuteOu
 import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 
-/** The run summary renderer (it lives in execute/summary.ts; the CLI reaches it through app/). */
-export { renderRunText } from '../execute/summary.js';
 import { loadRepos } from './context.js';
 import { openHistory } from './history.js';
 
