@@ -3,14 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphFile, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
-import { dirnamePosix, joinPosix } from '../util/paths.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
 import { parsePythonImports, type PyImport } from './python.js';
 import { parseJsImports, type JsImport } from './typescript.js';
-
-/** Kept for callers that found the roots here. */
-export { pythonRootsFromConfig };
 
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
