@@ -1,5 +1,7 @@
 import type { RunRecord } from '../core/types.js';
-import { executeRun, newRunId, preflightRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
+import { preflightRun } from '../execute/plan.js';
+import { newRunId } from '../execute/record.js';
+import { executeRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
 import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 

@@ -3,9 +3,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { SeamsError } from '../util/errors.js';
 import { CoverageFormatError, detectFormat, parseCoverage, summarise } from './parse.js';
-import type { CoverageFormat, CoverageReport } from './types.js';
-
-export * from './types.js';
+import type { CoverageFormat, CoverageReport } from '../core/coverage.js';
 
 /** A `coverage:` entry of seams.yaml (structurally config's CoverageConfig). */
 export interface CoverageConfig {

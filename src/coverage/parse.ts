@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import type { CoverageFormat, Counts, CoverageReport, FileCoverage } from './types.js';
+import type { CoverageFormat, Counts, CoverageReport, FileCoverage } from '../core/coverage.js';
 
 /**
  * Parsers for the coverage tools' own report formats. Each returns per-file line counts (and
