@@ -5,7 +5,7 @@ import { executeRun, type ExecuteOptions, type ExecuteOutcome } from '../execute
 import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 import { openHistory } from './history.js';
 
 /**

@@ -5,7 +5,7 @@ import { ServiceSession, ownerAlive, readStates, reapStale } from '../services/i
 import { isAlive } from '../services/process-tree.js';
 import { findKept } from '../services/state.js';
 import { SeamsError } from '../util/errors.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 
 /** `seams services up | down | status`: the services of tiers, for local work. */
 
