@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { buildImportGraph } = await import(path.join(root, 'dist/graph/index.js'));
-const { createFileLister } = await import(path.join(root, 'dist/scan/index.js'));
+const { createFileLister } = await import(path.join(root, 'dist/workspace/files.js'));
 
 const isTest = (f) => /(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|\.(test|spec)\.[cm]?[jt]sx?$/.test(f);
 for (const repo of process.argv.slice(2)) {

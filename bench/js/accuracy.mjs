@@ -15,12 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = process.env.SEAMS_DIST ?? path.join(here, '../../dist');
-const { scanRepo } = await import(pathToFileURL(path.join(dist, 'scan/index.js')).href);
-const { vitestPlugin } = await import(pathToFileURL(path.join(dist, 'runners/vitest/index.js')).href);
-const { jestPlugin } = await import(pathToFileURL(path.join(dist, 'runners/jest/index.js')).href);
-const { playwrightPlugin } = await import(pathToFileURL(path.join(dist, 'runners/playwright/index.js')).href);
-const { mochaPlugin } = await import(pathToFileURL(path.join(dist, 'runners/mocha/index.js')).href);
-const plugins = [vitestPlugin, jestPlugin, playwrightPlugin, mochaPlugin];
+const { scanRepo, getRunner } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
+const plugins = ['vitest', 'jest', 'playwright', 'mocha'].map(getRunner);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'seams-js-accuracy-'));
 const rel = (root, f) => path.relative(root, f).split(path.sep).join('/');

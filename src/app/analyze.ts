@@ -1,7 +1,7 @@
 import { analyzeRepo, type RepoAnalysis } from '../analysis/index.js';
 import { companionFilesOf } from '../runners/registry.js';
 import { createFileLister } from '../workspace/files.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 
 /** `seams gaps` and `seams trace`: the workflow and traceability analysis of each repository. */
 

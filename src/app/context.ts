@@ -5,11 +5,12 @@ import { coverageEntriesUsed, historyWindow, needsAnalysis, ruleMetrics, type Lo
 import type { RepoInventory } from '../core/types.js';
 import { companionFilesOf } from '../runners/registry.js';
 import { createFileLister } from '../workspace/files.js';
-import { repoKey, scanConfigured, type ConfiguredRepo } from '../scan/configured.js';
+import { repoKey, type ConfiguredRepo } from '../scan/configured.js';
 import type { Progress } from '../util/progress.js';
 import { loadCoverageEntries } from './coverage.js';
 import { loadHistory, type LoadedHistory } from './history.js';
 import { relativePosix, toPosix } from '../util/paths.js';
+import { loadRepos } from './repos.js';
 
 /**
  * The per-repo pipeline every command shares: config and inventory (scan), then — each only
@@ -63,11 +64,6 @@ export interface RepoContext {
 }
 
 const NO_HISTORY: LoadedHistory = { runs: [], summaries: [], location: null, missing: undefined };
-
-/** Scans the repositories (each folder once, configured by its seams.yaml). */
-export async function loadRepos(paths: readonly string[], options: Pick<RepoContextOptions, 'config' | 'progress'> = {}): Promise<ConfiguredRepo[]> {
-  return (await scanConfigured(paths, { configFile: options.config, progress: options.progress })).repos;
-}
 
 /** Scans one repository and loads what `options` asks for. */
 export async function loadRepoContext(root: string, options: RepoContextOptions = {}): Promise<RepoContext> {

@@ -1,7 +1,8 @@
 import { evaluateGates, GateConfigErrors, type GateReport, type RuleConfigError } from '../core/gates.js';
 import { ciRunUrl, currentBranch, notifyGateFailure } from '../notify/index.js';
 import type { ConfiguredRepo } from '../scan/configured.js';
-import { contextOf, loadRepos, type RepoContextOptions } from './context.js';
+import { contextOf, type RepoContextOptions } from './context.js';
+import { loadRepos } from './repos.js';
 
 /** `seams gate`: every gate and target of each repository, evaluated over its loaded inputs. */
 

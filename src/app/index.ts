@@ -2,7 +2,8 @@
  * The application layer: one function per command, between the CLI (argument parsing,
  * rendering, exit codes) and the domain. Also the library API (src/index.ts).
  */
-export { loadRepoContext, loadRepos, contextOf, type RepoContext, type RepoContextOptions, type HistoryWindow } from './context.js';
+export { loadRepoContext, contextOf, type RepoContext, type RepoContextOptions, type HistoryWindow } from './context.js';
+export { loadRepos } from './repos.js';
 export { scan, verificationOf, verificationStatus, verifyInventory, type ScanOptions, type ScanResult } from './scan.js';
 export { analyze, type AnalyzeOptions } from './analyze.js';
 export { gate, notifyFailedGates, type GateOptions, type GateResult, type NotifyOutcomeOf } from './gate.js';

@@ -4,7 +4,7 @@ import type { DiscoveredTest, RunnerId } from '../core/types.js';
 import { ingestFiles, type IngestReport } from '../execute/ingest.js';
 import type { ResultFormat } from '../results/index.js';
 import { isSeamsError } from '../util/errors.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 import { openHistory } from './history.js';
 
 /** `seams ingest`: store results produced elsewhere in the history, joined to the repository's test ids. */

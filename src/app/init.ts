@@ -7,9 +7,11 @@ import { findConfigFile } from '../config/load.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { tierOfPath } from '../core/tiers.js';
 import type { RepoInventory } from '../core/types.js';
-import { buildImportGraph, pythonRootsFromConfig } from '../graph/index.js';
+import { buildImportGraph } from '../graph/index.js';
+import { pythonRootsFromConfig } from '../workspace/python-roots.js';
 import { readRequirements } from '../requirements/index.js';
-import { createFileLister, scanRepo } from '../scan/index.js';
+import { scanRepo } from '../scan/index.js';
+import { createFileLister } from '../workspace/files.js';
 import { dirnamePosix, relativePosix } from '../util/paths.js';
 
 /** `seams init`: inspect a repository and propose (or write) a commented seams.yaml that describes it. */

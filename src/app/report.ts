@@ -16,7 +16,8 @@ import type { RepoInventory, RunRecord } from '../core/types.js';
 import { trendOf, type ReportGapRow, type ReportInput, type ReportRepoInput, type ReportTraceRow, type TrendPoint } from '../report/html/data.js';
 import type { CompletionCoverage, CompletionRepo, CompletionReport, CompletionScenario } from '../report/markdown-report.js';
 import type { RunSummary } from '../store/types.js';
-import { contextOf, loadRepos, type RepoContext, type RepoContextOptions } from './context.js';
+import { contextOf, type RepoContext, type RepoContextOptions } from './context.js';
+import { loadRepos } from './repos.js';
 
 /**
  * `seams report`: everything the HTML and Markdown reports show, measured here (history,

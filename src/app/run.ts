@@ -1,11 +1,11 @@
 import type { RunRecord } from '../core/types.js';
-import { executeRun, newRunId, preflightRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
+import { preflightRun } from '../execute/plan.js';
+import { newRunId } from '../execute/record.js';
+import { executeRun, type ExecuteOptions, type ExecuteOutcome } from '../execute/run.js';
 import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 
-/** The run summary renderer (it lives in execute/summary.ts; the CLI reaches it through app/). */
-export { renderRunText } from '../execute/summary.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 import { openHistory } from './history.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Inventory, RepoInventory, VerifyReport } from '../core/types.js';
 import { runners as scanPlugins } from '../runners/registry.js';
 import { SeamsError } from '../util/errors.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 
 /** `seams scan`: the inventory of each repository (configured by its seams.yaml), optionally verified. */
 

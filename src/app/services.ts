@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { newRunId, selectTiers } from '../execute/run.js';
+import { selectTiers } from '../execute/plan.js';
+import { newRunId } from '../execute/record.js';
 import { ServiceSession, ownerAlive, readStates, reapStale } from '../services/index.js';
 import { isAlive } from '../services/process-tree.js';
 import { findKept } from '../services/state.js';
 import { SeamsError } from '../util/errors.js';
-import { loadRepos } from './context.js';
+import { loadRepos } from './repos.js';
 
 /** `seams services up | down | status`: the services of tiers, for local work. */
 

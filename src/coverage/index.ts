@@ -3,10 +3,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { SeamsError } from '../util/errors.js';
 import { CoverageFormatError, detectFormat, parseCoverage, summarise } from './parse.js';
-import type { CoverageFormat, CoverageReport } from './types.js';
+import type { CoverageFormat, CoverageReport } from '../core/coverage.js';
 import { slashes } from '../util/paths.js';
-
-export * from './types.js';
 
 /** A `coverage:` entry of seams.yaml (structurally config's CoverageConfig). */
 export interface CoverageConfig {

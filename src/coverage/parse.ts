@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import type { CoverageFormat, Counts, CoverageReport, FileCoverage } from './types.js';
+import type { CoverageFormat, Counts, CoverageReport, FileCoverage } from '../core/coverage.js';
 import { slashes } from '../util/paths.js';
 
 /**

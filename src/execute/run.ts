@@ -12,10 +12,6 @@ import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } f
 import { applySkipPolicy } from './policy.js';
 import { runTask } from './task.js';
 
-export { newRunId } from './record.js';
-export { preflightRun, selectTiers, testsNeeding } from './plan.js';
-export type { TaskReport } from './join.js';
-
 export interface ExecuteOptions extends PlanOptions {
   keepServices?: boolean;
   timeoutMultiplier?: number;

@@ -1,21 +1,9 @@
-import { SeamsError } from '../util/errors.js';
 import { createHash } from 'node:crypto';
 import type { DiscoveredTest } from '../core/types.js';
 
 export interface ShardSpec {
   index: number;
   total: number;
-}
-
-/** `--shard i/n` as given on the command line: a usage error that says what is wrong, with a hint. */
-export function shardOption(text: string): ShardSpec {
-  const spec = parseShard(text);
-  if (spec) return spec;
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const hint = '--shard i/n runs shard i of n: --shard 1/4 … --shard 4/4 on four machines';
-  if (!m) throw new SeamsError('SEAMS_USAGE', `--shard must be i/n with whole numbers (e.g. 2/4), got ${text}`, { hint });
-  if (Number(m[2]) < 1) throw new SeamsError('SEAMS_USAGE', `--shard ${text}: n must be at least 1`, { hint });
-  throw new SeamsError('SEAMS_USAGE', `--shard ${text}: i must be between 1 and n (${m[2]})`, { hint });
 }
 
 export function parseShard(text: string): ShardSpec | null {

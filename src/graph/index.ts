@@ -8,9 +8,6 @@ import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '.
 import { parsePythonImports, type PyImport } from './python.js';
 import { parseJsImports, type JsImport } from './typescript.js';
 
-/** Kept for callers that found the roots here. */
-export { pythonRootsFromConfig };
-
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
  * test files), every file they import is parsed once, and so on. Files nothing reaches are never

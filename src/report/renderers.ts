@@ -6,6 +6,7 @@ import { renderGateJson, renderGateJunit, renderGateMarkdown, renderGateText, re
 import { renderFlakyJson, renderFlakyText, renderIngestText } from './history.js';
 import { renderHtmlReport, type ReportInput } from './html/index.js';
 import { renderCompletionMarkdown, type CompletionReport } from './markdown-report.js';
+import { renderRunText } from './run.js';
 import { renderScanMarkdown, renderScanText } from './scan.js';
 import { renderTraceMarkdown, renderTraceText, traceJson } from './trace.js';
 
@@ -66,6 +67,8 @@ export const githubRenderers = {
 
 export const ingestRenderers = { text: renderIngestText };
 export const flakyRenderers = { text: renderFlakyText, json: renderFlakyJson };
+/** The terminal summary of `seams run` (its JSON is the run record itself). */
+export const runRenderers = { text: renderRunText };
 
 export const renderers = {
   scan: scanRenderers,
@@ -76,6 +79,7 @@ export const renderers = {
   github: githubRenderers,
   ingest: ingestRenderers,
   flaky: flakyRenderers,
+  run: runRenderers,
 };
 
 export type ScanFormat = keyof typeof scanRenderers;

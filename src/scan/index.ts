@@ -10,9 +10,6 @@ import { append } from '../util/strings.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import { createFileLister } from '../workspace/files.js';
 
-/** Kept for the callers outside scan/ (analysis, init); the lister lives in workspace/files.ts. */
-export { createFileLister };
-
 export const DEFAULT_REQUIREMENT_PATTERN = '\\b(FR|NFR|REQ|SC)-\\d{3,}\\b';
 
 export interface ScanOptions {

@@ -1,3 +1,4 @@
-export { ServiceSession, type ServiceSessionOptions, type Preflight, type PreflightProblem, type UpResult } from './manager.js';
+export { ServiceSession, type ServiceSessionOptions, type UpResult } from './manager.js';
+export type { Preflight, PreflightProblem } from './preflight.js';
 export { reapStale, readStates, ownerAlive, teardownState, type RunState, type ServiceState } from './state.js';
 export { durationMs, envName, splitCommand, substitute, freePort, tcpOpen } from './util.js';

@@ -12,8 +12,6 @@ import { kindOf, startService, type Running, type StartHost } from './start.js';
 import { removeState, startWatchdog, writeState, type RunState } from './state.js';
 import { freePort } from './util.js';
 
-export { canEnter, isDir } from './users.js';
-export type { Preflight, PreflightProblem } from './preflight.js';
 
 export interface ServiceSessionOptions {
   root: string;

@@ -7,7 +7,6 @@ import { openSqliteStore } from './sqlite.js';
 import type { ResultStore } from './types.js';
 
 export * from './types.js';
-export { analyzeFlaky, type FlakyOptions, type FlakyReport, type FlakyTest, type FlakyReason } from './flaky.js';
 
 export interface OpenStoreOptions {
   /** PostgreSQL schema for seams' tables (also `?schema=` in the URL). */

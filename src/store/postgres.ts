@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { SeamsError, describeError } from '../util/errors.js';
 import { redactPassword as redactUrl } from '../util/urls.js';
-import { SqlResultStore, type SqlDriver } from './sql.js';
+import type { SqlDriver } from './schema.js';
+import { SqlResultStore } from './sql.js';
 
 /** `?` → `$1, $2, …` (our SQL never has `?` inside literals). */
 function numbered(sql: string): string {

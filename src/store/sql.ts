@@ -5,9 +5,6 @@ import { MIGRATIONS, type SqlDriver } from './schema.js';
 import type { ResultStore, RunCounts, RunHeader, RunQuery, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
-export { MIGRATIONS, type SqlDriver } from './schema.js';
-export { countResults, MAX_MESSAGE, statusOfCounts } from './rows.js';
-
 const BATCH = 500;
 
 /**

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SeamsError, describeError } from '../util/errors.js';
-import { SqlResultStore, type SqlDriver } from './sql.js';
+import type { SqlDriver } from './schema.js';
+import { SqlResultStore } from './sql.js';
 
 export interface SqliteOpenOptions {
   /** Open an existing file read-only: nothing is created, migrated or written. */

@@ -46,7 +46,7 @@ export interface ResultStore {
 
   /**
    * Every result of the newest `runs` runs matching the query (default 50), with the facts about
-   * its run that flakiness analysis needs. Input of `analyzeFlaky` (src/store/flaky.ts).
+   * its run that flakiness analysis needs. Input of `analyzeFlaky` (src/core/flaky.ts).
    */
   resultsWindow(query?: WindowQuery): Promise<WindowEntry[]>;
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord, TestResult } from '../../src/core/types.js';
-import { analyzeFlaky, openStore, type ResultStore } from '../../src/store/index.js';
+import { analyzeFlaky } from '../../src/core/flaky.js';
+import { openStore, type ResultStore } from '../../src/store/index.js';
 
 const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { shardOption } from '../../app/options.js';
+import { repoRoot, shardOption } from '../../app/options.js';
+import { renderers } from '../../report/renderers.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
-import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 
@@ -83,7 +83,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     });
 
   // loaded on use: other commands do not pay for the runner, services and store modules
-  const { run, resultsDocumentOf, renderRunText } = await import('../../app/run.js');
+  const { run, resultsDocumentOf } = await import('../../app/run.js');
   const interactive = isInteractive(io.stderr, io.env);
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
@@ -132,7 +132,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing } : last.run;
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    for (const o of outcomes) io.stdout.write(renderRunText(o.run, o.tasks, { stored }));
+    for (const o of outcomes) io.stdout.write(renderers.run.text(o.run, o.tasks, { stored }));
     if (differing) {
       io.stdout.write(`\nDeterminism over ${repeat} runs: ${differing.length ? `${differing.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
       for (const d of differing.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);

@@ -6,4 +6,3 @@ export { evaluateMetric } from './evaluate.js';
 export { formatDuration, parseDurationMs } from './duration.js';
 export { logicalRuns, runLabel, inventoryIndex, tierOfResult, type LogicalRun } from './runs.js';
 export { compileSelector, compileSelectors, selectableTest, selectableResult, testKey, idParts, type Selectable, type Selector } from './selectors.js';
-export { targetProgress, evaluateTarget, type TargetInput, type TargetProgress, type TargetStatus } from '../targets.js';

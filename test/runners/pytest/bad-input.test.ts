@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pytestPlugin, scanPytest } from '../../../src/runners/pytest/index.js';
-import { createFileLister } from '../../../src/scan/index.js';
+import { createFileLister } from '../../../src/workspace/files.js';
 import { createProgress } from '../../../src/util/progress.js';
 
 function repo(files: Record<string, string | Buffer>): string {

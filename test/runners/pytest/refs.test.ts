@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
-import { createFileLister } from '../../../src/scan/index.js';
+import { createFileLister } from '../../../src/workspace/files.js';
 
 const root = path.resolve('test/fixtures/pytest/refs');
 

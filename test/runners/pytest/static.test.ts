@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
-import { createFileLister } from '../../../src/scan/index.js';
+import { createFileLister } from '../../../src/workspace/files.js';
 
 async function scanFiles(files: Record<string, string>) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'seams-static-'));

@@ -1,7 +1,21 @@
-import path from 'node:path';
 import type { RunRecord, TestResult } from '../core/types.js';
 import { textTable } from '../util/table.js';
-import type { TaskReport } from './run.js';
+
+/** The summary of `seams run` on a terminal: values in, text out. */
+
+/** What the summary shows of one runner task (execute/join.ts TaskReport). */
+export interface RunTaskView {
+  tier: string;
+  runner: string;
+  argv: string[];
+  log: string;
+  error?: string;
+  /** The last lines of the runner's log when it failed without a report. */
+  logTail?: string[];
+  durationMs: number;
+  /** Selected tests the runner did not report: deselected by the extra arguments after `--`. */
+  deselected?: { count: number; args: string[] };
+}
 
 const secs = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` : `${(ms / 1000).toFixed(1)}s`);
 const oneLine = (s: string | undefined, max = 160) => {
@@ -10,7 +24,7 @@ const oneLine = (s: string | undefined, max = 160) => {
 };
 
 /** The terminal summary of a run: services, a table per tier, failures and not-run tests with reasons. */
-export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], options: { stored?: string; maxListed?: number } = {}): string {
+export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], options: { stored?: string; maxListed?: number } = {}): string {
   const max = options.maxListed ?? 30;
   const lines: string[] = [];
   lines.push(`seams run ${run.id} · ${run.tiers.join(', ') || '(no tiers)'} · ${run.repo}${run.commit ? ` @ ${run.commit.slice(0, 10)}` : ''}${run.branch ? ` (${run.branch})` : ''}${run.shard ? ` · shard ${run.shard}` : ''}`);
@@ -73,8 +87,4 @@ export function renderRunText(run: RunRecord, tasks: readonly TaskReport[], opti
     `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
   );
   return `${lines.join('\n')}\n`;
-}
-
-export function relativeLog(root: string, p: string): string {
-  return path.relative(root, p);
 }

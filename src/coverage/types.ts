@@ -1,2 +1,0 @@
-/** The coverage model lives in core (pure); the coverage readers re-export it. */
-export * from '../core/coverage.js';
