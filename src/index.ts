@@ -72,7 +72,7 @@ export { createClassifier, classifyTests, tierOfPath, tierOfMarker, type TierRul
 export { summarizeRepo, type RepoSummary, type TierSummary } from './core/summary.js';
 export { scanRepo, scanPaths, scanConfigured, type ScanRepoOptions } from './app/index.js';
 export { loadConfig, parseConfig, resolveConfig, type LoadedConfig, type ResolvedConfig, type UserConfig } from './config/index.js';
-export { renderers } from './report/renderers.js';
+export { renderers } from './report/renderers/index.js';
 export { runners, runnerIds, getRunner, isRunnerId } from './runners/registry.js';
 export type { RunnerPlugin } from './runners/contract.js';
 export type { ScanPlugin } from './runners/types.js';

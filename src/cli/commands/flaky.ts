@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { renderers } from '../../report/renderers.js';
+import { flakyRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
@@ -61,6 +61,6 @@ export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promis
     });
   const { flaky } = await import('../../app/flaky.js');
   const { report, location } = await flaky({ root, config: opts.config, db: opts.db, env: io.env, tier: opts.tier, branch: opts.branch, repo: opts.repo, runs, minFlipRate });
-  io.stdout.write(opts.format === 'json' ? renderers.flaky.json(report) : renderers.flaky.text(report, location));
+  io.stdout.write(opts.format === 'json' ? flakyRenderers.json(report) : flakyRenderers.text(report, location));
   return 0;
 }

@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { analyze } from '../../app/analyze.js';
 import type { RepoAnalysis } from '../../core/analysis.js';
 import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
-import { renderers } from '../../report/renderers.js';
+import { gapsRenderers } from '../../report/renderers/analysis.js';
 import { SeamsError } from '../../util/errors.js';
 import { closest } from '../../core/strings.js';
 import { plural } from '../../util/strings.js';
@@ -72,7 +72,7 @@ export async function gapsCommand(paths: string[], opts: GapsCommandOptions, io:
       });
     }
   }
-  const text = renderers.gaps[opts.format](analyses, {
+  const text = gapsRenderers[opts.format](analyses, {
     now: opts.now,
     why: opts.why,
     verbose: opts.verbose,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { gate, notifyFailedGates } from '../../app/gate.js';
-import { renderers } from '../../report/renderers.js';
+import { gateRenderers, githubRenderers } from '../../report/renderers/gate.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
@@ -65,15 +65,15 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
     return 2;
   }
   const { reports } = result;
-  const text = renderers.gate[opts.format](reports);
+  const text = gateRenderers[opts.format](reports);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
 
   if (io.env.GITHUB_ACTIONS) {
-    io.stdout.write(renderers.github.annotations(reports, (file, root) => relativePosix(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file))));
+    io.stdout.write(githubRenderers.annotations(reports, (file, root) => relativePosix(io.env.GITHUB_WORKSPACE || io.cwd, path.resolve(root, file))));
     if (io.env.GITHUB_STEP_SUMMARY) {
       try {
-        await appendFile(io.env.GITHUB_STEP_SUMMARY, renderers.github.summary(reports));
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, githubRenderers.summary(reports));
       } catch (e) {
         io.stderr.write(`seams: warning: could not write the job summary: ${(e as Error).message}\n`);
       }

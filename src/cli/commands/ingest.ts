@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunnerId } from '../../core/types.js';
-import { renderers } from '../../report/renderers.js';
+import { ingestRenderers } from '../../report/renderers/history.js';
 import type { IngestOptions } from '../../app/ingest.js';
 import { repoRoot, shardOption } from '../../app/options.js';
 import type { CliIO } from '../io.js';
@@ -67,7 +67,7 @@ export async function ingestCommand(files: string[], opts: IngestCommandOptions,
       onUnjoined: (why) => io.stderr.write(`seams: results are stored without test ids from the repository: ${why}\n`),
     },
   );
-  const text = renderers.ingest.text(result.reports, result.location);
+  const text = ingestRenderers.text(result.reports, result.location);
   io.stdout.write(text.stdout);
   io.stderr.write(text.stderr);
   return 0;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { report } from '../../app/report.js';
-import { renderers } from '../../report/renderers.js';
+import { reportRenderers } from '../../report/renderers/report.js';
 import { SeamsError } from '../../util/errors.js';
 import { checkOutputPath, writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
@@ -55,11 +55,11 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
     { config: opts.config, db: opts.db, env: io.env, title: opts.title, runs: Number(opts.runs) },
   );
   if (opts.html) {
-    const html = renderers.report.html(result.html);
+    const html = reportRenderers.html(result.html);
     await writeOutput(io, opts.html, html, { detail: `${(html.length / 1024).toFixed(0)} KB` });
   }
   if (opts.markdown !== undefined) {
-    const md = renderers.report.markdown(result.completion);
+    const md = reportRenderers.markdown(result.completion);
     if (typeof opts.markdown === 'string') await writeOutput(io, opts.markdown, md);
     else io.stdout.write(md);
   }

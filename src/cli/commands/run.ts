@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { repoRoot, shardOption } from '../../app/options.js';
-import { renderers } from '../../report/renderers.js';
+import { runRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
 import type { CliIO } from '../io.js';
@@ -132,7 +132,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing } : last.run;
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    for (const o of outcomes) io.stdout.write(renderers.run.text(o.run, o.tasks, { stored }));
+    for (const o of outcomes) io.stdout.write(runRenderers.text(o.run, o.tasks, { stored }));
     if (differing) {
       io.stdout.write(`\nDeterminism over ${repeat} runs: ${differing.length ? `${differing.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
       for (const d of differing.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
-import { renderers } from '../../report/renderers.js';
+import { scanRenderers } from '../../report/renderers/scan.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 import { resolvePython, runners } from '../../runners/registry.js';
@@ -43,7 +43,7 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
   const result = await scan(paths, { config: opts.config, verify: opts.verify, python: resolvePython(opts.python, io.env) });
-  const text = renderers.scan[opts.format](result);
+  const text = scanRenderers[opts.format](result);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return verificationStatus(verificationOf(result));

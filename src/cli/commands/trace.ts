@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import type { RepoAnalysis } from '../../core/analysis.js';
 import { requirementFindings } from '../../core/findings.js';
 import { SEVERITIES, type GapSeverity } from '../../core/gaps.js';
-import { renderers } from '../../report/renderers.js';
+import { traceRenderers } from '../../report/renderers/analysis.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 import { analyzePaths, exitCodeFor } from './gaps.js';
@@ -52,7 +52,7 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 
 export async function traceCommand(paths: string[], opts: TraceCommandOptions, io: CliIO): Promise<number> {
   const analyses = await analyzePaths(paths, { ...opts, examples: 0 }, io);
-  const text = renderers.trace[opts.format](analyses, { now: opts.now, verbose: opts.verbose });
+  const text = traceRenderers[opts.format](analyses, { now: opts.now, verbose: opts.verbose });
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   if (!opts.failOn) return 0;

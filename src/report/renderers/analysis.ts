@@ -1,0 +1,25 @@
+import type { RepoAnalysis } from '../../core/analysis.js';
+import { gapsJson, renderGapsMarkdown, renderGapsText, type GapsRenderOptions } from '../gaps.js';
+import { renderTraceMarkdown, renderTraceText, traceJson } from '../trace.js';
+import { json } from './json.js';
+
+export interface AnalysisRenderOptions extends GapsRenderOptions {
+  /** The time stamp of the JSON document. */
+  now?: Date;
+}
+
+/** `seams gaps`: workflow gaps and target progress. */
+export const gapsRenderers = {
+  text: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => renderGapsText(a, o),
+  json: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => json(gapsJson(a, o.now ?? new Date())),
+  markdown: (a: readonly RepoAnalysis[]) => renderGapsMarkdown(a),
+};
+
+/** `seams trace`: the requirement → tests matrix. */
+export const traceRenderers = {
+  text: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => renderTraceText(a, o),
+  json: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => json(traceJson(a, o.now ?? new Date())),
+  markdown: (a: readonly RepoAnalysis[]) => renderTraceMarkdown(a),
+};
+
+export type AnalysisFormat = keyof typeof gapsRenderers;
