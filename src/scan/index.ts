@@ -5,6 +5,7 @@ import type { Diagnostic, Inventory, RepoInventory, RunnerId, TestFile } from '.
 import { runners as scanPlugins } from '../runners/registry.js';
 import type { RunnerScan, ScanContext, ScanPlugin } from '../runners/types.js';
 import { chosenFolders, resolveClaims, runnerChoiceOf } from './claims.js';
+import { closest } from '../core/strings.js';
 import { describeError, SeamsError } from '../util/errors.js';
 import { append } from '../util/strings.js';
 import { createProgress, type Progress } from '../util/progress.js';
@@ -55,8 +56,13 @@ export async function scanRepo(rootArg: string, options: ScanOptions = {}): Prom
   const known = new Set(scanPlugins.map((p) => p.id as string));
   for (const [folder, ids] of choice)
     for (const id of ids)
-      if (!known.has(id))
-        repo.diagnostics.push({ severity: 'warning', code: 'UNKNOWN_RUNNER', message: `seams.yaml runners: ${folder || '.'} names ${id}, which is not a runner seams knows (${[...known].join(', ')})` });
+      if (!known.has(id)) {
+        const near = closest(id, known);
+        // a misspelt runner would silently hand its tests to another runner (or to none)
+        throw new SeamsError('SEAMS_CONFIG_INVALID', `seams.yaml runners${folder ? ` (${folder}/)` : ''}: "${id}" is not a runner seams knows`, {
+          hint: `${near ? `did you mean "${near}"? ` : ''}runners: ${[...known].join(', ')}`,
+        });
+      }
   const scanned: { id: RunnerId; language: string; result: RunnerScan }[] = [];
   for (const plugin of options.plugins ?? scanPlugins) {
     progress.update(`scan ${repo.name}: ${plugin.id}…`);

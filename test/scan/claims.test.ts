@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SeamsError } from '../../src/util/errors.js';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { RawTest } from '../../src/core/types.js';
@@ -113,18 +114,22 @@ describe('runner claims', () => {
     expect(inv.runners.map((r) => r.runner)).toEqual(['django']);
   });
 
-  it('reads runners: from seams.yaml (a list or folders) and warns about an unknown runner id', async () => {
+  it('reads runners: from seams.yaml (a list or folders); an unknown runner id is a configuration error with a did-you-mean', async () => {
     expect(parseConfig('runners: [django]\n', '/tmp/x/seams.yaml').config.runners).toEqual({ '.': ['django'] });
     expect(parseConfig('runners:\n  ".": [django]\n  tools/: [unittest]\n', '/tmp/x/seams.yaml').config.runners).toEqual({ '.': ['django'], 'tools/': ['unittest'] });
     expect(parseConfig('', '/tmp/x/seams.yaml').config.runners).toEqual({});
-    const root = repo({
-      'seams.yaml': 'runners:\n  tools/: [unittest, nose]\n',
+    const files = {
       'tools/tests/__init__.py': '',
       'tools/tests/test_t.py': 'import unittest\nclass T(unittest.TestCase):\n    def test_t(self):\n        pass\n',
-    });
+    };
+    const root = repo({ 'seams.yaml': 'runners:\n  tools/: [unittest]\n', ...files });
     const { inventory } = await scanConfigured([root]);
-    const inv = inventory.repos[0]!;
-    expect(inv.tests.map((t) => [t.runner, t.id])).toEqual([['unittest', 'tests.test_t.T.test_t']]);
-    expect(inv.diagnostics.find((d) => d.code === 'UNKNOWN_RUNNER')?.message).toMatch(/names nose/);
+    expect(inventory.repos[0]!.tests.map((t) => [t.runner, t.id])).toEqual([['unittest', 'tests.test_t.T.test_t']]);
+    const misspelt = repo({ 'seams.yaml': 'runners:\n  tools/: [unitest]\n', ...files });
+    const error = await scanConfigured([misspelt]).then(() => null, (e: unknown) => e as SeamsError);
+    expect(error).toBeInstanceOf(SeamsError);
+    expect(error!.exitCode).toBe(2);
+    expect(error!.message).toBe('seams.yaml runners (tools/): "unitest" is not a runner seams knows');
+    expect(error!.hint).toMatch(/^did you mean "unittest"\? runners: django, unittest, pytest/);
   });
 });
