@@ -3,12 +3,8 @@
  * .pytest.ini, pyproject.toml, tox.ini, setup.cfg, in that order), the collection options it
  * holds, and the parts of `addopts` that change what is collected.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../../core/types.js';
-import { joinRel } from '../../util/paths.js';
-import { parseIni } from '../../workspace/manifests.js';
+import { findPytestConfigIn, type FoundPytestConfig, type IniValue } from '../../workspace/pytest-config.js';
 
 export interface PytestConfig {
   /** Repo-relative rootdir ('' for the repo root). */
@@ -73,59 +69,13 @@ export function shlexSplit(s: string): string[] {
   return out;
 }
 
-type RawValue = string | string[];
+type RawValue = IniValue;
 
-interface FoundConfig {
-  file: string;
-  values: Map<string, RawValue>;
-}
-
-const CANDIDATES = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg'];
-
-/** Finds pytest's ini file in `dir` (repo-relative), the way `locate_config` does for one directory. */
-function findConfigIn(rootAbs: string, dir: string, diagnostics: Diagnostic[]): FoundConfig | undefined {
-  for (const name of CANDIDATES) {
-    const rel = joinRel(dir, name);
-    let text: string;
-    try {
-      text = readFileSync(path.join(rootAbs, rel), 'utf8');
-    } catch {
-      continue;
-    }
-    try {
-      if (name === 'pytest.ini' || name === '.pytest.ini') {
-        const ini = parseIni(text);
-        return { file: rel, values: new Map(ini.get('pytest') ?? []) };
-      }
-      if (name === 'pyproject.toml') {
-        const toml = parseToml(text) as Record<string, unknown>;
-        const tool = (toml.tool ?? {}) as Record<string, unknown>;
-        const pytest = tool.pytest as Record<string, unknown> | undefined;
-        if (!pytest) continue;
-        const opts = (pytest.ini_options as Record<string, unknown> | undefined) ?? pytest;
-        const values = new Map<string, RawValue>();
-        for (const [k, v] of Object.entries(opts)) {
-          if (k === 'ini_options') continue;
-          if (Array.isArray(v)) values.set(k, v.map(String));
-          else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.set(k, String(v));
-        }
-        return { file: rel, values };
-      }
-      const ini = parseIni(text);
-      const sectionName = name === 'tox.ini' ? 'pytest' : 'tool:pytest';
-      const sec = ini.get(sectionName);
-      if (sec) return { file: rel, values: new Map(sec) };
-    } catch (error) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'CONFIG_UNREADABLE',
-        runner: 'pytest',
-        file: rel,
-        message: `cannot read ${rel}: ${(error as Error).message.split('\n')[0]}; using pytest defaults`,
-      });
-    }
-  }
-  return undefined;
+/** pytest's ini file in `dir`; an unreadable one is a warning and pytest's defaults apply. */
+function findConfigIn(rootAbs: string, dir: string, diagnostics: Diagnostic[]): FoundPytestConfig | undefined {
+  return findPytestConfigIn(rootAbs, dir, (file, message) =>
+    diagnostics.push({ severity: 'warning', code: 'CONFIG_UNREADABLE', runner: 'pytest', file, message: `cannot read ${file}: ${message}; using pytest defaults` }),
+  );
 }
 
 function asArgs(v: RawValue | undefined): string[] | undefined {
