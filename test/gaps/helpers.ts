@@ -1,18 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { DiscoveredTest } from '../../src/core/types.js';
+import { writeRepo as writeRepoIn } from '../helpers/repo.js';
 
 /** Writes a tiny repo into a fresh temp dir: { 'a/b.py': 'text' }. */
-export function writeRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'seams-gaps-'));
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-  }
-  return root;
-}
+export const writeRepo = (files: Record<string, string>): string => writeRepoIn(files, 'seams-gaps-');
 
 export function testOf(partial: Partial<DiscoveredTest> & { id: string; file: string }): DiscoveredTest {
   return {

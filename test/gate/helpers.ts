@@ -1,18 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { RunRecord, TestResult } from '../../src/core/types.js';
 import { openStore } from '../../src/store/index.js';
+import { writeRepo as writeRepoIn } from '../helpers/repo.js';
 
-export function tempRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'seams-gate-'));
-  for (const [rel, text] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
-  return root;
-}
+/** Writes a tiny repo into a fresh temp dir: { 'a/b.py': 'text' }. */
+export const tempRepo = (files: Record<string, string>): string => writeRepoIn(files, 'seams-gate-');
 
 let seq = 0;
 export function result(id: string, status: TestResult['status'], extra: Partial<TestResult> = {}): TestResult {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { executeRun } from '../../src/execute/run.js';
 import { findInvocations, parseUnittestArgs } from '../../src/runners/unittest/invocations.js';
 import { unittestPlugin } from '../../src/runners/unittest/index.js';
 import { scanRepo } from '../../src/scan/index.js';
+import { writeRepo } from '../helpers/repo.js';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURE = path.resolve('test/fixtures/unittest/calc');
@@ -18,14 +19,7 @@ function copy(fixture: string): string {
   return root;
 }
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'seams-unittest-'));
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    writeFileSync(path.join(root, f), text);
-  }
-  return root;
-}
+const repo = (files: Record<string, string>): string => writeRepo(files, 'seams-unittest-');
 
 /** The ids `python -m unittest discover … -v` runs, from its own output. */
 function realIds(cwd: string, args: string[]): string[] {

@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SeamsError } from '../../src/util/errors.js';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -9,15 +6,9 @@ import type { RunnerScan } from '../../src/runners/types.js';
 import { allowedRunners, resolveClaims, runnerChoiceOf } from '../../src/scan/claims.js';
 import { scanConfigured } from '../../src/scan/configured.js';
 import { scanRepo } from '../../src/scan/index.js';
+import { writeRepo } from '../helpers/repo.js';
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'seams-claims-'));
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    writeFileSync(path.join(root, f), text);
-  }
-  return root;
-}
+const repo = (files: Record<string, string>): string => writeRepo(files, 'seams-claims-');
 
 const test = (runner: RawTest['runner'], file: string, id = `${file}#t`): RawTest => ({
   runner,
