@@ -1,5 +1,4 @@
 import type { DiscoveredTest } from '../core/types.js';
-import { resolvePython } from '../util/python.js';
 import type { CiNeeds, CommandSpec, ResultFormatPlugin, RunnerPlugin } from './contract.js';
 import { adoptGoCommand, goTestJsonFormat } from './_shared/go.js';
 import { adoptUnknownCommand, junitXmlFormat } from './_shared/junit.js';
@@ -103,4 +102,3 @@ export function companionFilesOf(tests: readonly Pick<DiscoveredTest, 'runner' |
   return out;
 }
 
-export { resolvePython };

@@ -4,7 +4,8 @@ import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
 import { scanRenderers } from '../../report/renderers/scan.js';
 import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
-import { resolvePython, runners } from '../../runners/registry.js';
+import { runners } from '../../runners/registry.js';
+import { resolvePython } from '../../util/python.js';
 
 export interface ScanCommandOptions {
   format: 'text' | 'json' | 'markdown';
