@@ -34,7 +34,7 @@ export async function commandsFor(argv: readonly string[]): Promise<Register[]> 
   return Promise.all(Object.values(COMMANDS).map((load) => load()));
 }
 
-export const VERSION = '0.1.0';
+import { SEAMS_VERSION } from '../util/version.js';
 
 /**
  * commander's own parser errors ("error: unknown option '--bogus'", "(Did you mean …?)") in the
@@ -68,7 +68,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   };
   const program = new Command('seams')
     .description('See and close the integration-test gaps in your codebases.')
-    .version(VERSION, '-v, --version')
+    .version(SEAMS_VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
