@@ -15,6 +15,14 @@ function tierRow(s: TierSummary): Cell[] {
 }
 const HEADER = ['Tier', 'Files', 'Tests', 'Skipped', 'xfail/todo', 'Dynamic'];
 
+/** `resolved natively: 5,184 tests in 3 files (pytest)`, or null when `--resolve` listed nothing. */
+function resolvedLine(s: RepoSummary): string | null {
+  if (!s.resolved.length) return null;
+  const tests = s.resolved.reduce((n, r) => n + r.tests, 0);
+  const files = s.resolved.reduce((n, r) => n + r.files, 0);
+  return `resolved natively: ${plural(tests, 'test')} in ${plural(files, 'file')} (${s.resolved.map((r) => r.runner).join(', ')}), listed by the runner where seams found dynamic tests`;
+}
+
 function runnersLine(s: RepoSummary): string {
   if (!s.runners.length) return 'no test runner found';
   return s.runners.map((r) => (r.projects > 1 ? `${r.runner} (${r.projects} projects)` : r.runner)).join(', ');
@@ -50,6 +58,8 @@ export function renderScanText(inventory: Inventory, verification: VerifyReport[
     out.push(`${s.name}  ${s.root}`);
     out.push(`  runners: ${runnersLine(s)}`);
     out.push(textTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total)]));
+    const resolved = resolvedLine(s);
+    if (resolved) out.push(`  ${resolved}`);
     out.push(...renderProblems(inventory.repos[i]!.diagnostics));
     for (const report of verification[i] ?? []) out.push(...renderVerifyText(report));
     out.push('');
@@ -117,6 +127,8 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
   summaries.forEach((s, i) => {
     out.push(`### ${mdText(s.name)}`, '', `Runners: ${mdText(runnersLine(s))}`, '');
     out.push(mdTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j): MdCell => (j === 0 ? md('**total**') : c))]));
+    const resolved = resolvedLine(s);
+    if (resolved) out.push('', `_${mdText(resolved[0]!.toUpperCase() + resolved.slice(1))}._`);
     const verified = verification[i];
     if (verified?.length) {
       out.push('');

@@ -10,14 +10,26 @@ export interface NativeCollection {
   ids: string[];
   /** Files pytest reported collection errors for. */
   erroredFiles: string[];
+  /** The error of each errored file, in pytest's words (the `E   ` lines, or the summary line's message). */
+  messages: Map<string, string>;
 }
 
 /** Parses `pytest --collect-only -q` output: node ids first, then errors and the summary. */
 export function parseCollectOnly(stdout: string): NativeCollection {
   const ids: string[] = [];
   const errored = new Set<string>();
+  const messages = new Map<string, string>();
   const lines = stdout.split(/\r?\n/);
   let inItems = true;
+  // the ERRORS section: `___ ERROR collecting <file> ___`, a traceback, `E   <error>` lines
+  let block: { file: string; e: string[]; last: string } | null = null;
+  const closeBlock = () => {
+    if (block) {
+      const text = (block.e.length ? block.e.join(' ') : block.last).replace(/\s+/g, ' ').trim();
+      if (text) messages.set(block.file, text.length > 500 ? `${text.slice(0, 499)}…` : text);
+    }
+    block = null;
+  };
   for (const line of lines) {
     if (inItems) {
       if (line === '' || /^=+ /.test(line) || /^_+ /.test(line)) {
@@ -29,12 +41,27 @@ export function parseCollectOnly(stdout: string): NativeCollection {
         continue;
       }
     }
-    const err = /^ERROR (?:collecting )?(\S+?)(?: - .*)?$/.exec(line);
-    if (err && !err[1]!.startsWith('-')) errored.add(err[1]!.split('::')[0]!);
     const header = /^_+ ERROR collecting (\S+) _+$/.exec(line);
-    if (header) errored.add(header[1]!);
+    if (header || /^[=_]{3,}/.test(line)) closeBlock();
+    if (header) {
+      errored.add(header[1]!);
+      block = { file: header[1]!, e: [], last: '' };
+      continue;
+    }
+    if (block) {
+      if (/^E\s/.test(line)) block.e.push(line.slice(1).trim());
+      else if (line.trim()) block.last = line.trim();
+    }
+    const err = /^ERROR (?:collecting )?(\S+?)(?: - (.*))?$/.exec(line);
+    if (err && !err[1]!.startsWith('-')) {
+      const file = err[1]!.split('::')[0]!;
+      errored.add(file);
+      // the short summary line, cut to the terminal's width: only when no traceback said more
+      if (err[2]?.trim() && !messages.has(file)) messages.set(file, err[2].trim());
+    }
   }
-  return { ids, erroredFiles: [...errored].sort() };
+  closeBlock();
+  return { ids, erroredFiles: [...errored].sort(), messages };
 }
 
 function fileOf(id: string): string {
