@@ -74,6 +74,7 @@ interface Chunk {
   files: string[];
   identity: string | null;
   executable?: string;
+  python?: { file: string; env: Record<string, string> };
   /** A retry of one file after its command listed nothing (`allOrNothing`). */
   single?: boolean;
 }
@@ -187,12 +188,13 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
       keys.set(`${g.plugin.id}\0${file}`, key);
       const hit = key ? readEntry(cache, key, file) : undefined;
       if (hit) {
-        listings.set(`${g.plugin.id}\0${file}`, hit);
+        if (hit.error !== undefined) diagnostics.push(collectionError(g.plugin, file, hit.error));
+        else listings.set(`${g.plugin.id}\0${file}`, hit.tests);
         statsOf(g.plugin.id).cached++;
       } else pending.push(file);
     }
     for (const files of chunksOf(pending, concurrency, g.collect.chunkSize))
-      queue.push({ group: g, files, identity: setup.identity, executable: setup.executable });
+      queue.push({ group: g, files, identity: setup.identity, executable: setup.executable, python: setup.python });
   }
 
   // the native collectors, a few at a time
@@ -209,7 +211,7 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
         rootDir: g.rootDir,
         project: null,
         files: chunk.files,
-        python: options.python,
+        python: chunk.python?.file ?? options.python,
         workDir,
         configFiles: g.configFiles,
         ...(chunk.executable ? { executable: chunk.executable } : {}),
@@ -220,13 +222,13 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
       options.progress?.update(`resolve: ${g.plugin.id} ${plural(chunk.files.length, 'file')} (${finished}/${started} commands done)…`);
       const result: ExecResult = await execCommand(spec.argv[0]!, spec.argv.slice(1), {
         cwd: spec.cwd,
-        env: { ...env, ...spec.env },
+        env: { ...env, ...chunk.python?.env, ...spec.env },
         timeoutMs,
         processGroup: true,
       });
       finished++;
       if (result.spawnError) {
-        const interpreter = spec.argv[0] === options.python ? ' (the interpreter is --python, else $SEAMS_PYTHON, else python3)' : '';
+        const interpreter = spec.argv[0] === input.python ? ' (the interpreter is --python, else $SEAMS_PYTHON, else python3)' : '';
         const reason = result.spawnError.code === 'ENOENT' ? 'not found' : result.spawnError.message;
         sayOnce(missingDiagnostic(g.plugin, `cannot start ${spec.argv[0]}: ${reason}${interpreter}`));
         return;
@@ -255,6 +257,13 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
       }
       const failed = new Set(listing.errors.flatMap((e) => (e.file ? [e.file] : [])));
       const general = listing.errors.filter((e) => !e.file);
+      // a file's own error is as much the runner's answer as its tests: cached under the same key
+      // (the file, what it is collected with, the installed packages), so it is not asked again
+      const remember = (file: string, entry: CacheEntry) => {
+        const key = keys.get(`${g.plugin.id}\0${file}`);
+        if (key && chunk.identity) cache.set(CACHE_NAMESPACE, key, entry);
+      };
+      for (const e of listing.errors) if (e.file && chunk.files.includes(e.file)) remember(e.file, { file: e.file, tests: [], error: e.message });
       // one failing file empties the whole listing: list the others one by one
       if (g.collect.allOrNothing && !chunk.single && chunk.files.length > 1 && listing.tests.length === 0 && listing.errors.length) {
         for (const e of listing.errors.filter((x) => x.file)) diagnostics.push(collectionError(g.plugin, e.file!, e.message));
@@ -277,8 +286,7 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
       for (const [file, tests] of byFile) {
         if (failed.has(file)) continue;
         listings.set(`${g.plugin.id}\0${file}`, tests);
-        const key = keys.get(`${g.plugin.id}\0${file}`);
-        if (key && chunk.identity) cache.set(CACHE_NAMESPACE, key, { file, tests });
+        remember(file, { file, tests });
       }
     };
     const worker = async () => {
@@ -303,18 +311,25 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
         severity: 'info',
         code: 'RESOLVED',
         runner: s.runner,
-        message: `--resolve: ${s.runner} listed ${plural(s.resolvedFiles, 'file')} of ${s.files} with dynamic tests (${s.cached} from the cache, ${plural(s.commands, 'command')} started)`,
+        message: `--resolve: ${s.runner} listed ${plural(s.resolvedFiles, 'file')} of ${s.files} with dynamic tests (${s.cached} answered from the cache, ${plural(s.commands, 'command')} started)`,
       });
   return { repo: { ...merged, diagnostics: [...repo.diagnostics, ...diagnostics] }, stats };
 }
 
-function readEntry(cache: CacheStore, key: string, file: string): CollectedTest[] | undefined {
-  const v = cache.get<{ file?: unknown; tests?: unknown }>(CACHE_NAMESPACE, key);
-  if (!v || v.file !== file || !Array.isArray(v.tests)) return undefined;
+/** A cached listing of one file: the runner's tests, or its collection error. */
+interface CacheEntry {
+  file: string;
+  tests: CollectedTest[];
+  error?: string;
+}
+
+function readEntry(cache: CacheStore, key: string, file: string): CacheEntry | undefined {
+  const v = cache.get<Partial<CacheEntry>>(CACHE_NAMESPACE, key);
+  if (!v || v.file !== file || !Array.isArray(v.tests) || (v.error !== undefined && typeof v.error !== 'string')) return undefined;
   const ok = v.tests.every(
     (t: Partial<CollectedTest>) => t && typeof t.id === 'string' && t.file === file && Array.isArray(t.titlePath) && typeof t.name === 'string' && (t.project === null || typeof t.project === 'string'),
   );
-  return ok ? (v.tests as CollectedTest[]) : undefined;
+  return ok ? (v as CacheEntry) : undefined;
 }
 
 const describeFiles = (files: readonly string[]) =>

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { CollectorSetup } from '../contract.js';
 
 /**
  * The installed Python packages of an interpreter, read from files only: the cache of
@@ -91,10 +92,15 @@ function pyenvVersionDir(pyenvRoot: string, v: string): string | null {
 
 /** The interpreter file `python` starts (pyenv shims followed), not resolved through symlinks; null when not found. */
 export function interpreterFile(python: string, env: Env, cwd: string): string | null {
+  return findInterpreter(python, env, cwd)?.file ?? null;
+}
+
+/** The interpreter file, and whether a pyenv shim led to it (then `pyenv exec` would put its folder first on PATH). */
+export function findInterpreter(python: string, env: Env, cwd: string): { file: string; viaPyenv: boolean } | null {
   let file = onPath(python, env, cwd);
   for (let hops = 0; file && hops < 3; hops++) {
     const pyenvRoot = pyenvRootOfShim(file);
-    if (!pyenvRoot) return file;
+    if (!pyenvRoot) return { file, viaPyenv: hops > 0 };
     const program = path.basename(file);
     let next: string | null = null;
     for (const v of pyenvVersions(pyenvRoot, env, cwd)) {
@@ -163,6 +169,24 @@ const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '_');
 export function pythonIdentity(python: string, env: Env, cwd: string, required: string): string | null {
   const exe = interpreterFile(python, env, cwd);
   if (!exe) return null;
+  return identityOf(exe, env, required);
+}
+
+/**
+ * `NativeCollector.locate` of a Python runner: the identity of the interpreter and its packages,
+ * and, when `python` is a pyenv shim, the version's interpreter to start directly with its folder
+ * first on PATH (what `pyenv exec` does, without its bash).
+ */
+export function locatePython(python: string, env: Env, cwd: string, required: string): CollectorSetup {
+  const found = findInterpreter(python, env, cwd);
+  if (!found) return { identity: null };
+  return {
+    identity: identityOf(found.file, env, required),
+    ...(found.viaPyenv ? { python: { file: found.file, env: { PATH: [path.dirname(found.file), env.PATH].filter(Boolean).join(path.delimiter) } } } : {}),
+  };
+}
+
+function identityOf(exe: string, env: Env, required: string): string | null {
   const sites = siteFolders(exe, env);
   const want = normalize(required);
   let found = false;

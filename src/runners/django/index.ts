@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Diagnostic, RawTest, RepoInventory, RunnerInfo } from '../../core/types.js';
 import type { BuildInput, CollectedTest, CollectInput, CollectListing, CommandSpec, NativeCollector, RunnerPlugin } from '../contract.js';
-import { pythonIdentity } from '../_shared/python-install.js';
+import { locatePython } from '../_shared/python-install.js';
 import { tailMessage } from '../_shared/collect.js';
 import type { RunnerScan, ScanContext, ScannedFile, VerifyOptions, VerifyReport } from '../types.js';
 import { discoverUnittest } from '../_shared/unittest/discover.js';
@@ -155,7 +155,7 @@ export const djangoCollector: NativeCollector = {
     if (output.code !== 0 && output.code !== null && !listing.ids.length) errors.push({ message: `manage.py test exited with code ${output.code}: ${tailMessage(output.stderr || output.stdout)}` });
     return { tests, errors };
   },
-  locate: ({ root, rootDir, python, env }) => ({ identity: pythonIdentity(python, env, path.resolve(root, folderOf(rootDir)), 'django') }),
+  locate: ({ root, rootDir, python, env }) => locatePython(python, env, path.resolve(root, folderOf(rootDir)), 'django'),
   // manage.py names the settings; the settings module itself is not followed
   inputsOf: (_file, { configFiles }) => [...configFiles],
   envKeys: ['PYTHONPATH', 'DJANGO_SETTINGS_MODULE'],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CollectedTest, CollectInput, CollectListing, CollectOutput, CommandSpec, NativeCollector } from '../contract.js';
 import { relToRoot } from '../_shared/targets.js';
-import { pythonIdentity } from '../_shared/python-install.js';
+import { locatePython } from '../_shared/python-install.js';
 import { tailMessage } from '../_shared/collect.js';
 import { dirnamePosix, joinRel } from '../../util/paths.js';
 import { leftOutBy, parseCollectOnly } from './verify.js';
@@ -65,16 +65,17 @@ export const pytestCollector: NativeCollector = {
     for (const errored of native.erroredFiles) {
       const leftOut = leftOutBy([errored]);
       const message = native.messages.get(errored) ?? `pytest could not collect ${errored}`;
-      for (const f of input.files) if (leftOut(relToRoot(input.rootDir, f))) errors.push({ file: f, message: `${errored}: ${message}` });
+      for (const f of input.files) {
+        const rel = relToRoot(input.rootDir, f);
+        if (leftOut(rel)) errors.push({ file: f, message: errored === rel ? message : `${errored}: ${message}` });
+      }
     }
     // 3 internal error, 4 usage error (a conftest.py that does not import): nothing was collected
     if (output.code !== null && ![0, 1, 2, 5].includes(output.code))
       errors.push({ message: `pytest exited with code ${output.code}: ${tailMessage(output.stderr || output.stdout)}` });
     return { tests, errors };
   },
-  locate({ root, rootDir, python, env }) {
-    return { identity: pythonIdentity(python, env, path.resolve(root, rootDir), 'pytest') };
-  },
+  locate: ({ root, rootDir, python, env }) => locatePython(python, env, path.resolve(root, rootDir), 'pytest'),
   inputsOf(file, { root, rootDir, configFiles }) {
     // the conftest.py files pytest loads for the file: its folder and every folder above it
     const out: string[] = [...configFiles];
