@@ -350,7 +350,7 @@ function collectionError(plugin: RunnerPlugin, file: string, message: string): D
     code: 'RESOLVE_COLLECTION_ERROR',
     runner: plugin.id,
     file,
-    message: `--resolve: ${plugin.title} could not collect ${file}: ${message}`,
+    message: `${file}: ${plugin.title} could not collect it (--resolve), its tests are kept as found statically: ${message}`,
   };
 }
 

@@ -89,6 +89,7 @@ export async function verifyDjango(root: string, inventory: RepoInventory, optio
         args: manageArgs('{dir}', cwd, 'ListRunner'),
         cwd,
         which: 'django',
+        tests: inventory.tests.filter((t) => t.runner === 'django' && t.project === info.project),
         staticIds: inventory.tests.filter((t) => t.runner === 'django' && t.project === info.project).map((t) => t.id),
         timeoutMs: options.timeoutMs,
         display: `cd ${info.rootDir} && ${python} manage.py test --testrunner ${DJANGO_RUNNER_MODULE}.ListRunner`,

@@ -5,19 +5,7 @@ import { relToRoot } from '../_shared/targets.js';
 import { locatePython } from '../_shared/python-install.js';
 import { tailMessage } from '../_shared/collect.js';
 import { dirnamePosix, joinRel } from '../../util/paths.js';
-import { leftOutBy, parseCollectOnly } from './verify.js';
-
-/** A pytest node id split into its file and title path (`Class`, `test[params]`); params may hold `::`. */
-export function splitNodeId(id: string): { file: string; titlePath: string[]; name: string; base: string | null } {
-  const at = id.indexOf('::');
-  if (at < 0) return { file: id, titlePath: [], name: '', base: null };
-  const rest = id.slice(at + 2);
-  const bracket = rest.indexOf('[');
-  const head = bracket < 0 ? rest : rest.slice(0, bracket);
-  const titlePath = head.split('::');
-  if (bracket >= 0) titlePath[titlePath.length - 1] += rest.slice(bracket);
-  return { file: id.slice(0, at), titlePath, name: rest, base: bracket < 0 ? null : id.slice(0, at + 2 + bracket) };
-}
+import { leftOutBy, parseCollectOnly, splitNodeId } from './verify.js';
 
 /**
  * Native collection of chosen files: `python -m pytest --collect-only <files>` in the pytest
