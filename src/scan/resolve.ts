@@ -25,6 +25,7 @@ import type { Classifier } from '../core/tiers.js';
 import type { Diagnostic, DiscoveredTest, RepoInventory, RunnerId, RunnerInfo } from '../core/types.js';
 import type { CollectedTest, CollectInput, CollectListing, NativeCollector, RunnerPlugin } from '../runners/contract.js';
 import { runners as registered } from '../runners/registry.js';
+import { describeError } from '../util/errors.js';
 import { execCommand, type ExecResult } from '../util/exec.js';
 import { plural } from '../util/strings.js';
 import type { Progress } from '../util/progress.js';
@@ -202,8 +203,16 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'seams-resolve-'));
     let started = 0;
     let finished = 0;
+    // a retry file by file that fails the same way twice is the runner failing, not the files:
+    // the group's other retries are not started (a broken vitest config would fail them all)
+    const sameFailure = new Map<Group, { message: string; count: number; skipped: string[] }>();
     const runOne = async (chunk: Chunk): Promise<void> => {
       const { group: g } = chunk;
+      const breaker = sameFailure.get(g);
+      if (chunk.single && breaker && breaker.count >= 2) {
+        breaker.skipped.push(...chunk.files);
+        return;
+      }
       const workDir = path.join(scratch, String(started++));
       mkdirSync(workDir, { recursive: true });
       const input: CollectInput = {
@@ -270,6 +279,13 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
         for (const f of chunk.files) if (!failed.has(f)) queue.push({ ...chunk, files: [f], single: true });
         return;
       }
+      if (chunk.single && failed.size) {
+        const file = chunk.files[0]!;
+        const message = listing.errors.map((e) => e.message.split(file).join('<file>').split(path.posix.basename(file)).join('<file>')).join('; ');
+        const b = sameFailure.get(g);
+        if (b && b.message === message) b.count++;
+        else sameFailure.set(g, { message, count: 1, skipped: b?.skipped ?? [] });
+      }
       for (const e of listing.errors) if (e.file) diagnostics.push(collectionError(g.plugin, e.file, e.message));
       if (general.length) {
         diagnostics.push({
@@ -289,13 +305,35 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
         remember(file, { file, tests });
       }
     };
-    const worker = async () => {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) await runOne(chunk);
-    };
     try {
-      // workers take chunks as they free up; a retry pushed by a worker is taken by the next free one
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-      while (queue.length) await worker();
+      // at most `concurrency` commands at once; a retry a command queues is started as one ends
+      await new Promise<void>((done) => {
+        let active = 0;
+        const pump = () => {
+          while (active < concurrency && queue.length) {
+            const chunk = queue.shift()!;
+            active++;
+            runOne(chunk)
+              .catch((error: unknown) =>
+                diagnostics.push({ severity: 'error', code: 'RESOLVE_FAILED', runner: chunk.group.plugin.id, message: `--resolve: ${describeError(error)}` }),
+              )
+              .finally(() => {
+                active--;
+                pump();
+              });
+          }
+          if (active === 0 && !queue.length) done();
+        };
+        pump();
+      });
+      for (const [g, b] of sameFailure)
+        if (b.skipped.length)
+          diagnostics.push({
+            severity: 'warning',
+            code: 'RESOLVE_COLLECTION_ERROR',
+            runner: g.plugin.id,
+            message: `--resolve: ${g.plugin.title} failed the same way for every file it was given alone (${b.message}); ${describeFiles(b.skipped)} not tried, their tests are kept as found statically`,
+          });
     } finally {
       rmSync(scratch, { recursive: true, force: true });
       options.progress?.done();

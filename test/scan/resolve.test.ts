@@ -308,7 +308,27 @@ describe('vitest list', () => {
     expect(d[0]!.message).toContain('broken on purpose');
     expect(after.tests.filter((t) => t.file === 'src/broken.test.ts')).toEqual(before.tests.filter((t) => t.file === 'src/broken.test.ts'));
     expect(after.tests.filter((t) => t.resolvedBy).length).toBe(3);
+    // vitest names the file that failed (❯ src/broken.test.ts:3:7): only the other is listed again
+    expect(stats[0]!.commands).toBe(2);
+  }, 120_000);
+
+  it('a runner that fails for every file alone is not asked file after file', async () => {
+    const dyn = (i: number) => `import { it } from 'vitest';\n${names}for (const n of names) it(\`${i} \${n}\`, () => {});\n`;
+    const root = jsRepo({
+      ...files,
+      'vitest.config.ts': "import { defineConfig } from 'vitest/config';\nif (!process.env.NEVER_SET) throw new Error('config broken');\nexport default defineConfig({ test: { include: ['src/**/*.test.ts'] } });\n",
+      'src/d1.test.ts': dyn(1),
+      'src/d2.test.ts': dyn(2),
+      'src/d3.test.ts': dyn(3),
+    });
+    const before = await scanRepo(root);
+    expect(new Set(before.tests.filter((t) => t.dynamic).map((t) => t.file)).size).toBe(4);
+    const { repo: after, stats } = await resolve(before, { concurrency: 1 });
+    expect(after.tests).toEqual(before.tests);
+    // all four together, then two alone that fail the same way: the other two are not tried
     expect(stats[0]!.commands).toBe(3);
+    const d = after.diagnostics.filter((x) => x.code === 'RESOLVE_COLLECTION_ERROR');
+    expect(d.at(-1)!.message).toMatch(/failed the same way for every file it was given alone \(.*config broken.*\); 2 files \(.*\) not tried/);
   }, 120_000);
 
   it('not installed: said once, nothing started, the static result kept', async () => {

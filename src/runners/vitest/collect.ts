@@ -52,8 +52,15 @@ export const vitestCollector: NativeCollector = {
     }
     if (!Array.isArray(list)) {
       if (output.code === null) return { tests: [], errors: [] };
-      const message = `vitest list failed (exit ${output.code}): ${vitestError(`${output.stderr}\n${output.stdout}`)}`;
-      return { tests: [], errors: input.files.length === 1 ? [{ file: input.files[0]!, message }] : [{ message }] };
+      const text = `${output.stderr}\n${output.stdout}`;
+      const message = `vitest list failed (exit ${output.code}): ${vitestError(text)}`;
+      if (input.files.length === 1) return { tests: [], errors: [{ file: input.files[0]!, message }] };
+      // `❯ src/b.test.ts:2:7` under the error names the file that failed to load
+      const at = new Set(
+        [...stripAnsi(text).matchAll(/❯ (\S+?):\d+:\d+/g)].map((m) => toPosix(path.posix.join(input.rootDir === '.' ? '' : input.rootDir, m[1]!))),
+      );
+      const named = input.files.filter((f) => at.has(f));
+      return { tests: [], errors: named.length ? named.map((file) => ({ file, message })) : [{ message }] };
     }
     const wanted = new Set(input.files);
     const tests: CollectedTest[] = [];
