@@ -109,7 +109,9 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
   const said = new Set<string>();
   const sayOnce = (d: Diagnostic) => {
     const k = `${d.code}\0${d.runner}\0${d.message}`;
-    if (!said.has(k)) diagnostics.push(d), said.add(k);
+    if (said.has(k)) return;
+    said.add(k);
+    diagnostics.push(d);
   };
 
   // the files of each runner that still hold dynamic tests, grouped by runner root
@@ -137,8 +139,9 @@ export async function resolveDynamic(repo: RepoInventory, options: ResolveOption
         const configFiles = [...new Set(infos.filter((i) => i.rootDir === rootDir && i.configFile).map((i) => i.configFile!))].sort();
         byRoot.set(rootDir, (g = { plugin, collect: plugin.collect, rootDir, configFiles, files: [] }));
       }
-      if (!g.files.includes(t.file)) g.files.push(t.file);
+      g.files.push(t.file);
     }
+    for (const g of byRoot.values()) g.files = [...new Set(g.files)];
     groups.push(...byRoot.values());
     stats.push({ runner: plugin.id, files: files.length, resolvedFiles: 0, cached: 0, commands: 0 });
   }

@@ -236,7 +236,8 @@ describe('the cache', () => {
     const [entry] = readdirSync(path.join(dir, sub!));
     const file = path.join(dir, sub!, entry!);
     const good = readFileSync(file, 'utf8');
-    for (const corrupt of [good.slice(0, good.length / 2), good.replace('test_case[beta]', 'test_case[BETA]'), '{}', '']) {
+    // cut short (a crash mid-write), and changed (the checksum no longer holds)
+    for (const corrupt of [good.slice(0, good.length / 2), good.replace('test_case[beta]', 'test_case[BETA]')]) {
       writeFileSync(file, corrupt);
       const calls = py.calls();
       const again = await resolve(await scanRepo(root), { env: py.env });

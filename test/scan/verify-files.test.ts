@@ -88,6 +88,15 @@ describe('scan --resolve options', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a missing interpreter: one warning, the static inventory, exit 0', async () => {
+    const root = writeRepo(FILES, 'seams-verify-');
+    made.push(root);
+    const r = await runCli(['scan', root, '--resolve', '--python', '/nonexistent/python3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/cannot start \/nonexistent\/python3: not found/g)).toHaveLength(1);
+    expect(r.stdout).not.toContain('resolved natively');
+  });
+
   it('the help says that --resolve runs the repository code', async () => {
     const r = await runCli(['scan', '--help']);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain("this RUNS the repository's collection code");
