@@ -1,6 +1,11 @@
+import { tierRulesOf } from '../config/index.js';
+import { createClassifier } from '../core/tiers.js';
 import type { Inventory, RepoInventory, VerifyReport } from '../core/types.js';
 import { runners as scanPlugins } from '../runners/registry.js';
+import { resolveDynamic } from '../scan/resolve.js';
 import { SeamsError } from '../util/errors.js';
+import { createProgress } from '../util/progress.js';
+import { resolvePython } from '../util/python.js';
 import { loadRepos } from './repos.js';
 
 /** `seams scan`: the inventory of each repository (configured by its seams.yaml), optionally verified. */
@@ -10,8 +15,17 @@ export interface ScanOptions {
   config?: string;
   /** Cross-check with each runner's own collector (`pytest --collect-only`, `vitest list`, …). */
   verify?: boolean;
-  /** Python interpreter for pytest verification. */
+  /** Python interpreter for pytest verification and resolution (default: $SEAMS_PYTHON, else python3). */
   python?: string;
+  /**
+   * List the files that hold dynamic tests with the runner's own collector (runs the repo's
+   * collection code). Undefined: as seams.yaml `scan.resolve` says (default off).
+   */
+  resolve?: boolean;
+  /** Timeout of each collector command of `resolve`, in milliseconds (default 120 s). */
+  resolveTimeoutMs?: number;
+  /** False: the cache in `.seams/cache` is neither read nor written. */
+  cache?: boolean;
 }
 
 /** The inventory; with `verify`, each repo carries the verification of its runners. */
@@ -20,7 +34,22 @@ export interface ScanResult extends Inventory {
 }
 
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const repos = (await loadRepos(paths, options)).map((r) => r.inventory);
+  const configured = await loadRepos(paths, options);
+  const repos: RepoInventory[] = [];
+  for (const { inventory, config } of configured) {
+    if (!(options.resolve ?? config.config.scan.resolve === 'dynamic')) {
+      repos.push(inventory);
+      continue;
+    }
+    const resolved = await resolveDynamic(inventory, {
+      python: resolvePython(options.python, process.env),
+      timeoutMs: options.resolveTimeoutMs,
+      cache: options.cache,
+      classifier: createClassifier(tierRulesOf(config.config)),
+      progress: createProgress(),
+    });
+    repos.push(resolved.repo);
+  }
   const inventory: Inventory = { version: 1, repos };
   assertSomethingScanned(inventory);
   if (!options.verify) return inventory;

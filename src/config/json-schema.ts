@@ -12,7 +12,7 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/seams/seams/schemas/seams.config.schema.json',
     title: 'seams.yaml',
-    description: 'Configuration of seams: tiers, components, workflows, requirements, targets, services, scenarios, gates, coverage, notify, history. Every key is optional.',
+    description: 'Configuration of seams: tiers, components, workflows, requirements, targets, services, scenarios, gates, coverage, notify, history, runners, scan. Every key is optional.',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
 }

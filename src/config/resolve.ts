@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   history: { db: string };
   /** seams.yaml `runners:` by folder ('.' for the repo root); empty when detection decides. */
   runners: Record<string, string[]>;
+  /** seams.yaml `scan:`; `resolve: 'dynamic'` turns on `seams scan --resolve`. */
+  scan: { resolve: 'dynamic' | 'off' };
 }
 
 const toDate = (d: string | Date): string => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
@@ -80,6 +82,7 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     notify: user.notify ? { webhook: user.notify.webhook, branches: user.notify.branches ?? [...DEFAULTS.notifyBranches] } : null,
     history: { db: user.history?.db ?? DEFAULTS.historyDb },
     runners: Array.isArray(user.runners) ? { '.': [...user.runners] } : { ...(user.runners ?? {}) },
+    scan: { resolve: user.scan?.resolve ?? 'off' },
   };
 }
 

@@ -185,6 +185,15 @@ export const runnersSchema = z
     'The runners of the repo (a list) or of folders (folder → list, the longest folder wins); overrides detection: below a chosen folder only the listed runners keep tests, and a listed runner is used there even when not detected',
   );
 
+export const scanSchema = z.strictObject({
+  resolve: z
+    .enum(['dynamic', 'off'])
+    .optional()
+    .describe(
+      "dynamic: seams scan lists the files that hold dynamic tests with the runner's own collector (pytest --collect-only, vitest list, playwright test --list), as --resolve does; this runs the repository's collection code (conftest.py, configs). off (default): static only",
+    ),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   tiers: z.record(name, tierSchema).optional().describe('Tier rules (paths, markers) applied before the conventions, and what a tier needs to run (services, command)'),
@@ -199,6 +208,7 @@ export const configSchema = z.strictObject({
   notify: notifySchema.optional(),
   history: historySchema.optional(),
   runners: runnersSchema.optional(),
+  scan: scanSchema.optional().describe('How seams scan builds the inventory'),
 });
 
 export type UserConfig = z.infer<typeof configSchema>;
@@ -211,3 +221,4 @@ export type GateConfig = z.infer<typeof gateSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;
 export type CoverageConfig = z.infer<typeof coverageSchema>;
 export type RunnersConfig = z.infer<typeof runnersSchema>;
+export type ScanConfig = z.infer<typeof scanSchema>;

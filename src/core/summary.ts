@@ -19,6 +19,8 @@ export interface RepoSummary {
   total: TierSummary;
   unparsed: Diagnostic[];
   diagnostics: number;
+  /** Tests listed by a runner's own collector (`scan --resolve`), per runner, and their files. */
+  resolved: { runner: RunnerId; tests: number; files: number }[];
 }
 
 const empty = (tier: Tier): TierSummary => ({ tier, files: 0, tests: 0, skipped: 0, xfail: 0, todo: 0, dynamic: 0 });
@@ -62,6 +64,14 @@ export function summarizeRepo(repo: RepoInventory): RepoSummary {
     total.dynamic += s.dynamic;
   }
   total.files = new Set(repo.files.map((f) => f.file).concat(repo.tests.map((t) => t.file))).size;
+  const resolved = new Map<RunnerId, { tests: number; files: Set<string> }>();
+  for (const t of repo.tests) {
+    if (!t.resolvedBy) continue;
+    let r = resolved.get(t.resolvedBy);
+    if (!r) resolved.set(t.resolvedBy, (r = { tests: 0, files: new Set() }));
+    r.tests++;
+    r.files.add(t.file);
+  }
   const runnerProjects = new Map<RunnerId, number>();
   for (const r of repo.runners) runnerProjects.set(r.runner, (runnerProjects.get(r.runner) ?? 0) + 1);
   return {
@@ -72,5 +82,6 @@ export function summarizeRepo(repo: RepoInventory): RepoSummary {
     total,
     unparsed: repo.diagnostics.filter((d) => d.code === 'PARSE_ERROR' || d.code === 'UNREADABLE'),
     diagnostics: repo.diagnostics.length,
+    resolved: [...resolved].map(([runner, r]) => ({ runner, tests: r.tests, files: r.files.size })),
   };
 }

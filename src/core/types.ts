@@ -63,6 +63,11 @@ export interface DiscoveredTest {
   dynamic: boolean;
   /** Why the test could not be fully resolved statically (only when `dynamic`). */
   dynamicReason?: string;
+  /**
+   * The runner whose own collector listed this test (`scan --resolve`), where the static scan
+   * had a dynamic test; absent for tests found statically.
+   */
+  resolvedBy?: RunnerId;
   refs: TestRefs;
 }
 
@@ -201,4 +206,27 @@ export interface VerifyReport {
   error?: string;
   /** What the collector lists: test ids, or only test files (`jest --listTests`); from the runner's `verifyUnit`. */
   unit?: 'ids' | 'files';
+  /** Every compared file: identical, missing and extra ids in it (errored files left out). */
+  files?: VerifyFileReport[];
+  /**
+   * Of the differences (missing + extra), how many come from tests seams listed as `dynamic`:
+   * an extra id that is a dynamic test, a missing id a dynamic test of its file stands for.
+   */
+  explained?: number;
+}
+
+/** One file of a verification (`VerifyReport.files`). */
+export interface VerifyFileReport {
+  /** The file as the runner's ids name it (pytest: relative to the rootdir). */
+  file: string;
+  /** Ids both listed. */
+  identical: number;
+  /** Listed by the runner, not by seams. */
+  missing: number;
+  /** Listed by seams, not by the runner. */
+  extra: number;
+  /** Differences of this file that come from dynamic tests (see `VerifyReport.explained`). */
+  explained: number;
+  /** Tests seams listed as dynamic in this file. */
+  dynamic: number;
 }

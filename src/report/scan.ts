@@ -15,6 +15,14 @@ function tierRow(s: TierSummary): Cell[] {
 }
 const HEADER = ['Tier', 'Files', 'Tests', 'Skipped', 'xfail/todo', 'Dynamic'];
 
+/** `resolved natively: 5,184 tests in 3 files (pytest)`, or null when `--resolve` listed nothing. */
+function resolvedLine(s: RepoSummary): string | null {
+  if (!s.resolved.length) return null;
+  const tests = s.resolved.reduce((n, r) => n + r.tests, 0);
+  const files = s.resolved.reduce((n, r) => n + r.files, 0);
+  return `resolved natively: ${plural(tests, 'test')} in ${plural(files, 'file')} (${s.resolved.map((r) => r.runner).join(', ')}), listed by the runner where seams found dynamic tests`;
+}
+
 function runnersLine(s: RepoSummary): string {
   if (!s.runners.length) return 'no test runner found';
   return s.runners.map((r) => (r.projects > 1 ? `${r.runner} (${r.projects} projects)` : r.runner)).join(', ');
@@ -50,6 +58,8 @@ export function renderScanText(inventory: Inventory, verification: VerifyReport[
     out.push(`${s.name}  ${s.root}`);
     out.push(`  runners: ${runnersLine(s)}`);
     out.push(textTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total)]));
+    const resolved = resolvedLine(s);
+    if (resolved) out.push(`  ${resolved}`);
     out.push(...renderProblems(inventory.repos[i]!.diagnostics));
     for (const report of verification[i] ?? []) out.push(...renderVerifyText(report));
     out.push('');
@@ -97,6 +107,7 @@ export function renderVerifyText(r: VerifyReport): string[] {
   const lines = [
     `  ${label}: ${r.matched} of ${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)}); native ${r.nativeCount}, seams ${r.staticCount} — \`${r.command}\``,
   ];
+  lines.push(...renderVerifyFiles(r));
   const list = (title: string, ids: string[]) => {
     if (!ids.length) return;
     lines.push(`    ${title}:`);
@@ -110,6 +121,40 @@ export function renderVerifyText(r: VerifyReport): string[] {
   return lines;
 }
 
+const MAX_FILE_ROWS = 20;
+
+/** The totals line of a verification: identical, missing, extra, and the share dynamic tests explain. */
+export function verifyTotalsLine(r: VerifyReport): string | null {
+  if (!r.files) return null;
+  const differing = r.files.filter((f) => f.missing || f.extra);
+  const differences = r.missing.length + r.extra.length;
+  const what = r.unit === 'files' ? 'test files' : 'ids';
+  const head = `${r.matched} ${what} identical, ${r.missing.length} missing, ${r.extra.length} extra — ${differing.length} of ${plural(r.files.length, 'file')} differ`;
+  if (!differences) return head;
+  const explained = r.explained ?? 0;
+  const rest = differences - explained;
+  const share =
+    explained === 0
+      ? `none of the ${plural(differences, 'difference')} comes from a test seams listed as dynamic`
+      : explained === differences
+        ? `${differences === 1 ? 'the difference comes' : `all ${differences} differences come`} from tests seams listed as dynamic (--resolve lists those natively)`
+        : `${explained} of the ${differences} differences (${formatPercent(explained / differences)}) come from tests seams listed as dynamic (--resolve lists those natively); ${rest} ${rest === 1 ? 'does' : 'do'} not`;
+  return `${head}; ${share}`;
+}
+
+/** The files with differences, most first (the first 20), under a totals line. */
+export function renderVerifyFiles(r: VerifyReport): string[] {
+  const totals = verifyTotalsLine(r);
+  if (!totals || !r.files) return [];
+  const lines = [`    ${totals}`];
+  const differing = r.files.filter((f) => f.missing || f.extra).sort((a, b) => b.missing + b.extra - (a.missing + a.extra) || (a.file < b.file ? -1 : 1));
+  if (!differing.length) return lines;
+  const rows: Cell[][] = differing.slice(0, MAX_FILE_ROWS).map((f) => [f.file, f.identical, dash(f.missing), dash(f.extra), dash(f.explained), dash(f.dynamic)]);
+  lines.push(textTable(['File', 'Identical', 'Missing', 'Extra', 'From dynamic', 'Dynamic'], rows, '    '));
+  if (differing.length > MAX_FILE_ROWS) lines.push(`    … ${differing.length - MAX_FILE_ROWS} more files differ (--format json lists all)`);
+  return lines;
+}
+
 export function renderScanMarkdown(inventory: Inventory, verification: VerifyReport[][] = []): string {
   const out: string[] = [];
   const summaries = inventory.repos.map(summarizeRepo);
@@ -117,6 +162,8 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
   summaries.forEach((s, i) => {
     out.push(`### ${mdText(s.name)}`, '', `Runners: ${mdText(runnersLine(s))}`, '');
     out.push(mdTable(HEADER, [...s.tiers.map(tierRow), tierRow(s.total).map((c, j): MdCell => (j === 0 ? md('**total**') : c))]));
+    const resolved = resolvedLine(s);
+    if (resolved) out.push('', `_${mdText(resolved[0]!.toUpperCase() + resolved.slice(1))}._`);
     const verified = verification[i];
     if (verified?.length) {
       out.push('');
@@ -124,7 +171,7 @@ export function renderScanMarkdown(inventory: Inventory, verification: VerifyRep
         out.push(
           r.error
             ? `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: unverified (${mdText(r.error)})`
-            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)})`,
+            : `- ${r.runner}${r.project ? ` \\[${mdText(r.project)}\\]` : ''}: verified via ${mdCode(r.command)} — ${r.matched}/${Math.max(r.nativeCount, r.staticCount)} ${verifyUnit(r)} match (${formatPercent(r.matchRate)})${verifyTotalsLine(r) ? `; ${mdText(verifyTotalsLine(r)!)}` : ''}`,
         );
     } else {
       out.push('', '_Counts are static (unverified); run `seams scan --verify` to check them against the runners._');

@@ -18,6 +18,9 @@
  * - `RunnerPlugin.companionFiles` (optional): files a runner loads together with a test file
  *   (pytest's conftest.py), so that gaps follow their imports too.
  * - `RunnerPlugin.outcomes` is what the result readers use to map the runner's words.
+ * - `NativeCollector` (`scan --resolve`): `parse` gets the whole output (streams, exit code,
+ *   report file) and returns tests with their file and title path; `locate` reads the installed
+ *   runner's identity from files for the cache key, `inputsOf` the files collection depends on.
  */
 import type { DiscoveredTest, LanguageId, RepoInventory, ResultStatus, TestResult } from '../core/types.js';
 import type { RunnerScan, ScanContext, VerifyOptions, VerifyReport } from './types.js';
@@ -112,15 +115,96 @@ export interface CollectInput {
   /** Repo-relative files to collect. */
   files: readonly string[];
   python: string;
+  /** What `locate` found (JS: the runner's CLI entry file, started with the Node that runs seams). */
   executable?: string;
+  /** Absolute scratch folder of this command (for report files and `files`). */
   workDir: string;
+  /** The runner's config file(s) of this root (RunnerInfo.configFile), repo-relative. */
+  configFiles?: readonly string[];
+}
+
+/** One test as the native collector lists it. */
+export interface CollectedTest {
+  /** The runner's id, as the inventory spells it. */
+  id: string;
+  project: string | null;
+  /** Repo-relative file. */
+  file: string;
+  titlePath: string[];
+  name: string;
+  /** 1-based line of the test call, when the listing says (vitest, playwright). */
+  line?: number;
+  /** The static id this test was generated from, when the id syntax tells (pytest: the id without `[params]`). */
+  origin?: string;
+}
+
+/** What a collect command left: its output streams, exit code and report file (when it writes one). */
+export interface CollectOutput {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** The text of `CommandSpec.resultFile` when the command names one (null when it was not written). */
+  report: string | null;
+}
+
+export interface CollectListing {
+  tests: CollectedTest[];
+  /** Collection errors with the runner's own message (the error text, trimmed); `file` when the runner names one. */
+  errors: { file?: string; message: string }[];
+  /** The output says the runner is not installed (`No module named pytest`): said once, nothing resolved. */
+  missing?: string;
+}
+
+/** What `locate` finds of the installed runner, reading files only (it starts no process). */
+export interface CollectorSetup {
+  /** The runner's entry point when the command needs it (`CollectInput.executable`). */
+  executable?: string;
+  /**
+   * The installed runner's identity (versions and install location), or null when it cannot be
+   * read from files: then nothing is cached.
+   */
+  identity: string | null;
+  /** Set when the runner is certainly not installed (no node_modules/vitest): nothing is started. */
+  missing?: string;
+  /**
+   * The interpreter file to start instead of `python` (`CollectInput.python`), with what to add to
+   * the environment: a pyenv shim followed to the version's binary, as `pyenv exec` would run it
+   * (the shim's bash costs ~0.3 s of CPU per command).
+   */
+  python?: { file: string; env: Record<string, string> };
 }
 
 export interface NativeCollector {
   /** The command that lists the tests of `files` without running them. Pure. */
   command(input: CollectInput): CommandSpec;
-  /** The runner's ids from the command's output. Pure. */
-  parse(stdout: string, input: CollectInput): { ids: string[]; errors: { file?: string; message: string }[] };
+  /**
+   * The runner's tests from the command's output, restricted to `input.files`. Pure. A failed
+   * command gives errors (with the runner's message), not an exception.
+   */
+  parse(output: CollectOutput, input: CollectInput): CollectListing;
+  /**
+   * Finds the installed runner from `rootDir` by reading files (package.json of node_modules,
+   * the interpreter's site-packages), never starting a process, so that a cached resolution
+   * starts nothing.
+   */
+  locate(input: { root: string; rootDir: string; python: string; env: Readonly<Record<string, string | undefined>> }): CollectorSetup;
+  /**
+   * Repo-relative files, besides the test file itself, whose content changes what is collected
+   * from `file` (pytest: the conftest.py chain and the ini file; JS: the config files). They are
+   * part of the cache key. May check which files exist.
+   */
+  inputsOf(file: string, input: { root: string; rootDir: string; configFiles: readonly string[] }): string[];
+  /** Environment variables that change collection (PYTHONPATH): part of the cache key. */
+  readonly envKeys: readonly string[];
+  /** The listing leaves out skipped and todo tests (`vitest list`): the inventory keeps its own. */
+  readonly listsInactive: boolean;
+  /**
+   * Files per command at least when the files of one root are split over parallel commands;
+   * absent: one command per root (the runner parallelises itself, or starting it costs much).
+   */
+  readonly chunkSize?: number;
+  /** One failing file makes the whole listing fail (`vitest list`): failed commands are retried file by file. */
+  readonly allOrNothing?: boolean;
 }
 
 /** What the CI job must install for a runner (collected by `seams init --ci`). */
@@ -175,7 +259,10 @@ export interface RunnerPlugin {
   verify?(root: string, inventory: RepoInventory, options: VerifyOptions): Promise<VerifyReport[]>;
   /** What `--verify` compares: the runner's test ids, or only test files (Jest lists files only). */
   readonly verifyUnit: 'ids' | 'files';
-  /** Native collection of chosen files (`scan --resolve`); absent where the runner cannot list without running. */
+  /**
+   * Native collection of chosen files (`scan --resolve`, for files that hold dynamic tests);
+   * absent where the runner cannot list its tests without running them (Jest).
+   */
   readonly collect?: NativeCollector;
 
   /** The command that runs the selected tests and writes a machine-readable report. Pure. */

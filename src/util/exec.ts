@@ -7,6 +7,8 @@ export interface ExecResult {
   stderr: string;
   /** Set when the command could not be started at all (ENOENT, EACCES). */
   spawnError?: NodeJS.ErrnoException;
+  /** The command was killed because it ran longer than `timeoutMs`. */
+  timedOut?: boolean;
 }
 
 export interface ExecOptions {
@@ -16,6 +18,25 @@ export interface ExecOptions {
   /** Upper bound for captured output per stream; the rest is dropped. */
   maxBuffer?: number;
   input?: string;
+  /**
+   * Start the command in its own process group and, on timeout, kill the whole group (a
+   * collector's subprocesses too); whatever the group left running is killed when it exits, and
+   * when seams exits first.
+   */
+  processGroup?: boolean;
+}
+
+/** Process groups started with `processGroup` that are still running: killed if seams exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** Runs a command without a shell and captures its output. Never throws. */
@@ -29,9 +50,25 @@ export function execCommand(command: string, args: string[], options: ExecOption
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: options.processGroup === true,
     });
-    const timer =
-      options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    const group = options.processGroup === true;
+    if (group && child.pid) {
+      liveGroups.add(child.pid);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.once('exit', () => liveGroups.forEach(killGroup));
+      }
+    }
+    let timedOut = false;
+    const stop = () => {
+      timedOut = true;
+      if (group) killGroup(child.pid);
+      else child.kill('SIGKILL');
+    };
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(stop, options.timeoutMs);
+    // a process the command left behind would keep its output open: the group ends with it
+    if (group) child.on('exit', () => killGroup(child.pid));
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       if (stdout.length < maxBuffer) stdout += d;
     });
@@ -46,10 +83,14 @@ export function execCommand(command: string, args: string[], options: ExecOption
       resolve({ code: null, signal: null, stdout, stderr, spawnError: error });
     });
     child.on('close', (code, signal) => {
+      if (group && child.pid) {
+        killGroup(child.pid);
+        liveGroups.delete(child.pid);
+      }
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
     });
   });
 }

@@ -23,8 +23,8 @@ async function collect(runnerId: string, root: string, rootDir: string, files: s
   // pure: the same input gives the same command, and nothing was written
   expect(collector.command(input)).toEqual(spec);
   for (const f of spec.files ?? []) writeFileSync(f.path, f.content);
-  const r = await execCommand(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env: { ...process.env, ...spec.env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 120_000 });
-  return collector.parse(r.stdout, input);
+  const r = await execCommand(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env: { ...process.env, ...spec.env }, timeoutMs: 120_000 });
+  return collector.parse({ stdout: r.stdout, stderr: r.stderr, code: r.code, report: null }, input);
 }
 
 describe('pytest collect', () => {
@@ -39,7 +39,8 @@ describe('pytest collect', () => {
     const rootDir = inventory.runners.find((r) => r.runner === 'pytest')!.rootDir;
     const got = await collect('pytest', root, rootDir, chosen, 'python3');
     expect(got.errors).toEqual([]);
-    expect(got.ids.sort()).toEqual(chosen.flatMap((f) => byFile.get(f)!).sort());
+    expect(got.tests.map((t) => t.id).sort()).toEqual(chosen.flatMap((f) => byFile.get(f)!).sort());
+    for (const t of got.tests) expect(chosen).toContain(t.file);
   });
 
   it('reports a file pytest cannot import as an error with its path', async () => {
@@ -47,7 +48,9 @@ describe('pytest collect', () => {
     writeFileSync(path.join(dir, 'test_ok.py'), 'def test_a():\n    pass\n');
     writeFileSync(path.join(dir, 'test_broken.py'), 'import no_such_module_here\n\ndef test_b():\n    pass\n');
     const got = await collect('pytest', dir, '.', ['test_ok.py', 'test_broken.py'], 'python3');
-    expect(got.ids).toEqual(['test_ok.py::test_a']);
+    expect(got.tests.map((t) => t.id)).toEqual(['test_ok.py::test_a']);
     expect(got.errors.map((e) => e.file)).toEqual(['test_broken.py']);
+    // pytest's own words
+    expect(got.errors[0]!.message).toContain("No module named 'no_such_module_here'");
   });
 });

@@ -145,7 +145,17 @@ describe.each([...runners, templatePlugin].map((p) => [p.id, p] as const))('runn
     if (p.language === 'python') expect(a.argv[0]).toBe('/given/python3');
     // each chosen file is named (as a path or a module) and nothing else is collected
     for (const f of files) expect(a.argv.some((w) => w.includes(f.replace(/\.py$/, '')) || w.includes(f.replace(/\.py$/, '').split('/').join('.')))).toBe(true);
-    expect(p.collect.parse('', input).ids).toEqual([]);
+    expect(p.collect.parse({ stdout: '', stderr: '', code: 0, report: null }, input).tests).toEqual([]);
+    // a failed command is errors, never an exception
+    const failed = p.collect.parse({ stdout: 'garbage', stderr: 'Traceback: boom', code: 3, report: '{not json' }, input);
+    expect(failed.tests).toEqual([]);
+    expect(failed.errors.length).toBeGreaterThan(0);
+    for (const e of failed.errors) expect(e.message.length).toBeGreaterThan(0);
+    // what a cached resolution keys on is read from files: repo-relative inputs, named env keys
+    for (const f of p.collect.inputsOf(files[0]!, { root: '/repo', rootDir: '.', configFiles: ['cfg.file'] })) expect(path.isAbsolute(f)).toBe(false);
+    expect(p.collect.envKeys.every((k) => /^[A-Z_]+$/.test(k))).toBe(true);
+    const setup = p.collect.locate({ root: '/nonexistent-repo', rootDir: '.', python: '/nonexistent/python3', env: { PATH: '' } });
+    expect(setup.identity).toBeNull();
   });
 
   it('writes its report where it is told, in its own format, from the runner root, with the user arguments last', () => {

@@ -154,7 +154,14 @@ describe.skipIf(!hasDjango)('django runner with the real Django', () => {
     expect(spec.argv.slice(-1)).toEqual(['apps.notes.tests']);
     for (const f of spec.files ?? []) writeFileSync(f.path, f.content);
     const out = execFileSync(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, encoding: 'utf8' });
-    expect(djangoPlugin.collect.parse(out, input).ids.sort()).toEqual(['apps.notes.tests.NoteTests.test_note', 'apps.notes.tests.NoteViewTests.test_view']);
+    const listed = djangoPlugin.collect.parse({ stdout: out, stderr: '', code: 0, report: null }, input).tests;
+    expect(listed.map((t) => t.id).sort()).toEqual(['apps.notes.tests.NoteTests.test_note', 'apps.notes.tests.NoteViewTests.test_view']);
+    // each id on its file, with the title path of the static scan
+    const inventory = await scanRepo(FIXTURE);
+    for (const t of listed) {
+      expect(t.file).toBe('apps/notes/tests.py');
+      expect(t.titlePath).toEqual(inventory.tests.find((s) => s.id === t.id)!.titlePath);
+    }
   }, 60_000);
 
   it('adopts a configured python manage.py test command', () => {

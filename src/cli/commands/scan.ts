@@ -6,6 +6,7 @@ import { writeOutput, type CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 import { runners } from '../../runners/registry.js';
 import { resolvePython } from '../../util/python.js';
+import { SeamsError } from '../../util/errors.js';
 
 export interface ScanCommandOptions {
   format: 'text' | 'json' | 'markdown';
@@ -13,6 +14,8 @@ export interface ScanCommandOptions {
   python?: string;
   config?: string;
   output?: string;
+  resolve?: boolean;
+  resolveTimeout?: string;
 }
 
 export function registerScan(program: Command, io: CliIO, setExit: SetExit): void {
@@ -25,6 +28,9 @@ export function registerScan(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--python <interpreter>', 'Python interpreter for --verify (default: $SEAMS_PYTHON, else python3)')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
+    .option('--resolve', "list the files that hold dynamic tests with the runner's own collector (pytest --collect-only, vitest list, playwright test --list); this RUNS the repository's collection code: conftest.py, plugins, configs, test modules' top level")
+    .option('--no-resolve', 'static only, whatever seams.yaml scan.resolve says')
+    .option('--resolve-timeout <seconds>', 'time limit of each collector command of --resolve (default 120)')
     .addHelpText(
       'after',
       `
@@ -33,6 +39,8 @@ Examples:
   seams scan services/api web         one table per repository and a combined one
   seams scan . --format markdown      the tier table for a planning document
   seams scan . --verify               compare with pytest --collect-only, vitest list, …
+  seams scan . --resolve              dynamic tests listed by the runners themselves (runs
+                                      conftest.py and configs; cached in .seams/cache)
 
 Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 2 bad path / config / nothing to scan.`,
@@ -43,9 +51,24 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const result = await scan(paths, { config: opts.config, verify: opts.verify, python: resolvePython(opts.python, io.env) });
+  const result = await scan(paths, {
+    config: opts.config,
+    verify: opts.verify,
+    python: resolvePython(opts.python, io.env),
+    resolve: opts.resolve,
+    resolveTimeoutMs: resolveTimeoutMs(opts.resolveTimeout),
+  });
   const text = scanRenderers[opts.format](result);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return verificationStatus(verificationOf(result));
+}
+
+/** `--resolve-timeout <seconds>`: a positive number of seconds. */
+function resolveTimeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!text.trim() || !Number.isFinite(seconds) || seconds <= 0)
+    throw new SeamsError('SEAMS_USAGE', `--resolve-timeout must be a positive number of seconds, got ${text}`, { hint: 'seams scan --resolve --resolve-timeout 300' });
+  return seconds * 1000;
 }

@@ -36,6 +36,7 @@ export const templatePlugin = {
   title: 'Template runner',
   scan: scanTemplate,
   // verify: (root, inventory, options) => …  run the native collector and compare (see pytest/verify.ts)
+  // collect: { command, parse, locate, inputsOf, envKeys, listsInactive }  files with dynamic tests, natively (see vitest/collect.ts)
   verifyUnit: 'ids',
   buildCommand: buildTemplateCommand,
   /** Recognises the runner in a tier command (`tiers.<t>.command`) and adds the report options. */

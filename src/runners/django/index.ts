@@ -6,7 +6,9 @@
  */
 import path from 'node:path';
 import type { Diagnostic, RawTest, RepoInventory, RunnerInfo } from '../../core/types.js';
-import type { BuildInput, CollectInput, CommandSpec, NativeCollector, RunnerPlugin } from '../contract.js';
+import type { BuildInput, CollectedTest, CollectInput, CollectListing, CommandSpec, NativeCollector, RunnerPlugin } from '../contract.js';
+import { locatePython } from '../_shared/python-install.js';
+import { tailMessage } from '../_shared/collect.js';
 import type { RunnerScan, ScanContext, ScannedFile, VerifyOptions, VerifyReport } from '../types.js';
 import { discoverUnittest } from '../_shared/unittest/discover.js';
 import { parseListing, runLabels, UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
@@ -87,6 +89,7 @@ export async function verifyDjango(root: string, inventory: RepoInventory, optio
         args: manageArgs('{dir}', cwd, 'ListRunner'),
         cwd,
         which: 'django',
+        tests: inventory.tests.filter((t) => t.runner === 'django' && t.project === info.project),
         staticIds: inventory.tests.filter((t) => t.runner === 'django' && t.project === info.project).map((t) => t.id),
         timeoutMs: options.timeoutMs,
         display: `cd ${info.rootDir} && ${python} manage.py test --testrunner ${DJANGO_RUNNER_MODULE}.ListRunner`,
@@ -109,28 +112,56 @@ export function buildDjangoCommand(input: BuildInput): CommandSpec {
   };
 }
 
-/** Native listing of chosen files: their modules as labels to the listing runner. Pure. */
+/** The dotted module of a test file below the Django project folder. */
+const moduleOf = (base: string, file: string) => (base ? file.slice(base.length + 1) : file).replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
+
+/** Native listing of chosen files: their modules as labels to the listing runner. */
 export const djangoCollector: NativeCollector = {
   command(input: CollectInput): CommandSpec {
     const cwd = path.resolve(input.root, folderOf(input.rootDir));
     const base = folderOf(input.rootDir);
-    const modules = input.files
-      .filter((f) => f.endsWith('.py') && (base === '' || f.startsWith(`${base}/`)))
-      .map((f) => (base ? f.slice(base.length + 1) : f).replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.'));
+    const modules = input.files.filter((f) => f.endsWith('.py') && (base === '' || f.startsWith(`${base}/`))).map((f) => moduleOf(base, f));
     return {
       argv: [input.python, ...manageArgs(input.workDir, cwd, 'ListRunner'), ...modules],
       cwd,
-      env: {},
+      env: { PYTHONDONTWRITEBYTECODE: '1' },
       files: pythonFiles(input.workDir, 'django'),
       resultFile: '',
       format: 'listing',
       resultFromStdout: true,
     };
   },
-  parse(stdout: string) {
-    const listing = parseListing(stdout);
-    return { ids: listing.ids, errors: listing.erroredModules.map((m) => ({ message: `unittest could not import ${m}` })) };
+  parse(output, input) {
+    if (/No module named '?django'?\s*$/m.test(output.stderr)) return { tests: [], errors: [], missing: `Django is not installed for ${input.python}` };
+    const base = folderOf(input.rootDir);
+    const listing = parseListing(output.stdout);
+    const byModule = new Map(input.files.map((f) => [moduleOf(base, f), f]));
+    const fileOfId = (id: string) => {
+      for (let m = id; m.includes('.'); m = m.slice(0, m.lastIndexOf('.'))) {
+        const f = byModule.get(m.slice(0, m.lastIndexOf('.')));
+        if (f) return { file: f, module: m.slice(0, m.lastIndexOf('.')) };
+      }
+      return undefined;
+    };
+    const tests: CollectedTest[] = [];
+    for (const id of listing.ids) {
+      const where = fileOfId(id);
+      if (!where) continue;
+      const rest = id.slice(where.module.length + 1);
+      const dot = rest.lastIndexOf('.');
+      const titlePath = dot < 0 ? [rest] : [`${where.module}.${rest.slice(0, dot)}`, rest.slice(dot + 1)];
+      tests.push({ id, project: input.project, file: where.file, titlePath, name: rest });
+    }
+    const errors: CollectListing['errors'] = listing.erroredModules.map((m) => ({ ...(byModule.get(m) ? { file: byModule.get(m)! } : {}), message: `unittest could not import ${m}` }));
+    if (output.code !== 0 && output.code !== null && !listing.ids.length) errors.push({ message: `manage.py test exited with code ${output.code}: ${tailMessage(output.stderr || output.stdout)}` });
+    return { tests, errors };
   },
+  locate: ({ root, rootDir, python, env }) => locatePython(python, env, path.resolve(root, folderOf(rootDir)), 'django'),
+  // manage.py names the settings; the settings module itself is not followed
+  inputsOf: (_file, { configFiles }) => [...configFiles],
+  envKeys: ['PYTHONPATH', 'DJANGO_SETTINGS_MODULE'],
+  listsInactive: true,
+  chunkSize: 8,
 };
 
 /**

@@ -5,6 +5,7 @@ import type { DiscoveredTest, RepoInventory, RunnerId } from '../../core/types.j
 import { execCommand } from '../../util/exec.js';
 import { relativePosix, toPosix } from '../../util/paths.js';
 import type { VerifyOptions, VerifyReport } from '../types.js';
+import { verifyByFile, type ComparedItem } from '../../core/verify.js';
 
 /**
  * `--verify` for the JavaScript runners: runs the repo's own installed runner binary
@@ -16,6 +17,11 @@ export interface NativeEntry {
   project: string | null;
   file: string;
   name: string;
+  /** Title path and line of the test call, when known: what ties a missing test to a dynamic one. */
+  titlePath?: string[];
+  line?: number;
+  /** A static entry that seams listed as dynamic. */
+  dynamic?: boolean;
 }
 
 const key = (e: { project: string | null; file: string; name: string }) => `${e.project ?? ''}\u0000${e.file}\u0000${e.name}`;
@@ -24,25 +30,49 @@ const show = (k: string) => {
   return `${p ? `[${p}] ` : ''}${f} > ${n}`;
 };
 
-export function compareEntries(runner: RunnerId, project: string | null, command: string, native: NativeEntry[], stat: NativeEntry[], erroredFiles: string[] = []): VerifyReport {
+/**
+ * Native and static entries compared like with like, per file too; `tests` are the static tests
+ * the entries come from (which are dynamic, for the differences they explain).
+ */
+export function compareEntries(
+  runner: RunnerId,
+  project: string | null,
+  command: string,
+  native: NativeEntry[],
+  stat: NativeEntry[],
+  erroredFiles: string[] = [],
+  tests: readonly DiscoveredTest[] = [],
+): VerifyReport {
   const errored = new Set(erroredFiles);
-  const n = new Map<string, number>();
-  const s = new Map<string, number>();
-  for (const e of native) if (!errored.has(e.file)) n.set(key(e), (n.get(key(e)) ?? 0) + 1);
-  for (const e of stat) if (!errored.has(e.file)) s.set(key(e), (s.get(key(e)) ?? 0) + 1);
+  const n = new Map<string, NativeEntry[]>();
+  const s = new Map<string, NativeEntry[]>();
+  for (const e of native) if (!errored.has(e.file)) n.set(key(e), [...(n.get(key(e)) ?? []), e]);
+  for (const e of stat) if (!errored.has(e.file)) s.set(key(e), [...(s.get(key(e)) ?? []), e]);
   let matched = 0;
   const missing: string[] = [];
   const extra: string[] = [];
-  for (const [k, c] of n) {
-    const sc = s.get(k) ?? 0;
-    matched += Math.min(c, sc);
-    for (let i = sc; i < c; i++) missing.push(show(k));
+  const items: ComparedItem[] = [];
+  for (const [k, list] of n) {
+    const sc = s.get(k)?.length ?? 0;
+    matched += Math.min(list.length, sc);
+    for (let i = 0; i < Math.min(list.length, sc); i++) items.push({ kind: 'identical', file: list[0]!.file });
+    for (let i = sc; i < list.length; i++) {
+      missing.push(show(k));
+      const e = list[i]!;
+      const titlePath = e.titlePath ?? [e.name];
+      items.push({ kind: 'missing', file: e.file, listed: { id: `${e.file} > ${titlePath.join(' > ')}`, project: e.project, titlePath, ...(e.line ? { line: e.line } : {}) } });
+    }
   }
-  for (const [k, c] of s) for (let i = n.get(k) ?? 0; i < c; i++) extra.push(show(k));
-  const nativeCount = [...n.values()].reduce((a, b) => a + b, 0);
-  const staticCount = [...s.values()].reduce((a, b) => a + b, 0);
+  for (const [k, list] of s)
+    for (let i = n.get(k)?.length ?? 0; i < list.length; i++) {
+      extra.push(show(k));
+      items.push({ kind: 'extra', file: list[i]!.file, dynamic: list[i]!.dynamic === true });
+    }
+  const nativeCount = [...n.values()].reduce((a, b) => a + b.length, 0);
+  const staticCount = [...s.values()].reduce((a, b) => a + b.length, 0);
   const denom = Math.max(nativeCount, staticCount);
-  return { runner, project, command, nativeCount, staticCount, matched, missing, extra, erroredFiles, matchRate: denom === 0 ? 1 : matched / denom };
+  const byFile = verifyByFile(items, tests.filter((t) => !errored.has(t.file)));
+  return { runner, project, command, nativeCount, staticCount, matched, missing, extra, erroredFiles, matchRate: denom === 0 ? 1 : matched / denom, files: byFile.files, explained: byFile.explained };
 }
 
 function errorReport(runner: RunnerId, command: string, error: string): VerifyReport {
@@ -65,11 +95,10 @@ function findBin(root: string, dir: string, pkgs: string[], rel: string): string
   }
 }
 
-function staticTests(inventory: RepoInventory, runner: RunnerId, dir: string, filter: (t: DiscoveredTest) => boolean): NativeEntry[] {
+function staticTests(inventory: RepoInventory, runner: RunnerId, dir: string, filter: (t: DiscoveredTest) => boolean): { entries: NativeEntry[]; tests: DiscoveredTest[] } {
   const projects = new Set(inventory.runners.filter((r) => r.runner === runner && r.rootDir === dir).map((r) => r.project));
-  return inventory.tests
-    .filter((t) => t.runner === runner && projects.has(t.project) && (dir === '' || t.file.startsWith(dir + '/')) && filter(t))
-    .map((t) => ({ project: t.project, file: t.file, name: t.name }));
+  const tests = inventory.tests.filter((t) => t.runner === runner && projects.has(t.project) && (dir === '' || t.file.startsWith(dir + '/')) && filter(t));
+  return { entries: tests.map((t) => ({ project: t.project, file: t.file, name: t.name, dynamic: t.dynamic })), tests };
 }
 
 /* ------------------------------------------------------------------ Vitest */
@@ -86,8 +115,8 @@ export async function verifyVitest(root: string, inventory: RepoInventory, optio
       reports.push(errorReport('vitest', command, `vitest is not installed in ${dir || '.'} (run npm install there)`));
       continue;
     }
-    const r = await execCommand(process.execPath, [bin, 'list', `--json=${out}`], { cwd, timeoutMs: options.timeoutMs ?? 600_000, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
-    let list: { name: string; file: string; projectName?: string }[] | undefined;
+    const r = await execCommand(process.execPath, [bin, 'list', `--json=${out}`, '--includeTaskLocation'], { cwd, timeoutMs: options.timeoutMs ?? 600_000, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
+    let list: { name: string; file: string; projectName?: string; location?: { line?: number } }[] | undefined;
     try {
       list = JSON.parse(readFileSync(out, 'utf8'));
     } catch {
@@ -98,11 +127,17 @@ export async function verifyVitest(root: string, inventory: RepoInventory, optio
       reports.push(errorReport('vitest', command, `vitest list failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`));
       continue;
     }
-    const native = list.map((e) => ({ project: e.projectName || null, file: relativePosix(root, e.file), name: e.name }));
+    const native = list.map((e) => ({
+      project: e.projectName || null,
+      file: relativePosix(root, e.file),
+      name: e.name,
+      titlePath: e.name.split(' > '),
+      ...(typeof e.location?.line === 'number' ? { line: e.location.line } : {}),
+    }));
     // vitest list leaves out skipped and todo tests: compare like with like.
     const stat = staticTests(inventory, 'vitest', dir, (t) => t.status === 'active');
     const erroredFiles = collectErroredFiles(r.stderr + r.stdout, root);
-    reports.push(compareEntries('vitest', null, `(cd ${dir || '.'} && vitest list --json)`, native, stat, erroredFiles));
+    reports.push(compareEntries('vitest', null, `(cd ${dir || '.'} && vitest list --json)`, native, stat.entries, erroredFiles, stat.tests));
   }
   return reports;
 }
@@ -123,7 +158,7 @@ function collectErroredFiles(output: string, root: string): string[] {
 interface PwSuite {
   title: string;
   file?: string;
-  specs?: { title: string; file: string; tests: { projectName: string }[] }[];
+  specs?: { title: string; file: string; line?: number; tests: { projectName: string }[] }[];
   suites?: PwSuite[];
 }
 
@@ -151,14 +186,15 @@ export async function verifyPlaywright(root: string, inventory: RepoInventory, o
     const walk = (s: PwSuite, titles: string[], file: string) => {
       for (const spec of s.specs ?? []) {
         const f = relativePosix(root, path.resolve(base, spec.file ?? file));
-        for (const t of spec.tests) native.push({ project: t.projectName || null, file: f, name: [...titles, spec.title].filter(Boolean).join(' › ') });
+        const titlePath = [...titles, spec.title].filter(Boolean);
+        for (const t of spec.tests) native.push({ project: t.projectName || null, file: f, name: titlePath.join(' › '), titlePath, ...(spec.line ? { line: spec.line } : {}) });
       }
       for (const c of s.suites ?? []) walk(c, [...titles, c.title], c.file ?? file);
     };
     for (const s of json.suites ?? []) walk(s, [], s.file ?? s.title);
     const erroredFiles = (json.errors ?? []).map((e) => e.location?.file).filter((f): f is string => !!f).map((f) => relativePosix(root, f));
     const stat = staticTests(inventory, 'playwright', dir, () => true);
-    reports.push(compareEntries('playwright', null, command, native, stat, erroredFiles));
+    reports.push(compareEntries('playwright', null, command, native, stat.entries, erroredFiles, stat.tests));
   }
   return reports;
 }

@@ -24,6 +24,7 @@ import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } f
 import { titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
 import { playwrightDialect } from './dialect.js';
+import { playwrightCollector } from './collect.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
   'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
@@ -135,6 +136,7 @@ export const playwrightPlugin = {
   scan: (ctx) => scanSuites(ctx, 'playwright', resolvePlaywright),
   verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
   verifyUnit: 'ids',
+  collect: playwrightCollector,
   buildCommand: buildPlaywrightCommand,
   adoptCommand: adoptPlaywrightCommand,
   conflictingArgs: playwrightConflicts,

@@ -117,6 +117,7 @@ export async function verifyUnittest(root: string, inventory: RepoInventory, opt
         args: [`{dir}/${UNITTEST_MAIN}.py`, '--list', ...args],
         cwd: path.resolve(root, g.cwd),
         which: 'unittest',
+        tests: inventory.tests.filter((t) => t.runner === 'unittest' && t.project === info.project),
         staticIds: inventory.tests.filter((t) => t.runner === 'unittest' && t.project === info.project).map((t) => t.id),
         timeoutMs: options.timeoutMs,
         display: `cd ${g.cwd || '.'} && ${python} -m unittest discover -s ${args[1]} -p '${g.invocation.pattern}'${g.invocation.top !== null ? ` -t ${args[args.length - 1]}` : ''}`,

@@ -25,11 +25,9 @@ import { adoptVitestCommand, buildVitestCommand, vitestConflicts } from './comma
 import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
 import { vitestDialect } from './dialect.js';
+import { VITEST_CONFIG_FILES } from './config-files.js';
+import { vitestCollector } from './collect.js';
 
-export const VITEST_CONFIG_FILES = [
-  'vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs',
-  'vite.config.ts', 'vite.config.mts', 'vite.config.cts', 'vite.config.js', 'vite.config.mjs', 'vite.config.cjs',
-];
 const WORKSPACE_FILES = [
   'vitest.workspace.ts', 'vitest.workspace.mts', 'vitest.workspace.cts', 'vitest.workspace.js', 'vitest.workspace.mjs',
   'vitest.workspace.cjs', 'vitest.workspace.json', 'vitest.projects.ts', 'vitest.projects.js', 'vitest.projects.json',
@@ -329,6 +327,7 @@ export const vitestPlugin = {
   scan: (ctx) => scanSuites(ctx, 'vitest', resolveVitest),
   verify: (root, inventory, options) => verifyVitest(root, inventory, options),
   verifyUnit: 'ids',
+  collect: vitestCollector,
   buildCommand: buildVitestCommand,
   adoptCommand: adoptVitestCommand,
   conflictingArgs: vitestConflicts,

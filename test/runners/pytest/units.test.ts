@@ -12,7 +12,7 @@ import { fnmatchEx, matchesPrefixOrGlob } from '../../../src/runners/pytest/walk
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Diagnostic } from '../../../src/core/types.js';
+import type { Diagnostic, DiscoveredTest } from '../../../src/core/types.js';
 
 function python(code: string): string {
   return execFileSync('python3', ['-c', code], { encoding: 'utf8' });
@@ -130,9 +130,52 @@ describe('collect-only output', () => {
       '2 tests collected, 1 error in 0.1s',
     ].join('\n');
     const parsed = parseCollectOnly(out);
-    expect(parsed).toEqual({ ids: ['a/test_x.py::test_1', 'a/test_x.py::test_2[p]'], erroredFiles: ['a/test_bad.py'] });
+    expect(parsed).toEqual({ ids: ['a/test_x.py::test_1', 'a/test_x.py::test_2[p]'], erroredFiles: ['a/test_bad.py'], messages: new Map([['a/test_bad.py', 'SyntaxError']]) });
     const c = compareIds(parsed.ids, ['a/test_x.py::test_1', 'a/test_x.py::test_3', 'a/test_bad.py::test_z'], parsed.erroredFiles);
     expect(c).toMatchObject({ nativeCount: 2, staticCount: 2, matched: 1, missing: ['a/test_x.py::test_2[p]'], extra: ['a/test_x.py::test_3'], matchRate: 0.5 });
+    expect(c.files).toEqual([{ file: 'a/test_x.py', identical: 1, missing: 1, extra: 1, explained: 0, dynamic: 0 }]);
+  });
+
+  it("keeps each error's own words: the traceback's E lines over the summary line cut to the terminal", () => {
+    const out = [
+      'a/test_x.py::test_1',
+      '',
+      '==================================== ERRORS ====================================',
+      '_______________________ ERROR collecting a/test_bad.py ________________________',
+      'a/test_bad.py:1: in <module>',
+      '    import nope',
+      "E   ModuleNotFoundError: No module named 'nope'",
+      '_______________________ ERROR collecting a/test_two.py ________________________',
+      'a/test_two.py:3: in <module>',
+      '=========================== short test summary info ============================',
+      "ERROR a/test_bad.py - ModuleNotFoundError: No module named 'n...",
+      'ERROR a/test_two.py - RuntimeError: cut here',
+      'ERROR a/test_three.py - ValueError: only the summary',
+      '1 test collected, 3 errors in 0.1s',
+    ].join('\n');
+    expect([...parseCollectOnly(out).messages]).toEqual([
+      ['a/test_bad.py', "ModuleNotFoundError: No module named 'nope'"],
+      ['a/test_two.py', 'RuntimeError: cut here'],
+      ['a/test_three.py', 'ValueError: only the summary'],
+    ]);
+  });
+
+  it('per file, a dynamic test explains the ids it stands for, and itself as an extra', () => {
+    const t = (id: string, dynamic: boolean) => ({ id, dynamic, file: id.split('::')[0]!, project: null, titlePath: id.split('::').slice(1) }) as unknown as DiscoveredTest;
+    const tests = [t('t.py::test_p', true), t('t.py::TestMade', true), t('t.py::test_q', false), t('u.py::test_r', false)];
+    const c = compareIds(
+      ['t.py::test_p[1]', 't.py::test_p[2]', 't.py::TestMade::test_m', 't.py::test_pp[1]', 't.py::test_q', 'u.py::test_r[x]'],
+      tests.map((x) => x.id),
+      [],
+      tests,
+    );
+    expect(c.files).toEqual([
+      // test_p[1], test_p[2], TestMade::test_m and the two dynamic extras; test_pp[1] is not test_p's
+      { file: 't.py', identical: 1, missing: 4, extra: 2, explained: 5, dynamic: 2 },
+      // test_r is not dynamic: its [x] is a real miss
+      { file: 'u.py', identical: 0, missing: 1, extra: 1, explained: 0, dynamic: 0 },
+    ]);
+    expect(c.explained).toBe(5);
   });
 
   it('leaves ids under a folder pytest could not collect out of the differences and the rate (QA #24)', () => {

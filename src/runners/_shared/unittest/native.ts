@@ -6,6 +6,7 @@
 import type { DiscoveredTest, ResultStatus } from '../../../core/types.js';
 import type { BuildInput, JUnitNaming } from '../../contract.js';
 import type { VerifyReport } from '../../types.js';
+import { verifyByFile, type ComparedItem } from '../../../core/verify.js';
 import { LIST_ERROR, LIST_TEST } from './python.js';
 
 /** unittest's outcomes and what seams stores (expected failures as pytest's xfail: skipped). */
@@ -50,25 +51,49 @@ export function parseListing(stdout: string): Listing {
   return { ids: [...ids], erroredModules: [...erroredModules].sort() };
 }
 
-/** Compares native and static ids, leaving out tests of modules unittest could not import. */
+/**
+ * Compares native and static ids, leaving out tests of modules unittest could not import; per
+ * file (the module's file when a static test names it, else the module), with the differences
+ * that tests seams listed as dynamic explain (`tests`: the static tests of the ids).
+ */
 export function compareListing(
   native: Listing,
   staticIds: readonly string[],
-): Pick<VerifyReport, 'nativeCount' | 'staticCount' | 'matched' | 'missing' | 'extra' | 'matchRate'> {
+  tests: readonly DiscoveredTest[] = [],
+): Pick<VerifyReport, 'nativeCount' | 'staticCount' | 'matched' | 'missing' | 'extra' | 'matchRate' | 'files' | 'explained'> {
   const leftOut = (id: string) => native.erroredModules.some((m) => id === m || id.startsWith(`${m}.`));
   const nat = new Set(native.ids.filter((id) => !leftOut(id)));
   const stat = new Set(staticIds.filter((id) => !leftOut(id)));
   let matched = 0;
   for (const id of nat) if (stat.has(id)) matched++;
   const denom = Math.max(nat.size, stat.size);
-  return {
-    nativeCount: nat.size,
-    staticCount: stat.size,
-    matched,
-    missing: [...nat].filter((id) => !stat.has(id)).sort(),
-    extra: [...stat].filter((id) => !nat.has(id)).sort(),
-    matchRate: denom === 0 ? 1 : matched / denom,
+  const missing = [...nat].filter((id) => !stat.has(id)).sort();
+  const extra = [...stat].filter((id) => !nat.has(id)).sort();
+  // module → file, from the static tests (`module.Class.method`)
+  const fileOfModule = new Map<string, string>();
+  const byId = new Map<string, DiscoveredTest>();
+  for (const t of tests) {
+    byId.set(t.id, t);
+    const parts = t.id.split('.');
+    if (parts.length > 2) fileOfModule.set(parts.slice(0, -2).join('.'), t.file);
+  }
+  const fileOf = (id: string) => {
+    const parts = id.split('.');
+    for (let n = parts.length - 1; n > 0; n--) {
+      const f = fileOfModule.get(parts.slice(0, n).join('.'));
+      if (f) return f;
+    }
+    return byId.get(id)?.file ?? parts.slice(0, -2).join('.');
   };
+  const items: ComparedItem[] = [];
+  for (const id of nat) if (stat.has(id)) items.push({ kind: 'identical', file: fileOf(id) });
+  for (const id of missing) {
+    const dot = id.lastIndexOf('.');
+    items.push({ kind: 'missing', file: fileOf(id), listed: { id, project: tests[0]?.project ?? null, titlePath: dot < 0 ? [id] : [id.slice(0, dot), id.slice(dot + 1)] } });
+  }
+  for (const id of extra) items.push({ kind: 'extra', file: fileOf(id), dynamic: byId.get(id)?.dynamic === true });
+  const byFile = verifyByFile(items, tests.filter((t) => !leftOut(t.id)));
+  return { nativeCount: nat.size, staticCount: stat.size, matched, missing, extra, matchRate: denom === 0 ? 1 : matched / denom, files: byFile.files, explained: byFile.explained };
 }
 
 /** Argument lists longer than this go into a labels file. */

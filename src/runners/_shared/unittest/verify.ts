@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunnerId } from '../../../core/types.js';
+import type { DiscoveredTest, RunnerId } from '../../../core/types.js';
 import { execCommand } from '../../../util/exec.js';
 import type { VerifyReport } from '../../types.js';
 import { compareListing, parseListing } from './native.js';
@@ -21,6 +21,8 @@ export interface ListingRun {
   cwd: string;
   which: 'unittest' | 'django';
   staticIds: readonly string[];
+  /** The static tests of `staticIds` (which are dynamic, for the per-file view). */
+  tests?: readonly DiscoveredTest[];
   timeoutMs?: number;
   /** Shown as the command to reproduce. */
   display: string;
@@ -59,7 +61,7 @@ export async function verifyListing(run: ListingRun): Promise<VerifyReport> {
       return { ...base, error: `${run.display} failed with exit code ${result.code}: ${last.slice(0, 300)}` };
     }
     const listing = parseListing(result.stdout);
-    return { ...base, ...compareListing(listing, run.staticIds), erroredFiles: listing.erroredModules };
+    return { ...base, ...compareListing(listing, run.staticIds, run.tests), erroredFiles: listing.erroredModules };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
