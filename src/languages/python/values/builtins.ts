@@ -4,19 +4,7 @@ import { pyFloatRepr } from './repr.js';
 import { fail, type Env, type PythonResolver, type PyValue } from './types.js';
 
 /** Builtins whose results have no id (pytest falls back to argname + index). */
-export const OPAQUE_BUILTINS = new Set(['object', 'bytearray', 'memoryview', 'slice', 'iter', 'map', 'filter', 'open', 'property', 'staticmethod', 'classmethod', 'super', 'type', 'vars', 'globals', 'locals']);
-
-/** Modules whose lower-case callables return objects without an id (mocks). */
-const OPAQUE_MODULES = new Set(['unittest', 'unittest.mock']);
-
-/** Lower-case library callables known to return objects without an id (instances, arrays, mocks). */
-export function opaqueExternal(module: string, name: string): boolean {
-  const root = module.split('.')[0]!;
-  if (/^(datetime|decimal|fractions|uuid|collections|functools|array|numpy|pandas|torch|mock|weakref|threading|queue|io|tempfile|ipaddress|zoneinfo|pathlib|socket|ssl|subprocess|logging|argparse|email|http|urllib|xml|sqlite3|contextlib|types|typing)$/.test(root)) return true;
-  if (OPAQUE_MODULES.has(module)) return true;
-  if (module === '' && /^(date|datetime|time|timedelta|timezone|deque|defaultdict|partial|namedtuple)$/.test(name)) return true;
-  return false;
-}
+export const OPAQUE_BUILTINS = new Set(['object', 'bytearray', 'memoryview', 'slice', 'iter', 'open', 'vars', 'globals', 'locals']);
 
 export function exprName(e: Expr): string {
   if (e.t === 'name') return e.id;
