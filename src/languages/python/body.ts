@@ -33,8 +33,8 @@ export type Stmt =
   | { s: 'try'; body: Stmt[]; handlers: Stmt[][]; orelse: Stmt[]; final: Stmt[] }
   | { s: 'def'; fn: FunctionBody }
   | { s: 'class'; name: string; decorators: Expr[]; bases: Expr[]; members: string[] }
-  /** Names bound by a statement the evaluator does not follow (import, del, match…). */
-  | { s: 'bind'; names: string[] }
+  /** Names bound by an import inside the function: `module`, and `attr` for `from module import attr`. */
+  | { s: 'bind'; names: string[]; imports?: Array<{ name: string; module: string; attr?: string }> }
   | { s: 'pass' }
   | { s: 'break' }
   | { s: 'continue' }
@@ -255,13 +255,25 @@ function statement(n: Node): Stmt {
     case 'import_from_statement':
     case 'future_import_statement': {
       const names: string[] = [];
+      const imports: Array<{ name: string; module: string; attr?: string }> = [];
+      const modNode = n.childForFieldName('module_name');
+      const from = n.type === 'import_from_statement' && modNode?.type === 'dotted_name' ? modNode.text : undefined;
       for (const c of n.namedChildren) {
-        if (n.type === 'import_from_statement' && c === n.childForFieldName('module_name')) continue;
-        if (c.type === 'dotted_name') names.push(n.type === 'import_statement' ? c.text.split('.')[0]! : c.text);
-        else if (c.type === 'aliased_import') names.push(c.childForFieldName('alias')?.text ?? '');
-        else if (c.type === 'wildcard_import') return { s: 'other', kind: 'star import' };
+        if (n.type === 'import_from_statement' && c.startIndex === modNode?.startIndex) continue;
+        if (c.type === 'dotted_name') {
+          const name = n.type === 'import_statement' ? c.text.split('.')[0]! : c.text;
+          names.push(name);
+          if (n.type === 'import_statement') imports.push({ name, module: name });
+          else if (from) imports.push({ name, module: from, attr: c.text });
+        } else if (c.type === 'aliased_import') {
+          const name = c.childForFieldName('alias')?.text ?? '';
+          const target = c.childForFieldName('name')?.text ?? '';
+          names.push(name);
+          if (n.type === 'import_statement') imports.push({ name, module: target });
+          else if (from) imports.push({ name, module: from, attr: target });
+        } else if (c.type === 'wildcard_import') return { s: 'other', kind: 'star import' };
       }
-      return { s: 'bind', names };
+      return { s: 'bind', names, imports };
     }
     case 'delete_statement':
     case 'assert_statement':

@@ -1,5 +1,6 @@
 /** Python's builtins and operators over statically known values: arithmetic, comparison, truth, str(), subscripts, set order. */
 import type { Expr, Target } from '../ast.js';
+import { percentFormat } from './format.js';
 import { pyFloatRepr } from './repr.js';
 import { fail, type Env, type PythonResolver, type PyValue } from './types.js';
 
@@ -185,6 +186,7 @@ export function binop(op: string, l: PyValue, r: PyValue): PyValue {
     }
     return fail(`operator ${op}`);
   }
+  if (op === '%' && l.k === 'str') return { k: 'str', v: percentFormat(l.v, r) };
   if (op === '+') {
     if (l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
     if (l.k === 'bytes' && r.k === 'bytes') return { k: 'bytes', v: l.v + r.v };

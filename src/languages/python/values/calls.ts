@@ -7,7 +7,7 @@
 import type { Expr } from '../ast.js';
 import { exprName, OPAQUE_BUILTINS, posixPath, pyCompare, pyEquals, reEscape, setOrder, toInt, truthy } from './builtins.js';
 import { dedent, pyAscii, pyRepr, pyStrOf, strFormat } from './format.js';
-import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type PyValue } from './types.js';
+import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type PyValue, type Resolved } from './types.js';
 import { callMethod } from './methods.js';
 import { externalCall } from './external.js';
 
@@ -20,8 +20,10 @@ export function evalCall(ev: CallEvaluator, e: Extract<Expr, { t: 'call' }>, fil
   const local = root !== undefined && !!env?.has(root);
   const args = () => ev.evalArgs(e.args, file, env);
   const kwargs = () => new Map(Object.entries(e.kwargs).map(([k, v]) => [k, ev.evaluate(v, file, env)] as [string, PyValue]));
-  if ((local && fnRef.t === 'name') || root === undefined) return callExpression(ev, e, file, env);
-  const target = local ? undefined : ev.project.resolveExprRef(fnRef, file);
+  // a module imported inside the function being followed
+  const localRef = local ? localModuleRef(ev, fnRef, env!) : undefined;
+  if (!localRef && ((local && fnRef.t === 'name') || (fnRef.t !== 'name' && fnRef.t !== 'attr'))) return callExpression(ev, e, file, env);
+  const target = localRef ?? (local || root === undefined ? undefined : ev.project.resolveExprRef(fnRef, file));
   // a function of the class body being evaluated (`_cases()` in a decorator inside the class)
   if (target?.k === 'unknown' && fnRef.t === 'name') return callExpression(ev, e, file, env);
   if (target?.k === 'builtin') return builtinCall(ev, name, e, file, env);
@@ -112,6 +114,17 @@ function callExpression(ev: CallEvaluator, e: Extract<Expr, { t: 'call' }>, file
   }
 }
 
+/** `mod.attr…` where `mod` was imported inside the function being followed: what it refers to. */
+export function localModuleRef(ev: CallEvaluator, ref: Expr, env: Env): Resolved | undefined {
+  if (ref.t === 'name') {
+    const v = env.get(ref.id);
+    return v?.k === 'named' && v.fn?.kind === 'external' && v.fn.module !== 'builtins.str' ? { k: 'external', module: v.fn.module, name: v.fn.name } : undefined;
+  }
+  if (ref.t !== 'attr') return undefined;
+  const base = localModuleRef(ev, ref.obj, env);
+  return base ? ev.project.resolveAttr(base, ref.name) : undefined;
+}
+
 export function isClassValue(v: PyValue): boolean {
   return v.k === 'named' && (v.fn?.kind === 'class' || v.fn?.kind === 'madeclass');
 }
@@ -137,6 +150,14 @@ function builtinCall(ev: CallEvaluator, name: string, e: Extract<Expr, { t: 'cal
       if (obj && attr?.t === 'str' && (obj.t === 'name' || obj.t === 'attr')) {
         const r = ev.project.resolveExprRef(obj, file);
         if (r.k === 'module' || (r.k === 'external' && r.name === '')) return { k: 'unknown', reason: `getattr(${exprName(obj)}, "${attr.v}") is looked up at run time` };
+      }
+      if (obj && attr?.t === 'str' && attr.v === '__name__' && e.args.length <= 3) {
+        // getattr(value, "__name__", default): what pytest's own id rule looks at
+        const v = ev.lenient(obj, file, env);
+        const dflt = () => (e.args[2] ? ev.evaluate(e.args[2], file, env) : fail('no __name__'));
+        if (v.k === 'named') return { k: 'str', v: v.name };
+        if (v.k === 'seq' && v.name !== undefined) return { k: 'str', v: v.name };
+        if (v.k === 'str' || v.k === 'bytes' || v.k === 'int' || v.k === 'float' || v.k === 'bool' || v.k === 'none' || v.k === 'complex' || v.k === 'seq' || v.k === 'dict' || v.k === 'object') return dflt();
       }
       return { k: 'unknown', reason: 'getattr() is looked up at run time' };
     }

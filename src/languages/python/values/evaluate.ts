@@ -6,7 +6,7 @@
 import type { Expr } from '../ast.js';
 import type { PyClass } from '../ast.js';
 import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
-import { builtinValueCall, evalCall, isClassValue, setValue } from './calls.js';
+import { builtinValueCall, evalCall, localModuleRef, setValue } from './calls.js';
 import { dedent, formatField } from './format.js';
 import { Interpreter } from './interpret.js';
 import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
@@ -354,7 +354,11 @@ export class Evaluator implements CallEvaluator {
     const own = this.hooks.attr?.(e, file);
     if (own) return own;
     const rootLocal = (x: Expr): boolean => (x.t === 'name' ? !!env?.has(x.id) : x.t === 'attr' ? rootLocal(x.obj) : true);
-    if (rootLocal(e.obj)) return this.attrOfValue(this.evaluate(e.obj, file, env), e.name);
+    if (rootLocal(e.obj)) {
+      const ref = env ? localModuleRef(this, e, env) : undefined;
+      if (ref) return this.fromResolved(ref, e.name);
+      return this.attrOfValue(this.evaluate(e.obj, file, env), e.name);
+    }
     const base = this.project.resolveExprRef(e.obj, file);
     if (base.k === 'class' && isEnumClass(this.project, base.cls, base.file)) {
       const b = base.cls.body.get(e.name);
@@ -367,6 +371,7 @@ export class Evaluator implements CallEvaluator {
       if (base.k === 'class') return fail(r.reason);
     }
     if (r.k === 'unknown' && base.k === 'value') return this.attrOfValue(this.evaluate(e.obj, file, env), e.name);
+    if (r.k === 'unknown' && base.k === 'builtin' && base.name === 'str') return { k: 'named', name: e.name, fn: { kind: 'external', module: 'builtins.str', name: e.name } };
     return this.fromResolved(r, e.name);
   }
 

@@ -256,7 +256,12 @@ export class Interpreter {
         return normal;
       }
       case 'bind':
-        for (const n of s.names) st.env.set(n, { k: 'unknown', reason: `${n} is imported at run time` });
+        for (const n of s.names) {
+          // an import inside the function: followed as a library module
+          const imp = s.imports?.find((i) => i.name === n);
+          if (imp) st.env.set(n, { k: 'named', name: imp.attr ?? imp.module, fn: { kind: 'external', module: imp.module, name: imp.attr ?? '' } });
+          else st.env.set(n, { k: 'unknown', reason: `${n} is imported at run time` });
+        }
         return normal;
       case 'other':
         return fail(`statement ${s.kind} in a followed function`);
