@@ -68,7 +68,7 @@ export class PytestParametrize implements ParametrizeParts {
       const target = d.t === 'call' ? d.fn : d;
       if (target.t !== 'name' && target.t !== 'attr') continue;
       const r = this.ctx.project.resolveExprRef(target, f.fnFile);
-      if (r.k === 'function' && r.fn.appliesMarks && !this.ctx.fixtures.isFixtureDecorator(d, f.fnFile))
+      if (r.k === 'function' && r.fn.appliesMarks && !this.ctx.fixtures.isFixtureDecorator(d, f.fnFile) && !this.ctx.marks.followedDecorators.has(d))
         dynamic ??= `decorator ${exprText(target)} (${r.file}:${r.fn.line}) applies pytest marks when the module is imported`;
     }
     const refSource: RefSource = { fn: f.fn, classes: f.classFrames?.map((c) => c.cls) };

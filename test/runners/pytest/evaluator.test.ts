@@ -241,6 +241,22 @@ const EVALUATED: Record<string, string> = {
     '    def test_base(self, case):',
     '        pass',
   ]),
+  mark_decorator: py([
+    'def mark_dualiter(parameter, factory):',
+    '    def decorator(f):',
+    '        return pytest.mark.parametrize(parameter, [lambda: factory(), lambda: list(factory())])(f)',
+    '    return decorator',
+    'def with_modes(f):',
+    '    f = pytest.mark.parametrize("mode", ["r", "w"])(f)',
+    '    return pytest.mark.slow(f)',
+    '@mark_dualiter("items", lambda: [1, 2, 3])',
+    'def test_dual(items):',
+    '    pass',
+    '@with_modes',
+    '@pytest.mark.parametrize("n", [1, 2])',
+    'def test_modes(mode, n):',
+    '    pass',
+  ]),
   unicode_names: py(['@pytest.mark.parametrize("ch", ["\\N{FORM FEED}", "\\x85", "\\N{SNOWMAN}", "\\N{no-break space}"])', 'def test_whitespace(ch):', '    pass']),
 };
 

@@ -226,6 +226,9 @@ export class Evaluator implements CallEvaluator {
 
   callValue(callee: PyValue, args: PyValue[], kwargs: Map<string, PyValue>): PyValue {
     if (callee.k === 'unknown') return fail(callee.reason);
+    // `pytest.mark.x(...)(f)`: the mark applied to a function (pytest appends it to the function's marks)
+    if (callee.k === 'mark' && !callee.applied && args.length === 1 && !kwargs.size && args[0]!.k === 'mark' && args[0]!.applied)
+      return { k: 'mark', marks: [...args[0]!.marks, ...callee.marks], applied: true };
     if (callee.k !== 'named' || !callee.fn) return fail(`call of ${callee.k === 'named' ? callee.name : callee.k === 'object' ? callee.what : callee.k}`);
     const fn = callee.fn;
     switch (fn.kind) {

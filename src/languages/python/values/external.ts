@@ -54,6 +54,7 @@ const INSTANCE_MAKERS = new RegExp(
       '(pandas|pd)\\.(date_range|to_datetime|to_timedelta|array|period_range|timedelta_range|interval_range)',
       'torch\\.(tensor|zeros|ones|empty|full|arange|linspace|eye|randn|rand|device)',
       'sys\\.exc_info',
+      'pathlib\\.(Pure)?(Posix|Windows)?Path\\.(cwd|home)',
     ].join('|') +
     ')$',
 );

@@ -37,7 +37,8 @@ export type PyValue =
   /** A class, function or module: its id is its `__name__`. `fn`: how to call it, when known. */
   | { k: 'named'; name: string; fn?: Callable }
   | { k: 'param'; values: PyValue[]; id: string | null; marks: Mark[] }
-  | { k: 'mark'; marks: Mark[] }
+  /** Marks; `applied`: a function carrying these marks (what a mark decorator returns). */
+  | { k: 'mark'; marks: Mark[]; applied?: boolean }
   /** An object with no usable id (pytest falls back to `argname + index`). */
   | { k: 'object'; what: string; /** `str()` when known (pathlib paths). */ str?: string; /** Its class, when it is a repository class. */ cls?: { cls: PyClass; file: string } }
   | { k: 'enum'; text: string }
