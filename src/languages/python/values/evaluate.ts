@@ -5,7 +5,7 @@
  */
 import type { Expr } from '../ast.js';
 import type { PyClass } from '../ast.js';
-import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
+import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, pyEquals, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
 import { builtinValueCall, evalCall, localModuleRef, setValue } from './calls.js';
 import { dedent, formatField } from './format.js';
 import { Interpreter } from './interpret.js';
@@ -216,7 +216,27 @@ export class Evaluator implements CallEvaluator {
     if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }));
     if (v.k === 'bytes') return [...v.v].map((c) => ({ k: 'int', v: BigInt(c.charCodeAt(0)) }));
     if (v.k === 'unknown') return fail(v.reason);
+    if (v.k === 'named' && v.fn?.kind === 'class' && isEnumClass(this.project, v.fn.cls, v.fn.file)) return this.enumMembers(v.fn.cls, v.fn.file);
     return fail(`cannot iterate over ${v.k === 'object' ? v.what : v.k}`);
+  }
+
+  /** The members of an enum class in definition order, aliases left out (`for m in Color`). */
+  private enumMembers(cls: PyClass, file: string): PyValue[] {
+    const kind = enumKind(this.project, cls, file);
+    if (kind === 'Flag' || kind === 'IntFlag') fail('iteration over a Flag');
+    if (this.project.mro(cls, file).some((e) => e.k === 'class' && e !== undefined && e.cls !== cls && [...e.cls.body.values()].some((b) => b.kind === 'value')))
+      fail('enum with inherited members');
+    const out: PyValue[] = [];
+    const seen: PyValue[] = [];
+    for (const [name, b] of cls.body) {
+      if (b.kind !== 'value' || name.startsWith('_') || b.expr.t === 'lambda') continue;
+      const member = this.enumMember(cls, file, name);
+      const value = member.k === 'enum' ? (member.value ?? fail(`value of ${member.text}`)) : member;
+      if (seen.some((s) => pyEquals(s, value))) continue; // an alias
+      seen.push(value);
+      out.push(member);
+    }
+    return out;
   }
 
   items(v: PyValue): PyValue[] {
@@ -259,8 +279,8 @@ export class Evaluator implements CallEvaluator {
 
   /**
    * An instance of a repository class: argname + index, unless the class could give its
-   * instances an id (an enum, a str/number subclass, `__new__`, `__getattr__`, a `__name__`
-   * attribute, a metaclass of the repository).
+   * instances an id (an enum, a str/number subclass, `__getattr__`, a `__name__` attribute, a
+   * metaclass of the repository).
    */
   private instantiate(cls: PyClass, file: string): PyValue {
     if (isEnumClass(this.project, cls, file)) return { k: 'unknown', reason: `${cls.name}() is an enum member` };
@@ -271,7 +291,9 @@ export class Evaluator implements CallEvaluator {
         continue;
       }
       if (e.k !== 'class') continue;
-      for (const m of ['__new__', '__getattr__', '__getattribute__', '__name__'])
+      // `__new__` is not looked into: it gives an instance of the class in practice (sympy's
+      // Symbol, Matrix); a str or number subclass is caught by its base above.
+      for (const m of ['__getattr__', '__getattribute__', '__name__'])
         if (e.cls.body.has(m)) return { k: 'unknown', reason: `${e.cls.name} defines ${m}` };
       const meta = e.cls.keywords.metaclass;
       if (meta && this.project.resolveExprRef(meta, e.file).k === 'class') return { k: 'unknown', reason: `${e.cls.name} has a metaclass of the repository` };
@@ -327,7 +349,11 @@ export class Evaluator implements CallEvaluator {
 
   private enumMember(owner: import('../ast.js').PyClass, file: string, member: string): PyValue {
     const kind = enumKind(this.project, owner, file);
-    if (kind === 'Enum' || kind === 'Flag') return { k: 'enum', text: `${owner.name}.${member}` };
+    if (kind === 'Enum' || kind === 'Flag') {
+      const b = owner.body.get(member);
+      const value = b?.kind === 'value' && !(b.expr.t === 'call' && ((b.expr.fn.t === 'name' && b.expr.fn.id === 'auto') || (b.expr.fn.t === 'attr' && b.expr.fn.name === 'auto'))) ? this.lenient(b.expr, file) : undefined;
+      return { k: 'enum', text: `${owner.name}.${member}`, ...(value && value.k !== 'unknown' ? { value } : {}) };
+    }
     // IntEnum / StrEnum / IntFlag: str() is the value's str() (Python 3.11+).
     const isAuto = (e: Expr) => e.t === 'call' && ((e.fn.t === 'name' && e.fn.id === 'auto') || (e.fn.t === 'attr' && e.fn.name === 'auto'));
     let last: PyValue | undefined;
@@ -383,6 +409,8 @@ export class Evaluator implements CallEvaluator {
     if (v.k === 'unknown') return fail(v.reason);
     if (name === '__name__' && v.k === 'named' && v.fn && v.fn.kind !== 'external') return { k: 'str', v: v.name };
     if (name === '__name__' && v.k === 'seq' && v.name !== undefined) return { k: 'str', v: v.name };
+    if (v.k === 'enum' && name === 'name') return { k: 'str', v: v.text.slice(v.text.lastIndexOf('.') + 1) };
+    if (v.k === 'enum' && name === 'value' && v.value) return v.value;
     if (v.k === 'named' && v.fn?.kind === 'builtin' && v.fn.name === 'str') return { k: 'named', name, fn: { kind: 'external', module: 'builtins.str', name } };
     if (v.k === 'named' && v.fn?.kind === 'class') {
       const r = this.project.resolveAttr({ k: 'class', cls: v.fn.cls, file: v.fn.file }, name);

@@ -41,7 +41,8 @@ export type PyValue =
   | { k: 'mark'; marks: Mark[]; applied?: boolean }
   /** An object with no usable id (pytest falls back to `argname + index`). */
   | { k: 'object'; what: string; /** `str()` when known (pathlib paths). */ str?: string; /** Its class, when it is a repository class. */ cls?: { cls: PyClass; file: string } }
-  | { k: 'enum'; text: string }
+  /** A member of an `Enum`/`Flag` (its id is `str()`: `Cls.NAME`); `value` when known. */
+  | { k: 'enum'; text: string; value?: PyValue }
   /** An element that could not be evaluated; fine as long as nobody needs its id or items. */
   | { k: 'unknown'; reason: string };
 
