@@ -1,6 +1,7 @@
 import type Parser from 'tree-sitter';
 import type { Expr, PyParam, Target } from './ast.js';
 import { OTHER, toExpr, toTarget } from './expressions.js';
+import { scanPythonLine } from './lines.js';
 import { parsePython } from './parser.js';
 
 /**
@@ -60,19 +61,50 @@ export interface FunctionBody {
 
 /** Bodies of one source file, converted when asked for (by the line of their `def`). */
 export class SourceBodies {
-  private tree: Parser.Tree | undefined;
+  private readonly lines: string[];
   private readonly byLine = new Map<number, FunctionBody | null>();
-  constructor(private readonly source: string) {}
+  constructor(source: string) {
+    this.lines = source.split('\n');
+  }
 
-  /** The function whose `def` keyword is on `line` (1-based); undefined when there is none. */
+  /**
+   * The function whose `def` keyword is on `line` (1-based); undefined when there is none.
+   * Only the function's own lines are parsed (dedented to the left margin).
+   */
   at(line: number): FunctionBody | undefined {
     const hit = this.byLine.get(line);
     if (hit !== undefined) return hit ?? undefined;
-    this.tree ??= parsePython(this.source);
-    const def = findDef(this.tree.rootNode, line - 1);
-    const body = def ? toBody(def) : null;
+    const text = this.functionText(line - 1);
+    let body: FunctionBody | null = null;
+    if (text !== undefined) {
+      const tree = parsePython(text);
+      const def = tree.rootNode.hasError ? undefined : findDef(tree.rootNode, 0);
+      if (def) body = { ...toBody(def), line };
+    }
     this.byLine.set(line, body);
     return body ?? undefined;
+  }
+
+  /** The lines of the `def` on row `row` up to the end of its block, without the def's indentation. */
+  private functionText(row: number): string | undefined {
+    const first = this.lines[row];
+    if (first === undefined || !/^\s*(async\s+)?def\b/.test(first)) return undefined;
+    const indent = first.length - first.trimStart().length;
+    const out: string[] = [];
+    let quote: string | null = null;
+    let depth = 0;
+    let cont = false;
+    for (let i = row; i < this.lines.length; i++) {
+      const l = this.lines[i]!;
+      const atStart = quote === null && depth === 0 && !cont;
+      if (i > row && atStart && l.trim() && !l.trimStart().startsWith('#') && l.length - l.trimStart().length <= indent) break;
+      // strip the def's indentation (a line inside a string may have less)
+      let k = 0;
+      while (k < indent && (l[k] === ' ' || l[k] === '\t')) k++;
+      out.push(l.slice(k));
+      ({ quote, depth, cont } = scanPythonLine(l, quote, depth));
+    }
+    return out.join('\n');
   }
 }
 

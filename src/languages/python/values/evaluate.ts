@@ -8,7 +8,7 @@ import type { PyClass } from '../ast.js';
 import { assignTarget, binop, compare, enumKind, isConstantName, isEnumClass, imaginaryText, negateComplex, pyEquals, STDLIB_CONSTANTS, subscript, truthy } from './builtins.js';
 import { builtinValueCall, evalCall, localModuleRef, setValue } from './calls.js';
 import { dedent, formatField } from './format.js';
-import { Interpreter } from './interpret.js';
+import { cloneValue, Interpreter } from './interpret.js';
 import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
 
 /** Builtin classes whose instances are str, bytes or numbers: a subclass's instances have the value's id. */
@@ -320,7 +320,8 @@ export class Evaluator implements CallEvaluator {
       case 'value': {
         const owner = r.owner;
         if (owner && isEnumClass(this.project, owner, r.file)) return this.enumMember(owner, r.file, label);
-        return this.evaluate(r.binding.expr, r.file);
+        if (owner) return this.evaluate(r.binding.expr, r.file);
+        return this.moduleValue(r.binding, r.file);
       }
       case 'function':
         return { k: 'named', name: r.fn.name, fn: { kind: 'def', fn: r.fn, file: r.file } };
@@ -344,6 +345,23 @@ export class Evaluator implements CallEvaluator {
       }
       case 'unknown':
         return fail(r.reason);
+    }
+  }
+
+  /** Module-level values, evaluated once (a factory call may be long to follow); containers are copied out. */
+  private readonly moduleValues = new WeakMap<object, { v: PyValue } | { err: string }>();
+
+  private moduleValue(b: { expr: Expr }, file: string): PyValue {
+    const hit = this.moduleValues.get(b);
+    if (hit) return 'err' in hit ? fail(hit.err) : cloneValue(hit.v);
+    const cacheable = () => !this.interpreter.running && this.depth < 50;
+    try {
+      const v = this.inScope(undefined, () => this.evaluate(b.expr, file));
+      this.moduleValues.set(b, { v });
+      return cloneValue(v);
+    } catch (error) {
+      if (error instanceof Unresolvable && cacheable()) this.moduleValues.set(b, { err: error.message });
+      throw error;
     }
   }
 

@@ -33,6 +33,11 @@ export class Interpreter {
   private steps = 0;
   constructor(private readonly ev: CallEvaluator) {}
 
+  /** Whether a function is being followed (its limits may fail an evaluation that would succeed on its own). */
+  get running(): boolean {
+    return this.depth > 0;
+  }
+
   /** Whether a repository function's decorators leave its body as what a call runs. */
   static transparent(decorators: Expr[]): boolean {
     return decorators.every((d) => {
@@ -554,7 +559,8 @@ function opaque(v: PyValue): PyValue {
   return v;
 }
 
-function cloneValue(v: PyValue, memo: Map<PyValue, PyValue>): PyValue {
+/** A copy of a value whose lists, dicts and sets are new (sharing between them kept). */
+export function cloneValue(v: PyValue, memo: Map<PyValue, PyValue> = new Map()): PyValue {
   if (v.k !== 'seq' && v.k !== 'dict') return v;
   const hit = memo.get(v);
   if (hit) return hit;

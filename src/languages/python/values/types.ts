@@ -61,7 +61,15 @@ export type Callable =
   /** A callable of a library (only a few are known: `textwrap.dedent`, `str.lower`…). */
   | { kind: 'external'; module: string; name: string };
 
-export class Unresolvable extends Error {}
+/** A value seams cannot know statically; thrown often, so it carries no stack trace. */
+export class Unresolvable extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 export const fail = (reason: string): never => {
   throw new Unresolvable(reason);
