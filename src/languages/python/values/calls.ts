@@ -51,6 +51,8 @@ export function evalCall(ev: CallEvaluator, e: Extract<Expr, { t: 'call' }>, fil
     return target.name === 'escape' ? { k: 'str', v: reEscape(pattern.v) } : pattern;
   }
   if (target?.k === 'external' && target.module === 'itertools') return itertoolsCall(ev, target.name, e, file, env);
+  if (target?.k === 'external' && target.module === 'itertools.chain' && target.name === 'from_iterable')
+    return { k: 'seq', kind: 'list', items: ev.iterate(args()[0]!).flatMap((x) => ev.iterate(x)) };
   // Methods: of values (`"-".join(…)`, `d.items()`, a local list), and of classes and instances.
   if (fnRef.t === 'attr' && (target === undefined || target.k === 'unknown' || target.k === 'value')) {
     let obj: PyValue;
@@ -223,11 +225,14 @@ export function builtinValueCall(ev: CallEvaluator, name: string, a: PyValue[], 
     case 'zip': {
       const k = kw();
       const strict = k.has('strict') && truthy(k.get('strict')!);
-      const lists = a.map((v) => ev.iterate(v));
-      const n = Math.min(...lists.map((l) => l.length));
-      if (strict && lists.some((l) => l.length !== n)) fail('zip(strict=True) of unequal lengths');
+      // itertools.repeat(x) without a count is endless: the other iterables decide the length
+      const lists = a.map((v) => (v.k === 'seq' && v.infinite ? undefined : ev.iterate(v)));
+      const finite = lists.filter((l): l is PyValue[] => l !== undefined);
+      if (!finite.length) fail('zip of endless iterators');
+      const n = Math.min(...finite.map((l) => l.length));
+      if (strict && finite.some((l) => l.length !== n)) fail('zip(strict=True) of unequal lengths');
       const items: PyValue[] = [];
-      for (let i = 0; i < n; i++) items.push({ k: 'seq', kind: 'tuple', items: lists.map((l) => l[i]!) });
+      for (let i = 0; i < n; i++) items.push({ k: 'seq', kind: 'tuple', items: lists.map((l, j) => (l ? l[i]! : (a[j] as { items: PyValue[] }).items[0]!)) });
       return { k: 'seq', kind: 'list', items };
     }
     case 'map': {
@@ -474,7 +479,7 @@ function itertoolsCall(ev: CallEvaluator, fname: string, e: Extract<Expr, { t: '
       return { k: 'seq', kind: 'list', items: args.flatMap((v) => ev.iterate(v)) };
     case 'repeat': {
       const n = args[1] ?? (e.kwargs.times ? ev.evaluate(e.kwargs.times, file, env) : undefined);
-      if (!n) return fail('itertools.repeat without times');
+      if (!n) return { k: 'seq', kind: 'list', items: [args[0]!], infinite: true };
       const times = Number(toInt(n));
       if (times > MAX_ITEMS) fail('too many values');
       return { k: 'seq', kind: 'list', items: Array.from({ length: Math.max(0, times) }, () => args[0]!) };

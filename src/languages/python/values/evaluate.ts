@@ -210,6 +210,7 @@ export class Evaluator implements CallEvaluator {
   iterate(v: PyValue): PyValue[] {
     if (v.k === 'seq') {
       if (v.unordered) fail('set iteration order is not known statically');
+      if (v.infinite) fail('an endless iterator');
       return v.items;
     }
     if (v.k === 'dict') return v.entries.map(([k]) => k);

@@ -32,7 +32,7 @@ export type PyValue =
    * not known (its own id is still argname + index). `name`: a generator object (its id is the
    * `__name__` of its function, `<genexpr>` for a generator expression).
    */
-  | { k: 'seq'; kind: 'list' | 'tuple' | 'set'; items: PyValue[]; unordered?: boolean; name?: string }
+  | { k: 'seq'; kind: 'list' | 'tuple' | 'set'; items: PyValue[]; unordered?: boolean; name?: string; /** `itertools.repeat(x)`: `items[0]` forever. */ infinite?: boolean }
   | { k: 'dict'; entries: Array<[PyValue, PyValue]> }
   /** A class, function or module: its id is its `__name__`. `fn`: how to call it, when known. */
   | { k: 'named'; name: string; fn?: Callable }
