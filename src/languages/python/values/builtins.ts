@@ -27,6 +27,9 @@ export function assignTarget(target: Target, value: PyValue, env: Env): void {
 /** Standard-library constants that are the same on every CPython 3.8+ (64-bit). */
 export const STDLIB_CONSTANTS: Record<string, PyValue> = {
   'pickle.HIGHEST_PROTOCOL': { k: 'int', v: 5n },
+  // six on Python 3
+  'six.PY2': { k: 'bool', v: false },
+  'six.PY3': { k: 'bool', v: true },
   'sys.maxsize': { k: 'int', v: 2n ** 63n - 1n },
   'math.pi': { k: 'float', v: Math.PI },
   'math.e': { k: 'float', v: Math.E },

@@ -622,6 +622,10 @@ function join(values: PyValue[], what: string): PyValue {
   if (values.every((v) => sameValue(v, first))) return first;
   const unknown = values.find((v) => v.k === 'unknown');
   if (unknown) return unknown;
+  // lists or tuples of one length: joined item by item (each may be a parameter set)
+  const f = first as { kind?: string; items?: PyValue[] };
+  if (values.every((v) => v.k === 'seq' && v.kind === f.kind && v.kind !== 'set' && !v.unordered && !v.infinite && v.name === undefined && v.items.length === f.items!.length))
+    return { k: 'seq', kind: f.kind as 'list' | 'tuple', items: (first as { items: PyValue[] }).items.map((_, i) => join(values.map((v) => (v as { items: PyValue[] }).items[i]!), what)) };
   // Instances and containers all give argname + index.
   if (values.every((v) => v.k === 'object' || ((v.k === 'seq' || v.k === 'dict') && !(v.k === 'seq' && v.name !== undefined))))
     return { k: 'object', what: `${what} (an instance or container)` };
