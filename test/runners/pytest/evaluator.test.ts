@@ -186,6 +186,7 @@ const EVALUATED: Record<string, string> = {
     '    pass',
   ]),
   callable_ids: py([
+    'import json, helpers',
     'from helpers import describe',
     'VALUES = [1, "two", None, (3, 4)]',
     '@pytest.mark.parametrize("v", VALUES, ids=str)',
@@ -202,6 +203,9 @@ const EVALUATED: Record<string, string> = {
     '    pass',
     '@pytest.mark.parametrize("v", [int, str], ids=lambda v: getattr(v, "__name__", v))',
     'def test_ids_getattr(v):',
+    '    pass',
+    '@pytest.mark.parametrize("module", [pytest, json, helpers], ids=lambda m: m.__name__)',
+    'def test_ids_modules(module):',
     '    pass',
     '@pytest.fixture(params=[1, 2], ids=lambda p: "p%s" % p)',
     'def fx(request):',

@@ -426,7 +426,8 @@ export class Evaluator implements CallEvaluator {
   /** `value.name` for a computed value: a class's or function's `__name__`, a str method reference. */
   private attrOfValue(v: PyValue, name: string): PyValue {
     if (v.k === 'unknown') return fail(v.reason);
-    if (name === '__name__' && v.k === 'named' && v.fn && v.fn.kind !== 'external') return { k: 'str', v: v.name };
+    // the same name the value's own id uses (a class, function, module)
+    if (name === '__name__' && v.k === 'named') return { k: 'str', v: v.name };
     if (name === '__name__' && v.k === 'seq' && v.name !== undefined) return { k: 'str', v: v.name };
     if (v.k === 'enum' && name === 'name') return { k: 'str', v: v.text.slice(v.text.lastIndexOf('.') + 1) };
     if (v.k === 'enum' && name === 'value' && v.value) return v.value;
