@@ -11,6 +11,39 @@ import { dedent, formatField } from './format.js';
 import { cloneValue, Interpreter } from './interpret.js';
 import { fail, MAX_ITEMS, Unresolvable, type CallEvaluator, type Env, type Mark, type PythonResolver, type PyValue, type Resolved, type ValueHooks } from './types.js';
 
+/** A key for a call whose arguments are all str, numbers, bools, None or names; undefined otherwise. */
+function callKey(args: PyValue[], kwargs: Map<string, PyValue>): string | undefined {
+  const part = (v: PyValue): string | undefined => {
+    switch (v.k) {
+      case 'str':
+      case 'bytes':
+        return `${v.k}:${JSON.stringify(v.v)}`;
+      case 'int':
+        return `int:${v.v}`;
+      case 'float':
+        return `float:${Object.is(v.v, -0) ? '-0' : v.v}`;
+      case 'bool':
+        return `bool:${v.v}`;
+      case 'none':
+        return 'none';
+      default:
+        return undefined;
+    }
+  };
+  const parts: string[] = [];
+  for (const a of args) {
+    const p = part(a);
+    if (p === undefined) return undefined;
+    parts.push(p);
+  }
+  for (const [k, v] of [...kwargs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const p = part(v);
+    if (p === undefined) return undefined;
+    parts.push(`${k}=${p}`);
+  }
+  return parts.join('\u0000');
+}
+
 /** Builtin classes whose instances are str, bytes or numbers: a subclass's instances have the value's id. */
 const PRIMITIVE_BUILTINS = new Set(['str', 'bytes', 'int', 'float', 'complex', 'bool']);
 
@@ -261,7 +294,17 @@ export class Evaluator implements CallEvaluator {
         if (!Interpreter.transparent(fn.fn.decorators)) return fail(`${fn.fn.name}() is decorated`);
         const body = this.project.functionBody?.(fn.fn, fn.file);
         if (!body) return fail(`${fn.fn.name}() is computed`);
-        return this.interpreter.run(body, fn.file, args, kwargs);
+        // the same call with the same simple arguments (a factory in many decorators) runs once
+        const key = callKey(args, kwargs);
+        let memo = key === undefined ? undefined : this.callMemo.get(fn.fn);
+        const hit = key === undefined ? undefined : memo?.get(key);
+        if (hit) return cloneValue(hit);
+        const v = this.interpreter.run(body, fn.file, args, kwargs);
+        if (key !== undefined && v.k !== 'unknown') {
+          if (!memo) this.callMemo.set(fn.fn, (memo = new Map()));
+          memo.set(key, v);
+        }
+        return key === undefined ? v : cloneValue(v);
       }
       case 'builtin':
         if (kwargs.size) fail(`${fn.name}() with keyword arguments`);
@@ -348,6 +391,8 @@ export class Evaluator implements CallEvaluator {
         return fail(r.reason);
     }
   }
+
+  private readonly callMemo = new WeakMap<object, Map<string, PyValue>>();
 
   /** Module-level values, evaluated once (a factory call may be long to follow); containers are copied out. */
   private readonly moduleValues = new WeakMap<object, { v: PyValue } | { err: string }>();
