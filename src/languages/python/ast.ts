@@ -27,11 +27,13 @@ export type Expr =
   | { t: 'boolop'; op: 'and' | 'or'; l: Expr; r: Expr }
   | { t: 'not'; v: Expr }
   | { t: 'ifexp'; body: Expr; cond: Expr; orelse: Expr }
-  | { t: 'comp'; kind: 'list' | 'gen' | 'set'; elt: Expr; clauses: CompClause[] }
+  /** A comprehension; a dict comprehension has `key` (its `elt` is the value). */
+  | { t: 'comp'; kind: 'list' | 'gen' | 'set' | 'dict'; elt: Expr; key?: Expr; clauses: CompClause[] }
   | { t: 'subscript'; obj: Expr; index: Expr }
   | { t: 'slice'; lower?: Expr; upper?: Expr; step?: Expr }
   | { t: 'starred'; v: Expr }
-  | { t: 'lambda' }
+  /** A lambda; `params` and `body` are absent when its parameters are more than plain names with defaults. */
+  | { t: 'lambda'; params?: Array<{ name: string; default?: Expr }>; body?: Expr }
   | { t: 'other'; kind: string };
 
 export type CompClause = { kind: 'for'; target: Target; iter: Expr } | { kind: 'if'; cond: Expr };

@@ -1,5 +1,6 @@
 import type Parser from 'tree-sitter';
 import type { CompClause, Expr, Target } from './ast.js';
+import { UNICODE_NAMES } from './unicode-names.js';
 
 /** Python expressions (tree-sitter nodes) as the plain `Expr` view: literals decoded, the rest kept by shape. */
 
@@ -80,6 +81,7 @@ export function toExpr(node: Node | null | undefined): Expr {
     case 'list_comprehension':
     case 'generator_expression':
     case 'set_comprehension':
+    case 'dictionary_comprehension':
       return comprehension(node);
     case 'subscript': {
       const subs = node.childrenForFieldName('subscript');
@@ -89,7 +91,7 @@ export function toExpr(node: Node | null | undefined): Expr {
     case 'slice':
       return sliceExpr(node);
     case 'lambda':
-      return { t: 'lambda' };
+      return lambdaExpr(node);
     case 'keyword_argument':
       return OTHER('keyword');
     default:
@@ -154,16 +156,32 @@ function comparison(node: Node): Expr {
   return { t: 'compare', ops: merged, operands };
 }
 
-/** A list/set comprehension or generator expression with its clauses. */
+/** `lambda a, b=1: body`; parameters other than plain names with defaults leave it opaque. */
+function lambdaExpr(node: Node): Expr {
+  const params: Array<{ name: string; default?: Expr }> = [];
+  for (const p of node.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type === 'identifier') params.push({ name: p.text });
+    else if (p.type === 'default_parameter') params.push({ name: p.childForFieldName('name')?.text ?? '', default: toExpr(p.childForFieldName('value')) });
+    else return { t: 'lambda' };
+  }
+  return { t: 'lambda', params, body: toExpr(node.childForFieldName('body')) };
+}
+
+/** A list/set/dict comprehension or generator expression with its clauses. */
 function comprehension(node: Node): Expr {
-  const kind = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : 'gen';
+  const kind = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : node.type === 'dictionary_comprehension' ? 'dict' : 'gen';
   const clauses: CompClause[] = [];
   for (const c of node.namedChildren) {
     if (c.type === 'for_in_clause')
       clauses.push({ kind: 'for', target: toTarget(c.childForFieldName('left')), iter: toExpr(c.childForFieldName('right')) });
     else if (c.type === 'if_clause') clauses.push({ kind: 'if', cond: toExpr(c.namedChildren[0]) });
   }
-  return { t: 'comp', kind, elt: toExpr(node.childForFieldName('body')), clauses };
+  const body = node.childForFieldName('body');
+  if (kind === 'dict') {
+    if (body?.type !== 'pair') return OTHER('dict comprehension');
+    return { t: 'comp', kind, key: toExpr(body.childForFieldName('key')), elt: toExpr(body.childForFieldName('value')), clauses };
+  }
+  return { t: 'comp', kind, elt: toExpr(body), clauses };
 }
 
 /** `lower:upper:step`, each part optional. */
@@ -319,7 +337,14 @@ function decodeEscapes(body: string, isBytes: boolean): string | undefined {
       i += 1 + len;
       continue;
     }
-    if (!isBytes && next === 'N') return undefined;
+    if (!isBytes && next === 'N') {
+      const m = /^N\{([^}]*)\}/.exec(body.slice(i + 1));
+      const cp = m ? UNICODE_NAMES.get(m[1]!.toUpperCase()) : undefined;
+      if (cp === undefined) return undefined;
+      out += String.fromCodePoint(cp);
+      i += m![0].length;
+      continue;
+    }
     // Unknown escapes keep the backslash.
     out += '\\';
   }

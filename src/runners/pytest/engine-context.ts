@@ -27,6 +27,8 @@ export interface FixtureParts {
 export interface MarkParts {
   /** Marks from module `pytestmark`s (their references come before class docstrings). */
   readonly moduleMarks: WeakSet<Mark>;
+  /** Decorators of the repository whose marks were found by following them. */
+  readonly followedDecorators: WeakSet<Expr>;
   marksFromDecorators(decorators: Expr[], file: string, scope?: Bindings): Mark[];
   /** `pytestmark` of a module or class body (a mark or a list of marks). */
   pytestmarkOf(b: Binding | undefined, file: string): Mark[];

@@ -1,6 +1,6 @@
 import type { Binding, Bindings, Expr, PyClass } from '../../languages/python/ast.js';
 import type { RawTest, TestStatus } from '../../core/types.js';
-import { truthy, type Mark, type PyValue } from '../../languages/python/values/index.js';
+import { truthy, Unresolvable, type Mark, type PyValue } from '../../languages/python/values/index.js';
 import { markOf } from './marks.js';
 import { REF_MARKS, type RefSource } from './engine-shared.js';
 import type { EngineContext, MarkParts } from './engine-context.js';
@@ -11,6 +11,9 @@ export class PytestMarks implements MarkParts {
 
   private readonly markStringCache = new WeakMap<Mark, string[]>();
 
+  /** Decorators of the repository whose marks were found by following them (`mark_dualiter(...)`). */
+  readonly followedDecorators = new WeakSet<Expr>();
+
   /** Marks from module `pytestmark`s (their references come before class docstrings). */
   readonly moduleMarks = new WeakSet<Mark>();
 
@@ -20,8 +23,34 @@ export class PytestMarks implements MarkParts {
     for (const d of [...decorators].reverse()) {
       const m = this.decoratorMark(d, file);
       if (m) out.push(scope ? { ...m, scope } : m);
+      else out.push(...this.followedMarks(d, file, scope));
     }
     return out;
+  }
+
+  /**
+   * A decorator of the repository that applies pytest marks when the module is imported
+   * (`def mark_dualiter(p, f): def decorator(fn): return pytest.mark.parametrize(p, …)(fn)`):
+   * followed with the decorated function standing for a function without marks. When it cannot
+   * be followed the test is dynamic (engine-parametrize.ts).
+   */
+  private followedMarks(d: Expr, file: string, scope?: Bindings): Mark[] {
+    const target = d.t === 'call' ? d.fn : d;
+    if (target.t !== 'name' && target.t !== 'attr') return [];
+    const r = this.ctx.project.resolveExprRef(target, file);
+    if (r.k !== 'function' || !r.fn.appliesMarks || this.ctx.fixtures.isFixtureDecorator(d, file)) return [];
+    try {
+      const ev = this.ctx.evaluator;
+      const decorator = ev.inScope(scope, () => ev.evaluate(d, file));
+      const result = ev.callValue(decorator, [{ k: 'mark', marks: [], applied: true }], new Map());
+      if (result.k !== 'mark' || !result.applied) return [];
+      this.followedDecorators.add(d);
+      // application order: the first applied is the closest, as in the decorator list
+      return result.marks.map((m) => (scope ? { ...m, scope } : m));
+    } catch (error) {
+      if (error instanceof Unresolvable) return [];
+      throw error;
+    }
   }
 
   private decoratorMark(d: Expr, file: string): Mark | undefined {

@@ -1,7 +1,7 @@
 import type { Expr } from '../../languages/python/ast.js';
 import type { RawTest } from '../../core/types.js';
 import { idFromValue, makeUnique } from './ids.js';
-import { Unresolvable, type Mark, type PyValue } from '../../languages/python/values/index.js';
+import { Unresolvable, type Env, type Mark, type PyValue } from '../../languages/python/values/index.js';
 import { BUILTIN_FIXTURES, type CallSpec, HIDDEN_MARKS, type RefSource, funcArgNames, mockPatchCount, exprText } from './engine-shared.js';
 import type { EngineContext, FunctionCandidate, ParametrizeParts } from './engine-context.js';
 
@@ -48,7 +48,7 @@ export class PytestParametrize implements ParametrizeParts {
         if (!valuesExpr) throw new Unresolvable('parametrize without argvalues');
         const forceTuple = this.ctx.evaluator.inScope(m.scope, () => this.argnamesIsSingleString(m));
         callspecs = this.ctx.evaluator.inScope(m.scope, () =>
-          this.applyParametrize(callspecs, p.argnames, valuesExpr, m.kwargs.ids, m.file, forceTuple, 'parametrize'),
+          this.applyParametrize(callspecs, p.argnames, valuesExpr, m.kwargs.ids, m.file, forceTuple, 'parametrize', m.env),
         );
       }
       // 3. pytest_generate_tests hooks may parametrize arguments nothing else provides
@@ -68,7 +68,7 @@ export class PytestParametrize implements ParametrizeParts {
       const target = d.t === 'call' ? d.fn : d;
       if (target.t !== 'name' && target.t !== 'attr') continue;
       const r = this.ctx.project.resolveExprRef(target, f.fnFile);
-      if (r.k === 'function' && r.fn.appliesMarks && !this.ctx.fixtures.isFixtureDecorator(d, f.fnFile))
+      if (r.k === 'function' && r.fn.appliesMarks && !this.ctx.fixtures.isFixtureDecorator(d, f.fnFile) && !this.ctx.marks.followedDecorators.has(d))
         dynamic ??= `decorator ${exprText(target)} (${r.file}:${r.fn.line}) applies pytest marks when the module is imported`;
     }
     const refSource: RefSource = { fn: f.fn, classes: f.classFrames?.map((c) => c.cls) };
@@ -89,7 +89,7 @@ export class PytestParametrize implements ParametrizeParts {
     const a = m.args[0] ?? m.kwargs.argnames;
     if (!a) return false;
     try {
-      const v = this.ctx.evaluator.evaluate(a, m.file);
+      const v = this.ctx.evaluator.evaluate(a, m.file, m.env);
       return v.k === 'str' && v.v.split(',').filter((s) => s.trim()).length === 1;
     } catch {
       return false;
@@ -99,7 +99,7 @@ export class PytestParametrize implements ParametrizeParts {
   private parametrizeArgnames(m: Mark): string[] {
     const a = m.args[0] ?? m.kwargs.argnames;
     if (!a) throw new Unresolvable('parametrize without argnames');
-    const v = this.ctx.evaluator.evaluate(a, m.file);
+    const v = this.ctx.evaluator.evaluate(a, m.file, m.env);
     if (v.k === 'str') return v.v.split(',').map((s) => s.trim()).filter(Boolean);
     return this.ctx.evaluator.iterate(v).map((x) => (x.k === 'str' ? x.v : (() => { throw new Unresolvable('argnames is not a string list'); })()));
   }
@@ -113,10 +113,11 @@ export class PytestParametrize implements ParametrizeParts {
     file: string,
     forceTuple: boolean,
     what: string,
+    env?: Env,
   ): CallSpec[] {
     let values: PyValue[];
     try {
-      values = this.ctx.evaluator.iterate(this.ctx.evaluator.evaluate(valuesExpr, file));
+      values = this.ctx.evaluator.iterate(this.ctx.evaluator.evaluate(valuesExpr, file, env));
     } catch (error) {
       throw new Unresolvable(`${what} values are computed (${(error as Error).message})`);
     }
@@ -133,17 +134,34 @@ export class PytestParametrize implements ParametrizeParts {
       sets = [{ values: argnames.map(() => ({ k: 'object', what: 'NOTSET' }) as PyValue), id: null, marks: emptyMark }];
     }
     let ids: Array<PyValue | null> | undefined;
+    /** A callable `ids=`: pytest calls it on each value (`IdMaker._idval_from_function`). */
+    let idfn: PyValue | undefined;
     if (idsExpr) {
       let idsValue: PyValue;
       try {
-        idsValue = this.ctx.evaluator.evaluate(idsExpr, file);
+        idsValue = this.ctx.evaluator.evaluate(idsExpr, file, env);
       } catch (error) {
         throw new Unresolvable(`${what} ids are computed (${(error as Error).message})`);
       }
       if (idsValue.k === 'none') ids = undefined;
-      else if (idsValue.k === 'named') throw new Unresolvable(`${what} ids come from a function (${idsValue.name})`);
-      else ids = this.ctx.evaluator.iterate(idsValue).map((v) => (v.k === 'none' ? null : v));
+      else if (idsValue.k === 'named') {
+        if (!idsValue.fn) throw new Unresolvable(`${what} ids come from a function (${idsValue.name})`);
+        idfn = idsValue;
+      } else ids = this.ctx.evaluator.iterate(idsValue).map((v) => (v.k === 'none' ? null : v));
     }
+    const fromFunction = (v: PyValue): string | undefined => {
+      if (!idfn) return undefined;
+      let r: PyValue;
+      try {
+        r = this.ctx.evaluator.callValue(idfn, [v], new Map());
+      } catch (error) {
+        if (!(error instanceof Unresolvable)) throw error;
+        throw new Unresolvable(`${what} ids come from a function (${(idfn as { name: string }).name}: ${error.message})`);
+      }
+      if (r.k === 'unknown') throw new Unresolvable(`${what} ids come from a function (${r.reason})`);
+      // None, or a value without an id of its own: pytest falls back to the value's id
+      return r.k === 'none' ? undefined : idFromValue(r, this.ctx.idOpts);
+    };
     const rawIds = sets.map((s, idx) => {
       if (s.id !== null) return this.ctx.cfg.noEscape ? s.id : idFromValue({ k: 'str', v: s.id }, this.ctx.idOpts)!;
       const given = ids?.[idx];
@@ -156,9 +174,12 @@ export class PytestParametrize implements ParametrizeParts {
         throw new Unresolvable(`${what}: ${argnames.length} names but ${s.values.length} values in set ${idx}`);
       return s.values
         .map((v, i) => {
-          if (v.k === 'object' && v.what === 'NOTSET') return 'NOTSET';
+          if (v.k === 'object' && v.what === 'NOTSET') {
+            if (idfn) throw new Unresolvable(`${what} ids function called on an empty parameter set`);
+            return 'NOTSET';
+          }
           if (v.k === 'unknown') throw new Unresolvable(`${what} value is computed (${v.reason})`);
-          return idFromValue(v, this.ctx.idOpts) ?? `${argnames[i]}${idx}`;
+          return fromFunction(v) ?? idFromValue(v, this.ctx.idOpts) ?? `${argnames[i]}${idx}`;
         })
         .join('-');
     });

@@ -33,6 +33,9 @@ export function idFromValue(v: PyValue, opts: IdOptions): string | undefined {
       return v.text;
     case 'named':
       return v.name;
+    case 'seq':
+      // a generator object: its __name__
+      return v.name;
     default:
       return undefined;
   }

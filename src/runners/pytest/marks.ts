@@ -62,7 +62,15 @@ export function pytestValueHooks(project: PythonResolver, ev: () => Evaluator): 
       // pytest.mark.NAME(...)
       if (fnRef.t === 'attr') {
         const m = markOf(fnRef, file, project);
-        if (m) return { k: 'mark', marks: [{ ...m, args: e.args, kwargs: e.kwargs }] };
+        // inside a followed function, the arguments see its local names
+        if (m) {
+          // `pytest.mark.x(f)` with a function applies the mark to it (MarkDecorator.__call__)
+          if (e.args.length === 1 && !Object.keys(e.kwargs).length && e.args[0]!.t === 'name' && env?.has(e.args[0]!.id)) {
+            const f = env.get(e.args[0]!.id)!;
+            if (f.k === 'mark' && f.applied) return { k: 'mark', marks: [...f.marks, m], applied: true };
+          }
+          return { k: 'mark', marks: [{ ...m, args: e.args, kwargs: e.kwargs, ...(env?.size ? { env } : {}) }] };
+        }
       }
       return undefined;
     },

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Binding, PyClass, PyModule } from '../../languages/python/ast.js';
+import type { Binding, PyClass, PyFunction, PyModule } from '../../languages/python/ast.js';
+import { SourceBodies, type FunctionBody } from '../../languages/python/body.js';
 import { parsePythonModule } from '../../languages/python/parse.js';
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
@@ -85,6 +86,25 @@ export class PythonProject {
 
   isLoaded(file: string): boolean {
     return this.cache.has(file);
+  }
+
+  /** Function bodies of the few files whose functions the evaluator follows (the last 8 files). */
+  private readonly bodies = new Map<string, SourceBodies | null>();
+
+  /** The body of a repository function, parsed from its file on first use. */
+  functionBody(fn: PyFunction, file: string): FunctionBody | undefined {
+    let src = this.bodies.get(file);
+    if (src === undefined) {
+      try {
+        const abs = path.join(this.rootAbs, file);
+        src = statSync(abs).size > this.maxFileBytes ? null : new SourceBodies(readFileSync(abs, 'utf8'));
+      } catch {
+        src = null;
+      }
+      if (this.bodies.size >= 8) this.bodies.delete(this.bodies.keys().next().value!);
+      this.bodies.set(file, src);
+    }
+    return src?.at(fn.line);
   }
 
   /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */

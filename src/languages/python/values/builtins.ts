@@ -1,22 +1,11 @@
 /** Python's builtins and operators over statically known values: arithmetic, comparison, truth, str(), subscripts, set order. */
 import type { Expr, Target } from '../ast.js';
+import { percentFormat } from './format.js';
 import { pyFloatRepr } from './repr.js';
 import { fail, type Env, type PythonResolver, type PyValue } from './types.js';
 
 /** Builtins whose results have no id (pytest falls back to argname + index). */
-export const OPAQUE_BUILTINS = new Set(['object', 'bytearray', 'memoryview', 'slice', 'iter', 'map', 'filter', 'open', 'property', 'staticmethod', 'classmethod', 'super', 'type', 'vars', 'globals', 'locals']);
-
-/** Modules whose lower-case callables return objects without an id (mocks). */
-const OPAQUE_MODULES = new Set(['unittest', 'unittest.mock']);
-
-/** Lower-case library callables known to return objects without an id (instances, arrays, mocks). */
-export function opaqueExternal(module: string, name: string): boolean {
-  const root = module.split('.')[0]!;
-  if (/^(datetime|decimal|fractions|uuid|collections|functools|array|numpy|pandas|torch|mock|weakref|threading|queue|io|tempfile|ipaddress|zoneinfo|pathlib|socket|ssl|subprocess|logging|argparse|email|http|urllib|xml|sqlite3|contextlib|types|typing)$/.test(root)) return true;
-  if (OPAQUE_MODULES.has(module)) return true;
-  if (module === '' && /^(date|datetime|time|timedelta|timezone|deque|defaultdict|partial|namedtuple)$/.test(name)) return true;
-  return false;
-}
+export const OPAQUE_BUILTINS = new Set(['object', 'bytearray', 'memoryview', 'slice', 'iter', 'open', 'vars', 'globals', 'locals']);
 
 export function exprName(e: Expr): string {
   if (e.t === 'name') return e.id;
@@ -38,6 +27,9 @@ export function assignTarget(target: Target, value: PyValue, env: Env): void {
 /** Standard-library constants that are the same on every CPython 3.8+ (64-bit). */
 export const STDLIB_CONSTANTS: Record<string, PyValue> = {
   'pickle.HIGHEST_PROTOCOL': { k: 'int', v: 5n },
+  // six on Python 3
+  'six.PY2': { k: 'bool', v: false },
+  'six.PY3': { k: 'bool', v: true },
   'sys.maxsize': { k: 'int', v: 2n ** 63n - 1n },
   'math.pi': { k: 'float', v: Math.PI },
   'math.e': { k: 'float', v: Math.E },
@@ -197,6 +189,7 @@ export function binop(op: string, l: PyValue, r: PyValue): PyValue {
     }
     return fail(`operator ${op}`);
   }
+  if (op === '%' && l.k === 'str') return { k: 'str', v: percentFormat(l.v, r) };
   if (op === '+') {
     if (l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
     if (l.k === 'bytes' && r.k === 'bytes') return { k: 'bytes', v: l.v + r.v };
