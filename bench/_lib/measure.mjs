@@ -8,6 +8,22 @@ export const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 const MARK = '@@seams-bench-time@@';
 
+// Each measured command runs in its own process group; stopping the benchmark stops them too.
+const running = new Set();
+const stopAll = () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {}
+  }
+};
+process.on('exit', stopAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(sig, () => {
+    stopAll();
+    process.exit(130);
+  });
+
 /**
  * Runs `cmd args` in `cwd` under GNU time and returns wall seconds, CPU seconds (user + system of
  * the process and every child it waited for: pytest's, vitest's and jest's workers included),
@@ -25,6 +41,7 @@ export function measure(cmd, args, { cwd, env = process.env, timeoutMs = 15 * 60
       resolve({ seconds: 0, status: null, stdout: '', stderr: String(error), spawnError: error });
       return;
     }
+    if (child.pid) running.add(child.pid);
     const out = [];
     const err = [];
     child.stdout.on('data', (b) => out.push(b));
@@ -37,9 +54,21 @@ export function measure(cmd, args, { cwd, env = process.env, timeoutMs = 15 * 60
       } catch {}
     }, timeoutMs);
     let spawnError;
-    child.on('error', (e) => (spawnError = e));
+    let done = false;
+    child.on('error', (e) => {
+      spawnError = e;
+      // a command that could not start emits no 'close'
+      if (!child.pid && !done) {
+        done = true;
+        clearTimeout(timer);
+        resolve({ seconds: 0, status: null, stdout: '', stderr: String(e), spawnError: e });
+      }
+    });
     child.on('close', (status, signal) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      running.delete(child.pid);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       let stderr = Buffer.concat(err).toString('utf8');
       const m = new RegExp(`(?:Command exited with non-zero status \\d+\\n)?${MARK} (\\d+) ([\\d.]+) ([\\d.]+)\\s*$`).exec(stderr);

@@ -41,7 +41,8 @@ const { parseCollectOnly, compareIds } = await loadPytestVerify(dist);
  */
 const CORPUS = [
   { name: 'pluggy', runner: 'pytest' },
-  { name: 'more-itertools', runner: 'pytest' },
+  // its Makefile runs `python -m unittest`, so seams detects unittest; the native side is pytest
+  { name: 'more-itertools', runner: 'pytest', seamsConfig: 'more-itertools.yaml' },
   { name: 'sqlparse', runner: 'pytest' },
   { name: 'flask', runner: 'pytest' },
   { name: 'click', runner: 'pytest' },
@@ -89,7 +90,13 @@ const repos = (wanted.length ? wanted : CORPUS.map((c) => c.name)).map((w) => {
   const known = CORPUS.find((c) => c.name === spec);
   const isPath = spec.includes('/');
   const name = path.basename(spec);
-  return { name, runner: runner ?? known?.runner ?? 'pytest', nativeArgs: known?.nativeArgs ?? [], source: isPath ? path.resolve(spec) : path.join(opt.src, spec) };
+  return {
+    name,
+    runner: runner ?? known?.runner ?? 'pytest',
+    nativeArgs: known?.nativeArgs ?? [],
+    seamsArgs: known?.seamsConfig ? ['--config', path.join(here, 'configs', known.seamsConfig)] : [],
+    source: isPath ? path.resolve(spec) : path.join(opt.src, spec),
+  };
 });
 
 // ---- what the build under test supports (flags other work adds: absent is not an error) ----
@@ -132,8 +139,8 @@ async function seams(dir, extra = []) {
     const repo = JSON.parse(m.stdout).repos[0];
     return { ...m, repo };
   } catch {
-    const why = m.timedOut ? 'timed out' : `exit ${m.status}: ${(m.stderr.trim() || m.stdout.trim()).split('\n').slice(-1)[0]?.slice(0, 200)}`;
-    return { ...m, error: `seams scan ${extra.join(' ')} ${why}`.replace(/\s+/g, ' ') };
+    const why = m.timedOut ? 'timed out' : `exit ${m.status}: ${(m.stderr.trim() || m.stdout.trim()).split('\n')[0]?.replace(/^seams: /, '').slice(0, 200)}`;
+    return { ...m, error: `seams scan ${extra.join(' ').replace(`${projectRoot}/`, '')} ${why}`.replace(/\s+/g, ' ') };
   }
 }
 /** Best (least CPU; wall without GNU time) of `n` runs; `before` runs ahead of each one. */
@@ -175,17 +182,27 @@ async function benchRepo(r) {
 
   // seams: cold (empty cache), warm (the same repo again), --no-cache, --resolve cold
   log(`${r.name}: seams cold`);
-  const cold = await best(opt.runs, () => seams(dir), () => clearCache(dir));
-  if (cold.error) return { ...row, error: cold.error };
+  const scan = (extra = []) => seams(dir, [...r.seamsArgs, ...extra]);
+  if (r.seamsArgs.length) row.notes.push(`seams ${r.seamsArgs.join(' ').replace(`${projectRoot}/`, '')}`);
+  const cold = await best(opt.runs, () => scan(), () => clearCache(dir));
+  if (cold.error) {
+    // still time the native side when it needs nothing from seams (pytest runs in the repo root)
+    row.error = cold.error;
+    if (r.runner === 'pytest') {
+      const n = await pytestNative(r, dir);
+      row.native = { command: n.command, ...timing(n), error: n.error, status: n.status };
+    }
+    return row;
+  }
   // the last cold run filled the cache the warm runs read
   log(`${r.name}: seams warm`);
-  const warm = await best(opt.runs, () => seams(dir));
-  const noCache = features.noCache ? await best(opt.runs, () => seams(dir, ['--no-cache'])) : undefined;
+  const warm = await best(opt.runs, () => scan());
+  const noCache = features.noCache ? await best(opt.runs, () => scan(['--no-cache'])) : undefined;
   let resolved;
   if (features.resolve && opt.resolve) {
     log(`${r.name}: seams --resolve cold`);
     clearCache(dir);
-    resolved = await seams(dir, ['--resolve', ...(r.runner === 'pytest' ? ['--python', opt.python] : [])]);
+    resolved = await scan(['--resolve', ...(r.runner === 'pytest' ? ['--python', opt.python] : [])]);
   }
   const tests = cold.repo.tests.filter((t) => t.runner === r.runner);
   const resolvedTests = resolved?.repo?.tests.filter((t) => t.runner === r.runner);
@@ -204,7 +221,9 @@ async function benchRepo(r) {
     row.accuracy = pytestAccuracy(compareIds, native, tests);
     if (resolvedTests) row.resolveAccuracy = pytestAccuracy(compareIds, native, resolvedTests);
   } else {
-    const dirs = [...new Set(cold.repo.runners.filter((x) => x.runner === r.runner).map((x) => x.rootDir))];
+    // the outermost folders only: a root config with `projects` lists the nested packages too
+    const all = [...new Set(cold.repo.runners.filter((x) => x.runner === r.runner).map((x) => (x.rootDir === '.' ? '' : x.rootDir)))];
+    const dirs = all.filter((d) => !all.some((o) => o !== d && (o === '' || d.startsWith(`${o}/`))));
     if (!dirs.length) return { ...row, native: { error: `seams found no ${r.runner} configuration` } };
     const nativeEntries = [];
     const errored = [];
@@ -241,8 +260,14 @@ async function benchRepo(r) {
     if (failed) return row;
     row.erroredFiles = [...new Set(errored)];
     if (r.runner === 'jest' && !row.jestJsonDone) return row;
-    row.accuracy = jsAccuracy(nativeEntries, staticEntries(cold.repo.tests, r.runner, ''), row.erroredFiles);
+    const stat = staticEntries(cold.repo.tests, r.runner, '');
+    row.accuracy = jsAccuracy(nativeEntries, stat, row.erroredFiles);
     if (resolved?.repo) row.resolveAccuracy = jsAccuracy(nativeEntries, staticEntries(resolved.repo.tests, r.runner, ''), row.erroredFiles);
+    // where the project (Jest displayName, Vitest project name) is what differs, say so
+    const anon = (l) => l.map((e) => ({ ...e, project: null }));
+    const noProject = jsAccuracy(anon(nativeEntries), anon(stat), row.erroredFiles).raw;
+    if (noProject.matched !== row.accuracy.raw.matched)
+      row.notes.push(`ignoring the project name: recall ${pct(noProject.recall)}, precision ${pct(noProject.precision)}`);
   }
   if (resolved?.error) row.notes.push(resolved.error);
   return row;
@@ -273,12 +298,16 @@ const env = {
   node: process.version,
   python: probe(opt.python, ['--version']) ?? `${opt.python}: not found`,
   pytest: probe(opt.python, ['-m', 'pytest', '--version']) ?? 'pytest: not installed',
-  seams: `${git(projectRoot, 'rev-parse', '--short=10', 'HEAD')}${git(projectRoot, 'status', '--porcelain', '--untracked-files=no') ? ' (+ uncommitted changes)' : ''}`,
+  seams: `${git(projectRoot, 'rev-parse', '--short=10', 'HEAD')}${git(projectRoot, 'status', '--porcelain', '--untracked-files=no', '--', 'src') ? ' (+ uncommitted changes in src/)' : ''}, src/ last changed in ${git(projectRoot, 'log', '-1', '--format=%h', '--', 'src')} (dist/ as built)`,
   features,
   runs: opt.runs,
   nativeFrom: opt.nativeFrom,
 };
 log(`seams ${env.seams}; scan flags: --no-cache ${features.noCache ? 'yes' : 'no'}, --resolve ${features.resolve ? 'yes' : 'no'}`);
+const jsonPath = opt.json ?? path.join(opt.work, `corpus-${env.date.replace(/[:.]/g, '-')}.json`);
+const trim = (a) => a && { ...a, missing: a.missing.slice(0, 50), extra: a.extra.slice(0, 50), missingCount: a.missing.length, extraCount: a.extra.length };
+const slim = (acc) => acc && { dynamic: acc.dynamic, raw: trim(acc.raw), outsideDynamic: trim(acc.outsideDynamic) };
+const slimRow = (r) => ({ ...r, accuracy: slim(r.accuracy), resolveAccuracy: slim(r.resolveAccuracy) });
 const rows = [];
 for (const r of repos) {
   try {
@@ -286,6 +315,7 @@ for (const r of repos) {
   } catch (e) {
     rows.push({ repo: r.name, runner: r.runner, notes: [], error: `bench failed: ${e.message}` });
   }
+  writeFileSync(jsonPath, `${JSON.stringify({ env, partial: true, rows: rows.map(slimRow) }, null, 2)}\n`);
   const last = rows.at(-1);
   log(`${r.name}: ${last.error ?? last.native?.error ?? `recall ${pct(last.accuracy?.raw.recall)}, precision ${pct(last.accuracy?.raw.precision)}; native ${fmt(last.native?.cpu)} s CPU, seams cold ${fmt(last.seams?.cold?.cpu)} s, warm ${fmt(last.seams?.warm?.cpu)} s`}`);
 }
@@ -370,8 +400,5 @@ p(`Floor: \`node -e 0\` ${cw(fl.node)}; \`seams --version\` ${cw(fl.seamsVersion
 const text = out.join('\n');
 console.log(text);
 
-const jsonPath = opt.json ?? path.join(opt.work, `corpus-${env.date.replace(/[:.]/g, '-')}.json`);
-const trim = (a) => a && { ...a, missing: a.missing.slice(0, 50), extra: a.extra.slice(0, 50), missingCount: a.missing.length, extraCount: a.extra.length };
-const slim = (acc) => acc && { dynamic: acc.dynamic, raw: trim(acc.raw), outsideDynamic: trim(acc.outsideDynamic) };
-writeFileSync(jsonPath, `${JSON.stringify({ env, floor: fl, groups, rows: rows.map((r) => ({ ...r, accuracy: slim(r.accuracy), resolveAccuracy: slim(r.resolveAccuracy) })) }, null, 2)}\n`);
+writeFileSync(jsonPath, `${JSON.stringify({ env, floor: fl, groups, rows: rows.map(slimRow) }, null, 2)}\n`);
 log(`JSON: ${jsonPath}`);
