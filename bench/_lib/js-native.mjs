@@ -5,12 +5,13 @@
 //   jest        jest --json --outputFile=<file>           (Jest has no name listing without running; this runs the suite)
 //               jest --listTests                          (files only: the one thing Jest lists without running)
 //   mocha       mocha --dry-run --reporter json            (no test is run)
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measure } from './measure.mjs';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'seams-js-native-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 export const rel = (root, f) => path.relative(root, f).split(path.sep).join('/');
 
 /** The installed package file (`node_modules/<pkg>/<file>`) nearest to `dir`, or null. */
