@@ -33,6 +33,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
 const dist = process.env.SEAMS_DIST ?? path.join(projectRoot, 'dist');
 const seamsBin = process.env.SEAMS_BIN ?? path.join(projectRoot, 'bin/seams.js');
+/** The checkout of the build under test (SEAMS_BIN may name another one). */
+const seamsRoot = path.resolve(path.dirname(seamsBin), '..');
 const { parseCollectOnly, compareIds } = await loadPytestVerify(dist);
 
 /**
@@ -298,7 +300,7 @@ const env = {
   node: process.version,
   python: probe(opt.python, ['--version']) ?? `${opt.python}: not found`,
   pytest: probe(opt.python, ['-m', 'pytest', '--version']) ?? 'pytest: not installed',
-  seams: `${git(projectRoot, 'rev-parse', '--short=10', 'HEAD')}${git(projectRoot, 'status', '--porcelain', '--untracked-files=no', '--', 'src') ? ' (+ uncommitted changes in src/)' : ''}, src/ last changed in ${git(projectRoot, 'log', '-1', '--format=%h', '--', 'src')} (dist/ as built)`,
+  seams: `${seamsRoot === projectRoot ? '' : `${seamsRoot} `}${git(seamsRoot, 'rev-parse', '--short=10', 'HEAD')}${git(seamsRoot, 'status', '--porcelain', '--untracked-files=no', '--', 'src') ? ' (+ uncommitted changes in src/)' : ''}, src/ last changed in ${git(seamsRoot, 'log', '-1', '--format=%h', '--', 'src')} (dist/ as built)`,
   features,
   runs: opt.runs,
   nativeFrom: opt.nativeFrom,
