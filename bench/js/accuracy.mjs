@@ -8,94 +8,14 @@
 //   jest        jest --json --outputFile=<file>           (Jest has no name listing without running; this runs the suite)
 //   mocha       mocha --dry-run --reporter json            (no test is run)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compareEntries, nativeListing, staticEntries } from '../_lib/js-native.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = process.env.SEAMS_DIST ?? path.join(here, '../../dist');
 const { scanRepo, getRunner } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
 const plugins = ['vitest', 'jest', 'playwright', 'mocha'].map(getRunner);
-
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'seams-js-accuracy-'));
-const rel = (root, f) => path.relative(root, f).split(path.sep).join('/');
-function bin(dir, pkg, file) {
-  for (let d = dir; ; d = path.dirname(d)) {
-    const p = path.join(d, 'node_modules', pkg, file);
-    if (existsSync(p)) return p;
-    if (path.dirname(d) === d) throw new Error(`${pkg} is not installed for ${dir}`);
-  }
-}
-function run(cwd, args, env = { ...process.env, CI: '1' }) {
-  try {
-    return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: '0' } });
-  } catch (e) {
-    return e.stdout ?? '';
-  }
-}
-
-function native(runner, root, dir) {
-  const cwd = path.join(root, dir);
-  if (runner === 'vitest') {
-    const out = path.join(tmp, `vitest-${Math.random()}.json`);
-    run(cwd, [bin(cwd, 'vitest', 'vitest.mjs'), 'list', `--json=${out}`]);
-    return JSON.parse(readFileSync(out, 'utf8')).map((e) => ({ project: e.projectName || null, file: rel(root, e.file), name: e.name }));
-  }
-  if (runner === 'playwright') {
-    const json = JSON.parse(run(cwd, [bin(cwd, '@playwright/test', 'cli.js'), 'test', '--list', '--reporter=json']));
-    const outList = [];
-    const walk = (s, titles) => {
-      for (const spec of s.specs ?? [])
-        for (const t of spec.tests) outList.push({ project: t.projectName || null, file: rel(root, path.resolve(json.config.rootDir, spec.file)), name: [...titles, spec.title].filter(Boolean).join(' › ') });
-      for (const c of s.suites ?? []) walk(c, [...titles, c.title]);
-    };
-    for (const s of json.suites ?? []) walk(s, []);
-    return outList;
-  }
-  if (runner === 'jest') {
-    const out = path.join(tmp, `jest-${Math.random()}.json`);
-    // without CI=1: some repos switch to a built bundle under CI (immutable-js tests dist/ then)
-    const env = { ...process.env };
-    delete env.CI;
-    run(cwd, [bin(cwd, 'jest', 'bin/jest.js'), '--json', `--outputFile=${out}`], env);
-    const json = JSON.parse(readFileSync(out, 'utf8'));
-    return json.testResults.flatMap((f) => f.assertionResults.map((a) => ({ project: f.displayName?.name ?? null, file: rel(root, f.name), name: a.fullName })));
-  }
-  if (runner === 'mocha') {
-    const text = run(cwd, [bin(cwd, 'mocha', 'bin/mocha.js'), '--dry-run', '--reporter', 'json', ...mochaArgs(root, dir)]);
-    const json = JSON.parse(text.slice(text.indexOf('{')));
-    return [...json.tests].map((t) => ({ project: null, file: rel(root, t.file), name: t.fullTitle }));
-  }
-  throw new Error(runner);
-}
-/** The spec arguments of the package's `test` script (mocha reads the rest from .mocharc). */
-function mochaArgs(root, dir) {
-  const pkg = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
-  const script = pkg.scripts?.test ?? '';
-  const m = script.match(/mocha\s+(.*)$/);
-  if (!m) return [];
-  const words = m[1].split(/\s+/).filter(Boolean);
-  const out = [];
-  for (let i = 0; i < words.length; i++) {
-    if (['--reporter', '-R'].includes(words[i])) { i++; continue; }
-    out.push(words[i]);
-  }
-  return out;
-}
-
-function compare(nativeList, staticList) {
-  const k = (e) => `${e.project ?? ''}\u0000${e.file}\u0000${e.name}`;
-  const count = (l) => l.reduce((m, e) => m.set(k(e), (m.get(k(e)) ?? 0) + 1), new Map());
-  const n = count(nativeList);
-  const s = count(staticList);
-  let matched = 0;
-  const missing = [];
-  const extra = [];
-  for (const [key, c] of n) { matched += Math.min(c, s.get(key) ?? 0); if ((s.get(key) ?? 0) < c) missing.push(key.replaceAll('\u0000', ' | ')); }
-  for (const [key, c] of s) if ((n.get(key) ?? 0) < c) extra.push(key.replaceAll('\u0000', ' | '));
-  return { native: nativeList.length, static: staticList.length, matched, rate: matched / Math.max(nativeList.length, staticList.length, 1), missing, extra };
-}
 
 const rows = [];
 for (const arg of process.argv.slice(2)) {
@@ -107,12 +27,9 @@ for (const arg of process.argv.slice(2)) {
   const runners = [...new Set(repo.runners.map((r) => r.runner))].filter((r) => !only || r === only);
   for (const runner of runners) {
     for (const dir of [...new Set(repo.runners.filter((r) => r.runner === runner).map((r) => r.rootDir))]) {
-      const nat = native(runner, root, dir);
-      const stat = repo.tests
-        .filter((t) => t.runner === runner && (dir === '' || t.file.startsWith(dir + '/')))
-        .filter((t) => runner !== 'vitest' || t.status === 'active')
-        .map((t) => ({ project: t.project, file: t.file, name: t.name }));
-      const c = compare(nat, stat);
+      const nat = await nativeListing(runner, root, dir);
+      if (nat.error) throw new Error(nat.error);
+      const c = compareEntries(nat.entries, staticEntries(repo.tests, runner, dir));
       rows.push({ repo: path.basename(root), commit: commit.slice(0, 12), runner, dir: dir || '.', ...c, dynamic: repo.tests.filter((t) => t.runner === runner && t.dynamic).length });
       console.log(`\n${path.basename(root)} @ ${commit.slice(0, 12)} — ${runner} (${dir || '.'}): native ${c.native}, static ${c.static}, identical ${c.matched} → ${(c.rate * 100).toFixed(2)}%`);
       for (const m of c.missing.slice(0, 10)) console.log(`  missing (native only): ${m}`);

@@ -15,16 +15,18 @@
 //            (pytest_generate_tests, computed argvalues: known to seams as not statically knowable)
 // --scaling also scans synthetic repos of 250…4000 test files to show the time grows linearly.
 // Peak memory comes from /usr/bin/time when present (GNU time, `%M`).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { fmt, measure } from '../_lib/measure.mjs';
+import { collectOnlyArgs, loadPytestVerify, pytestAccuracy } from '../_lib/pytest-ids.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
 const dist = process.env.SEAMS_DIST ?? path.join(projectRoot, 'dist');
-const { parseCollectOnly, compareIds } = await import(pathToFileURL(path.join(dist, 'runners/pytest/verify.js')).href);
+const { parseCollectOnly, compareIds } = await loadPytestVerify(dist);
 
 const args = process.argv.slice(2);
 let python = 'python3';
@@ -37,36 +39,14 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--scaling') scaling = true;
   else repos.push(path.resolve(args[i]));
 }
-const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-/** Runs a command, returning wall seconds, peak RSS (MB, when GNU time is present) and stdout. */
-function measure(cmd, cmdArgs, cwd) {
-  const start = process.hrtime.bigint();
-  const full = gnuTime ? [gnuTime, ['-f', '@@%M %U %S', cmd, ...cmdArgs]] : [cmd, cmdArgs];
-  const r = spawnSync(full[0], full[1], {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', CI: '1' },
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const m = /@@(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
-  return {
-    seconds,
-    peakMB: m ? Number(m[1]) / 1024 : undefined,
-    // CPU time (user + system) is steadier than wall time on a shared machine.
-    cpu: m ? Number(m[2]) + Number(m[3]) : undefined,
-    stdout: r.stdout ?? '',
-    status: r.status,
-  };
-}
+const pyEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', CI: '1' };
 
 const seamsBin = path.join(projectRoot, 'bin/seams.js');
 /** Best of `n` successful `seams scan --format json` runs (a failed run is retried, never timed). */
-function seamsScan(repo, n = runs) {
+async function seamsScan(repo, n = runs) {
   let best;
   for (let i = 0, attempts = 0; i < n && attempts < n + 3; attempts++) {
-    const m = measure(process.execPath, [seamsBin, 'scan', repo, '--format', 'json'], projectRoot);
+    const m = await measure(process.execPath, [seamsBin, 'scan', repo, '--format', 'json'], { cwd: projectRoot });
     let tests;
     try {
       tests = JSON.parse(m.stdout).repos[0].tests.filter((t) => t.runner === 'pytest');
@@ -81,7 +61,6 @@ function seamsScan(repo, n = runs) {
   return best;
 }
 
-const fmt = (n, d = 2) => (n === undefined ? '—' : n.toFixed(d));
 const rows = [];
 for (const repo of repos) {
   const commit = (() => {
@@ -91,30 +70,21 @@ for (const repo of repos) {
       return '?';
     }
   })();
-  const s = seamsScan(repo);
-  const p = measure(python, ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], repo);
+  const s = await seamsScan(repo);
+  const p = await measure(python, collectOnlyArgs, { cwd: repo, env: pyEnv });
   const native = parseCollectOnly(p.stdout);
-  const staticIds = s.tests.map((t) => t.id);
-  const exact = compareIds(native.ids, staticIds, native.erroredFiles);
-  const dyn = s.tests.filter((t) => t.dynamic).map((t) => t.id);
-  const dynSet = new Set(dyn);
-  // A dynamic test stands for `id[...]` (parametrized) or `id::…` (a class made at run time).
-  const coveredByDynamic = (id) => dynSet.has(id.replace(/\[.*$/, '')) || dyn.some((d) => id.startsWith(`${d}::`));
-  const staticOnly = compareIds(
-    native.ids.filter((id) => !coveredByDynamic(id)),
-    staticIds.filter((id) => !dynSet.has(id)),
-    native.erroredFiles,
-  );
+  // exact: every id; staticOnly: leaving out seams' dynamic tests and the native ids they stand for
+  const { raw: exact, outsideDynamic: staticOnly, dynamic } = pytestAccuracy(compareIds, native, s.tests);
   const files = new Set(s.tests.map((t) => t.file)).size;
   rows.push({
     repo: `${path.basename(repo)}@${commit}`,
     files,
-    native: exact.nativeCount,
-    static: exact.staticCount,
+    native: exact.native,
+    static: exact.static,
     matched: exact.matched,
-    exact: exact.matchRate,
-    staticRate: staticOnly.matchRate,
-    dynamic: dyn.length,
+    exact: exact.rate,
+    staticRate: staticOnly.rate,
+    dynamic,
     errored: native.erroredFiles.length,
     seams: s.seconds,
     seamsCpu: s.cpu,
@@ -190,7 +160,7 @@ def test_plain_${i}():
       writeFileSync(path.join(sub, `test_mod_${i}.py`), body(i));
     }
     writeFileSync(path.join(dir, 'pytest.ini'), '[pytest]\n');
-    const best = seamsScan(dir, Math.max(3, runs));
+    const best = await seamsScan(dir, Math.max(3, runs));
     console.log(`| ${n} | ${best.tests.length} | ${fmt(best.seconds)} | ${fmt(best.cpu)} | ${fmt(best.cpu === undefined ? undefined : (1000 * best.cpu) / n, 2)} | ${fmt(best.peakMB, 0)} |`);
     rmSync(dir, { recursive: true, force: true });
   }
