@@ -81,7 +81,9 @@ export function resolveClaims<T extends { id: RunnerId; language: string; result
     if (EXCLUSIVE_LANGUAGES.has(language)) {
       for (const f of files) owner.set(f.file, f.runner);
       for (const t of tests) owner.set(t.file, t.runner);
-      for (const folder of result.claimedFolders ?? []) folderOwners.push({ folder, runner: id, language });
+      // a folder claim holds only where seams.yaml lets this runner be (a Makefile running
+      // unittest must not take the files of a repo whose seams.yaml says pytest)
+      for (const folder of result.claimedFolders ?? []) if (allowed(folder)) folderOwners.push({ folder, runner: id, language });
     }
     // a runner whose every file went to others (or to no chosen runner) is not used in the repo
     const lostAll = result.files.length + result.tests.length > 0 && files.length + tests.length === 0;

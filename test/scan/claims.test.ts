@@ -58,6 +58,17 @@ describe('runner claims', () => {
     ]);
   });
 
+  it('a folder claimed by a runner seams.yaml does not choose there keeps nobody out', () => {
+    const out = resolveClaims(
+      [
+        { id: 'unittest', language: 'python', result: result('unittest', ['tests/test_a.py'], { claimedFolders: [''] }) },
+        { id: 'pytest', language: 'python', result: result('pytest', ['tests/test_a.py', 'tests/test_b.py']) },
+      ],
+      runnerChoiceOf(['pytest']),
+    );
+    expect(out.map((o) => [o.id, o.result.tests.map((t) => t.file)])).toEqual([['pytest', ['tests/test_a.py', 'tests/test_b.py']]]);
+  });
+
   it('JS runners keep their existing overlap (a Vitest include that matches Playwright specs)', () => {
     const out = resolveClaims(
       [
