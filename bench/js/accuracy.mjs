@@ -2,13 +2,15 @@
 // Accuracy of seams' static JS/TS discovery against each runner's own listing, both directions,
 // over (project, file, name). Usage:
 //   npm run build && node bench/js/accuracy.mjs <repo>[:<runner>] …   (runner: vitest|jest|playwright|mocha; default: all found)
+// SEAMS_NATIVE_CACHE=<dir>: keep each native listing there as JSON and reuse it on the next run
+// (native listings take minutes on zod/mobx; compare two seams builds with SEAMS_DIST=<dist> against one listing).
 // Native listings (run with the repo's own installed runner, cwd = the package dir):
 //   vitest      vitest list --json=<file>                 (skipped/todo are left out natively, so compared on active tests)
 //   playwright  playwright test --list --reporter=json
 //   jest        jest --json --outputFile=<file>           (Jest has no name listing without running; this runs the suite)
 //   mocha       mocha --dry-run --reporter json            (no test is run)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +38,17 @@ function run(cwd, args, env = { ...process.env, CI: '1' }) {
 }
 
 function native(runner, root, dir) {
+  const cacheDir = process.env.SEAMS_NATIVE_CACHE;
+  if (!cacheDir) return nativeListing(runner, root, dir);
+  const file = path.join(cacheDir, `${path.basename(root)}-${runner}-${(dir || '.').replaceAll('/', '_')}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const list = nativeListing(runner, root, dir);
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(list));
+  return list;
+}
+
+function nativeListing(runner, root, dir) {
   const cwd = path.join(root, dir);
   if (runner === 'vitest') {
     const out = path.join(tmp, `vitest-${Math.random()}.json`);
@@ -60,7 +73,12 @@ function native(runner, root, dir) {
     delete env.CI;
     run(cwd, [bin(cwd, 'jest', 'bin/jest.js'), '--json', `--outputFile=${out}`], env);
     const json = JSON.parse(readFileSync(out, 'utf8'));
-    return json.testResults.flatMap((f) => f.assertionResults.map((a) => ({ project: f.displayName?.name ?? null, file: rel(root, f.name), name: a.fullName })));
+    // a file Jest could not run ("Test suite failed to run": no results, an exec error) is listed as errored
+    return json.testResults.flatMap((f) =>
+      f.assertionResults.length === 0 && (f.testExecError || f.failureMessage)
+        ? [{ project: f.displayName?.name ?? null, file: rel(root, f.name), name: null, errored: true }]
+        : f.assertionResults.map((a) => ({ project: f.displayName?.name ?? null, file: rel(root, f.name), name: a.fullName })),
+    );
   }
   if (runner === 'mocha') {
     const text = run(cwd, [bin(cwd, 'mocha', 'bin/mocha.js'), '--dry-run', '--reporter', 'json', ...mochaArgs(root, dir)]);
@@ -99,7 +117,8 @@ function compare(nativeList, staticList) {
 
 const rows = [];
 for (const arg of process.argv.slice(2)) {
-  const [repoPath, only] = arg.split(':');
+  // <repo>[:<runner>[:<dir>]] — dir: only the runner's setup rooted there ('.' = the repo root)
+  const [repoPath, only, onlyDir] = arg.split(':');
   const root = path.resolve(repoPath);
   const repo = await scanRepo(root, { plugins });
   let commit = '?';
@@ -107,18 +126,33 @@ for (const arg of process.argv.slice(2)) {
   const runners = [...new Set(repo.runners.map((r) => r.runner))].filter((r) => !only || r === only);
   for (const runner of runners) {
     for (const dir of [...new Set(repo.runners.filter((r) => r.runner === runner).map((r) => r.rootDir))]) {
-      const nat = native(runner, root, dir);
-      const stat = repo.tests
-        .filter((t) => t.runner === runner && (dir === '' || t.file.startsWith(dir + '/')))
-        .filter((t) => runner !== 'vitest' || t.status === 'active')
-        .map((t) => ({ project: t.project, file: t.file, name: t.name }));
-      const c = compare(nat, stat);
-      rows.push({ repo: path.basename(root), commit: commit.slice(0, 12), runner, dir: dir || '.', ...c, dynamic: repo.tests.filter((t) => t.runner === runner && t.dynamic).length });
-      console.log(`\n${path.basename(root)} @ ${commit.slice(0, 12)} — ${runner} (${dir || '.'}): native ${c.native}, static ${c.static}, identical ${c.matched} → ${(c.rate * 100).toFixed(2)}%`);
-      for (const m of c.missing.slice(0, 10)) console.log(`  missing (native only): ${m}`);
-      for (const m of c.extra.slice(0, 10)) console.log(`  extra (static only):   ${m}`);
+      if (onlyDir !== undefined && (dir || '.') !== onlyDir) continue;
+      const listed = native(runner, root, dir);
+      // compared over the files the native collector collects without error (as the issue asks)
+      const errored = new Set(listed.filter((e) => e.errored).map((e) => e.file));
+      const nat = listed.filter((e) => !e.errored);
+      if (errored.size) console.log(`\n(${path.basename(root)} ${runner} ${dir || '.'}: ${errored.size} files failed natively and are left out: ${[...errored].slice(0, 5).join(', ')}${errored.size > 5 ? ', …' : ''})`);
+      const mine = repo.tests
+        .filter((t) => t.runner === runner && (dir === '' || t.file.startsWith(dir + '/')) && !errored.has(t.file))
+        .filter((t) => runner !== 'vitest' || t.status === 'active');
+      // `jest --json` names no project (Jest 30 drops displayName from testResults): compare Jest on (file, name)
+      const entry = (t) => ({ project: runner === 'jest' && nat.every((e) => e.project === null) ? null : t.project, file: t.file, name: t.name });
+      // with dynamic entries (each one a placeholder or a guess) and without them (the exact part only)
+      const c = compare(nat, mine.map(entry));
+      const s = compare(nat, mine.filter((t) => !t.dynamic).map(entry));
+      const dynamic = mine.filter((t) => t.dynamic);
+      rows.push({ repo: path.basename(root), commit: commit.slice(0, 12), runner, dir: dir || '.', ...c, exact: s, dynamic: dynamic.length });
+      const pct = (x) => `${(x * 100).toFixed(2)}%`;
+      console.log(`\n${path.basename(root)} @ ${commit.slice(0, 12)} — ${runner} (${dir || '.'}): native ${c.native}, seams ${c.static} (${dynamic.length} dynamic), identical ${c.matched} → recall ${pct(c.matched / Math.max(c.native, 1))}, precision ${pct(c.matched / Math.max(c.static, 1))}; without dynamic: seams ${s.static}, identical ${s.matched} → recall ${pct(s.matched / Math.max(s.native, 1))}, precision ${pct(s.matched / Math.max(s.static, 1))}`);
+      for (const m of c.missing.slice(0, 15)) console.log(`  missing (native only): ${m}`);
+      for (const m of c.extra.slice(0, 15)) console.log(`  extra (seams only):    ${m}`);
+      const reasons = new Map();
+      for (const t of dynamic) reasons.set(t.dynamicReason, (reasons.get(t.dynamicReason) ?? 0) + 1);
+      for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  dynamic ×${n}: ${r}`);
     }
   }
 }
-console.log('\n| repo | commit | runner | native | static | identical | rate |\n|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.repo} | ${r.commit} | ${r.runner} | ${r.native} | ${r.static} | ${r.matched} | ${(r.rate * 100).toFixed(2)}% |`);
+const pct = (a, b) => `${((a / Math.max(b, 1)) * 100).toFixed(2)}%`;
+console.log('\n| repo | commit | runner | native | seams (dynamic) | identical | recall | precision | without dynamic: seams | identical | recall | precision |\n|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(`| ${r.repo} | ${r.commit} | ${r.runner} | ${r.native} | ${r.static} (${r.dynamic}) | ${r.matched} | ${pct(r.matched, r.native)} | ${pct(r.matched, r.static)} | ${r.exact.static} | ${r.exact.matched} | ${pct(r.exact.matched, r.native)} | ${pct(r.exact.matched, r.exact.static)} |`);
