@@ -1,14 +1,19 @@
 import { declareStatements } from './env.js';
 import { evaluate } from './evaluate.js';
+import { iterableValues } from './methods.js';
+import { binary } from './operators.js';
 import { isFunctionNode, SKIP_KEYS, SUITE_BASES, CHAIN_MODS, type Chain, type Ctx, type Found, type Frame, type TestDialect } from './extract-model.js';
-import { FnValue, isPlainObject, type Env } from './model.js';
+import { FnValue, isPlainObject, isUnknown, type Env } from './model.js';
 import type { Node } from './parse.js';
+import { ruleTesterRun, type RuleTesterRun } from './rule-tester.js';
 import { analyzeCallee } from './test-apis.js';
 import { expandTable } from './test-tables.js';
 import { bindValue, endsWithReturn, evalCond, readOptions, titleOf, type TestOptions, type Title } from './test-values.js';
 
 /** Loops longer than this are not unrolled. */
 const MAX_UNROLL = 10000;
+
+const NO_OPTIONS: TestOptions = { skip: false, only: false, todo: false, tags: [], annotations: [] };
 
 interface TestExtra {
   dynamicReason?: string;
@@ -46,7 +51,7 @@ export class TestWalker {
 
   private walkFunctionBody(fn: Node, ctx: Ctx, args: unknown[] | undefined): void {
     const env = (fn.__env as Env | undefined)?.child() ?? ctx.env.child();
-    if (args) fn.params.forEach((p: Node, i: number) => bindValue(env, p.type === 'AssignmentPattern' ? p.left : p, args[i]));
+    if (args) fn.params.forEach((p: Node, i: number) => (p.type === 'RestElement' ? bindValue(env, p.argument, args.slice(i)) : bindValue(env, p, args[i])));
     else for (const p of fn.params) bindValue(env, p, undefined, true);
     const inner: Ctx = { ...ctx, env };
     if (fn.body.type === 'BlockStatement') this.walkStatements(fn.body.body, inner);
@@ -271,16 +276,36 @@ export class TestWalker {
     }
     const chain = analyzeCallee(callee, this.apis, this.moduleEnv);
     if (chain && this.handleApiCall(node, chain, ctx)) return;
-    // arr.forEach(fn) / arr.map(fn) over a constant array: unroll.
-    if (callee.type === 'MemberExpression' && !callee.computed && ['forEach', 'map', 'flatMap'].includes(callee.property.name) && isFunctionNode(node.arguments[0])) {
-      const arr = evaluate(callee.object, ctx.env);
+    const rules = ruleTesterRun(node, ctx.env);
+    if (rules) return this.ruleTesterTests(node, rules, ctx);
+    // arr.forEach(fn) / arr.map(fn) / map.forEach(fn) over a constant collection: unroll.
+    const method = callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : undefined;
+    // (a named local function as the callback is inlined like a helper call, with the same depth limit)
+    const named = node.arguments[0]?.type === 'Identifier';
+    const callback = method && ITERATING_METHODS.has(method) && node.arguments[0] && (!named || ctx.inline < 4) ? this.bodyOf(node.arguments[0], ctx.env) : undefined;
+    if (method && callback) {
+      const coll = evaluate(callee.object, ctx.env);
       this.walk(callee.object, ctx);
-      if (Array.isArray(arr) && this.iterate(arr, node.arguments[0], ctx, (item, i) => [item, i, arr])) return;
-      this.walkFunctionBody(node.arguments[0], { ...ctx, dynamicReason: ctx.dynamicReason ?? `inside .${callee.property.name}() over a value that is not statically known` }, undefined);
+      const inner = named ? { ...ctx, inline: ctx.inline + 1 } : ctx;
+      const calls = callbackArgs(coll, method);
+      if (calls && this.iterate(calls, callback, inner)) return;
+      this.walkFunctionBody(callback, { ...inner, dynamicReason: ctx.dynamicReason ?? `inside .${method}() over a value that is not statically known` }, undefined);
       return;
     }
     if (callee.type === 'Identifier' && this.inlineHelper(node, callee.name, ctx)) return;
     this.walkChildren(node, ctx);
+  }
+
+  /** The `describe(rule) > describe(valid|invalid) > it(case)` tests of an ESLint RuleTester run. */
+  private ruleTesterTests(node: Node, run: RuleTesterRun, ctx: Ctx): void {
+    const frame = (title: Title): Frame => ({ title: 'title' in title ? title.title : `<dynamic line ${this.lineOf(node.start)}>`, skip: false, todo: false, only: false, tags: [], annotations: [] });
+    const ruleFrame = frame(run.ruleName);
+    const inRule: Ctx = { ...ctx, frames: [...ctx.frames, ruleFrame], dynamicReason: ctx.dynamicReason ?? ('unknown' in run.ruleName ? `rule name: ${run.ruleName.unknown}` : undefined) };
+    for (const g of run.groups) {
+      const inGroup: Ctx = { ...inRule, frames: [...inRule.frames, frame({ title: g.title })] };
+      const cases = Array.isArray(g.cases) ? g.cases : [{ title: g.cases, only: false }];
+      for (const c of cases) this.addTest(c.title, node, { base: 'it', mods: c.only ? ['only'] : [], conds: [] }, inGroup, { opts: NO_OPTIONS, noBody: false });
+    }
   }
 
   /** A call of a local helper function that defines tests: inline it with its arguments. */
@@ -297,16 +322,17 @@ export class TestWalker {
     return true;
   }
 
-  private iterate(items: unknown[], fn: Node, ctx: Ctx, mkArgs: (item: unknown, i: number) => unknown[]): boolean {
-    if (items.length > MAX_UNROLL) return false;
-    items.forEach((item, i) => this.walkFunctionBody(fn, ctx, mkArgs(item, i)));
+  /** Walks a callback once per argument list. */
+  private iterate(calls: unknown[][], fn: Node, ctx: Ctx): boolean {
+    if (calls.length > MAX_UNROLL) return false;
+    for (const args of calls) this.walkFunctionBody(fn, ctx, args);
     return true;
   }
 
   private walkForOf(node: Node, ctx: Ctx): void {
-    const arr = evaluate(node.right, ctx.env);
+    const arr = iterableValues(evaluate(node.right, ctx.env));
     const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
-    if (Array.isArray(arr) && arr.length <= MAX_UNROLL) {
+    if (arr && arr.length <= MAX_UNROLL) {
       for (const item of arr) {
         const env = ctx.env.child();
         bindValue(env, decl, item);
@@ -338,26 +364,38 @@ export class TestWalker {
     else this.walk(body, ctx);
   }
 
-  /** for (let i = 0; i < N; i++) with a constant N. */
+  /**
+   * A classic `for (init; test; update)` whose variables, test and update are statically known
+   * (`let i = 0, n = xs.length; i < n; i++`, `i += 2`, `i--`, `i = i * 2`): run the loop header
+   * to get each iteration's values, then walk the body once per iteration. The body must not
+   * assign the loop variables.
+   */
   private unrollFor(node: Node, ctx: Ctx): boolean {
     const init = node.init;
-    if (init?.type !== 'VariableDeclaration' || init.declarations.length !== 1) return false;
-    const d = init.declarations[0];
-    if (d.id.type !== 'Identifier') return false;
-    const start = evaluate(d.init, ctx.env);
-    const test = node.test;
-    const update = node.update;
-    if (typeof start !== 'number' || test?.type !== 'BinaryExpression' || test.left.type !== 'Identifier' || test.left.name !== d.id.name) return false;
-    const end = evaluate(test.right, ctx.env);
-    if (typeof end !== 'number') return false;
-    const inc = update?.type === 'UpdateExpression' && update.argument.name === d.id.name && update.operator === '++';
-    if (!inc || !['<', '<='].includes(test.operator)) return false;
-    const last = test.operator === '<' ? end : end + 1;
-    if (last - start > MAX_UNROLL) return false;
-    for (let i = start; i < last; i++) {
-      const env = ctx.env.child();
-      env.set(d.id.name, i);
-      this.walkLoopBody(node.body, { ...ctx, env });
+    if (init?.type !== 'VariableDeclaration' || !node.test) return false;
+    const env = ctx.env.child();
+    const names: string[] = [];
+    for (const d of init.declarations) {
+      if (d.id.type !== 'Identifier') return false;
+      const v = evaluate(d.init, env);
+      if (isUnknown(v)) return false;
+      env.set(d.id.name, v);
+      names.push(d.id.name);
+    }
+    if (assignsAny(node.body, names)) return false;
+    const iterations: Map<string, unknown>[] = [];
+    for (;;) {
+      const t = evaluate(node.test, env);
+      if (isUnknown(t)) return false;
+      if (!t) break;
+      if (iterations.length >= MAX_UNROLL) return false;
+      iterations.push(new Map(names.map((n) => [n, env.lookup(n)!.value])));
+      if (!applyUpdate(node.update, env, names)) return false;
+    }
+    for (const values of iterations) {
+      const body = ctx.env.child();
+      for (const [n, v] of values) body.set(n, v);
+      this.walkLoopBody(node.body, { ...ctx, env: body });
     }
     return true;
   }
@@ -376,4 +414,51 @@ export class TestWalker {
 /** The declaration inside `export …` / `export default …`, else the statement itself. */
 function unwrapExport(raw: Node): Node {
   return (raw.type === 'ExportNamedDeclaration' || raw.type === 'ExportDefaultDeclaration') && raw.declaration ? raw.declaration : raw;
+}
+
+/** Callback methods the walker unrolls when their receiver is known. */
+const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter']);
+
+/** The argument lists a callback method passes, once per element: arrays `(item, index, array)`, `Map#forEach` `(value, key, map)`, `Set#forEach` `(value, value, set)`. */
+function callbackArgs(coll: unknown, method: string): unknown[][] | undefined {
+  if (Array.isArray(coll)) return coll.map((item, i) => [item, i, coll]);
+  if (method !== 'forEach') return undefined;
+  if (coll instanceof Map) return [...coll].map(([k, v]) => [v, k, coll]);
+  if (coll instanceof Set) return [...coll].map((v) => [v, v, coll]);
+  return undefined;
+}
+
+/** Whether a loop body assigns (or increments) one of `names`. */
+function assignsAny(n: Node, names: readonly string[]): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if ((n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && names.includes(n.left.name)) || (n.type === 'UpdateExpression' && n.argument.type === 'Identifier' && names.includes(n.argument.name))) return true;
+  for (const k in n) {
+    if (k.startsWith('__')) continue;
+    const v = n[k];
+    if (Array.isArray(v)) {
+      if (v.some((c) => c && typeof c.type === 'string' && assignsAny(c, names))) return true;
+    } else if (v && typeof v === 'object' && typeof v.type === 'string' && assignsAny(v, names)) return true;
+  }
+  return false;
+}
+
+/** Runs a for-loop update (`i++`, `--i`, `i += 2`, `i = i * 2`, or a sequence of them) on `env`; false when it cannot. */
+function applyUpdate(update: Node | null, env: Env, names: readonly string[]): boolean {
+  if (!update) return true;
+  if (update.type === 'SequenceExpression') return update.expressions.every((e: Node) => applyUpdate(e, env, names));
+  if (update.type === 'UpdateExpression' && update.argument.type === 'Identifier' && names.includes(update.argument.name)) {
+    const v = env.lookup(update.argument.name)!.value;
+    if (typeof v !== 'number') return false;
+    env.set(update.argument.name, update.operator === '++' ? v + 1 : v - 1);
+    return true;
+  }
+  if (update.type === 'AssignmentExpression' && update.left.type === 'Identifier' && names.includes(update.left.name)) {
+    const right = evaluate(update.right, env);
+    if (isUnknown(right)) return false;
+    const v = update.operator === '=' ? right : binary(update.operator.slice(0, -1), env.lookup(update.left.name)!.value, right);
+    if (isUnknown(v)) return false;
+    env.set(update.left.name, v);
+    return true;
+  }
+  return false;
 }

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscoveredTest } from '../../src/core/types.js';
+import { jestPlugin } from '../../src/runners/jest/index.js';
+import { vitestPlugin } from '../../src/runners/vitest/index.js';
+import { scanRepo } from '../../src/scan/index.js';
+import { writeRepo } from '../helpers/repo.js';
+import { CONSTRUCTS, sourceFor, TABLES, type JsRunnerId } from './constructs.js';
+
+/**
+ * Every construct of constructs.ts, listed by seams and by the real runner (seams' own
+ * devDependencies: `vitest list --json`, and `jest --json`, which runs the empty tests): the names
+ * must be identical, file by file, and none of them may be `dynamic`.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const seamsModules = path.join(here, '../../node_modules');
+
+interface Listing {
+  root: string;
+  /** file → names the runner printed */
+  native: Map<string, string[]>;
+  /** file → seams' tests */
+  seams: Map<string, DiscoveredTest[]>;
+}
+
+function group<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) m.set(keyOf(i), [...(m.get(keyOf(i)) ?? []), i]);
+  return m;
+}
+
+function repoFor(runner: JsRunnerId): string {
+  const files: Record<string, string> = {};
+  for (const c of CONSTRUCTS) if (!c.runners || c.runners.includes(runner)) files[`c/${c.id}.test.js`] = sourceFor(c, runner);
+  if (runner === 'vitest') {
+    files['package.json'] = JSON.stringify({ name: 'constructs', private: true, type: 'module', devDependencies: { vitest: '*' } });
+    files['vitest.config.mjs'] = `export default { test: { globals: true, include: ['c/**/*.test.js'] } };\n`;
+    files['c/tables.mjs'] = TABLES.esm();
+  } else {
+    files['package.json'] = JSON.stringify({ name: 'constructs', private: true, devDependencies: { jest: '*' }, jest: { testMatch: ['**/c/**/*.test.js'] } });
+    files['c/tables.cjs'] = TABLES.cjs();
+  }
+  const root = writeRepo(files, `seams-constructs-${runner}-`);
+  mkdirSync(path.join(root, 'node_modules'));
+  symlinkSync(path.join(seamsModules, runner), path.join(root, 'node_modules', runner), 'dir');
+  return root;
+}
+
+function run(cwd: string, args: string[]): void {
+  try {
+    execFileSync(process.execPath, args, { cwd, stdio: 'ignore', env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
+  } catch {
+    /* failing tests still write the report */
+  }
+}
+
+async function listBoth(runner: JsRunnerId): Promise<Listing> {
+  const root = repoFor(runner);
+  const out = path.join(root, 'native.json');
+  let entries: { file: string; name: string }[];
+  if (runner === 'vitest') {
+    run(root, [path.join(seamsModules, 'vitest/vitest.mjs'), 'list', `--json=${out}`]);
+    entries = (JSON.parse(readFileSync(out, 'utf8')) as { file: string; name: string }[]).map((e) => ({ file: e.file, name: e.name }));
+  } else {
+    run(root, [path.join(seamsModules, 'jest/bin/jest.js'), '--json', `--outputFile=${out}`]);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { name: string; assertionResults: { fullName: string }[] }[] };
+    entries = json.testResults.flatMap((f) => f.assertionResults.map((a) => ({ file: f.name, name: a.fullName })));
+  }
+  const inv = await scanRepo(root, { plugins: [runner === 'vitest' ? vitestPlugin : jestPlugin] });
+  return {
+    root,
+    native: group(entries, (e) => path.relative(root, e.file).split(path.sep).join('/')) as unknown as Map<string, string[]>,
+    seams: group(inv.tests, (t) => t.file),
+  };
+}
+
+for (const runner of ['vitest', 'jest'] as const) {
+  describe(`constructs evaluated statically, against ${runner === 'vitest' ? '`vitest list --json`' : '`jest --json`'}`, () => {
+    let listing: Listing;
+    beforeAll(async () => {
+      listing = await listBoth(runner);
+    }, 300_000);
+    afterAll(() => rmSync(listing.root, { recursive: true, force: true }));
+
+    for (const c of CONSTRUCTS) {
+      if (c.runners && !c.runners.includes(runner)) continue;
+      it(`${c.id}: ${c.what}`, () => {
+        const file = `c/${c.id}.test.js`;
+        const native = ((listing.native.get(file) ?? []) as unknown as { name: string }[]).map((e) => e.name);
+        const seams = listing.seams.get(file) ?? [];
+        expect(native.length, `${runner} listed no test in ${file}`).toBeGreaterThan(0);
+        expect(seams.map((t) => t.name)).toEqual(native);
+        expect(seams.filter((t) => t.dynamic).map((t) => `${t.name}: ${t.dynamicReason}`)).toEqual([]);
+      });
+    }
+  });
+}
