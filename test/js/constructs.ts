@@ -163,6 +163,33 @@ for (const k of ['list', 'map']) behavesLike(k, k === 'map');
 `,
   },
   {
+    id: 'loop-mutated',
+    what: 'tables filled while the tests are defined: `push`, index and property assignment, `let` counters, `+=`',
+    source: `
+const cases = [];
+cases.push({ name: 'pushed a' }, { name: 'pushed b' });
+cases.unshift({ name: 'unshifted' });
+for (const c of cases) it(c.name, () => {});
+const names = ['x', 'y'];
+names[1] = 'y2';
+const opts = { label: 'before' };
+opts.label = 'after';
+it(names.join('+') + ' ' + opts.label, () => {});
+let n = 0;
+let title = 'count';
+for (const k of ['a', 'b']) {
+  n++;
+  title += '-' + k;
+  it(\`\${title} \${n}\`, () => {});
+}
+describe('later', () => {
+  const inner = [];
+  ['p', 'q'].forEach((x) => inner.push(x.toUpperCase()));
+  inner.forEach((x) => it(x, () => {}));
+});
+`,
+  },
+  {
     id: 'each-computed',
     what: '`describe.each`/`test.each`/`it.each` over a const, a spread, `.map`/`.filter`, `Object.entries`',
     source: `

@@ -99,3 +99,37 @@ for (const runner of ['vitest', 'jest'] as const) {
     }
   });
 }
+
+describe('Jest projects that name package configs (mobx: `projects: ["<rootDir>/packages/*/jest.config.js"]`)', () => {
+  it('lists each package test once per project that runs it, not again for the package on its own, as `jest --json` at the root', async () => {
+    const pkg = (name: string) => JSON.stringify({ name, private: true, scripts: { test: 'jest' }, devDependencies: { jest: '*' } });
+    const root = writeRepo(
+      {
+        'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], devDependencies: { jest: '*' } }),
+        'jest.config.js': `module.exports = { projects: ['<rootDir>/packages/*/jest.config.js', '<rootDir>/packages/*/jest.config-*.js'] };\n`,
+        'packages/a/package.json': pkg('a'),
+        'packages/a/jest.config.js': `module.exports = { displayName: 'a' };\n`,
+        'packages/a/__tests__/a.test.js': `test('a one', () => {});\n`,
+        'packages/b/package.json': pkg('b'),
+        'packages/b/jest.config-v1.js': `module.exports = { displayName: 'b v1', testRegex: '__tests__/[^/]+\\\\.js$' };\n`,
+        'packages/b/jest.config-v2.js': `module.exports = { displayName: 'b v2', testRegex: '__tests__/[^/]+\\\\.js$' };\n`,
+        'packages/b/__tests__/b.js': `describe('b', () => { test('runs twice', () => {}); });\n`,
+      },
+      'seams-jest-projects-',
+    );
+    mkdirSync(path.join(root, 'node_modules'));
+    symlinkSync(path.join(seamsModules, 'jest'), path.join(root, 'node_modules', 'jest'), 'dir');
+    try {
+      const out = path.join(root, 'native.json');
+      run(root, [path.join(seamsModules, 'jest/bin/jest.js'), '--json', `--outputFile=${out}`]);
+      const json = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { name: string; assertionResults: { fullName: string }[] }[] };
+      const native = json.testResults.flatMap((f) => f.assertionResults.map((a) => `${path.relative(root, f.name)} | ${a.fullName}`)).sort();
+      const inv = await scanRepo(root, { plugins: [jestPlugin] });
+      expect(inv.tests.map((t) => `${t.file} | ${t.name}`).sort()).toEqual(native);
+      expect(native).toHaveLength(3);
+      expect(inv.tests.map((t) => t.project).sort()).toEqual(['a', 'b v1', 'b v2']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

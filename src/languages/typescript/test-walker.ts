@@ -3,7 +3,7 @@ import { evaluate } from './evaluate.js';
 import { iterableValues } from './methods.js';
 import { binary } from './operators.js';
 import { isFunctionNode, SKIP_KEYS, SUITE_BASES, CHAIN_MODS, type Chain, type Ctx, type Found, type Frame, type TestDialect } from './extract-model.js';
-import { FnValue, isPlainObject, isUnknown, type Env } from './model.js';
+import { FnValue, isPlainObject, isUnknown, Unknown, type Binding, type Env } from './model.js';
 import type { Node } from './parse.js';
 import { ruleTesterRun, type RuleTesterRun } from './rule-tester.js';
 import { analyzeCallee } from './test-apis.js';
@@ -245,8 +245,8 @@ export class TestWalker {
         const v = evalCond(node.test, ctx.env);
         if (v === true) return this.walk(node.consequent, ctx);
         if (v === false) return this.walk(node.alternate, ctx);
-        this.walk(node.consequent, ctx);
-        this.walk(node.alternate, ctx);
+        this.walk(node.consequent, { ...ctx, uncertain: true });
+        this.walk(node.alternate, { ...ctx, uncertain: true });
         return;
       }
       case 'BlockStatement':
@@ -257,11 +257,15 @@ export class TestWalker {
       case 'ArrowFunctionExpression':
       case 'FunctionExpression':
         // A callback passed to something we do not know (a wrapper): assume it runs once.
-        return this.walkFunctionBody(node, ctx, undefined);
+        return this.walkFunctionBody(node, { ...ctx, uncertain: true }, undefined);
       case 'ImportDeclaration':
       case 'TSTypeAliasDeclaration':
       case 'TSInterfaceDeclaration':
         return;
+      case 'AssignmentExpression':
+      case 'UpdateExpression':
+        this.walkChildren(node, ctx);
+        return applyMutation(node, ctx.env, !!(ctx.uncertain || ctx.dynamicReason));
       default:
         this.walkChildren(node, ctx);
     }
@@ -276,6 +280,10 @@ export class TestWalker {
     }
     const chain = analyzeCallee(callee, this.apis, this.moduleEnv);
     if (chain && this.handleApiCall(node, chain, ctx)) return;
+    if (callee.type === 'MemberExpression' && !callee.computed && MUTATING_METHODS.has(callee.property.name)) {
+      this.walkChildren(node, ctx);
+      return applyMutatingCall(node, ctx.env, !!(ctx.uncertain || ctx.dynamicReason));
+    }
     const rules = ruleTesterRun(node, ctx.env);
     if (rules) return this.ruleTesterTests(node, rules, ctx);
     // arr.forEach(fn) / arr.map(fn) / map.forEach(fn) over a constant collection: unroll.
@@ -461,4 +469,98 @@ function applyUpdate(update: Node | null, env: Env, names: readonly string[]): b
     return true;
   }
   return false;
+}
+
+/*
+ * Changes made while the tests are being defined (module scope, describe bodies, loops — what the
+ * walker walks, in program order) are applied to the values the evaluator holds, so that
+ * `const cases = []; cases.push({ name: 'a' }); for (const c of cases) it(c.name, …)` and
+ * `let label = 'x'; label += '!'; it(label, …)` name their tests as the runner does. A change it
+ * cannot apply makes the value unknown instead of leaving it stale.
+ */
+
+const MUTATING_METHODS = new Set(['push', 'unshift', 'pop', 'shift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
+
+/** The binding an expression's root identifier names (`cases` in `cases[0].x`). */
+function rootBinding(n: Node, env: Env): Binding | undefined {
+  let cur = n;
+  while (cur && (cur.type === 'MemberExpression' || cur.type === 'TSNonNullExpression' || cur.type === 'TSAsExpression' || cur.type === 'ParenthesizedExpression')) cur = cur.object ?? cur.expression;
+  return cur?.type === 'Identifier' ? env.lookup(cur.name) : undefined;
+}
+
+function spoil(b: Binding | undefined, why: string): void {
+  if (!b) return;
+  b.value = new Unknown(why);
+  b.state = 'done';
+  delete b.importFrom;
+}
+
+function applyMutatingCall(node: Node, env: Env, uncertain: boolean): void {
+  const callee = node.callee;
+  const method = callee.property.name as string;
+  const target = evaluate(callee.object, env);
+  const known = Array.isArray(target) || target instanceof Map || target instanceof Set;
+  if (uncertain) {
+    if (known) spoil(rootBinding(callee.object, env), `changed by .${method}() in code that may not run once`);
+    return;
+  }
+  const args = node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? iterableValues(evaluate(a.argument, env)) ?? new Unknown('spread argument') : [evaluate(a, env)])).flat();
+  if (Array.isArray(target) && (method === 'push' || method === 'unshift') && !node.arguments.some((a: Node) => a.type === 'SpreadElement' && !iterableValues(evaluate(a.argument, env)))) {
+    target[method](...args);
+    return;
+  }
+  if (Array.isArray(target) && (method === 'pop' || method === 'shift') && args.length === 0) {
+    target[method]();
+    return;
+  }
+  // only known arrays, maps and sets are the receivers changed here; a method of anything else is not a mutation we know of
+  if (known) spoil(rootBinding(callee.object, env), `changed by .${method}() while the tests are defined`);
+}
+
+function applyMutation(node: Node, env: Env, uncertain: boolean): void {
+  const target = node.type === 'UpdateExpression' ? node.argument : node.left;
+  if (uncertain) {
+    if (target.type === 'Identifier' || target.type === 'MemberExpression') spoil(rootBinding(target, env), 'changed in code that may not run once');
+    else bindUnknownNames(target, env);
+    return;
+  }
+  if (target.type === 'Identifier') {
+    const b = env.lookup(target.name);
+    if (!b) return;
+    const old = b.state === 'done' || b.node || b.importFrom ? evaluate(target, env) : undefined;
+    let v: unknown;
+    if (node.type === 'UpdateExpression') v = typeof old === 'number' ? old + (node.operator === '++' ? 1 : -1) : new Unknown(`${target.name}${node.operator} of a value that is not a known number`);
+    else {
+      const right = evaluate(node.right, env);
+      if (node.operator === '=') v = right;
+      else if (node.operator === '||=') v = isUnknown(old) ? old : old || right;
+      else if (node.operator === '&&=') v = isUnknown(old) ? old : old && right;
+      else if (node.operator === '??=') v = isUnknown(old) ? old : old ?? right;
+      else v = binary(node.operator.slice(0, -1), old, right);
+    }
+    b.value = v;
+    b.state = 'done';
+    delete b.importFrom;
+    delete b.node;
+    return;
+  }
+  if (target.type === 'MemberExpression') {
+    const obj = evaluate(target.object, env);
+    const key = target.computed ? evaluate(target.property, env) : target.property.name;
+    const ok = (isPlainObject(obj) || Array.isArray(obj)) && (typeof key === 'string' || typeof key === 'number') && node.type === 'AssignmentExpression' && node.operator === '=';
+    if (ok) (obj as Record<string | number, unknown>)[key as string] = evaluate(node.right, env);
+    else if (isPlainObject(obj) || Array.isArray(obj)) spoil(rootBinding(target.object, env), 'changed while the tests are defined');
+    return;
+  }
+  // destructuring assignment ([a, b] = …): the names it assigns are no longer known
+  bindUnknownNames(target, env);
+}
+
+function bindUnknownNames(pattern: Node, env: Env): void {
+  if (!pattern) return;
+  if (pattern.type === 'Identifier') return spoil(env.lookup(pattern.name), `${pattern.name} is assigned by destructuring`);
+  if (pattern.type === 'AssignmentPattern') return bindUnknownNames(pattern.left, env);
+  if (pattern.type === 'RestElement') return bindUnknownNames(pattern.argument, env);
+  if (pattern.type === 'ObjectPattern') for (const p of pattern.properties) bindUnknownNames(p.type === 'RestElement' ? p.argument : p.value, env);
+  if (pattern.type === 'ArrayPattern') for (const el of pattern.elements) bindUnknownNames(el, env);
 }
