@@ -228,6 +228,26 @@ test.each([['50']])('%s%% done', () => {});
 `,
   },
   {
+    id: 'each-format-edges',
+    what: 'formatting edges: `%$`, `$#`, `%p`, `%c`, `%f` of -0, `%o` of quoted strings, long objects and arrays in `$var` and `%s`, `${…}` title over a const',
+    source: `
+const SUFFIX = 'end';
+test.each([['a'], ['b']])('one-based %$ of %s', () => {});
+test.each([{ v: 1 }, { v: 2 }])('row $# has $v', () => {});
+test.each([[{ k: [1, 2] }]])('pretty %p', () => {});
+test.each([['c']])('%c%s styled', () => {});
+test.each([[-0, 1.25]])('%f and %f', () => {});
+test.each([["it's", 'x"y']])('%o %o', () => {});
+test.each([{ obj: { alpha: 'aaaaaaaaaa', beta: 'bbbbbbbbbb', gamma: 'gggggggggg' }, arr: ['aaaaaaaaaa', 'bbbbbbbbbb', 'cccccccccc', 'dddddddddd'] }])('$obj $arr', () => {});
+test.each([[{ alpha: 'aaaaaaaaaa', beta: 'bbbbbbbbbb', gamma: 'gggggggggg' }]])('%s long', () => {});
+test.each([[1, 2]])(\`\${SUFFIX}: %i-%i\`, () => {});
+test.each([{ z: 0, m: new Map([['k', 0]]), s: new Set(['a']), o: { n: 0, list: [0, -0] } }])('zero $z map $m set $s obj $o', () => {});
+test.each([[0, { n: 0 }, [1, [2, [3]]]]])('%o %s %s', () => {});
+test.each([['x'.repeat(50), { key: 'y'.repeat(45) }]])('$0 $1', () => {});
+test.each([{ m: new Map(), s: new Set(), nested: { m: new Map([[1, 2]]) } }])('empty $m $s $nested', () => {});
+`,
+  },
+  {
     id: 'each-objects',
     what: 'object rows with `$name`, `$a.b` paths, and a describe.each body destructuring the row',
     source: `
