@@ -182,6 +182,10 @@ for (const k of ['a', 'b']) {
   title += '-' + k;
   it(\`\${title} \${n}\`, () => {});
 }
+const table = [{ n: 'zero' }, { n: 'one' }, { n: 'two' }, { n: 'three' }];
+const rest = table.splice(1).filter((t) => t.n !== 'two');
+for (const t of rest) it('rest ' + t.n, () => {});
+for (const t of table) it('left ' + t.n, () => {});
 describe('later', () => {
   const inner = [];
   ['p', 'q'].forEach((x) => inner.push(x.toUpperCase()));

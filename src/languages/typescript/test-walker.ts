@@ -76,7 +76,12 @@ export class TestWalker {
       const s = unwrapExport(raw);
       if (s.type === 'FunctionDeclaration') continue;
       if (s.type === 'VariableDeclaration') {
-        for (const d of s.declarations) if (d.init && !(d.id.type === 'Identifier' && isFunctionNode(d.init))) this.walk(d.init, ctx);
+        for (const d of s.declarations) {
+          if (!d.init || (d.id.type === 'Identifier' && isFunctionNode(d.init))) continue;
+          // the value as of this point of the program, before the changes the walk applies from here on
+          for (const name of patternNames(d.id)) evaluate({ type: 'Identifier', name, start: d.start, end: d.end }, ctx.env);
+          this.walk(d.init, ctx);
+        }
         continue;
       }
       if (s.type === 'ReturnStatement') {
@@ -504,13 +509,17 @@ function applyMutatingCall(node: Node, env: Env, uncertain: boolean): void {
     if (known) spoil(rootBinding(callee.object, env), `changed by .${method}() in code that may not run once`);
     return;
   }
-  const args = node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? iterableValues(evaluate(a.argument, env)) ?? new Unknown('spread argument') : [evaluate(a, env)])).flat();
+  const args: unknown[] = node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? iterableValues(evaluate(a.argument, env)) ?? new Unknown('spread argument') : [evaluate(a, env)])).flat();
   if (Array.isArray(target) && (method === 'push' || method === 'unshift') && !node.arguments.some((a: Node) => a.type === 'SpreadElement' && !iterableValues(evaluate(a.argument, env)))) {
     target[method](...args);
     return;
   }
   if (Array.isArray(target) && (method === 'pop' || method === 'shift') && args.length === 0) {
     target[method]();
+    return;
+  }
+  if (Array.isArray(target) && method === 'splice' && args.length >= 1 && args.slice(0, 2).every((a) => typeof a === 'number') && !args.some(isUnknown)) {
+    target.splice(args[0] as number, args.length > 1 ? (args[1] as number) : target.length, ...args.slice(2));
     return;
   }
   // only known arrays, maps and sets are the receivers changed here; a method of anything else is not a mutation we know of
@@ -563,4 +572,15 @@ function bindUnknownNames(pattern: Node, env: Env): void {
   if (pattern.type === 'RestElement') return bindUnknownNames(pattern.argument, env);
   if (pattern.type === 'ObjectPattern') for (const p of pattern.properties) bindUnknownNames(p.type === 'RestElement' ? p.argument : p.value, env);
   if (pattern.type === 'ArrayPattern') for (const el of pattern.elements) bindUnknownNames(el, env);
+}
+
+/** The names a declaration pattern binds. */
+function patternNames(p: Node | null | undefined): string[] {
+  if (!p) return [];
+  if (p.type === 'Identifier') return [p.name];
+  if (p.type === 'AssignmentPattern') return patternNames(p.left);
+  if (p.type === 'RestElement') return patternNames(p.argument);
+  if (p.type === 'ObjectPattern') return p.properties.flatMap((q: Node) => patternNames(q.type === 'RestElement' ? q.argument : q.value));
+  if (p.type === 'ArrayPattern') return p.elements.flatMap((q: Node | null) => patternNames(q));
+  return [];
 }
