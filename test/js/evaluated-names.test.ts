@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveredTest } from '../../src/core/types.js';
 import { jestPlugin } from '../../src/runners/jest/index.js';
+import { playwrightPlugin } from '../../src/runners/playwright/index.js';
 import { vitestPlugin } from '../../src/runners/vitest/index.js';
 import { scanRepo } from '../../src/scan/index.js';
 import { writeRepo } from '../helpers/repo.js';
@@ -128,6 +129,59 @@ describe('Jest projects that name package configs (mobx: `projects: ["<rootDir>/
       expect(inv.tests.map((t) => `${t.file} | ${t.name}`).sort()).toEqual(native);
       expect(native).toHaveLength(3);
       expect(inv.tests.map((t) => t.project).sort()).toEqual(['a', 'b v1', 'b v2']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('the same walk for Playwright, against `playwright test --list --reporter=json`', () => {
+  it('loops, forEach/map, classic for, changed tables and template titles under test.describe', async () => {
+    const root = writeRepo(
+      {
+        'package.json': JSON.stringify({ name: 'pw', private: true, devDependencies: { '@playwright/test': '*' } }),
+        'playwright.config.mjs': `export default { testDir: 'e2e' };\n`,
+        'e2e/loops.spec.mjs': `
+import { test } from '@playwright/test';
+const pages = { home: '/', about: '/about' };
+for (const [name, url] of Object.entries(pages)) {
+  test.describe(name, () => {
+    test(\`opens \${url}\`, async () => {});
+    ['mobile', 'desktop'].forEach((vp) => test('viewport ' + vp, async () => {}));
+  });
+}
+const flows = [];
+flows.push({ title: 'checkout' }, { title: 'signup' });
+for (let i = 0; i < flows.length; i++) test(\`\${i + 1}. \${flows[i].title}\`, async () => {});
+test.describe('sizes', () => {
+  [320, 1280].map((w) => test(\`width \${w}px\`, async () => {}));
+  for (const s of new Set(['s', 'm'])) test(s.toUpperCase(), async () => {});
+});
+`,
+      },
+      'seams-constructs-playwright-',
+    );
+    mkdirSync(path.join(root, 'node_modules/@playwright'), { recursive: true });
+    symlinkSync(path.join(seamsModules, '@playwright/test'), path.join(root, 'node_modules/@playwright/test'), 'dir');
+    try {
+      let stdout = '';
+      try {
+        stdout = execFileSync(process.execPath, [path.join(seamsModules, '@playwright/test/cli.js'), 'test', '--list', '--reporter=json'], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+      } catch (e) {
+        stdout = (e as { stdout?: string }).stdout ?? '';
+      }
+      type Suite = { title: string; specs?: { title: string }[]; suites?: Suite[] };
+      const native: string[] = [];
+      const walk = (s: Suite, titles: string[]) => {
+        for (const spec of s.specs ?? []) native.push([...titles, spec.title].filter(Boolean).join(' › '));
+        for (const c of s.suites ?? []) walk(c, [...titles, c.title]);
+      };
+      // the top suites are files: their titles are not part of the name
+      for (const file of (JSON.parse(stdout) as { suites: Suite[] }).suites) walk(file, []);
+      const inv = await scanRepo(root, { plugins: [playwrightPlugin] });
+      expect(native.length).toBe(12);
+      expect(inv.tests.map((t) => t.name).sort()).toEqual(native.sort());
+      expect(inv.tests.filter((t) => t.dynamic)).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
