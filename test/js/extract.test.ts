@@ -252,3 +252,72 @@ describe('dynamic titles', () => {
     expect(names(`const t = [a, b]; it.each(t)('v %s', () => {});`)).toEqual(['<dynamic line 1>', '<dynamic line 1> #2']);
   });
 });
+
+describe('ESLint RuleTester runs', () => {
+  // The expected names are what `jest --json` printed for this file with ESLint 9.39 and Jest 30.5
+  // (ESLint is not a devDependency of seams; the mobx accuracy bench runs the real thing too).
+  const source = `
+    const { RuleTester } = require('eslint');
+    const rule = { meta: {}, create: () => ({}) };
+    function getRuleTester() { return new RuleTester(); }
+    const ruleTester = new RuleTester();
+    const tester = getRuleTester();
+    const snippets = ['ok1', 'ok2'].map((v) => \`const \${v} = 1;\`);
+    ruleTester.run('no-bad', rule, {
+      valid: ['const a = 1;', { code: 'const b = 2;' }, { name: 'named case', code: 'const c = 3;' }, ...snippets, 'const t = "\\t";'],
+      invalid: [{ code: 'bad;', errors: [] }, { name: 'named invalid', code: 'const bad = 1;', errors: [] }],
+    });
+    tester.run('second-rule', rule, { valid: snippets.map((code) => ({ code: \`\${code}\\nconst x = 0;\` })), invalid: [] });
+  `;
+  it('lists rule > valid|invalid > name || code, with control characters escaped as ESLint does', () => {
+    const r = extract(source, 'jest').tests;
+    expect(r.map((t) => t.titlePath.join(' '))).toEqual([
+      'no-bad valid const a = 1;',
+      'no-bad valid const b = 2;',
+      'no-bad valid named case',
+      'no-bad valid const ok1 = 1;',
+      'no-bad valid const ok2 = 1;',
+      'no-bad valid const t = "\\u0009";',
+      'no-bad invalid bad;',
+      'no-bad invalid named invalid',
+      'second-rule valid const ok1 = 1;\nconst x = 0;',
+      'second-rule valid const ok2 = 1;\nconst x = 0;',
+    ]);
+    expect(r.every((t) => !t.dynamic && t.status === 'active')).toBe(true);
+  });
+
+  it('marks cases it cannot compute dynamic, honours only: true, and leaves other .run() calls alone', () => {
+    const r = extract(
+      `const tester = new RuleTester(); tester.run('r', rule, { valid: [{ code: load() }, { code: 'x', only: true }], invalid: loadInvalid() });
+       const runner = makeRunner(); runner.run('not a rule tester', rule, { valid: ['y'] });`,
+      'jest',
+    ).tests;
+    expect(r.map((t) => [t.titlePath.join(' > '), t.dynamic, t.status])).toEqual([
+      ['r > valid > <dynamic line 1>', true, 'skip'],
+      ['r > valid > x', false, 'active'],
+      ['r > invalid > <dynamic line 1>', true, 'skip'],
+    ]);
+  });
+});
+
+describe('values changed while tests are defined', () => {
+  it('applies changes made in straight-line code, and makes values changed in code that may not run once unknown', () => {
+    const r = extract(`
+      const cases = [];
+      if (flag()) cases.push('maybe');
+      for (const c of cases) it('case ' + c, () => {});
+      let n = 1;
+      beforeEach(() => { n++; });
+      it('n=' + n, () => {});
+      const fixed = ['a'];
+      fixed.push('b');
+      fixed.forEach((x) => it('fixed ' + x, () => {}));
+    `).tests;
+    expect(r.map((t) => [t.titlePath.join(' > '), t.dynamic])).toEqual([
+      ['<dynamic line 4>', true],
+      ['<dynamic line 7>', true],
+      ['fixed a', false],
+      ['fixed b', false],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { callBuiltin, mergeConfigValues, NODE_CONSTANTS, WRAPPERS } from './builtins.js';
 import { declareStatements } from './env.js';
 import { BuiltinValue, ClassValue, containsUnknownValue, FnValue, getPath, isPlainObject, isUnknown, Unknown, type Binding, type Env } from './model.js';
+import { arrayMethod, arrayStatic, collectionMethod, iterableValues, newCollection, NO_MATCH, numberMethod, objectStatic, stringMethod, type Invoke } from './methods.js';
 import { binary } from './operators.js';
 import type { Node } from './parse.js';
 
@@ -43,22 +44,120 @@ function bindingValue(name: string, b: Binding, env: Env): unknown {
   b.state = 'done';
   return v;
 }
+/**
+ * Binds a parameter or loop-variable pattern to a value, as JavaScript destructures it: defaults
+ * for `undefined`, object and array patterns, rest elements. Where the value is not known, each
+ * name gets `unknownOf(name)` (or the value's own `Unknown`).
+ */
+export function bindPattern(env: Env, pattern: Node | null | undefined, value: unknown, depth = 0, unknownOf?: (name: string) => Unknown): void {
+  if (!pattern) return;
+  const unknownFor = (name: string, v: unknown): Unknown => unknownOf?.(name) ?? (isUnknown(v) ? v : new Unknown(`${name} is destructured from a value that is not statically known`));
+  switch (pattern.type) {
+    case 'Identifier':
+      env.set(pattern.name, value);
+      return;
+    case 'AssignmentPattern':
+      return bindPattern(env, pattern.left, value === undefined ? evaluate(pattern.right, env, depth + 1) : value, depth, unknownOf);
+    case 'ObjectPattern': {
+      const known = isPlainObject(value) || Array.isArray(value) || typeof value === 'string';
+      const used = new Set<string>();
+      for (const p of pattern.properties) {
+        if (p.type === 'RestElement') {
+          const rest = isPlainObject(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => !used.has(k))) : undefined;
+          bindPattern(env, p.argument, rest ?? unknownFor(patternName(p.argument), value), depth, rest ? unknownOf : undefined);
+          continue;
+        }
+        const key = p.computed ? evaluate(p.key, env, depth + 1) : p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        if (!known || isUnknown(key)) {
+          bindUnknown(env, p.value, (n) => unknownFor(n, isUnknown(key) ? key : value));
+          continue;
+        }
+        used.add(String(key));
+        const v = isPlainObject(value) ? (Object.prototype.hasOwnProperty.call(value, String(key)) ? value[String(key)] : undefined) : (value as unknown as Record<string, unknown>)[String(key)];
+        bindPattern(env, p.value, v, depth, unknownOf);
+      }
+      return;
+    }
+    case 'ArrayPattern': {
+      const items = iterableValues(value);
+      pattern.elements.forEach((el: Node | null, i: number) => {
+        if (!el) return;
+        if (!items) return bindUnknown(env, el, (n) => unknownFor(n, value));
+        if (el.type === 'RestElement') return bindPattern(env, el.argument, items.slice(i), depth, unknownOf);
+        bindPattern(env, el, items[i], depth, unknownOf);
+      });
+      return;
+    }
+  }
+}
+
+/** Binds every name a pattern declares to an unknown value. */
+export function bindUnknown(env: Env, pattern: Node | null | undefined, unknownOf: (name: string) => Unknown): void {
+  if (!pattern) return;
+  if (pattern.type === 'Identifier') env.set(pattern.name, unknownOf(pattern.name));
+  else if (pattern.type === 'AssignmentPattern') bindUnknown(env, pattern.left, unknownOf);
+  else if (pattern.type === 'RestElement') bindUnknown(env, pattern.argument, unknownOf);
+  else if (pattern.type === 'ObjectPattern') for (const p of pattern.properties) bindUnknown(env, p.type === 'RestElement' ? p.argument : p.value, unknownOf);
+  else if (pattern.type === 'ArrayPattern') for (const el of pattern.elements) bindUnknown(env, el, unknownOf);
+}
+
+function patternName(p: Node): string {
+  return p?.type === 'Identifier' ? p.name : 'a pattern';
+}
+
 export function callFunction(fn: FnValue, args: unknown[], depth: number): unknown {
   if (depth > 20) return new Unknown('call depth exceeded');
   const node = fn.node;
   const env = fn.env.child();
   node.params.forEach((p: Node, i: number) => {
-    const target = p.type === 'AssignmentPattern' ? p.left : p;
-    if (target.type === 'Identifier') env.set(target.name, i < args.length ? (args[i] === undefined && p.type === 'AssignmentPattern' ? evaluate(p.right, env, depth + 1) : args[i]) : p.type === 'AssignmentPattern' ? evaluate(p.right, env, depth + 1) : undefined);
-    else if (target.type === 'ObjectPattern')
-      for (const prop of target.properties)
-        if (prop.type !== 'RestElement' && prop.value?.type === 'Identifier') env.set(prop.value.name, new Unknown(`parameter ${prop.value.name}`));
+    if (p.type === 'RestElement') bindPattern(env, p.argument, args.slice(i), depth + 1);
+    else bindPattern(env, p, args[i], depth + 1);
   });
   const body = node.body;
   if (body.type !== 'BlockStatement') return evaluate(body, env, depth + 1);
-  declareStatements(env, body.body);
-  for (const stmt of body.body) if (stmt.type === 'ReturnStatement') return stmt.argument ? evaluate(stmt.argument, env, depth + 1) : undefined;
-  return new Unknown(`function ${fn.name || '<anonymous>'} has no plain return`);
+  const r = runBlock(body.body, env, depth + 1);
+  return r === FELL_THROUGH ? new Unknown(`function ${fn.name || '<anonymous>'} has no plain return`) : r;
+}
+
+const FELL_THROUGH = Symbol('no return');
+
+/**
+ * Runs a function body for its return value: declarations, `if`/`else` on known conditions, nested
+ * blocks and `return`. Other statements are ignored (their effects are not modelled), as before.
+ */
+function runBlock(stmts: readonly Node[], env: Env, depth: number): unknown {
+  declareStatements(env, stmts);
+  for (const stmt of stmts) {
+    if (stmt.type === 'ReturnStatement') return stmt.argument ? evaluate(stmt.argument, env, depth + 1) : undefined;
+    if (stmt.type === 'IfStatement') {
+      const t = evaluate(stmt.test, env, depth + 1);
+      if (isUnknown(t)) return t;
+      const branch = t ? stmt.consequent : stmt.alternate;
+      if (!branch) continue;
+      const r = runBlock(branch.type === 'BlockStatement' ? branch.body : [branch], env.child(), depth + 1);
+      if (r !== FELL_THROUGH) return r;
+    } else if (stmt.type === 'BlockStatement') {
+      const r = runBlock(stmt.body, env.child(), depth + 1);
+      if (r !== FELL_THROUGH) return r;
+    } else if (stmt.type === 'SwitchStatement' || stmt.type === 'ForStatement' || stmt.type === 'ForOfStatement' || stmt.type === 'ForInStatement' || stmt.type === 'WhileStatement' || stmt.type === 'DoWhileStatement' || stmt.type === 'TryStatement') {
+      // a return inside these is not followed
+      if (containsReturn(stmt)) return new Unknown(`a return inside a ${stmt.type}`);
+    }
+  }
+  return FELL_THROUGH;
+}
+
+function containsReturn(n: Node): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if (n.type === 'ReturnStatement') return true;
+  if (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression') return false;
+  for (const k in n) {
+    const v = n[k];
+    if (Array.isArray(v)) {
+      if (v.some((c) => c && typeof c.type === 'string' && containsReturn(c))) return true;
+    } else if (v && typeof v === 'object' && typeof v.type === 'string' && containsReturn(v)) return true;
+  }
+  return false;
 }
 
 function memberName(node: Node, env: Env, depth: number): string | number | Unknown {
@@ -111,94 +210,40 @@ function evaluateCall(node: Node, env: Env, depth: number): unknown {
   }
   return isUnknown(fn) ? fn : new Unknown(`call of ${callee.type === 'Identifier' ? callee.name : 'an expression'}()`);
 }
-/** Returned by the method helpers when the method is not one they handle. */
-const NO_MATCH = Symbol('no match');
-
 /** `obj.name(…)`: the methods of built-ins and known values that are safe to run. */
 function callMethod(node: Node, env: Env, depth: number, args: () => unknown[]): unknown {
   const callee = node.callee;
-  const obj = evaluate(callee.object, env, depth + 1);
+  const global = (name: string) => callee.object.type === 'Identifier' && callee.object.name === name && !env.lookup(name);
   const name = memberName(callee, env, depth);
   if (isUnknown(name)) return name;
-  if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return callBuiltin(new BuiltinValue(obj.module, String(name)), args());
-  if (callee.object.type === 'Identifier' && callee.object.name === 'JSON' && !env.lookup('JSON') && name === 'stringify') {
+  const invoke: Invoke = (fn, a) => callFunction(fn, a, depth + 1);
+  if (global('JSON') && name === 'stringify') {
     const a = args();
     if (a.some(containsUnknownValue)) return new Unknown('JSON.stringify of a value that is not statically known');
     if (a.length > 1 && a[1] !== undefined && a[1] !== null) return new Unknown('JSON.stringify with a replacer');
     return JSON.stringify(a[0], null, a[2] as number | string | undefined);
   }
-  if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && !env.lookup('Object')) {
-    const [a] = args();
-    if (isPlainObject(a)) {
-      if (name === 'keys') return Object.keys(a);
-      if (name === 'values') return Object.values(a);
-      if (name === 'entries') return Object.entries(a);
-      if (name === 'assign') return Object.assign({}, ...args().filter(isPlainObject));
-    }
-    if (name === 'freeze' && a !== undefined) return a;
-  }
-  if (Array.isArray(obj)) {
-    const r = arrayMethod(obj, name, node, env, depth, args);
+  if (global('Object')) {
+    const r = objectStatic(String(name), args());
     if (r !== NO_MATCH) return r;
   }
-  if (typeof obj === 'string') {
-    const r = stringMethod(obj, name, args());
+  if (global('Array')) {
+    const r = arrayStatic(String(name), args(), invoke);
     if (r !== NO_MATCH) return r;
   }
-  if (obj instanceof URL && name === 'toString') return obj.href;
-  if (obj instanceof Set && name === 'has') return obj.has(args()[0]);
-  if (isPlainObject(obj) && name === 'toString' && !Object.prototype.hasOwnProperty.call(obj, 'toString')) return '[object Object]';
-  if ((typeof obj === 'number' || typeof obj === 'boolean') && name === 'toString' && node.arguments.length === 0) return String(obj);
-  if (typeof obj === 'number' && name === 'toFixed') {
-    const [d] = args();
-    return typeof d === 'number' || d === undefined ? obj.toFixed(d as number | undefined) : new Unknown('toFixed');
-  }
+  const obj = evaluate(callee.object, env, depth + 1);
+  if (isUnknown(obj)) return obj;
+  if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return callBuiltin(new BuiltinValue(obj.module, String(name)), args());
+  let r: unknown = NO_MATCH;
+  if (Array.isArray(obj)) r = arrayMethod(obj, name, args(), invoke);
+  else if (typeof obj === 'string') r = stringMethod(obj, name, args());
+  else if (obj instanceof Map || obj instanceof Set) r = collectionMethod(obj, name, args());
+  else if (typeof obj === 'number' || typeof obj === 'boolean') r = numberMethod(obj, name, args());
+  else if (obj instanceof URL && name === 'toString') r = obj.href;
+  else if (isPlainObject(obj) && name === 'toString' && !Object.prototype.hasOwnProperty.call(obj, 'toString')) r = '[object Object]';
+  else if (isPlainObject(obj) && obj[name] instanceof FnValue) r = callFunction(obj[name] as FnValue, args(), depth + 1);
+  if (r !== NO_MATCH) return r;
   return new Unknown(`call of .${String(name)}()`);
-}
-
-/** Array methods; `NO_MATCH` when `name` is not one we run. */
-function arrayMethod(obj: unknown[], name: string | number, node: Node, env: Env, depth: number, args: () => unknown[]): unknown {
-  if (name === 'concat') return obj.concat(...args());
-  if (name === 'slice' || name === 'splice') return obj.slice(...(args() as number[]).slice(0, 1), name === 'splice' && args()[1] !== undefined ? (args()[0] as number) + (args()[1] as number) : undefined);
-  if (name === 'join' || name === 'toString') {
-    if (obj.some((x) => containsUnknownValue(x))) return new Unknown(`${name} of values that are not statically known`);
-    return name === 'join' ? obj.join(...(args() as string[])) : obj.toString();
-  }
-  if (name === 'includes') return obj.includes(args()[0]);
-  if (name === 'indexOf') return obj.indexOf(args()[0]);
-  if ((name === 'map' || name === 'filter' || name === 'flatMap') && node.arguments[0]) {
-    const f = evaluate(node.arguments[0], env, depth + 1);
-    if (f instanceof FnValue) {
-      const out: unknown[] = [];
-      for (let i = 0; i < obj.length; i++) {
-        const r = callFunction(f, [obj[i], i], depth + 1);
-        if (isUnknown(r)) return r;
-        if (name === 'map') out.push(r);
-        else if (name === 'filter') {
-          if (r) out.push(obj[i]);
-        } else if (Array.isArray(r)) out.push(...r);
-        else out.push(r);
-      }
-      return out;
-    }
-  }
-  return NO_MATCH;
-}
-
-/** String methods with string or number arguments; `NO_MATCH` otherwise. */
-function stringMethod(obj: string, name: string | number, a: unknown[]): unknown {
-  if (a.every((x) => typeof x === 'string' || typeof x === 'number')) {
-    if (name === 'toString' || name === 'valueOf') return obj;
-    if (name === 'toUpperCase') return obj.toUpperCase();
-    if (name === 'toLowerCase') return obj.toLowerCase();
-    if (name === 'trim') return obj.trim();
-    if (name === 'replace' || name === 'replaceAll') return obj[name](String(a[0]), String(a[1]));
-    if (name === 'repeat') return obj.repeat(Number(a[0]));
-    if (name === 'padStart' || name === 'padEnd') return obj[name](Number(a[0]), a[1] === undefined ? undefined : String(a[1]));
-    if (name === 'slice') return obj.slice(...(a as number[]));
-    if (name === 'concat') return obj.concat(...a.map(String));
-  }
-  return NO_MATCH;
 }
 
 /** Evaluates an expression statically. Returns an `Unknown` for what cannot be known. */
@@ -302,8 +347,8 @@ function evalArray(node: Node, env: Env, depth: number): unknown {
     if (!el) out.push(undefined);
     else if (el.type === 'SpreadElement') {
       const v = evaluate(el.argument, env, depth + 1);
-      if (Array.isArray(v)) out.push(...v);
-      else if (typeof v === 'string') out.push(...v);
+      const items = iterableValues(v);
+      if (items) out.push(...items);
       else return isUnknown(v) ? v : new Unknown('spread of a non-array');
     } else out.push(evaluate(el, env, depth + 1));
   }
@@ -362,6 +407,7 @@ function evalMember(node: Node, env: Env, depth: number): unknown {
   if (isUnknown(key)) return key;
   if (obj instanceof ClassValue) return key === 'name' ? obj.name : new Unknown(`static member ${String(key)}`);
   if (obj instanceof BuiltinValue && (obj.member === 'default' || obj.member === '*')) return new BuiltinValue(obj.module, String(key));
+  if ((obj instanceof Map || obj instanceof Set) && key === 'size') return obj.size;
   if (obj === null || obj === undefined) return node.optional ? undefined : new Unknown(`cannot read ${String(key)} of ${String(obj)}`);
   if (Array.isArray(obj) || typeof obj === 'string') {
     if (key === 'length') return obj.length;
@@ -384,10 +430,8 @@ function evalNew(node: Node, env: Env, depth: number): unknown {
       }
     }
   }
-  if (node.callee.type === 'Identifier' && node.callee.name === 'Set' && !env.lookup('Set')) {
-    const a = node.arguments[0] ? evaluate(node.arguments[0], env, depth + 1) : [];
-    if (Array.isArray(a) && !a.some((x) => containsUnknownValue(x))) return new Set(a);
-    return new Unknown('new Set of values that are not statically known');
+  if (node.callee.type === 'Identifier' && (node.callee.name === 'Set' || node.callee.name === 'Map') && !env.lookup(node.callee.name)) {
+    return newCollection(node.callee.name, node.arguments[0] ? evaluate(node.arguments[0], env, depth + 1) : undefined);
   }
   if (node.callee.type === 'Identifier' && node.callee.name === 'RegExp') {
     const [a, b] = node.arguments.map((x: Node) => evaluate(x, env, depth + 1));

@@ -70,6 +70,8 @@ export interface Ctx {
   inline: number;
   /** A scope-level `test.skip()` / `test.fixme()` seen in the current suite body. */
   scopeSkip: { skip: boolean };
+  /** Code that may run zero or several times here (a branch on an unknown condition, an unknown callback): changes to values are not applied, they make the values unknown. */
+  uncertain?: boolean;
   /** node:test: the name of the enclosing test's context parameter, whose `.test()` defines subtests. */
   subtestParam?: string;
 }

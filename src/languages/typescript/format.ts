@@ -1,5 +1,6 @@
 import util from 'node:util';
 import { ClassValue, FnValue, isPlainObject, isUnknown } from './evaluate.js';
+import { loupeInspect, objDisplay } from './loupe.js';
 
 /**
  * Test-name formatting for `.each` / `.for` tables, reproducing each runner's own rules
@@ -14,30 +15,12 @@ import { ClassValue, FnValue, isPlainObject, isUnknown } from './evaluate.js';
  */
 export type EachTitleStyle = 'loupe' | 'pretty-format';
 
-/* ------------------------------------------------------------ loupe (Vitest) */
+/** Stands for text seams cannot produce (a function's source, a pretty-printed Map); a title containing it is dynamic. */
+export const UNKNOWN_TEXT = '\u0000seams-unknown\u0000';
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
+/* ------------------------------------------------------------ Vitest */
 
-function loupeString(s: string, truncate: number): string {
-  let str = s.replace(/[\\'\n\r\t\b\f\v\0]/g, (c) => {
-    switch (c) {
-      case "'": return "\\'";
-      case '\\': return '\\\\';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      case '\b': return '\\b';
-      case '\f': return '\\f';
-      case '\v': return '\\v';
-      default: return '\\0';
-    }
-  });
-  const len = truncate - 2;
-  if (str.length > len && str.length > 1) str = str.slice(0, Math.max(0, len - 1)) + '…';
-  return `'${str}'`;
-}
-
-/** What loupe and pretty-format both print for a number, bigint, null, undefined, boolean or RegExp. */
+/** What pretty-format prints for a number, bigint, null, undefined, boolean or RegExp. */
 function scalarText(v: unknown): string | undefined {
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint') return `${v}n`;
@@ -46,37 +29,6 @@ function scalarText(v: unknown): string | undefined {
   if (typeof v === 'boolean') return String(v);
   if (v instanceof RegExp) return String(v);
   return undefined;
-}
-
-/** loupe's `inspect` for the plain values the evaluator yields (no truncation of containers). */
-export function loupeInspect(v: unknown, truncate = Infinity): string {
-  if (typeof v === 'string') return loupeString(v, truncate);
-  const scalar = scalarText(v);
-  if (scalar !== undefined) return scalar;
-  if (v instanceof FnValue) return v.name ? `[Function ${v.name}]` : '[Function]';
-  if (v instanceof ClassValue) return `[Function ${v.name}]`;
-  if (Array.isArray(v)) return v.length === 0 ? '[]' : `[ ${v.map((x) => loupeInspect(x)).join(', ')} ]`;
-  if (isPlainObject(v)) {
-    const keys = Object.keys(v);
-    if (!keys.length) return '{}';
-    return `{ ${keys.map((k) => `${IDENT.test(k) ? k : loupeString(k, Infinity)}: ${loupeInspect(v[k])}`).join(', ')} }`;
-  }
-  return String(v);
-}
-
-/** @vitest/utils objDisplay with the default truncate of 40. */
-export function objDisplay(v: unknown): string {
-  const str = loupeInspect(v, 40);
-  if (str.length >= 40) {
-    if (v instanceof FnValue) return v.name ? `[Function: ${v.name}]` : '[Function]';
-    if (Array.isArray(v)) return `[ Array(${v.length}) ]`;
-    if (isPlainObject(v)) {
-      const keys = Object.keys(v);
-      const kstr = keys.length > 2 ? `${keys.slice(0, 2).join(', ')}, ...` : keys.join(', ');
-      return `{ Object (${kstr}) }`;
-    }
-  }
-  return str;
 }
 
 /** @vitest/utils `format(template, value)` for one placeholder. */
@@ -88,8 +40,10 @@ function vitestFormatOne(placeholder: string, value: unknown): string {
       if (typeof value === 'number' && Object.is(value, -0)) return '-0';
       // objects with their own toString (arrays) use it; plain objects are inspected
       if (Array.isArray(value)) return arrayToString(value);
+      if (value instanceof RegExp) return String(value);
+      // String(fn) is the function's source text
+      if (value instanceof FnValue || value instanceof ClassValue) return UNKNOWN_TEXT;
       if (typeof value === 'object' && value !== null) return loupeInspect(value);
-      if (value instanceof FnValue) return loupeInspect(value);
       return String(value);
     case '%d':
       if (typeof value === 'bigint') return `${value}n`;
@@ -176,6 +130,14 @@ export function prettyMin(v: unknown, depth = 0): string {
   if (scalar !== undefined) return scalar;
   if (v instanceof FnValue) return `[Function ${v.name || 'anonymous'}]`;
   if (v instanceof ClassValue) return `[Function ${v.name}]`;
+  if (v instanceof Map) {
+    if (depth >= 1) return '[Map]';
+    return `Map {${[...v].map(([k, x]) => `${prettyMin(k, depth + 1)} => ${prettyMin(x, depth + 1)}`).join(', ')}}`;
+  }
+  if (v instanceof Set) {
+    if (depth >= 1) return '[Set]';
+    return `Set {${[...v].map((x) => prettyMin(x, depth + 1)).join(', ')}}`;
+  }
   if (Array.isArray(v)) {
     if (depth >= 1) return '[Array]';
     return `[${v.map((x) => prettyMin(x, depth + 1)).join(', ')}]`;

@@ -1,6 +1,6 @@
 import { evaluate } from './evaluate.js';
 import type { Chain } from './extract-model.js';
-import { expandEachTitles, tableHeadings, type EachTitleStyle } from './format.js';
+import { expandEachTitles, tableHeadings, UNKNOWN_TEXT, type EachTitleStyle } from './format.js';
 import { isUnknown, type Env } from './model.js';
 import type { Node } from './parse.js';
 import { maskUnknown, titleOf, type Title } from './test-values.js';
@@ -28,11 +28,10 @@ export function expandTable(chain: Chain, titleNode: Node | undefined, env: Env,
   }
   if ('unknown' in title) return { titles: table.map(() => title), rows: table.map((r) => (Array.isArray(r) ? r : [r])) };
   // Unknown cells are formatted as a sentinel: a title that shows one is dynamic, others are exact.
-  const SENTINEL = '\u0000seams-unknown\u0000';
-  const masked = table.map((row) => maskUnknown(row, SENTINEL));
+  const masked = table.map((row) => maskUnknown(row, UNKNOWN_TEXT));
   const titles = expandEachTitles(style, t.kind, title.title, masked);
   return {
-    titles: titles.map((s) => (s.includes(SENTINEL) || s.includes('seams-unknown') ? { unknown: 'table row not statically known' } : { title: s })),
+    titles: titles.map((s) => (s.includes(UNKNOWN_TEXT) || s.includes('seams-unknown') ? { unknown: 'table row not statically known' } : { title: s })),
     rows: table.map((r) => (t.kind === 'each' && Array.isArray(r) && table.every(Array.isArray) ? r : [r])),
   };
 }

@@ -1,4 +1,4 @@
-import { evaluate } from './evaluate.js';
+import { bindPattern, bindUnknown, evaluate } from './evaluate.js';
 import { ClassValue, FnValue, isPlainObject, isUnknown, Unknown, type Env } from './model.js';
 import type { Node } from './parse.js';
 
@@ -57,33 +57,10 @@ export function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
-/** Binds a parameter pattern to an argument value (or to an unknown parameter value). */
+/** Binds a parameter pattern to an argument value (or, with `unknown`, to an unknown parameter value). */
 export function bindValue(env: Env, pattern: Node, value: unknown, unknown = false): void {
-  if (!pattern) return;
-  if (pattern.type === 'AssignmentPattern') return bindValue(env, pattern.left, value === undefined && !unknown ? evaluate(pattern.right, env) : value, unknown);
-  if (pattern.type === 'Identifier') {
-    env.set(pattern.name, unknown ? new UnknownParam(pattern.name) : value);
-    return;
-  }
-  if (pattern.type === 'ObjectPattern') {
-    for (const p of pattern.properties) {
-      if (p.type === 'RestElement') {
-        bindValue(env, p.argument, undefined, true);
-        continue;
-      }
-      const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
-      const v = !unknown && key !== undefined && isPlainObject(value) ? value[key] : undefined;
-      bindValue(env, p.value, v, unknown || key === undefined || !isPlainObject(value));
-    }
-    return;
-  }
-  if (pattern.type === 'ArrayPattern') {
-    pattern.elements.forEach((el: Node | null, i: number) => {
-      if (!el) return;
-      if (el.type === 'RestElement') return bindValue(env, el.argument, Array.isArray(value) ? value.slice(i) : undefined, unknown || !Array.isArray(value));
-      bindValue(env, el, Array.isArray(value) ? value[i] : undefined, unknown || !Array.isArray(value));
-    });
-  }
+  if (unknown) bindUnknown(env, pattern, (name) => new UnknownParam(name));
+  else bindPattern(env, pattern, value);
 }
 
 class UnknownParam extends Unknown {

@@ -1,14 +1,19 @@
 import { declareStatements } from './env.js';
 import { evaluate } from './evaluate.js';
+import { iterableValues } from './methods.js';
+import { binary } from './operators.js';
 import { isFunctionNode, SKIP_KEYS, SUITE_BASES, CHAIN_MODS, type Chain, type Ctx, type Found, type Frame, type TestDialect } from './extract-model.js';
-import { FnValue, isPlainObject, type Env } from './model.js';
+import { FnValue, isPlainObject, isUnknown, Unknown, type Binding, type Env } from './model.js';
 import type { Node } from './parse.js';
+import { ruleTesterRun, type RuleTesterRun } from './rule-tester.js';
 import { analyzeCallee } from './test-apis.js';
 import { expandTable } from './test-tables.js';
 import { bindValue, endsWithReturn, evalCond, readOptions, titleOf, type TestOptions, type Title } from './test-values.js';
 
 /** Loops longer than this are not unrolled. */
 const MAX_UNROLL = 10000;
+
+const NO_OPTIONS: TestOptions = { skip: false, only: false, todo: false, tags: [], annotations: [] };
 
 interface TestExtra {
   dynamicReason?: string;
@@ -46,7 +51,7 @@ export class TestWalker {
 
   private walkFunctionBody(fn: Node, ctx: Ctx, args: unknown[] | undefined): void {
     const env = (fn.__env as Env | undefined)?.child() ?? ctx.env.child();
-    if (args) fn.params.forEach((p: Node, i: number) => bindValue(env, p.type === 'AssignmentPattern' ? p.left : p, args[i]));
+    if (args) fn.params.forEach((p: Node, i: number) => (p.type === 'RestElement' ? bindValue(env, p.argument, args.slice(i)) : bindValue(env, p, args[i])));
     else for (const p of fn.params) bindValue(env, p, undefined, true);
     const inner: Ctx = { ...ctx, env };
     if (fn.body.type === 'BlockStatement') this.walkStatements(fn.body.body, inner);
@@ -71,7 +76,12 @@ export class TestWalker {
       const s = unwrapExport(raw);
       if (s.type === 'FunctionDeclaration') continue;
       if (s.type === 'VariableDeclaration') {
-        for (const d of s.declarations) if (d.init && !(d.id.type === 'Identifier' && isFunctionNode(d.init))) this.walk(d.init, ctx);
+        for (const d of s.declarations) {
+          if (!d.init || (d.id.type === 'Identifier' && isFunctionNode(d.init))) continue;
+          // the value as of this point of the program, before the changes the walk applies from here on
+          for (const name of patternNames(d.id)) evaluate({ type: 'Identifier', name, start: d.start, end: d.end }, ctx.env);
+          this.walk(d.init, ctx);
+        }
         continue;
       }
       if (s.type === 'ReturnStatement') {
@@ -240,8 +250,8 @@ export class TestWalker {
         const v = evalCond(node.test, ctx.env);
         if (v === true) return this.walk(node.consequent, ctx);
         if (v === false) return this.walk(node.alternate, ctx);
-        this.walk(node.consequent, ctx);
-        this.walk(node.alternate, ctx);
+        this.walk(node.consequent, { ...ctx, uncertain: true });
+        this.walk(node.alternate, { ...ctx, uncertain: true });
         return;
       }
       case 'BlockStatement':
@@ -252,11 +262,15 @@ export class TestWalker {
       case 'ArrowFunctionExpression':
       case 'FunctionExpression':
         // A callback passed to something we do not know (a wrapper): assume it runs once.
-        return this.walkFunctionBody(node, ctx, undefined);
+        return this.walkFunctionBody(node, { ...ctx, uncertain: true }, undefined);
       case 'ImportDeclaration':
       case 'TSTypeAliasDeclaration':
       case 'TSInterfaceDeclaration':
         return;
+      case 'AssignmentExpression':
+      case 'UpdateExpression':
+        this.walkChildren(node, ctx);
+        return applyMutation(node, ctx.env, !!(ctx.uncertain || ctx.dynamicReason));
       default:
         this.walkChildren(node, ctx);
     }
@@ -271,16 +285,40 @@ export class TestWalker {
     }
     const chain = analyzeCallee(callee, this.apis, this.moduleEnv);
     if (chain && this.handleApiCall(node, chain, ctx)) return;
-    // arr.forEach(fn) / arr.map(fn) over a constant array: unroll.
-    if (callee.type === 'MemberExpression' && !callee.computed && ['forEach', 'map', 'flatMap'].includes(callee.property.name) && isFunctionNode(node.arguments[0])) {
-      const arr = evaluate(callee.object, ctx.env);
+    if (callee.type === 'MemberExpression' && !callee.computed && MUTATING_METHODS.has(callee.property.name)) {
+      this.walkChildren(node, ctx);
+      return applyMutatingCall(node, ctx.env, !!(ctx.uncertain || ctx.dynamicReason));
+    }
+    const rules = ruleTesterRun(node, ctx.env);
+    if (rules) return this.ruleTesterTests(node, rules, ctx);
+    // arr.forEach(fn) / arr.map(fn) / map.forEach(fn) over a constant collection: unroll.
+    const method = callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : undefined;
+    // (a named local function as the callback is inlined like a helper call, with the same depth limit)
+    const named = node.arguments[0]?.type === 'Identifier';
+    const callback = method && ITERATING_METHODS.has(method) && node.arguments[0] && (!named || ctx.inline < 4) ? this.bodyOf(node.arguments[0], ctx.env) : undefined;
+    if (method && callback) {
+      const coll = evaluate(callee.object, ctx.env);
       this.walk(callee.object, ctx);
-      if (Array.isArray(arr) && this.iterate(arr, node.arguments[0], ctx, (item, i) => [item, i, arr])) return;
-      this.walkFunctionBody(node.arguments[0], { ...ctx, dynamicReason: ctx.dynamicReason ?? `inside .${callee.property.name}() over a value that is not statically known` }, undefined);
+      const inner = named ? { ...ctx, inline: ctx.inline + 1 } : ctx;
+      const calls = callbackArgs(coll, method);
+      if (calls && this.iterate(calls, callback, inner)) return;
+      this.walkFunctionBody(callback, { ...inner, dynamicReason: ctx.dynamicReason ?? `inside .${method}() over a value that is not statically known` }, undefined);
       return;
     }
     if (callee.type === 'Identifier' && this.inlineHelper(node, callee.name, ctx)) return;
     this.walkChildren(node, ctx);
+  }
+
+  /** The `describe(rule) > describe(valid|invalid) > it(case)` tests of an ESLint RuleTester run. */
+  private ruleTesterTests(node: Node, run: RuleTesterRun, ctx: Ctx): void {
+    const frame = (title: Title): Frame => ({ title: 'title' in title ? title.title : `<dynamic line ${this.lineOf(node.start)}>`, skip: false, todo: false, only: false, tags: [], annotations: [] });
+    const ruleFrame = frame(run.ruleName);
+    const inRule: Ctx = { ...ctx, frames: [...ctx.frames, ruleFrame], dynamicReason: ctx.dynamicReason ?? ('unknown' in run.ruleName ? `rule name: ${run.ruleName.unknown}` : undefined) };
+    for (const g of run.groups) {
+      const inGroup: Ctx = { ...inRule, frames: [...inRule.frames, frame({ title: g.title })] };
+      const cases = Array.isArray(g.cases) ? g.cases : [{ title: g.cases, only: false }];
+      for (const c of cases) this.addTest(c.title, node, { base: 'it', mods: c.only ? ['only'] : [], conds: [] }, inGroup, { opts: NO_OPTIONS, noBody: false });
+    }
   }
 
   /** A call of a local helper function that defines tests: inline it with its arguments. */
@@ -297,16 +335,17 @@ export class TestWalker {
     return true;
   }
 
-  private iterate(items: unknown[], fn: Node, ctx: Ctx, mkArgs: (item: unknown, i: number) => unknown[]): boolean {
-    if (items.length > MAX_UNROLL) return false;
-    items.forEach((item, i) => this.walkFunctionBody(fn, ctx, mkArgs(item, i)));
+  /** Walks a callback once per argument list. */
+  private iterate(calls: unknown[][], fn: Node, ctx: Ctx): boolean {
+    if (calls.length > MAX_UNROLL) return false;
+    for (const args of calls) this.walkFunctionBody(fn, ctx, args);
     return true;
   }
 
   private walkForOf(node: Node, ctx: Ctx): void {
-    const arr = evaluate(node.right, ctx.env);
+    const arr = iterableValues(evaluate(node.right, ctx.env));
     const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
-    if (Array.isArray(arr) && arr.length <= MAX_UNROLL) {
+    if (arr && arr.length <= MAX_UNROLL) {
       for (const item of arr) {
         const env = ctx.env.child();
         bindValue(env, decl, item);
@@ -338,26 +377,38 @@ export class TestWalker {
     else this.walk(body, ctx);
   }
 
-  /** for (let i = 0; i < N; i++) with a constant N. */
+  /**
+   * A classic `for (init; test; update)` whose variables, test and update are statically known
+   * (`let i = 0, n = xs.length; i < n; i++`, `i += 2`, `i--`, `i = i * 2`): run the loop header
+   * to get each iteration's values, then walk the body once per iteration. The body must not
+   * assign the loop variables.
+   */
   private unrollFor(node: Node, ctx: Ctx): boolean {
     const init = node.init;
-    if (init?.type !== 'VariableDeclaration' || init.declarations.length !== 1) return false;
-    const d = init.declarations[0];
-    if (d.id.type !== 'Identifier') return false;
-    const start = evaluate(d.init, ctx.env);
-    const test = node.test;
-    const update = node.update;
-    if (typeof start !== 'number' || test?.type !== 'BinaryExpression' || test.left.type !== 'Identifier' || test.left.name !== d.id.name) return false;
-    const end = evaluate(test.right, ctx.env);
-    if (typeof end !== 'number') return false;
-    const inc = update?.type === 'UpdateExpression' && update.argument.name === d.id.name && update.operator === '++';
-    if (!inc || !['<', '<='].includes(test.operator)) return false;
-    const last = test.operator === '<' ? end : end + 1;
-    if (last - start > MAX_UNROLL) return false;
-    for (let i = start; i < last; i++) {
-      const env = ctx.env.child();
-      env.set(d.id.name, i);
-      this.walkLoopBody(node.body, { ...ctx, env });
+    if (init?.type !== 'VariableDeclaration' || !node.test) return false;
+    const env = ctx.env.child();
+    const names: string[] = [];
+    for (const d of init.declarations) {
+      if (d.id.type !== 'Identifier') return false;
+      const v = evaluate(d.init, env);
+      if (isUnknown(v)) return false;
+      env.set(d.id.name, v);
+      names.push(d.id.name);
+    }
+    if (assignsAny(node.body, names)) return false;
+    const iterations: Map<string, unknown>[] = [];
+    for (;;) {
+      const t = evaluate(node.test, env);
+      if (isUnknown(t)) return false;
+      if (!t) break;
+      if (iterations.length >= MAX_UNROLL) return false;
+      iterations.push(new Map(names.map((n) => [n, env.lookup(n)!.value])));
+      if (!applyUpdate(node.update, env, names)) return false;
+    }
+    for (const values of iterations) {
+      const body = ctx.env.child();
+      for (const [n, v] of values) body.set(n, v);
+      this.walkLoopBody(node.body, { ...ctx, env: body });
     }
     return true;
   }
@@ -376,4 +427,160 @@ export class TestWalker {
 /** The declaration inside `export …` / `export default …`, else the statement itself. */
 function unwrapExport(raw: Node): Node {
   return (raw.type === 'ExportNamedDeclaration' || raw.type === 'ExportDefaultDeclaration') && raw.declaration ? raw.declaration : raw;
+}
+
+/** Callback methods the walker unrolls when their receiver is known. */
+const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter']);
+
+/** The argument lists a callback method passes, once per element: arrays `(item, index, array)`, `Map#forEach` `(value, key, map)`, `Set#forEach` `(value, value, set)`. */
+function callbackArgs(coll: unknown, method: string): unknown[][] | undefined {
+  if (Array.isArray(coll)) return coll.map((item, i) => [item, i, coll]);
+  if (method !== 'forEach') return undefined;
+  if (coll instanceof Map) return [...coll].map(([k, v]) => [v, k, coll]);
+  if (coll instanceof Set) return [...coll].map((v) => [v, v, coll]);
+  return undefined;
+}
+
+/** Whether a loop body assigns (or increments) one of `names`. */
+function assignsAny(n: Node, names: readonly string[]): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if ((n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && names.includes(n.left.name)) || (n.type === 'UpdateExpression' && n.argument.type === 'Identifier' && names.includes(n.argument.name))) return true;
+  for (const k in n) {
+    if (k.startsWith('__')) continue;
+    const v = n[k];
+    if (Array.isArray(v)) {
+      if (v.some((c) => c && typeof c.type === 'string' && assignsAny(c, names))) return true;
+    } else if (v && typeof v === 'object' && typeof v.type === 'string' && assignsAny(v, names)) return true;
+  }
+  return false;
+}
+
+/** Runs a for-loop update (`i++`, `--i`, `i += 2`, `i = i * 2`, or a sequence of them) on `env`; false when it cannot. */
+function applyUpdate(update: Node | null, env: Env, names: readonly string[]): boolean {
+  if (!update) return true;
+  if (update.type === 'SequenceExpression') return update.expressions.every((e: Node) => applyUpdate(e, env, names));
+  if (update.type === 'UpdateExpression' && update.argument.type === 'Identifier' && names.includes(update.argument.name)) {
+    const v = env.lookup(update.argument.name)!.value;
+    if (typeof v !== 'number') return false;
+    env.set(update.argument.name, update.operator === '++' ? v + 1 : v - 1);
+    return true;
+  }
+  if (update.type === 'AssignmentExpression' && update.left.type === 'Identifier' && names.includes(update.left.name)) {
+    const right = evaluate(update.right, env);
+    if (isUnknown(right)) return false;
+    const v = update.operator === '=' ? right : binary(update.operator.slice(0, -1), env.lookup(update.left.name)!.value, right);
+    if (isUnknown(v)) return false;
+    env.set(update.left.name, v);
+    return true;
+  }
+  return false;
+}
+
+/*
+ * Changes made while the tests are being defined (module scope, describe bodies, loops — what the
+ * walker walks, in program order) are applied to the values the evaluator holds, so that
+ * `const cases = []; cases.push({ name: 'a' }); for (const c of cases) it(c.name, …)` and
+ * `let label = 'x'; label += '!'; it(label, …)` name their tests as the runner does. A change it
+ * cannot apply makes the value unknown instead of leaving it stale.
+ */
+
+const MUTATING_METHODS = new Set(['push', 'unshift', 'pop', 'shift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
+
+/** The binding an expression's root identifier names (`cases` in `cases[0].x`). */
+function rootBinding(n: Node, env: Env): Binding | undefined {
+  let cur = n;
+  while (cur && (cur.type === 'MemberExpression' || cur.type === 'TSNonNullExpression' || cur.type === 'TSAsExpression' || cur.type === 'ParenthesizedExpression')) cur = cur.object ?? cur.expression;
+  return cur?.type === 'Identifier' ? env.lookup(cur.name) : undefined;
+}
+
+function spoil(b: Binding | undefined, why: string): void {
+  if (!b) return;
+  b.value = new Unknown(why);
+  b.state = 'done';
+  delete b.importFrom;
+}
+
+function applyMutatingCall(node: Node, env: Env, uncertain: boolean): void {
+  const callee = node.callee;
+  const method = callee.property.name as string;
+  const target = evaluate(callee.object, env);
+  const known = Array.isArray(target) || target instanceof Map || target instanceof Set;
+  if (uncertain) {
+    if (known) spoil(rootBinding(callee.object, env), `changed by .${method}() in code that may not run once`);
+    return;
+  }
+  const args: unknown[] = node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? iterableValues(evaluate(a.argument, env)) ?? new Unknown('spread argument') : [evaluate(a, env)])).flat();
+  if (Array.isArray(target) && (method === 'push' || method === 'unshift') && !node.arguments.some((a: Node) => a.type === 'SpreadElement' && !iterableValues(evaluate(a.argument, env)))) {
+    target[method](...args);
+    return;
+  }
+  if (Array.isArray(target) && (method === 'pop' || method === 'shift') && args.length === 0) {
+    target[method]();
+    return;
+  }
+  if (Array.isArray(target) && method === 'splice' && args.length >= 1 && args.slice(0, 2).every((a) => typeof a === 'number') && !args.some(isUnknown)) {
+    target.splice(args[0] as number, args.length > 1 ? (args[1] as number) : target.length, ...args.slice(2));
+    return;
+  }
+  // only known arrays, maps and sets are the receivers changed here; a method of anything else is not a mutation we know of
+  if (known) spoil(rootBinding(callee.object, env), `changed by .${method}() while the tests are defined`);
+}
+
+function applyMutation(node: Node, env: Env, uncertain: boolean): void {
+  const target = node.type === 'UpdateExpression' ? node.argument : node.left;
+  if (uncertain) {
+    if (target.type === 'Identifier' || target.type === 'MemberExpression') spoil(rootBinding(target, env), 'changed in code that may not run once');
+    else bindUnknownNames(target, env);
+    return;
+  }
+  if (target.type === 'Identifier') {
+    const b = env.lookup(target.name);
+    if (!b) return;
+    const old = b.state === 'done' || b.node || b.importFrom ? evaluate(target, env) : undefined;
+    let v: unknown;
+    if (node.type === 'UpdateExpression') v = typeof old === 'number' ? old + (node.operator === '++' ? 1 : -1) : new Unknown(`${target.name}${node.operator} of a value that is not a known number`);
+    else {
+      const right = evaluate(node.right, env);
+      if (node.operator === '=') v = right;
+      else if (node.operator === '||=') v = isUnknown(old) ? old : old || right;
+      else if (node.operator === '&&=') v = isUnknown(old) ? old : old && right;
+      else if (node.operator === '??=') v = isUnknown(old) ? old : old ?? right;
+      else v = binary(node.operator.slice(0, -1), old, right);
+    }
+    b.value = v;
+    b.state = 'done';
+    delete b.importFrom;
+    delete b.node;
+    return;
+  }
+  if (target.type === 'MemberExpression') {
+    const obj = evaluate(target.object, env);
+    const key = target.computed ? evaluate(target.property, env) : target.property.name;
+    const ok = (isPlainObject(obj) || Array.isArray(obj)) && (typeof key === 'string' || typeof key === 'number') && node.type === 'AssignmentExpression' && node.operator === '=';
+    if (ok) (obj as Record<string | number, unknown>)[key as string] = evaluate(node.right, env);
+    else if (isPlainObject(obj) || Array.isArray(obj)) spoil(rootBinding(target.object, env), 'changed while the tests are defined');
+    return;
+  }
+  // destructuring assignment ([a, b] = …): the names it assigns are no longer known
+  bindUnknownNames(target, env);
+}
+
+function bindUnknownNames(pattern: Node, env: Env): void {
+  if (!pattern) return;
+  if (pattern.type === 'Identifier') return spoil(env.lookup(pattern.name), `${pattern.name} is assigned by destructuring`);
+  if (pattern.type === 'AssignmentPattern') return bindUnknownNames(pattern.left, env);
+  if (pattern.type === 'RestElement') return bindUnknownNames(pattern.argument, env);
+  if (pattern.type === 'ObjectPattern') for (const p of pattern.properties) bindUnknownNames(p.type === 'RestElement' ? p.argument : p.value, env);
+  if (pattern.type === 'ArrayPattern') for (const el of pattern.elements) bindUnknownNames(el, env);
+}
+
+/** The names a declaration pattern binds. */
+function patternNames(p: Node | null | undefined): string[] {
+  if (!p) return [];
+  if (p.type === 'Identifier') return [p.name];
+  if (p.type === 'AssignmentPattern') return patternNames(p.left);
+  if (p.type === 'RestElement') return patternNames(p.argument);
+  if (p.type === 'ObjectPattern') return p.properties.flatMap((q: Node) => patternNames(q.type === 'RestElement' ? q.argument : q.value));
+  if (p.type === 'ArrayPattern') return p.elements.flatMap((q: Node | null) => patternNames(q));
+  return [];
 }

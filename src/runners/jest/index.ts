@@ -201,6 +201,8 @@ export function resolveJest(ws: JsWorkspace): ResolvedSuites | null {
           for (const t of [...targets].sort()) {
             const isFile = ws.hasFile(t);
             if (isFile) {
+              // the package whose config this is runs under this config's projects, not on its own
+              if (dirnamePosix(t) !== pkg.dir) covered.add(dirnamePosix(t));
               const r = evaluateConfigFile(configLoader(), path.join(ws.root, t));
               addJestProject(c, isObject(r.value) ? r.value : {}, dirnamePosix(t), t, pkg.dir, r.problem ? [r.problem] : []);
             } else {
@@ -220,6 +222,8 @@ export function resolveJest(ws: JsWorkspace): ResolvedSuites | null {
     }
     allSuites.push(...c.suites);
   }
+  // A package that an outer config lists among its projects is run there (packages before the root were seen first).
+  for (let i = allSuites.length - 1; i >= 0; i--) if (allSuites[i]!.info.rootDir !== '' && covered.has(allSuites[i]!.info.rootDir)) allSuites.splice(i, 1);
   // An outer Jest config (without projects) does not list the files of packages that have their own.
   const dirs = new Set(allSuites.map((s) => s.info.rootDir));
   for (const s of allSuites) {
