@@ -1,10 +1,10 @@
-import type Parser from 'tree-sitter';
+import type { PyNode } from './tree.js';
 import type { Expr, PyFunction, PyParam } from './ast.js';
 import { toExpr } from './expressions.js';
 
 /** Function definitions (`def`) as `PyFunction`, with the source details read around them. */
 
-type Node = Parser.SyntaxNode;
+type Node = PyNode;
 
 /** What a definition is read with besides its node. */
 export interface DefSource {

@@ -1,5 +1,6 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
+import { flattenTree, PyTree, type PyTreeData } from './tree.js';
 
 let parser: Parser | undefined;
 
@@ -15,4 +16,17 @@ export function getPythonParser(): Parser {
 /** Parses Python source with a buffer large enough for big files (tree-sitter's default is 32 kB chunks). */
 export function parsePython(source: string): Parser.Tree {
   return getPythonParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
+}
+
+/**
+ * Parses Python source into flat arrays (see tree.ts): the native tree is walked once with a
+ * cursor and dropped. Plain data, transferable between threads.
+ */
+export function parsePythonData(source: string): PyTreeData {
+  return flattenTree(parsePython(source), source, Python);
+}
+
+/** Parses Python source into a `PyTree` of light nodes (the fast way to read a parse tree). */
+export function parsePythonTree(source: string): PyTree {
+  return new PyTree(parsePythonData(source));
 }
