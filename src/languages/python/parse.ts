@@ -58,7 +58,8 @@ export function parsePythonModule(source: string, options: { skeleton?: boolean 
 export function moduleFromParsed(parsed: ParsedPython): PyModule {
   sourceLines = parsed.source.split('\n');
   markingDefs = parsed.markingDefs;
-  const root = new PyTree(parsed.tree).rootNode;
+  const tree = new PyTree(parsed.tree);
+  const root = tree.rootNode;
   try {
     const module: PyModule = { bindings: new Map(), starImports: [] };
     const statements = root.namedChildren;
@@ -70,6 +71,7 @@ export function moduleFromParsed(parsed: ParsedPython): PyModule {
   } finally {
     sourceLines = [];
     markingDefs = undefined;
+    tree.releaseNodes();
   }
 }
 

@@ -89,9 +89,12 @@ export function flattenTree(tree: Parser.Tree, text: string, language: { nodeTyp
   let i = 0;
   for (;;) {
     const t = cursor.nodeTypeId;
-    if (typeNames[t] === undefined) {
-      typeNames[t] = cursor.nodeType;
-      namedTypes[t] = cursor.nodeIsNamed;
+    if (hasFields[t] === undefined) {
+      // Names may already be known from a tree walked on another thread (adoptNames).
+      if (typeNames[t] === undefined) {
+        typeNames[t] = cursor.nodeType;
+        namedTypes[t] = cursor.nodeIsNamed;
+      }
       hasFields[t] = typesWithFields.has(typeNames[t]!);
     }
     type[i] = t;
@@ -205,12 +208,19 @@ export interface PyNode {
 
 /** A flat tree with light nodes created on demand (one object per node, so identity holds). */
 export class PyTree {
-  private readonly nodes: Array<LiteNode | undefined>;
+  private nodes: Array<LiteNode | undefined> | undefined;
   private lineStarts: number[] | undefined;
 
   constructor(readonly data: PyTreeData) {
     adoptNames(data);
-    this.nodes = new Array<LiteNode | undefined>(data.type.length);
+  }
+
+  /**
+   * Forgets the light nodes made so far (they are remade on demand). A module view keeps the
+   * tree for its lazily converted values; it need not keep every node it read once.
+   */
+  releaseNodes(): void {
+    this.nodes = undefined;
   }
 
   get rootNode(): PyNode {
@@ -220,7 +230,7 @@ export class PyTree {
   /** The node at a pre-order index (null for -1). */
   node(i: number): LiteNode | null {
     if (i < 0 || i >= this.data.type.length) return null;
-    return (this.nodes[i] ??= new LiteNode(this, i));
+    return ((this.nodes ??= new Array<LiteNode | undefined>(this.data.type.length))[i] ??= new LiteNode(this, i));
   }
 
   /** Row and column (UTF-16 units, as node-tree-sitter reports them for string input) of an offset. */
