@@ -13,9 +13,13 @@ export function getPythonParser(): Parser {
   return parser;
 }
 
-/** Parses Python source with a buffer large enough for big files (tree-sitter's default is 32 kB chunks). */
+/**
+ * Parses Python source, handing tree-sitter the whole text in one read: the binding copies the
+ * string into a buffer of `bufferSize` UTF-16 units (zero-filled first, plus a terminating NUL),
+ * so the exact length avoids both repeated reads and clearing a larger buffer for every file.
+ */
 export function parsePython(source: string): Parser.Tree {
-  return getPythonParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
+  return getPythonParser().parse(source, undefined, { bufferSize: source.length + 1 });
 }
 
 /**
