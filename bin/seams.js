@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+import v8 from 'node:v8';
+
+// A CLI run is short: by default V8 hands hot functions to its optimizing compiler so early
+// that the background compile threads cost ~25% of a cold `seams scan` (perf, sympy: 1.4 s of
+// 3.9 s CPU) for code that then runs for a few hundred milliseconds. A larger budget before
+// tiering up keeps the main thread as fast and halves that work (bench/pytest/RESULTS.md).
+// Set before the application is loaded, so that its functions get the budget.
+v8.setFlagsFromString('--interrupt-budget=1000000');
+
+const { run } = await import('../dist/cli/main.js');
 
 // `seams scan | head` closes the pipe early: stop quietly, as other command-line tools do.
 for (const stream of [process.stdout, process.stderr]) {

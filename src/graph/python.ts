@@ -1,6 +1,6 @@
-import type Parser from 'tree-sitter';
 import { scanPythonLine } from '../languages/python/lines.js';
-import { parsePython } from '../languages/python/parser.js';
+import { parsePythonTree } from '../languages/python/parser.js';
+import type { PyNode } from '../languages/python/tree.js';
 
 /**
  * Python imports: parsing with tree-sitter-python. Resolving them to repo files under source
@@ -70,11 +70,11 @@ export function parsePythonImports(fullSource: string): PyImport[] {
   const dynamic = dynamicImports(fullSource);
   const source = importSkeleton(fullSource);
   if (!source) return dynamic;
-  const tree = parsePython(source);
+  const tree = parsePythonTree(source);
   const out: PyImport[] = [];
   for (const node of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
     const line = node.startPosition.row + 1;
-    const dotted = (n: Parser.SyntaxNode | null): string => {
+    const dotted = (n: PyNode | null): string => {
       if (!n) return '';
       if (n.type === 'aliased_import') return dotted(n.childForFieldName('name'));
       return n.text.replace(/\s+/g, '');

@@ -369,6 +369,25 @@ describe('runner-specific config', () => {
     const inv = await scanRepo(root, { plugins: [vitestPlugin] });
     expect(inv.tests.map((t) => `${t.name}${t.markers.includes('typecheck') ? ' [tc]' : ''}`)).toEqual(['n 1', 'n 2', 't x', 'n %s [tc]', 't ${v} [tc]']);
   });
+
+  it('a file listed for type checking and as tests gives both lists as when each is made alone (one parse is shared)', async () => {
+    const test = "import { describe, it } from 'vitest';\nfunction cases(n: string) { it(`case ${n}`, () => {}); }\ndescribe('d', () => { cases('a'); cases('b'); });\n";
+    const both = await scanRepo(
+      repo('typecheck-shared', {
+        'package.json': VITEST_PKG,
+        'vitest.config.ts': "export default { test: { typecheck: { enabled: true, include: ['**/*.test.ts'] } } };",
+        'b.test.ts': test,
+      }),
+      { plugins: [vitestPlugin] },
+    );
+    const plain = await scanRepo(repo('typecheck-plain', { 'package.json': VITEST_PKG, 'b.test.ts': test }), { plugins: [vitestPlugin] });
+    const { extractTypecheckTests } = await import('../../src/languages/typescript/tests.js');
+    const isTc = (t: { markers: string[] }) => t.markers.includes('typecheck');
+    expect(both.tests.filter((t) => !isTc(t)).map((t) => t.name)).toEqual(plain.tests.map((t) => t.name));
+    expect(plain.tests.map((t) => t.name)).toEqual(['d > case a', 'd > case b']);
+    expect(both.tests.filter(isTc).map((t) => t.titlePath)).toEqual(extractTypecheckTests(test, '/x/b.test.ts').tests.map((t) => t.titlePath));
+    expect(both.tests.filter(isTc).length).toBeGreaterThan(0);
+  });
 });
 
 describe('inventory schema', () => {

@@ -1,10 +1,10 @@
-import type Parser from 'tree-sitter';
+import type { PyNode } from './tree.js';
 import type { CompClause, Expr, Target } from './ast.js';
 import { UNICODE_NAMES } from './unicode-names.js';
 
 /** Python expressions (tree-sitter nodes) as the plain `Expr` view: literals decoded, the rest kept by shape. */
 
-type Node = Parser.SyntaxNode;
+type Node = PyNode;
 
 export const OTHER = (kind: string): Expr => ({ t: 'other', kind });
 

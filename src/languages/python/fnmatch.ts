@@ -2,6 +2,19 @@
 
 /** Python `fnmatch.fnmatch` on POSIX (case-sensitive; `*` also matches `/`). */
 export function fnmatch(name: string, pattern: string): boolean {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    if (compiledPatterns.size > 1000) compiledPatterns.clear();
+    compiled = compile(pattern);
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled.test(name);
+}
+
+/** Patterns are few (config globs) and matched against every path: compile each once. */
+const compiledPatterns = new Map<string, RegExp>();
+
+function compile(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -18,5 +31,5 @@ export function fnmatch(name: string, pattern: string): boolean {
       }
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^(?:${re})$`, 's').test(name);
+  return new RegExp(`^(?:${re})$`, 's');
 }

@@ -1,10 +1,10 @@
-import type Parser from 'tree-sitter';
+import type { PyNode } from './tree.js';
 import type { Expr, PyFunction, PyParam } from './ast.js';
 import { toExpr } from './expressions.js';
 
 /** Function definitions (`def`) as `PyFunction`, with the source details read around them. */
 
-type Node = Parser.SyntaxNode;
+type Node = PyNode;
 
 /** What a definition is read with besides its node. */
 export interface DefSource {
@@ -102,8 +102,9 @@ function commentsOf(def: Node, lines: readonly string[]): { commentsAbove?: stri
   if (!lines.length) return {};
   const start = def.parent?.type === 'decorated_definition' ? def.parent.startPosition.row : def.startPosition.row;
   const defRow = def.startPosition.row;
-  const indentOf = (l: string) => l.length - l.trimStart().length;
-  const isComment = (l: string | undefined) => l !== undefined && l.trimStart().startsWith('#');
+  // Scanned by char code (the same whitespace as trim()): this runs over every body line.
+  const indentOf = leadingSpace;
+  const isComment = (l: string | undefined) => l !== undefined && l.charCodeAt(leadingSpace(l)) === 35;
   const out: string[] = [];
   const above: string[] = [];
   for (let i = start - 1; i >= 0 && isComment(lines[i]); i--) above.unshift(lines[i]!.trim());
@@ -112,8 +113,9 @@ function commentsOf(def: Node, lines: readonly string[]): { commentsAbove?: stri
   const bodyStart = def.childForFieldName('body')?.startPosition.row ?? defRow;
   for (let i = defRow + 1; i < lines.length; i++) {
     const l = lines[i]!;
-    if (!l.trim()) continue;
-    if (indentOf(l) <= defIndent && !(i < bodyStart)) {
+    const indent = leadingSpace(l);
+    if (indent === l.length) continue;
+    if (indent <= defIndent && !(i < bodyStart)) {
       if (isComment(l)) continue; // a comment outdented inside the body; the next code line decides
       break;
     }
@@ -123,6 +125,18 @@ function commentsOf(def: Node, lines: readonly string[]): { commentsAbove?: stri
     ...(above.length ? { commentsAbove: above.join('\n') } : {}),
     ...(out.length ? { comments: out.join('\n') } : {}),
   };
+}
+
+/** Length of the leading whitespace of a line, as `l.length - l.trimStart().length`. */
+function leadingSpace(l: string): number {
+  let i = 0;
+  for (; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c > 127 && /\s/.test(l[i]!)) continue;
+    break;
+  }
+  return i;
 }
 
 function enclosingFunction(node: Node): number | undefined {

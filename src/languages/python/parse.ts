@@ -1,9 +1,9 @@
-import type Parser from 'tree-sitter';
 import type { Binding, Bindings, Expr, PyClass, PyModule } from './ast.js';
 import { OTHER, toExpr } from './expressions.js';
 import { docstringOf, line, nameOf, toFunction, type DefSource } from './functions.js';
-import { parsePython } from './parser.js';
+import { parsePythonData } from './parser.js';
 import { skeletonizeWithInfo } from './skeleton.js';
+import { PyTree, treeHasError, type PyNode, type PyTreeData } from './tree.js';
 
 /**
  * Python modules as the plain `PyModule` view: imports and top-level and class-level bindings
@@ -13,7 +13,7 @@ import { skeletonizeWithInfo } from './skeleton.js';
 
 export { toExpr } from './expressions.js';
 
-type Node = Parser.SyntaxNode;
+type Node = PyNode;
 
 /** Lines of defs whose bodies mention marks, from the skeleton (undefined: read the body). */
 let markingDefs: Set<number> | undefined;
@@ -25,34 +25,54 @@ const defSource = (): DefSource => ({ markingDefs, lines: sourceLines });
 const MAX_EXPR_CHARS = 2_000_000;
 
 /**
+ * A parsed Python source before it becomes a `PyModule`: the flat parse tree (of the skeleton,
+ * or of the full source when the skeleton did not parse) and the skeleton's marking defs.
+ * Plain data whose arrays are transferable: a worker thread makes it, the main thread reads it.
+ */
+export interface ParsedPython {
+  source: string;
+  tree: PyTreeData;
+  /** Lines of defs whose blanked bodies mention marks; absent when the full source was parsed. */
+  markingDefs?: Set<number>;
+}
+
+/** The expensive half of `parsePythonModule`: skeleton, tree-sitter, one cursor walk. */
+export function parsePythonSource(source: string, options: { skeleton?: boolean } = {}): ParsedPython {
+  if (options.skeleton === false) return { source, tree: parsePythonData(source) };
+  const skel = skeletonizeWithInfo(source);
+  const tree = parsePythonData(skel.text);
+  // The skeleton is an optimisation only: anything it cannot handle is parsed in full.
+  if (treeHasError(tree)) return { source, tree: parsePythonData(source) };
+  return { source, tree, markingDefs: skel.markingDefs };
+}
+
+/**
  * Parses Python source into the plain `PyModule` view. Never throws for bad source: a syntax
  * error is reported in `syntaxError`, and whatever parsed is still returned.
  */
 export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
-  sourceLines = source.split('\n');
-  const parse = (text: string) => parsePython(text);
-  let tree;
-  if (options.skeleton === false) {
-    tree = parse(source);
-    markingDefs = undefined;
-  } else {
-    const skel = skeletonizeWithInfo(source);
-    tree = parse(skel.text);
-    markingDefs = skel.markingDefs;
-    // The skeleton is an optimisation only: anything it cannot handle is parsed in full.
-    if (tree.rootNode.hasError) {
-      tree = parse(source);
-      markingDefs = undefined;
-    }
-  }
+  return moduleFromParsed(parsePythonSource(source, options));
+}
+
+/** The cheap half: the `PyModule` view of a parsed source. */
+export function moduleFromParsed(parsed: ParsedPython): PyModule {
+  sourceLines = parsed.source.split('\n');
+  markingDefs = parsed.markingDefs;
+  const tree = new PyTree(parsed.tree);
   const root = tree.rootNode;
-  const module: PyModule = { bindings: new Map(), starImports: [] };
-  const first = root.namedChildren[0];
-  if (first) module.docstring = docstringOf(first);
-  collectStatements(root.namedChildren, module.bindings, module);
-  if (root.hasError) module.syntaxError = findSyntaxError(root);
-  sourceLines = [];
-  return module;
+  try {
+    const module: PyModule = { bindings: new Map(), starImports: [] };
+    const statements = root.namedChildren;
+    const first = statements[0];
+    if (first) module.docstring = docstringOf(first);
+    collectStatements(statements, module.bindings, module);
+    if (root.hasError) module.syntaxError = findSyntaxError(root);
+    return module;
+  } finally {
+    sourceLines = [];
+    markingDefs = undefined;
+    tree.releaseNodes();
+  }
 }
 
 function findSyntaxError(root: Node): { line: number; message: string } {

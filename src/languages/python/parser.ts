@@ -1,5 +1,6 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
+import { flattenTree, PyTree, type PyTreeData } from './tree.js';
 
 let parser: Parser | undefined;
 
@@ -12,7 +13,24 @@ export function getPythonParser(): Parser {
   return parser;
 }
 
-/** Parses Python source with a buffer large enough for big files (tree-sitter's default is 32 kB chunks). */
+/**
+ * Parses Python source, handing tree-sitter the whole text in one read: the binding copies the
+ * string into a buffer of `bufferSize` UTF-16 units (zero-filled first, plus a terminating NUL),
+ * so the exact length avoids both repeated reads and clearing a larger buffer for every file.
+ */
 export function parsePython(source: string): Parser.Tree {
-  return getPythonParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length * 2 + 1024) });
+  return getPythonParser().parse(source, undefined, { bufferSize: source.length + 1 });
+}
+
+/**
+ * Parses Python source into flat arrays (see tree.ts): the native tree is walked once with a
+ * cursor and dropped. Plain data, transferable between threads.
+ */
+export function parsePythonData(source: string): PyTreeData {
+  return flattenTree(parsePython(source), source, Python);
+}
+
+/** Parses Python source into a `PyTree` of light nodes (the fast way to read a parse tree). */
+export function parsePythonTree(source: string): PyTree {
+  return new PyTree(parsePythonData(source));
 }

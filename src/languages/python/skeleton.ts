@@ -39,17 +39,23 @@ export function skeletonizeWithInfo(source: string): { text: string; markingDefs
   /** A def header is being read; its indentation. */
   let headerIndent = -1;
 
+  /** Lines blanked or replaced (only they are searched for mark mentions). */
+  const changed: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const atStart = quote === null && depth === 0 && !cont;
     if (atStart) {
       keeping = false;
       let indent = 0;
-      while (indent < line.length && (line[indent] === ' ' || line[indent] === '\t')) indent++;
-      const rest = line.slice(indent);
-      if (rest === '' || rest === '\r' || rest.startsWith('#')) {
+      let c = line.charCodeAt(0);
+      while (c === 32 || c === 9) c = line.charCodeAt(++indent);
+      // Blank, `\r` only, or a comment line.
+      if (indent === line.length || c === HASH || (c === CR && indent === line.length - 1)) {
         // Comment lines are not attributed to a body (they may sit between two defs).
-        if (skipIndent >= 0) out[i] = '';
+        if (skipIndent >= 0 && line !== '') {
+          out[i] = '';
+          changed.push(i);
+        }
         continue;
       }
       // Tabs count as advancing to the next multiple of 8, as in CPython.
@@ -58,9 +64,16 @@ export function skeletonizeWithInfo(source: string): { text: string; markingDefs
         if (width > skipIndent) {
           if (bodyFirst) {
             bodyFirst = false;
-            if (/^[rRuUbBfF]{0,2}("""|'''|"|')/.test(rest)) keeping = true;
-            else out[i] = `${line.slice(0, indent)}pass`;
-          } else out[i] = '';
+            DOCSTRING_START.lastIndex = indent;
+            if (DOCSTRING_START.test(line)) keeping = true;
+            else {
+              out[i] = `${line.slice(0, indent)}pass`;
+              changed.push(i);
+            }
+          } else {
+            out[i] = '';
+            changed.push(i);
+          }
           bodyDefOf[i] = bodyDefLine;
           if (!keeping) {
             // Track strings/brackets of the blanked line so its continuation lines are recognised.
@@ -72,12 +85,18 @@ export function skeletonizeWithInfo(source: string): { text: string; markingDefs
           bodyFirst = false;
         }
       }
-      if (skipIndent < 0 && /^(async[ \t]+)?def[ \t(]/.test(rest)) {
-        headerIndent = width;
-        defLine = i + 1;
+      if (skipIndent < 0 && (c === 100 || c === 97)) {
+        DEF_START.lastIndex = indent;
+        if (DEF_START.test(line)) {
+          headerIndent = width;
+          defLine = i + 1;
+        }
       }
     } else if (skipIndent >= 0 && !keeping) {
-      out[i] = '';
+      if (line !== '') {
+        out[i] = '';
+        changed.push(i);
+      }
       bodyDefOf[i] = bodyDefLine;
     }
     const scanned = scanLine(line, quote, depth);
@@ -95,10 +114,17 @@ export function skeletonizeWithInfo(source: string): { text: string; markingDefs
     }
     if (logicalEnd && keeping) keeping = false;
   }
-  for (let i = 0; i < lines.length; i++) if (out[i] !== lines[i] && MARK_MENTION.test(lines[i]!)) markingDefs.add(bodyDefOf[i] ?? 0);
+  for (const i of changed) if (MARK_MENTION.test(lines[i]!)) markingDefs.add(bodyDefOf[i] ?? 0);
   markingDefs.delete(0);
   return { text: out.join('\n'), markingDefs };
 }
+
+const HASH = 35;
+const CR = 13;
+/** A def statement at the scan position (`lastIndex`). */
+const DEF_START = /(async[ \t]+)?def[ \t(]/y;
+/** A string literal at the scan position: the first statement of a body is a docstring. */
+const DOCSTRING_START = /[rRuUbBfF]{0,2}("""|\'\'\'|"|\')/y;
 
 function indentWidth(line: string, indent: number): number {
   let w = 0;

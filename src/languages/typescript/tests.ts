@@ -1,7 +1,7 @@
 import { declareStatements } from './env.js';
 import type { ExtractOptions, ExtractResult, ExtractedTest } from './extract-model.js';
 import { Env } from './model.js';
-import { parseModule, type Node } from './parse.js';
+import { parseModule, type Node, type ParsedModule } from './parse.js';
 import { testApiNames } from './test-apis.js';
 import { unique } from './test-values.js';
 import { TestWalker } from './test-walker.js';
@@ -17,7 +17,14 @@ export { extractTypecheckTests } from './typecheck.js';
 
 /** Parses and extracts the tests of one file. */
 export function extractTests(source: string, opts: ExtractOptions): ExtractResult {
-  const parsed = parseModule(opts.absFile, source);
+  return extractTestsFromParsed(parseModule(opts.absFile, source), opts);
+}
+
+/**
+ * The same from a parse made elsewhere (one parse shared by several extractions of a file).
+ * The walker leaves only `__env` notes on function nodes, which it overwrites before reading.
+ */
+export function extractTestsFromParsed(parsed: ParsedModule, opts: ExtractOptions): ExtractResult {
   if (parsed.error) return { tests: [], parseError: parsed.error };
   return { tests: extractFromProgram(parsed.program, parsed.lineOf, opts) };
 }

@@ -1,6 +1,6 @@
 import type { ExtractedTest, ExtractResult } from './extract-model.js';
 import { SKIP_KEYS } from './extract-model.js';
-import { parseModule, type Node } from './parse.js';
+import { parseModule, type Node, type ParsedModule } from './parse.js';
 
 /**
  * Vitest's type-check collector (`typecheck.enabled`), reproduced: it does not run the file, it
@@ -8,8 +8,7 @@ import { parseModule, type Node } from './parse.js';
  * source text inside the quotes (no `.each` expansion, no template evaluation), nesting comes from
  * source ranges, and `skipIf`/`runIf` always mean skip.
  */
-export function extractTypecheckTests(source: string, absFile: string): ExtractResult {
-  const parsed = parseModule(absFile, source);
+export function extractTypecheckTests(source: string, absFile: string, parsed: ParsedModule = parseModule(absFile, source)): ExtractResult {
   if (parsed.error) return { tests: [], parseError: parsed.error };
   const NAMES = ['it', 'test', 'describe', 'suite'];
   const getName = (callee: Node | null | undefined): string | null => {

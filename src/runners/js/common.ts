@@ -4,7 +4,8 @@ import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core
 import { FnValue, callFunction, isUnknown, Unknown } from '../../languages/typescript/evaluate.js';
 import { exportValue, type ModuleLoader } from '../../languages/typescript/loader.js';
 import { createModuleLoader } from '../../workspace/js-loader.js';
-import { extractTests, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { extractTestsFromParsed, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { parseModule, type ParsedModule } from '../../languages/typescript/parse.js';
 import type { JsDialect } from './dialect.js';
 import { JS_TEST_PACKAGES } from './test-packages.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
@@ -139,7 +140,14 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: JsDialect | 'vitest-typecheck', runner: RunnerId): { tests: ExtractedTest[]; error?: Diagnostic } {
+export function extractFile(
+  ws: JsWorkspace,
+  loader: ModuleLoader,
+  file: string,
+  dialect: JsDialect | 'vitest-typecheck',
+  runner: RunnerId,
+  parsed?: ParsedModule,
+): { tests: ExtractedTest[]; error?: Diagnostic } {
   let cache = extractionCache.get(ws);
   if (!cache) extractionCache.set(ws, (cache = new Map()));
   const key = `${dialect === 'vitest-typecheck' ? dialect : dialect.id}\0${file}`;
@@ -155,13 +163,40 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
     result = { tests: [], error: { severity: 'warning', code: 'BINARY_FILE', file, runner, message: 'file looks binary; not parsed' } };
   } else {
     const absFile = path.join(ws.root, file);
-    const r = dialect === 'vitest-typecheck' ? extractTypecheckTests(text, absFile) : extractTests(text, { dialect, host: loader, absFile });
+    const ast = parsed ?? parseModule(absFile, text);
+    const r = dialect === 'vitest-typecheck' ? extractTypecheckTests(text, absFile, ast) : extractTestsFromParsed(ast, { dialect, host: loader, absFile });
     result = r.parseError
       ? { tests: [], error: { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
       : { tests: r.tests };
   }
   cache.set(key, result);
   return result;
+}
+
+/**
+ * Files that Vitest collects both for type checking and as tests (typecheck projects usually
+ * include the test files): each is parsed once for both extractions (oxc's parse and AST
+ * deserialisation are most of a JS scan). Done file by file before the suites are walked, so
+ * only one AST is held at a time; the walk then finds the results cached. A shared AST serves
+ * one test-walker extraction only (the walker leaves notes on function nodes).
+ */
+function extractSharedParses(ws: JsWorkspace, loader: ModuleLoader, suites: readonly JsSuite[], runner: RunnerId): void {
+  const dialects = new Map<string, { typecheck: boolean; other?: JsDialect }>();
+  for (const suite of suites)
+    for (const file of suite.files) {
+      const entry = dialects.get(file) ?? { typecheck: false };
+      if (suite.typecheck) entry.typecheck = true;
+      else entry.other ??= suite.dialect;
+      dialects.set(file, entry);
+    }
+  for (const [file, { typecheck, other }] of dialects) {
+    if (!typecheck || !other) continue;
+    const text = ws.readText(file);
+    if (text === undefined || text.length > MAX_FILE_BYTES || text.includes('\u0000')) continue;
+    const parsed = parseModule(path.join(ws.root, file), text);
+    extractFile(ws, loader, file, 'vitest-typecheck', runner, parsed);
+    extractFile(ws, loader, file, other, runner, parsed);
+  }
 }
 
 const regexCache = new WeakMap<RegExp, RegExp>();
@@ -218,6 +253,7 @@ export async function scanSuites(
   }
   const loader = configLoader();
   await ws.prefetch([...new Set(resolved.suites.flatMap((s) => s.files))]);
+  extractSharedParses(ws, loader, resolved.suites, runner);
   const files: ScannedFile[] = [];
   const tests: RawTest[] = [];
   const reportedErrors = new Set<string>();

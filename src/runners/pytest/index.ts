@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Diagnostic, RawTest } from '../../core/types.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
-import { PythonProject, type LoadedModule } from './project.js';
+import { PythonProject } from './project.js';
+import { startParsePool } from './parse-pool.js';
 import { verifyPytest } from './verify.js';
 import { pytestCollector } from './collect.js';
 import { walkPytest, type WalkResult } from './walk.js';
@@ -27,52 +25,25 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
   return collectPrepared(preparePytest(options));
 }
 
-/** The same, parsing the test modules on worker threads first when the suite is large. */
+/**
+ * The same, parsing the test modules on worker threads while collecting when the suite is large
+ * (parse-pool.ts). The result does not depend on which thread parsed what.
+ */
 export async function scanPytestAsync(options: PytestScanOptions): Promise<RunnerScan & { configured: boolean }> {
   const prepared = preparePytest(options);
   const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f));
-  await parseInWorkers(prepared.project, files);
-  return collectPrepared(prepared);
-}
-
-/** Files per worker message; workers are used from this many files on. */
-const WORKER_BATCH = 32;
-const WORKER_MIN_FILES = 150;
-const MIN_CORES_FOR_WORKERS = Number(process.env.SEAMS_PARSE_WORKER_MIN_CORES ?? 4);
-
-async function parseInWorkers(project: PythonProject, files: string[]): Promise<void> {
-  const workerUrl = new URL('./parse-worker.js', import.meta.url);
-  // The main thread only waits, so every core gets a worker. Cloning the parsed modules back
-  // costs CPU: on 2-3 cores (and busy CI machines) the single-threaded scan measured faster.
-  const workers = Math.min(4, os.availableParallelism());
-  if (files.length < WORKER_MIN_FILES || workers < MIN_CORES_FOR_WORKERS || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerUrl)))
-    return;
-  const batches: string[][] = [];
-  for (let i = 0; i < files.length; i += WORKER_BATCH) batches.push(files.slice(i, i + WORKER_BATCH));
-  let next = 0;
-  const run = (worker: Worker) =>
-    new Promise<void>((resolve) => {
-      const send = () => {
-        if (next >= batches.length) {
-          resolve();
-          return;
-        }
-        const id = next++;
-        worker.postMessage({ id, files: batches[id]!.map((f) => path.join(project.rootAbs, f)) });
-      };
-      worker.on('message', (msg: { id: number; results: LoadedModule[] }) => {
-        batches[msg.id]!.forEach((f, i) => project.prime(f, msg.results[i]!));
-        send();
-      });
-      // A failing worker leaves its files to the main thread (parsed on demand).
-      worker.on('error', () => resolve());
-      send();
-    });
-  const pool = Array.from({ length: workers }, () => new Worker(workerUrl, { workerData: { maxFileBytes: project.maxFileBytes } }));
+  const pool = startParsePool(prepared.project, files);
+  if (!pool) return collectPrepared(prepared);
   try {
-    await Promise.all(pool.map(run));
+    const state = startCollect(prepared);
+    for (const file of prepared.walked.modules) {
+      const wait = pool.ready(file);
+      if (wait) await wait;
+      collectOne(state, file);
+    }
+    return finishCollect(state);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
 }
 
@@ -109,24 +80,43 @@ function preparePytest(options: PytestScanOptions): Prepared {
   return { root, cfg, project, engine, walked, conftests, diagnostics };
 }
 
-function collectPrepared({ root, cfg, project, engine, walked, conftests, diagnostics }: Prepared): RunnerScan & { configured: boolean } {
+interface CollectState {
+  prepared: Prepared;
+  tests: RawTest[];
+  files: ScannedFile[];
+}
 
-  let tests: RawTest[] = [];
-  const files: ScannedFile[] = [];
-  for (const file of walked.modules) {
-    files.push({ runner: 'pytest', project: null, file });
-    try {
-      tests.push(...engine.collectModule(file));
-    } catch (error) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'INTERNAL_ERROR',
-        runner: 'pytest',
-        file,
-        message: `could not scan ${file}: ${(error as Error).message.split('\n')[0]}`,
-      });
-    }
+function collectPrepared(prepared: Prepared): RunnerScan & { configured: boolean } {
+  const state = startCollect(prepared);
+  for (const file of prepared.walked.modules) collectOne(state, file);
+  return finishCollect(state);
+}
+
+function startCollect(prepared: Prepared): CollectState {
+  return { prepared, tests: [], files: [] };
+}
+
+/** Collects one test module (in walk order). */
+function collectOne({ prepared, tests, files }: CollectState, file: string): void {
+  files.push({ runner: 'pytest', project: null, file });
+  try {
+    tests.push(...prepared.engine.collectModule(file));
+  } catch (error) {
+    prepared.diagnostics.push({
+      severity: 'error',
+      code: 'INTERNAL_ERROR',
+      runner: 'pytest',
+      file,
+      message: `could not scan ${file}: ${(error as Error).message.split('\n')[0]}`,
+    });
   }
+}
+
+/** Doctest text files, selection, and the conftest diagnostics, after the modules. */
+function finishCollect(state: CollectState): RunnerScan & { configured: boolean } {
+  const { root, cfg, project, engine, walked, conftests, diagnostics } = state.prepared;
+  const files = state.files;
+  let tests = state.tests;
   for (const file of walked.textFiles) {
     let text: string;
     try {

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Binding, PyClass, PyFunction, PyModule } from '../../languages/python/ast.js';
 import { SourceBodies, type FunctionBody } from '../../languages/python/body.js';
-import { parsePythonModule } from '../../languages/python/parse.js';
+import { loadModule, toLoadedModule, type LoadedModule, type LoadedParse } from './load.js';
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { baseDirOf } from '../../workspace/python-roots.js';
@@ -29,20 +29,7 @@ export const BUILTIN_NAMES = new Set(
   ).split(' '),
 );
 
-export type LoadedModule = { module: PyModule } | { error: string };
-
-/** Reads and parses one Python file; binary, huge and unreadable files give a reason instead. */
-export function loadModule(abs: string, maxFileBytes: number): LoadedModule {
-  try {
-    const size = statSync(abs).size;
-    if (size > maxFileBytes) return { error: `file too large to parse (${Math.round(size / 1024 / 1024)} MB)` };
-    const buf = readFileSync(abs);
-    if (buf.includes(0)) return { error: 'binary file (contains NUL bytes)' };
-    return { module: parsePythonModule(buf.toString('utf8')) };
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? String(error) };
-  }
-}
+export { loadModule, loadParsed, toLoadedModule, type LoadedModule, type LoadedParse } from './load.js';
 
 export interface ModuleEntry {
   file: string;
@@ -56,6 +43,8 @@ export interface ModuleEntry {
  */
 export class PythonProject {
   private readonly cache = new Map<string, ModuleEntry | null>();
+  /** Files parsed elsewhere (a parse worker), converted to modules on first use. */
+  private readonly parsed = new Map<string, LoadedParse>();
   private readonly starCache = new Map<string, Map<string, Binding & { via?: string }>>();
   /** Files that failed to read, with the reason (for diagnostics). */
   readonly readErrors = new Map<string, string>();
@@ -73,7 +62,17 @@ export class PythonProject {
   getModule(file: string): ModuleEntry | null {
     const hit = this.cache.get(file);
     if (hit !== undefined) return hit;
+    const parsed = this.parsed.get(file);
+    if (parsed) {
+      this.parsed.delete(file);
+      return this.prime(file, toLoadedModule(parsed));
+    }
     return this.prime(file, loadModule(path.join(this.rootAbs, file), this.maxFileBytes));
+  }
+
+  /** Keeps a file parsed elsewhere (a parse worker) unless it is already loaded. */
+  primeParsed(file: string, loaded: LoadedParse): void {
+    if (!this.isLoaded(file)) this.parsed.set(file, loaded);
   }
 
   /** Stores a module loaded elsewhere (a parse worker). */
@@ -85,7 +84,7 @@ export class PythonProject {
   }
 
   isLoaded(file: string): boolean {
-    return this.cache.has(file);
+    return this.cache.has(file) || this.parsed.has(file);
   }
 
   /** Function bodies of the few files whose functions the evaluator follows (the last 8 files). */

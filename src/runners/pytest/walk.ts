@@ -61,21 +61,38 @@ export function walkPytest(
     return undefined;
   };
   const registerConftest = (dir: string, names: Set<string>) => {
-    if (names.has('conftest.py')) result.conftests.set(dir, joinPosix(dir, 'conftest.py'));
+    if (!names.has('conftest.py')) return;
+    result.conftests.set(dir, joinPosix(dir, 'conftest.py'));
+    closestMemo.clear();
   };
 
   /** collect_ignore(_glob) from the closest conftest (at or above `dir`) that defines it. */
+  // Memoised per directory: every entry of a directory asks the same question. A conftest
+  // registered later can only change the answer for its own subtree, so registering clears it.
+  const closestMemo = new Map<string, string[]>();
   const closestIgnore = (dir: string, key: 'ignore' | 'ignoreGlob'): string[] => {
+    const memoKey = `${key}\0${dir}`;
+    const hit = closestMemo.get(memoKey);
+    if (hit) return hit;
     let d: string | undefined = dir;
+    let out: string[];
     for (;;) {
       const c = conftestOf(d);
       if (c) {
         const v = readIgnores(c)[key];
-        if (v) return v.map((p) => path.posix.normalize(`${toAbs(d!)}/${p}`).replace(/\/$/, ''));
+        if (v) {
+          out = v.map((p) => path.posix.normalize(`${toAbs(d!)}/${p}`).replace(/\/$/, ''));
+          break;
+        }
       }
-      if (d === '') return [];
+      if (d === '') {
+        out = [];
+        break;
+      }
       d = dirnamePosix(d);
     }
+    closestMemo.set(memoKey, out);
+    return out;
   };
 
   const isIgnored = (rel: string, isDir: boolean, entries?: Set<string>): boolean => {
@@ -112,9 +129,21 @@ export function walkPytest(
   };
 
   const visiting = new Set<string>();
-  const walkDir = (rel: string, depth: number) => {
+  /** A directory's entries, or the error reading it (each directory is read once). */
+  const readDir = (rel: string): Dirent[] | NodeJS.ErrnoException => {
+    try {
+      return readdirSync(path.join(rootAbs, rel), { withFileTypes: true });
+    } catch (error) {
+      return error as NodeJS.ErrnoException;
+    }
+  };
+  /**
+   * `real`: the directory's real path when known without asking the file system (a plain
+   * directory below a directory whose real path is known); symlinks and arguments are resolved.
+   */
+  const walkDir = (rel: string, depth: number, read: Dirent[] | NodeJS.ErrnoException = readDir(rel), knownReal?: string) => {
     const abs = path.join(rootAbs, rel);
-    const real = safeRealpath(abs);
+    const real = knownReal ?? safeRealpath(abs);
     if (real && visiting.has(real)) {
       diagnostics.push({ severity: 'warning', code: 'SYMLINK_LOOP', runner: 'pytest', file: rel, message: `symlink loop at ${rel}; not followed` });
       return;
@@ -123,19 +152,17 @@ export function walkPytest(
       diagnostics.push({ severity: 'warning', code: 'TOO_DEEP', runner: 'pytest', file: rel, message: `directory nesting too deep at ${rel}` });
       return;
     }
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch (error) {
+    if (!Array.isArray(read)) {
       diagnostics.push({
         severity: 'warning',
         code: 'UNREADABLE_DIR',
         runner: 'pytest',
         file: rel || '.',
-        message: `cannot read directory ${rel || '.'}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        message: `cannot read directory ${rel || '.'}: ${read.code ?? String(read)}`,
       });
       return;
     }
+    const entries = read;
     if (real) visiting.add(real);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const names = new Set(entries.map((e) => e.name));
@@ -144,7 +171,8 @@ export function walkPytest(
       const childRel = joinPosix(rel, entry.name);
       let isDir = entry.isDirectory();
       let isRegular = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const isLink = entry.isSymbolicLink();
+      if (isLink) {
         try {
           const st = statSync(path.join(rootAbs, childRel));
           isDir = st.isDirectory();
@@ -155,14 +183,10 @@ export function walkPytest(
         }
       }
       if (isDir) {
-        let childNames: Set<string> | undefined;
-        try {
-          childNames = new Set(readdirSync(path.join(rootAbs, childRel)));
-        } catch {
-          childNames = undefined;
-        }
+        const childRead = readDir(childRel);
+        const childNames = Array.isArray(childRead) ? new Set(childRead.map((e) => e.name)) : undefined;
         if (isIgnored(childRel, true, childNames)) continue;
-        walkDir(childRel, depth + 1);
+        walkDir(childRel, depth + 1, childRead, real && !isLink ? path.join(real, entry.name) : undefined);
       } else if (isRegular) {
         if (!entry.name.endsWith('.py') && !entry.name.endsWith('.txt') && !cfg.doctestGlobs.length) continue;
         if (isIgnored(childRel, false)) continue;
@@ -177,7 +201,10 @@ export function walkPytest(
     const parts = rel ? rel.split('/') : [];
     for (let i = 0; i <= parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (isFile(path.join(rootAbs, dir, 'conftest.py'))) result.conftests.set(dir, joinPosix(dir, 'conftest.py'));
+      if (isFile(path.join(rootAbs, dir, 'conftest.py'))) {
+        result.conftests.set(dir, joinPosix(dir, 'conftest.py'));
+        closestMemo.clear();
+      }
     }
   };
 

@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { parseCollectOnly } from '../../../src/runners/pytest/verify.js';
 import { pytestPlugin, scanPytest } from '../../../src/runners/pytest/index.js';
 import { createFileLister } from '../../../src/workspace/files.js';
 import { createProgress } from '../../../src/util/progress.js';
@@ -81,5 +83,40 @@ describe('bad input never stops the scan', () => {
     const files = await createFileLister(root)();
     const r = scanPytest({ root, files, requirementPattern: /\bREQ-\d{3,}\b/g });
     expect(r.tests[0]?.refs.requirements).toEqual(['REQ-0042']);
+  });
+});
+
+describe('the directory walk, as pytest walks', () => {
+  it('nested collect_ignore, a symlinked folder, a virtualenv and norecursedirs give the ids pytest collects', async () => {
+    const root = repo({
+      'pytest.ini': '[pytest]\nnorecursedirs = skip_*\n',
+      'conftest.py': 'collect_ignore = ["a/test_top_ignored.py"]\n',
+      'a/test_top_ignored.py': 'def test_x():\n    pass\n',
+      'a/test_a.py': 'def test_a():\n    pass\n',
+      'a/b/conftest.py': 'collect_ignore_glob = ["test_glob*.py"]\n',
+      'a/b/test_glob_1.py': 'def test_g():\n    pass\n',
+      'a/b/test_b.py': 'def test_b():\n    pass\n',
+      'a/b/c/test_glob_2.py': 'def test_g2():\n    pass\n',
+      'real/test_r.py': 'def test_r():\n    pass\n',
+      'venv/pyvenv.cfg': 'home = /usr\n',
+      'venv/test_v.py': 'def test_v():\n    pass\n',
+      'skip_me/test_s.py': 'def test_s():\n    pass\n',
+    });
+    symlinkSync(path.join(root, 'real'), path.join(root, 'linked'));
+    const r = await scan(root);
+    const ids = r.tests.map((t) => t.id).sort();
+    expect(ids).toEqual(['a/b/c/test_glob_2.py::test_g2', 'a/b/test_b.py::test_b', 'a/test_a.py::test_a', 'linked/test_r.py::test_r', 'real/test_r.py::test_r']);
+    let out: string;
+    try {
+      out = execFileSync('python3', ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      out = (error as { stdout: string }).stdout;
+    }
+    expect(parseCollectOnly(out).ids.sort()).toEqual(ids);
   });
 });
