@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, tierRulesOf } from '../../src/config/index.js';
 import { executeRun } from '../../src/execute/run.js';
-import { pytestPlugin } from '../../src/runners/pytest/index.js';
+import { pytestPlugin } from '../../src/runners/pytest/plugin.js';
 import { scanRepo } from '../../src/scan/index.js';
 import { openStore } from '../../src/store/index.js';
 import { readStates } from '../../src/services/state.js';

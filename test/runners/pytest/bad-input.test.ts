@@ -2,7 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pytestPlugin, scanPytest } from '../../../src/runners/pytest/index.js';
+import { scanPytest } from '../../../src/runners/pytest/index.js';
+import { pytestPlugin } from '../../../src/runners/pytest/plugin.js';
 import { createFileLister } from '../../../src/workspace/files.js';
 import { createProgress } from '../../../src/util/progress.js';
 
