@@ -1,5 +1,4 @@
 import type { Inventory, RepoInventory, VerifyReport } from '../core/types.js';
-import { runners as scanPlugins } from '../runners/registry.js';
 import { SeamsError } from '../util/errors.js';
 import { loadRepos } from './repos.js';
 
@@ -12,6 +11,9 @@ export interface ScanOptions {
   verify?: boolean;
   /** Python interpreter for pytest verification. */
   python?: string;
+  /** false (`--no-cache`): scan everything again, without `.seams/cache`. */
+  cache?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The inventory; with `verify`, each repo carries the verification of its runners. */
@@ -22,7 +24,7 @@ export interface ScanResult extends Inventory {
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const repos = (await loadRepos(paths, options)).map((r) => r.inventory);
   const inventory: Inventory = { version: 1, repos };
-  assertSomethingScanned(inventory);
+  await assertSomethingScanned(inventory);
   if (!options.verify) return inventory;
   const verification = await verifyInventory(inventory, options.python);
   return { ...inventory, repos: repos.map((r, i) => ({ ...r, verification: verification[i] ?? [] })) };
@@ -42,7 +44,7 @@ export function verificationStatus(verification: readonly VerifyReport[][]): 0 |
 }
 
 /** A repo with no test files is a usage error; one whose files all failed to parse is a failure. */
-function assertSomethingScanned(inventory: Inventory): void {
+async function assertSomethingScanned(inventory: Inventory): Promise<void> {
   for (const repo of inventory.repos) {
     if (repo.files.length === 0 && repo.tests.length === 0) {
       const failed = repo.diagnostics.filter((d) => d.severity === 'error');
@@ -51,6 +53,7 @@ function assertSomethingScanned(inventory: Inventory): void {
           hint: 'run with --format json to see every diagnostic',
           exitCode: 1,
         });
+      const { runners: scanPlugins } = await import('../runners/registry.js');
       throw new SeamsError('SEAMS_NO_TESTS', `no tests found in ${repo.root}`, {
         hint: `seams finds ${scanPlugins.map((r) => r.title).join(', ')} suites; point it at the repository root`,
       });
@@ -59,6 +62,8 @@ function assertSomethingScanned(inventory: Inventory): void {
 }
 
 export async function verifyInventory(inventory: Inventory, python?: string): Promise<VerifyReport[][]> {
+  // the plugins are loaded only to verify: a cached scan loads none
+  const { runners: scanPlugins } = await import('../runners/registry.js');
   const all: VerifyReport[][] = [];
   for (const repo of inventory.repos) {
     const reports: VerifyReport[] = [];

@@ -13,6 +13,7 @@ export interface ScanCommandOptions {
   python?: string;
   config?: string;
   output?: string;
+  cache?: boolean;
 }
 
 export function registerScan(program: Command, io: CliIO, setExit: SetExit): void {
@@ -25,6 +26,7 @@ export function registerScan(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--python <interpreter>', 'Python interpreter for --verify (default: $SEAMS_PYTHON, else python3)')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
+    .option('--no-cache', 'scan every file again; neither read nor write .seams/cache')
     .addHelpText(
       'after',
       `
@@ -43,7 +45,7 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const result = await scan(paths, { config: opts.config, verify: opts.verify, python: resolvePython(opts.python, io.env) });
+  const result = await scan(paths, { config: opts.config, verify: opts.verify, python: resolvePython(opts.python, io.env), cache: opts.cache, env: io.env });
   const text = scanRenderers[opts.format](result);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);

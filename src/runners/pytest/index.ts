@@ -3,23 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ScanCache } from '../../cache/files.js';
 import type { Diagnostic, RawTest } from '../../core/types.js';
+import { noteInput } from '../../util/inputs.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
 import { PythonProject, type LoadedModule } from './project.js';
-import { verifyPytest } from './verify.js';
-import { pytestCollector } from './collect.js';
 import { walkPytest, type WalkResult } from './walk.js';
-import type { RunnerPlugin } from '../contract.js';
-import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
-import { conftestsFor, pytestJUnitNaming } from './junit.js';
 
 export interface PytestScanOptions {
   root: string;
   requirementPattern?: RegExp;
   /** All files of the repo (repo-relative POSIX); read from disk when absent. */
   files?: readonly string[];
+  /** Parsed modules by content hash (`.seams/cache`). */
+  cache?: ScanCache;
 }
 
 /** Static pytest collection of one repository (no Python is run). */
@@ -30,7 +29,7 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
 /** The same, parsing the test modules on worker threads first when the suite is large. */
 export async function scanPytestAsync(options: PytestScanOptions): Promise<RunnerScan & { configured: boolean }> {
   const prepared = preparePytest(options);
-  const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f));
+  const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f) && !prepared.project.primeFromCache(f));
   await parseInWorkers(prepared.project, files);
   return collectPrepared(prepared);
 }
@@ -61,7 +60,7 @@ async function parseInWorkers(project: PythonProject, files: string[]): Promise<
         worker.postMessage({ id, files: batches[id]!.map((f) => path.join(project.rootAbs, f)) });
       };
       worker.on('message', (msg: { id: number; results: LoadedModule[] }) => {
-        batches[msg.id]!.forEach((f, i) => project.prime(f, msg.results[i]!));
+        batches[msg.id]!.forEach((f, i) => project.prime(f, msg.results[i]!, true));
         send();
       });
       // A failing worker leaves its files to the main thread (parsed on demand).
@@ -92,7 +91,7 @@ function preparePytest(options: PytestScanOptions): Prepared {
   const cfg = loadPytestConfig(root, diagnostics);
   const pyFiles = new Set((options.files ?? []).filter((f) => f.endsWith('.py')));
   const importRoots = ['', 'src', ...cfg.pythonpath.map((p) => path.posix.normalize(p).replace(/^\.\/?/, '').replace(/\/$/, ''))];
-  const project = new PythonProject(root, pyFiles, [...new Set(importRoots)]);
+  const project = new PythonProject(root, pyFiles, [...new Set(importRoots)], undefined, options.cache);
   const conftests = new Map<string, string>();
   const engine = new PytestEngine({
     project,
@@ -129,6 +128,7 @@ function collectPrepared({ root, cfg, project, engine, walked, conftests, diagno
   }
   for (const file of walked.textFiles) {
     let text: string;
+    noteInput('file', path.join(root, file));
     try {
       text = readFileSync(path.join(root, file), 'utf8');
     } catch (error) {
@@ -185,29 +185,12 @@ const HOOK_EFFECTS: ReadonlyArray<[string, string]> = [
   ['pytest_make_parametrize_id', 'parametrized tests in its scope are listed once as dynamic'],
 ];
 
-export const pytestPlugin = {
-  id: 'pytest',
-  language: 'python',
-  title: 'pytest',
-  async scan(ctx: ScanContext) {
-    const files = await ctx.listFiles();
-    ctx.progress.update('pytest: reading test modules…');
-    const result = await scanPytestAsync({ root: ctx.root, requirementPattern: ctx.requirementPattern, files });
-    if (!result.configured && result.files.length === 0) return null;
-    const { configured: _configured, ...scan } = result;
-    return scan;
-  },
-  verify: verifyPytest,
-  verifyUnit: 'ids',
-  collect: pytestCollector,
-  buildCommand: buildPytestCommand,
-  adoptCommand: adoptPytestCommand,
-  conflictingArgs: pytestConflicts,
-  companionFiles: conftestsFor,
-  requirements: pytestRequirements,
-  resultFormat: 'junit',
-  junit: pytestJUnitNaming,
-  // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
-  outcomes: { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped', xfailed: 'skipped', xpassed: 'passed' },
-  ci: { python: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (src/runners/pytest/plugin.ts loads this module on the first scan). */
+export async function scanPytestRepo(ctx: ScanContext): Promise<RunnerScan | null> {
+  const files = await ctx.listFiles();
+  ctx.progress.update('pytest: reading test modules…');
+  const result = await scanPytestAsync({ root: ctx.root, requirementPattern: ctx.requirementPattern, files, cache: ctx.cache });
+  if (!result.configured && result.files.length === 0) return null;
+  const { configured: _configured, ...scan } = result;
+  return scan;
+}

@@ -1,7 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Binding, PyClass, PyModule } from '../../languages/python/ast.js';
+import type { ScanCache } from '../../cache/files.js';
+import { contentHash } from '../../cache/store.js';
 import { parsePythonModule } from '../../languages/python/parse.js';
+import { noteInput } from '../../util/inputs.js';
+import { cachedPythonModule, storePythonModule } from '../_shared/python-cache.js';
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { baseDirOf } from '../../workspace/python-roots.js';
@@ -30,14 +34,25 @@ export const BUILTIN_NAMES = new Set(
 
 export type LoadedModule = { module: PyModule } | { error: string };
 
-/** Reads and parses one Python file; binary, huge and unreadable files give a reason instead. */
-export function loadModule(abs: string, maxFileBytes: number): LoadedModule {
+/**
+ * Reads and parses one Python file; binary, huge and unreadable files give a reason instead.
+ * With the scan cache, a file whose content hash (from the stat index) has a parsed module is
+ * neither read nor parsed.
+ */
+export function loadModule(abs: string, maxFileBytes: number, cache?: ScanCache): LoadedModule {
   try {
+    noteInput('file', abs);
     const size = statSync(abs).size;
     if (size > maxFileBytes) return { error: `file too large to parse (${Math.round(size / 1024 / 1024)} MB)` };
+    if (cache) {
+      const hit = cachedPythonModule(cache, cache.hashes.hashOf(abs));
+      if (hit) return { module: hit };
+    }
     const buf = readFileSync(abs);
     if (buf.includes(0)) return { error: 'binary file (contains NUL bytes)' };
-    return { module: parsePythonModule(buf.toString('utf8')) };
+    const module = parsePythonModule(buf.toString('utf8'));
+    if (cache) storePythonModule(cache, contentHash(buf), module);
+    return { module };
   } catch (error) {
     return { error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
@@ -54,7 +69,7 @@ export interface ModuleEntry {
  * across modules.
  */
 export class PythonProject {
-  private readonly cache = new Map<string, ModuleEntry | null>();
+  private readonly modules = new Map<string, ModuleEntry | null>();
   private readonly starCache = new Map<string, Map<string, Binding & { via?: string }>>();
   /** Files that failed to read, with the reason (for diagnostics). */
   readonly readErrors = new Map<string, string>();
@@ -66,25 +81,40 @@ export class PythonProject {
     /** Extra import roots (repo-relative): rootdir, `src`, `pythonpath` entries. */
     readonly importRoots: readonly string[],
     readonly maxFileBytes = 5 * 1024 * 1024,
+    /** Parsed modules by content hash (`.seams/cache`); absent: every module is parsed. */
+    readonly cache?: ScanCache,
   ) {}
 
   /** Parses a repo file (cached). Null when unreadable, binary or too large. */
   getModule(file: string): ModuleEntry | null {
-    const hit = this.cache.get(file);
+    const hit = this.modules.get(file);
     if (hit !== undefined) return hit;
-    return this.prime(file, loadModule(path.join(this.rootAbs, file), this.maxFileBytes));
+    return this.prime(file, loadModule(path.join(this.rootAbs, file), this.maxFileBytes, this.cache));
   }
 
-  /** Stores a module loaded elsewhere (a parse worker). */
-  prime(file: string, loaded: LoadedModule): ModuleEntry | null {
+  /** Stores a module loaded elsewhere (a parse worker: `parsed`, kept in the scan cache too). */
+  prime(file: string, loaded: LoadedModule, parsed = false): ModuleEntry | null {
     const entry = 'module' in loaded ? { file, module: loaded.module } : null;
+    noteInput('file', path.join(this.rootAbs, file));
+    if (parsed && entry && this.cache) storePythonModule(this.cache, this.cache.hashes.hashOf(path.join(this.rootAbs, file)), entry.module);
     if ('error' in loaded) this.readErrors.set(file, loaded.error);
-    this.cache.set(file, entry);
+    this.modules.set(file, entry);
     return entry;
   }
 
   isLoaded(file: string): boolean {
-    return this.cache.has(file);
+    return this.modules.has(file);
+  }
+
+  /** Loads a module from the scan cache when it is there (true), without parsing anything. */
+  primeFromCache(file: string): boolean {
+    if (!this.cache) return false;
+    const abs = path.join(this.rootAbs, file);
+    const hit = cachedPythonModule(this.cache, this.cache.hashes.hashOf(abs));
+    if (!hit) return false;
+    noteInput('file', abs);
+    this.prime(file, { module: hit });
+    return true;
   }
 
   /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */

@@ -9,6 +9,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
 import { dirnamePosix, joinPosix, toPosix } from '../../util/paths.js';
 import { fnmatch } from '../../languages/python/fnmatch.js';
+import { noteInput } from '../../util/inputs.js';
 import type { PytestConfig } from './config.js';
 
 /** pytest's `fnmatch_ex`: patterns without a `/` match the base name, others the path's tail. */
@@ -124,6 +125,7 @@ export function walkPytest(
       return;
     }
     let entries: Dirent[];
+    noteInput('dir', abs);
     try {
       entries = readdirSync(abs, { withFileTypes: true });
     } catch (error) {
@@ -145,6 +147,7 @@ export function walkPytest(
       let isDir = entry.isDirectory();
       let isRegular = entry.isFile();
       if (entry.isSymbolicLink()) {
+        noteInput('stat', path.join(rootAbs, childRel));
         try {
           const st = statSync(path.join(rootAbs, childRel));
           isDir = st.isDirectory();
@@ -156,6 +159,7 @@ export function walkPytest(
       }
       if (isDir) {
         let childNames: Set<string> | undefined;
+        noteInput('dir', path.join(rootAbs, childRel));
         try {
           childNames = new Set(readdirSync(path.join(rootAbs, childRel)));
         } catch {
@@ -184,6 +188,7 @@ export function walkPytest(
   for (const arg of resolveArgs(rootAbs, rootReal, cfg, diagnostics)) {
     const abs = path.join(rootAbs, arg);
     let st;
+    noteInput('stat', abs);
     try {
       st = statSync(abs);
     } catch {
@@ -240,6 +245,7 @@ function globDirs(rootAbs: string, pattern: string): string[] {
   const visit = (rel: string, depth: number) => {
     if (depth > maxDepth) return;
     let entries: Dirent[];
+    noteInput('dir', path.join(rootAbs, rel));
     try {
       entries = readdirSync(path.join(rootAbs, rel), { withFileTypes: true });
     } catch {
@@ -256,6 +262,7 @@ function globDirs(rootAbs: string, pattern: string): string[] {
 }
 
 function exists(p: string): boolean {
+  noteInput('stat', p);
   try {
     statSync(p);
     return true;
@@ -265,6 +272,7 @@ function exists(p: string): boolean {
 }
 
 function isFile(p: string): boolean {
+  noteInput('stat', p);
   try {
     return statSync(p).isFile();
   } catch {
