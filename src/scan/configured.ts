@@ -87,6 +87,8 @@ async function scanOne(p: string, explicitConfig: string | undefined, options: S
   const { value, inputs } = await journalInputs(() => scanFresh(p, root, configFile, configText, options, { listing: tree.files, cache: { store, hashes } }));
   const { config, inventory } = value;
   const cached: CachedScan = { inventory, config: config.file ? { user: config.user, positions: config.positions ?? {} } : null };
+  // a folder without tests is scanned again next time: seams leaves nothing behind where it found nothing
+  if (!inventory.files.length && !inventory.tests.length) return value;
   // a config the YAML turned into something JSON does not keep (a YAML 1.1 timestamp) is not cached
   if (isPlainJson(cached.config)) storeInventory(store, parts, key, tree, inputs, hashes, cached);
   hashes.save();
