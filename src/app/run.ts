@@ -56,7 +56,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const [{ inventory, config }] = await loadRepos([root], { config: options.config });
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
-  if (!shard) preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
+  const pre = shard ? undefined : preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
   const store = options.history !== false ? await openHistory(root, { db: options.db, env, configured: config.config.history.db }) : undefined;
   const outcomes: ExecuteOutcome[] = [];
   try {
@@ -85,6 +85,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         progress: options.progress,
         repetition: repeat > 1 ? i : undefined,
         preflighted: !shard,
+        probesDeferred: pre?.probesDeferred,
       });
       outcomes.push(outcome);
       if (store) {

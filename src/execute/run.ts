@@ -7,7 +7,7 @@ import { InventoryIndex } from '../results/index.js';
 import { ServiceSession, reapStale, durationMs, type Preflight } from '../services/index.js';
 import { findKept } from '../services/state.js';
 import { joinTask, type TaskReport } from './join.js';
-import { extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
+import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
 import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import { applySkipPolicy } from './policy.js';
 import { runTask } from './task.js';
@@ -30,6 +30,8 @@ export interface ExecuteOptions extends PlanOptions {
   repetition?: number;
   /** `preflightRun` already checked the runners (repeat runs do not check again). */
   preflighted?: boolean;
+  /** `preflightRun` left out the Python module probes: a runner that fails without a report is probed then. */
+  probesDeferred?: boolean;
 }
 
 export interface ExecuteOutcome {
@@ -136,6 +138,8 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     index: s.index,
     startedAt: t0,
   });
+  // the module probe pre-flight left out: a runner that is not installed is a pre-flight error still
+  if (report.error && o.probesDeferred && !exec.timedOut && !exec.aborted) explainRunnerFailure(o, task.runner, task.ctx.runnerRoot ?? '.');
   s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
   s.tasks.push(report);
@@ -181,7 +185,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
-  const git = await gitInfo(o.root, o.env);
+  // asked while the tests run (two git processes), recorded with the run
+  const gitAsked = gitInfo(o.root, o.env);
 
   const argsFor = extraArgsOf(o, tiers);
   // runners first: a runner that is not installed fails the run before any service starts
@@ -240,6 +245,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     const have = new Set(results.map(testKey));
     for (const tier of tiers) for (const t of testsOfTier(o, tier)) if (!t.dynamic && !have.has(testKey(t))) results.push(notRun(t, 'interrupted'));
   }
+  const git = await gitAsked;
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results });
   return { run, tasks, serviceFailure, interrupted };
