@@ -22,6 +22,8 @@ export interface RunOptions extends Pick<ExecuteOptions, 'keepServices' | 'pytho
   /** Runner arguments (after `--`). */
   extraArgs?: readonly string[];
   config?: string;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
   db?: string;
   /** false: do not store the runs (default true). */
   history?: boolean;
@@ -54,7 +56,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const extraArgs = options.extraArgs ?? [];
   const env = options.env ?? process.env;
   const repeat = options.repeat ?? 1;
-  const [{ inventory, config }] = await loadRepos([root], { config: options.config });
+  const [{ inventory, config }] = await loadRepos([root], { config: options.config, cache: options.cache, env });
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
   const pre = shard ? undefined : preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { scanConfigured } from '../../src/scan/configured.js';
 import { runners } from '../../src/runners/registry.js';
 import type { RepoInventory } from '../../src/core/types.js';
+import { runCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo.js';
 
 /**
@@ -206,5 +207,24 @@ describe('scan cache', () => {
     expect(after.inventory.tests.map((t) => t.id)).toContain('tests/test_two.py::test_three');
     // one new parse result: the edited file's
     expect(entries().filter((e) => !before.includes(e))).toHaveLength(1);
+  });
+
+  it('--no-cache on every command that scans; seams scan --no-cache writes nothing, and without it the next scan is cached', async () => {
+    for (const cmd of ['scan', 'gaps', 'trace', 'run', 'gate', 'report', 'ingest', 'services up']) {
+      const r = await runCli([...cmd.split(' '), '--help']);
+      expect(r.stdout, cmd).toContain('--no-cache');
+    }
+    const root = repo(PYTEST_REPO);
+    const off = await runCli(['scan', root, '--no-cache', '--format', 'json']);
+    expect(off.code).toBe(0);
+    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+    const on = await runCli(['scan', root, '--format', 'json']);
+    expect(on.stdout).toBe(off.stdout);
+    expect(existsSync(path.join(root, '.seams', 'cache'))).toBe(true);
+    const scans = countScans();
+    expect((await runCli(['scan', root, '--format', 'json'])).stdout).toBe(off.stdout);
+    expect(scans()).toBe(0);
+    await runCli(['gaps', root, '--no-cache']);
+    expect(scans()).toBeGreaterThan(0);
   });
 });

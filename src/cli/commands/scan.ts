@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
 import { scanRenderers } from '../../report/renderers/scan.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 import { runners } from '../../runners/registry.js';
 import { resolvePython } from '../../util/python.js';
 
@@ -26,7 +26,7 @@ export function registerScan(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--python <interpreter>', 'Python interpreter for --verify (default: $SEAMS_PYTHON, else python3)')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
-    .option('--no-cache', 'scan every file again; neither read nor write .seams/cache')
+    .option('--no-cache', NO_CACHE_HELP)
     .addHelpText(
       'after',
       `
