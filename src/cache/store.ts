@@ -36,6 +36,11 @@ export interface CacheStore {
   /** A named slot (`[a-z0-9._-]`), overwritten by each `save`. */
   load<T>(slot: string): T | undefined;
   save(slot: string, value: unknown): void;
+  /**
+   * In each namespace this store used, deletes the entries it neither read nor wrote that are older
+   * than `maxAgeMs` (parse results of old versions of files, of long-gone branches); returns how many.
+   */
+  prune(maxAgeMs: number): number;
 }
 
 let fingerprint: string | undefined;
@@ -114,9 +119,13 @@ const NEWLINE = 0x0a;
 export function openCache(root: string, options: { enabled?: boolean } = {}): CacheStore {
   const dir = path.join(root, '.seams', 'cache');
   const enabled = options.enabled !== false;
+  const touched = new Map<string, Set<string>>();
   const fileOf = (namespace: string, key: string) => {
     if (!SAFE_NAME.test(namespace)) throw new Error(`cache namespace "${namespace}" is not a plain name`);
     if (!/^[0-9a-f]{16,}$/.test(key)) throw new Error('cache key must be a hex digest (cacheKey)');
+    let keys = touched.get(namespace);
+    if (!keys) touched.set(namespace, (keys = new Set()));
+    keys.add(key);
     return path.join(dir, namespace, key.slice(0, 2), key);
   };
   const slotOf = (slot: string) => {
@@ -167,6 +176,37 @@ export function openCache(root: string, options: { enabled?: boolean } = {}): Ca
       return undefined;
     }
   };
+  function pruneNamespace(namespace: string, keep: ReadonlySet<string>, before: number): number {
+    let removed = 0;
+    let subs: string[];
+    try {
+      subs = readdirSync(path.join(dir, namespace));
+    } catch {
+      return 0;
+    }
+    for (const sub of subs) {
+      let names: string[];
+      try {
+        names = readdirSync(path.join(dir, namespace, sub));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (keep.has(name)) continue;
+        const file = path.join(dir, namespace, sub, name);
+        try {
+          if (statSync(file).mtimeMs < before) {
+            rmSync(file, { force: true });
+            removed++;
+          }
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    return removed;
+  }
+
   return {
     enabled,
     dir,
@@ -176,6 +216,13 @@ export function openCache(root: string, options: { enabled?: boolean } = {}): Ca
     setBytes: (namespace, key, bytes) => write(fileOf(namespace, key), key, bytes),
     load: <T>(slot: string) => parse<T>(read(slotOf(slot), `slot:${slot}`)),
     save: (slot, value) => write(slotOf(slot), `slot:${slot}`, Buffer.from(JSON.stringify(value), 'utf8')),
+    prune(maxAgeMs) {
+      if (!enabled) return 0;
+      const before = Date.now() - maxAgeMs;
+      let removed = 0;
+      for (const [namespace, keep] of touched) removed += pruneNamespace(namespace, keep, before);
+      return removed;
+    },
   };
 }
 

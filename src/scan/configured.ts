@@ -61,6 +61,9 @@ export async function scanConfigured(
   return { inventory: { version: 1, repos: repos.map((r) => r.inventory) }, repos };
 }
 
+/** Per-file entries a scan did not use are deleted when they are this old. */
+const PRUNE_AFTER_MS = 14 * 24 * 3600 * 1000;
+
 /** What the cache keeps of a repository's scan: the inventory and the config it was scanned with. */
 interface CachedScan {
   inventory: RepoInventory;
@@ -92,6 +95,8 @@ async function scanOne(p: string, explicitConfig: string | undefined, options: S
   // a config the YAML turned into something JSON does not keep (a YAML 1.1 timestamp) is not cached
   if (isPlainJson(cached.config)) storeInventory(store, parts, key, tree, inputs, hashes, cached);
   hashes.save();
+  // per-file entries this scan did not use (older versions of files, other branches) go after a while
+  store.prune(PRUNE_AFTER_MS);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,26 @@ describe('cache store', () => {
 
   it('the fingerprint names the version and this build of seams', () => {
     expect(codeFingerprint()).toMatch(new RegExp(`^${SEAMS_VERSION.replace(/\./g, '\\.')}\\+`));
+  });
+
+  it('prunes, in the namespaces it used, the old entries it did not use', () => {
+    const root = tmp();
+    const first = openCache(root);
+    const [old, usedOld, fresh, other] = ['old', 'used-old', 'fresh', 'other'].map((k) => cacheKey(k));
+    first.set('mod', old!, 1);
+    first.set('mod', usedOld!, 2);
+    first.set('ids', other!, 3);
+    const month = (Date.now() - 30 * 24 * 3600 * 1000) / 1000;
+    for (const [ns, k] of [['mod', old], ['mod', usedOld], ['ids', other]] as const) utimesSync(entryFile(root, ns, k!), month, month);
+    const second = openCache(root);
+    expect(second.get('mod', usedOld!)).toBe(2);
+    second.set('mod', fresh!, 4);
+    expect(second.prune(14 * 24 * 3600 * 1000)).toBe(1);
+    expect(existsSync(entryFile(root, 'mod', old!))).toBe(false);
+    expect(second.get('mod', usedOld!)).toBe(2);
+    expect(second.get('mod', fresh!)).toBe(4);
+    // a namespace this store did not use is left alone
+    expect(openCache(root).get('ids', other!)).toBe(3);
   });
 
   it('disabled (--no-cache): never reads, never writes', () => {
