@@ -6,7 +6,7 @@ import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 
 import { loadRepos } from './repos.js';
-import { openStore, resolveStoreSpec } from '../store/index.js';
+import { resolveStoreSpec } from '../store/spec.js';
 import type { ResultStore } from '../store/types.js';
 
 /**
@@ -65,7 +65,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   // — or before, for a shard, whose split needs the durations stored
   const historySpec = options.history !== false ? resolveStoreSpec({ db: options.db, env, configured: config.config.history.db }) : undefined;
   let store: ResultStore | undefined;
-  const history = async () => (store ??= historySpec ? await openStore(historySpec, root) : undefined);
+  let storeModule: Promise<typeof import('../store/index.js')> | undefined;
+  const loadStore = () => (storeModule ??= import('../store/index.js'));
+  const history = async () => (store ??= historySpec ? await (await loadStore()).openStore(historySpec, root) : undefined);
   const outcomes: ExecuteOutcome[] = [];
   try {
     const baseId = options.runId ?? newRunId();
@@ -94,6 +96,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
         repetition: repeat > 1 ? i : undefined,
         preflighted: !shard,
         probesDeferred: pre?.probesDeferred,
+        // the store's code (and its SQLite driver) loads while the tests run
+        onRunnerStarted: historySpec ? () => void loadStore() : undefined,
       });
       outcomes.push(outcome);
       if (historySpec) {

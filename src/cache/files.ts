@@ -52,7 +52,7 @@ export function openFileHashes(store: CacheStore, root: string): FileHashes {
       let sig: Signature;
       let st: Stats | undefined;
       try {
-        st = statSync(abs);
+        st = statSync(abs, { throwIfNoEntry: false });
       } catch {
         st = undefined;
       }

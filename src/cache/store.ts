@@ -48,8 +48,9 @@ let fingerprint: string | undefined;
 /**
  * What identifies this seams: its version, and its own code, so a rebuilt seams never reads what an
  * older build wrote even when the version number did not change. A build has `dist/build-id.txt`
- * (a hash of every built file, written by `npm run build`: one small read); from the sources (the
- * tests) it is the sizes and modification times of every source file.
+ * (a hash of every built file, written by `npm run build`: one small read) and this file's
+ * modification time; from the sources (the tests) it is the sizes and modification times of every
+ * source file.
  */
 export function codeFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
@@ -60,7 +61,9 @@ export function codeFingerprint(): string {
   } catch {
     built = undefined;
   }
-  if (built) return (fingerprint = `${SEAMS_VERSION}+${built.slice(0, 32)}`);
+  // tsc rewrites every file it emits: this module's time changes with any rebuild (also one
+  // without the build-id step)
+  if (built) return (fingerprint = `${SEAMS_VERSION}+${built.slice(0, 32)}.${statSync(fileURLToPath(import.meta.url)).mtimeMs}`);
   const h = createHash('sha256');
   const visit = (dir: string, rel: string) => {
     let entries;

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
-import { InventoryIndex } from '../results/index.js';
+import type { InventoryIndex } from '../results/index.js';
 import { ServiceSession, reapStale, durationMs, type Preflight } from '../services/index.js';
 import { findKept } from '../services/state.js';
-import { joinTask, type TaskReport } from './join.js';
+import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
 import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import { applySkipPolicy } from './policy.js';
@@ -32,6 +32,8 @@ export interface ExecuteOptions extends PlanOptions {
   preflighted?: boolean;
   /** `preflightRun` left out the Python module probes: a runner that fails without a report is probed then. */
   probesDeferred?: boolean;
+  /** Called once, when the first test runner has started (work that can wait until then: loading the history store). */
+  onRunnerStarted?: () => void;
 }
 
 export interface ExecuteOutcome {
@@ -72,7 +74,8 @@ interface RunState {
   workDir: string;
   logDir: string;
   argsFor: (runner: string) => string[];
-  index: InventoryIndex;
+  /** The inventory indexed for the join: built while the first runner runs. */
+  index?: Promise<InventoryIndex>;
   tasks: TaskReport[];
   results: TestResult[];
   interrupted: boolean;
@@ -110,7 +113,16 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   o.info?.(`running ${label}${count}`);
   const t0 = Date.now();
   o.progress?.start(label);
-  const exec = await runTask(task.spec, { ...env, ...task.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
+  const running = runTask(task.spec, { ...env, ...task.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
+  // the runner has started: what reads and joins its report is loaded and the inventory indexed
+  // meanwhile, not before it
+  const joining = import('./join.js');
+  if (!s.index) {
+    s.index = import('../results/index.js').then(({ InventoryIndex }) => new InventoryIndex(o.inventory.tests));
+    o.onRunnerStarted?.();
+  }
+  const exec = await running;
+  const { joinTask } = await joining;
   o.progress?.stop();
   if (exec.pgid) s.session.untrack(exec.pgid);
   const report: TaskReport = {
@@ -135,7 +147,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     timeoutMs,
     extraArgs: s.argsFor(task.runner),
     services,
-    index: s.index,
+    index: await s.index,
     startedAt: t0,
   });
   // the module probe pre-flight left out: a runner that is not installed is a pre-flight error still
@@ -226,7 +238,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
-    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, index: new InventoryIndex(o.inventory.tests), tasks, results, interrupted };
+    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, tasks, results, interrupted };
     for (const tier of tiers) {
       if (o.signal?.aborted) {
         state.interrupted = true;
