@@ -76,6 +76,8 @@ interface RunState {
   argsFor: (runner: string) => string[];
   /** The inventory indexed for the join: built while the first runner runs. */
   index?: Promise<InventoryIndex>;
+  /** What waits for the first runner to start (git, `onRunnerStarted`). */
+  runnerStarted: () => void;
   tasks: TaskReport[];
   results: TestResult[];
   interrupted: boolean;
@@ -119,7 +121,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   const joining = import('./join.js');
   if (!s.index) {
     s.index = import('../results/index.js').then(({ InventoryIndex }) => new InventoryIndex(o.inventory.tests));
-    o.onRunnerStarted?.();
+    s.runnerStarted();
   }
   const exec = await running;
   const { joinTask } = await joining;
@@ -197,8 +199,13 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
-  // asked while the tests run (two git processes), recorded with the run
-  const gitAsked = gitInfo(o.root, o.env);
+  // asked once the tests run (two git processes, not in the runner's way), recorded with the run
+  let gitAsked: ReturnType<typeof gitInfo> | undefined;
+  const askGit = () => (gitAsked ??= gitInfo(o.root, o.env));
+  const runnerStarted = () => {
+    void askGit();
+    o.onRunnerStarted?.();
+  };
 
   const argsFor = extraArgsOf(o, tiers);
   // runners first: a runner that is not installed fails the run before any service starts
@@ -238,7 +245,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
-    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, tasks, results, interrupted };
+    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, tasks, results, interrupted, runnerStarted };
     for (const tier of tiers) {
       if (o.signal?.aborted) {
         state.interrupted = true;
@@ -257,7 +264,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     const have = new Set(results.map(testKey));
     for (const tier of tiers) for (const t of testsOfTier(o, tier)) if (!t.dynamic && !have.has(testKey(t))) results.push(notRun(t, 'interrupted'));
   }
-  const git = await gitAsked;
+  const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results });
   return { run, tasks, serviceFailure, interrupted };
