@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import module from 'node:module';
 import v8 from 'node:v8';
 
 // A CLI run is short: by default V8 hands hot functions to its optimizing compiler so early
@@ -8,7 +9,9 @@ import v8 from 'node:v8';
 // Set before the application is loaded, so that its functions get the budget.
 v8.setFlagsFromString('--interrupt-budget=1000000');
 
-const { run } = await import('../dist/cli/main.js');
+// Node 22+: keep V8's compiled code of seams' modules between runs (a faster start); Node 20 has
+// no compile cache and skips this.
+module.enableCompileCache?.();
 
 // `seams scan | head` closes the pipe early: stop quietly, as other command-line tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -18,4 +21,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const { run } = await import('../dist/cli/main.js');
 process.exitCode = await run(process.argv.slice(2));

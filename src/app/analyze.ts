@@ -12,6 +12,10 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Reach examples per workflow and tier (default 3; `seams trace` uses 0). */
   examples?: number;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
+  /** The environment (PYTHONPATH keys the scan cache); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<RepoAnalysis[]> {

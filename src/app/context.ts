@@ -30,6 +30,8 @@ export interface HistoryWindow {
 export interface RepoContextOptions {
   /** seams.yaml to use (one repository only). */
   config?: string;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
   /** History database (`sqlite:path` or `postgresql://…`); default from seams.yaml or .seams/history.db. */
   db?: string;
   /** Environment (SEAMS_DB and friends); default process.env. */

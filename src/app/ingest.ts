@@ -13,6 +13,8 @@ export interface IngestOptions {
   /** Repository root (absolute). */
   root: string;
   config?: string;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
   db?: string;
   env?: NodeJS.ProcessEnv;
   runId?: string;
@@ -44,7 +46,7 @@ export async function ingest(files: readonly string[], options: IngestOptions): 
   let unjoined: string | undefined;
   if (options.scan !== false) {
     try {
-      const [scanned] = await loadRepos([root], { config: options.config });
+      const [scanned] = await loadRepos([root], { config: options.config, cache: options.cache, env: options.env });
       tests = scanned!.inventory.tests;
       repo = scanned!.inventory.name;
       config = scanned!.config.config;

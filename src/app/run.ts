@@ -6,7 +6,8 @@ import type { ShardSpec } from '../execute/shard.js';
 import { testKeyOf } from '../store/types.js';
 
 import { loadRepos } from './repos.js';
-import { openHistory } from './history.js';
+import { resolveStoreSpec } from '../store/spec.js';
+import type { ResultStore } from '../store/types.js';
 
 /**
  * `seams run`: scan the repository, check the runners and services, run the tiers (`repeat`
@@ -21,6 +22,8 @@ export interface RunOptions extends Pick<ExecuteOptions, 'keepServices' | 'pytho
   /** Runner arguments (after `--`). */
   extraArgs?: readonly string[];
   config?: string;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
   db?: string;
   /** false: do not store the runs (default true). */
   history?: boolean;
@@ -53,16 +56,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const extraArgs = options.extraArgs ?? [];
   const env = options.env ?? process.env;
   const repeat = options.repeat ?? 1;
-  const [{ inventory, config }] = await loadRepos([root], { config: options.config });
+  const [{ inventory, config }] = await loadRepos([root], { config: options.config, cache: options.cache, env });
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
-  if (!shard) preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
-  const store = options.history !== false ? await openHistory(root, { db: options.db, env, configured: config.config.history.db }) : undefined;
+  const pre = shard ? undefined : preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
+  // the history's address is checked now; the database is opened once the first run is done (the
+  // runner starts sooner, and a runner that turns out not to be installed leaves no history behind)
+  // — or before, for a shard, whose split needs the durations stored
+  const historySpec = options.history !== false ? resolveStoreSpec({ db: options.db, env, configured: config.config.history.db }) : undefined;
+  let store: ResultStore | undefined;
+  let storeModule: Promise<typeof import('../store/index.js')> | undefined;
+  const loadStore = () => (storeModule ??= import('../store/index.js'));
+  const history = async () => (store ??= historySpec ? await (await loadStore()).openStore(historySpec, root) : undefined);
   const outcomes: ExecuteOutcome[] = [];
   try {
     const baseId = options.runId ?? newRunId();
     // shards stored earlier under the same run id must not change this shard's split
-    const durations = shard && store ? await store.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
+    const durations = shard && historySpec ? await (await history())!.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
     for (let i = 1; i <= repeat; i++) {
       if (options.signal?.aborted) break;
       const outcome = await executeRun({
@@ -85,10 +95,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
         progress: options.progress,
         repetition: repeat > 1 ? i : undefined,
         preflighted: !shard,
+        probesDeferred: pre?.probesDeferred,
+        // the store's code (and its SQLite driver) loads while the tests run
+        onRunnerStarted: historySpec ? () => void loadStore() : undefined,
       });
       outcomes.push(outcome);
-      if (store) {
-        const saved = await store.saveRun(outcome.run);
+      if (historySpec) {
+        const saved = await (await history())!.saveRun(outcome.run);
         if (!saved.inserted)
           options.log(
             `seams: ${outcome.run.shard ? `shard ${outcome.run.shard} of run ${outcome.run.id}` : `run ${outcome.run.id}`} is already stored in history: this result was NOT stored again`,
@@ -96,12 +109,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
       }
     }
   } finally {
-    await store?.close();
+    await (store as ResultStore | undefined)?.close();
   }
   return {
     outcomes,
     ...(repeat > 1 && outcomes.length ? { differing: differingTests(outcomes.map((o) => o.run)) } : {}),
-    ...(store ? { stored: store.location.replace(`${root}/`, '') } : {}),
+    ...(store ? { stored: (store as ResultStore).location.replace(`${root}/`, '') } : {}),
   };
 }
 

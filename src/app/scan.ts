@@ -1,10 +1,5 @@
-import { tierRulesOf } from '../config/index.js';
-import { createClassifier } from '../core/tiers.js';
 import type { Inventory, RepoInventory, VerifyReport } from '../core/types.js';
-import { runners as scanPlugins } from '../runners/registry.js';
-import { resolveDynamic } from '../scan/resolve.js';
 import { SeamsError } from '../util/errors.js';
-import { createProgress } from '../util/progress.js';
 import { resolvePython } from '../util/python.js';
 import { loadRepos } from './repos.js';
 
@@ -24,8 +19,9 @@ export interface ScanOptions {
   resolve?: boolean;
   /** Timeout of each collector command of `resolve`, in milliseconds (default 120 s). */
   resolveTimeoutMs?: number;
-  /** False: the cache in `.seams/cache` is neither read nor written. */
+  /** false (`--no-cache`): scan everything again, without `.seams/cache`. */
   cache?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The inventory; with `verify`, each repo carries the verification of its runners. */
@@ -41,8 +37,15 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       repos.push(inventory);
       continue;
     }
+    // loaded only to resolve: a cached scan loads no runner, parser or schema
+    const [{ resolveDynamic }, { tierRulesOf }, { createClassifier }, { createProgress }] = await Promise.all([
+      import('../scan/resolve.js'),
+      import('../config/index.js'),
+      import('../core/tiers.js'),
+      import('../util/progress.js'),
+    ]);
     const resolved = await resolveDynamic(inventory, {
-      python: resolvePython(options.python, process.env),
+      python: resolvePython(options.python, options.env ?? process.env),
       timeoutMs: options.resolveTimeoutMs,
       cache: options.cache,
       classifier: createClassifier(tierRulesOf(config.config)),
@@ -51,7 +54,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     repos.push(resolved.repo);
   }
   const inventory: Inventory = { version: 1, repos };
-  assertSomethingScanned(inventory);
+  await assertSomethingScanned(inventory);
   if (!options.verify) return inventory;
   const verification = await verifyInventory(inventory, options.python);
   return { ...inventory, repos: repos.map((r, i) => ({ ...r, verification: verification[i] ?? [] })) };
@@ -71,7 +74,7 @@ export function verificationStatus(verification: readonly VerifyReport[][]): 0 |
 }
 
 /** A repo with no test files is a usage error; one whose files all failed to parse is a failure. */
-function assertSomethingScanned(inventory: Inventory): void {
+async function assertSomethingScanned(inventory: Inventory): Promise<void> {
   for (const repo of inventory.repos) {
     if (repo.files.length === 0 && repo.tests.length === 0) {
       const failed = repo.diagnostics.filter((d) => d.severity === 'error');
@@ -80,6 +83,7 @@ function assertSomethingScanned(inventory: Inventory): void {
           hint: 'run with --format json to see every diagnostic',
           exitCode: 1,
         });
+      const { runners: scanPlugins } = await import('../runners/registry.js');
       throw new SeamsError('SEAMS_NO_TESTS', `no tests found in ${repo.root}`, {
         hint: `seams finds ${scanPlugins.map((r) => r.title).join(', ')} suites; point it at the repository root`,
       });
@@ -88,6 +92,8 @@ function assertSomethingScanned(inventory: Inventory): void {
 }
 
 export async function verifyInventory(inventory: Inventory, python?: string): Promise<VerifyReport[][]> {
+  // the plugins are loaded only to verify: a cached scan loads none
+  const { runners: scanPlugins } = await import('../runners/registry.js');
   const all: VerifyReport[][] = [];
   for (const repo of inventory.repos) {
     const reports: VerifyReport[] = [];

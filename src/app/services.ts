@@ -15,6 +15,8 @@ export interface ServicesUpOptions {
   /** Tiers whose services to start (default: every configured tier). */
   tiers?: string[];
   config?: string;
+  /** false (`--no-cache`): scan without `.seams/cache`. */
+  cache?: boolean;
   env?: NodeJS.ProcessEnv;
   timeoutMultiplier?: number;
   log: (line: string) => void;
@@ -33,7 +35,7 @@ export async function servicesUp(options: ServicesUpOptions): Promise<ServicesUp
   const { root } = options;
   const tiers = options.tiers ?? [];
   const env = options.env ?? process.env;
-  const [{ inventory, config }] = await loadRepos([root], { config: options.config });
+  const [{ inventory, config }] = await loadRepos([root], { config: options.config, cache: options.cache, env });
   const selected = selectTiers(inventory, config, tiers);
   const names = [...new Set(selected.flatMap((t) => config.config.tiers[t]?.services ?? []))];
   if (!names.length) throw new SeamsError('SEAMS_NO_SERVICES', `no services configured for ${selected.join(', ') || 'any tier'}`, { hint: 'list them under tiers.<tier>.services in seams.yaml' });

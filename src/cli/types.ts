@@ -7,3 +7,6 @@ import type { CliIO } from './io.js';
  */
 export type SetExit = (code: number) => void;
 export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
+
+/** `--no-cache`, on every command that scans (commander gives `cache: false`). */
+export const NO_CACHE_HELP = 'scan every file again; neither read nor write the scan cache (.seams/cache)';

@@ -1,13 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SeamsError } from '../util/errors.js';
 import { closest } from '../core/strings.js';
+import { findConfigFile } from './find.js';
+import { positionKey, type ConfigPositions } from './locate.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 import { configSchema, type UserConfig } from './schema.js';
-
-export const CONFIG_FILE_NAMES = ['seams.yaml', 'seams.yml', '.seams.yaml', '.seams.yml'] as const;
 
 export interface LoadedConfig {
   /** Absolute path of the config file, or null when the repo has none (defaults apply). */
@@ -16,33 +16,13 @@ export interface LoadedConfig {
   config: ResolvedConfig;
   /** `file:line:col` of a key path in the config file (for findings that point at config). */
   locate(keyPath: readonly (string | number)[]): string;
+  /** Line and column of every node of the file (what `locate` answers from after a cache hit). */
+  positions?: ConfigPositions;
 }
 
 type KeyPath = readonly (string | number)[];
 
-/** Finds the config file of a repo: an explicit path, or the first conventional name in `root`. */
-export async function findConfigFile(root: string, explicit?: string): Promise<string | null> {
-  if (explicit) {
-    const p = path.resolve(explicit);
-    try {
-      await stat(p);
-      return p;
-    } catch {
-      throw new SeamsError('SEAMS_CONFIG_NOT_FOUND', `config file does not exist: ${explicit}`, {
-        hint: 'check the --config path, or run `seams init` to write one',
-      });
-    }
-  }
-  for (const name of CONFIG_FILE_NAMES) {
-    const p = path.join(root, name);
-    try {
-      if ((await stat(p)).isFile()) return p;
-    } catch {
-      // not there
-    }
-  }
-  return null;
-}
+export { CONFIG_FILE_NAMES, findConfigFile } from './find.js';
 
 /** Loads, validates and resolves the config of a repo. Invalid config throws one SeamsError (exit 2). */
 export async function loadConfig(root: string, explicit?: string): Promise<LoadedConfig> {
@@ -91,7 +71,24 @@ export function parseConfig(text: string, file: string, root = path.dirname(file
   const config = resolveConfig(user);
   checkReferences(user, config, locate);
   void root;
-  return { file, user, config, locate };
+  return { file, user, config, locate, positions: positionsOf(doc, lineCounter) };
+}
+
+/** Line and column of every node (map values, sequence items), keyed by key path. */
+function positionsOf(doc: Document, lineCounter: LineCounter): ConfigPositions {
+  const out: ConfigPositions = {};
+  const visit = (node: unknown, keyPath: (string | number)[]) => {
+    const offset = (node as Node | undefined)?.range?.[0];
+    if (offset !== undefined) {
+      const { line, col } = lineCounter.linePos(offset);
+      out[positionKey(keyPath)] = [line, col];
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) if (isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')) visit(pair.value, [...keyPath, pair.key.value]);
+    } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...keyPath, i]));
+  };
+  visit(doc.contents, []);
+  return out;
 }
 
 function nodeAt(doc: Document, keyPath: KeyPath): Node | undefined {

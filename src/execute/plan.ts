@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
-import type { DiscoveredTest, RepoInventory } from '../core/types.js';
+import type { DiscoveredTest, RepoInventory, RunnerId } from '../core/types.js';
 import type { JoinContext } from '../results/index.js';
 import type { CommandSpec } from '../runners/contract.js';
 import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
@@ -9,7 +9,7 @@ import { ServiceSession, splitCommand, type Preflight } from '../services/index.
 import { SeamsError } from '../util/errors.js';
 import { resolvePython } from '../util/python.js';
 import { extraArgsByRunner } from './extra-args.js';
-import { checkRunners, runnerExecutable, runnerGroups } from './preflight.js';
+import { checkRunners, runnerExecutable, runnerGroups, type RunnerProblem } from './preflight.js';
 import { shardTests, type ShardSpec } from './shard.js';
 
 /** Tier planning: which tiers run, what is checked before, and the commands of one tier. */
@@ -60,7 +60,11 @@ export function testsOfTier(o: Pick<PlanOptions, 'inventory' | 'shard' | 'durati
 }
 
 /** A runner of the selected tests (or a tier command) that is not installed: a pre-flight error. */
-export function requireRunners(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env' | 'python'>, tiers: readonly string[]): void {
+export function requireRunners(
+  o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env' | 'python'>,
+  tiers: readonly string[],
+  options: { probeModules?: boolean } = {},
+): void {
   const cfg = o.config.config;
   const problems = checkRunners(
     o.root,
@@ -74,11 +78,26 @@ export function requireRunners(o: Pick<PlanOptions, 'root' | 'inventory' | 'conf
     }),
     o.env,
     o.python,
+    options,
   );
+  throwRunnerProblems(problems);
+}
+
+/** The pre-flight error (exit 2) for runners that are not installed; nothing when there is no problem. */
+export function throwRunnerProblems(problems: readonly RunnerProblem[]): void {
   if (problems.length)
     throw new SeamsError('SEAMS_RUNNER_MISSING', problems.map((p) => p.reason).join('; '), {
       hint: [...new Set(problems.map((p) => p.hint))].join('; '),
     });
+}
+
+/**
+ * Why a runner failed without writing a report, when the reason is a missing module pre-flight did
+ * not probe (see `preflightRun`): the same pre-flight error, thrown after the fact.
+ */
+export function explainRunnerFailure(o: Pick<PlanOptions, 'root' | 'env' | 'python'>, runner: string, rootDir: string): void {
+  if (!isRunnerId(runner)) return;
+  throwRunnerProblems(checkRunners(o.root, [{ runner: runner as RunnerId, rootDir }], [], o.env, o.python));
 }
 
 /** The runner a tier command is (a registered runner, by its command line), else `command`. */
@@ -117,14 +136,21 @@ export function requireServices(pre: Preflight): void {
  * Everything a run checks before it starts anything (and before `seams run` opens history, so a
  * run that cannot start leaves no trace): the tiers exist, every runner is installed, every
  * required service can start. Throws the first problem as a usage error (exit 2).
+ *
+ * Without services the runner starts at once: the Python module probes (a process each) are left
+ * out and made only when a runner fails without a report (`explainRunnerFailure`), which then ends
+ * the run with the same error. With services they run first, before any service starts. Returns
+ * whether the probes were left out.
  */
-export function preflightRun(o: PlanOptions): void {
+export function preflightRun(o: PlanOptions): { probesDeferred: boolean } {
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
   extraArgsOf(o, tiers);
-  requireRunners(o, tiers);
   const serviceNames = [...new Set(tiers.flatMap((t) => cfg.tiers[t]?.services ?? []))];
+  const probesDeferred = serviceNames.length === 0;
+  requireRunners(o, tiers, { probeModules: !probesDeferred });
   if (serviceNames.length) requireServices(new ServiceSession({ root: o.root, runId: 'preflight', services: cfg.services, env: o.env }).preflight(serviceNames));
+  return { probesDeferred };
 }
 
 /** One command of a tier: what to run, how its results join the inventory, which tests it covers. */

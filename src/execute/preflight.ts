@@ -58,7 +58,7 @@ interface Check {
 }
 
 /** The problems of one runner group's requirements (checked in order; a missing interpreter skips its modules). */
-function checkRequirements(reqs: readonly Requirement[], c: Check): RunnerProblem[] {
+function checkRequirements(reqs: readonly Requirement[], c: Check, probeModules: boolean): RunnerProblem[] {
   const problems: RunnerProblem[] = [];
   const where = c.rootDir === '.' || c.rootDir === '' ? 'the repository root' : `${c.rootDir}/`;
   const cdHint = (install: string) => (c.rootDir === '.' || c.rootDir === '' ? install : `cd ${shellWord(c.rootDir)} && ${install}`);
@@ -78,7 +78,7 @@ function checkRequirements(reqs: readonly Requirement[], c: Check): RunnerProble
         problems.push({ reason: `${c.python} is not installed (needed for ${c.runner})`, hint: source === 'default' ? r.installHint : `${source} names an interpreter that is not there` });
       }
     } else if (r.kind === 'python-module') {
-      if (noPython) continue;
+      if (noPython || !probeModules) continue;
       const why = probeModule(c.python, r.module, cwd, c.env);
       if (why) problems.push({ reason: `${r.module} is not installed for ${c.python} (${why})`, hint: r.installHint });
     } else if (!findExecutable(r.name, c.env, cwd)) problems.push({ reason: `${r.name} is not installed (needed for ${c.runner})`, hint: r.installHint });
@@ -91,7 +91,9 @@ function checkRequirements(reqs: readonly Requirement[], c: Check): RunnerProble
  * service starts (a missing `node_modules/vitest` used to surface only as "wrote no report" after
  * the services had been started and stopped). `groups` are the (runner, runner root) pairs of the
  * selected tests, `commands` the configured tier commands with their working directories. What a
- * runner needs is its plugin's `requirements()`.
+ * runner needs is its plugin's `requirements()`. `probeModules: false` leaves out the Python module
+ * probes (`python -c "find_spec(…)"`, ~0.1 s through a pyenv shim): `seams run` without services
+ * starts the runner at once and probes only to explain a runner that failed without a report.
  */
 export function checkRunners(
   root: string,
@@ -99,6 +101,7 @@ export function checkRunners(
   commands: readonly { tier: string; command: string | string[]; cwd: string }[],
   env: NodeJS.ProcessEnv,
   pythonOption?: string,
+  options: { probeModules?: boolean } = {},
 ): RunnerProblem[] {
   const problems: RunnerProblem[] = [];
   const seen = new Set<string>();
@@ -108,7 +111,7 @@ export function checkRunners(
     if (seen.has(key)) continue;
     seen.add(key);
     const reqs = getRunner(runner)?.requirements({ rootDir, python }) ?? [];
-    problems.push(...checkRequirements(reqs, { root, runner, rootDir, env, python, pythonOption }));
+    problems.push(...checkRequirements(reqs, { root, runner, rootDir, env, python, pythonOption }, options.probeModules !== false));
   }
   for (const c of commands) {
     const argv0 = splitCommand(c.command, `tiers.${c.tier}.command`)[0];

@@ -13,8 +13,10 @@ export function newRunId(): string {
 }
 
 export async function gitInfo(root: string, env: NodeJS.ProcessEnv): Promise<{ commit: string | null; branch: string | null }> {
-  const c = await execCommand('git', ['rev-parse', 'HEAD'], { cwd: root, timeoutMs: 5000 });
-  const b = await execCommand('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, timeoutMs: 5000 });
+  const [c, b] = await Promise.all([
+    execCommand('git', ['rev-parse', 'HEAD'], { cwd: root, timeoutMs: 5000 }),
+    execCommand('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, timeoutMs: 5000 }),
+  ]);
   const commit = c.code === 0 ? c.stdout.trim() : (env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? null);
   let branch = b.code === 0 ? b.stdout.trim() : null;
   if (!branch || branch === 'HEAD') branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || branch || null;

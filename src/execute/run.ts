@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
-import { InventoryIndex } from '../results/index.js';
+import type { InventoryIndex } from '../results/index.js';
 import { ServiceSession, reapStale, durationMs, type Preflight } from '../services/index.js';
 import { findKept } from '../services/state.js';
-import { joinTask, type TaskReport } from './join.js';
-import { extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
+import type { TaskReport } from './join.js';
+import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
 import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import { applySkipPolicy } from './policy.js';
 import { runTask } from './task.js';
@@ -30,6 +30,10 @@ export interface ExecuteOptions extends PlanOptions {
   repetition?: number;
   /** `preflightRun` already checked the runners (repeat runs do not check again). */
   preflighted?: boolean;
+  /** `preflightRun` left out the Python module probes: a runner that fails without a report is probed then. */
+  probesDeferred?: boolean;
+  /** Called once, when the first test runner has started (work that can wait until then: loading the history store). */
+  onRunnerStarted?: () => void;
 }
 
 export interface ExecuteOutcome {
@@ -70,7 +74,10 @@ interface RunState {
   workDir: string;
   logDir: string;
   argsFor: (runner: string) => string[];
-  index: InventoryIndex;
+  /** The inventory indexed for the join: built while the first runner runs. */
+  index?: Promise<InventoryIndex>;
+  /** What waits for the first runner to start (git, `onRunnerStarted`). */
+  runnerStarted: () => void;
   tasks: TaskReport[];
   results: TestResult[];
   interrupted: boolean;
@@ -108,7 +115,16 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   o.info?.(`running ${label}${count}`);
   const t0 = Date.now();
   o.progress?.start(label);
-  const exec = await runTask(task.spec, { ...env, ...task.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
+  const running = runTask(task.spec, { ...env, ...task.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
+  // the runner has started: what reads and joins its report is loaded and the inventory indexed
+  // meanwhile, not before it
+  const joining = import('./join.js');
+  if (!s.index) {
+    s.index = import('../results/index.js').then(({ InventoryIndex }) => new InventoryIndex(o.inventory.tests));
+    s.runnerStarted();
+  }
+  const exec = await running;
+  const { joinTask } = await joining;
   o.progress?.stop();
   if (exec.pgid) s.session.untrack(exec.pgid);
   const report: TaskReport = {
@@ -133,9 +149,11 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     timeoutMs,
     extraArgs: s.argsFor(task.runner),
     services,
-    index: s.index,
+    index: await s.index,
     startedAt: t0,
   });
+  // the module probe pre-flight left out: a runner that is not installed is a pre-flight error still
+  if (report.error && o.probesDeferred && !exec.timedOut && !exec.aborted) explainRunnerFailure(o, task.runner, task.ctx.runnerRoot ?? '.');
   s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
   s.tasks.push(report);
@@ -181,7 +199,13 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
-  const git = await gitInfo(o.root, o.env);
+  // asked once the tests run (two git processes, not in the runner's way), recorded with the run
+  let gitAsked: ReturnType<typeof gitInfo> | undefined;
+  const askGit = () => (gitAsked ??= gitInfo(o.root, o.env));
+  const runnerStarted = () => {
+    void askGit();
+    o.onRunnerStarted?.();
+  };
 
   const argsFor = extraArgsOf(o, tiers);
   // runners first: a runner that is not installed fails the run before any service starts
@@ -221,7 +245,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
-    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, index: new InventoryIndex(o.inventory.tests), tasks, results, interrupted };
+    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, tasks, results, interrupted, runnerStarted };
     for (const tier of tiers) {
       if (o.signal?.aborted) {
         state.interrupted = true;
@@ -240,6 +264,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     const have = new Set(results.map(testKey));
     for (const tier of tiers) for (const t of testsOfTier(o, tier)) if (!t.dynamic && !have.has(testKey(t))) results.push(notRun(t, 'interrupted'));
   }
+  const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results });
   return { run, tasks, serviceFailure, interrupted };

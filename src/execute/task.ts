@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
 import type { CommandSpec } from '../runners/contract.js';
 import { stopGroup } from '../services/process-tree.js';
 
@@ -26,18 +26,35 @@ export function runTask(
   onStart: (pgid: number) => void,
 ): Promise<TaskExec> {
   return new Promise((resolve) => {
-    const out = createWriteStream(logFile);
+    // Without live output the runner writes its log itself (the file as its stdout and stderr):
+    // no pipe, no chunk passes through seams (a test runner flushing once per test makes
+    // thousands of them).
+    const logFd = echo ? undefined : openSync(logFile, 'w');
+    const out = logFd === undefined ? createWriteStream(logFile) : undefined;
     let timedOut = false;
     let aborted = false;
-    const child = spawn(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let child;
+    try {
+      child = spawn(spec.argv[0]!, spec.argv.slice(1), {
+        cwd: spec.cwd,
+        env,
+        stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, spec.resultFromStdout ? 'ignore' : logFd],
+        detached: true,
+      });
+    } finally {
+      // the child has its own copy (spawn forks before it returns)
+      if (logFd !== undefined) closeSync(logFd);
+    }
     child.once('spawn', () => child.pid && onStart(child.pid));
-    const onData = (d: Buffer) => {
-      out.write(d);
-      echo?.(d.toString('utf8'));
-    };
-    child.stdout?.on('data', onData);
-    // go test -json: stdout is the report; keep stderr out of it
-    child.stderr?.on('data', spec.resultFromStdout ? (d: Buffer) => echo?.(d.toString('utf8')) : onData);
+    if (out) {
+      const onData = (d: Buffer) => {
+        out.write(d);
+        echo?.(d.toString('utf8'));
+      };
+      child.stdout?.on('data', onData);
+      // go test -json: stdout is the report; keep stderr out of it
+      child.stderr?.on('data', spec.resultFromStdout ? (d: Buffer) => echo?.(d.toString('utf8')) : onData);
+    }
     const stop = () => {
       if (child.pid) void stopGroup(child.pid, null, 5000);
     };
@@ -60,7 +77,8 @@ export function runTask(
       settled = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      out.end(() => resolve({ ...r, timedOut, aborted, pgid: child.pid }));
+      if (out) out.end(() => resolve({ ...r, timedOut, aborted, pgid: child.pid }));
+      else resolve({ ...r, timedOut, aborted, pgid: child.pid });
     };
     child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
     child.on('close', (code, sig) => {

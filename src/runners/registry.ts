@@ -3,15 +3,15 @@ import type { CiNeeds, CommandSpec, ResultFormatPlugin, RunnerPlugin } from './c
 import { adoptGoCommand, goTestJsonFormat } from './_shared/go.js';
 import { adoptUnknownCommand, junitXmlFormat } from './_shared/junit.js';
 import { djangoPlugin } from './django/index.js';
-import { jestPlugin } from './jest/index.js';
+import { jestPlugin } from './jest/plugin.js';
 import { jestJsonFormat } from './jest/command.js';
-import { mochaPlugin } from './mocha/index.js';
-import { nodeTestPlugin } from './node-test/index.js';
-import { playwrightPlugin } from './playwright/index.js';
+import { mochaPlugin } from './mocha/plugin.js';
+import { nodeTestPlugin } from './node-test/plugin.js';
+import { playwrightPlugin } from './playwright/plugin.js';
 import { playwrightJsonFormat } from './playwright/command.js';
-import { pytestPlugin } from './pytest/index.js';
+import { pytestPlugin } from './pytest/plugin.js';
 import { unittestPlugin } from './unittest/index.js';
-import { vitestPlugin } from './vitest/index.js';
+import { vitestPlugin } from './vitest/plugin.js';
 import { vitestJsonFormat } from './vitest/command.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Diagnostic, LanguageId, RawTest, RepoInventory, RunnerId, RunnerInfo, Tier, VerifyReport } from '../core/types.js';
+import type { ScanCache } from '../cache/files.js';
 import type { Progress } from '../util/progress.js';
 
 /**
@@ -18,6 +19,12 @@ export interface ScanContext {
    * runner is used there even when its detection would not pick it. Absent: no choice made.
    */
   chosenFolders?(runner: RunnerId): readonly string[];
+  /**
+   * Per-file caches (`.seams/cache`): a plugin keeps what it parsed from a file under the file's
+   * content hash (`cache.hashes`, through the stat index) and the key of everything else the value
+   * depends on. Absent with `--no-cache` and for library callers of scanRepo.
+   */
+  cache?: ScanCache;
 }
 
 export interface ScannedFile {

@@ -1,15 +1,35 @@
 import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig, tierRulesOf, type LoadedConfig } from '../config/index.js';
+import { openFileHashes } from '../cache/files.js';
+import { inventoryKey, lookupInventory, storeInventory, type InventoryKeyParts } from '../cache/inventory.js';
+import { openCache } from '../cache/store.js';
+import { findConfigFile } from '../config/find.js';
+import type { LoadedConfig } from '../config/load.js';
+import { locatorOf, type ConfigPositions } from '../config/locate.js';
+import { resolveConfig, tierRulesOf } from '../config/resolve.js';
+import type { UserConfig } from '../config/schema.js';
 import type { Inventory, RepoInventory } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
+import { journalInputs } from '../util/inputs.js';
 import { uniqueNames } from '../util/paths.js';
 import type { Progress } from '../util/progress.js';
-import { scanRepo } from './index.js';
+import { listTree } from '../workspace/files.js';
+import type { ScanOptions } from './index.js';
+import { repoRootOf } from './root.js';
 
 export interface ConfiguredRepo {
   inventory: RepoInventory;
   config: LoadedConfig;
+}
+
+export interface ScanConfiguredOptions {
+  configFile?: string;
+  progress?: Progress;
+  /** false (`--no-cache`): neither read nor write `.seams/cache`. Default true. */
+  cache?: boolean;
+  /** The environment whose scanning variables (PYTHONPATH) key the cache; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -21,10 +41,13 @@ export interface ConfiguredRepo {
  * with several repositories is a usage error (it cannot describe them all); repositories whose
  * folders share a name are named by the shortest path suffix that tells them apart (`x/app`,
  * `y/app`) — the history keeps its key, the folder name (see repoKey).
+ *
+ * With the cache (the default), an unchanged repository is answered from `.seams/cache` before
+ * the YAML parser, the config schema or any runner plugin is loaded (see src/cache/inventory.ts).
  */
 export async function scanConfigured(
   paths: readonly string[],
-  options: { configFile?: string; progress?: Progress } = {},
+  options: ScanConfiguredOptions = {},
 ): Promise<{ inventory: Inventory; repos: ConfiguredRepo[] }> {
   const repos: ConfiguredRepo[] = [];
   paths = distinctRoots(paths);
@@ -32,24 +55,92 @@ export async function scanConfigured(
     throw new SeamsError('SEAMS_CONFIG_SEVERAL_REPOS', `--config applies to one repository; got ${paths.length} paths`, {
       hint: 'run seams once per repository with its --config, or put a seams.yaml in each repository',
     });
-  for (const p of paths) {
-    const root = path.resolve(p);
-    // Validate the path before the config so a typo in the path is reported as such.
-    const config = await loadConfig(root, paths.length === 1 ? options.configFile : undefined).catch(async (error) => {
-      await scanRepo(p, { plugins: [] }); // throws SEAMS_PATH_NOT_FOUND for a bad path
-      throw error;
-    });
-    const inventory = await scanRepo(p, {
-      tierRules: tierRulesOf(config.config),
-      requirementPattern: config.config.requirements.pattern,
-      runners: config.config.runners,
-      progress: options.progress,
-    });
-    repos.push({ inventory, config });
-  }
+  for (const p of paths) repos.push(await scanOne(p, paths.length === 1 ? options.configFile : undefined, options));
   const names = uniqueNames(repos.map((r) => r.inventory.root));
   repos.forEach((r, i) => (r.inventory.name = names[i]!));
   return { inventory: { version: 1, repos: repos.map((r) => r.inventory) }, repos };
+}
+
+/** Per-file entries a scan did not use are deleted when they are this old. */
+const PRUNE_AFTER_MS = 14 * 24 * 3600 * 1000;
+
+/** What the cache keeps of a repository's scan: the inventory and the config it was scanned with. */
+interface CachedScan {
+  inventory: RepoInventory;
+  config: { user: UserConfig; positions: ConfigPositions } | null;
+}
+
+async function scanOne(p: string, explicitConfig: string | undefined, options: ScanConfiguredOptions): Promise<ConfiguredRepo> {
+  // the path first, so a typo in it is reported as such (not as a config problem)
+  const root = await repoRootOf(p);
+  const configFile = await findConfigFile(root, explicitConfig);
+  const configText = configFile ? await readFile(configFile, 'utf8') : null;
+  const store = openCache(root, { enabled: options.cache !== false });
+  if (!store.enabled) return scanFresh(p, root, configFile, configText, options);
+
+  const parts: InventoryKeyParts = { root, configFile, configText, env: options.env ?? process.env };
+  const tree = await listTree(root);
+  const hashes = openFileHashes(store, root);
+  const key = inventoryKey(parts, tree, hashes);
+  const hit = lookupInventory<CachedScan>(store, parts, key, hashes);
+  if (hit && (hit.config !== null) === (configFile !== null)) {
+    hashes.save();
+    return { inventory: { ...hit.inventory, root }, config: restoredConfig(configFile, hit.config) };
+  }
+  const { value, inputs } = await journalInputs(() => scanFresh(p, root, configFile, configText, options, { listing: tree.files, cache: { store, hashes } }));
+  const { config, inventory } = value;
+  const cached: CachedScan = { inventory, config: config.file ? { user: config.user, positions: config.positions ?? {} } : null };
+  // a folder without tests is scanned again next time: seams leaves nothing behind where it found nothing
+  if (!inventory.files.length && !inventory.tests.length) return value;
+  // a config the YAML turned into something JSON does not keep (a YAML 1.1 timestamp) is not cached
+  if (isPlainJson(cached.config)) storeInventory(store, parts, key, tree, inputs, hashes, cached);
+  hashes.save();
+  // per-file entries this scan did not use (older versions of files, other branches) go after a while
+  store.prune(PRUNE_AFTER_MS);
+  return value;
+}
+
+async function scanFresh(
+  p: string,
+  root: string,
+  configFile: string | null,
+  configText: string | null,
+  options: ScanConfiguredOptions,
+  more: Pick<ScanOptions, 'listing' | 'cache'> = {},
+): Promise<ConfiguredRepo> {
+  let config: LoadedConfig;
+  if (configFile !== null) {
+    const { parseConfig } = await import('../config/load.js');
+    config = parseConfig(configText ?? '', configFile, root);
+  } else config = defaultConfig();
+  const { scanRepo } = await import('./index.js');
+  const inventory = await scanRepo(p, {
+    tierRules: tierRulesOf(config.config),
+    requirementPattern: config.config.requirements.pattern,
+    runners: config.config.runners,
+    progress: options.progress,
+    ...more,
+  });
+  return { inventory, config };
+}
+
+function defaultConfig(): LoadedConfig {
+  const user: UserConfig = {};
+  return { file: null, user, config: resolveConfig(user), locate: () => 'seams.yaml' };
+}
+
+function restoredConfig(file: string | null, cached: CachedScan['config']): LoadedConfig {
+  if (!file || !cached) return defaultConfig();
+  return { file, user: cached.user, config: resolveConfig(cached.user), locate: locatorOf(file, cached.positions), positions: cached.positions };
+}
+
+/** Whether a value survives JSON unchanged (plain objects, arrays, strings, finite numbers, booleans, null). */
+function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isPlainJson);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v as object).every((x) => x === undefined || isPlainJson(x));
+  return false;
 }
 
 /** The repository's key in the run history: its folder name (what `seams run` stores). */

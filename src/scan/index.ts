@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ScanCache } from '../cache/files.js';
 import { classifyTests, createClassifier, type TierRule } from '../core/tiers.js';
 import type { Diagnostic, Inventory, RepoInventory, RunnerId, TestFile } from '../core/types.js';
 import { runners as scanPlugins } from '../runners/registry.js';
@@ -10,6 +10,7 @@ import { describeError, SeamsError } from '../util/errors.js';
 import { append } from '../util/strings.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import { createFileLister } from '../workspace/files.js';
+import { repoRootOf } from './root.js';
 
 export const DEFAULT_REQUIREMENT_PATTERN = '\\b(FR|NFR|REQ|SC)-\\d{3,}\\b';
 
@@ -23,30 +24,22 @@ export interface ScanOptions {
   progress?: Progress;
   /** seams.yaml `runners:`: the runners of the repo (a list) or of folders (folder → list); overrides detection. */
   runners?: readonly string[] | Readonly<Record<string, readonly string[]>>;
+  /** The repository's files when they were listed already (repo-relative POSIX, sorted). */
+  listing?: readonly string[];
+  /** Per-file caches of parse results (`.seams/cache`); absent: everything is parsed. */
+  cache?: ScanCache;
 }
 
 /** Scans one repository with every runner plugin that applies. */
 export async function scanRepo(rootArg: string, options: ScanOptions = {}): Promise<RepoInventory> {
-  const root = path.resolve(rootArg);
-  let info;
-  try {
-    info = await stat(root);
-  } catch {
-    throw new SeamsError('SEAMS_PATH_NOT_FOUND', `path does not exist: ${rootArg}`, {
-      hint: 'pass the folder of a repository, e.g. `seams scan .`',
-    });
-  }
-  if (!info.isDirectory())
-    throw new SeamsError('SEAMS_NOT_A_DIRECTORY', `not a directory: ${rootArg}`, {
-      hint: 'pass the folder of a repository, not a file',
-    });
-
+  const root = await repoRootOf(rootArg);
   const progress = options.progress ?? createProgress();
   const ctx: ScanContext = {
     root,
     requirementPattern: new RegExp(options.requirementPattern ?? DEFAULT_REQUIREMENT_PATTERN, 'g'),
-    listFiles: createFileLister(root),
+    listFiles: createFileLister(root, options.listing),
     progress,
+    ...(options.cache ? { cache: options.cache } : {}),
   };
   const classifier = createClassifier(options.tierRules ?? []);
   const repo: RepoInventory = { root, name: path.basename(root), runners: [], files: [], tests: [], diagnostics: [] };

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/types.js';
 import { dirnamePosix, joinPosix } from '../util/paths.js';
+import { noteInput } from '../util/inputs.js';
 import type { FileSource } from './files.js';
 import { collectPackages, type JsPackage, type TestPackageMarkers } from './js-packages.js';
 import { readJsonFile } from './manifests.js';
@@ -72,6 +73,7 @@ function textCache(root: string): Pick<JsWorkspace, 'readText' | 'prefetch'> {
   const texts = new Map<string, string | undefined>();
   const readText = (file: string) => {
     if (!texts.has(file)) {
+      noteInput('file', path.join(root, file));
       try {
         texts.set(file, readFileSync(path.join(root, file), 'utf8'));
       } catch {
@@ -86,6 +88,7 @@ function textCache(root: string): Pick<JsWorkspace, 'readText' | 'prefetch'> {
     const worker = async () => {
       while (next < todo.length) {
         const f = todo[next++]!;
+        noteInput('file', path.join(root, f));
         try {
           texts.set(f, await readFile(path.join(root, f), 'utf8'));
         } catch {

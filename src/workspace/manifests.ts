@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseSync } from 'oxc-parser';
 import { parse as parseYaml } from 'yaml';
+import { noteInput } from '../util/inputs.js';
 
 /**
  * Readers of the manifests and config files a repository describes itself with: package.json
@@ -11,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 /** Reads a JSON object file (a leading BOM allowed); the error message when it is not one. */
 export function readJsonFile(abs: string): { value?: Record<string, unknown>; error?: string } {
   let text: string;
+  noteInput('file', abs);
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { joinRel } from '../util/paths.js';
+import { noteInput } from '../util/inputs.js';
 import { parseIni } from './manifests.js';
 
 export type IniValue = string | string[];
@@ -30,6 +31,7 @@ export function findPytestConfigIn(rootAbs: string, dir: string, onUnreadable: (
     const rel = joinRel(dir, name);
     let text: string;
     try {
+      noteInput('file', path.join(rootAbs, rel));
       text = readFileSync(path.join(rootAbs, rel), 'utf8');
     } catch {
       continue;

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheKey, openCache } from '../../src/cache/store.js';
+import { cacheKey, codeFingerprint, openCache } from '../../src/cache/store.js';
 import { SEAMS_VERSION } from '../../src/util/version.js';
 
 const dirs: string[] = [];
@@ -15,7 +15,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const entryFile = (root: string, ns: string, key: string) => path.join(root, '.seams', 'cache', ns, key.slice(0, 2), `${key}.json`);
+const entryFile = (root: string, ns: string, key: string) => path.join(root, '.seams', 'cache', ns, key.slice(0, 2), key);
 
 describe('cache store', () => {
   it('keys differ when any part differs, and parts never run together', () => {
@@ -31,7 +31,7 @@ describe('cache store', () => {
     expect(cache.get('parse', key)).toBeUndefined();
     cache.set('parse', key, { tests: ['a::b'] });
     expect(cache.get('parse', key)).toEqual({ tests: ['a::b'] });
-    expect(readdirSync(path.dirname(entryFile(root, 'parse', key)))).toEqual([`${key}.json`]);
+    expect(readdirSync(path.dirname(entryFile(root, 'parse', key)))).toEqual([key]);
   });
 
   it('ignores a corrupt, truncated or foreign entry and the next set rewrites it', () => {
@@ -44,10 +44,11 @@ describe('cache store', () => {
     writeFileSync(file, whole.slice(0, whole.length / 2));
     expect(cache.get('ids', key)).toBeUndefined();
     // a payload edited without its checksum
-    writeFileSync(file, whole.replace('[\\"x\\"]', '[\\"y\\"]'));
+    writeFileSync(file, whole.replace('["x"]', '["y"]'));
     expect(cache.get('ids', key)).toBeUndefined();
-    // an entry written by another seams version
-    writeFileSync(file, whole.replace(`"seams":"${SEAMS_VERSION}"`, '"seams":"0.0.0-other"'));
+    // an entry written by another seams version or build
+    expect(whole).toContain(`"seams":"${codeFingerprint()}"`);
+    writeFileSync(file, whole.replace(`"seams":"${codeFingerprint()}"`, '"seams":"0.0.0-other"'));
     expect(cache.get('ids', key)).toBeUndefined();
     // an entry copied under another key
     const other = cacheKey('other');
@@ -56,6 +57,54 @@ describe('cache store', () => {
     expect(cache.get('ids', key)).toBeUndefined();
     cache.set('ids', key, ['x']);
     expect(cache.get('ids', key)).toEqual(['x']);
+  });
+
+  it('keeps bytes and slots with the same checks, and marks a new cache folder for git and backups', () => {
+    const root = tmp();
+    const cache = openCache(root);
+    const key = cacheKey('bytes');
+    cache.setBytes('mod', key, Buffer.from([0, 1, 2, 10, 255]));
+    expect([...cache.getBytes('mod', key)!]).toEqual([0, 1, 2, 10, 255]);
+    const file = entryFile(root, 'mod', key);
+    const whole = readFileSync(file);
+    whole[whole.length - 1] = 254;
+    writeFileSync(file, whole);
+    expect(cache.getBytes('mod', key)).toBeUndefined();
+
+    cache.save('stat-index', { a: 1 });
+    expect(cache.load('stat-index')).toEqual({ a: 1 });
+    cache.save('stat-index', { a: 2 });
+    expect(cache.load('stat-index')).toEqual({ a: 2 });
+    writeFileSync(path.join(root, '.seams', 'cache', 'stat-index.slot'), 'garbage');
+    expect(cache.load('stat-index')).toBeUndefined();
+    expect(() => cache.save('../x', 1)).toThrow(/slot/);
+
+    expect(readFileSync(path.join(root, '.seams', 'cache', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(readFileSync(path.join(root, '.seams', 'cache', 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55/);
+  });
+
+  it('the fingerprint names the version and this build of seams', () => {
+    expect(codeFingerprint()).toMatch(new RegExp(`^${SEAMS_VERSION.replace(/\./g, '\\.')}\\+`));
+  });
+
+  it('prunes, in the namespaces it used, the old entries it did not use', () => {
+    const root = tmp();
+    const first = openCache(root);
+    const [old, usedOld, fresh, other] = ['old', 'used-old', 'fresh', 'other'].map((k) => cacheKey(k));
+    first.set('mod', old!, 1);
+    first.set('mod', usedOld!, 2);
+    first.set('ids', other!, 3);
+    const month = (Date.now() - 30 * 24 * 3600 * 1000) / 1000;
+    for (const [ns, k] of [['mod', old], ['mod', usedOld], ['ids', other]] as const) utimesSync(entryFile(root, ns, k!), month, month);
+    const second = openCache(root);
+    expect(second.get('mod', usedOld!)).toBe(2);
+    second.set('mod', fresh!, 4);
+    expect(second.prune(14 * 24 * 3600 * 1000)).toBe(1);
+    expect(existsSync(entryFile(root, 'mod', old!))).toBe(false);
+    expect(second.get('mod', usedOld!)).toBe(2);
+    expect(second.get('mod', fresh!)).toBe(4);
+    // a namespace this store did not use is left alone
+    expect(openCache(root).get('ids', other!)).toBe(3);
   });
 
   it('disabled (--no-cache): never reads, never writes', () => {

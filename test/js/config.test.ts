@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jestPlugin } from '../../src/runners/jest/index.js';
-import { mochaPlugin } from '../../src/runners/mocha/index.js';
-import { nodeTestPlugin } from '../../src/runners/node-test/index.js';
-import { playwrightPlugin } from '../../src/runners/playwright/index.js';
-import { majorOfRange, vitestPlugin } from '../../src/runners/vitest/index.js';
+import { jestPlugin } from '../../src/runners/jest/plugin.js';
+import { mochaPlugin } from '../../src/runners/mocha/plugin.js';
+import { nodeTestPlugin } from '../../src/runners/node-test/plugin.js';
+import { playwrightPlugin } from '../../src/runners/playwright/plugin.js';
+import { majorOfRange } from '../../src/runners/vitest/index.js';
+import { vitestPlugin } from '../../src/runners/vitest/plugin.js';
 import { scanRepo } from '../../src/scan/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { jestPlugin } from '../../src/runners/jest/index.js';
-import { playwrightPlugin } from '../../src/runners/playwright/index.js';
+import { jestPlugin } from '../../src/runners/jest/plugin.js';
+import { playwrightPlugin } from '../../src/runners/playwright/plugin.js';
 import type { ScanPlugin } from '../../src/runners/types.js';
-import { vitestPlugin } from '../../src/runners/vitest/index.js';
+import { vitestPlugin } from '../../src/runners/vitest/plugin.js';
 import { scanRepo } from '../../src/scan/index.js';
 
 /**

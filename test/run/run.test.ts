@@ -1,16 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, tierRulesOf } from '../../src/config/index.js';
 import { executeRun } from '../../src/execute/run.js';
-import { pytestPlugin } from '../../src/runners/pytest/index.js';
+import { pytestPlugin } from '../../src/runners/pytest/plugin.js';
 import { scanRepo } from '../../src/scan/index.js';
 import { openStore } from '../../src/store/index.js';
 import { readStates } from '../../src/services/state.js';
 import { runCli } from '../helpers/cli.js';
 import { validateAgainst } from '../helpers/schema.js';
+
+/** What a run left in .seams/ besides the scan cache (a run that cannot start leaves no history, log or state). */
+function leftBehind(root: string): string[] {
+  return existsSync(path.join(root, '.seams')) ? readdirSync(path.join(root, '.seams')).filter((f) => f !== 'cache') : [];
+}
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'seams-run-'));
@@ -133,7 +138,7 @@ describe('executeRun with pytest and a real redis', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('required service db cannot start: command not found: no-such-postgres');
     expect(readStates(root)).toEqual([]);
-    expect(existsSync(path.join(root, '.seams'))).toBe(false); // not even an empty history
+    expect(leftBehind(root)).toEqual([]); // not even an empty history
   });
 
   it('seams run --shard i/n --run-id into one history: every shard is stored in the one run (#29)', async () => {
@@ -241,7 +246,7 @@ def test_alternating():
     const r = await runCli(['run', 'smoke', '--root', root]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('seams: the command of tier smoke cannot start: command not found: definitely-missing-runner\nhint: install definitely-missing-runner or fix tiers.smoke.command in seams.yaml\n');
-    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+    expect(leftBehind(root)).toEqual([]);
   });
 
   it('pre-flight: vitest not installed in web/ and a Python without pytest stop the run before any service starts, with hints', async () => {
@@ -263,7 +268,25 @@ def test_alternating():
     expect(r.stderr).toContain('vitest is not installed in web/ (no node_modules/.bin/vitest there or in a parent folder, and none on PATH)');
     expect(r.stderr).toMatch(/\nhint: .*-m pip install pytest.*; cd web && npm install\n$/);
     expect(r.stderr).not.toMatch(/service cache|redis/);
-    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+    expect(leftBehind(root)).toEqual([]);
+  });
+
+  it('without services the runner starts at once; a Python without pytest is the same pre-flight error after the attempt, and no history is written', async () => {
+    const root = repo({ 'tests/test_x.py': 'def test_x():\n    pass\n' });
+    const bin = mkdtempSync(path.join(tmpdir(), 'seams-py-'));
+    const python = path.join(bin, 'python-without-pytest');
+    const calls = path.join(bin, 'calls');
+    writeFileSync(python, `#!/bin/sh\necho "$*" >> ${calls}\necho "ModuleNotFoundError: No module named 'pytest'" >&2\nexit 1\n`, { mode: 0o755 });
+    const r = await runCli(['run', 'unit', '--root', root], { env: { SEAMS_PYTHON: python } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`seams: pytest is not installed for ${python} (ModuleNotFoundError: No module named 'pytest')\nhint: ${python} -m pip install pytest (or the project's requirements)\n`);
+    // the runner first, the probe only to explain its failure
+    const started = readFileSync(calls, 'utf8').trim().split('\n');
+    expect(started[0]).toMatch(/^-m pytest /);
+    expect(started.slice(1).join('\n')).toMatch(/^-c import importlib.util.*\n.*find_spec\('pytest'\)/);
+    // it ran (its log is kept) but nothing is stored and no process or state is left
+    expect(existsSync(path.join(root, '.seams/history.db'))).toBe(false);
+    expect(readStates(root)).toEqual([]);
   });
 
   it('one interpreter rule: --python, then SEAMS_PYTHON, then python3', async () => {
@@ -274,7 +297,7 @@ def test_alternating():
     const viaEnv = await runCli(['run', 'unit', '--root', root], { env: { SEAMS_PYTHON: '/no/such/python-env' } });
     expect(viaEnv.code).toBe(2);
     expect(viaEnv.stderr).toBe('seams: /no/such/python-env is not installed (needed for pytest)\nhint: SEAMS_PYTHON names an interpreter that is not there\n');
-    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+    expect(leftBehind(root)).toEqual([]);
   });
 
   it('extra arguments that replace the report seams reads are refused before anything starts (exit 2)', async () => {
@@ -283,7 +306,7 @@ def test_alternating():
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('seams: extra argument --junitxml=mine.xml for pytest: seams sets --junitxml itself to read the results');
     expect(r.stderr).toContain('hint: leave the report options to seams');
-    expect(existsSync(path.join(root, '.seams'))).toBe(false);
+    expect(leftBehind(root)).toEqual([]);
   });
 
   it('a runner that exits without a report: the summary shows the last lines of its log', async () => {

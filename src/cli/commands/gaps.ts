@@ -9,9 +9,11 @@ import { SeamsError } from '../../util/errors.js';
 import { closest } from '../../core/strings.js';
 import { plural } from '../../util/strings.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 
 export interface GapsCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   format: 'text' | 'json' | 'markdown';
   failOn?: GapSeverity;
   why?: string[];
@@ -32,6 +34,7 @@ export function registerGaps(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--why <workflow...>', 'show which tests reach the workflow and through which imports')
     .option('-V, --verbose', 'show reach paths for every workflow')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(
       'after',
@@ -54,10 +57,10 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 }
 
 /** Scans and analyses each repo (shared by gaps and trace), paths relative to the working folder. */
-export function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number }, io: CliIO): Promise<RepoAnalysis[]> {
+export function analyzePaths(paths: readonly string[], opts: { config?: string; now?: Date; examples?: number; cache?: boolean }, io: CliIO): Promise<RepoAnalysis[]> {
   return analyze(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config && path.resolve(io.cwd, opts.config), now: opts.now, examples: opts.examples },
+    { config: opts.config && path.resolve(io.cwd, opts.config), now: opts.now, examples: opts.examples, cache: opts.cache, env: io.env },
   );
 }
 

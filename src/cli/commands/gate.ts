@@ -6,10 +6,12 @@ import { gate, notifyFailedGates } from '../../app/gate.js';
 import { gateRenderers, githubRenderers } from '../../report/renderers/gate.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 import { relativePosix } from '../../util/paths.js';
 
 export interface GateCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   format: 'text' | 'json' | 'junit' | 'markdown';
   config?: string;
   db?: string;
@@ -27,6 +29,7 @@ export function registerGate(program: Command, io: CliIO, setExit: SetExit): voi
     .argument('[paths...]', 'repository folders', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'junit', 'markdown']).default('text'))
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database (sqlite:path or postgresql://…; default from seams.yaml or .seams/history.db)')
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .option('-r, --rule <name...>', 'check only these gates (targets are skipped)')
@@ -57,7 +60,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
   if (Number.isNaN(now.getTime())) throw new SeamsError('SEAMS_USAGE', `--now ${opts.now} is not a date`, { hint: 'use YYYY-MM-DD' });
   const result = await gate(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config, db: opts.db, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
+    { config: opts.config, cache: opts.cache, db: opts.db, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
   );
   if (result.configErrors.length) {
     const lines = result.configErrors.flatMap((err) => [`seams: ${err.source ? `${err.source}: ` : ''}${err.message}`, ...(err.hint ? [`hint: ${err.hint}`] : [])]);

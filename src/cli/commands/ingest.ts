@@ -6,10 +6,12 @@ import { ingestRenderers } from '../../report/renderers/history.js';
 import type { IngestOptions } from '../../app/ingest.js';
 import { repoRoot, shardOption } from '../../app/options.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 import { resultFormatIds, runnerIds } from '../../runners/registry.js';
 
 interface IngestCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   root: string;
   config?: string;
   db?: string;
@@ -30,6 +32,7 @@ export function registerIngest(program: Command, io: CliIO, setExit: SetExit): v
     .argument('<files...>', 'seams results files (seams run -o), JUnit XML, Jest/Vitest/Playwright JSON, go test -json')
     .option('--root <dir>', 'repository the results belong to (joins them to its test ids)', '.')
     .option('-c, --config <file>', 'seams.yaml to use')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
     .option('--run-id <id>', 'run id (default: the id in seams results files, or derived from the files’ content)')
     .option('--tier <tier>', 'tier of results that match no inventory test')
@@ -62,7 +65,7 @@ export async function ingestCommand(files: string[], opts: IngestCommandOptions,
   const result = await ingest(
     files.map((f) => path.resolve(io.cwd, f)),
     {
-      ...{ root, config: opts.config, db: opts.db, env: io.env, runId: opts.runId, tier: opts.tier, runner: opts.runner, format: opts.format },
+      ...{ root, config: opts.config, cache: opts.cache, db: opts.db, env: io.env, runId: opts.runId, tier: opts.tier, runner: opts.runner, format: opts.format },
       ...{ commit: opts.commit, branch: opts.branch, shard: opts.shard, scan: opts.scan },
       onUnjoined: (why) => io.stderr.write(`seams: results are stored without test ids from the repository: ${why}\n`),
     },

@@ -4,9 +4,11 @@ import { report } from '../../app/report.js';
 import { reportRenderers } from '../../report/renderers/report.js';
 import { SeamsError } from '../../util/errors.js';
 import { checkOutputPath, writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 
 export interface ReportCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   html?: string;
   markdown?: string | boolean;
   config?: string;
@@ -23,6 +25,7 @@ export function registerReport(program: Command, io: CliIO, setExit: SetExit): v
     .option('--html <file>', 'write the HTML report (one file, works offline)')
     .option('--markdown [file]', 'write the Markdown completion report (stdout without a file)')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database (sqlite:path or postgresql://…)')
     .option('--title <text>', 'report title')
     .option('--runs <n>', 'newest runs (with every result) read for per-test history and latest results', '20')
@@ -52,7 +55,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
   if (typeof opts.markdown === 'string') await checkOutputPath(io, opts.markdown);
   const result = await report(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config, db: opts.db, env: io.env, title: opts.title, runs: Number(opts.runs) },
+    { config: opts.config, cache: opts.cache, db: opts.db, env: io.env, title: opts.title, runs: Number(opts.runs) },
   );
   if (opts.html) {
     const html = reportRenderers.html(result.html);

@@ -6,9 +6,11 @@ import { runRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 
 export interface RunCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   root?: string;
   config?: string;
   db?: string;
@@ -31,6 +33,7 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
     .argument('[tiers...]', 'tiers to run (default: every configured tier); runner arguments after --')
     .option('--root <dir>', 'repository root', '.')
     .option('-c, --config <file>', 'seams.yaml to use')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database: sqlite:path or postgresql://… (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
     .option('--no-history', 'do not store the run')
     .option('--keep-services', 'leave the services running afterwards (stop them with seams services down)')
@@ -104,6 +107,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
       tiers,
       extraArgs,
       config: opts.config,
+      cache: opts.cache,
       db: opts.db,
       history: opts.history,
       keepServices: opts.keepServices,

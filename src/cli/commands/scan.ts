@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
 import { scanRenderers } from '../../report/renderers/scan.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 import { runners } from '../../runners/registry.js';
 import { resolvePython } from '../../util/python.js';
 import { SeamsError } from '../../util/errors.js';
@@ -16,6 +16,7 @@ export interface ScanCommandOptions {
   output?: string;
   resolve?: boolean;
   resolveTimeout?: string;
+  cache?: boolean;
 }
 
 export function registerScan(program: Command, io: CliIO, setExit: SetExit): void {
@@ -31,6 +32,7 @@ export function registerScan(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--resolve', "list the files that hold dynamic tests with the runner's own collector (pytest --collect-only, vitest list, playwright test --list); this RUNS the repository's collection code: conftest.py, plugins, configs, test modules' top level")
     .option('--no-resolve', 'static only, whatever seams.yaml scan.resolve says')
     .option('--resolve-timeout <seconds>', 'time limit of each collector command of --resolve (default 120)')
+    .option('--no-cache', NO_CACHE_HELP)
     .addHelpText(
       'after',
       `
@@ -57,6 +59,8 @@ export async function scanCommand(paths: string[], opts: ScanCommandOptions, io:
     python: resolvePython(opts.python, io.env),
     resolve: opts.resolve,
     resolveTimeoutMs: resolveTimeoutMs(opts.resolveTimeout),
+    cache: opts.cache,
+    env: io.env,
   });
   const text = scanRenderers[opts.format](result);
   if (opts.output) await writeOutput(io, opts.output, text);

@@ -4,9 +4,11 @@ import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
 import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 
 interface ServicesOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   root: string;
   config?: string;
   timeoutMultiplier?: string;
@@ -31,7 +33,7 @@ seams run (outside CI) reuses services that "up" started.
 Exit codes: 0 ok, 2 configuration error or a required service failed to start, 3 internal error.`,
     );
   const common = (c: Command) =>
-    c.option('--root <dir>', 'repository root', '.').option('-c, --config <file>', 'seams.yaml to use');
+    c.option('--root <dir>', 'repository root', '.').option('-c, --config <file>', 'seams.yaml to use').option('--no-cache', NO_CACHE_HELP);
   common(
     services
       .command('up')
@@ -57,6 +59,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
     root,
     tiers,
     config: opts.config,
+    cache: opts.cache,
     env: io.env,
     timeoutMultiplier: mult,
     log: (l) => io.stderr.write(`${l}\n`),

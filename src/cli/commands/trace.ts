@@ -5,10 +5,12 @@ import { requirementFindings } from '../../core/findings.js';
 import { SEVERITIES, type GapSeverity } from '../../core/gaps.js';
 import { traceRenderers } from '../../report/renderers/analysis.js';
 import { writeOutput, type CliIO } from '../io.js';
-import type { SetExit } from '../types.js';
+import { NO_CACHE_HELP, type SetExit } from '../types.js';
 import { analyzePaths, exitCodeFor } from './gaps.js';
 
 export interface TraceCommandOptions {
+  /** false with --no-cache */
+  cache?: boolean;
   format: 'text' | 'json' | 'markdown';
   failOn?: GapSeverity;
   verbose?: boolean;
@@ -26,6 +28,7 @@ export function registerTrace(program: Command, io: CliIO, setExit: SetExit): vo
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a requirement gap of this severity or worse exists').choices([...SEVERITIES]))
     .option('-V, --verbose', 'list the tests behind every requirement')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .option('--no-cache', NO_CACHE_HELP)
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(
       'after',

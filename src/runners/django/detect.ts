@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { noteInput } from '../../util/inputs.js';
 import { pytestConfigFor } from '../_shared/unittest/pytest-config.js';
 
 export interface DjangoRoot {
@@ -48,6 +49,7 @@ export function findDjangoRoots(rootAbs: string, files: readonly string[], chose
       }
     }
     let source = '';
+    noteInput('file', path.join(rootAbs, manage));
     try {
       source = readFileSync(path.join(rootAbs, manage), 'utf8');
     } catch {

@@ -10,11 +10,9 @@ import type { BuildInput, CollectedTest, CollectInput, CollectListing, CommandSp
 import { locatePython } from '../_shared/python-install.js';
 import { tailMessage } from '../_shared/collect.js';
 import type { RunnerScan, ScanContext, ScannedFile, VerifyOptions, VerifyReport } from '../types.js';
-import { discoverUnittest } from '../_shared/unittest/discover.js';
 import { parseListing, runLabels, UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
 import { DJANGO_RUNNER_MODULE, MANAGE_WRAPPER, pythonFiles } from '../_shared/unittest/python.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
-import { findDjangoRoots } from './detect.js';
 
 /** Django's DiscoverRunner default pattern. */
 export const DJANGO_PATTERN = 'test*.py';
@@ -24,6 +22,8 @@ const folderOf = (rootDir: string) => (rootDir === '.' ? '' : rootDir);
 
 export async function scanDjango(ctx: ScanContext): Promise<RunnerScan | null> {
   const files = await ctx.listFiles();
+  // loaded on use: a run with a cached inventory never loads the Python parser
+  const [{ findDjangoRoots }, { discoverUnittest }] = await Promise.all([import('./detect.js'), import('../_shared/unittest/discover.js')]);
   const { roots, steppedBack } = findDjangoRoots(ctx.root, files, ctx.chosenFolders?.('django') ?? []);
   if (!roots.length) return steppedBack.length ? { runners: [], files: [], tests: [], diagnostics: steppedBack.map(steppedBackNote) } : null;
   ctx.progress.update('django: reading test modules…');
@@ -43,6 +43,7 @@ export async function scanDjango(ctx: ScanContext): Promise<RunnerScan | null> {
       top: r.top,
       pattern: DJANGO_PATTERN,
       requirementPattern: ctx.requirementPattern,
+      cache: ctx.cache,
       extraImportRoots: [r.dir],
     });
     for (const f of found.files) result.files.push({ runner: 'django', project, file: f } satisfies ScannedFile);

@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
 import { isUnknown } from '../../languages/typescript/evaluate.js';
 import { dirnamePosix, joinPosix, relativePosix } from '../../util/paths.js';
+import { noteInput } from '../../util/inputs.js';
 import {
   absoluteMatcher,
   configLoader,
@@ -18,12 +19,8 @@ import {
   type JsSuite,
   type ResolvedSuites,
 } from '../js/common.js';
-import { verifyJest } from '../js/verify.js';
 import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
-import type { RunnerPlugin } from '../contract.js';
-import { adoptJestCommand, buildJestCommand, jestConflicts } from './command.js';
-import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
-import { jsBinRequirement } from '../_shared/targets.js';
+import type { RunnerScan, ScanContext } from '../types.js';
 import { jestDialect } from './dialect.js';
 
 export const JEST_CONFIG_FILES = ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.mts', 'jest.config.cts', 'jest.config.json'];
@@ -44,6 +41,7 @@ function replaceRootDir(s: string, rootAbs: string): string {
 const PRESET_EXTENSIONS = ['.json', '.js', '.cjs', '.mjs'];
 
 function isFileAbs(abs: string): boolean {
+  noteInput('stat', abs);
   try {
     return statSync(abs).isFile();
   } catch {
@@ -234,20 +232,5 @@ export function resolveJest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites: allSuites, diagnostics };
 }
 
-export const jestPlugin = {
-  id: 'jest',
-  language: 'typescript',
-  title: 'Jest',
-  scan: (ctx) => scanSuites(ctx, 'jest', resolveJest),
-  verify: (root, inventory, options) => verifyJest(root, inventory, options),
-  // `jest --listTests` lists test files, not tests
-  verifyUnit: 'files',
-  buildCommand: buildJestCommand,
-  adoptCommand: adoptJestCommand,
-  conflictingArgs: jestConflicts,
-  requirements: () => [jsBinRequirement('jest')],
-  resultFormat: 'jest',
-  junit: titlePathJUnitNaming,
-  outcomes: jestJsonOutcomes,
-  ci: { jsPackages: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (./plugin.ts loads this module on the first scan). */
+export const scanJestRepo = (ctx: ScanContext): Promise<RunnerScan | null> => scanSuites(ctx, 'jest', resolveJest);

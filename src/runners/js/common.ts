@@ -3,7 +3,10 @@ import picomatch from 'picomatch';
 import type { Diagnostic, RawTest, RunnerId, RunnerInfo, Tier } from '../../core/types.js';
 import { FnValue, callFunction, isUnknown, Unknown } from '../../languages/typescript/evaluate.js';
 import { exportValue, type ModuleLoader } from '../../languages/typescript/loader.js';
-import { createModuleLoader } from '../../workspace/js-loader.js';
+import type { ScanCache } from '../../cache/files.js';
+import { cacheKey, contentHash } from '../../cache/store.js';
+import { noteInput } from '../../util/inputs.js';
+import { createModuleLoader, createTracedModuleLoader, DISK_FILES, importClosure, type ImportTrace } from '../../workspace/js-loader.js';
 import { extractTestsFromParsed, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
 import { parseModule, type ParsedModule } from '../../languages/typescript/parse.js';
 import type { JsDialect } from './dialect.js';
@@ -140,20 +143,20 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function extractFile(
-  ws: JsWorkspace,
-  loader: ModuleLoader,
-  file: string,
-  dialect: JsDialect | 'vitest-typecheck',
-  runner: RunnerId,
-  parsed?: ParsedModule,
-): { tests: ExtractedTest[]; error?: Diagnostic } {
-  let cache = extractionCache.get(ws);
-  if (!cache) extractionCache.set(ws, (cache = new Map()));
-  const key = `${dialect === 'vitest-typecheck' ? dialect : dialect.id}\0${file}`;
-  const hit = cache.get(key);
+type Extraction = { tests: ExtractedTest[]; error?: Diagnostic };
+type ExtractDialect = JsDialect | 'vitest-typecheck';
+
+/**
+ * The tests of one file (once per scan and dialect); with `cache`, what was extracted is kept (see
+ * `ExtractionCache.prime` for reading it). `parsed`: a parse of the file made for another dialect.
+ */
+export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string, dialect: ExtractDialect, runner: RunnerId, cache?: ExtractionCache, parsed?: ParsedModule): Extraction {
+  let memo = extractionCache.get(ws);
+  if (!memo) extractionCache.set(ws, (memo = new Map()));
+  const key = `${dialectId(dialect)}\0${file}`;
+  const hit = memo.get(key);
   if (hit) return hit;
-  let result: { tests: ExtractedTest[]; error?: Diagnostic };
+  let result: Extraction;
   const text = ws.readText(file);
   if (text === undefined) {
     result = { tests: [], error: { severity: 'warning', code: 'READ_ERROR', file, runner, message: 'cannot read the file' } };
@@ -168,8 +171,9 @@ export function extractFile(
     result = r.parseError
       ? { tests: [], error: { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
       : { tests: r.tests };
+    cache?.extracted(ws, file, dialect, text, result);
   }
-  cache.set(key, result);
+  memo.set(key, result);
   return result;
 }
 
@@ -177,10 +181,11 @@ export function extractFile(
  * Files that Vitest collects both for type checking and as tests (typecheck projects usually
  * include the test files): each is parsed once for both extractions (oxc's parse and AST
  * deserialisation are most of a JS scan). Done file by file before the suites are walked, so
- * only one AST is held at a time; the walk then finds the results cached. A shared AST serves
- * one test-walker extraction only (the walker leaves notes on function nodes).
+ * only one AST is held at a time; the walk then finds the results remembered. A shared AST serves
+ * one test-walker extraction only (the walker leaves notes on function nodes). Files the scan
+ * cache answered for are not parsed.
  */
-function extractSharedParses(ws: JsWorkspace, loader: ModuleLoader, suites: readonly JsSuite[], runner: RunnerId): void {
+function extractSharedParses(ws: JsWorkspace, loader: ModuleLoader, suites: readonly JsSuite[], runner: RunnerId, cache?: ExtractionCache): void {
   const dialects = new Map<string, { typecheck: boolean; other?: JsDialect }>();
   for (const suite of suites)
     for (const file of suite.files) {
@@ -189,14 +194,81 @@ function extractSharedParses(ws: JsWorkspace, loader: ModuleLoader, suites: read
       else entry.other ??= suite.dialect;
       dialects.set(file, entry);
     }
+  const memo = extractionCache.get(ws);
   for (const [file, { typecheck, other }] of dialects) {
     if (!typecheck || !other) continue;
+    if (memo?.has(`vitest-typecheck\0${file}`) || memo?.has(`${other.id}\0${file}`)) continue;
     const text = ws.readText(file);
     if (text === undefined || text.length > MAX_FILE_BYTES || text.includes('\u0000')) continue;
     const parsed = parseModule(path.join(ws.root, file), text);
-    extractFile(ws, loader, file, 'vitest-typecheck', runner, parsed);
-    extractFile(ws, loader, file, other, runner, parsed);
+    extractFile(ws, loader, file, 'vitest-typecheck', runner, cache, parsed);
+    extractFile(ws, loader, file, other, runner, cache, parsed);
   }
+}
+
+function remember(ws: JsWorkspace, file: string, dialect: ExtractDialect, value: Extraction): void {
+  let memo = extractionCache.get(ws);
+  if (!memo) extractionCache.set(ws, (memo = new Map()));
+  memo.set(`${dialectId(dialect)}\0${file}`, value);
+}
+
+const dialectId = (dialect: ExtractDialect) => (dialect === 'vitest-typecheck' ? dialect : dialect.id);
+
+/**
+ * The tests of each file in the scan cache (`js-tests`), keyed by the file's content and dialect.
+ * A file's titles may use values imported from other files (tables, helpers): the entry lists the
+ * imports its extraction could reach (the closure of the loader's import trace: each specifier
+ * with the file it resolved to, each file with its content hash), and is used only while every one
+ * of them resolves and reads the same. Entries are written at the end of a plugin's scan, when the
+ * trace is complete.
+ */
+export class ExtractionCache {
+  private readonly pending: { key: string; absFile: string; value: Extraction }[] = [];
+  constructor(
+    private readonly scan: ScanCache,
+    private readonly trace: ImportTrace,
+  ) {}
+
+  private keyOf(ws: JsWorkspace, file: string, dialect: ExtractDialect, hash: string): string {
+    return cacheKey('js-tests', ws.root, file, dialectId(dialect), hash);
+  }
+
+  /** The cached tests of a file (remembered for this scan), when every input is as it was. */
+  prime(ws: JsWorkspace, file: string, dialect: ExtractDialect): Extraction | undefined {
+    const value = this.get(ws, file, dialect);
+    if (value) remember(ws, file, dialect, value);
+    return value;
+  }
+
+  private get(ws: JsWorkspace, file: string, dialect: ExtractDialect): Extraction | undefined {
+    const absFile = path.join(ws.root, file);
+    const entry = this.scan.store.get<JsTestsEntry>('js-tests', this.keyOf(ws, file, dialect, this.scan.hashes.hashOf(absFile)));
+    if (!entry || !Array.isArray(entry.imports) || !Array.isArray(entry.files)) return undefined;
+    for (const [from, spec, target] of entry.imports) if ((DISK_FILES.resolve(from, spec) ?? null) !== target) return undefined;
+    for (const [f, sig] of entry.files) if (this.scan.hashes.hashOf(f) !== sig) return undefined;
+    noteInput('file', absFile);
+    for (const [f] of entry.files) noteInput('file', f);
+    return entry.value;
+  }
+
+  extracted(ws: JsWorkspace, file: string, dialect: ExtractDialect, text: string, value: Extraction): void {
+    this.pending.push({ key: this.keyOf(ws, file, dialect, contentHash(text)), absFile: path.join(ws.root, file), value });
+  }
+
+  /** Writes the entries of the files extracted in this scan. */
+  flush(): void {
+    for (const { key, absFile, value } of this.pending.splice(0)) {
+      const imports = importClosure(this.trace, absFile);
+      const files = [...new Set(imports.flatMap(([, , t]) => (t ? [t] : [])))].map((f): [string, string] => [f, this.scan.hashes.hashOf(f)]);
+      this.scan.store.set('js-tests', key, { imports, files, value } satisfies JsTestsEntry);
+    }
+  }
+}
+
+interface JsTestsEntry {
+  imports: [string, string, string | null][];
+  files: [string, string][];
+  value: Extraction;
 }
 
 const regexCache = new WeakMap<RegExp, RegExp>();
@@ -251,9 +323,14 @@ export async function scanSuites(
     reportedWorkspace.add(ws);
     diagnostics.push(...ws.diagnostics);
   }
-  const loader = configLoader();
-  await ws.prefetch([...new Set(resolved.suites.flatMap((s) => s.files))]);
-  extractSharedParses(ws, loader, resolved.suites, runner);
+  const traced = ctx.cache ? createTracedModuleLoader(() => undefined) : undefined;
+  const loader = traced?.loader ?? configLoader();
+  const cache = ctx.cache && traced ? new ExtractionCache(ctx.cache, traced.trace) : undefined;
+  // read ahead the files the cache does not answer for
+  const toRead = new Set<string>();
+  for (const suite of resolved.suites) for (const f of suite.files) if (!cache?.prime(ws, f, suite.typecheck ? 'vitest-typecheck' : suite.dialect)) toRead.add(f);
+  await ws.prefetch([...toRead]);
+  extractSharedParses(ws, loader, resolved.suites, runner, cache);
   const files: ScannedFile[] = [];
   const tests: RawTest[] = [];
   const reportedErrors = new Set<string>();
@@ -265,7 +342,7 @@ export async function scanSuites(
         seenFiles.add(fk);
         files.push({ runner, project: suite.info.project, file, ...(suite.tierHint ? { tierHint: suite.tierHint } : {}) });
       }
-      const r = extractFile(ws, loader, file, suite.typecheck ? 'vitest-typecheck' : suite.dialect, runner);
+      const r = extractFile(ws, loader, file, suite.typecheck ? 'vitest-typecheck' : suite.dialect, runner, cache);
       if (r.error && !reportedErrors.has(file)) {
         reportedErrors.add(file);
         diagnostics.push(r.error);
@@ -273,6 +350,7 @@ export async function scanSuites(
       for (let i = 0; i < (suite.repeat ?? 1); i++) for (const t of r.tests) tests.push(rawTest(suite, file, t, ctx.requirementPattern));
     }
   }
+  cache?.flush();
   const runners = [...new Map(resolved.suites.map((s) => [JSON.stringify(s.info), s.info])).values()];
   return { runners, files, tests, diagnostics };
 }

@@ -6,10 +6,7 @@ import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { configLoader, configProblem, evaluateConfigFile, isObject, scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { mochaInvocations } from '../js/scripts.js';
 import { filesIn, findConfig, type JsWorkspace } from '../../workspace/js-workspace.js';
-import type { RunnerPlugin } from '../contract.js';
-import { buildMochaCommand } from './command.js';
-import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
-import { jsBinRequirement } from '../_shared/targets.js';
+import type { RunnerScan, ScanContext } from '../types.js';
 import { mochaDialect } from './dialect.js';
 
 export const MOCHARC_FILES = ['.mocharc.js', '.mocharc.cjs', '.mocharc.yaml', '.mocharc.yml', '.mocharc.jsonc', '.mocharc.json'];
@@ -101,16 +98,5 @@ export function resolveMocha(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const mochaPlugin = {
-  id: 'mocha',
-  language: 'typescript',
-  title: 'Mocha',
-  scan: (ctx) => scanSuites(ctx, 'mocha', resolveMocha),
-  verifyUnit: 'ids',
-  buildCommand: buildMochaCommand,
-  requirements: () => [jsBinRequirement('mocha')],
-  resultFormat: 'junit',
-  junit: titlePathJUnitNaming,
-  outcomes: junitOutcomes,
-  ci: { jsPackages: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (./plugin.ts loads this module on the first scan). */
+export const scanMochaRepo = (ctx: ScanContext): Promise<RunnerScan | null> => scanSuites(ctx, 'mocha', resolveMocha);

@@ -4,9 +4,7 @@ import { joinPosix } from '../../util/paths.js';
 import { scanSuites, type JsSuite, type ResolvedSuites } from '../js/common.js';
 import { nodeTestPatterns } from '../js/scripts.js';
 import type { JsWorkspace } from '../../workspace/js-workspace.js';
-import type { RunnerPlugin } from '../contract.js';
-import { buildNodeTestCommand } from './command.js';
-import { junitOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
+import type { RunnerScan, ScanContext } from '../types.js';
 import { nodeTestDialect } from './dialect.js';
 
 /** Node's default `--test` patterns (Node 20/22), relative to the working directory. */
@@ -51,17 +49,5 @@ export function resolveNodeTest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics: [] };
 }
 
-export const nodeTestPlugin = {
-  id: 'node-test',
-  language: 'typescript',
-  title: 'node:test',
-  scan: (ctx) => scanSuites(ctx, 'node-test', resolveNodeTest),
-  verifyUnit: 'ids',
-  buildCommand: buildNodeTestCommand,
-  // node runs seams itself: nothing to install
-  requirements: () => [],
-  resultFormat: 'junit',
-  junit: titlePathJUnitNaming,
-  outcomes: junitOutcomes,
-  ci: { jsPackages: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (./plugin.ts loads this module on the first scan). */
+export const scanNodeTestRepo = (ctx: ScanContext): Promise<RunnerScan | null> => scanSuites(ctx, 'node-test', resolveNodeTest);

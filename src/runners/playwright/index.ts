@@ -17,14 +17,9 @@ import {
   type JsSuite,
   type ResolvedSuites,
 } from '../js/common.js';
-import { verifyPlaywright } from '../js/verify.js';
 import { findConfig, type JsPackage, type JsWorkspace } from '../../workspace/js-workspace.js';
-import type { RunnerPlugin } from '../contract.js';
-import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } from './command.js';
-import { titlePathJUnitNaming } from '../_shared/junit.js';
-import { jsBinRequirement } from '../_shared/targets.js';
+import type { RunnerScan, ScanContext } from '../types.js';
 import { playwrightDialect } from './dialect.js';
-import { playwrightCollector } from './collect.js';
 
 export const PLAYWRIGHT_CONFIG_FILES = [
   'playwright.config.ts', 'playwright.config.js', 'playwright.config.mts', 'playwright.config.mjs', 'playwright.config.cts', 'playwright.config.cjs',
@@ -129,21 +124,5 @@ export function resolvePlaywright(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const playwrightPlugin = {
-  id: 'playwright',
-  language: 'typescript',
-  title: 'Playwright',
-  scan: (ctx) => scanSuites(ctx, 'playwright', resolvePlaywright),
-  verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
-  verifyUnit: 'ids',
-  collect: playwrightCollector,
-  buildCommand: buildPlaywrightCommand,
-  adoptCommand: adoptPlaywrightCommand,
-  conflictingArgs: playwrightConflicts,
-  requirements: () => [jsBinRequirement('playwright')],
-  resultFormat: 'playwright',
-  junit: titlePathJUnitNaming,
-  // the JSON reporter's test.status; anything else (interrupted) is stored as not-run
-  outcomes: { expected: 'passed', flaky: 'passed', unexpected: 'failed', skipped: 'skipped' },
-  ci: { jsPackages: true, browsers: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (./plugin.ts loads this module on the first scan). */
+export const scanPlaywrightRepo = (ctx: ScanContext): Promise<RunnerScan | null> => scanSuites(ctx, 'playwright', resolvePlaywright);

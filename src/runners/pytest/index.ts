@@ -1,23 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ScanCache } from '../../cache/files.js';
 import type { Diagnostic, RawTest } from '../../core/types.js';
+import { noteInput } from '../../util/inputs.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadPytestConfig, type PytestConfig } from './config.js';
 import { PytestEngine } from './engine.js';
 import { PythonProject } from './project.js';
 import { startParsePool } from './parse-pool.js';
-import { verifyPytest } from './verify.js';
-import { pytestCollector } from './collect.js';
 import { walkPytest, type WalkResult } from './walk.js';
-import type { RunnerPlugin } from '../contract.js';
-import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
-import { conftestsFor, pytestJUnitNaming } from './junit.js';
 
 export interface PytestScanOptions {
   root: string;
   requirementPattern?: RegExp;
   /** All files of the repo (repo-relative POSIX); read from disk when absent. */
   files?: readonly string[];
+  /** Parsed modules by content hash (`.seams/cache`). */
+  cache?: ScanCache;
 }
 
 /** Static pytest collection of one repository (no Python is run). */
@@ -31,7 +30,7 @@ export function scanPytest(options: PytestScanOptions): RunnerScan & { configure
  */
 export async function scanPytestAsync(options: PytestScanOptions): Promise<RunnerScan & { configured: boolean }> {
   const prepared = preparePytest(options);
-  const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f));
+  const files = [...prepared.walked.modules, ...prepared.walked.conftests.values()].filter((f) => !prepared.project.isLoaded(f) && !prepared.project.primeFromCache(f));
   const pool = startParsePool(prepared.project, files);
   if (!pool) return collectPrepared(prepared);
   try {
@@ -63,7 +62,7 @@ function preparePytest(options: PytestScanOptions): Prepared {
   const cfg = loadPytestConfig(root, diagnostics);
   const pyFiles = new Set((options.files ?? []).filter((f) => f.endsWith('.py')));
   const importRoots = ['', 'src', ...cfg.pythonpath.map((p) => path.posix.normalize(p).replace(/^\.\/?/, '').replace(/\/$/, ''))];
-  const project = new PythonProject(root, pyFiles, [...new Set(importRoots)]);
+  const project = new PythonProject(root, pyFiles, [...new Set(importRoots)], undefined, options.cache);
   const conftests = new Map<string, string>();
   const engine = new PytestEngine({
     project,
@@ -119,6 +118,7 @@ function finishCollect(state: CollectState): RunnerScan & { configured: boolean 
   let tests = state.tests;
   for (const file of walked.textFiles) {
     let text: string;
+    noteInput('file', path.join(root, file));
     try {
       text = readFileSync(path.join(root, file), 'utf8');
     } catch (error) {
@@ -175,29 +175,12 @@ const HOOK_EFFECTS: ReadonlyArray<[string, string]> = [
   ['pytest_make_parametrize_id', 'parametrized tests in its scope are listed once as dynamic'],
 ];
 
-export const pytestPlugin = {
-  id: 'pytest',
-  language: 'python',
-  title: 'pytest',
-  async scan(ctx: ScanContext) {
-    const files = await ctx.listFiles();
-    ctx.progress.update('pytest: reading test modules…');
-    const result = await scanPytestAsync({ root: ctx.root, requirementPattern: ctx.requirementPattern, files });
-    if (!result.configured && result.files.length === 0) return null;
-    const { configured: _configured, ...scan } = result;
-    return scan;
-  },
-  verify: verifyPytest,
-  verifyUnit: 'ids',
-  collect: pytestCollector,
-  buildCommand: buildPytestCommand,
-  adoptCommand: adoptPytestCommand,
-  conflictingArgs: pytestConflicts,
-  companionFiles: conftestsFor,
-  requirements: pytestRequirements,
-  resultFormat: 'junit',
-  junit: pytestJUnitNaming,
-  // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
-  outcomes: { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped', xfailed: 'skipped', xpassed: 'passed' },
-  ci: { python: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (src/runners/pytest/plugin.ts loads this module on the first scan). */
+export async function scanPytestRepo(ctx: ScanContext): Promise<RunnerScan | null> {
+  const files = await ctx.listFiles();
+  ctx.progress.update('pytest: reading test modules…');
+  const result = await scanPytestAsync({ root: ctx.root, requirementPattern: ctx.requirementPattern, files, cache: ctx.cache });
+  if (!result.configured && result.files.length === 0) return null;
+  const { configured: _configured, ...scan } = result;
+  return scan;
+}

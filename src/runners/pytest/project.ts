@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import type { Binding, PyClass, PyFunction, PyModule } from '../../languages/python/ast.js';
+import type { ScanCache } from '../../cache/files.js';
 import { SourceBodies, type FunctionBody } from '../../languages/python/body.js';
+import { noteInput } from '../../util/inputs.js';
+import { cachedPythonModule, storePythonModule } from '../_shared/python-cache.js';
 import { loadModule, toLoadedModule, type LoadedModule, type LoadedParse } from './load.js';
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
@@ -31,6 +34,21 @@ export const BUILTIN_NAMES = new Set(
 
 export { loadModule, loadParsed, toLoadedModule, type LoadedModule, type LoadedParse } from './load.js';
 
+/**
+ * Reads and parses one Python file (load.ts); with the scan cache, a file whose content hash (from
+ * the stat index) has a parsed module is neither read nor parsed, and a parsed one is kept.
+ */
+export function loadModuleCached(abs: string, maxFileBytes: number, cache?: ScanCache): LoadedModule {
+  noteInput('file', abs);
+  if (cache) {
+    const hit = cachedPythonModule(cache, cache.hashes.hashOf(abs));
+    if (hit) return { module: hit };
+  }
+  const loaded = loadModule(abs, maxFileBytes);
+  if (cache && 'module' in loaded) storePythonModule(cache, cache.hashes.hashOf(abs), loaded.module);
+  return loaded;
+}
+
 export interface ModuleEntry {
   file: string;
   module: PyModule;
@@ -42,7 +60,7 @@ export interface ModuleEntry {
  * across modules.
  */
 export class PythonProject {
-  private readonly cache = new Map<string, ModuleEntry | null>();
+  private readonly modules = new Map<string, ModuleEntry | null>();
   /** Files parsed elsewhere (a parse worker), converted to modules on first use. */
   private readonly parsed = new Map<string, LoadedParse>();
   private readonly starCache = new Map<string, Map<string, Binding & { via?: string }>>();
@@ -56,18 +74,20 @@ export class PythonProject {
     /** Extra import roots (repo-relative): rootdir, `src`, `pythonpath` entries. */
     readonly importRoots: readonly string[],
     readonly maxFileBytes = 5 * 1024 * 1024,
+    /** Parsed modules by content hash (`.seams/cache`); absent: every module is parsed. */
+    readonly cache?: ScanCache,
   ) {}
 
   /** Parses a repo file (cached). Null when unreadable, binary or too large. */
   getModule(file: string): ModuleEntry | null {
-    const hit = this.cache.get(file);
+    const hit = this.modules.get(file);
     if (hit !== undefined) return hit;
     const parsed = this.parsed.get(file);
     if (parsed) {
       this.parsed.delete(file);
-      return this.prime(file, toLoadedModule(parsed));
+      return this.prime(file, toLoadedModule(parsed), true);
     }
-    return this.prime(file, loadModule(path.join(this.rootAbs, file), this.maxFileBytes));
+    return this.prime(file, loadModuleCached(path.join(this.rootAbs, file), this.maxFileBytes, this.cache));
   }
 
   /** Keeps a file parsed elsewhere (a parse worker) unless it is already loaded. */
@@ -75,16 +95,18 @@ export class PythonProject {
     if (!this.isLoaded(file)) this.parsed.set(file, loaded);
   }
 
-  /** Stores a module loaded elsewhere (a parse worker). */
-  prime(file: string, loaded: LoadedModule): ModuleEntry | null {
+  /** Stores a module loaded elsewhere (a parse worker: `parsed`, kept in the scan cache too). */
+  prime(file: string, loaded: LoadedModule, parsed = false): ModuleEntry | null {
     const entry = 'module' in loaded ? { file, module: loaded.module } : null;
+    noteInput('file', path.join(this.rootAbs, file));
+    if (parsed && entry && this.cache) storePythonModule(this.cache, this.cache.hashes.hashOf(path.join(this.rootAbs, file)), entry.module);
     if ('error' in loaded) this.readErrors.set(file, loaded.error);
-    this.cache.set(file, entry);
+    this.modules.set(file, entry);
     return entry;
   }
 
   isLoaded(file: string): boolean {
-    return this.cache.has(file) || this.parsed.has(file);
+    return this.modules.has(file) || this.parsed.has(file);
   }
 
   /** Function bodies of the few files whose functions the evaluator follows (the last 8 files). */
@@ -96,6 +118,7 @@ export class PythonProject {
     if (src === undefined) {
       try {
         const abs = path.join(this.rootAbs, file);
+        noteInput('file', abs);
         src = statSync(abs).size > this.maxFileBytes ? null : new SourceBodies(readFileSync(abs, 'utf8'));
       } catch {
         src = null;
@@ -104,6 +127,17 @@ export class PythonProject {
       this.bodies.set(file, src);
     }
     return src?.at(fn.line);
+  }
+
+  /** Loads a module from the scan cache when it is there (true), without parsing anything. */
+  primeFromCache(file: string): boolean {
+    if (!this.cache) return false;
+    const abs = path.join(this.rootAbs, file);
+    const hit = cachedPythonModule(this.cache, this.cache.hashes.hashOf(abs));
+    if (!hit) return false;
+    noteInput('file', abs);
+    this.prime(file, { module: hit });
+    return true;
   }
 
   /** The directory pytest puts on sys.path for a module: the first ancestor without `__init__.py`. */

@@ -9,6 +9,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from '../../core/types.js';
 import { dirnamePosix, joinPosix, toPosix } from '../../util/paths.js';
 import { fnmatch } from '../../languages/python/fnmatch.js';
+import { noteInput } from '../../util/inputs.js';
 import type { PytestConfig } from './config.js';
 
 /** pytest's `fnmatch_ex`: patterns without a `/` match the base name, others the path's tail. */
@@ -131,6 +132,7 @@ export function walkPytest(
   const visiting = new Set<string>();
   /** A directory's entries, or the error reading it (each directory is read once). */
   const readDir = (rel: string): Dirent[] | NodeJS.ErrnoException => {
+    noteInput('dir', path.join(rootAbs, rel));
     try {
       return readdirSync(path.join(rootAbs, rel), { withFileTypes: true });
     } catch (error) {
@@ -173,6 +175,7 @@ export function walkPytest(
       let isRegular = entry.isFile();
       const isLink = entry.isSymbolicLink();
       if (isLink) {
+        noteInput('stat', path.join(rootAbs, childRel));
         try {
           const st = statSync(path.join(rootAbs, childRel));
           isDir = st.isDirectory();
@@ -211,6 +214,7 @@ export function walkPytest(
   for (const arg of resolveArgs(rootAbs, rootReal, cfg, diagnostics)) {
     const abs = path.join(rootAbs, arg);
     let st;
+    noteInput('stat', abs);
     try {
       st = statSync(abs);
     } catch {
@@ -267,6 +271,7 @@ function globDirs(rootAbs: string, pattern: string): string[] {
   const visit = (rel: string, depth: number) => {
     if (depth > maxDepth) return;
     let entries: Dirent[];
+    noteInput('dir', path.join(rootAbs, rel));
     try {
       entries = readdirSync(path.join(rootAbs, rel), { withFileTypes: true });
     } catch {
@@ -283,6 +288,7 @@ function globDirs(rootAbs: string, pattern: string): string[] {
 }
 
 function exists(p: string): boolean {
+  noteInput('stat', p);
   try {
     statSync(p);
     return true;
@@ -292,6 +298,7 @@ function exists(p: string): boolean {
 }
 
 function isFile(p: string): boolean {
+  noteInput('stat', p);
   try {
     return statSync(p).isFile();
   } catch {

@@ -9,12 +9,10 @@ import { fdir } from 'fdir';
 import type { DiscoveredTest, RawTest, RepoInventory } from '../../core/types.js';
 import type { BuildInput, CommandSpec, RunnerPlugin } from '../contract.js';
 import type { RunnerScan, ScanContext, VerifyOptions, VerifyReport } from '../types.js';
-import { discoverUnittest } from '../_shared/unittest/discover.js';
 import { UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
 import { pythonFiles, UNITTEST_MAIN } from '../_shared/unittest/python.js';
-import { pytestConfigFor } from '../_shared/unittest/pytest-config.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
-import { findInvocations, type Invocation } from './invocations.js';
+import type { Invocation } from './invocations.js';
 import { toPosix } from '../../util/paths.js';
 
 export interface UnittestGroup {
@@ -33,7 +31,9 @@ const repoPath = (cwd: string, p: string) => {
 const within = (dir: string, folder: string) => folder === '' || dir === folder || dir.startsWith(`${folder}/`);
 
 /** The discover groups of a repository, with the invocations left out and why. */
-export function unittestGroups(rootAbs: string, files: readonly string[], chosen: readonly string[]): { groups: UnittestGroup[]; notes: { source: string; message: string }[] } {
+export async function unittestGroups(rootAbs: string, files: readonly string[], chosen: readonly string[]): Promise<{ groups: UnittestGroup[]; notes: { source: string; message: string }[] }> {
+  // loaded on use: a run with a cached inventory never reads the repository's scripts
+  const [{ findInvocations }, { pytestConfigFor }] = await Promise.all([import('./invocations.js'), import('../_shared/unittest/pytest-config.js')]);
   const notes: { source: string; message: string }[] = [];
   const invocations = findInvocations(rootAbs, files);
   for (const folder of chosen)
@@ -62,10 +62,11 @@ export function unittestGroups(rootAbs: string, files: readonly string[], chosen
 
 export async function scanUnittest(ctx: ScanContext): Promise<RunnerScan | null> {
   const files = await ctx.listFiles();
-  const { groups, notes } = unittestGroups(ctx.root, files, ctx.chosenFolders?.('unittest') ?? []);
+  const { groups, notes } = await unittestGroups(ctx.root, files, ctx.chosenFolders?.('unittest') ?? []);
   const diagnostics: RunnerScan['diagnostics'] = notes.map((n) => ({ severity: 'info', code: 'UNITTEST_NOT_LISTED', runner: 'unittest', file: n.source, message: n.message }));
   if (!groups.length) return diagnostics.length ? { runners: [], files: [], tests: [], diagnostics } : null;
   ctx.progress.update('unittest: reading test modules…');
+  const { discoverUnittest } = await import('../_shared/unittest/discover.js');
   // the folder the repo runs unittest from is unittest's alone: pytest's default collection (a guess
   // where pytest is not configured) lists no tests there
   const result: RunnerScan = { runners: [], files: [], tests: [], diagnostics, claimedFolders: groups.map((g) => g.cwd) };
@@ -81,6 +82,7 @@ export async function scanUnittest(ctx: ScanContext): Promise<RunnerScan | null>
       top: g.top,
       pattern: g.invocation.pattern,
       requirementPattern: ctx.requirementPattern,
+      cache: ctx.cache,
       extraImportRoots: [g.cwd],
     });
     for (const f of found.files) result.files.push({ runner: 'unittest', project: g.project, file: f });
@@ -104,7 +106,7 @@ export async function verifyUnittest(root: string, inventory: RepoInventory, opt
   const python = options.python ?? process.env.SEAMS_PYTHON ?? 'python3';
   const infos = inventory.runners.filter((r) => r.runner === 'unittest');
   if (!infos.length) return [];
-  const { groups } = unittestGroups(root, await listAll(root), infos.map((i) => (i.rootDir === '.' ? '' : i.rootDir)));
+  const { groups } = await unittestGroups(root, await listAll(root), infos.map((i) => (i.rootDir === '.' ? '' : i.rootDir)));
   const out: VerifyReport[] = [];
   for (const info of infos) {
     const g = groups.find((x) => x.project === info.project) ?? { invocation: { cwd: '', start: '.', pattern: 'test*.py', top: null, source: 'seams.yaml', names: [] }, project: info.project, cwd: info.rootDir === '.' ? '' : info.rootDir, start: info.rootDir === '.' ? '' : info.rootDir, top: info.rootDir === '.' ? '' : info.rootDir };

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { noteInput } from '../../util/inputs.js';
 import { parse as parseToml } from 'smol-toml';
 import YAML from 'yaml';
 
@@ -86,6 +87,7 @@ function commandsIn(text: string): string[] {
 }
 
 function read(rootAbs: string, file: string): string | null {
+  noteInput('file', path.join(rootAbs, file));
   try {
     return readFileSync(path.join(rootAbs, file), 'utf8');
   } catch {

@@ -17,16 +17,11 @@ import {
   type JsSuite,
   type ResolvedSuites,
 } from '../js/common.js';
-import { verifyVitest } from '../js/verify.js';
 import { filesIn, findConfig, readJsonFile, type JsWorkspace } from '../../workspace/js-workspace.js';
 import picomatch from 'picomatch';
-import type { RunnerPlugin } from '../contract.js';
-import { adoptVitestCommand, buildVitestCommand, vitestConflicts } from './command.js';
-import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
-import { jsBinRequirement } from '../_shared/targets.js';
+import type { RunnerScan, ScanContext } from '../types.js';
 import { vitestDialect } from './dialect.js';
 import { VITEST_CONFIG_FILES } from './config-files.js';
-import { vitestCollector } from './collect.js';
 
 const WORKSPACE_FILES = [
   'vitest.workspace.ts', 'vitest.workspace.mts', 'vitest.workspace.cts', 'vitest.workspace.js', 'vitest.workspace.mjs',
@@ -320,22 +315,7 @@ export function resolveVitest(ws: JsWorkspace): ResolvedSuites | null {
   return { suites, diagnostics };
 }
 
-export const vitestPlugin = {
-  id: 'vitest',
-  language: 'typescript',
-  title: 'Vitest',
-  scan: (ctx) => scanSuites(ctx, 'vitest', resolveVitest),
-  verify: (root, inventory, options) => verifyVitest(root, inventory, options),
-  verifyUnit: 'ids',
-  collect: vitestCollector,
-  buildCommand: buildVitestCommand,
-  adoptCommand: adoptVitestCommand,
-  conflictingArgs: vitestConflicts,
-  requirements: () => [jsBinRequirement('vitest')],
-  resultFormat: 'vitest',
-  junit: titlePathJUnitNaming,
-  outcomes: jestJsonOutcomes,
-  ci: { jsPackages: true },
-} satisfies RunnerPlugin;
+/** The plugin's scan (./plugin.ts loads this module on the first scan). */
+export const scanVitestRepo = (ctx: ScanContext): Promise<RunnerScan | null> => scanSuites(ctx, 'vitest', resolveVitest);
 
 export { asArray };

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseCollectOnly } from '../../../src/runners/pytest/verify.js';
-import { pytestPlugin, scanPytest } from '../../../src/runners/pytest/index.js';
+import { scanPytest } from '../../../src/runners/pytest/index.js';
+import { pytestPlugin } from '../../../src/runners/pytest/plugin.js';
 import { createFileLister } from '../../../src/workspace/files.js';
 import { createProgress } from '../../../src/util/progress.js';
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveredTest, RepoInventory } from '../../../src/core/types.js';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
 import { parseCollectOnly, verifyPytest } from '../../../src/runners/pytest/verify.js';
-import { pytestPlugin } from '../../../src/runners/pytest/index.js';
+import { pytestPlugin } from '../../../src/runners/pytest/plugin.js';
 import { scanRepo } from '../../../src/scan/index.js';
 import { fdir } from 'fdir';
 

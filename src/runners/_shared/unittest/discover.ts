@@ -9,6 +9,7 @@
  */
 import type { Diagnostic, RawTest, RunnerId } from '../../../core/types.js';
 import { TestCaseIndex, type ClassInfo } from './classes.js';
+import type { ScanCache } from '../../../cache/files.js';
 import { ModuleSet, type Ref, type RepoModule } from './modules.js';
 import { fnmatch } from '../../../languages/python/fnmatch.js';
 import { joinRel } from '../../../util/paths.js';
@@ -27,6 +28,8 @@ export interface DiscoverInput {
   requirementPattern: RegExp;
   /** More folders on sys.path after the top level (repo-relative). */
   extraImportRoots?: readonly string[];
+  /** Parsed modules by content hash (`.seams/cache`). */
+  cache?: ScanCache;
 }
 
 export interface DiscoverResult {
@@ -58,7 +61,7 @@ export function discoverUnittest(input: DiscoverInput): DiscoverResult {
   const fileSet = new Set(input.files);
   const diagnostics: Diagnostic[] = [];
   const roots = [input.top, ...(input.extraImportRoots ?? [])].filter((r, i, a) => a.indexOf(r) === i);
-  const modules = new ModuleSet(input.rootAbs, fileSet, roots);
+  const modules = new ModuleSet(input.rootAbs, fileSet, roots, input.cache);
   const index = new TestCaseIndex(modules);
   const tree = folderTree(input.files);
   const loaded: RepoModule[] = [];

@@ -6,7 +6,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Binding, Expr, PyClass, PyModule } from '../../../languages/python/ast.js';
-import { parsePythonModule } from '../../../languages/python/parse.js';
+import type { ScanCache } from '../../../cache/files.js';
+import { noteInput } from '../../../util/inputs.js';
+import { parsePythonCached } from '../python-cache.js';
 import { joinPosix } from '../../../util/paths.js';
 
 /** A parsed repo module. */
@@ -44,6 +46,7 @@ export class ModuleSet {
     readonly rootAbs: string,
     private readonly files: ReadonlySet<string>,
     private readonly importRoots: readonly string[],
+    private readonly cache?: ScanCache,
   ) {}
 
   /** The repo file of a dotted module, or undefined when it is not in the repository. */
@@ -75,9 +78,10 @@ export class ModuleSet {
     let mod: RepoModule | null = null;
     try {
       const abs = path.join(this.rootAbs, file);
+      noteInput('file', abs);
       if (statSync(abs).size <= MAX_FILE_BYTES) {
         const source = readFileSync(abs, 'utf8');
-        const module = parsePythonModule(source);
+        const module = parsePythonCached(this.cache, source);
         if (module.syntaxError) this.errors.push({ file, line: module.syntaxError.line, message: `${file}:${module.syntaxError.line}: ${module.syntaxError.message}` });
         mod = { name, file, isPackage: file.endsWith('/__init__.py') || file === '__init__.py', module, deleted: deletedNames(source) };
       } else this.errors.push({ file, message: `${file} is larger than ${MAX_FILE_BYTES} bytes; not read` });

@@ -1,0 +1,27 @@
+import type { RunnerPlugin } from '../contract.js';
+import { titlePathJUnitNaming } from '../_shared/junit.js';
+import { jsBinRequirement } from '../_shared/targets.js';
+import { verifyPlaywright } from '../js/verify.js';
+import type { ScanContext } from '../types.js';
+import { playwrightCollector } from './collect.js';
+import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } from './command.js';
+
+/** The Playwright plugin; its static scan (config evaluation, oxc-parser: ./index.ts) loads on the first scan. */
+export const playwrightPlugin = {
+  id: 'playwright',
+  language: 'typescript',
+  title: 'Playwright',
+  scan: async (ctx: ScanContext) => (await import('./index.js')).scanPlaywrightRepo(ctx),
+  verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
+  verifyUnit: 'ids',
+  collect: playwrightCollector,
+  buildCommand: buildPlaywrightCommand,
+  adoptCommand: adoptPlaywrightCommand,
+  conflictingArgs: playwrightConflicts,
+  requirements: () => [jsBinRequirement('playwright')],
+  resultFormat: 'playwright',
+  junit: titlePathJUnitNaming,
+  // the JSON reporter's test.status; anything else (interrupted) is stored as not-run
+  outcomes: { expected: 'passed', flaky: 'passed', unexpected: 'failed', skipped: 'skipped' },
+  ci: { jsPackages: true, browsers: true },
+} satisfies RunnerPlugin;

@@ -1,0 +1,31 @@
+import type { RunnerPlugin } from '../contract.js';
+import type { ScanContext } from '../types.js';
+import { pytestCollector } from './collect.js';
+import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
+import { conftestsFor, pytestJUnitNaming } from './junit.js';
+import { verifyPytest } from './verify.js';
+
+/**
+ * The pytest plugin. Everything a run needs (command, report, outcomes) is here and light; the
+ * static scan (tree-sitter, the collection engine: ./index.ts) is loaded on the first scan, so
+ * `seams run` with a cached inventory never loads it.
+ */
+export const pytestPlugin = {
+  id: 'pytest',
+  language: 'python',
+  title: 'pytest',
+  scan: async (ctx: ScanContext) => (await import('./index.js')).scanPytestRepo(ctx),
+  verify: verifyPytest,
+  verifyUnit: 'ids',
+  collect: pytestCollector,
+  buildCommand: buildPytestCommand,
+  adoptCommand: adoptPytestCommand,
+  conflictingArgs: pytestConflicts,
+  companionFiles: conftestsFor,
+  requirements: pytestRequirements,
+  resultFormat: 'junit',
+  junit: pytestJUnitNaming,
+  // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
+  outcomes: { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped', xfailed: 'skipped', xpassed: 'passed' },
+  ci: { python: true },
+} satisfies RunnerPlugin;
