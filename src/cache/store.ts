@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEAMS_VERSION } from '../util/version.js';
 
 /**
- * The content-addressed cache of a scanned repository: `.seams/cache/<namespace>/<k0k1>/<key>`.
+ * The content-addressed cache of a scanned repository: `.seams/cache/<namespace>/<key>` (one folder
+ * per namespace: a few thousand entries, no sharding — a folder is one more mkdir, stat and open).
  *
  * - A key is a hash of everything the value depends on (`cacheKey`): file contents, the config
  *   files that affect collection, the environment, the runner's identity; seams' version and the
@@ -129,14 +130,29 @@ export function openCache(root: string, options: { enabled?: boolean } = {}): Ca
     let keys = touched.get(namespace);
     if (!keys) touched.set(namespace, (keys = new Set()));
     keys.add(key);
-    return path.join(dir, namespace, key.slice(0, 2), key);
+    return path.join(dir, namespace, key);
   };
   const slotOf = (slot: string) => {
     if (!SAFE_NAME.test(slot)) throw new Error(`cache slot "${slot}" is not a plain name`);
     return path.join(dir, `${slot}.slot`);
   };
+  const made = new Set<string>();
+  let written = 0;
+  // a namespace folder that did not exist when first asked (a cold cache) has no entry to read
+  // until this store writes one: no open per lookup
+  const absent = new Set<string>();
+  const exists = (folder: string) => {
+    if (absent.has(folder)) return false;
+    if (made.has(folder)) return true;
+    if (existsSync(folder)) {
+      made.add(folder);
+      return true;
+    }
+    absent.add(folder);
+    return false;
+  };
   const read = (file: string, key: string): Buffer | undefined => {
-    if (!enabled) return undefined;
+    if (!enabled || !exists(path.dirname(file))) return undefined;
     let buf: Buffer;
     try {
       buf = readFileSync(file);
@@ -158,13 +174,18 @@ export function openCache(root: string, options: { enabled?: boolean } = {}): Ca
   const write = (file: string, key: string, payload: Uint8Array) => {
     if (!enabled) return;
     const header: Header = { seams: codeFingerprint(), key, sum: contentHash(payload), bytes: payload.length };
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${file}.${process.pid}.${++written}.tmp`;
     try {
       if (!prepared) {
         prepareDir(dir);
         prepared = true;
       }
-      mkdirSync(path.dirname(file), { recursive: true });
+      const folder = path.dirname(file);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+        absent.delete(folder);
+      }
       writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]));
       renameSync(tmp, file);
     } catch {
@@ -181,30 +202,22 @@ export function openCache(root: string, options: { enabled?: boolean } = {}): Ca
   };
   function pruneNamespace(namespace: string, keep: ReadonlySet<string>, before: number): number {
     let removed = 0;
-    let subs: string[];
+    let names: string[];
     try {
-      subs = readdirSync(path.join(dir, namespace));
+      names = readdirSync(path.join(dir, namespace));
     } catch {
       return 0;
     }
-    for (const sub of subs) {
-      let names: string[];
+    for (const name of names) {
+      if (keep.has(name)) continue;
+      const file = path.join(dir, namespace, name);
       try {
-        names = readdirSync(path.join(dir, namespace, sub));
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        if (keep.has(name)) continue;
-        const file = path.join(dir, namespace, sub, name);
-        try {
-          if (statSync(file).mtimeMs < before) {
-            rmSync(file, { force: true });
-            removed++;
-          }
-        } catch {
-          // gone meanwhile
+        if (statSync(file).mtimeMs < before) {
+          rmSync(file, { force: true });
+          removed++;
         }
+      } catch {
+        // gone meanwhile
       }
     }
     return removed;
