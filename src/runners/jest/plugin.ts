@@ -1,7 +1,6 @@
 import type { RunnerPlugin } from '../contract.js';
 import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
-import { verifyJest } from '../js/verify.js';
 import type { ScanContext } from '../types.js';
 import { adoptJestCommand, buildJestCommand, jestConflicts } from './command.js';
 
@@ -11,7 +10,8 @@ export const jestPlugin = {
   language: 'typescript',
   title: 'Jest',
   scan: async (ctx: ScanContext) => (await import('./index.js')).scanJestRepo(ctx),
-  verify: (root, inventory, options) => verifyJest(root, inventory, options),
+  // the native collector's code loads with --verify only
+  verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyJest(root, inventory, options),
   // `jest --listTests` lists test files, not tests
   verifyUnit: 'files',
   buildCommand: buildJestCommand,

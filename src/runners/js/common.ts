@@ -230,7 +230,8 @@ export class ExtractionCache {
   ) {}
 
   private keyOf(ws: JsWorkspace, file: string, dialect: ExtractDialect, hash: string): string {
-    return cacheKey('js-tests', ws.root, file, dialectId(dialect), hash);
+    // the whole dialect, not just its id: a dialect whose options vary (a runner version) keys apart
+    return cacheKey('js-tests', ws.root, file, typeof dialect === 'string' ? dialect : JSON.stringify(dialect), hash);
   }
 
   /** The cached tests of a file (remembered for this scan), when every input is as it was. */

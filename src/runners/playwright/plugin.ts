@@ -1,7 +1,6 @@
 import type { RunnerPlugin } from '../contract.js';
 import { titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
-import { verifyPlaywright } from '../js/verify.js';
 import type { ScanContext } from '../types.js';
 import { playwrightCollector } from './collect.js';
 import { adoptPlaywrightCommand, buildPlaywrightCommand, playwrightConflicts } from './command.js';
@@ -12,7 +11,8 @@ export const playwrightPlugin = {
   language: 'typescript',
   title: 'Playwright',
   scan: async (ctx: ScanContext) => (await import('./index.js')).scanPlaywrightRepo(ctx),
-  verify: (root, inventory, options) => verifyPlaywright(root, inventory, options),
+  // the native collector's code loads with --verify only
+  verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyPlaywright(root, inventory, options),
   verifyUnit: 'ids',
   collect: playwrightCollector,
   buildCommand: buildPlaywrightCommand,

@@ -1,7 +1,6 @@
 import type { RunnerPlugin } from '../contract.js';
 import { jestJsonOutcomes, titlePathJUnitNaming } from '../_shared/junit.js';
 import { jsBinRequirement } from '../_shared/targets.js';
-import { verifyVitest } from '../js/verify.js';
 import type { ScanContext } from '../types.js';
 import { vitestCollector } from './collect.js';
 import { adoptVitestCommand, buildVitestCommand, vitestConflicts } from './command.js';
@@ -12,7 +11,8 @@ export const vitestPlugin = {
   language: 'typescript',
   title: 'Vitest',
   scan: async (ctx: ScanContext) => (await import('./index.js')).scanVitestRepo(ctx),
-  verify: (root, inventory, options) => verifyVitest(root, inventory, options),
+  // the native collector's code loads with --verify only
+  verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyVitest(root, inventory, options),
   verifyUnit: 'ids',
   collect: vitestCollector,
   buildCommand: buildVitestCommand,
