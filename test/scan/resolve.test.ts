@@ -232,9 +232,8 @@ describe('the cache', () => {
     const py = recordingPython(root);
     const first = await resolve(await scanRepo(root), { env: py.env });
     const dir = path.join(root, '.seams', 'cache', 'resolved');
-    const [sub] = readdirSync(dir);
-    const [entry] = readdirSync(path.join(dir, sub!));
-    const file = path.join(dir, sub!, entry!);
+    const [entry] = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const file = path.join(entry!.parentPath, entry!.name);
     const good = readFileSync(file, 'utf8');
     // cut short (a crash mid-write), and changed (the checksum no longer holds)
     for (const corrupt of [good.slice(0, good.length / 2), good.replace('test_case[beta]', 'test_case[BETA]')]) {
