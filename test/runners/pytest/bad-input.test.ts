@@ -1,9 +1,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseCollectOnly } from '../../../src/runners/pytest/verify.js';
+import { pytestCollectOnly } from '../../helpers/pytest.js';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
 import { pytestPlugin } from '../../../src/runners/pytest/plugin.js';
 import { createFileLister } from '../../../src/workspace/files.js';
@@ -107,17 +106,6 @@ describe('the directory walk, as pytest walks', () => {
     const r = await scan(root);
     const ids = r.tests.map((t) => t.id).sort();
     expect(ids).toEqual(['a/b/c/test_glob_2.py::test_g2', 'a/b/test_b.py::test_b', 'a/test_a.py::test_a', 'linked/test_r.py::test_r', 'real/test_r.py::test_r']);
-    let out: string;
-    try {
-      out = execFileSync('python3', ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      out = (error as { stdout: string }).stdout;
-    }
-    expect(parseCollectOnly(out).ids.sort()).toEqual(ids);
+    expect(pytestCollectOnly(root).ids.sort()).toEqual(ids);
   });
 });

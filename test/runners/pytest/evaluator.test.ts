@@ -4,12 +4,11 @@
  * (or, for the constructs that stay dynamic, seams lists the test once as `dynamic` and pytest
  * really has parametrized ids for it). docs/inventory.md cites these test names.
  */
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pytestCollectOnly } from '../../helpers/pytest.js';
 import type { RawTest } from '../../../src/core/types.js';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
-import { parseCollectOnly } from '../../../src/runners/pytest/verify.js';
 import { writeRepo } from '../../helpers/repo.js';
 
 const py = (lines: string[]) => ['import pytest', ...lines, ''].join('\n');
@@ -356,18 +355,7 @@ describe('the Python evaluator against real pytest ids', () => {
     for (const [name, code] of Object.entries(EVALUATED)) files[`test_${name}.py`] = code;
     for (const [name, c] of Object.entries(DYNAMIC)) files[`test_${name}.py`] = c.code;
     root = writeRepo(files, 'seams-pyeval-');
-    let out: string;
-    try {
-      out = execFileSync('python3', ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      out = (error as { stdout: string }).stdout;
-    }
-    const parsed = parseCollectOnly(out);
+    const parsed = pytestCollectOnly(root);
     expect(parsed.erroredFiles).toEqual([]);
     native = new Map();
     for (const id of parsed.ids) {

@@ -2,13 +2,13 @@
  * The static pytest collection agrees with the real `python3 -m pytest --collect-only -q` on the
  * fixture repositories (node ids exactly), and `verify` reports the comparison.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pytestCollectOnly } from '../../helpers/pytest.js';
 import type { DiscoveredTest, RepoInventory } from '../../../src/core/types.js';
 import { scanPytest } from '../../../src/runners/pytest/index.js';
-import { parseCollectOnly, verifyPytest } from '../../../src/runners/pytest/verify.js';
+import { verifyPytest } from '../../../src/runners/pytest/verify.js';
 import { pytestPlugin } from '../../../src/runners/pytest/plugin.js';
 import { scanRepo } from '../../../src/scan/index.js';
 import { fdir } from 'fdir';
@@ -21,19 +21,7 @@ function listFiles(root: string): string[] {
 }
 
 function nativeIds(root: string): { ids: string[]; erroredFiles: string[] } {
-  let out: string;
-  try {
-    out = execFileSync('python3', ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    // exit code 2: collection errors; the listing is still printed
-    out = (error as { stdout: string }).stdout;
-  }
-  return parseCollectOnly(out);
+  return pytestCollectOnly(root);
 }
 
 describe('suite fixture (pyproject, conftest, classes, unittest, parametrize, fixtures, marks)', () => {
