@@ -1,4 +1,5 @@
 import type Parser from 'tree-sitter';
+import { lineAt, lineStartsOf } from '../../util/lines.js';
 
 /**
  * A tree-sitter parse tree copied into flat typed arrays with one cursor walk, and light nodes
@@ -236,21 +237,9 @@ export class PyTree {
   /** Row and column (UTF-16 units, as node-tree-sitter reports them for string input) of an offset. */
   pointAt(offset: number): Point {
     const starts = (this.lineStarts ??= lineStartsOf(this.data.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - starts[lo]! };
+    const row = lineAt(starts, offset);
+    return { row, column: offset - starts[row]! };
   }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 class LiteNode implements PyNode {
