@@ -187,6 +187,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   const graphFiles = Object.keys(input.graph.files);
   for (const file of graphFiles)
     for (const e of input.graph.files[file]!.imports) {
+      if (e.kind === 'deferred') continue;
       let list = reverse.get(e.file);
       if (!list) reverse.set(e.file, (list = []));
       list.push({ from: file, line: e.line });

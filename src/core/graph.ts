@@ -8,6 +8,12 @@ export interface ImportEdge {
   file: string;
   /** 1-based line of the import statement. */
   line: number;
+  /**
+   * `deferred`: an import that runs only when a function runs (a function-local import). It is
+   * weaker evidence than a module-level import, so reach never follows it; `--why` can name it.
+   * Imports that never run (`if TYPE_CHECKING:`) are not edges at all.
+   */
+  kind?: 'deferred';
 }
 
 export interface ExternalImport {
@@ -68,7 +74,7 @@ export function closureOf(graph: ImportGraph, entries: readonly string[]): Closu
     const depth = files.get(file)!.depth + 1;
     for (const ext of node.externals) if (!externals.has(ext.module)) externals.set(ext.module, { parent: file, line: ext.line, depth });
     for (const edge of node.imports) {
-      if (files.has(edge.file)) continue;
+      if (edge.kind === 'deferred' || files.has(edge.file)) continue;
       files.set(edge.file, { parent: file, line: edge.line, depth });
       queue.push(edge.file);
     }
