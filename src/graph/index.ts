@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GraphFile, ImportGraph } from '../core/graph.js';
+import type { GraphFile, ImportEdge, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
 import { parsePythonImports, type PyImport } from './python.js';
-import { parseJsImports, type JsImport } from './typescript.js';
+import { JsBarrels } from './js-barrels.js';
+import { parseJsImports, type JsExports, type JsImport } from './typescript.js';
 
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
@@ -34,7 +35,7 @@ export interface GraphBuild {
   parsed: number;
 }
 
-type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; error?: string } | { kind: 'error'; message: string };
+type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; exports: JsExports; error?: string } | { kind: 'error'; message: string };
 
 const cache = new Map<string, { hash: string; parsed: Parsed }>();
 
@@ -47,7 +48,7 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
     if (rel.endsWith('.py') || rel.endsWith('.pyi')) parsed = { kind: 'py', imports: parsePythonImports(text) };
     else {
       const r = parseJsImports(rel, text);
-      parsed = { kind: 'js', imports: r.imports, error: r.error };
+      parsed = { kind: 'js', imports: r.imports, exports: r.exports, error: r.error };
     }
   } catch (error) {
     parsed = { kind: 'error', message: (error as Error).message.split('\n')[0]! };
@@ -83,11 +84,29 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   const read = repoReader(root, diagnostics);
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
+  let parsedCount = 0;
+  /** Parses a repo file (cached by content hash), counting cache misses. */
+  const parsedOf = (rel: string, text: string): Parsed => {
+    const abs = path.join(root, rel);
+    const before = cache.get(abs);
+    const parsed = parseFile(abs, rel, text);
+    if (cache.get(abs) !== before) parsedCount++;
+    return parsed;
+  };
+  // Names imported from a barrel lead to the modules that define them (graph/js-barrels.ts).
+  const barrels = new JsBarrels({
+    resolve: (from, specifier) => js.resolve(from, specifier),
+    exportsOf: (file) => {
+      if (!isCodeFile(file)) return undefined;
+      const text = read(file);
+      const parsed = text === undefined ? undefined : parsedOf(file, text);
+      return parsed?.kind === 'js' ? parsed.exports : undefined;
+    },
+  });
   const graph: ImportGraph = { files: {} };
   const queue = options.entries.filter((e) => files.has(e));
   const seen = new Set(queue);
   const max = options.maxFiles ?? 200_000;
-  let parsedCount = 0;
 
   for (let i = 0; i < queue.length && i < max; i++) {
     const rel = queue[i]!;
@@ -97,24 +116,28 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     if (!isPy && !isCodeFile(rel)) continue;
     const text = read(rel);
     if (text === undefined) continue;
-    const before = cache.get(path.join(root, rel));
-    const parsed = parseFile(path.join(root, rel), rel, text);
-    if (cache.get(path.join(root, rel)) !== before) parsedCount++;
-    const added = new Set<string>([rel]);
-    const addedExternal = new Set<string>();
-    const addFile = (file: string, line: number) => {
-      if (added.has(file)) return;
-      added.add(file);
-      node.imports.push({ file, line });
+    const parsed = parsedOf(rel, text);
+    // One edge per target and kind; a plain edge makes `names` and `re-export` edges to the same file redundant.
+    const added = new Map<string, Set<ImportEdge['kind'] | 'plain'>>([[rel, new Set(['plain'])]]);
+    const addedExternal = new Map<string, ImportEdge['kind'] | 'plain'>();
+    const addFile = (file: string, line: number, kind?: 'names' | 're-export') => {
+      const kinds = added.get(file);
+      if (kinds?.has('plain') || kinds?.has(kind)) return;
+      if (kinds && !kind) node.imports = node.imports.filter((e) => e.file !== file);
+      if (kinds) kinds.add(kind ?? 'plain');
+      else added.set(file, new Set([kind ?? 'plain']));
+      node.imports.push(kind ? { file, line, kind } : { file, line });
       if (!seen.has(file)) {
         seen.add(file);
         queue.push(file);
       }
     };
-    const addExternal = (module: string, line: number) => {
-      if (addedExternal.has(module)) return;
-      addedExternal.add(module);
-      node.externals.push({ module, line });
+    const addExternal = (module: string, line: number, kind?: 're-export') => {
+      const had = addedExternal.get(module);
+      if (had === 'plain' || (had && kind)) return;
+      if (had) node.externals = node.externals.filter((e) => e.module !== module);
+      addedExternal.set(module, kind ?? 'plain');
+      node.externals.push(kind ? { module, line, kind } : { module, line });
     };
     const unresolved = (specifier: string, line: number) =>
       diagnostics.push({ severity: 'warning', code: 'IMPORT_UNRESOLVED', file: rel, line, message: `${rel}:${line}: cannot resolve import "${specifier}"` });
@@ -136,9 +159,15 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
         diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.error}` });
       for (const imp of parsed.imports) {
         const r = js.resolve(rel, imp.specifier);
-        if ('file' in r) addFile(r.file, imp.line);
-        else if ('external' in r) addExternal(r.external, imp.line);
-        else unresolved(r.unresolved, imp.line);
+        if ('unresolved' in r) unresolved(r.unresolved, imp.line);
+        else if ('external' in r) addExternal(r.external, imp.line, imp.use === 're-export' ? 're-export' : undefined);
+        else if (imp.use === 're-export') addFile(r.file, imp.line, 're-export');
+        else if (imp.use === 'names') {
+          const t = barrels.follow(r.file, imp.names ?? []);
+          for (const f of t.names) addFile(f, imp.line, 'names');
+          for (const f of t.whole) addFile(f, imp.line);
+          for (const m of t.externals) addExternal(m, imp.line);
+        } else addFile(r.file, imp.line);
       }
     }
   }

@@ -1,0 +1,120 @@
+/**
+ * How a module uses some of its import bindings, read from oxc-parser's ESTree AST: the members
+ * of a namespace import it reads (`ns.a`, `ns?.b`, `<ns.C />`), whether it exports the binding
+ * again (`export { ns }`, `export default ns`), and whether it uses it any other way (passed as a
+ * value, spread, `ns[key]`, shorthand `{ ns }`, `typeof ns` in an expression). Type positions
+ * (annotations, `typeof ns` in a type, `ns.T` as a type, type aliases and interfaces) do not count:
+ * they vanish at runtime. A shadowing local of the same name counts as a use (conservative).
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = { type: string; [key: string]: any };
+
+export interface Tracked {
+  local: string;
+  /** A namespace import (`import * as ns`): `ns.member` reads are collected. */
+  namespace: boolean;
+}
+
+export interface BindingUse {
+  members: Set<string>;
+  exported: boolean;
+  other: boolean;
+}
+
+/** Keys of TypeScript nodes that hold types only. */
+const TYPE_KEYS = new Set(['typeAnnotation', 'typeArguments', 'typeParameters', 'returnType', 'superTypeArguments', 'implements']);
+/** Nodes that are types or declarations of types only. */
+const TYPE_NODES = new Set(['TSTypeAliasDeclaration', 'TSInterfaceDeclaration', 'TSDeclareFunction', 'TSTypeReference', 'TSTypeQuery', 'TSQualifiedName', 'TSImportType']);
+const SKIP_KEYS = new Set(['type', 'start', 'end', 'range', 'loc', 'parent']);
+
+export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<string, BindingUse> {
+  const uses = new Map<string, BindingUse>();
+  const namespaces = new Set<string>();
+  for (const t of tracked) {
+    uses.set(t.local, { members: new Set(), exported: false, other: false });
+    if (t.namespace) namespaces.add(t.local);
+  }
+  const identifier = (n: Node | null | undefined): string | undefined => (n && (n.type === 'Identifier' || n.type === 'JSXIdentifier') ? (n.name as string) : undefined);
+
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    const n = node as Node;
+    if (typeof n.type !== 'string') return;
+    switch (n.type) {
+      case 'ImportDeclaration':
+      case 'ExportAllDeclaration':
+        return;
+      case 'ExportNamedDeclaration':
+        if (n.source || n.exportKind === 'type') return;
+        for (const spec of n.specifiers ?? []) {
+          if (spec.exportKind === 'type') continue;
+          const u = uses.get(identifier(spec.local) ?? '');
+          if (u) u.exported = true;
+        }
+        walk(n.declaration);
+        return;
+      case 'ExportDefaultDeclaration': {
+        const u = uses.get(identifier(n.declaration) ?? '');
+        if (u) u.exported = true;
+        else walk(n.declaration);
+        return;
+      }
+      case 'MemberExpression':
+      case 'JSXMemberExpression': {
+        const obj = identifier(n.object);
+        if (obj !== undefined && namespaces.has(obj) && !n.computed) {
+          const member = identifier(n.property);
+          if (member !== undefined) {
+            uses.get(obj)!.members.add(member);
+            return;
+          }
+        }
+        walk(n.object);
+        if (n.computed) walk(n.property);
+        return;
+      }
+      case 'Identifier':
+      case 'JSXIdentifier': {
+        const u = uses.get(n.name as string);
+        if (u) u.other = true;
+        return;
+      }
+      case 'Property':
+      case 'PropertyDefinition':
+      case 'MethodDefinition':
+      case 'AccessorProperty':
+        if (n.computed) walk(n.key);
+        walk(n.value);
+        walk(n.decorators);
+        return;
+      case 'LabeledStatement':
+        walk(n.body);
+        return;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+        return;
+      case 'TSEnumMember':
+        walk(n.initializer);
+        return;
+      case 'VariableDeclaration':
+      case 'ClassDeclaration':
+      case 'TSModuleDeclaration':
+        if (n.declare) return;
+        break;
+      default:
+        if (TYPE_NODES.has(n.type)) return;
+    }
+    for (const key in n) {
+      if (SKIP_KEYS.has(key) || TYPE_KEYS.has(key)) continue;
+      const v = n[key];
+      if (v !== null && typeof v === 'object') walk(v);
+    }
+  };
+  walk(program);
+  return uses;
+}
