@@ -85,12 +85,16 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
   let parsedCount = 0;
-  /** Parses a repo file (cached by content hash), counting cache misses. */
+  /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
+  const parsedFiles = new Map<string, Parsed>();
   const parsedOf = (rel: string, text: string): Parsed => {
+    let parsed = parsedFiles.get(rel);
+    if (parsed) return parsed;
     const abs = path.join(root, rel);
     const before = cache.get(abs);
-    const parsed = parseFile(abs, rel, text);
+    parsed = parseFile(abs, rel, text);
     if (cache.get(abs) !== before) parsedCount++;
+    parsedFiles.set(rel, parsed);
     return parsed;
   };
   // Names imported from a barrel lead to the modules that define them (graph/js-barrels.ts).

@@ -71,13 +71,17 @@ export class JsBarrels {
     return found;
   }
 
+  /** `name` may be a member path (`core.JSONSchemaGenerator`: the member of a namespace re-export). */
   private lookup(file: string, name: string): Found | null {
     const ex = this.host.exportsOf(file);
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
+    const rest = dot < 0 ? '' : name.slice(dot + 1);
     if (!ex) return { whole: [file], names: [], externals: [] };
-    if (ex.own.includes(name)) return { whole: [file], names: [], externals: [] };
-    const re = ex.from[name];
-    if (re) return this.into(file, re.specifier, re.name) ?? { whole: [file], names: [], externals: [] };
-    if (name === 'default') return null;
+    if (ex.own.includes(head)) return { whole: [file], names: [], externals: [] };
+    const re = ex.from[head];
+    if (re) return this.into(file, re.specifier, re.name, rest) ?? { whole: [file], names: [], externals: [] };
+    if (head === 'default') return null;
     const found: Found = { whole: [], names: [], externals: [] };
     const externalStars: string[] = [];
     let any = false;
@@ -90,7 +94,7 @@ export class JsBarrels {
       // a module whose exports seams cannot see (CommonJS, JSON) may export the name
       if (target === undefined || target.unknown) hit = { whole: [r.file], names: [], externals: [] };
       else if (isBarrel(target)) hit = this.resolveName(r.file, name);
-      else hit = target.own.includes(name) ? { whole: [r.file], names: [], externals: [] } : null;
+      else hit = target.own.includes(head) ? { whole: [r.file], names: [], externals: [] } : null;
       if (!hit) continue;
       any = true;
       if (isBarrel(target)) found.names.push(r.file);
@@ -103,14 +107,18 @@ export class JsBarrels {
     return null;
   }
 
-  /** `name` of the module `specifier` (from `file`) re-exports; null when it is not found there. */
-  private into(file: string, specifier: string, name: string): Found | null {
+  /**
+   * `name` (then the member path `rest`) of the module `specifier` (from `file`) re-exports; `*`
+   * is its namespace, followed by `rest` when there is one. Null when the module is not found.
+   */
+  private into(file: string, specifier: string, name: string, rest: string): Found | null {
     const r = this.host.resolve(file, specifier);
     if ('external' in r) return { whole: [], names: [], externals: [r.external] };
     if (!('file' in r)) return null;
     const target = this.host.exportsOf(r.file);
-    if (name === '*' || !isBarrel(target)) return { whole: [r.file], names: [], externals: [] };
-    const sub = this.resolveName(r.file, name);
+    const wanted = name === '*' ? rest : rest ? `${name}.${rest}` : name;
+    if (!wanted || !isBarrel(target)) return { whole: [r.file], names: [], externals: [] };
+    const sub = this.resolveName(r.file, wanted);
     if (!sub) return { whole: [r.file], names: [], externals: [] };
     return { whole: sub.whole, names: [r.file, ...sub.names], externals: sub.externals };
   }

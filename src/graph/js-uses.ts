@@ -1,6 +1,6 @@
 /**
  * How a module uses some of its import bindings, read from oxc-parser's ESTree AST: the members
- * of a namespace import it reads (`ns.a`, `ns?.b`, `<ns.C />`), whether it exports the binding
+ * of a namespace import it reads (`ns.a`, `ns?.b`, `<ns.C />`; `ns.sub.c` as the path `sub.c`), whether it exports the binding
  * again (`export { ns }`, `export default ns`), and whether it uses it any other way (passed as a
  * value, spread, `ns[key]`, shorthand `{ ns }`, `typeof ns` in an expression). Type positions
  * (annotations, `typeof ns` in a type, `ns.T` as a type, type aliases and interfaces) do not count:
@@ -12,8 +12,8 @@ type Node = { type: string; [key: string]: any };
 
 export interface Tracked {
   local: string;
-  /** A namespace import (`import * as ns`): `ns.member` reads are collected. */
-  namespace: boolean;
+  /** Collect `x.member` reads (a namespace import, or a named import that may be a namespace). */
+  members: boolean;
 }
 
 export interface BindingUse {
@@ -28,12 +28,26 @@ const TYPE_KEYS = new Set(['typeAnnotation', 'typeArguments', 'typeParameters', 
 const TYPE_NODES = new Set(['TSTypeAliasDeclaration', 'TSInterfaceDeclaration', 'TSDeclareFunction', 'TSTypeReference', 'TSTypeQuery', 'TSQualifiedName', 'TSImportType']);
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'range', 'loc', 'parent']);
 
+/** `a.b.c` as ['a', 'b', 'c'] when the expression is a chain of plain property reads from an identifier. */
+function memberPath(n: Node): string[] | undefined {
+  const names: string[] = [];
+  let cur: Node | undefined = n;
+  while (cur && (cur.type === 'MemberExpression' || cur.type === 'JSXMemberExpression')) {
+    if (cur.computed || (cur.property?.type !== 'Identifier' && cur.property?.type !== 'JSXIdentifier')) return undefined;
+    names.push(cur.property.name as string);
+    cur = cur.object as Node;
+  }
+  if (!cur || (cur.type !== 'Identifier' && cur.type !== 'JSXIdentifier')) return undefined;
+  names.push(cur.name as string);
+  return names.reverse();
+}
+
 export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<string, BindingUse> {
   const uses = new Map<string, BindingUse>();
   const namespaces = new Set<string>();
   for (const t of tracked) {
     uses.set(t.local, { members: new Set(), exported: false, other: false });
-    if (t.namespace) namespaces.add(t.local);
+    if (t.members) namespaces.add(t.local);
   }
   const identifier = (n: Node | null | undefined): string | undefined => (n && (n.type === 'Identifier' || n.type === 'JSXIdentifier') ? (n.name as string) : undefined);
 
@@ -66,13 +80,11 @@ export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<str
       }
       case 'MemberExpression':
       case 'JSXMemberExpression': {
-        const obj = identifier(n.object);
-        if (obj !== undefined && namespaces.has(obj) && !n.computed) {
-          const member = identifier(n.property);
-          if (member !== undefined) {
-            uses.get(obj)!.members.add(member);
-            return;
-          }
+        // `ns.a.b.c`: the member path `a.b.c` (a namespace re-exported as `export * as a` is followed by name too)
+        const path = memberPath(n);
+        if (path && namespaces.has(path[0]!) && path.length > 1) {
+          uses.get(path[0]!)!.members.add(path.slice(1).join('.'));
+          return;
         }
         walk(n.object);
         if (n.computed) walk(n.property);

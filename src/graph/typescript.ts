@@ -1,6 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { createLineIndex } from '../util/lines.js';
-import { bindingUses, type Tracked } from './js-uses.js';
+import { bindingUses, type BindingUse, type Tracked } from './js-uses.js';
 
 /**
  * TypeScript / JavaScript imports and exports: parsing with oxc-parser. Resolving specifiers to
@@ -13,12 +13,13 @@ export interface JsImport {
   /**
    * What the file takes from the module. Absent: the whole module (default import, side-effect
    * import, `require`, dynamic `import()`, a namespace used other than through `ns.member`).
-   * `names`: only the bindings in `names` (named imports, `ns.member` uses of a namespace import).
+   * `names`: only the bindings in `names` (named imports, `ns.member` uses of a namespace import;
+   * `x.member` for a named import used only through members, in case `x` is a re-exported namespace).
    * `re-export`: the module is only re-exported (`export … from`, or an import whose bindings the
    * file only exports again, `import * as z from './x'; export { z }`).
    */
   use?: 'names' | 're-export';
-  /** With `use: 'names'`: the names imported (as the module exports them). */
+  /** With `use: 'names'`: the names imported (as the module exports them), or member paths (`z.string`). */
   names?: string[];
 }
 
@@ -106,8 +107,13 @@ export function parseJsImports(file: string, source: string): ParsedJs {
   // How each import binding is used: a namespace through `ns.member` only, a binding only
   // exported again. The AST is read only when the answer can change what is followed.
   const tracked: Tracked[] = [];
-  for (const [local, b] of bindings) if (b.name === '*' || exportedLocals.has(local)) tracked.push({ local, namespace: b.name === '*' });
-  const uses = tracked.length ? bindingUses(result.program as unknown as Parameters<typeof bindingUses>[0], tracked) : new Map();
+  // Named bindings are tracked too: a named import may be a namespace re-exported under a name
+  // (`import * as z from './external'; export { z }`), so `z.string()` is followed as `z.string`.
+  for (const [local, b] of bindings) if (b.name !== 'default' || exportedLocals.has(local)) tracked.push({ local, members: b.name !== 'default' });
+  // Reading the AST costs more than parsing: skip it when no tracked binding can have a member
+  // read (`x.` / `x?.` nowhere in the text) and none is a namespace or exported again.
+  const needsAst = tracked.some((t) => bindings.get(t.local)!.name === '*' || exportedLocals.has(t.local) || memberRead(source, t.local));
+  const uses = needsAst ? bindingUses(result.program as unknown as Parameters<typeof bindingUses>[0], tracked) : new Map<string, BindingUse>();
 
   for (const p of pending) {
     let onlyExported = p.locals.length > 0;
@@ -121,7 +127,8 @@ export function parseJsImports(file: string, source: string): ParsedJs {
       else if (b.name === '*') {
         if (!u || u.other) p.whole = true;
         else for (const m of u.members) p.names.add(m);
-      } else p.names.add(b.name);
+      } else if (!u || u.other || u.members.size === 0) p.names.add(b.name);
+      else for (const m of u.members) p.names.add(`${b.name}.${m}`);
     }
     if (onlyExported) {
       imports.push({ specifier: p.specifier, line: p.line, use: 're-export' });
@@ -143,6 +150,22 @@ export function parseJsImports(file: string, source: string): ParsedJs {
   if (!mod.hasModuleSyntax) exports.unknown = true;
   const error = result.errors.length && !mod.staticImports.length && !mod.staticExports.length ? result.errors[0]!.message : undefined;
   return { imports, exports, error };
+}
+
+/** Whether `name.` or `name?.` occurs in the text (a cheap test before reading the AST; comments may match). */
+function memberRead(source: string, name: string): boolean {
+  for (let i = source.indexOf(name); i >= 0; i = source.indexOf(name, i + 1)) {
+    const before = i > 0 ? source.charCodeAt(i - 1) : 32;
+    if (isIdentChar(before)) continue;
+    let j = i + name.length;
+    while (source[j] === ' ' || source[j] === '\n' || source[j] === '\t' || source[j] === '\r') j++;
+    if (source[j] === '.' || (source[j] === '?' && source[j + 1] === '.')) return true;
+  }
+  return false;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 }
 
 /** The local binding an indirect export entry stands for: the import of `name` from `specifier`. */
