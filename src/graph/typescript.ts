@@ -112,7 +112,8 @@ export function parseJsImports(file: string, source: string): ParsedJs {
   for (const [local, b] of bindings) if (b.name !== 'default' || exportedLocals.has(local)) tracked.push({ local, members: b.name !== 'default' });
   // Reading the AST costs more than parsing: skip it when no tracked binding can have a member
   // read (`x.` / `x?.` nowhere in the text) and none is a namespace or exported again.
-  const needsAst = tracked.some((t) => bindings.get(t.local)!.name === '*' || exportedLocals.has(t.local) || memberRead(source, t.local));
+  // A file with syntax errors has a partial AST: its bindings count as used whole.
+  const needsAst = !result.errors.length && tracked.some((t) => bindings.get(t.local)!.name === '*' || exportedLocals.has(t.local) || memberRead(source, t.local));
   const uses = needsAst ? bindingUses(result.program as unknown as Parameters<typeof bindingUses>[0], tracked) : new Map<string, BindingUse>();
 
   for (const p of pending) {
