@@ -7,7 +7,8 @@ import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
 import { parsePythonImports, type PyImport } from './python.js';
 import { JsBarrels } from './js-barrels.js';
-import { parseJsImports, type JsExports, type JsImport } from './typescript.js';
+import { bindingUses, type BindingUse } from './js-uses.js';
+import { jsImports, readJsModule, type JsModule } from './typescript.js';
 
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
@@ -35,11 +36,12 @@ export interface GraphBuild {
   parsed: number;
 }
 
-type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; exports: JsExports; error?: string } | { kind: 'error'; message: string };
+type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; module: JsModule; uses?: Map<string, BindingUse> } | { kind: 'error'; message: string };
 
 const cache = new Map<string, { hash: string; parsed: Parsed }>();
 
-function parseFile(abs: string, rel: string, text: string): Parsed {
+/** `program` receives the AST reader of a JavaScript file parsed now (the AST is read only when needed). */
+function parseFile(abs: string, rel: string, text: string, program?: (read: () => unknown) => void): Parsed {
   const hash = createHash('sha1').update(text).digest('base64');
   const hit = cache.get(abs);
   if (hit && hit.hash === hash) return hit.parsed;
@@ -47,8 +49,9 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
   try {
     if (rel.endsWith('.py') || rel.endsWith('.pyi')) parsed = { kind: 'py', imports: parsePythonImports(text) };
     else {
-      const r = parseJsImports(rel, text);
-      parsed = { kind: 'js', imports: r.imports, exports: r.exports, error: r.error };
+      const r = readJsModule(rel, text);
+      parsed = { kind: 'js', module: r.module };
+      program?.(r.program);
     }
   } catch (error) {
     parsed = { kind: 'error', message: (error as Error).message.split('\n')[0]! };
@@ -87,12 +90,14 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   let parsedCount = 0;
   /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
   const parsedFiles = new Map<string, Parsed>();
+  // AST readers of the files parsed in this build, until the file is processed
+  const programs = new Map<string, () => unknown>();
   const parsedOf = (rel: string, text: string): Parsed => {
     let parsed = parsedFiles.get(rel);
     if (parsed) return parsed;
     const abs = path.join(root, rel);
     const before = cache.get(abs);
-    parsed = parseFile(abs, rel, text);
+    parsed = parseFile(abs, rel, text, (program) => programs.set(rel, program));
     if (cache.get(abs) !== before) parsedCount++;
     parsedFiles.set(rel, parsed);
     return parsed;
@@ -104,9 +109,29 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
       if (!isCodeFile(file)) return undefined;
       const text = read(file);
       const parsed = text === undefined ? undefined : parsedOf(file, text);
-      return parsed?.kind === 'js' ? parsed.exports : undefined;
+      return parsed?.kind === 'js' ? parsed.module.exports : undefined;
     },
   });
+  /**
+   * The imports of a parsed JS file. The AST is read (once per file content) only when a binding's
+   * use can change what is followed: it is exported again, or it comes from a barrel of the repo.
+   */
+  const importsOf = (rel: string, text: string, parsed: Extract<Parsed, { kind: 'js' }>) => {
+    const mod = parsed.module;
+    const needed =
+      !parsed.uses &&
+      mod.candidates.some((c) => {
+        if (mod.exportedLocals.includes(c.local)) return true;
+        const r = js.resolve(rel, c.specifier);
+        return 'file' in r && barrels.isBarrel(r.file);
+      });
+    if (needed) {
+      const program = programs.get(rel) ?? readJsModule(rel, text).program;
+      parsed.uses = bindingUses(program() as Parameters<typeof bindingUses>[0], mod.candidates, text);
+    }
+    programs.delete(rel);
+    return jsImports(mod, parsed.uses ?? new Map());
+  };
   const graph: ImportGraph = { files: {} };
   const queue = options.entries.filter((e) => files.has(e));
   const seen = new Set(queue);
@@ -159,9 +184,9 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
         if (r.unresolved) unresolved(r.unresolved, imp.line);
       }
     } else {
-      if (parsed.error)
-        diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.error}` });
-      for (const imp of parsed.imports) {
+      if (parsed.module.error)
+        diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.module.error}` });
+      for (const imp of importsOf(rel, text, parsed)) {
         const r = js.resolve(rel, imp.specifier);
         if ('unresolved' in r) unresolved(r.unresolved, imp.line);
         else if ('external' in r) addExternal(r.external, imp.line, imp.use === 're-export' ? 're-export' : undefined);

@@ -36,6 +36,11 @@ export class JsBarrels {
 
   constructor(private readonly host: BarrelHost) {}
 
+  /** Whether a repo file re-exports (so that the names imported from it matter). */
+  isBarrel(file: string): boolean {
+    return isBarrel(this.host.exportsOf(file));
+  }
+
   /** What an import of `names` from `file` reaches. A file that re-exports nothing is simply entered whole. */
   follow(file: string, names: readonly string[]): NameTargets {
     const out: NameTargets = { whole: new Set(), names: new Set(), externals: new Set() };

@@ -42,7 +42,11 @@ function memberPath(n: Node): string[] | undefined {
   return names.reverse();
 }
 
-export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<string, BindingUse> {
+/**
+ * `source`, when given, lets the walk skip every subtree whose text holds no tracked name (the
+ * AST's offsets are UTF-16, as the text's).
+ */
+export function bindingUses(program: Node, tracked: readonly Tracked[], source?: string): Map<string, BindingUse> {
   const uses = new Map<string, BindingUse>();
   const namespaces = new Set<string>();
   for (const t of tracked) {
@@ -50,6 +54,26 @@ export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<str
     if (t.members) namespaces.add(t.local);
   }
   const identifier = (n: Node | null | undefined): string | undefined => (n && (n.type === 'Identifier' || n.type === 'JSXIdentifier') ? (n.name as string) : undefined);
+
+  // where a tracked name occurs in the text, sorted: a subtree with none cannot use one
+  const at: number[] = [];
+  if (source !== undefined) {
+    const ident = /[\p{ID_Continue}$\u200c\u200d]/u;
+    for (const t of tracked)
+      for (let i = source.indexOf(t.local); i >= 0; i = source.indexOf(t.local, i + 1))
+        if (!ident.test(source[i - 1] ?? ' ') && !ident.test(source[i + t.local.length] ?? ' ')) at.push(i);
+    at.sort((a, b) => a - b);
+  }
+  const mentions = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo]! < end;
+  };
 
   const walk = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
@@ -59,6 +83,7 @@ export function bindingUses(program: Node, tracked: readonly Tracked[]): Map<str
     }
     const n = node as Node;
     if (typeof n.type !== 'string') return;
+    if (source !== undefined && typeof n.start === 'number' && typeof n.end === 'number' && !mentions(n.start, n.end)) return;
     switch (n.type) {
       case 'ImportDeclaration':
       case 'ExportAllDeclaration':

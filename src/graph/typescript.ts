@@ -49,48 +49,70 @@ export interface ParsedJs {
   error?: string;
 }
 
+/** An import binding whose uses the AST can tell more about (see graph/js-uses.ts). */
+export interface JsCandidate extends Tracked {
+  specifier: string;
+}
+
+/** A module's imports and exports as the module record gives them, before the AST is read. */
+export interface JsModule {
+  /** Static imports with their runtime bindings; `name` is `default`, `*` or an export name. */
+  statics: { specifier: string; line: number; bindings: { local: string; name: string }[] }[];
+  /** Re-exports (`export … from`), dynamic imports and `require()` calls. */
+  rest: JsImport[];
+  exports: JsExports;
+  /** Bindings exported again (`import * as z from './x'; export { z }`). */
+  exportedLocals: string[];
+  /** Bindings whose uses decide what is followed: namespaces, bindings exported again, bindings with a member read in the text. */
+  candidates: JsCandidate[];
+  error?: string;
+}
+
 /**
  * Runtime imports and exports of a module: static imports and re-exports (type-only ones left
- * out: they vanish at runtime), dynamic `import('…')` with a literal, and `require('…')`.
- * Throws on a syntax error the parser cannot recover from (the caller reports it).
+ * out: they vanish at runtime), dynamic `import('…')` with a literal, and `require('…')`, with
+ * what the module uses of each (`jsImports`, once the uses of the candidate bindings are known).
+ * `program` reads the AST (the costly part of parsing) on demand. Throws on a syntax error the
+ * parser cannot recover from (the caller reports it).
  */
-export function parseJsImports(file: string, source: string): ParsedJs {
+export function readJsModule(file: string, source: string): { module: JsModule; program: () => unknown } {
   const result = parseSync(file, source);
   const lineAt = createLineIndex(source);
-  const imports: JsImport[] = [];
   const exports: JsExports = { own: [], from: {}, star: [] };
   const mod = result.module;
 
   // Import bindings, by local name: what each stands for (a named export or the namespace of a module).
-  const bindings = new Map<string, { specifier: string; line: number; name: string; index: number }>();
-  type Pending = { specifier: string; line: number; whole: boolean; names: Set<string>; locals: string[] };
-  const pending: Pending[] = [];
+  const bindings = new Map<string, { specifier: string; line: number; name: string }>();
+  const statics: JsModule['statics'] = [];
   for (const imp of mod.staticImports) {
     const specifier = imp.moduleRequest.value;
     const line = lineAt(imp.start);
     if (imp.entries.length > 0 && imp.entries.every((e) => e.isType)) continue;
-    const p: Pending = { specifier, line, whole: imp.entries.length === 0, names: new Set(), locals: [] };
+    const entry: JsModule['statics'][number] = { specifier, line, bindings: [] };
     for (const e of imp.entries) {
       if (e.isType) continue;
       const name = e.importName.kind === 'NamespaceObject' ? '*' : e.importName.kind === 'Default' ? 'default' : e.importName.name!;
-      bindings.set(e.localName.value, { specifier, line, name, index: pending.length });
-      p.locals.push(e.localName.value);
+      bindings.set(e.localName.value, { specifier, line, name });
+      entry.bindings.push({ local: e.localName.value, name });
     }
-    pending.push(p);
+    statics.push(entry);
   }
 
   // Exports. oxc turns `import { a } from './m'; export { a }` into an indirect export from './m'
   // (with the import's span): an `export … from` entry is the one that comes before its request.
-  const exportedLocals = new Map<string, string[]>();
+  const exportedLocals = new Set<string>();
+  const rest: JsImport[] = [];
   for (const exp of mod.staticExports) {
+    let reexport = false;
     for (const e of exp.entries) {
       if (e.isType) continue;
       const req = e.moduleRequest;
       if (req && e.start < req.start) {
         const line = lineAt(exp.start);
+        if (!reexport) rest.push({ specifier: req.value, line, use: 're-export' });
+        reexport = true;
         if (e.importName.kind === 'AllButDefault') exports.star.push({ specifier: req.value, line });
-        else if (e.exportName.name !== null)
-          exports.from[e.exportName.name] = { specifier: req.value, line, name: e.importName.kind === 'All' ? '*' : e.importName.name! };
+        else if (e.exportName.name !== null) exports.from[e.exportName.name] = { specifier: req.value, line, name: e.importName.kind === 'All' ? '*' : e.importName.name! };
         continue;
       }
       const exported = e.exportName.kind === 'Default' ? 'default' : e.exportName.name;
@@ -99,58 +121,65 @@ export function parseJsImports(file: string, source: string): ParsedJs {
       const binding = local === null || local === undefined ? undefined : bindings.get(local);
       if (binding && local) {
         exports.from[exported] = { specifier: binding.specifier, line: binding.line, name: binding.name };
-        exportedLocals.set(local, [...(exportedLocals.get(local) ?? []), exported]);
+        exportedLocals.add(local);
       } else exports.own.push(exported);
     }
-  }
-
-  // How each import binding is used: a namespace through `ns.member` only, a binding only
-  // exported again. The AST is read only when the answer can change what is followed.
-  const tracked: Tracked[] = [];
-  // Named bindings are tracked too: a named import may be a namespace re-exported under a name
-  // (`import * as z from './external'; export { z }`), so `z.string()` is followed as `z.string`.
-  for (const [local, b] of bindings) if (b.name !== 'default' || exportedLocals.has(local)) tracked.push({ local, members: b.name !== 'default' });
-  // Reading the AST costs more than parsing: skip it when no tracked binding can have a member
-  // read (`x.` / `x?.` nowhere in the text) and none is a namespace or exported again.
-  // A file with syntax errors has a partial AST: its bindings count as used whole.
-  const needsAst = !result.errors.length && tracked.some((t) => bindings.get(t.local)!.name === '*' || exportedLocals.has(t.local) || memberRead(source, t.local));
-  const uses = needsAst ? bindingUses(result.program as unknown as Parameters<typeof bindingUses>[0], tracked) : new Map<string, BindingUse>();
-
-  for (const p of pending) {
-    let onlyExported = p.locals.length > 0;
-    for (const local of p.locals) {
-      const b = bindings.get(local)!;
-      const u = uses.get(local);
-      const exportedOnly = u !== undefined && !u.other && u.members.size === 0 && exportedLocals.has(local);
-      if (!exportedOnly) onlyExported = false;
-      if (exportedOnly) continue;
-      if (b.name === 'default') p.whole = true;
-      else if (b.name === '*') {
-        if (!u || u.other) p.whole = true;
-        else for (const m of u.members) p.names.add(m);
-      } else if (!u || u.other || u.members.size === 0) p.names.add(b.name);
-      else for (const m of u.members) p.names.add(`${b.name}.${m}`);
-    }
-    if (onlyExported) {
-      imports.push({ specifier: p.specifier, line: p.line, use: 're-export' });
-    } else if (p.whole || p.locals.length === 0) imports.push({ specifier: p.specifier, line: p.line });
-    else if (p.names.size) imports.push({ specifier: p.specifier, line: p.line, use: 'names', names: [...p.names] });
-    else imports.push({ specifier: p.specifier, line: p.line, use: 'names', names: [] });
-  }
-  for (const exp of mod.staticExports) {
-    const froms = exp.entries.filter((e) => e.moduleRequest && !e.isType && e.start < e.moduleRequest.start);
-    if (!froms.length) continue;
-    imports.push({ specifier: froms[0]!.moduleRequest!.value, line: lineAt(exp.start), use: 're-export' });
   }
   for (const dyn of mod.dynamicImports) {
     const text = source.slice(dyn.moduleRequest.start, dyn.moduleRequest.end).trim();
     const m = /^(['"`])([^'"`$]+)\1$/.exec(text);
-    if (m) imports.push({ specifier: m[2]!, line: lineAt(dyn.start) });
+    if (m) rest.push({ specifier: m[2]!, line: lineAt(dyn.start) });
   }
-  for (const m of source.matchAll(/\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g)) imports.push({ specifier: m[2]!, line: lineAt(m.index) });
+  for (const m of source.matchAll(/\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g)) rest.push({ specifier: m[2]!, line: lineAt(m.index) });
   if (!mod.hasModuleSyntax) exports.unknown = true;
+
+  // Candidates for the AST: namespaces (`ns.member` reads or an escaping use), bindings exported
+  // again (only exported, or also used), and named bindings read as `x.member` somewhere in the
+  // text: a named import may be a namespace re-exported under a name (`import * as z from
+  // './external'; export { z }`), so `z.string()` is followed as `z.string`. A file with syntax
+  // errors has a partial AST: it has no candidates, and its bindings count as used whole.
+  const candidates: JsCandidate[] = [];
+  if (!result.errors.length)
+    for (const [local, b] of bindings)
+      if (b.name === '*' || exportedLocals.has(local) || (b.name !== 'default' && memberRead(source, local)))
+        candidates.push({ local, specifier: b.specifier, members: b.name !== 'default' });
   const error = result.errors.length && !mod.staticImports.length && !mod.staticExports.length ? result.errors[0]!.message : undefined;
-  return { imports, exports, error };
+  return { module: { statics, rest, exports, exportedLocals: [...exportedLocals], candidates, error }, program: () => result.program };
+}
+
+/** The imports of a module, given the uses of (some of) its candidate bindings; a binding without a known use counts as used whole. */
+export function jsImports(mod: JsModule, uses: ReadonlyMap<string, BindingUse>): JsImport[] {
+  const exportedLocals = new Set(mod.exportedLocals);
+  const imports: JsImport[] = [];
+  for (const p of mod.statics) {
+    let whole = p.bindings.length === 0;
+    let onlyExported = p.bindings.length > 0;
+    const names = new Set<string>();
+    for (const b of p.bindings) {
+      const u = uses.get(b.local);
+      const exportedOnly = u !== undefined && !u.other && u.members.size === 0 && exportedLocals.has(b.local);
+      if (!exportedOnly) onlyExported = false;
+      if (exportedOnly) continue;
+      if (b.name === 'default') whole = true;
+      else if (b.name === '*') {
+        if (!u || u.other) whole = true;
+        else for (const m of u.members) names.add(m);
+      } else if (!u || u.other || u.members.size === 0) names.add(b.name);
+      else for (const m of u.members) names.add(`${b.name}.${m}`);
+    }
+    if (onlyExported) imports.push({ specifier: p.specifier, line: p.line, use: 're-export' });
+    else if (whole) imports.push({ specifier: p.specifier, line: p.line });
+    else imports.push({ specifier: p.specifier, line: p.line, use: 'names', names: [...names] });
+  }
+  imports.push(...mod.rest);
+  return imports;
+}
+
+/** `readJsModule` with the AST read for every candidate binding, then `jsImports`. */
+export function parseJsImports(file: string, source: string): ParsedJs {
+  const { module, program } = readJsModule(file, source);
+  const uses = module.candidates.length ? bindingUses(program() as Parameters<typeof bindingUses>[0], module.candidates, source) : new Map<string, BindingUse>();
+  return { imports: jsImports(module, uses), exports: module.exports, error: module.error };
 }
 
 /** Whether `name.` or `name?.` occurs in the text (a cheap test before reading the AST; comments may match). */
