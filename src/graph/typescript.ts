@@ -168,8 +168,12 @@ export function jsImports(mod: JsModule, uses: ReadonlyMap<string, BindingUse>):
       else for (const m of u.members) names.add(`${b.name}.${m}`);
     }
     if (onlyExported) imports.push({ specifier: p.specifier, line: p.line, use: 're-export' });
-    else if (whole) imports.push({ specifier: p.specifier, line: p.line });
-    else imports.push({ specifier: p.specifier, line: p.line, use: 'names', names: [...names] });
+    else {
+      if (whole) imports.push({ specifier: p.specifier, line: p.line });
+      else imports.push({ specifier: p.specifier, line: p.line, use: 'names', names: [...names] });
+      // a binding used here and also exported again: the module re-exports it as well
+      if (p.bindings.some((b) => exportedLocals.has(b.local))) imports.push({ specifier: p.specifier, line: p.line, use: 're-export' });
+    }
   }
   imports.push(...mod.rest);
   return imports;

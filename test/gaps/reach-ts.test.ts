@@ -135,8 +135,29 @@ describe('parseJsImports: names, member paths, re-exports', () => {
     expect(exports).toEqual({ own: [], from: { z: { specifier: './external', line: 1, name: '*' }, default: { specifier: './external', line: 1, name: '*' } }, star: [] });
   });
 
+  it('a binding used and also exported again gives both the use and the re-export', () => {
+    expect(parseJsImports('a.ts', "import * as ns from './m';\nexport { ns };\nns.a();").imports).toEqual([
+      { specifier: './m', line: 1, use: 'names', names: ['a'] },
+      { specifier: './m', line: 1, use: 're-export' },
+    ]);
+    expect(parseJsImports('a.ts', "import { a } from './m';\nexport { a };\na();").imports).toEqual([
+      { specifier: './m', line: 1, use: 'names', names: ['a'] },
+      { specifier: './m', line: 1, use: 're-export' },
+    ]);
+  });
+
   it('a file with a syntax error counts its imports whole (its AST is partial)', () => {
     expect(parseJsImports('a.ts', "import * as ns from './m';\nf(ns.a, <ns.B />);").imports).toEqual([{ specifier: './m', line: 1 }]);
+  });
+
+  it('optional members, type positions, declare, class fields; default imports and shadowing locals are whole', () => {
+    const imports = (src: string) => parseJsImports('a.ts', src).imports;
+    expect(imports("import * as ns from './m'; ns?.b();")).toEqual([{ specifier: './m', line: 1, use: 'names', names: ['b'] }]);
+    expect(imports("import * as ns from './m'; type T = typeof ns; let v: typeof ns.a; ns.b;")).toEqual([{ specifier: './m', line: 1, use: 'names', names: ['b'] }]);
+    expect(imports("import * as ns from './m'; declare const d: typeof ns; ns.c;")).toEqual([{ specifier: './m', line: 1, use: 'names', names: ['c'] }]);
+    expect(imports("import * as ns from './m'; class K { ns = 1; m() { return ns.d; } }")).toEqual([{ specifier: './m', line: 1, use: 'names', names: ['d'] }]);
+    expect(imports("import { default as x } from './m'; x();")).toEqual([{ specifier: './m', line: 1 }]);
+    expect(imports("import * as ns from './m'; function f(ns) { return ns; } ns.a;")).toEqual([{ specifier: './m', line: 1 }]);
   });
 
   it('a computed member, a spread or a shorthand property lets the namespace escape', () => {
