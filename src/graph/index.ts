@@ -61,6 +61,8 @@ function parseFile(abs: string, rel: string, text: string, program?: (read: () =
 }
 
 const MAX_FILE_BYTES = 2_000_000;
+/** Source characters of parsed JS files whose AST text a build keeps for later (see `programs`). */
+const PROGRAM_BUDGET = 4_000_000;
 
 /** Reads repo files once each; binary, oversized and unreadable files are `undefined`, with a diagnostic. */
 function repoReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
@@ -90,14 +92,32 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   let parsedCount = 0;
   /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
   const parsedFiles = new Map<string, Parsed>();
-  // AST readers of the files parsed in this build, until the file is processed
-  const programs = new Map<string, () => unknown>();
+  // AST readers of the files parsed in this build, until the file is processed. Each holds the
+  // parser's AST text (many times the source), so files parsed early (a barrel lookup parses
+  // files long before the walk gets to them) are kept up to a budget of source characters, the
+  // oldest dropped first (a file whose reader was dropped is parsed again if its AST is needed).
+  const programs = new Map<string, { read: () => unknown; size: number }>();
+  let programChars = 0;
+  const keepProgram = (rel: string, read: () => unknown, size: number) => {
+    programs.set(rel, { read, size });
+    programChars += size;
+    for (const [file, p] of programs) {
+      if (programChars <= PROGRAM_BUDGET) break;
+      programs.delete(file);
+      programChars -= p.size;
+    }
+  };
+  const dropProgram = (rel: string) => {
+    const p = programs.get(rel);
+    if (p) programChars -= p.size;
+    programs.delete(rel);
+  };
   const parsedOf = (rel: string, text: string): Parsed => {
     let parsed = parsedFiles.get(rel);
     if (parsed) return parsed;
     const abs = path.join(root, rel);
     const before = cache.get(abs);
-    parsed = parseFile(abs, rel, text, (program) => programs.set(rel, program));
+    parsed = parseFile(abs, rel, text, (program) => keepProgram(rel, program, text.length));
     if (cache.get(abs) !== before) parsedCount++;
     parsedFiles.set(rel, parsed);
     return parsed;
@@ -126,10 +146,10 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
         return 'file' in r && barrels.isBarrel(r.file);
       });
     if (needed) {
-      const program = programs.get(rel) ?? readJsModule(rel, text).program;
+      const program = programs.get(rel)?.read ?? readJsModule(rel, text).program;
       parsed.uses = bindingUses(program() as Parameters<typeof bindingUses>[0], mod.candidates, text);
     }
-    programs.delete(rel);
+    dropProgram(rel);
     return jsImports(mod, parsed.uses ?? new Map());
   };
   const graph: ImportGraph = { files: {} };

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { closureOf } from '../../src/core/graph.js';
 import { buildImportGraph } from '../../src/graph/index.js';
 import { parseJsImports } from '../../src/graph/typescript.js';
 import { createFileLister } from '../../src/workspace/files.js';
-import { testOf } from './helpers.js';
+import { testOf, writeRepo } from './helpers.js';
 
 // Static reach through TypeScript barrels (issue 11): a test reaches the modules that define the
 // names it imports, through any chain of re-exports, not every module a barrel re-exports.
@@ -107,6 +108,27 @@ describe('workspace packages and tsconfig paths get the same treatment', () => {
     const b = await build('reach-ts-paths');
     expect(reached(b, 'test/db.test.ts')).toEqual(['src/lib/db.ts', 'src/lib/index.ts']);
     expect(reached(b, 'test/mail.test.ts')).toEqual(['src/lib/index.ts', 'src/lib/mail.ts']);
+  });
+});
+
+describe('the parse cache', () => {
+  it('a cached file whose import became a barrel has its AST read again in the next build', async () => {
+    const root = writeRepo({
+      'lib/m.ts': "import * as ns from '../other';\nexport const mm = () => ns.a();\n",
+      'other/index.ts': 'export const a = () => 1;\nexport const b = () => 2;\n',
+      'other/a.ts': 'export const a = () => 1;\n',
+      'other/b.ts': 'export const b = () => 2;\n',
+      't.test.ts': "import { mm } from './lib/m';\n",
+    });
+    const files = await createFileLister(root)();
+    // build 1: other/index.ts defines its names, so lib/m.ts's namespace needs no AST
+    const first = buildImportGraph(root, { files, entries: ['t.test.ts'] });
+    expect([...closureOf(first.graph, ['t.test.ts']).files.keys()].sort()).toEqual(['lib/m.ts', 'other/index.ts', 't.test.ts']);
+    // build 2: other/index.ts is now a barrel; lib/m.ts is unchanged (from the cache, without its AST)
+    writeFileSync(path.join(root, 'other/index.ts'), "export * from './a';\nexport * from './b';\n");
+    const second = buildImportGraph(root, { files, entries: ['t.test.ts'] });
+    expect(second.parsed).toBe(3); // other/index.ts changed, other/a.ts and other/b.ts are new to the graph
+    expect([...closureOf(second.graph, ['t.test.ts']).files.keys()].sort()).toEqual(['lib/m.ts', 'other/a.ts', 'other/index.ts', 't.test.ts']);
   });
 });
 
