@@ -166,17 +166,22 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     const text = read(rel);
     if (text === undefined) continue;
     const parsed = parsedOf(rel, text);
-    // One edge per target and kind; a plain edge makes `names` and `re-export` edges to the same file redundant.
+    // One edge per target and kind. A plain edge makes every other edge to the same file
+    // redundant; a `deferred` one is kept only while the file has no other edge. A target is
+    // walked when an edge reach may follow leads to it (`deferred` ones never are).
     const added = new Map<string, Set<ImportEdge['kind'] | 'plain'>>([[rel, new Set(['plain'])]]);
     const addedExternal = new Map<string, ImportEdge['kind'] | 'plain'>();
-    const addFile = (file: string, line: number, kind?: 'names' | 're-export') => {
+    const addFile = (file: string, line: number, kind?: ImportEdge['kind']) => {
       const kinds = added.get(file);
-      if (kinds?.has('plain') || kinds?.has(kind)) return;
-      if (kinds && !kind) node.imports = node.imports.filter((e) => e.file !== file);
+      if (kinds?.has('plain') || kinds?.has(kind) || (kind === 'deferred' && kinds)) return;
+      if (kinds && (!kind || kinds.has('deferred'))) {
+        node.imports = node.imports.filter((e) => e.file !== file || (kind && e.kind !== 'deferred'));
+        kinds.delete('deferred');
+      }
       if (kinds) kinds.add(kind ?? 'plain');
       else added.set(file, new Set([kind ?? 'plain']));
       node.imports.push(kind ? { file, line, kind } : { file, line });
-      if (!seen.has(file)) {
+      if (kind !== 'deferred' && !seen.has(file)) {
         seen.add(file);
         queue.push(file);
       }
