@@ -90,7 +90,6 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
   let parsedCount = 0;
-  /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
   const parsedFiles = new Map<string, Parsed>();
   // AST readers of the files parsed in this build, until the file is processed. Each holds the
   // parser's AST text (many times the source), so files parsed early (a barrel lookup parses
@@ -112,6 +111,7 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     if (p) programChars -= p.size;
     programs.delete(rel);
   };
+  /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
   const parsedOf = (rel: string, text: string): Parsed => {
     let parsed = parsedFiles.get(rel);
     if (parsed) return parsed;
