@@ -15,8 +15,9 @@ export interface JsImport {
    * import, `require`, dynamic `import()`, a namespace used other than through `ns.member`).
    * `names`: only the bindings in `names` (named imports, `ns.member` uses of a namespace import;
    * `x.member` for a named import used only through members, in case `x` is a re-exported namespace).
-   * `re-export`: the module is only re-exported (`export … from`, or an import whose bindings the
-   * file only exports again, `import * as z from './x'; export { z }`).
+   * `re-export`: the module is re-exported (`export … from`, or an import whose bindings the file
+   * exports again, `import * as z from './x'; export { z }`; when the file also uses them, the
+   * import is listed twice: once with its use, once as `re-export`).
    */
   use?: 'names' | 're-export';
   /** With `use: 'names'`: the names imported (as the module exports them), or member paths (`z.string`). */
