@@ -182,15 +182,27 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   // Reach through imports. Instead of a closure per test file (test files × reachable files),
   // one backwards breadth-first search per component over the reversed graph gives every file's
   // distance to the component and the next hop of a shortest path (components × graph size).
+  // A node is a file entered whole (key: the file) or, for a file some edge enters for names (a
+  // barrel, an `__init__.py`), the file entered for names (key: file + NAMES): see core/graph.ts
+  // `followsEdge`. Test files are entered whole.
   type Hop = { dist: number; next: string | null; line: number; external?: string };
+  const NAMES = '\0names';
+  const fileOfNode = (key: string) => (key.endsWith(NAMES) ? key.slice(0, -NAMES.length) : key);
   const reverse = new Map<string, { from: string; line: number }[]>();
   const graphFiles = Object.keys(input.graph.files);
+  const namesTargets = new Set<string>();
+  for (const file of graphFiles) for (const e of input.graph.files[file]!.imports) if (e.kind === 'names') namesTargets.add(e.file);
+  const addReverse = (to: string, from: string, line: number) => {
+    let list = reverse.get(to);
+    if (!list) reverse.set(to, (list = []));
+    list.push({ from, line });
+  };
   for (const file of graphFiles)
     for (const e of input.graph.files[file]!.imports) {
       if (e.kind === 'deferred') continue;
-      let list = reverse.get(e.file);
-      if (!list) reverse.set(e.file, (list = []));
-      list.push({ from: file, line: e.line });
+      const to = e.kind === 'names' ? e.file + NAMES : e.file;
+      addReverse(to, file, e.line);
+      if (e.kind !== 're-export' && namesTargets.has(file)) addReverse(to, file + NAMES, e.line);
     }
   const hopsOf = new Map<string, Map<string, Hop>>();
   const hopsFor = (id: string): Map<string, Hop> => {
@@ -199,24 +211,31 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     hops = new Map();
     const queue: string[] = [];
     for (const file of graphFiles)
-      if (componentsOfFile(file).includes(id)) {
-        hops.set(file, { dist: 0, next: null, line: 0 });
-        queue.push(file);
-      }
+      if (componentsOfFile(file).includes(id))
+        for (const key of namesTargets.has(file) ? [file, file + NAMES] : [file]) {
+          hops.set(key, { dist: 0, next: null, line: 0 });
+          queue.push(key);
+        }
     for (const file of graphFiles) {
       if (hops.has(file)) continue;
-      const ext = input.graph.files[file]!.externals.find((e) => componentsOfModule(e.module).includes(id));
+      const externals = input.graph.files[file]!.externals.filter((e) => componentsOfModule(e.module).includes(id));
+      const ext = externals[0];
       if (ext) {
         hops.set(file, { dist: 1, next: null, line: ext.line, external: ext.module });
         queue.push(file);
       }
+      const own = externals.find((e) => e.kind !== 're-export');
+      if (own && namesTargets.has(file)) {
+        hops.set(file + NAMES, { dist: 1, next: null, line: own.line, external: own.module });
+        queue.push(file + NAMES);
+      }
     }
     for (let i = 0; i < queue.length; i++) {
-      const file = queue[i]!;
-      const dist = hops.get(file)!.dist + 1;
-      for (const r of reverse.get(file) ?? []) {
+      const key = queue[i]!;
+      const dist = hops.get(key)!.dist + 1;
+      for (const r of reverse.get(key) ?? []) {
         if (hops.has(r.from)) continue;
-        hops.set(r.from, { dist, next: file, line: r.line });
+        hops.set(r.from, { dist, next: key, line: r.line });
         queue.push(r.from);
       }
     }
@@ -228,7 +247,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     let hop = hops.get(entry);
     const seen = new Set([entry]);
     while (hop?.next && !seen.has(hop.next)) {
-      steps.push({ file: hop.next, line: hop.line });
+      steps.push({ file: fileOfNode(hop.next), line: hop.line });
       seen.add(hop.next);
       hop = hops.get(hop.next);
     }

@@ -9,17 +9,47 @@ export interface ImportEdge {
   /** 1-based line of the import statement. */
   line: number;
   /**
-   * `deferred`: an import that runs only when a function runs (a function-local import). It is
-   * weaker evidence than a module-level import, so reach never follows it; `--why` can name it.
-   * Imports that never run (`if TYPE_CHECKING:`) are not edges at all.
+   * How reach follows the edge. A file is entered either **whole** (a test file, or through a
+   * plain edge) or **for names** (through a `names` edge); see {@link followsEdge}.
+   * - none: the importer runs the target and may use all of it: the target is entered whole.
+   * - `names`: the importer uses only named bindings of a re-exporting module (a TS barrel, a
+   *   Python `__init__.py`), and the builder gave it plain edges to the modules that define those
+   *   names. The target runs, so it is reached and its own imports are followed, but not its
+   *   `re-export` edges.
+   * - `re-export`: an edge of a re-exporting module to a module it re-exports from
+   *   (`export * from './a'`, `export { x } from './b'`, `from .a import x` in `__init__.py`).
+   *   Followed only when the re-exporting module is entered whole.
+   * - `deferred`: an import that runs only when a function runs (a function-local import). It is
+   *   weaker evidence than a module-level import, so reach never follows it; `--why` can name it.
+   * Imports that never run (`if TYPE_CHECKING:`, `import type`) are not edges at all. A file may
+   * hold a `names` and a `re-export` edge to the same target; a plain edge makes both redundant.
    */
-  kind?: 'deferred';
+  kind?: 'deferred' | 'names' | 're-export';
 }
 
 export interface ExternalImport {
   /** Module name as written: Python dotted name (`boto3`, `google.cloud.storage`), npm package name (`pg`, `@aws-sdk/client-s3`) or built-in (`node:fs`). */
   module: string;
   line: number;
+  /** `re-export`: re-exported from (`export * from 'pg'`), counted only when the file is entered whole. */
+  kind?: 're-export';
+}
+
+/**
+ * Whether reach follows `edge` out of a file entered whole (`whole`) or for names, and how it enters
+ * the target: `'whole'`, `'names'`, or `null` when the edge is not followed.
+ */
+export function followsEdge(edge: Pick<ImportEdge, 'kind'>, whole: boolean): 'whole' | 'names' | null {
+  switch (edge.kind) {
+    case undefined:
+      return 'whole';
+    case 'names':
+      return 'names';
+    case 're-export':
+      return whole ? 'whole' : null;
+    default:
+      return null;
+  }
 }
 
 export interface GraphFile {
@@ -57,26 +87,38 @@ export interface Closure {
 /**
  * The transitive closure of `entries` over the graph, breadth first, so each file's parent chain
  * is a shortest path (test → module → module). Paths are rebuilt on demand with `pathOf`.
+ * Entries are entered whole; a file first entered for names (a barrel) and later whole has its
+ * `re-export` edges followed then.
  */
 export function closureOf(graph: ImportGraph, entries: readonly string[]): Closure {
   const files = new Map<string, ClosureNode>();
   const externals = new Map<string, ClosureNode>();
-  const queue: string[] = [];
+  const whole = new Set<string>();
+  const queue: { file: string; whole: boolean }[] = [];
   for (const e of entries) {
-    if (files.has(e)) continue;
-    files.set(e, { parent: null, line: 0, depth: 0 });
-    queue.push(e);
+    if (whole.has(e)) continue;
+    whole.add(e);
+    if (!files.has(e)) files.set(e, { parent: null, line: 0, depth: 0 });
+    queue.push({ file: e, whole: true });
   }
+  const enter = (file: string, how: 'whole' | 'names', parent: string, line: number, depth: number) => {
+    if (how === 'whole') {
+      if (whole.has(file)) return;
+      whole.add(file);
+    } else if (files.has(file)) return;
+    if (!files.has(file)) files.set(file, { parent, line, depth });
+    queue.push({ file, whole: how === 'whole' });
+  };
   for (let i = 0; i < queue.length; i++) {
-    const file = queue[i]!;
+    const { file, whole: isWhole } = queue[i]!;
     const node = graph.files[file];
     if (!node) continue;
     const depth = files.get(file)!.depth + 1;
-    for (const ext of node.externals) if (!externals.has(ext.module)) externals.set(ext.module, { parent: file, line: ext.line, depth });
+    for (const ext of node.externals)
+      if ((isWhole || ext.kind !== 're-export') && !externals.has(ext.module)) externals.set(ext.module, { parent: file, line: ext.line, depth });
     for (const edge of node.imports) {
-      if (edge.kind === 'deferred' || files.has(edge.file)) continue;
-      files.set(edge.file, { parent: file, line: edge.line, depth });
-      queue.push(edge.file);
+      const how = followsEdge(edge, isWhole);
+      if (how) enter(edge.file, how, file, edge.line, depth);
     }
   }
   return { files, externals };

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GraphFile, ImportGraph } from '../core/graph.js';
+import type { GraphFile, ImportEdge, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
 import { parsePythonImports, type PyImport } from './python.js';
-import { parseJsImports, type JsImport } from './typescript.js';
+import { JsBarrels } from './js-barrels.js';
+import { bindingUses, type BindingUse } from './js-uses.js';
+import { jsImports, readJsModule, type JsModule } from './typescript.js';
 
 /**
  * Builds the static import graph of a repository, lazily: starting from the entry files (the
@@ -34,11 +36,12 @@ export interface GraphBuild {
   parsed: number;
 }
 
-type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; error?: string } | { kind: 'error'; message: string };
+type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; module: JsModule; uses?: Map<string, BindingUse> } | { kind: 'error'; message: string };
 
 const cache = new Map<string, { hash: string; parsed: Parsed }>();
 
-function parseFile(abs: string, rel: string, text: string): Parsed {
+/** `program` receives the AST reader of a JavaScript file parsed now (the AST is read only when needed). */
+function parseFile(abs: string, rel: string, text: string, program?: (read: () => unknown) => void): Parsed {
   const hash = createHash('sha1').update(text).digest('base64');
   const hit = cache.get(abs);
   if (hit && hit.hash === hash) return hit.parsed;
@@ -46,8 +49,9 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
   try {
     if (rel.endsWith('.py') || rel.endsWith('.pyi')) parsed = { kind: 'py', imports: parsePythonImports(text) };
     else {
-      const r = parseJsImports(rel, text);
-      parsed = { kind: 'js', imports: r.imports, error: r.error };
+      const r = readJsModule(rel, text);
+      parsed = { kind: 'js', module: r.module };
+      program?.(r.program);
     }
   } catch (error) {
     parsed = { kind: 'error', message: (error as Error).message.split('\n')[0]! };
@@ -57,6 +61,8 @@ function parseFile(abs: string, rel: string, text: string): Parsed {
 }
 
 const MAX_FILE_BYTES = 2_000_000;
+/** Source characters of parsed JS files whose AST text a build keeps for later (see `programs`). */
+const PROGRAM_BUDGET = 4_000_000;
 
 /** Reads repo files once each; binary, oversized and unreadable files are `undefined`, with a diagnostic. */
 function repoReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
@@ -83,11 +89,73 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   const read = repoReader(root, diagnostics);
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
+  let parsedCount = 0;
+  const parsedFiles = new Map<string, Parsed>();
+  // AST readers of the files parsed in this build, until the file is processed. Each holds the
+  // parser's AST text (many times the source), so files parsed early (a barrel lookup parses
+  // files long before the walk gets to them) are kept up to a budget of source characters, the
+  // oldest dropped first (a file whose reader was dropped is parsed again if its AST is needed).
+  const programs = new Map<string, { read: () => unknown; size: number }>();
+  let programChars = 0;
+  const keepProgram = (rel: string, read: () => unknown, size: number) => {
+    programs.set(rel, { read, size });
+    programChars += size;
+    for (const [file, p] of programs) {
+      if (programChars <= PROGRAM_BUDGET) break;
+      programs.delete(file);
+      programChars -= p.size;
+    }
+  };
+  const dropProgram = (rel: string) => {
+    const p = programs.get(rel);
+    if (p) programChars -= p.size;
+    programs.delete(rel);
+  };
+  /** Parses a repo file (cached by content hash across builds, by path within one), counting cache misses. */
+  const parsedOf = (rel: string, text: string): Parsed => {
+    let parsed = parsedFiles.get(rel);
+    if (parsed) return parsed;
+    const abs = path.join(root, rel);
+    const before = cache.get(abs);
+    parsed = parseFile(abs, rel, text, (program) => keepProgram(rel, program, text.length));
+    if (cache.get(abs) !== before) parsedCount++;
+    parsedFiles.set(rel, parsed);
+    return parsed;
+  };
+  // Names imported from a barrel lead to the modules that define them (graph/js-barrels.ts).
+  const barrels = new JsBarrels({
+    resolve: (from, specifier) => js.resolve(from, specifier),
+    exportsOf: (file) => {
+      if (!isCodeFile(file)) return undefined;
+      const text = read(file);
+      const parsed = text === undefined ? undefined : parsedOf(file, text);
+      return parsed?.kind === 'js' ? parsed.module.exports : undefined;
+    },
+  });
+  /**
+   * The imports of a parsed JS file. The AST is read (once per file content) only when a binding's
+   * use can change what is followed: it is exported again, or it comes from a barrel of the repo.
+   */
+  const importsOf = (rel: string, text: string, parsed: Extract<Parsed, { kind: 'js' }>) => {
+    const mod = parsed.module;
+    const needed =
+      !parsed.uses &&
+      mod.candidates.some((c) => {
+        if (mod.exportedLocals.includes(c.local)) return true;
+        const r = js.resolve(rel, c.specifier);
+        return 'file' in r && barrels.isBarrel(r.file);
+      });
+    if (needed) {
+      const program = programs.get(rel)?.read ?? readJsModule(rel, text).program;
+      parsed.uses = bindingUses(program() as Parameters<typeof bindingUses>[0], mod.candidates, text);
+    }
+    dropProgram(rel);
+    return jsImports(mod, parsed.uses ?? new Map());
+  };
   const graph: ImportGraph = { files: {} };
   const queue = options.entries.filter((e) => files.has(e));
   const seen = new Set(queue);
   const max = options.maxFiles ?? 200_000;
-  let parsedCount = 0;
 
   for (let i = 0; i < queue.length && i < max; i++) {
     const rel = queue[i]!;
@@ -97,24 +165,33 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     if (!isPy && !isCodeFile(rel)) continue;
     const text = read(rel);
     if (text === undefined) continue;
-    const before = cache.get(path.join(root, rel));
-    const parsed = parseFile(path.join(root, rel), rel, text);
-    if (cache.get(path.join(root, rel)) !== before) parsedCount++;
-    const added = new Set<string>([rel]);
-    const addedExternal = new Set<string>();
-    const addFile = (file: string, line: number) => {
-      if (added.has(file)) return;
-      added.add(file);
-      node.imports.push({ file, line });
-      if (!seen.has(file)) {
+    const parsed = parsedOf(rel, text);
+    // One edge per target and kind. A plain edge makes every other edge to the same file
+    // redundant; a `deferred` one is kept only while the file has no other edge. A target is
+    // walked when an edge reach may follow leads to it (`deferred` ones never are).
+    const added = new Map<string, Set<ImportEdge['kind'] | 'plain'>>([[rel, new Set(['plain'])]]);
+    const addedExternal = new Map<string, ImportEdge['kind'] | 'plain'>();
+    const addFile = (file: string, line: number, kind?: ImportEdge['kind']) => {
+      const kinds = added.get(file);
+      if (kinds?.has('plain') || kinds?.has(kind) || (kind === 'deferred' && kinds)) return;
+      if (kinds && (!kind || kinds.has('deferred'))) {
+        node.imports = node.imports.filter((e) => e.file !== file || (kind && e.kind !== 'deferred'));
+        kinds.delete('deferred');
+      }
+      if (kinds) kinds.add(kind ?? 'plain');
+      else added.set(file, new Set([kind ?? 'plain']));
+      node.imports.push(kind ? { file, line, kind } : { file, line });
+      if (kind !== 'deferred' && !seen.has(file)) {
         seen.add(file);
         queue.push(file);
       }
     };
-    const addExternal = (module: string, line: number) => {
-      if (addedExternal.has(module)) return;
-      addedExternal.add(module);
-      node.externals.push({ module, line });
+    const addExternal = (module: string, line: number, kind?: 're-export') => {
+      const had = addedExternal.get(module);
+      if (had === 'plain' || (had && kind)) return;
+      if (had) node.externals = node.externals.filter((e) => e.module !== module);
+      addedExternal.set(module, kind ?? 'plain');
+      node.externals.push(kind ? { module, line, kind } : { module, line });
     };
     const unresolved = (specifier: string, line: number) =>
       diagnostics.push({ severity: 'warning', code: 'IMPORT_UNRESOLVED', file: rel, line, message: `${rel}:${line}: cannot resolve import "${specifier}"` });
@@ -132,13 +209,19 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
         if (r.unresolved) unresolved(r.unresolved, imp.line);
       }
     } else {
-      if (parsed.error)
-        diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.error}` });
-      for (const imp of parsed.imports) {
+      if (parsed.module.error)
+        diagnostics.push({ severity: 'warning', code: 'IMPORT_PARSE_ERROR', file: rel, message: `${rel}: syntax error, imports may be incomplete: ${parsed.module.error}` });
+      for (const imp of importsOf(rel, text, parsed)) {
         const r = js.resolve(rel, imp.specifier);
-        if ('file' in r) addFile(r.file, imp.line);
-        else if ('external' in r) addExternal(r.external, imp.line);
-        else unresolved(r.unresolved, imp.line);
+        if ('unresolved' in r) unresolved(r.unresolved, imp.line);
+        else if ('external' in r) addExternal(r.external, imp.line, imp.use === 're-export' ? 're-export' : undefined);
+        else if (imp.use === 're-export') addFile(r.file, imp.line, 're-export');
+        else if (imp.use === 'names') {
+          const t = barrels.follow(r.file, imp.names ?? []);
+          for (const f of t.names) addFile(f, imp.line, 'names');
+          for (const f of t.whole) addFile(f, imp.line);
+          for (const m of t.externals) addExternal(m, imp.line);
+        } else addFile(r.file, imp.line);
       }
     }
   }

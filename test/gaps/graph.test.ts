@@ -154,9 +154,9 @@ describe('TypeScript / JavaScript imports', () => {
       "import type { T } from './types';\nimport { type U, v } from './v.js';\nimport './side-effect';\nexport * from './re';\nexport type { W } from './w';\nconst m = await import('./lazy');\nconst r = require('cjs-dep');\n",
     );
     expect(imports).toEqual([
-      { specifier: './v.js', line: 2 },
+      { specifier: './v.js', line: 2, use: 'names', names: ['v'] },
       { specifier: './side-effect', line: 3 },
-      { specifier: './re', line: 4 },
+      { specifier: './re', line: 4, use: 're-export' },
       { specifier: './lazy', line: 6 },
       { specifier: 'cjs-dep', line: 7 },
     ]);
