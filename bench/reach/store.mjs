@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The history's measured-reach tables at scale: one run measuring 100,000 tests, each executing 20
-// of 2,000 files, saved and read back (`latestReach`) on SQLite and PostgreSQL; then a second run
+// of 2,000 files, saved with its 100,000 results (the times include them) and read back (`latestReach`) on SQLite and PostgreSQL; then a second run
 // measuring half of them (reach_latest moves), read again. Needs the build (`npm run build`).
 //
 //   node bench/reach/store.mjs [--tests 100000] [--pg postgresql://root@127.0.0.1:5432/test]
@@ -50,10 +50,11 @@ for (const engine of ['sqlite', 'postgres']) {
     continue;
   }
   const r1 = reachOf(n);
-  const [s1] = await time(() => store.saveRun({ ...runOf('r1', '2026-01-01T00:00:00.000Z'), reach: r1 }));
+  const resultsOf = (reach) => reach.tests.map((t) => ({ runner: 'pytest', project: null, id: t.id, name: t.id, status: 'passed', durationMs: 1, attempts: 1, flaky: false }));
+  const [s1] = await time(() => store.saveRun({ ...runOf('r1', '2026-01-01T00:00:00.000Z'), results: resultsOf(r1), reach: r1 }));
   const [l1, got1] = await time(() => store.latestReach({ repo: 'big' }));
   const r2 = reachOf(n / 2);
-  const [s2] = await time(() => store.saveRun({ ...runOf('r2', '2026-01-02T00:00:00.000Z'), reach: r2 }));
+  const [s2] = await time(() => store.saveRun({ ...runOf('r2', '2026-01-02T00:00:00.000Z'), results: resultsOf(r2), reach: r2 }));
   const [l2, got2] = await time(() => store.latestReach({ repo: 'big' }));
   if (got1.tests.length !== n || got2.tests.length !== n || got2.tests.filter((t) => t.run === 'r2').length !== n / 2) throw new Error('wrong read-back');
   let size = '';
