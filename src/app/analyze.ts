@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   cache?: boolean;
   /** The environment (PYTHONPATH keys the scan cache); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Components and workflows to answer `--why` for (ids not declared in a repository are ignored there). */
+  why?: { components?: readonly string[]; workflows?: readonly string[] };
 }
 
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<RepoAnalysis[]> {
@@ -23,7 +25,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const out: RepoAnalysis[] = [];
   for (const r of repos) {
     const files = await createFileLister(r.inventory.root)();
-    out.push(await analyzeRepo(r.inventory, r.config, { files, companions: companionFilesOf(r.inventory.tests, files), now: options.now, examples: options.examples }));
+    out.push(await analyzeRepo(r.inventory, r.config, { files, companions: companionFilesOf(r.inventory.tests, files), now: options.now, examples: options.examples, why: options.why }));
   }
   return out;
 }
