@@ -269,8 +269,8 @@ interface FileReach {
   entries: string[];
   /** How the file (with its companion files) reaches components through imports; `path` is computed on first access. */
   components: ComponentReach[];
-  /** The group key of `components`. */
-  key: string;
+  /** The interned group key of `components`. */
+  key: number;
   /** For measured tests: the reach of components with `imports:` through those external modules only (lazily). */
   external?: ComponentReach[];
 }
@@ -395,6 +395,14 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     const entry = best;
     return lazyReach(id, () => pathFrom(entry, hops));
   };
+  // Reach sets are interned: a group key is then a small number, not a long string per test.
+  const keyIds = new Map<string, number>();
+  const internKey = (comps: readonly ComponentReach[]): number => {
+    const k = keyOf(comps);
+    let id = keyIds.get(k);
+    if (id === undefined) keyIds.set(k, (id = keyIds.size));
+    return id;
+  };
   const fileReach = new Map<string, FileReach>();
   const reachOfFile = (test: DiscoveredTest): FileReach => {
     const key = `${test.runner}\0${test.file}`;
@@ -406,7 +414,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       const hit = nearest(entries, c.id, hopsFor(c.id));
       if (hit) reached.push(hit);
     }
-    fileReach.set(key, (r = { entries, components: reached, key: keyOf(reached) }));
+    fileReach.set(key, (r = { entries, components: reached, key: internKey(reached) }));
     return r;
   };
   const externalReachOfFile = (test: DiscoveredTest): ComponentReach[] => {
@@ -541,24 +549,26 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   }
   const groups: Group[] = [];
   if (needsReach) {
-    const byKey = new Map<string, Group>();
-    const reachedSets = new Map<string, { reached: Set<string>; executed: Set<string> }>();
+    const byKey = new Map<number, Map<string, Group>>();
+    const reachedSets = new Map<number, { reached: Set<string>; executed: Set<string> }>();
     for (const t of input.tests) {
       const m = measurementOf(t);
       const active = byActive(t);
       if (active) countReach(t, m);
       let comps: ComponentReach[];
-      let compKey: string;
+      let compKey: number;
       if (!m && !hasRefs(t)) {
         const fr = reachOfFile(t);
         comps = fr.components;
         compKey = fr.key;
       } else {
         comps = withRefs(t, m ? measuredComponents(t, m) : reachOfFile(t).components);
-        compKey = keyOf(comps);
+        compKey = internKey(comps);
       }
-      const key = `${compKey}\u0002${t.tier}\u0000${active}`;
-      let g = byKey.get(key);
+      let perKey = byKey.get(compKey);
+      if (!perKey) byKey.set(compKey, (perKey = new Map()));
+      const key = `${t.tier}\u0000${active}`;
+      let g = perKey.get(key);
       if (!g) {
         let sets = reachedSets.get(compKey);
         if (!sets)
@@ -567,7 +577,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
             (sets = { reached: new Set(comps.map((c) => c.component)), executed: new Set(comps.filter((c) => c.via === 'executed').map((c) => c.component)) }),
           );
         g = { tier: t.tier, active, reached: sets.reached, executed: sets.executed, count: 0, members: [] };
-        byKey.set(key, g);
+        perKey.set(key, g);
         groups.push(g);
       }
       g.count++;
