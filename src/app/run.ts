@@ -32,6 +32,11 @@ export interface RunOptions extends Pick<ExecuteOptions, 'keepServices' | 'pytho
   shard?: ShardSpec;
   runId?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Measured reach (`--reach` / `--no-reach`): record which repository files each test executes
+   * (pytest under coverage.py) and store it with the run. Default: seams.yaml `run.reach`.
+   */
+  reach?: boolean;
 }
 
 export interface DifferingTest {
@@ -57,9 +62,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const env = options.env ?? process.env;
   const repeat = options.repeat ?? 1;
   const [{ inventory, config }] = await loadRepos([root], { config: options.config, cache: options.cache, env });
+  const reach = options.reach ?? config.config.run?.reach === 'measured';
   // check before history is opened: a run that cannot start creates nothing (a shard needs
   // history for its split first; executeRun checks it then)
-  const pre = shard ? undefined : preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python });
+  const pre = shard ? undefined : preflightRun({ root, inventory, config, tiers, env, extraArgs, python: options.python, reach });
   // the history's address is checked now; the database is opened once the first run is done (the
   // runner starts sooner, and a runner that turns out not to be installed leaves no history behind)
   // — or before, for a shard, whose split needs the durations stored
@@ -81,6 +87,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
         config,
         tiers,
         extraArgs,
+        reach,
+        cache: options.cache,
         keepServices: options.keepServices,
         python: options.python,
         timeoutMultiplier: options.timeoutMultiplier,
@@ -101,7 +109,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       });
       outcomes.push(outcome);
       if (historySpec) {
-        const saved = await (await history())!.saveRun(outcome.run);
+        const saved = await (await history())!.saveRun(outcome.reach?.data ? { ...outcome.run, reach: outcome.reach.data } : outcome.run);
         if (!saved.inserted)
           options.log(
             `seams: ${outcome.run.shard ? `shard ${outcome.run.shard} of run ${outcome.run.id}` : `run ${outcome.run.id}`} is already stored in history: this result was NOT stored again`,

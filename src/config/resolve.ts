@@ -44,6 +44,8 @@ export interface ResolvedConfig {
   runners: Record<string, string[]>;
   /** seams.yaml `scan:`; `resolve: 'dynamic'` turns on `seams scan --resolve`. */
   scan: { resolve: 'dynamic' | 'off' };
+  /** seams.yaml `run:`; `reach: 'measured'` turns on `seams run --reach`. */
+  run: { reach: 'measured' | 'static' };
 }
 
 const toDate = (d: string | Date): string => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
@@ -83,6 +85,7 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     history: { db: user.history?.db ?? DEFAULTS.historyDb },
     runners: Array.isArray(user.runners) ? { '.': [...user.runners] } : { ...(user.runners ?? {}) },
     scan: { resolve: user.scan?.resolve ?? 'off' },
+    run: { reach: user.run?.reach ?? 'static' },
   };
 }
 

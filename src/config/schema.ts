@@ -194,6 +194,15 @@ export const scanSchema = z.strictObject({
     ),
 });
 
+export const runSchema = z.strictObject({
+  reach: z
+    .enum(['measured', 'static'])
+    .optional()
+    .describe(
+      'measured: seams run records which repository files each test executes, as --reach does (pytest under coverage.py, stored in the history for gaps, trace, gate and the report; --no-reach turns it off for one run). static (default): nothing is measured',
+    ),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   tiers: z.record(name, tierSchema).optional().describe('Tier rules (paths, markers) applied before the conventions, and what a tier needs to run (services, command)'),
@@ -209,6 +218,7 @@ export const configSchema = z.strictObject({
   history: historySchema.optional(),
   runners: runnersSchema.optional(),
   scan: scanSchema.optional().describe('How seams scan builds the inventory'),
+  run: runSchema.optional().describe('How seams run runs the tests'),
 });
 
 export type UserConfig = z.infer<typeof configSchema>;
@@ -222,3 +232,4 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 export type CoverageConfig = z.infer<typeof coverageSchema>;
 export type RunnersConfig = z.infer<typeof runnersSchema>;
 export type ScanConfig = z.infer<typeof scanSchema>;
+export type RunConfig = z.infer<typeof runSchema>;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
 import type { DiscoveredTest, RepoInventory, RunnerId } from '../core/types.js';
 import type { JoinContext } from '../results/index.js';
-import type { CommandSpec } from '../runners/contract.js';
+import type { CommandSpec, ReachCommand, ReachInput, ReachMeasurer } from '../runners/contract.js';
 import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
 import { ServiceSession, splitCommand, type Preflight } from '../services/index.js';
 import { SeamsError } from '../util/errors.js';
@@ -26,6 +26,8 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   /** The `--python` option (else SEAMS_PYTHON, else python3). */
   python?: string;
+  /** `--reach`: measure which files each test executes where the runner can (`RunnerPlugin.reach`). */
+  reach?: boolean;
 }
 
 /** The tiers a run covers. */
@@ -61,7 +63,7 @@ export function testsOfTier(o: Pick<PlanOptions, 'inventory' | 'shard' | 'durati
 
 /** A runner of the selected tests (or a tier command) that is not installed: a pre-flight error. */
 export function requireRunners(
-  o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env' | 'python'>,
+  o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'shard' | 'durations' | 'env' | 'python' | 'reach'>,
   tiers: readonly string[],
   options: { probeModules?: boolean } = {},
 ): void {
@@ -78,7 +80,7 @@ export function requireRunners(
     }),
     o.env,
     o.python,
-    options,
+    { ...options, reach: o.reach },
   );
   throwRunnerProblems(problems);
 }
@@ -161,6 +163,8 @@ export interface PlannedTask {
   /** A registered runner id, `go`, or `command` (a tier command seams does not recognise). */
   runner: string;
   project: string | null;
+  /** Under `--reach`, for a runner that measures: how, and what the command leaves to read. */
+  reach?: { measurer: ReachMeasurer; input: ReachInput; command: ReachCommand };
 }
 
 export interface TierPlanInput {
@@ -195,7 +199,7 @@ export function planTierCommand(o: Pick<PlanOptions, 'root' | 'inventory' | 'con
 }
 
 /** One command per (runner, project) group of the tier's tests, built by the runner's plugin. */
-export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'python'>, p: TierPlanInput): PlannedTask[] {
+export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'python' | 'reach'>, p: TierPlanInput): PlannedTask[] {
   const tcfg = o.config.config.tiers[p.tier];
   const python = resolvePython(o.python, o.env);
   const groups = new Map<string, DiscoveredTest[]>();
@@ -227,7 +231,14 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
       python,
       executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
     });
-    tasks.push({ spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project });
+    const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project };
+    if (o.reach && plugin.reach) {
+      const input: ReachInput = { root: o.root, rootDir, python, workDir: p.workDir, tag: path.basename(resultFile, '.report'), pythonPath: o.env.PYTHONPATH || undefined };
+      const command = plugin.reach.wrap(spec, input);
+      task.spec = command.spec;
+      task.reach = { measurer: plugin.reach, input, command };
+    }
+    tasks.push(task);
   }
   return tasks;
 }

@@ -101,7 +101,7 @@ export function checkRunners(
   commands: readonly { tier: string; command: string | string[]; cwd: string }[],
   env: NodeJS.ProcessEnv,
   pythonOption?: string,
-  options: { probeModules?: boolean } = {},
+  options: { probeModules?: boolean; reach?: boolean } = {},
 ): RunnerProblem[] {
   const problems: RunnerProblem[] = [];
   const seen = new Set<string>();
@@ -110,8 +110,11 @@ export function checkRunners(
     const key = `${runner}\u0000${rootDir}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const reqs = getRunner(runner)?.requirements({ rootDir, python }) ?? [];
-    problems.push(...checkRequirements(reqs, { root, runner, rootDir, env, python, pythonOption }, options.probeModules !== false));
+    const plugin = getRunner(runner);
+    const reqs = plugin?.requirements({ rootDir, python }) ?? [];
+    // --reach: what the measurement needs (coverage.py) is probed now, whatever else is deferred
+    const reachReqs = options.reach ? (plugin?.reach?.requirements({ rootDir, python }) ?? []) : [];
+    problems.push(...checkRequirements([...reqs, ...reachReqs], { root, runner, rootDir, env, python, pythonOption }, options.probeModules !== false || reachReqs.length > 0));
   }
   for (const c of commands) {
     const argv0 = splitCommand(c.command, `tiers.${c.tier}.command`)[0];

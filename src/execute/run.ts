@@ -10,6 +10,7 @@ import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
 import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import { applySkipPolicy } from './policy.js';
+import { ReachCollector, type ReachSummary } from './reach.js';
 import { runTask } from './task.js';
 
 export interface ExecuteOptions extends PlanOptions {
@@ -34,6 +35,8 @@ export interface ExecuteOptions extends PlanOptions {
   probesDeferred?: boolean;
   /** Called once, when the first test runner has started (work that can wait until then: loading the history store). */
   onRunnerStarted?: () => void;
+  /** false (`--no-cache`): under `--reach`, hash the measured files without the stat index. */
+  cache?: boolean;
 }
 
 export interface ExecuteOutcome {
@@ -42,6 +45,8 @@ export interface ExecuteOutcome {
   /** Set when services could not start: the run is an infrastructure error. */
   serviceFailure?: { name: string; message: string };
   interrupted: boolean;
+  /** Under `--reach`: what was measured (stored with the run), what could not be. */
+  reach?: ReachSummary;
 }
 
 type ServicesUp = Awaited<ReturnType<ServiceSession['up']>>;
@@ -81,6 +86,7 @@ interface RunState {
   tasks: TaskReport[];
   results: TestResult[];
   interrupted: boolean;
+  reach?: ReachCollector;
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -107,7 +113,10 @@ function excludedTests(o: ExecuteOptions, up: ServicesUp, tier: string, tests: D
 async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: PlannedTask, env: NodeJS.ProcessEnv, timeoutMs: number | undefined, services: string[]): Promise<void> {
   const tcfg = o.config.config.tiers[tier];
   mkdirSync(s.logDir, { recursive: true });
-  for (const f of task.spec.files ?? []) writeFileSync(f.path, f.content);
+  for (const f of task.spec.files ?? []) {
+    mkdirSync(path.dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.content);
+  }
   const log = path.join(s.logDir, `${tier}-${task.runner}${task.project ? `-${task.project}` : ''}.log`);
   // a tier command seams knows no tests of: no count to give
   const count = tcfg?.command && !task.tests.length ? '' : `: ${task.tests.length} test${task.tests.length === 1 ? '' : 's'}`;
@@ -154,6 +163,8 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   });
   // the module probe pre-flight left out: a runner that is not installed is a pre-flight error still
   if (report.error && o.probesDeferred && !exec.timedOut && !exec.aborted) explainRunnerFailure(o, task.runner, task.ctx.runnerRoot ?? '.');
+  // its coverage data is read now: the scratch folder goes at the end of the run
+  if (s.reach) await s.reach.addTask(tier, task, exec, report, results);
   s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
   s.tasks.push(report);
@@ -245,7 +256,19 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
-    state = { runId, session, up, workDir, logDir: path.join(o.root, '.seams', 'logs', runId), argsFor, tasks, results, interrupted, runnerStarted };
+    state = {
+      runId,
+      session,
+      up,
+      workDir,
+      logDir: path.join(o.root, '.seams', 'logs', runId),
+      argsFor,
+      tasks,
+      results,
+      interrupted,
+      runnerStarted,
+      ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
+    };
     for (const tier of tiers) {
       if (o.signal?.aborted) {
         state.interrupted = true;
@@ -267,5 +290,6 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results });
-  return { run, tasks, serviceFailure, interrupted };
+  const reach = state?.reach?.finish(interrupted);
+  return { run, tasks, serviceFailure, interrupted, ...(reach ? { reach } : {}) };
 }

@@ -18,6 +18,8 @@
  * - `RunnerPlugin.companionFiles` (optional): files a runner loads together with a test file
  *   (pytest's conftest.py), so that gaps follow their imports too.
  * - `RunnerPlugin.outcomes` is what the result readers use to map the runner's words.
+ * - `RunnerPlugin.reach` (was the `wrapForCoverage` slot): measured reach as a wrapper of the built
+ *   command, its extra requirements, and how the recorded contexts name tests.
  * - `NativeCollector` (`scan --resolve`): `parse` gets the whole output (streams, exit code,
  *   report file) and returns tests with their file and title path; `locate` reads the installed
  *   runner's identity from files for the cache key, `inputsOf` the files collection depends on.
@@ -99,12 +101,55 @@ export type Requirement =
   | { kind: 'python-module'; module: string; installHint: string }
   | { kind: 'executable'; name: string; installHint: string };
 
-/** Input of measured-reach wrapping (coverage per test). */
-export interface CoverageInput {
-  /** Absolute path of a coverage data file or folder the wrapped command must write. */
-  dataFile: string;
+/** Input of measured reach (`seams run --reach`) for one built command. */
+export interface ReachInput {
+  /** Absolute repository root (what is measured: files below it). */
+  root: string;
+  /** Repo-relative runner root, as in `BuildInput`. */
+  rootDir: string;
   python: string;
+  /** Absolute scratch folder of the run: configuration, plugin and data files go here. */
   workDir: string;
+  /** A name unique to this command in the run (for file names). */
+  tag: string;
+  /** The run's PYTHONPATH, kept behind what the measurement adds. */
+  pythonPath?: string;
+}
+
+/** The wrapped command and what it leaves for seams to read. */
+export interface ReachCommand {
+  spec: CommandSpec;
+  /**
+   * The coverage.py data file (SQLite, coverage.py ≥ 6) the command writes: one dynamic context
+   * per test, named by the runner's test id relative to the rootdir the runner reports (see `notesFile`).
+   */
+  dataFile: string;
+  /**
+   * JSON lines the in-runner plugin writes: `{"rootdir": "<absolute>"}` once, and
+   * `{"collectError": "<path relative to that rootdir>"}` for each file that failed to collect.
+   */
+  notesFile: string;
+  /** Exit codes of a command that ran to its end: any other leaves the measurement out (it stopped early). */
+  completeExitCodes: readonly number[];
+}
+
+/**
+ * Measured reach: how a runner's command is run so that it records, per test, which files it
+ * executed. Today coverage.py with per-test contexts (pytest).
+ */
+export interface ReachMeasurer {
+  /** What the wrapped command needs besides `requirements()` (coverage.py); checked by pre-flight under `--reach`. Pure. */
+  requirements(input: { rootDir: string; python: string }): Requirement[];
+  /** `buildCommand`'s spec, run under the measurement (files to write included). Pure. */
+  wrap(spec: CommandSpec, input: ReachInput): ReachCommand;
+  /**
+   * The runner's test id (relative to `input.rootDir`, as the inventory spells it) of a context of
+   * the data file, given the rootdir the runner reported in the notes (null: not reported); null
+   * for a context that is no test. Pure.
+   */
+  testOf(context: string, reportedRootdir: string | null, input: ReachInput): string | null;
+  /** A file the runner reported as failing to collect, repo-relative. Pure. */
+  collectErrorFile(file: string, reportedRootdir: string | null, input: ReachInput): string;
 }
 
 /** Input for native collection of chosen files (`scan --resolve`). */
@@ -274,8 +319,11 @@ export interface RunnerPlugin {
   adoptCommand?(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null;
   /** User arguments that collide with the ones seams sets. Pure. */
   conflictingArgs?(args: readonly string[]): ArgConflict[];
-  /** Wraps a command so it records which files each test executed (measured reach). Pure. */
-  wrapForCoverage?(spec: CommandSpec, input: CoverageInput): CommandSpec;
+  /**
+   * Measured reach (`seams run --reach`): runners without it keep static reach under `--reach`.
+   * Applies to commands seams builds (`buildCommand`), not to configured tier commands.
+   */
+  readonly reach?: ReachMeasurer;
   /** The live-progress reporter seams loads into the runner: extra argv and env. Pure. */
   progressReporter?(input: { eventsFile: string }): { args: string[]; env: Record<string, string> };
   /**

@@ -85,11 +85,16 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     async lockForMigration() {
       await client.query('SELECT pg_advisory_xact_lock(726400501)');
     },
-    async insertMany(table, columns, rows) {
+    async insertMany(table, columns, rows, onConflict) {
       if (!rows.length) return;
       const width = columns.length;
-      const values = rows.map((_, i) => `(${columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
-      await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, rows.flat() as unknown[]);
+      // a statement takes at most 65535 parameters
+      const per = Math.max(1, Math.floor(60_000 / width));
+      for (let k = 0; k < rows.length; k += per) {
+        const chunk = rows.slice(k, k + per);
+        const values = chunk.map((_, i) => `(${columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
+        await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${onConflict ? ` ${onConflict}` : ''}`, chunk.flat() as unknown[]);
+      }
     },
     async close() {
       await client.end().catch(() => {});

@@ -195,3 +195,22 @@ export function whereRuns(q: RunQuery | WindowQuery & { commit?: string }, alias
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
+
+/** File ids as `reach_tests.files` stores them: sorted, each as the difference to the one before (`3,2,4,1` for 3, 5, 9, 10). */
+export function encodeFileIds(ids: Iterable<number>): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  let prev = 0;
+  return sorted
+    .map((id, i) => {
+      const d = i === 0 ? id : id - prev;
+      prev = id;
+      return String(d);
+    })
+    .join(',');
+}
+
+export function decodeFileIds(text: string): number[] {
+  if (!text) return [];
+  let acc = 0;
+  return text.split(',').map((d, i) => (acc = i === 0 ? Number(d) : acc + Number(d)));
+}

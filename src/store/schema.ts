@@ -12,7 +12,8 @@ export interface SqlDriver {
   rollback(): Promise<void>;
   /** Serialises concurrent migrations (inside the migration transaction). */
   lockForMigration(): Promise<void>;
-  insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  /** `onConflict`: an `ON CONFLICT …` clause appended to the statement (the same text on both engines). */
+  insertMany(table: string, columns: readonly string[], rows: readonly unknown[][], onConflict?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +89,40 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, shard)
       )`,
       `INSERT INTO run_shards (run_id, shard) SELECT id, shard FROM runs WHERE shard IS NOT NULL`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'measured reach per run',
+    statements: [
+      // the repository files a measured run saw, numbered per run, with their content hash then
+      `CREATE TABLE reach_files (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (run_id, file_id)
+      )`,
+      // per measured test, the file ids it executed: sorted, delta-encoded, comma-separated
+      `CREATE TABLE reach_tests (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        runner TEXT NOT NULL,
+        project TEXT NOT NULL,
+        test_id TEXT NOT NULL,
+        files TEXT NOT NULL,
+        PRIMARY KEY (run_id, runner, project, test_id)
+      )`,
+      // per repository and test, the newest run that measured it (kept up to date by every save)
+      `CREATE TABLE reach_latest (
+        repo TEXT NOT NULL,
+        runner TEXT NOT NULL,
+        project TEXT NOT NULL,
+        test_id TEXT NOT NULL,
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        PRIMARY KEY (repo, runner, project, test_id)
+      )`,
+      `CREATE INDEX reach_latest_run ON reach_latest (run_id)`,
     ],
   },
 ];

@@ -1,8 +1,8 @@
 import type { RunRecord, TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
-import { RESULT_COLUMNS, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
+import { RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
-import type { ResultStore, RunCounts, RunHeader, RunQuery, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
+import type { LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
 const BATCH = 500;
@@ -77,14 +77,15 @@ export class SqlResultStore implements ResultStore {
     }
   }
 
-  saveRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult> {
-    const { results, ...header } = run;
-    return this.saveRunStream(header, [results]);
+  saveRun(run: RunRecord & { shards?: readonly string[]; reach?: RunReach }): Promise<SaveResult> {
+    const { results, reach, ...header } = run;
+    return this.saveRunStream(header, [results], reach);
   }
 
   async saveRunStream(
     header: RunHeader,
     batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>,
+    reach?: RunReach,
   ): Promise<SaveResult> {
     this.refuseWrite(`store run ${header.id}`);
     validateHeader(header);
@@ -113,6 +114,7 @@ export class SqlResultStore implements ResultStore {
       if (inserted.changes === 0) {
         const merged = shards.length ? await this.mergeShards(header, shards, batches) : null;
         if (merged) {
+          if (reach) await this.insertReach(header, reach);
           await this.db.commit();
           return merged;
         }
@@ -123,6 +125,7 @@ export class SqlResultStore implements ResultStore {
       if (shards.length) await this.db.insertMany('run_shards', ['run_id', 'shard'], shards.map((s) => [header.id, s]));
       const tiers = new Set(header.tiers);
       await this.insertResults(header.id, 0, batches, counts, tiers);
+      if (reach) await this.insertReach(header, reach);
       const status = header.status ?? statusOfCounts(counts);
       if (tiers.size) await this.db.insertMany('run_tiers', ['run_id', 'tier'], [...tiers].map((t) => [header.id, t]));
       await this.db.run(
@@ -135,6 +138,74 @@ export class SqlResultStore implements ResultStore {
       await this.db.rollback().catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * Inside the save's transaction: the run's file dictionary (ids continue after those a shard of
+   * the same run stored before), one row per measured test, and `reach_latest` moved to this run
+   * for every test it measured unless a newer run measured that test already.
+   */
+  private async insertReach(header: RunHeader, reach: RunReach): Promise<void> {
+    const stored = await this.db.all<{ file_id: number | string; path: string }>('SELECT file_id, path FROM reach_files WHERE run_id = ?', [header.id]);
+    const ids = new Map(stored.map((r) => [r.path, Number(r.file_id)]));
+    let next = stored.reduce((m, r) => Math.max(m, Number(r.file_id) + 1), 0);
+    const fileRows: unknown[][] = [];
+    for (const p of Object.keys(reach.files).sort()) {
+      if (ids.has(p)) continue;
+      const hash = reach.files[p]!;
+      ids.set(p, next);
+      fileRows.push([header.id, next++, p, hash]);
+    }
+    const testRows = new Map<string, unknown[]>();
+    const latestRows: unknown[][] = [];
+    for (const t of reach.tests) {
+      const key = testKeyOf(t);
+      if (testRows.has(key)) continue;
+      const fileIds = t.files.map((p) => {
+        const id = ids.get(p);
+        if (id === undefined)
+          throw new SeamsError('SEAMS_STORE_BAD_REACH', `run ${header.id}: test ${t.id} executed ${p}, which is not in the run's files`, { hint: 'this is a bug in seams; nothing was stored', exitCode: 3 });
+        return id;
+      });
+      testRows.set(key, [header.id, t.runner, t.project ?? '', t.id, encodeFileIds(fileIds)]);
+      latestRows.push([header.repo, t.runner, t.project ?? '', t.id, header.id, header.startedAt]);
+    }
+    for (let i = 0; i < fileRows.length; i += BATCH) await this.db.insertMany('reach_files', ['run_id', 'file_id', 'path', 'hash'], fileRows.slice(i, i + BATCH));
+    const rows = [...testRows.values()];
+    for (let i = 0; i < rows.length; i += BATCH)
+      await this.db.insertMany('reach_tests', ['run_id', 'runner', 'project', 'test_id', 'files'], rows.slice(i, i + BATCH), 'ON CONFLICT (run_id, runner, project, test_id) DO NOTHING');
+    for (let i = 0; i < latestRows.length; i += BATCH)
+      await this.db.insertMany(
+        'reach_latest',
+        ['repo', 'runner', 'project', 'test_id', 'run_id', 'started_at'],
+        latestRows.slice(i, i + BATCH),
+        `ON CONFLICT (repo, runner, project, test_id) DO UPDATE SET run_id = excluded.run_id, started_at = excluded.started_at
+         WHERE excluded.started_at > reach_latest.started_at OR (excluded.started_at = reach_latest.started_at AND excluded.run_id > reach_latest.run_id)`,
+      );
+  }
+
+  async latestReach(query: { repo: string }): Promise<LatestReach> {
+    const ofRepo = 'SELECT DISTINCT run_id FROM reach_latest WHERE repo = ?';
+    const runRows = await this.db.all<{ id: string; commit_sha: string | null; started_at: string }>(`SELECT id, commit_sha, started_at FROM runs WHERE id IN (${ofRepo})`, [query.repo]);
+    const runs: LatestReach['runs'] = new Map(runRows.map((r) => [r.id, { id: r.id, commit: r.commit_sha, startedAt: r.started_at, files: [] }]));
+    const fileRows = await this.db.all<{ run_id: string; file_id: number | string; path: string; hash: string }>(
+      `SELECT run_id, file_id, path, hash FROM reach_files WHERE run_id IN (${ofRepo})`,
+      [query.repo],
+    );
+    for (const f of fileRows) {
+      const run = runs.get(f.run_id);
+      if (run) run.files[Number(f.file_id)] = { path: f.path, hash: f.hash };
+    }
+    const testRows = await this.db.all<{ runner: string; project: string; test_id: string; run_id: string; files: string }>(
+      `SELECT l.runner, l.project, l.test_id, l.run_id, t.files FROM reach_latest l
+       JOIN reach_tests t ON t.run_id = l.run_id AND t.runner = l.runner AND t.project = l.project AND t.test_id = l.test_id
+       WHERE l.repo = ?`,
+      [query.repo],
+    );
+    return {
+      runs,
+      tests: testRows.map((r) => ({ runner: r.runner, project: r.project === '' ? null : r.project, id: r.test_id, run: r.run_id, files: decodeFileIds(r.files) })),
+    };
   }
 
   /** Streams result batches into `results` (numbered from `seq`), counting them and collecting their tiers. */

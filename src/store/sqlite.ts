@@ -66,9 +66,9 @@ export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): 
     async lockForMigration() {
       // BEGIN IMMEDIATE already holds the write lock.
     },
-    async insertMany(table, columns, rows) {
+    async insertMany(table, columns, rows, onConflict) {
       // one prepared single-row statement: measured faster than multi-row VALUES in better-sqlite3
-      const st = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const st = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${onConflict ? ` ${onConflict}` : ''}`);
       for (const row of rows) st.run(row);
     },
     async close() {

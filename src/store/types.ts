@@ -26,14 +26,25 @@ export interface ResultStore {
   /** Creates or upgrades the schema (versioned migrations; safe to call every time). */
   migrate(): Promise<void>;
 
-  saveRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult>;
+  /**
+   * `reach`: what the run measured (`seams run --reach`), saved in the same transaction and only
+   * when the run is (a run already stored saves no reach either).
+   */
+  saveRun(run: RunRecord & { shards?: readonly string[]; reach?: RunReach }): Promise<SaveResult>;
 
   /**
    * Saves a run whose results arrive in batches (large ingests: bounded memory), still as one
    * transaction. When `header.status` is absent it is derived from the counts. The run's tiers
    * are the header's plus every tier its results name.
    */
-  saveRunStream(header: RunHeader, batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>): Promise<SaveResult>;
+  saveRunStream(header: RunHeader, batches: AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>, reach?: RunReach): Promise<SaveResult>;
+
+  /**
+   * Measured reach of a repository: per test (runner, project, id), the newest run that measured
+   * it, with the files it executed and their content hash when that run measured them. Three
+   * queries (runs, files, tests), each over an index, whatever the size of the history.
+   */
+  latestReach(query: { repo: string }): Promise<LatestReach>;
 
   /** Runs without their results, newest first. */
   listRuns(query?: RunQuery): Promise<RunSummary[]>;
@@ -85,6 +96,25 @@ export interface TestKey {
 /** The key of a test in maps: `runner|project|id` (project empty for null). */
 export function testKeyOf(t: TestKey): string {
   return `${t.runner}|${t.project ?? ''}|${t.id}`;
+}
+
+/**
+ * What one run measured (`seams run --reach`): the repository files seen, with the sha256 of their
+ * content at run time, and per measured test the files it executed.
+ */
+export interface RunReach {
+  /** Repo-relative POSIX path → sha256 (hex) of the file's content when the run measured it. */
+  files: Readonly<Record<string, string>>;
+  /** Per test, the paths (keys of `files`) it executed. */
+  tests: readonly { runner: string; project: string | null; id: string; files: readonly string[] }[];
+}
+
+/** The newest measurement of every test of a repository (`ResultStore.latestReach`). */
+export interface LatestReach {
+  /** The runs the measurements come from; `files[i]` is file id i of that run. */
+  runs: Map<string, { id: string; commit: string | null; startedAt: string; files: { path: string; hash: string }[] }>;
+  /** One entry per test: its run and the ids (into the run's `files`) of the files it executed. */
+  tests: { runner: string; project: string | null; id: string; run: string; files: number[] }[];
 }
 
 export interface RunQuery {

@@ -5,6 +5,8 @@ import { repoRoot, shardOption } from '../../app/options.js';
 import { runRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
+import type { RunResult } from '../../app/run.js';
+import { runners } from '../../runners/registry.js';
 import type { CliIO } from '../io.js';
 import { NO_CACHE_HELP, type SetExit } from '../types.js';
 
@@ -24,6 +26,8 @@ export interface RunCommandOptions {
   format: 'text' | 'json';
   output?: string;
   verbose?: boolean;
+  /** --reach / --no-reach (undefined: seams.yaml run.reach) */
+  reach?: boolean;
 }
 
 export function registerRun(program: Command, io: CliIO, setExit: SetExit): void {
@@ -42,6 +46,8 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
     .option('--repeat <n>', 'run the selection n times and report tests whose outcome differs (default 1)')
     .option('--shard <i/n>', 'run shard i of n, balanced by historical durations')
     .option('--run-id <id>', 'run id (CI: the same id on every shard, then seams ingest merges them)')
+    .option('--reach', 'measure which repository files each test executes (pytest under coverage.py) and store it with the run, for gaps, trace, gate and the report (default: run.reach in seams.yaml)')
+    .option('--no-reach', 'do not measure reach, whatever seams.yaml says')
     .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'also write the run as a seams results file (for seams ingest)')
     .option('-V, --verbose', "show the runners' output live")
@@ -54,6 +60,14 @@ Examples:
   seams run integration -- pytest: -k ecr vitest: -t audit    per runner, when the tier has several
   seams run --repeat 5 integration      determinism check: tests whose outcome differs
   seams run --shard 2/4 --run-id $CI_ID -o shard2.json    one shard; merge with seams ingest
+  seams run --reach --python /usr/bin/python3    measured reach: per test, the files it executed
+
+--reach runs pytest under coverage.py (python -m coverage run, with a configuration seams writes;
+the repository's own coverage settings are not read) with one coverage context per test, goes on
+past files that fail to collect (and lists them), and stores per test the repository files it
+executed, with their content hash, in the history. Other runners keep static (import) reach; the
+output says so. coverage.py must be installed for the interpreter (apt-get install
+python3-coverage, or pip install coverage).
 
 Before anything starts, seams checks that every runner is installed (node_modules/.bin/vitest,
 python3 with pytest, …) and every required service can start; progress lines appear on a
@@ -116,6 +130,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
       repeat,
       shard,
       runId: opts.runId,
+      reach: opts.reach,
       env: io.env,
       log: (line) => io.stderr.write(`${line}\n`),
       // progress on a terminal only: with CI set or stderr not a TTY the output is just the result
@@ -136,7 +151,10 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     const doc = repeat > 1 ? { runs: outcomes.map((o) => o.run), differing } : last.run;
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    for (const o of outcomes) io.stdout.write(runRenderers.text(o.run, o.tasks, { stored }));
+    for (const o of outcomes) {
+      io.stdout.write(runRenderers.text(o.run, o.tasks, { stored }));
+      if (o.reach) io.stdout.write(reachLines(o.reach, !!stored && opts.history !== false));
+    }
     if (differing) {
       io.stdout.write(`\nDeterminism over ${repeat} runs: ${differing.length ? `${differing.length} test(s) changed outcome` : 'every test had the same outcome'}\n`);
       for (const d of differing.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);
@@ -147,6 +165,23 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   if (outcomes.some((o) => o.serviceFailure)) return 2;
   if (differing?.length) return 1;
   return outcomes.every((o) => o.run.status === 'passed') ? 0 : 1;
+}
+
+/** The measured-reach lines of the run summary (`seams run --reach`). */
+export function reachLines(r: NonNullable<RunResult['outcomes'][number]['reach']>, stored: boolean): string {
+  const lines: string[] = [];
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  lines.push(
+    r.data
+      ? `Reach: measured ${plural(r.measured, 'test')} (${plural(Object.keys(r.data.files).length, 'repository file')})${stored ? ', stored with the run' : ', not stored (--no-history)'}`
+      : 'Reach: nothing measured, nothing stored',
+  );
+  const measured = runners.filter((x) => x.reach).map((x) => x.title).join(', ');
+  for (const s of r.staticOnly) lines.push(`Reach: ${plural(s.tests, `${s.runner} test`)} keep static reach (measured: ${measured} tests, not tier commands)`);
+  for (const i of r.incomplete) lines.push(`Reach: ${i.tier} · ${i.runner} not measured: ${i.why}`);
+  if (r.collectErrors.length)
+    lines.push(`Reach: ${plural(r.collectErrors.length, 'file')} failed to collect (the run went on without ${r.collectErrors.length === 1 ? 'it' : 'them'}): ${r.collectErrors.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** `running integration · pytest 12s`, rewritten in place (callers give it on a terminal only). */

@@ -3,6 +3,7 @@ import type { ScanContext } from '../types.js';
 import { pytestCollector } from './collect.js';
 import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
 import { conftestsFor, pytestJUnitNaming } from './junit.js';
+import { pytestReach } from './reach.js';
 import { verifyPytest } from './verify.js';
 
 /**
@@ -23,6 +24,7 @@ export const pytestPlugin = {
   conflictingArgs: pytestConflicts,
   companionFiles: conftestsFor,
   requirements: pytestRequirements,
+  reach: pytestReach,
   resultFormat: 'junit',
   junit: pytestJUnitNaming,
   // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
