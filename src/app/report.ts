@@ -32,7 +32,7 @@ import { loadRepos } from './repos.js';
  * analysis, gates, scenario pass rates, coverage), so the renderers only format values.
  */
 
-export interface ReportOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env'> {
+export interface ReportOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env' | 'reach'> {
   title?: string;
   /** Newest runs (with every result) read per tier set for per-test history and latest results (default 20, 1..200). */
   runs?: number;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyze } from '../../app/analyze.js';
+import { REACH_HELP, REACH_MODES, type ReachMode } from '../../app/measured-reach.js';
 import type { RepoAnalysis } from '../../core/analysis.js';
 import { SEVERITIES, severityRank, type GapSeverity } from '../../core/gaps.js';
 import { gapsRenderers, gapsWhyRenderers } from '../../report/renderers/analysis.js';
@@ -19,6 +20,8 @@ export interface GapsCommandOptions {
   why?: string[];
   verbose?: boolean;
   config?: string;
+  db?: string;
+  reach?: ReachMode;
   output?: string;
   /** For tests: the date targets are measured against. */
   now?: Date;
@@ -34,11 +37,17 @@ export function registerGaps(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--why <id...>', 'which tests reach this workflow or component, and how (workflow:<id> / component:<id> when an id is both)')
     .option('-V, --verbose', 'show reach paths for every workflow, and every test of a --why component')
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
+    .addOption(new Option('--reach <mode>', REACH_HELP).choices([...REACH_MODES]).default('auto'))
+    .option('--db <url>', 'history database measured reach is read from (sqlite:path or postgresql://…; default from seams.yaml or .seams/history.db)')
     .option('--no-cache', NO_CACHE_HELP)
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addHelpText(
       'after',
       `
+Reach: a test reaches a component through its imports, a component marker or workflow tag, or —
+where the history holds what the test executed (seams run --reach) — through execution: it then
+reaches the components whose files it executed, not those it only imports (a mock).
+
 Severity: a P1 workflow without an integration/e2e test is critical, P2 high, P3 medium
 (also when reached only partially); requirements without a (fitting) test are medium (high when
 critical); orphan / duplicate requirement ids and components no test reaches are low.
@@ -66,12 +75,29 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 /** Scans and analyses each repo (shared by gaps and trace), paths relative to the working folder. */
 export function analyzePaths(
   paths: readonly string[],
-  opts: { config?: string; now?: Date; examples?: number; cache?: boolean; why?: { components?: readonly string[]; workflows?: readonly string[] } },
+  opts: {
+    config?: string;
+    now?: Date;
+    examples?: number;
+    cache?: boolean;
+    why?: { components?: readonly string[]; workflows?: readonly string[] };
+    reach?: ReachMode;
+    db?: string;
+  },
   io: CliIO,
 ): Promise<RepoAnalysis[]> {
   return analyze(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config && path.resolve(io.cwd, opts.config), now: opts.now, examples: opts.examples, cache: opts.cache, env: io.env, why: opts.why },
+    {
+      config: opts.config && path.resolve(io.cwd, opts.config),
+      now: opts.now,
+      examples: opts.examples,
+      cache: opts.cache,
+      env: io.env,
+      why: opts.why,
+      reach: opts.reach,
+      db: opts.db,
+    },
   );
 }
 
