@@ -88,6 +88,8 @@ function renderReach(r: TestReach, chain: readonly string[], indent: string): st
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** `1,934 tests`, `1 test`. */
+const counted = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 const share = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
@@ -109,7 +111,7 @@ export function reachSummaryLine(reach: ReachSummary): string | undefined {
   if (reach.evidence === 'imports') return undefined;
   const run = reach.runs[0];
   const runs = run ? `run ${run.id}${run.commit ? ` at ${run.commit.slice(0, 10)}` : ''}${run.startedAt ? `, ${run.startedAt.slice(0, 10)}` : ''}${reach.runs.length > 1 ? ` and ${plural(reach.runs.length - 1, 'older run')}` : ''}` : '';
-  const parts = [`measured for ${plural(reach.measured, 'test')} (${runs}${reach.stale ? `; ${count(reach.stale)} stale: files changed since` : ''})`];
+  const parts = [`measured for ${counted(reach.measured, 'test')} (${runs}${reach.stale ? `; ${count(reach.stale)} stale: files changed since` : ''})`];
   if (reach.static) {
     const why = [...reach.staticRunners.map((r) => `${r}: static reach only`), ...(reach.unmeasured ? [`${count(reach.unmeasured)} not measured yet`] : [])];
     parts.push(`imports for ${count(reach.static)}${why.length ? ` (${why.join('; ')})` : ''}`);
@@ -131,7 +133,7 @@ export function renderComponentWhy(w: ComponentWhy, verbose = false): string[] {
     list.push(t);
   }
   const tiers = [...perTier].map(([tier, list]) => `${tier} ${count(list.length)}`).join(' · ');
-  const out = [`component ${w.component}: ${plural(w.tests.length, 'active test')} reach it${tiers ? ` (${tiers})` : ''}; evidence: ${w.evidence === 'imports' ? 'imports (no measured reach)' : w.evidence}`];
+  const out = [`component ${w.component}: ${counted(w.tests.length, 'active test')} reach${w.tests.length === 1 ? 'es' : ''} it${tiers ? ` (${tiers})` : ''}; evidence: ${w.evidence === 'imports' ? 'imports (no measured reach)' : w.evidence}`];
   for (const r of w.staticRunners) out.push(`  ${r}: static reach only`);
   const limit = verbose ? Infinity : 10;
   for (const [tier, list] of perTier) {

@@ -4,6 +4,7 @@ import { analyzeWorkflows, SATURATION_MIN_TESTS, type WorkflowInput } from '../.
 import type { ImportGraph } from '../../src/core/graph.js';
 import { measuredKey, type MeasuredReach, type MeasuredTest } from '../../src/core/reach.js';
 import type { DiscoveredTest } from '../../src/core/types.js';
+import { reachSummaryLine, renderComponentWhy, saturationHint } from '../../src/report/gaps.js';
 import { testOf } from './helpers.js';
 
 // tests/test_api.py imports the API, which imports the core and the pusher (module level); the
@@ -217,5 +218,47 @@ describe('saturation', () => {
     expect(analyze(apiTests.slice(0, SATURATION_MIN_TESTS - 1)).saturated).toEqual([]);
     const skipped = apiTests.map((t, i) => (i < 10 ? { ...t, status: 'skip' as const } : t));
     expect(analyze(skipped).saturated).toEqual([]); // 15 active tests
+  });
+});
+
+describe('the reach lines people read', () => {
+  const mocked = api('test_push_mocked');
+  const vitestA = testOf({ runner: 'vitest', id: 'web/src/app.test.ts > a', file: 'web/src/app.test.ts' });
+  const vitestB = testOf({ runner: 'vitest', id: 'web/src/app.test.ts > b', file: 'web/src/app.test.ts' });
+  const measured = measuredOf([[mocked, { files: ['app/api.py'], stale: true }]]);
+
+  it('--why <component> text: evidence and path per test, the importers that did not execute it, "vitest: static reach only" once', () => {
+    const r = analyze([mocked, vitestA, vitestB], { measured, why: { components: ['pusher', 'web', 'api'] } });
+    const text = (id: string) => renderComponentWhy(r.why!.components.find((c) => c.component === id)!).join('\n');
+    expect(text('pusher')).toBe(
+      [
+        'component pusher: 0 active tests reach it; evidence: mixed',
+        '  vitest: static reach only',
+        '  no active test reaches it',
+        '  imported but not executed (1; they do not reach it):',
+        '    tests/test_api.py::test_push_mocked imports pusher; executed: no (mocked?)  [tests/test_api.py:2 → app/api.py:2 → app/pusher.py]',
+      ].join('\n'),
+    );
+    expect(text('api')).toContain('    tests/test_api.py::test_push_mocked  executed: tests/test_api.py → app/api.py (run run-2, stale: files changed since)');
+    expect(text('web').match(/static reach only/g)).toHaveLength(1);
+    // the test file is itself a file of web/src/**: a path of one step
+    expect(text('web')).toContain('    web/src/app.test.ts > a  imports: web/src/app.test.ts\n');
+    expect(reachSummaryLine(r.reach)).toBe('reach: measured for 1 test (run run-2 at bbb, 2026-12-06; 1 stale: files changed since), imports for 2 (vitest: static reach only)');
+    expect(reachSummaryLine(analyze([mocked]).reach)).toBeUndefined();
+  });
+
+  it('the saturation hint: a run hint for import reach, none when measured, none when the rest cannot be measured', () => {
+    const reach = { evidence: 'mixed', measured: 1, stale: 0, static: 1, unmeasured: 1, staticRunners: [], runs: [] } as const;
+    const s = { component: 'core', tests: 1934, total: 1982, share: 1934 / 1982, executed: 0 } as const;
+    expect(saturationHint({ ...s, evidence: 'imports' }, reach)).toBe(
+      'reach is saturated: 1,934 of 1,982 tests (97.6%) reach "core" through imports; measured reach tells which execute it: seams run --reach',
+    );
+    expect(saturationHint({ ...s, evidence: 'measured', executed: 1934 }, reach)).toBe('reach is saturated: 1,934 of 1,982 tests (97.6%) execute "core" (measured reach)');
+    expect(saturationHint({ ...s, evidence: 'mixed', executed: 1200 }, reach)).toBe(
+      'reach is saturated: 1,934 of 1,982 tests (97.6%) reach "core": 1,200 executed it, 734 through imports; measured reach tells which of the rest execute it: seams run --reach',
+    );
+    expect(saturationHint({ ...s, evidence: 'mixed', executed: 1200 }, { ...reach, unmeasured: 0, staticRunners: ['vitest'] })).toBe(
+      'reach is saturated: 1,934 of 1,982 tests (97.6%) reach "core": 1,200 executed it, 734 through imports',
+    );
   });
 });
