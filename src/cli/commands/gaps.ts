@@ -64,6 +64,7 @@ Examples:
 component:<id> (or workflow:<id>) to choose. With --format json it prints one object for one id
 (schemas/gaps-why.schema.json): "tests" lists exactly the active tests that reach it under the
 evidence in force and no other test id appears (--verbose adds importedNotExecutedTests).
+--why prints text or JSON, not Markdown.
 
 Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuration.`,
     )
