@@ -318,17 +318,20 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     if (!ids) fileComponents.set(file, (ids = components.filter((c) => matchers.get(c.id)?.(file)).map((c) => c.id)));
     return ids;
   };
+  // A component with paths: and imports: also has its imports: part as a component of its own
+  // (no files): measured tests reach the component through those modules only (`externalReachOfFile`).
+  const EXTERNAL_PART = '\0imports';
+  const moduleOwners = [...components, ...components.filter((c) => c.paths.length && c.imports.length).map((c) => ({ id: c.id + EXTERNAL_PART, imports: c.imports }))];
   const moduleComponents = new Map<string, string[]>();
   const componentsOfModule = (mod: string): string[] => {
     let ids = moduleComponents.get(mod);
-    if (!ids) moduleComponents.set(mod, (ids = components.filter((c) => c.imports.some((w) => moduleMatches(mod, w))).map((c) => c.id)));
+    if (!ids) moduleComponents.set(mod, (ids = moduleOwners.filter((c) => c.imports.some((w) => moduleMatches(mod, w))).map((c) => c.id)));
     return ids;
   };
 
   // Reach through imports. Instead of a closure per test file (test files × reachable files),
   // one backwards breadth-first search per component over the reversed graph gives every file's
   // distance to the component and the next hop of a shortest path (components × graph size).
-  // `external`: only through the component's `imports:` modules (what measured tests keep).
   type Hop = { dist: number; next: string | null; line: number; external?: string };
   const reverse = new Map<string, { from: string; line: number }[]>();
   const graphFiles = Object.keys(input.graph.files);
@@ -340,18 +343,16 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
       list.push({ from: file, line: e.line });
     }
   const hopsOf = new Map<string, Map<string, Hop>>();
-  const hopsFor = (id: string, external = false): Map<string, Hop> => {
-    const key = `${id}\0${external}`;
-    let hops = hopsOf.get(key);
+  const hopsFor = (id: string): Map<string, Hop> => {
+    let hops = hopsOf.get(id);
     if (hops) return hops;
     hops = new Map();
     const queue: string[] = [];
-    if (!external)
-      for (const file of graphFiles)
-        if (componentsOfFile(file).includes(id)) {
-          hops.set(file, { dist: 0, next: null, line: 0 });
-          queue.push(file);
-        }
+    for (const file of graphFiles)
+      if (componentsOfFile(file).includes(id)) {
+        hops.set(file, { dist: 0, next: null, line: 0 });
+        queue.push(file);
+      }
     for (const file of graphFiles) {
       if (hops.has(file)) continue;
       const ext = input.graph.files[file]!.externals.find((e) => componentsOfModule(e.module).includes(id));
@@ -369,7 +370,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
         queue.push(r.from);
       }
     }
-    hopsOf.set(key, hops);
+    hopsOf.set(id, hops);
     return hops;
   };
   const pathFrom = (entry: string, hops: Map<string, Hop>): ReachStep[] => {
@@ -424,7 +425,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
     for (const c of components) {
       if (!c.imports.length) continue;
       // imports-only: the import reach is already through its modules
-      const hit = c.paths.length ? nearest(fr.entries, c.id, hopsFor(c.id, true)) : fr.components.find((x) => x.component === c.id);
+      const hit = c.paths.length ? nearest(fr.entries, c.id, hopsFor(c.id + EXTERNAL_PART)) : fr.components.find((x) => x.component === c.id);
       if (hit) out.push(hit);
     }
     return (fr.external = out);
