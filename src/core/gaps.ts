@@ -1,8 +1,8 @@
 import picomatch from 'picomatch';
 import { moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
-import { measuredKey, type MeasuredReach, type MeasuredRun, type MeasuredTest } from './reach.js';
 import { compareTiers } from './tiers.js';
 import type { DiscoveredTest, Tier } from './types.js';
+import { measuredKey, type MeasuredReach, type MeasuredRun, type MeasuredTest } from './reach.js';
 
 /**
  * Which tests reach which components and workflows, and the gaps that leaves. Pure.
