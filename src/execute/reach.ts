@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openFileHashes } from '../cache/files.js';
 import { openCache } from '../cache/store.js';
 import type { TestResult } from '../core/types.js';
+import { describeError } from '../util/errors.js';
 import type { RunReach } from '../store/types.js';
 import type { TaskReport } from './join.js';
 import type { PlannedTask } from './plan.js';
@@ -137,7 +138,14 @@ export class ReachCollector {
       this.incomplete.push({ tier, runner: task.runner, why });
       return;
     }
-    const contexts = await readCoverageContexts(command.dataFile);
+    let contexts: Map<string, string[]>;
+    try {
+      contexts = await readCoverageContexts(command.dataFile);
+    } catch (error) {
+      // coverage.py before 5 writes JSON, not SQLite
+      this.incomplete.push({ tier, runner: task.runner, why: `its coverage data cannot be read (coverage.py 5 or later is needed): ${describeError(error)}` });
+      return;
+    }
     const executed = new Map<string, TestResult>();
     for (const r of results) if (r.runner === task.runner && (r.project ?? null) === task.project && EXECUTED.has(r.status)) executed.set(r.id, r);
     for (const [context, files] of contexts) {

@@ -103,22 +103,23 @@ export const MIGRATIONS: readonly Migration[] = [
         hash TEXT NOT NULL,
         PRIMARY KEY (run_id, file_id)
       )`,
-      // per measured test, the file ids it executed: sorted, delta-encoded, comma-separated
+      // per measured test, the file ids it executed: sorted, delta-encoded, comma-separated; the
+      // test is its result row (results.seq), so its id is not stored again
       `CREATE TABLE reach_tests (
         run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        runner TEXT NOT NULL,
-        project TEXT NOT NULL,
-        test_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         files TEXT NOT NULL,
-        PRIMARY KEY (run_id, runner, project, test_id)
+        PRIMARY KEY (run_id, seq)
       )`,
-      // per repository and test, the newest run that measured it (kept up to date by every save)
+      // per repository and test, the newest run that measured it and its result row there (kept
+      // up to date by every save)
       `CREATE TABLE reach_latest (
         repo TEXT NOT NULL,
         runner TEXT NOT NULL,
         project TEXT NOT NULL,
         test_id TEXT NOT NULL,
         run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
         started_at TEXT NOT NULL,
         PRIMARY KEY (repo, runner, project, test_id)
       )`,

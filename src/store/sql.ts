@@ -156,30 +156,36 @@ export class SqlResultStore implements ResultStore {
       ids.set(p, next);
       fileRows.push([header.id, next++, p, hash]);
     }
+    // the result row of each test in this run (the newest, should a merged shard repeat one)
+    const seqs = new Map<string, number>();
+    for (const r of await this.db.all<{ seq: number | string; runner: string; project: string; test_id: string }>('SELECT seq, runner, project, test_id FROM results WHERE run_id = ?', [header.id]))
+      seqs.set(testKeyOf({ runner: r.runner, project: r.project === '' ? null : r.project, id: r.test_id }), Number(r.seq));
     const testRows = new Map<string, unknown[]>();
     const latestRows: unknown[][] = [];
     for (const t of reach.tests) {
       const key = testKeyOf(t);
       if (testRows.has(key)) continue;
+      const seq = seqs.get(key);
+      if (seq === undefined)
+        throw new SeamsError('SEAMS_STORE_BAD_REACH', `run ${header.id}: test ${t.id} was measured but has no result in the run`, { hint: 'this is a bug in seams; nothing was stored', exitCode: 3 });
       const fileIds = t.files.map((p) => {
         const id = ids.get(p);
         if (id === undefined)
           throw new SeamsError('SEAMS_STORE_BAD_REACH', `run ${header.id}: test ${t.id} executed ${p}, which is not in the run's files`, { hint: 'this is a bug in seams; nothing was stored', exitCode: 3 });
         return id;
       });
-      testRows.set(key, [header.id, t.runner, t.project ?? '', t.id, encodeFileIds(fileIds)]);
-      latestRows.push([header.repo, t.runner, t.project ?? '', t.id, header.id, header.startedAt]);
+      testRows.set(key, [header.id, seq, encodeFileIds(fileIds)]);
+      latestRows.push([header.repo, t.runner, t.project ?? '', t.id, header.id, seq, header.startedAt]);
     }
     for (let i = 0; i < fileRows.length; i += BATCH) await this.db.insertMany('reach_files', ['run_id', 'file_id', 'path', 'hash'], fileRows.slice(i, i + BATCH));
     const rows = [...testRows.values()];
-    for (let i = 0; i < rows.length; i += BATCH)
-      await this.db.insertMany('reach_tests', ['run_id', 'runner', 'project', 'test_id', 'files'], rows.slice(i, i + BATCH), 'ON CONFLICT (run_id, runner, project, test_id) DO NOTHING');
+    for (let i = 0; i < rows.length; i += BATCH) await this.db.insertMany('reach_tests', ['run_id', 'seq', 'files'], rows.slice(i, i + BATCH), 'ON CONFLICT (run_id, seq) DO NOTHING');
     for (let i = 0; i < latestRows.length; i += BATCH)
       await this.db.insertMany(
         'reach_latest',
-        ['repo', 'runner', 'project', 'test_id', 'run_id', 'started_at'],
+        ['repo', 'runner', 'project', 'test_id', 'run_id', 'seq', 'started_at'],
         latestRows.slice(i, i + BATCH),
-        `ON CONFLICT (repo, runner, project, test_id) DO UPDATE SET run_id = excluded.run_id, started_at = excluded.started_at
+        `ON CONFLICT (repo, runner, project, test_id) DO UPDATE SET run_id = excluded.run_id, seq = excluded.seq, started_at = excluded.started_at
          WHERE excluded.started_at > reach_latest.started_at OR (excluded.started_at = reach_latest.started_at AND excluded.run_id > reach_latest.run_id)`,
       );
   }
@@ -198,7 +204,7 @@ export class SqlResultStore implements ResultStore {
     }
     const testRows = await this.db.all<{ runner: string; project: string; test_id: string; run_id: string; files: string }>(
       `SELECT l.runner, l.project, l.test_id, l.run_id, t.files FROM reach_latest l
-       JOIN reach_tests t ON t.run_id = l.run_id AND t.runner = l.runner AND t.project = l.project AND t.test_id = l.test_id
+       JOIN reach_tests t ON t.run_id = l.run_id AND t.seq = l.seq
        WHERE l.repo = ?`,
       [query.repo],
     );

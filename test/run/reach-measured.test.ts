@@ -150,6 +150,15 @@ describe.skipIf(!hasCoverage)('seams run --reach (coverage.py of /usr/bin/python
     }
   });
 
+  it('says which tests keep static reach (a tier command here; Vitest and Jest alike)', async () => {
+    const root = copy();
+    writeFileSync(path.join(root, 'seams.yaml'), `${readFileSync(path.join(FIXTURE, 'seams.yaml'), 'utf8').replace('tiers:\n', 'tiers:\n  smoke:\n    command: "true"\n')}`);
+    const r = await run(root, '--reach', '--python', PYTHON);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Reach: measured 8 tests');
+    expect(r.stdout).toContain('Reach: 1 command test keeps static reach (measured: pytest tests, not tier commands)');
+  });
+
   it('goes on past a file that fails to collect, and names it', async () => {
     const root = copy();
     writeFileSync(path.join(root, 'tests/test_broken.py'), 'import not_a_module_anywhere\n\n\ndef test_never():\n    pass\n');

@@ -129,6 +129,10 @@ describe.each(engines)('%s: measured reach in the history', (_name, make) => {
     const bad = { ...run('bad', '2026-03-01T00:00:00.000Z', ['tests/test_a.py::t1']), reach: reachOf({ 'a.py': 'h' }, { 'tests/test_a.py::t1': ['nope.py'] }) };
     await expect(s.saveRun(bad)).rejects.toThrow(/not in the run's files/);
     expect(await s.getRun('bad')).toBeNull();
+    // a measured test must have a result in the run (its row is the result's)
+    const orphan = { ...run('orphan', '2026-03-01T00:00:00.000Z', ['tests/test_a.py::t1']), reach: reachOf({ 'a.py': 'h' }, { 'tests/test_a.py::t9': ['a.py'] }) };
+    await expect(s.saveRun(orphan)).rejects.toThrow(/has no result in the run/);
+    expect(await s.getRun('orphan')).toBeNull();
     expect(plain(await s.latestReach({ repo: 'demo' }))['pytest||tests/test_a.py::t1']![0]).toBe('r2');
   });
 
@@ -148,7 +152,7 @@ describe.each(engines)('%s: measured reach in the history', (_name, make) => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`src/m${i}.py`] = `h${i}`;
     const tests: RunReach['tests'] = Array.from({ length: 20_000 }, (_, i) => ({ runner: 'pytest', project: 'p', id: `big::t${i}`, files: [`src/m${i % 300}.py`, `src/m${(i * 7) % 300}.py`] }));
-    await s.saveRun({ ...run('big', '2026-05-01T00:00:00.000Z', []), repo: 'big', reach: { files, tests } });
+    await s.saveRun({ ...run('big', '2026-05-01T00:00:00.000Z', []), results: tests.map((t) => ({ ...result(t.id), project: 'p' })), repo: 'big', reach: { files, tests } });
     const l = await s.latestReach({ repo: 'big' });
     expect(l.tests).toHaveLength(20_000);
     const t = l.tests.find((x) => x.id === 'big::t12345')!;

@@ -177,7 +177,7 @@ export function reachLines(r: NonNullable<RunResult['outcomes'][number]['reach']
       : 'Reach: nothing measured, nothing stored',
   );
   const measured = runners.filter((x) => x.reach).map((x) => x.title).join(', ');
-  for (const s of r.staticOnly) lines.push(`Reach: ${plural(s.tests, `${s.runner} test`)} keep static reach (measured: ${measured} tests, not tier commands)`);
+  for (const s of r.staticOnly) lines.push(`Reach: ${plural(s.tests, `${s.runner} test`)} ${s.tests === 1 ? 'keeps' : 'keep'} static reach (measured: ${measured} tests, not tier commands)`);
   for (const i of r.incomplete) lines.push(`Reach: ${i.tier} · ${i.runner} not measured: ${i.why}`);
   if (r.collectErrors.length)
     lines.push(`Reach: ${plural(r.collectErrors.length, 'file')} failed to collect (the run went on without ${r.collectErrors.length === 1 ? 'it' : 'them'}): ${r.collectErrors.join(', ')}`);
