@@ -1,5 +1,6 @@
 import type { RepoAnalysis, RepoAnalysisCore } from '../core/analysis.js';
 import type { LoadedConfig } from '../config/index.js';
+import type { MeasuredReach } from '../core/reach.js';
 import { analyzeWorkflows } from '../core/gaps.js';
 import { countFindings } from '../core/findings.js';
 import { computeMetrics, type MetricContext } from '../core/metrics/index.js';
@@ -31,6 +32,10 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Reach examples per workflow and tier (for --why); default 3. */
   examples?: number;
+  /** Measured reach from the history (`seams run --reach`); without it, import reach only. */
+  measured?: MeasuredReach;
+  /** Components and workflows to answer `--why` for (every reaching test). */
+  why?: { components?: readonly string[]; workflows?: readonly string[] };
 }
 
 /** The workflow and traceability analysis (reads the import graph and requirement sources). */
@@ -54,6 +59,8 @@ export async function analyzeRepoCore(inventory: RepoInventory, loaded: LoadedCo
     files,
     companions,
     examples: options.examples,
+    measured: options.measured,
+    why: options.why,
   });
   for (const d of workflows.diagnostics) diagnostics.push({ severity: 'warning', code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}) });
 

@@ -9,6 +9,7 @@ import { repoKey, type ConfiguredRepo } from '../scan/configured.js';
 import type { Progress } from '../util/progress.js';
 import { loadCoverageEntries } from './coverage.js';
 import { loadHistory, type LoadedHistory } from './history.js';
+import { measuredReachOf, type ReachMode } from './measured-reach.js';
 import { relativePosix, toPosix } from '../util/paths.js';
 import { loadRepos } from './repos.js';
 
@@ -46,6 +47,8 @@ export interface RepoContextOptions {
   analysis?: boolean | 'rules';
   /** An analysis that fails: `throw` (default), or `note` it and go on without. */
   analysisErrors?: 'throw' | 'note';
+  /** The analysis' reach: measured reach from the history where stored (`auto`, default), `static`, or `measured` (required). */
+  reach?: ReachMode;
   /** Locations in seams.yaml (`file:line:col`) relative to this folder. */
   cwd?: string;
   /** The date targets are measured against (default now). */
@@ -91,7 +94,12 @@ export async function contextOf(repo: ConfiguredRepo, options: RepoContextOption
   if (wantAnalysis) {
     try {
       const files = await createFileLister(root)();
-      analysis = await analyzeRepoCore(inventory, config, { files, companions: companionFilesOf(inventory.tests, files), now, examples: 1 });
+      const reach = await measuredReachOf(repo, { reach: options.reach, db: options.db, env: options.env, cache: options.cache });
+      analysis = await analyzeRepoCore(inventory, config, { files, companions: companionFilesOf(inventory.tests, files), now, examples: 1, measured: reach.measured });
+      if (reach.note) {
+        analysis.diagnostics.push({ severity: 'warning', code: 'MEASURED_REACH_UNREADABLE', message: reach.note });
+        notes.push(`${inventory.name}: ${reach.note}`);
+      }
     } catch (e) {
       if (options.analysisErrors !== 'note') throw e;
       notes.push(`${inventory.name}: gaps/traceability analysis failed: ${(e as Error).message}`);

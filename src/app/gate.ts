@@ -6,7 +6,7 @@ import { loadRepos } from './repos.js';
 
 /** `seams gate`: every gate and target of each repository, evaluated over its loaded inputs. */
 
-export interface GateOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env' | 'cwd'> {
+export interface GateOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env' | 'cwd' | 'reach'> {
   /** Only these gates (targets are skipped). */
   only?: string[];
   /** false: skip targets. */

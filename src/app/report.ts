@@ -13,7 +13,15 @@ import {
 } from '../core/metrics/index.js';
 import { summarizeRepo } from '../core/summary.js';
 import type { RepoInventory, RunRecord } from '../core/types.js';
-import { trendOf, type ReportGapRow, type ReportInput, type ReportRepoInput, type ReportTraceRow, type TrendPoint } from '../report/html/data.js';
+import {
+  trendOf,
+  type ReportGapRow,
+  type ReportInput,
+  type ReportReachInput,
+  type ReportRepoInput,
+  type ReportTraceRow,
+  type TrendPoint,
+} from '../report/html/data.js';
 import type { CompletionCoverage, CompletionRepo, CompletionReport, CompletionScenario } from '../report/markdown-report.js';
 import type { RunSummary } from '../store/types.js';
 import { contextOf, type RepoContext, type RepoContextOptions } from './context.js';
@@ -24,7 +32,7 @@ import { loadRepos } from './repos.js';
  * analysis, gates, scenario pass rates, coverage), so the renderers only format values.
  */
 
-export interface ReportOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env'> {
+export interface ReportOptions extends Pick<RepoContextOptions, 'config' | 'cache' | 'db' | 'env' | 'reach'> {
   title?: string;
   /** Newest runs (with every result) read per tier set for per-test history and latest results (default 20, 1..200). */
   runs?: number;
@@ -48,6 +56,7 @@ export async function report(paths: readonly string[], options: ReportOptions = 
   const notes: string[] = [];
   let gaps: ReportGapRow[] | null = null;
   let trace: ReportTraceRow[] | null = null;
+  const reach: ReportReachInput[] = [];
   for (const repo of repos) {
     const ctx = await contextOf(repo, {
       ...options,
@@ -62,6 +71,8 @@ export async function report(paths: readonly string[], options: ReportOptions = 
     const rows = ctx.analysis ? analysisRows(repo.inventory, ctx) : {};
     if (rows.gaps) (gaps ??= []).push(...rows.gaps);
     if (rows.trace) (trace ??= []).push(...rows.trace);
+    const reachOfRepo = ctx.analysis && Object.keys(repo.config.config.components).length ? { summary: ctx.analysis.workflows.reach, saturated: ctx.analysis.workflows.saturated } : undefined;
+    if (reachOfRepo) reach.push({ repo: repo.inventory.name, ...reachOfRepo });
     let gate: GateReport | null = null;
     let gateErrors: string[] | undefined;
     try {
@@ -73,10 +84,10 @@ export async function report(paths: readonly string[], options: ReportOptions = 
       notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
     }
     htmlRepos.push({ inventory: repo.inventory, runs: ctx.history.runs, trend: trendPoints(ctx), historyMissing: ctx.history.missing, configMissing: !repo.config.file });
-    completion.push(completionOf(ctx, gate, gateErrors, rows.gaps));
+    completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
   }
   return {
-    html: { title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, notes },
+    html: { title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes },
     completion: { generatedAt: now, repos: completion },
   };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { requirementFindings } from '../core/findings.js';
-import type { ComponentReach, TestReach, WorkflowGap } from '../core/gaps.js';
+import type { ComponentReach, ComponentWhy, ReachSummary, Saturation, TestReach, WhyComponentTest, WorkflowGap, WorkflowWhy } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
 import { formatValue } from '../core/metrics/vocabulary.js';
 import type { TargetProgress } from '../core/targets.js';
@@ -17,6 +17,9 @@ import { md, mdCode, mdTable, mdText, type MdCell } from './markdown.js';
 export interface GapsRenderOptions {
   /** Show reach paths for these workflows (`--why`), or all (`verbose`). */
   why?: string[];
+  /** Show every test reaching these components (`--why <component>`; the analysis holds the answers). */
+  whyComponents?: string[];
+  /** verbose: reach paths for every workflow, and every test of a `--why` component (not 10 per tier). */
   verbose?: boolean;
   cwd?: string;
   /** Terminal width: wide tables are narrowed to it (cut cells end in …). Unset: full width (pipes, CI logs). */
@@ -61,9 +64,15 @@ export function renderPath(steps: readonly ReachStep[]): string {
   return parts.join(' → ');
 }
 
-function reachLine(c: ComponentReach): string {
+/** An executed reach: `test file → the component's file` (no import lines). */
+function executedPath(steps: readonly { file: string }[]): string {
+  return steps.map((s) => s.file).join(' → ');
+}
+
+function reachLine(c: Pick<ComponentReach, 'via' | 'path' | 'run' | 'stale'>): string {
   if (c.via === 'marker') return 'named by the test (component marker / tag)';
   if (c.via === 'workflow-tag') return 'the test is tagged with the workflow';
+  if (c.via === 'executed') return `executed: ${executedPath(c.path ?? [])} (run ${c.run ?? '?'}${c.stale ? ', stale: files changed since' : ''})`;
   return `imports: ${renderPath(c.path ?? [])}`;
 }
 
@@ -72,7 +81,71 @@ function renderReach(r: TestReach, chain: readonly string[], indent: string): st
   const width = Math.max(...chain.map((c) => c.length));
   for (const c of chain) {
     const hit = r.components.find((x) => x.component === c);
-    out.push(`${indent}  ${c.padEnd(width)}  ${hit ? reachLine(hit) : 'NOT REACHED'}`);
+    const missed = hit ? undefined : r.importedNotExecuted?.find((x) => x.component === c);
+    out.push(`${indent}  ${c.padEnd(width)}  ${hit ? reachLine(hit) : missed ? `NOT REACHED: imports it, executed: no (mocked?) — ${renderPath(missed.path)}` : 'NOT REACHED'}`);
+  }
+  return out;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+/** `1,934 tests`, `1 test`. */
+const counted = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+const share = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * The saturation hint: `reach is saturated: 1,934 of 1,982 tests (97.6%) reach "core" through
+ * imports; measured reach tells which execute it: seams run --reach`. Measured reach needs no hint.
+ */
+export function saturationHint(s: Saturation, reach: ReachSummary): string {
+  const head = `reach is saturated: ${count(s.tests)} of ${count(s.total)} tests (${share(s.share)})`;
+  if (s.evidence === 'measured') return `${head} execute "${s.component}" (measured reach)`;
+  if (s.evidence === 'imports') return `${head} reach "${s.component}" through imports; measured reach tells which execute it: seams run --reach`;
+  const rest = s.tests - s.executed;
+  // the rest may be tests seams cannot measure (Vitest, Jest): then a measured run changes nothing
+  const hint = reach.unmeasured > 0 ? '; measured reach tells which of the rest execute it: seams run --reach' : '';
+  return `${head} reach "${s.component}": ${count(s.executed)} executed it, ${count(rest)} through imports${hint}`;
+}
+
+/** `reach: measured for 1,950 tests (run …), imports for 32 (vitest: static reach only)` — only when something is measured. */
+export function reachSummaryLine(reach: ReachSummary): string | undefined {
+  if (reach.evidence === 'imports') return undefined;
+  const run = reach.runs[0];
+  const runs = run ? `run ${run.id}${run.commit ? ` at ${run.commit.slice(0, 10)}` : ''}${run.startedAt ? `, ${run.startedAt.slice(0, 10)}` : ''}${reach.runs.length > 1 ? ` and ${plural(reach.runs.length - 1, 'older run')}` : ''}` : '';
+  const parts = [`measured for ${counted(reach.measured, 'test')} (${runs}${reach.stale ? `; ${count(reach.stale)} stale: files changed since` : ''})`];
+  if (reach.static) {
+    const why = [...reach.staticRunners.map((r) => `${r}: static reach only`), ...(reach.unmeasured ? [`${count(reach.unmeasured)} not measured yet`] : [])];
+    parts.push(`imports for ${count(reach.static)}${why.length ? ` (${why.join('; ')})` : ''}`);
+  }
+  return `reach: ${parts.join(', ')}`;
+}
+
+/** One test of a --why component answer. */
+function whyTestLine(t: WhyComponentTest): string {
+  return `${t.id}  ${reachLine({ via: t.evidence, path: t.path, run: t.run, stale: t.stale })}`;
+}
+
+/** `--why <component>`: the tests reaching it per tier (10 each unless verbose), then the importers that did not execute it. */
+export function renderComponentWhy(w: ComponentWhy, verbose = false): string[] {
+  const perTier = new Map<string, WhyComponentTest[]>();
+  for (const t of w.tests) {
+    let list = perTier.get(t.tier);
+    if (!list) perTier.set(t.tier, (list = []));
+    list.push(t);
+  }
+  const tiers = [...perTier].map(([tier, list]) => `${tier} ${count(list.length)}`).join(' · ');
+  const out = [`component ${w.component}: ${counted(w.tests.length, 'active test')} reach${w.tests.length === 1 ? 'es' : ''} it${tiers ? ` (${tiers})` : ''}; evidence: ${w.evidence === 'imports' ? 'imports (no measured reach)' : w.evidence}`];
+  for (const r of w.staticRunners) out.push(`  ${r}: static reach only`);
+  const limit = verbose ? Infinity : 10;
+  for (const [tier, list] of perTier) {
+    out.push(`  ${tier}:`);
+    for (const t of list.slice(0, limit)) out.push(`    ${whyTestLine(t)}`);
+    if (list.length > limit) out.push(`    … ${count(list.length - limit)} more (--verbose, or --format json)`);
+  }
+  if (!w.tests.length) out.push('  no active test reaches it');
+  if (w.importedNotExecuted.length) {
+    out.push(`  imported but not executed (${count(w.importedNotExecuted.length)}; they do not reach it):`);
+    for (const t of w.importedNotExecuted.slice(0, verbose ? Infinity : 20)) out.push(`    ${t.id} imports ${w.component}; executed: no (mocked?)  [${renderPath(t.path)}]`);
+    if (!verbose && w.importedNotExecuted.length > 20) out.push(`    … ${count(w.importedNotExecuted.length - 20)} more (--verbose, or --format json --verbose)`);
   }
   return out;
 }
@@ -126,6 +199,8 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
   for (const a of analyses) {
     out.push(`${a.name}  ${displayRoot(a.root, options.cwd)}${a.configFile ? '' : '  (no seams.yaml: run `seams init`)'}`);
     out.push(`  tests per tier: ${a.tiers.map((t) => `${t.tier} ${t.tests} (${plural(t.files, 'file')})`).join(' · ') || 'none'}`);
+    const reachLineText = reachSummaryLine(a.workflows.reach);
+    if (reachLineText) out.push(`  ${reachLineText}`);
     out.push('');
     const wfs = a.workflows.workflows;
     if (!wfs.length) out.push('  Workflows: none declared (add components: and workflows: to seams.yaml)');
@@ -145,13 +220,19 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
       out.push(textTable(['Severity', 'Workflow', 'P', 'Chain', ...tiers, 'Status'], rows, '    ', { maxWidth: options.width, shrink: [3, 4 + tiers.length] }));
       const unreached = a.workflows.components.filter((c) => c.severity);
       if (unreached.length) out.push(`    components no test reaches (low): ${unreached.map((c) => c.id).join(', ')}`);
-      const why = options.verbose ? wfs : wfs.filter((w) => options.why?.includes(w.id));
-      for (const w of why) {
-        out.push('');
-        out.push(...renderWhy(w).map((l) => `  ${l}`));
-      }
-      if (!options.verbose && !why.length && wfs.length) out.push('    (reach paths: --why <workflow> or --verbose)');
     }
+    for (const sat of a.workflows.saturated) out.push(`    ${saturationHint(sat, a.workflows.reach)}`);
+    const why = options.verbose ? wfs : wfs.filter((w) => options.why?.includes(w.id));
+    for (const w of why) {
+      out.push('');
+      out.push(...renderWhy(w).map((l) => `  ${l}`));
+    }
+    const componentWhy = (a.workflows.why?.components ?? []).filter((c) => options.whyComponents?.includes(c.component));
+    for (const c of componentWhy) {
+      out.push('');
+      out.push(...renderComponentWhy(c, options.verbose).map((l) => `  ${l}`));
+    }
+    if (!options.verbose && !why.length && !componentWhy.length && wfs.length) out.push('    (reach paths: --why <workflow|component> or --verbose)');
     out.push('');
     const t = a.trace.summary;
     if (!t.total && !a.trace.orphans.length) {
@@ -239,6 +320,7 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
     );
     out.push('');
   }
+  out.push(...reachMarkdown(analyses));
 
   const reqs = analyses.flatMap((a) => requirementFindings(a.trace).map((f) => ({ a, f, row: a.trace.rows.find((r) => r.id === f.id) })));
   out.push('## Requirements Without Tests', '');
@@ -266,6 +348,57 @@ export function renderGapsMarkdown(analyses: readonly RepoAnalysis[]): string {
   return out.join('\n');
 }
 
+/** The reach in force and saturated components, as Markdown lines (none when import reach is unsaturated). */
+export function reachMarkdown(analyses: readonly RepoAnalysis[], heading = '### Reach'): string[] {
+  const lines: string[] = [];
+  for (const a of analyses) {
+    const prefix = analyses.length > 1 ? `${mdText(a.name)}: ` : '';
+    const summary = reachSummaryLine(a.workflows.reach);
+    if (summary) lines.push(`- ${prefix}${mdText(summary)}`);
+    for (const sat of a.workflows.saturated) lines.push(`- ${prefix}**${mdText(saturationHint(sat, a.workflows.reach))}**`);
+  }
+  return lines.length ? [heading, '', ...lines, ''] : [];
+}
+
+/** The `--why <component|workflow> --format json` object (schemas/gaps-why.schema.json). */
+export function whyJson(answer: { repo: string; component: ComponentWhy } | { repo: string; workflow: WorkflowWhy }, options: { verbose?: boolean } = {}) {
+  const test = (t: { id: string; runner: string; project: string | null; tier: string }) => ({ id: t.id, runner: t.runner, project: t.project, tier: t.tier });
+  const evidence = (c: { via?: string; evidence?: string; run?: string; stale?: boolean; path?: readonly { file: string; line: number }[] }) => ({
+    evidence: c.evidence ?? c.via,
+    ...(c.run ? { run: c.run } : {}),
+    ...(c.stale ? { stale: true } : {}),
+    ...(c.path ? { path: c.path.map((p) => ({ file: p.file, line: p.line })) } : {}),
+  });
+  if ('component' in answer) {
+    const w = answer.component;
+    return {
+      repo: answer.repo,
+      component: w.component,
+      evidence: w.evidence,
+      staticRunners: w.staticRunners,
+      tests: w.tests.map((t) => ({ ...test(t), ...evidence(t) })),
+      importedNotExecuted: w.importedNotExecuted.length,
+      // the importers that did not execute it are test ids that do not reach it: only on request,
+      // so the default object holds no test id but the reaching ones (a script audits reach with it)
+      ...(options.verbose ? { importedNotExecutedTests: w.importedNotExecuted.map((t) => ({ ...test(t), path: t.path.map((p) => ({ file: p.file, line: p.line })) })) } : {}),
+    };
+  }
+  const w = answer.workflow;
+  return {
+    repo: answer.repo,
+    workflow: w.workflow,
+    title: w.title,
+    priority: w.priority,
+    chain: w.chain,
+    status: w.status,
+    evidence: w.evidence,
+    staticRunners: w.staticRunners,
+    tests: w.tests.map((t) => ({ ...test(t), components: t.components.map((c) => ({ component: c.component, ...evidence(c) })) })),
+    partialTests: w.partialTests,
+    importedNotExecuted: w.importedNotExecuted,
+  };
+}
+
 function sum<T>(list: readonly T[], key: keyof T): number {
   return list.reduce((n, x) => n + (x[key] as unknown as number), 0);
 }
@@ -277,6 +410,8 @@ export function gapsJson(analyses: readonly RepoAnalysis[], generatedAt: Date) {
     findings: a.findings,
     workflows: a.workflows.workflows,
     components: a.workflows.components,
+    reach: a.workflows.reach,
+    saturated: a.workflows.saturated,
     requirements: { summary: a.trace.summary, findings: requirementFindings(a.trace) },
     targets: a.targets,
     metrics: a.metrics,

@@ -2,7 +2,8 @@ import type { RepoSummary } from '../core/summary.js';
 import type { GateReport, MetricValue } from '../core/metrics/index.js';
 import { formatPercent as pct, formatValue } from '../core/metrics/index.js';
 import { md, mdCode as code, mdTable, mdText, type MdCell as Cell } from './markdown.js';
-import type { ReportGapRow } from './html/data.js';
+import type { ReportGapRow, ReportReachInput } from './html/data.js';
+import { reachSummaryLine, saturationHint } from './gaps.js';
 
 /**
  * `seams report --markdown`: a completion report a team can commit. Per repository: tests per
@@ -42,6 +43,8 @@ export interface CompletionRepo {
   flaky: MetricValue;
   coverage: CompletionCoverage[];
   gaps?: ReportGapRow[] | null;
+  /** The reach in force and saturated components (from the gaps analysis). */
+  reach?: Omit<ReportReachInput, 'repo'>;
   gate: GateReport | null;
   /** Gate configuration errors, shown instead of the gate table. */
   gateErrors?: string[];
@@ -77,6 +80,8 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
   out.push('', `${h} Determinism and flakiness`, '', ...stabilitySection(input, open));
   out.push('', `${h} Coverage`, '', ...coverageSection(input, open));
   if (input.gaps && input.gaps.length) out.push('', `${h} Critical workflows`, '', ...workflowSection(input.gaps, open));
+  const reach = input.reach ? reachSection(input.reach, open) : [];
+  if (reach.length) out.push('', `${h} Reach`, '', ...reach);
   out.push('', `${h} Gates and targets`, '', ...gateSection(input, open));
 
   if (input.latest) {
@@ -154,6 +159,19 @@ function workflowSection(gaps: readonly ReportGapRow[], open: string[]): string[
   const rows = gaps.map((g) => [g.severity, g.title, g.priority, g.chain.join(' → '), g.missing.join(', ') || '—'] as Cell[]);
   for (const g of gaps) if (/critical|high/i.test(g.severity)) open.push(`Workflow **${mdText(g.title)}** (${mdText(g.priority)}) has no integration or e2e test.`);
   return [mdTable(['Severity', 'Workflow', 'Priority', 'Chain', 'Missing'], rows)];
+}
+
+/** Which reach the gaps are computed from, and components (nearly) every test reaches. */
+function reachSection(reach: Omit<ReportReachInput, 'repo'>, open: string[]): string[] {
+  const out: string[] = [];
+  const summary = reachSummaryLine(reach.summary);
+  if (summary) out.push(`- ${mdText(summary)}`);
+  for (const s of reach.saturated) {
+    const hint = saturationHint(s, reach.summary);
+    out.push(`- **${mdText(hint)}**`);
+    if (s.evidence !== 'measured') open.push(`Reach of ${code(s.component)} is saturated (${pct(s.share)} of the tests): measure it with ${code('seams run --reach')}.`);
+  }
+  return out;
 }
 
 function gateSection(input: CompletionRepo, open: string[]): string[] {

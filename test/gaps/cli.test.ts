@@ -60,7 +60,8 @@ describe('seams gaps on examples/platform', () => {
     expect(r.stdout).toMatch(/secret-provisioner\s+imports: tests\/integration\/test_secret_provisioning\.py:\d+ → scripts\/secrets\/provisioner\.py/);
     const bad = await runCli(['gaps', example, '--why', 'secret-provisionin']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown workflow "secret-provisionin" \(did you mean "secret-provisioning"\?\)/);
+    expect(bad.stderr).toMatch(/unknown workflow or component "secret-provisionin" \(did you mean "secret-provisioning"\?\)/);
+    expect(bad.stderr).toMatch(/^hint: workflows: .*; components: .*ecr-pusher/m);
   });
 
   it('--fail-on turns gaps into exit 1 and says why on stderr', async () => {

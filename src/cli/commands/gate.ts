@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { gate, notifyFailedGates } from '../../app/gate.js';
+import { REACH_HELP, REACH_MODES, type ReachMode } from '../../app/measured-reach.js';
 import { gateRenderers, githubRenderers } from '../../report/renderers/gate.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
@@ -15,6 +16,7 @@ export interface GateCommandOptions {
   format: 'text' | 'json' | 'junit' | 'markdown';
   config?: string;
   db?: string;
+  reach?: ReachMode;
   output?: string;
   rule?: string[];
   targets: boolean;
@@ -31,6 +33,7 @@ export function registerGate(program: Command, io: CliIO, setExit: SetExit): voi
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database (sqlite:path or postgresql://…; default from seams.yaml or .seams/history.db)')
+    .addOption(new Option('--reach <mode>', REACH_HELP).choices([...REACH_MODES]).default('auto'))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .option('-r, --rule <name...>', 'check only these gates (targets are skipped)')
     .option('--no-targets', 'skip targets: (success criteria with due dates)')
@@ -60,7 +63,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
   if (Number.isNaN(now.getTime())) throw new SeamsError('SEAMS_USAGE', `--now ${opts.now} is not a date`, { hint: 'use YYYY-MM-DD' });
   const result = await gate(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config, cache: opts.cache, db: opts.db, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
+    { config: opts.config, cache: opts.cache, db: opts.db, reach: opts.reach, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
   );
   if (result.configErrors.length) {
     const lines = result.configErrors.flatMap((err) => [`seams: ${err.source ? `${err.source}: ` : ''}${err.message}`, ...(err.hint ? [`hint: ${err.hint}`] : [])]);

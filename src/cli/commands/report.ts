@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { REACH_HELP, REACH_MODES, type ReachMode } from '../../app/measured-reach.js';
 import { report } from '../../app/report.js';
 import { reportRenderers } from '../../report/renderers/report.js';
 import { SeamsError } from '../../util/errors.js';
@@ -13,6 +15,7 @@ export interface ReportCommandOptions {
   markdown?: string | boolean;
   config?: string;
   db?: string;
+  reach?: ReachMode;
   title?: string;
   runs: string;
 }
@@ -27,6 +30,7 @@ export function registerReport(program: Command, io: CliIO, setExit: SetExit): v
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database (sqlite:path or postgresql://…)')
+    .addOption(new Option('--reach <mode>', REACH_HELP).choices([...REACH_MODES]).default('auto'))
     .option('--title <text>', 'report title')
     .option('--runs <n>', 'newest runs (with every result) read for per-test history and latest results', '20')
     .addHelpText(
@@ -55,7 +59,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
   if (typeof opts.markdown === 'string') await checkOutputPath(io, opts.markdown);
   const result = await report(
     paths.map((p) => path.resolve(io.cwd, p)),
-    { config: opts.config, cache: opts.cache, db: opts.db, env: io.env, title: opts.title, runs: Number(opts.runs) },
+    { config: opts.config, cache: opts.cache, db: opts.db, reach: opts.reach, env: io.env, title: opts.title, runs: Number(opts.runs) },
   );
   if (opts.html) {
     const html = reportRenderers.html(result.html);

@@ -54,7 +54,8 @@ Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuratio
 }
 
 export async function traceCommand(paths: string[], opts: TraceCommandOptions, io: CliIO): Promise<number> {
-  const analyses = await analyzePaths(paths, { ...opts, examples: 0 }, io);
+  // requirement references do not depend on reach: the history is not read
+  const analyses = await analyzePaths(paths, { ...opts, examples: 0, reach: 'static' }, io);
   const text = traceRenderers[opts.format](analyses, { now: opts.now, verbose: opts.verbose });
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);

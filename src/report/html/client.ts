@@ -274,6 +274,7 @@ export const CLIENT_JS = String.raw`
   };
   views.gaps = function (host) {
     host.appendChild(el('h2', null, 'Workflow gaps'));
+    (D.reach || []).forEach(function (r) { host.appendChild(el('p', r.saturated ? 'notice reach-saturated' : 'muted reach', (D.repos.length > 1 ? r.repo + ': ' : '') + r.line)); });
     if (!D.gaps) { host.appendChild(el('p', 'notice', 'Gap analysis not available: configure workflows and components in seams.yaml.')); return; }
     if (!D.gaps.length) { host.appendChild(el('p', 'muted', 'No workflows configured.')); return; }
     var tiers = {}; D.gaps.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });

@@ -3,6 +3,8 @@ import { compareTiers } from '../../core/tiers.js';
 import type { DiscoveredTest, RepoInventory, RunRecord, TestResult } from '../../core/types.js';
 import type { GateReport } from '../../core/metrics/types.js';
 import { formatValue } from '../../core/metrics/vocabulary.js';
+import type { ReachSummary, Saturation } from '../../core/gaps.js';
+import { reachSummaryLine, saturationHint } from '../gaps.js';
 
 /**
  * The data an HTML report embeds (as JSON in a `<script type="application/json">`), built from
@@ -50,8 +52,16 @@ export interface ReportInput {
   gaps?: ReportGapRow[] | null;
   trace?: ReportTraceRow[] | null;
   gate?: GateReport[] | null;
+  /** Per repository: the reach in force and the saturated components (shown with the gaps). */
+  reach?: ReportReachInput[];
   /** Notes on parts that could not be produced (e.g. "gaps analysis unavailable: …"). */
   notes?: string[];
+}
+
+export interface ReportReachInput {
+  repo: string;
+  summary: ReachSummary;
+  saturated: Saturation[];
 }
 
 export interface TrendPoint {
@@ -84,6 +94,8 @@ export interface ReportData {
     runners: string[];
   }[];
   gaps: ReportGapRow[] | null;
+  /** Lines about reach per repository: measured reach in force, saturated components (the hint text). */
+  reach: { repo: string; line: string; saturated: boolean }[];
   trace: ReportTraceRow[] | null;
   gate: { repo: string; passed: boolean; rules: { name: string; status: string; metric: string; value: string; threshold: string; message: string }[] }[] | null;
   latestRun: {
@@ -266,6 +278,13 @@ export function buildReportData(input: ReportInput): ReportData {
     missing,
     repos,
     gaps: input.gaps ?? null,
+    reach: (input.reach ?? []).flatMap((r) => {
+      const summary = reachSummaryLine(r.summary);
+      return [
+        ...(summary ? [{ repo: r.repo, line: summary, saturated: false }] : []),
+        ...r.saturated.map((s) => ({ repo: r.repo, line: saturationHint(s, r.summary), saturated: true })),
+      ];
+    }),
     trace: input.trace ?? null,
     gate: input.gate
       ? input.gate.map((g) => ({

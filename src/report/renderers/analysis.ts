@@ -1,5 +1,5 @@
 import type { RepoAnalysis } from '../../core/analysis.js';
-import { gapsJson, renderGapsMarkdown, renderGapsText, type GapsRenderOptions } from '../gaps.js';
+import { gapsJson, renderGapsMarkdown, renderGapsText, whyJson, type GapsRenderOptions } from '../gaps.js';
 import { renderTraceMarkdown, renderTraceText, traceJson } from '../trace.js';
 import { json } from './json.js';
 
@@ -13,6 +13,11 @@ export const gapsRenderers = {
   text: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => renderGapsText(a, o),
   json: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => json(gapsJson(a, o.now ?? new Date())),
   markdown: (a: readonly RepoAnalysis[]) => renderGapsMarkdown(a),
+};
+
+/** `seams gaps --why <id> --format json`: one object, the tests reaching a component or workflow (schemas/gaps-why.schema.json). */
+export const gapsWhyRenderers = {
+  json: (answer: Parameters<typeof whyJson>[0], o: { verbose?: boolean } = {}) => json(whyJson(answer, o)),
 };
 
 /** `seams trace`: the requirement → tests matrix. */
