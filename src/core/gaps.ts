@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
+import { followsEdge, moduleMatches, type ImportGraph, type ReachStep } from './graph.js';
 import { compareTiers } from './tiers.js';
 import type { DiscoveredTest, Tier } from './types.js';
 
@@ -187,7 +187,7 @@ export function analyzeWorkflows(input: WorkflowInput): WorkflowAnalysis {
   const graphFiles = Object.keys(input.graph.files);
   for (const file of graphFiles)
     for (const e of input.graph.files[file]!.imports) {
-      if (e.kind === 'deferred') continue;
+      if (!followsEdge(e)) continue;
       let list = reverse.get(e.file);
       if (!list) reverse.set(e.file, (list = []));
       list.push({ from: file, line: e.line });

@@ -12,8 +12,19 @@ export interface ImportEdge {
    * `deferred`: an import that runs only when a function runs (a function-local import). It is
    * weaker evidence than a module-level import, so reach never follows it; `--why` can name it.
    * Imports that never run (`if TYPE_CHECKING:`) are not edges at all.
+   *
+   * `reexport`: an import of a package's `__init__.py` from inside its own package (Python
+   * re-exports). Reach does not follow it either: importing the package reaches the
+   * `__init__.py`, and the importer's own edges go to the modules that define the names it uses
+   * (the graph builder resolves them), or to every re-exported module when it takes the package
+   * whole (`from pkg import *`, a name the `__init__.py` defines itself).
    */
-  kind?: 'deferred';
+  kind?: 'deferred' | 'reexport';
+}
+
+/** Whether reach follows an edge: module-level imports only (not `deferred`, not `reexport`). */
+export function followsEdge(edge: ImportEdge): boolean {
+  return edge.kind === undefined;
 }
 
 export interface ExternalImport {
@@ -74,7 +85,7 @@ export function closureOf(graph: ImportGraph, entries: readonly string[]): Closu
     const depth = files.get(file)!.depth + 1;
     for (const ext of node.externals) if (!externals.has(ext.module)) externals.set(ext.module, { parent: file, line: ext.line, depth });
     for (const edge of node.imports) {
-      if (edge.kind === 'deferred' || files.has(edge.file)) continue;
+      if (!followsEdge(edge) || files.has(edge.file)) continue;
       files.set(edge.file, { parent: file, line: edge.line, depth });
       queue.push(edge.file);
     }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GraphFile, ImportGraph } from '../core/graph.js';
+import type { GraphFile, ImportEdge, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
-import { parsePythonImports, type PyImport } from './python.js';
+import { parsePythonImports, parsePythonOutline, type PyImport, type PyModuleOutline } from './python.js';
+import { PythonNames } from './python-names.js';
 import { parseJsImports, type JsImport } from './typescript.js';
 
 /**
@@ -34,7 +35,7 @@ export interface GraphBuild {
   parsed: number;
 }
 
-type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; imports: JsImport[]; error?: string } | { kind: 'error'; message: string };
+type Parsed = { kind: 'py'; imports: PyImport[]; outline?: PyModuleOutline } | { kind: 'js'; imports: JsImport[]; error?: string } | { kind: 'error'; message: string };
 
 const cache = new Map<string, { hash: string; parsed: Parsed }>();
 
@@ -83,6 +84,19 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
   const read = repoReader(root, diagnostics);
   const pyIndex = createPythonIndex(options.files, [...(options.pythonRoots ?? []), ...pythonRootsFromConfig(options.files, read)]);
   const js = new JsResolver({ files, read: (f) => (files.has(f) ? read(f) : undefined) });
+  const pyOutline = (rel: string): PyModuleOutline | undefined => {
+    if (!files.has(rel)) return undefined;
+    const text = read(rel);
+    if (text === undefined) return undefined;
+    const parsed = parseFile(path.join(root, rel), rel, text);
+    if (parsed.kind !== 'py') return undefined;
+    try {
+      return (parsed.outline ??= parsePythonOutline(text));
+    } catch {
+      return undefined;
+    }
+  };
+  const pyNames = new PythonNames({ index: pyIndex, outline: pyOutline, read: (rel) => (files.has(rel) ? read(rel) : undefined) });
   const graph: ImportGraph = { files: {} };
   const queue = options.entries.filter((e) => files.has(e));
   const seen = new Set(queue);
@@ -100,17 +114,28 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     const before = cache.get(path.join(root, rel));
     const parsed = parseFile(path.join(root, rel), rel, text);
     if (cache.get(path.join(root, rel)) !== before) parsedCount++;
-    const added = new Set<string>([rel]);
-    const addedExternal = new Set<string>();
-    const addFile = (file: string, line: number) => {
-      if (added.has(file)) return;
-      added.add(file);
-      node.imports.push({ file, line });
-      if (!seen.has(file)) {
+    // one edge per imported file; a module-level import beats a re-export, which beats a deferred one
+    const added = new Map<string, ImportEdge>([[rel, { file: rel, line: 0 }]]);
+    const strength = (kind: ImportEdge['kind']) => (kind === undefined ? 2 : kind === 'reexport' ? 1 : 0);
+    const addFile = (file: string, line: number, kind?: ImportEdge['kind']) => {
+      const had = added.get(file);
+      if (had) {
+        if (strength(kind) <= strength(had.kind)) return;
+        if (kind) had.kind = kind;
+        else delete had.kind;
+        had.line = line;
+      } else {
+        const edge: ImportEdge = kind ? { file, line, kind } : { file, line };
+        added.set(file, edge);
+        node.imports.push(edge);
+      }
+      // only edges reach follows lead the build on
+      if (!kind && !seen.has(file)) {
         seen.add(file);
         queue.push(file);
       }
     };
+    const addedExternal = new Set<string>();
     const addExternal = (module: string, line: number) => {
       if (addedExternal.has(module)) return;
       addedExternal.add(module);
@@ -125,10 +150,12 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     }
     if (parsed.kind === 'py') {
       for (const imp of parsed.imports) {
-        if (imp.module === '__future__') continue;
+        // an import under `if TYPE_CHECKING:` never runs: no edge, no external
+        if (imp.module === '__future__' || imp.scope === 'type-checking') continue;
         const r = resolvePythonImport(pyIndex, rel, imp);
-        for (const f of r.files) addFile(f, imp.line);
-        if (r.external) addExternal(r.external, imp.line);
+        for (const f of pyNames.targetsOf(rel, imp))
+          addFile(f, imp.line, imp.scope === 'function' ? 'deferred' : PythonNames.isReexport(rel, f) ? 'reexport' : undefined);
+        if (r.external && imp.scope !== 'function') addExternal(r.external, imp.line);
         if (r.unresolved) unresolved(r.unresolved, imp.line);
       }
     } else {
