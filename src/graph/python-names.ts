@@ -1,4 +1,4 @@
-import { findPythonModule, resolvePythonImport, submoduleOf, type PythonIndex, type PythonModule } from '../workspace/python-roots.js';
+import { findPythonModule as findModuleUncached, resolvePythonImport, submoduleOf, type PythonIndex, type PythonModule } from '../workspace/python-roots.js';
 import type { PyImport, PyModuleOutline } from './python.js';
 
 /**
@@ -27,6 +27,7 @@ export interface PythonNameSources {
 }
 
 export class PythonNames {
+  private readonly modules = new Map<string, PythonModule | undefined>();
   private readonly bindings = new Map<string, Map<string, Binding>>();
   private readonly exportsMemo = new Map<string, Set<string> | null>();
   private readonly names = new Map<string, string[]>();
@@ -35,6 +36,15 @@ export class PythonNames {
   private readonly uses = new Map<string, string[][]>();
 
   constructor(private readonly src: PythonNameSources) {}
+
+  /** `findPythonModule`, once per folder, level and name (every module of a package asks the same). */
+  private find(fromFile: string, level: number, module: string): PythonModule | undefined {
+    const key = `${fromFile.slice(0, fromFile.lastIndexOf('/') + 1)}\0${level}\0${module}`;
+    if (this.modules.has(key)) return this.modules.get(key);
+    const hit = findModuleUncached(this.src.index, fromFile, level, module);
+    this.modules.set(key, hit);
+    return hit;
+  }
 
   /**
    * The repo files one import statement of `fromFile` leads to: the packages and modules it
@@ -47,7 +57,7 @@ export class PythonNames {
       for (const f of files) out.add(f);
     };
     if (imp.from) {
-      const mod = findPythonModule(this.src.index, fromFile, imp.level, imp.module);
+      const mod = this.find(fromFile, imp.level, imp.module);
       if (!mod || mod.kind === 'module') return [...out];
       if (imp.star || imp.names.length === 0) {
         add(this.wholeOf(mod));
@@ -63,14 +73,14 @@ export class PythonNames {
       });
       return [...out];
     }
-    const mod = findPythonModule(this.src.index, fromFile, 0, imp.module);
+    const mod = this.find(fromFile, 0, imp.module);
     if (!mod) return [...out];
     const aliased = imp.as?.[0];
     const first = imp.module.split('.')[0]!;
     const chains = this.usesOf(fromFile, aliased ?? first);
     if (aliased || chains.length === 0) add(this.withUses(mod, chains));
     else {
-      const top = findPythonModule(this.src.index, fromFile, 0, first);
+      const top = this.find(fromFile, 0, first);
       if (top) add(this.withUses(top, chains));
     }
     return [...out];
@@ -121,7 +131,7 @@ export class PythonNames {
     };
     const binding = this.bindingsOf(pkg.file).get(name);
     const viaImport = (imp: PyImport, wanted: string) => {
-      const target = findPythonModule(this.src.index, pkg.file, imp.level, imp.module);
+      const target = this.find(pkg.file, imp.level, imp.module);
       add(resolvePythonImport(this.src.index, pkg.file, { ...imp, names: [wanted], star: undefined } as PyImport).files);
       if (!target || target.kind === 'module') return;
       const sub = submoduleOf(this.src.index, target.dir, wanted);
@@ -133,13 +143,13 @@ export class PythonNames {
     else if (binding?.kind === 'from') viaImport(binding.imp, binding.name);
     else if (binding?.kind === 'import') {
       add(resolvePythonImport(this.src.index, pkg.file, binding.imp).files);
-      const target = findPythonModule(this.src.index, pkg.file, 0, binding.imp.as ? binding.imp.module : binding.imp.module.split('.')[0]!);
+      const target = this.find(pkg.file, 0, binding.imp.as ? binding.imp.module : binding.imp.module.split('.')[0]!);
       if (target) add(this.wholeOf(target));
     } else {
       const outline = this.src.outline(pkg.file);
       const star = [...(outline?.imports ?? [])].reverse().find((imp) => {
         if (!imp.star || imp.scope) return false;
-        const target = findPythonModule(this.src.index, pkg.file, imp.level, imp.module);
+        const target = this.find(pkg.file, imp.level, imp.module);
         return target !== undefined && (this.exportsOf(target)?.has(name) ?? false);
       });
       const sub = submoduleOf(this.src.index, pkg.dir, name);
@@ -167,7 +177,7 @@ export class PythonNames {
       names = new Set([...this.bindingsOf(mod.file).keys()].filter((n) => !n.startsWith('_')));
       for (const imp of outline.imports) {
         if (!imp.star || imp.scope) continue;
-        const target = findPythonModule(this.src.index, mod.file, imp.level, imp.module);
+        const target = this.find(mod.file, imp.level, imp.module);
         for (const n of (target && this.exportsOf(target)) ?? []) if (!n.startsWith('_')) names.add(n);
       }
     }
@@ -196,10 +206,10 @@ export class PythonNames {
   private bindsSubmodule(pkg: PythonModule, binding: Binding, sub: PythonModule): boolean {
     if (binding.kind === 'defined' || pkg.kind !== 'package') return false;
     if (binding.kind === 'from') {
-      const target = findPythonModule(this.src.index, pkg.file, binding.imp.level, binding.imp.module);
+      const target = this.find(pkg.file, binding.imp.level, binding.imp.module);
       return target !== undefined && target.kind !== 'module' && target.dir === pkg.dir;
     }
-    const target = findPythonModule(this.src.index, pkg.file, 0, binding.imp.module);
+    const target = this.find(pkg.file, 0, binding.imp.module);
     return target !== undefined && target.kind !== 'namespace' && sub.kind !== 'namespace' && target.file === sub.file;
   }
 
@@ -238,8 +248,9 @@ export class PythonNames {
 
   /**
    * The attribute chains a file reads of a bound name (`click.echo` → `['echo']`,
-   * `pkg.sub.name` → `['sub', 'name']`), read from the text: a mention inside a string or
-   * comment counts too, which can only add reach.
+   * `pkg.sub.name` → `['sub', 'name']`), read from the text outside import statements (a
+   * regular expression, not the tree: a mention inside a string or comment counts too, which can
+   * only add reach; an import continued over several lines may count, likewise).
    */
   private usesOf(file: string, name: string): string[][] {
     const key = `${file}\0${name}`;
@@ -250,6 +261,9 @@ export class PythonNames {
     const seen = new Set<string>();
     const re = new RegExp(`(?<![\\w.])${name}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, 'g');
     for (const m of text.matchAll(re)) {
+      // the import statements themselves (`import pkg.sub`, `from pkg.sub import x`) are no uses
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      if (/^[ \t]*(?:import|from)[ \t]/.test(text.slice(lineStart, m.index + 1))) continue;
       const chain = m[1]!.split('.').map((s) => s.trim()).filter(Boolean);
       const k = chain.join('.');
       if (seen.has(k)) continue;

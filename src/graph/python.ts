@@ -1,5 +1,5 @@
 import { scanPythonLine } from '../languages/python/lines.js';
-import { parsePythonTree } from '../languages/python/parser.js';
+import { parsePython } from '../languages/python/parser.js';
 import type { PyNode } from '../languages/python/tree.js';
 
 /**
@@ -105,14 +105,79 @@ export function parsePythonImports(fullSource: string): PyImport[] {
   const { text, nested } = skeletonOf(fullSource);
   const dynamic = dynamicImports(fullSource);
   if (!text) return dynamic;
-  const full = nested || fullSource.includes('TYPE_CHECKING');
-  const tree = parsePythonTree(full ? fullSource : text);
-  return withDynamic(importsOfTree(tree.rootNode), dynamic);
+  // (the native tree: a few nodes are read, so copying the tree to flat arrays would cost more)
+  if (!nested && !fullSource.includes('TYPE_CHECKING')) return withDynamic(importsOfTree(rootOf(text)), dynamic);
+  // The block of each import matters: parse the imports with every compound statement header
+  // kept (def, class, if, try, with, …); when that reduced text does not parse cleanly, the file.
+  let root = rootOf(blockSkeleton(fullSource));
+  if (root.hasError) root = rootOf(fullSource);
+  return withDynamic(importsOfTree(root), dynamic);
+}
+
+const rootOf = (source: string): PyNode => parsePython(source).rootNode as unknown as PyNode;
+
+const COMPOUND = /^[ \t]*(?:async[ \t]+)?(?:def|class|if|elif|else|try|except|finally|with|for|while|match|case)\b/;
+const IMPORT_LINE = /^[ \t]*(?:(?:try|else|finally|except\b[^:]*|(?:el)?if\b[^:]*):[ \t]*)?(?:import|from)[ \t]/;
+
+/**
+ * The source with only import statements and compound statement headers (with their
+ * continuation lines) kept at their line numbers, everything else blank: enough for tree-sitter
+ * to tell which def / class / `if TYPE_CHECKING:` holds each import, at a fraction of the bytes.
+ * A header whose body keeps nothing gets ` ...` after its colon, so the reduced text stays valid.
+ */
+export function blockSkeleton(source: string): string {
+  const lines = source.split(/\r?\n/);
+  const out: string[] = new Array(lines.length).fill('');
+  const headers: { last: number; indent: number; quoteIn: string | null; depthIn: number }[] = [];
+  const kept: { first: number; indent: number }[] = [];
+  for (let i = 0; i < lines.length; ) {
+    // a logical line starts here (outside strings and brackets)
+    const first = i;
+    const line = lines[i]!;
+    const isImport = IMPORT_LINE.test(line);
+    const isHeader = !isImport && COMPOUND.test(line);
+    let scan = scanPythonLine(line, null, 0);
+    let lastQuote: string | null = null;
+    let lastDepth = 0;
+    i++;
+    while ((scan.cont || scan.depth > 0 || (scan.quote !== null && scan.quote.length === 3)) && i < lines.length) {
+      lastQuote = scan.quote;
+      lastDepth = scan.depth;
+      scan = scanPythonLine(lines[i]!, scan.quote, scan.depth);
+      i++;
+    }
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    if (isImport || (isHeader && scan.endsWithColon)) {
+      for (let j = first; j < i; j++) out[j] = lines[j]!;
+      kept.push({ first, indent });
+      if (isHeader) headers.push({ last: i - 1, indent, quoteIn: i - 1 === first ? null : lastQuote, depthIn: i - 1 === first ? 0 : lastDepth });
+    }
+  }
+  // a header whose next kept statement is not deeper has an empty body
+  let k = 0;
+  for (const h of headers) {
+    while (k < kept.length && kept[k]!.first <= h.last) k++;
+    const next = kept[k];
+    if (next && next.indent > h.indent) continue;
+    const text = out[h.last]!;
+    const at = commentStart(text, h.quoteIn, h.depthIn);
+    out[h.last] = `${text.slice(0, at).replace(/[ \t]+$/, '')} ...${at < text.length ? ` ${text.slice(at)}` : ''}`;
+  }
+  return out.join('\n');
+}
+
+/** Where a line's comment starts (its length when it has none), given the state it starts in. */
+function commentStart(line: string, quote: string | null, depth: number): number {
+  for (let p = line.indexOf('#'); p >= 0; p = line.indexOf('#', p + 1)) {
+    const s = scanPythonLine(line.slice(0, p), quote, depth);
+    if (s.quote === null) return p;
+  }
+  return line.length;
 }
 
 /** The outline of a module (imports, defined names, `__all__`), from a parse of the whole file. */
 export function parsePythonOutline(fullSource: string): PyModuleOutline {
-  const root = parsePythonTree(fullSource).rootNode;
+  const root = rootOf(fullSource);
   const imports = withDynamic(importsOfTree(root), dynamicImports(fullSource));
   const defined = new Set<string>();
   let all: string[] | undefined;
