@@ -1,5 +1,5 @@
 import { scanPythonLine } from '../languages/python/lines.js';
-import { parsePython } from '../languages/python/parser.js';
+import { parsePythonTree } from '../languages/python/parser.js';
 import type { PyNode } from '../languages/python/tree.js';
 
 /**
@@ -102,66 +102,102 @@ function updateTriple(line: string, open: string | null): string | null {
  * whole file is parsed, so the tree says which block holds each import.
  */
 export function parsePythonImports(fullSource: string): PyImport[] {
-  const { text, nested } = skeletonOf(fullSource);
+  if (!fullSource.includes('import')) return dynamicImports(fullSource);
   const dynamic = dynamicImports(fullSource);
-  if (!text) return dynamic;
-  // (the native tree: a few nodes are read, so copying the tree to flat arrays would cost more)
-  if (!nested && !fullSource.includes('TYPE_CHECKING')) return withDynamic(importsOfTree(rootOf(text)), dynamic);
-  // The block of each import matters: parse the imports with every compound statement header
-  // kept (def, class, if, try, with, …); when that reduced text does not parse cleanly, the file.
-  let root = rootOf(blockSkeleton(fullSource));
-  if (root.hasError) root = rootOf(fullSource);
-  return withDynamic(importsOfTree(root), dynamic);
+  // An indented import line (or one in a docstring: that only costs the slower path) or a
+  // mention of TYPE_CHECKING: the block of each import matters. Parse the imports with every
+  // compound statement header kept (def, class, if, try, with, …); when that reduced text does
+  // not parse cleanly, the whole file. (Read through the flat tree: walking the native binding's
+  // nodes gave a different parent chain now and then, ~1 in 2,000 parses, under GC pressure.)
+  if (NESTED_IMPORT.test(fullSource) || fullSource.includes('TYPE_CHECKING')) {
+    let root = rootOf(blockSkeleton(fullSource));
+    if (root.hasError) root = rootOf(fullSource);
+    return withDynamic(importsOfTree(root), dynamic);
+  }
+  const { text } = skeletonOf(fullSource);
+  return text ? withDynamic(importsOfTree(rootOf(text)), dynamic) : dynamic;
 }
 
-const rootOf = (source: string): PyNode => parsePython(source).rootNode as unknown as PyNode;
+const NESTED_IMPORT = /^[ \t]+(?:import|from)[ \t]/m;
 
-const COMPOUND = /^[ \t]*(?:async[ \t]+)?(?:def|class|if|elif|else|try|except|finally|with|for|while|match|case)\b/;
+const rootOf = (source: string): PyNode => parsePythonTree(source).rootNode;
+
+const COMPOUND = /^([ \t]*)(?:async[ \t]+)?(def|class|if|elif|else|try|except|finally|with|for|while|match|case)\b/;
 const IMPORT_LINE = /^[ \t]*(?:(?:try|else|finally|except\b[^:]*|(?:el)?if\b[^:]*):[ \t]*)?(?:import|from)[ \t]/;
 
+/** The stand-in header of a compound statement whose own text does not matter (only its kind does). */
+const STAND_IN: Record<string, string> = {
+  def: 'def _():',
+  class: 'class _:',
+  if: 'if _:',
+  elif: 'elif _:',
+  else: 'else:',
+  try: 'try:',
+  except: 'except _:',
+  finally: 'finally:',
+  with: 'with _:',
+  for: 'for _ in _:',
+  while: 'while _:',
+};
+
 /**
- * The source with only import statements and compound statement headers (with their
- * continuation lines) kept at their line numbers, everything else blank: enough for tree-sitter
- * to tell which def / class / `if TYPE_CHECKING:` holds each import, at a fraction of the bytes.
- * A header whose body keeps nothing gets ` ...` after its colon, so the reduced text stays valid.
+ * The source with only import statements and compound statement headers kept at their line
+ * numbers, everything else blank: enough for tree-sitter to tell which def / class /
+ * `if TYPE_CHECKING:` holds each import, at a fraction of the bytes and nodes. A header keeps
+ * its own text (with continuation lines) only where the text matters — an `if`/`elif` that
+ * mentions `TYPE_CHECKING`, `match`/`case` — and is otherwise a stand-in of its kind on its first
+ * line (`def _():`, `if _:`, `try:`, …). A header whose body keeps nothing gets ` ...` after its
+ * colon, so the reduced text stays valid.
  */
 export function blockSkeleton(source: string): string {
   const lines = source.split(/\r?\n/);
   const out: string[] = new Array(lines.length).fill('');
-  const headers: { last: number; indent: number; quoteIn: string | null; depthIn: number }[] = [];
+  const headers: { line: number; indent: number; quoteIn: string | null; depthIn: number }[] = [];
   const kept: { first: number; indent: number }[] = [];
   for (let i = 0; i < lines.length; ) {
     // a logical line starts here (outside strings and brackets)
     const first = i;
     const line = lines[i]!;
     const isImport = IMPORT_LINE.test(line);
-    const isHeader = !isImport && COMPOUND.test(line);
+    const header = isImport ? null : COMPOUND.exec(line);
     let scan = scanPythonLine(line, null, 0);
     let lastQuote: string | null = null;
     let lastDepth = 0;
+    let mentionsFlag = line.includes('TYPE_CHECKING');
     i++;
     while ((scan.cont || scan.depth > 0 || (scan.quote !== null && scan.quote.length === 3)) && i < lines.length) {
       lastQuote = scan.quote;
       lastDepth = scan.depth;
+      if (header) mentionsFlag ||= lines[i]!.includes('TYPE_CHECKING');
       scan = scanPythonLine(lines[i]!, scan.quote, scan.depth);
       i++;
     }
-    const indent = /^[ \t]*/.exec(line)![0].length;
-    if (isImport || (isHeader && scan.endsWithColon)) {
+    const indent = (header?.[1] ?? /^[ \t]*/.exec(line)![0]).length;
+    if (isImport) {
       for (let j = first; j < i; j++) out[j] = lines[j]!;
       kept.push({ first, indent });
-      if (isHeader) headers.push({ last: i - 1, indent, quoteIn: i - 1 === first ? null : lastQuote, depthIn: i - 1 === first ? 0 : lastDepth });
+    } else if (header && scan.endsWithColon) {
+      const kind = header[2]!;
+      const standIn = STAND_IN[kind];
+      if (standIn && !((kind === 'if' || kind === 'elif') && mentionsFlag)) {
+        out[first] = `${header[1]}${standIn}`;
+        headers.push({ line: first, indent, quoteIn: null, depthIn: 0 });
+      } else {
+        for (let j = first; j < i; j++) out[j] = lines[j]!;
+        headers.push({ line: i - 1, indent, quoteIn: i - 1 === first ? null : lastQuote, depthIn: i - 1 === first ? 0 : lastDepth });
+      }
+      kept.push({ first, indent });
     }
   }
   // a header whose next kept statement is not deeper has an empty body
   let k = 0;
   for (const h of headers) {
-    while (k < kept.length && kept[k]!.first <= h.last) k++;
+    while (k < kept.length && kept[k]!.first <= h.line) k++;
     const next = kept[k];
     if (next && next.indent > h.indent) continue;
-    const text = out[h.last]!;
+    const text = out[h.line]!;
     const at = commentStart(text, h.quoteIn, h.depthIn);
-    out[h.last] = `${text.slice(0, at).replace(/[ \t]+$/, '')} ...${at < text.length ? ` ${text.slice(at)}` : ''}`;
+    out[h.line] = `${text.slice(0, at).replace(/[ \t]+$/, '')} ...${at < text.length ? ` ${text.slice(at)}` : ''}`;
   }
   return out.join('\n');
 }
