@@ -2,8 +2,8 @@
 // Reach accuracy: seams' test → component reach against coverage.py's per-test truth.
 //
 //   node bench/reach/accuracy.mjs --repo <copy of a repo> --config <seams.yaml> \
-//     (--coverage <.coverage with per-test contexts> | --truth <json from truth.py>) \
-//     [--build after=dist] [--build before=/path/to/other/build/dist] [--json out.json] [--python /usr/bin/python3]
+//     (--coverage <.coverage with per-test contexts> [--coverage-root <the checkout it measured>] | --truth <json from truth.py>) \
+//     [--build after=dist] [--build before=/path/to/other/build/dist] [--ceiling] [--json out.json] [--python /usr/bin/python3]
 //
 // Every `--build name=dir` is one column: seams' static reach computed by that build (a `dist/`
 // folder of seams). The truth is what each test executed (setup + call + teardown, all its
@@ -30,6 +30,8 @@ function parseArgs(argv) {
     else if (a === '--truth') out.truth = path.resolve(v());
     else if (a === '--json') out.json = path.resolve(v());
     else if (a === '--python') out.python = v();
+    else if (a === '--ceiling') out.ceiling = true;
+    else if (a === '--coverage-root') out.coverageRoot = path.resolve(v());
     else if (a === '--build') {
       const [name, dir] = v().split('=');
       if (!name || !dir) fail('--build takes name=dist-folder');
@@ -51,7 +53,7 @@ const functionKey = (id) => id.replace(/\[.*\]$/, '');
 
 /** truth: test function → executed repo files, from coverage.py's per-test contexts (truth.py). */
 function loadTruth(opts) {
-  const text = opts.truth ? readFileSync(opts.truth, 'utf8') : execFileSync(opts.python, [path.join(here, 'truth.py'), opts.coverage, opts.repo], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const text = opts.truth ? readFileSync(opts.truth, 'utf8') : execFileSync(opts.python, [path.join(here, 'truth.py'), opts.coverage, opts.coverageRoot ?? opts.repo], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const data = JSON.parse(text);
   return new Map(Object.entries(data.tests).map(([k, files]) => [functionKey(k), files]));
 }
@@ -113,9 +115,28 @@ async function staticReachSource(build, opts) {
   return { reach, info: { api, tests: perTest.length, graph }, components: repo.config.config.components };
 }
 
-/** The columns: one static-reach source per build. Add a measured-reach source here. */
-function reachSources(opts) {
-  return opts.builds.map((b) => ({ name: b.name, load: () => staticReachSource(b, opts) }));
+/**
+ * The ceiling of any per-file reach (static reach gives every test of a file the same
+ * components): each test gets the union of what the tests of its file executed. Its precision is
+ * the best a per-file source can reach at full recall.
+ */
+async function fileCeilingSource(truthFiles, components) {
+  const comps = Object.values(components).map((c) => ({ id: c.id, match: c.paths.length ? picomatch(c.paths, { dot: true }) : null }));
+  const byFile = new Map();
+  for (const [k, files] of truthFiles) {
+    const file = k.split('::')[0];
+    const set = byFile.get(file) ?? new Set();
+    for (const c of componentsOfFiles(files, comps)) set.add(c);
+    byFile.set(file, set);
+  }
+  return { reach: new Map([...truthFiles.keys()].map((k) => [k, byFile.get(k.split('::')[0])])), info: { api: 'truth united per test file', tests: truthFiles.size, graph: { ms: 0, parsed: 0, files: 0 } } };
+}
+
+/** The columns: one static-reach source per build (and the per-file ceiling). Add a measured-reach source here. */
+function reachSources(opts, truthFiles) {
+  const sources = opts.builds.map((b) => ({ name: b.name, load: () => staticReachSource(b, opts) }));
+  if (opts.ceiling) sources.push({ name: 'per-file ceiling', load: async (components) => ({ ...(await fileCeilingSource(truthFiles, components)), components }) });
+  return sources;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,8 +179,8 @@ async function main() {
   const truthFiles = loadTruth(opts);
   const results = [];
   let components;
-  for (const source of reachSources(opts)) {
-    const r = await source.load();
+  for (const source of reachSources(opts, truthFiles)) {
+    const r = await source.load(components);
     components ??= r.components;
     results.push({ name: source.name, ...r });
   }
@@ -167,6 +188,7 @@ async function main() {
   const ids = comps.map((c) => c.id);
   const truth = new Map([...truthFiles].map(([k, files]) => [k, componentsOfFiles(files, comps)]));
   // the tests both sides know: executed under coverage and found by seams' scan
+  if (![...truth.values()].some((c) => c.size)) fail('no executed file of the truth is in a component: is --coverage-root the checkout coverage measured?');
   const keys = [...truth.keys()].filter((k) => results.every((r) => r.reach.has(k))).sort();
   const out = {
     repo: opts.repo,
@@ -182,7 +204,7 @@ async function main() {
   const truthPairs = keys.reduce((n, k) => n + truth.get(k).size, 0);
   lines.push(`| coverage.py (truth) | ${truthPairs} | — | — | — | — |`);
   for (const c of out.columns)
-    lines.push(`| ${c.name} | ${c.tp + c.fp} | ${pct(c.precision)} (${c.tp}/${c.tp + c.fp}) | ${pct(c.recall)} (${c.tp}/${c.tp + c.fn}) | ${c.info.graph.ms.toFixed(0)} ms | ${c.info.graph.parsed} / ${c.info.graph.files} |`);
+    lines.push(`| ${c.name} | ${c.tp + c.fp} | ${pct(c.precision)} (${c.tp}/${c.tp + c.fp}) | ${pct(c.recall)} (${c.tp}/${c.tp + c.fn}) | ${c.info.graph.files ? `${c.info.graph.ms.toFixed(0)} ms` : '—'} | ${c.info.graph.files ? `${c.info.graph.parsed} / ${c.info.graph.files}` : '—'} |`);
   lines.push('');
   lines.push('Share of compared tests reaching each component (saturation):');
   lines.push('');

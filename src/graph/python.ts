@@ -141,19 +141,34 @@ const STAND_IN: Record<string, string> = {
 };
 
 /**
- * The source with only import statements and compound statement headers kept at their line
- * numbers, everything else blank: enough for tree-sitter to tell which def / class /
- * `if TYPE_CHECKING:` holds each import, at a fraction of the bytes and nodes. A header keeps
- * its own text (with continuation lines) only where the text matters — an `if`/`elif` that
- * mentions `TYPE_CHECKING`, `match`/`case` — and is otherwise a stand-in of its kind on its first
- * line (`def _():`, `if _:`, `try:`, …). A header whose body keeps nothing gets ` ...` after its
- * colon, so the reduced text stays valid.
+ * The source with only import statements and the compound statement headers that enclose them
+ * kept at their line numbers, everything else blank: enough for tree-sitter to tell which def /
+ * class / `if TYPE_CHECKING:` holds each import, at a fraction of the bytes and nodes. A header
+ * is kept when an import sits in its block (by indentation, which tree-sitter then checks: a
+ * reduced text that does not parse cleanly makes the caller parse the whole file), together with
+ * the other clauses of its statement (`elif`/`else`/`except`/`finally`), so the text stays
+ * valid. A header keeps its own text (with continuation lines) only where the text matters — an
+ * `if`/`elif` that mentions `TYPE_CHECKING`, `match`/`case` — and is otherwise a stand-in of its
+ * kind on its first line (`def _():`, `if _:`, `try:`, …). A kept header whose body keeps nothing
+ * gets ` ...` after its colon.
  */
 export function blockSkeleton(source: string): string {
   const lines = source.split(/\r?\n/);
-  const out: string[] = new Array(lines.length).fill('');
-  const headers: { line: number; indent: number; quoteIn: string | null; depthIn: number }[] = [];
-  const kept: { first: number; indent: number }[] = [];
+  interface Item {
+    first: number;
+    last: number;
+    indent: number;
+    /** The compound keyword of a header; undefined for an import. */
+    keyword?: string;
+    /** The header's own text matters (kept verbatim). */
+    verbatim?: boolean;
+    quoteIn: string | null;
+    depthIn: number;
+    /** The statement a clause belongs to (its first header); itself for a first header. */
+    group?: Item;
+    needed?: boolean;
+  }
+  const items: Item[] = [];
   for (let i = 0; i < lines.length; ) {
     // a logical line starts here (outside strings and brackets)
     const first = i;
@@ -173,34 +188,45 @@ export function blockSkeleton(source: string): string {
       i++;
     }
     const indent = (header?.[1] ?? /^[ \t]*/.exec(line)![0]).length;
-    if (isImport) {
-      for (let j = first; j < i; j++) out[j] = lines[j]!;
-      kept.push({ first, indent });
-    } else if (header && scan.endsWithColon) {
-      const kind = header[2]!;
-      const standIn = STAND_IN[kind];
-      if (standIn && !((kind === 'if' || kind === 'elif') && mentionsFlag)) {
-        out[first] = `${header[1]}${standIn}`;
-        headers.push({ line: first, indent, quoteIn: null, depthIn: 0 });
-      } else {
-        for (let j = first; j < i; j++) out[j] = lines[j]!;
-        headers.push({ line: i - 1, indent, quoteIn: i - 1 === first ? null : lastQuote, depthIn: i - 1 === first ? 0 : lastDepth });
-      }
-      kept.push({ first, indent });
+    const state = { quoteIn: i - 1 === first ? null : lastQuote, depthIn: i - 1 === first ? 0 : lastDepth };
+    if (isImport) items.push({ first, last: i - 1, indent, ...state });
+    else if (header && scan.endsWithColon) {
+      const keyword = header[2]!;
+      const verbatim = !STAND_IN[keyword] || ((keyword === 'if' || keyword === 'elif') && mentionsFlag);
+      items.push({ first, last: i - 1, indent, keyword, verbatim, ...state });
     }
   }
-  // a header whose next kept statement is not deeper has an empty body
-  let k = 0;
-  for (const h of headers) {
-    while (k < kept.length && kept[k]!.first <= h.line) k++;
-    const next = kept[k];
-    if (next && next.indent > h.indent) continue;
-    const text = out[h.line]!;
-    const at = commentStart(text, h.quoteIn, h.depthIn);
-    out[h.line] = `${text.slice(0, at).replace(/[ \t]+$/, '')} ...${at < text.length ? ` ${text.slice(at)}` : ''}`;
+  // Open headers by indentation: an import needs every header enclosing it, and a needed clause
+  // needs the whole statement.
+  const open: Item[] = [];
+  for (const item of items) {
+    while (open.length && open[open.length - 1]!.indent > item.indent) open.pop();
+    const top = open[open.length - 1];
+    if (item.keyword && CLAUSE.has(item.keyword) && top?.indent === item.indent && top.keyword) item.group = top.group ?? top;
+    else item.group = item.keyword ? item : undefined;
+    while (open.length && open[open.length - 1]!.indent >= item.indent) open.pop();
+    if (!item.keyword) for (const h of open) h.needed = true;
+    else open.push(item);
   }
+  for (const item of items) if (item.needed && item.group) item.group.needed = true;
+  const out: string[] = new Array(lines.length).fill('');
+  const kept = items.filter((item) => !item.keyword || item.group?.needed);
+  kept.forEach((item, k) => {
+    if (item.keyword && !item.verbatim) out[item.first] = `${' '.repeat(item.indent)}${STAND_IN[item.keyword]}`;
+    else for (let j = item.first; j <= item.last; j++) out[j] = lines[j]!;
+    if (!item.keyword) return;
+    // a header whose next kept statement is not deeper has an empty body
+    const next = kept[k + 1];
+    if (next && next.indent > item.indent) return;
+    const at = item.verbatim ? item.last : item.first;
+    const text = out[at]!;
+    const cut = item.verbatim ? commentStart(text, item.quoteIn, item.depthIn) : text.length;
+    out[at] = `${text.slice(0, cut).replace(/[ \t]+$/, '')} ...${cut < text.length ? ` ${text.slice(cut)}` : ''}`;
+  });
   return out.join('\n');
 }
+
+const CLAUSE = new Set(['elif', 'else', 'except', 'finally']);
 
 /** Where a line's comment starts (its length when it has none), given the state it starts in. */
 function commentStart(line: string, quote: string | null, depth: number): number {

@@ -145,6 +145,47 @@ describe('imports that never run and imports that run later', () => {
   });
 });
 
+describe('block skeleton', () => {
+  it('keeps the headers that enclose imports (with the other clauses of their statement), as stand-ins unless their text matters', () => {
+    const src = [
+      'import os',
+      'def unrelated(a,',
+      '              b):',
+      '    return a',
+      'class Holder(Base):',
+      '    def method(self):',
+      '        if ready:',
+      '            pass',
+      '        else:',
+      '            from .late import thing',
+      'if TYPE_CHECKING:  # types: only',
+      '    from .types import T',
+      'try:',
+      '    import fast',
+      'except ImportError:',
+      '    fast = None',
+    ].join('\n');
+    expect(blockSkeleton(src).split('\n')).toEqual([
+      'import os',
+      '',
+      '',
+      '',
+      'class _:',
+      '    def _():',
+      '        if _: ...',
+      '',
+      '        else:',
+      '            from .late import thing',
+      'if TYPE_CHECKING:  # types: only',
+      '    from .types import T',
+      'try:',
+      '    import fast',
+      'except _: ...',
+      '',
+    ]);
+  });
+});
+
 describe('per-test reach and gaps', () => {
   it('componentsReachedByTests gives each test the components analyzeWorkflows counts', async () => {
     const g = await graphOf('reach-py-reexport');
