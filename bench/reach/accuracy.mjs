@@ -3,7 +3,7 @@
 //
 //   node bench/reach/accuracy.mjs --repo <copy of a repo> --config <seams.yaml> \
 //     (--coverage <.coverage with per-test contexts> [--coverage-root <the checkout it measured>] | --truth <json from truth.py>) \
-//     [--build after=dist] [--build before=/path/to/other/build/dist] [--ceiling] [--json out.json] [--python /usr/bin/python3]
+//     [--build after=dist] [--build before=/path/to/other/build/dist] [--ceiling] [--deferred-too] [--json out.json] [--python /usr/bin/python3]
 //
 // Every `--build name=dir` is one column: seams' static reach computed by that build (a `dist/`
 // folder of seams). The truth is what each test executed (setup + call + teardown, all its
@@ -31,6 +31,7 @@ function parseArgs(argv) {
     else if (a === '--json') out.json = path.resolve(v());
     else if (a === '--python') out.python = v();
     else if (a === '--ceiling') out.ceiling = true;
+    else if (a === '--deferred-too') out.deferredToo = true;
     else if (a === '--coverage-root') out.coverageRoot = path.resolve(v());
     else if (a === '--build') {
       const [name, dir] = v().split('=');
@@ -132,9 +133,57 @@ async function fileCeilingSource(truthFiles, components) {
   return { reach: new Map([...truthFiles.keys()].map((k) => [k, byFile.get(k.split('::')[0])])), info: { api: 'truth united per test file', tests: truthFiles.size, graph: { ms: 0, parsed: 0, files: 0 } } };
 }
 
+/**
+ * What-if: the build's graph with function-local (`deferred`) imports followed like module-level
+ * ones (`--deferred-too`), to show what treating them as weaker evidence costs and saves.
+ */
+async function deferredTooSource(build, opts) {
+  const lib = (rel) => import(pathToFileURL(path.join(build.dist, rel)).href);
+  const { loadRepos } = await lib('index.js');
+  const { createFileLister } = await lib('workspace/files.js');
+  const { companionFilesOf } = await lib('runners/registry.js');
+  const { buildImportGraph } = await lib('graph/index.js');
+  const [repo] = await loadRepos([opts.repo], { config: opts.config, cache: false });
+  const files = await createFileLister(repo.inventory.root)();
+  const companions = companionFilesOf(repo.inventory.tests, files);
+  const entries = [...new Set([...repo.inventory.tests.map((t) => t.file), ...[...companions.values()].flat()])];
+  const graph = buildImportGraph(repo.inventory.root, { files, entries }).graph;
+  // deferred targets are not parsed by the build: add them as entries until nothing new appears
+  for (let grew = true; grew; ) {
+    grew = false;
+    const missing = new Set();
+    for (const node of Object.values(graph.files)) for (const e of node.imports) if (e.kind === 'deferred' && !graph.files[e.file]) missing.add(e.file);
+    if (missing.size) {
+      Object.assign(graph.files, buildImportGraph(repo.inventory.root, { files, entries: [...missing] }).graph.files);
+      grew = true;
+    }
+  }
+  const comps = Object.values(repo.config.config.components).map((c) => ({ id: c.id, match: c.paths.length ? picomatch(c.paths, { dot: true }) : null }));
+  const byFile = new Map();
+  const reach = new Map();
+  for (const t of repo.inventory.tests) {
+    const key = `${t.runner}\0${t.file}`;
+    if (!byFile.has(key)) {
+      const seen = new Set([t.file, ...(companions.get(key) ?? [])]);
+      const queue = [...seen];
+      for (let i = 0; i < queue.length; i++)
+        for (const e of graph.files[queue[i]]?.imports ?? [])
+          if ((e.kind === undefined || e.kind === 'deferred') && !seen.has(e.file)) {
+            seen.add(e.file);
+            queue.push(e.file);
+          }
+      byFile.set(key, new Set(comps.filter((c) => c.match && [...seen].some((f) => c.match(f))).map((c) => c.id)));
+    }
+    const k = functionKey(t.id);
+    reach.set(k, new Set([...(reach.get(k) ?? []), ...byFile.get(key)]));
+  }
+  return { reach, info: { api: 'buildImportGraph, deferred edges followed', tests: repo.inventory.tests.length, graph: { ms: 0, parsed: 0, files: 0 } }, components: repo.config.config.components };
+}
+
 /** The columns: one static-reach source per build (and the per-file ceiling). Add a measured-reach source here. */
 function reachSources(opts, truthFiles) {
   const sources = opts.builds.map((b) => ({ name: b.name, load: () => staticReachSource(b, opts) }));
+  if (opts.deferredToo) for (const b of opts.builds) sources.push({ name: `${b.name}, deferred followed`, load: () => deferredTooSource(b, opts) });
   if (opts.ceiling) sources.push({ name: 'per-file ceiling', load: async (components) => ({ ...(await fileCeilingSource(truthFiles, components)), components }) });
   return sources;
 }
