@@ -107,8 +107,7 @@ export function parsePythonImports(fullSource: string): PyImport[] {
   // An indented import line (or one in a docstring: that only costs the slower path) or a
   // mention of TYPE_CHECKING: the block of each import matters. Parse the imports with every
   // compound statement header kept (def, class, if, try, with, …); when that reduced text does
-  // not parse cleanly, the whole file. (Read through the flat tree: walking the native binding's
-  // nodes gave a different parent chain now and then, ~1 in 2,000 parses, under GC pressure.)
+  // not parse cleanly, the whole file.
   if (NESTED_IMPORT.test(fullSource) || fullSource.includes('TYPE_CHECKING')) {
     let root = rootOf(blockSkeleton(fullSource));
     if (root.hasError) root = rootOf(fullSource);
@@ -348,7 +347,8 @@ function scopeOf(node: PyNode): PyImport['scope'] {
     if (p.type === 'function_definition' || p.type === 'lambda') return typeOnly ? 'type-checking' : 'function';
     if (p.type === 'if_statement') {
       const which = typeCheckingOf(p.childForFieldName('condition'));
-      if (which === 'consequence' && prev === p.childForFieldName('consequence')) typeOnly = true;
+      // by id, not object identity (the native binding's node objects are not unique per node)
+      if (which === 'consequence' && prev.id === p.childForFieldName('consequence')?.id) typeOnly = true;
       else if (which === 'alternative' && prev.type === 'else_clause') typeOnly = true;
     }
   }
