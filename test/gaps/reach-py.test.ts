@@ -206,3 +206,38 @@ describe('per-test reach and gaps', () => {
     expect(Object.fromEntries(gaps.components.map((c) => [c.id, c.tests.unit]))).toEqual({ core: 2, util: 2, completion: 2, environ: 2 });
   });
 });
+
+describe('seams gaps end to end', () => {
+  it('a test of the command does not reach completion through the re-exporting package; --why shows the defining module', async () => {
+    const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { runCli } = await import('../helpers/cli.js');
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-reach-py-'));
+    cpSync(path.join(fixtures, 'reach-py-reexport'), root, { recursive: true });
+    writeFileSync(
+      path.join(root, 'seams.yaml'),
+      [
+        'components:',
+        '  command: { paths: [pkg/core.py] }',
+        '  completion: { paths: [pkg/completion.py] }',
+        'workflows:',
+        '  complete-command:',
+        '    title: A command completes its arguments',
+        '    priority: P1',
+        '    tiers: [unit]',
+        '    chain: [command, completion]',
+      ].join('\n'),
+    );
+    const r = await runCli(['gaps', root, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const repo = JSON.parse(r.stdout).repos[0];
+    // test_command.py (1 test) reaches only the command; test_star.py takes the package whole and
+    // test_submodule.py imports the completion module: one test each
+    expect(Object.fromEntries(repo.components.map((c: any) => [c.id, c.tests.unit]))).toEqual({ command: 2, completion: 2 });
+    const wf = repo.workflows[0];
+    expect(wf.status).toBe('covered');
+    expect(wf.examples.map((e: any) => e.test)).toEqual(['tests/test_star.py::test_everything']);
+    const why = await runCli(['gaps', root, '--why', 'complete-command']);
+    expect(why.stdout).toContain('tests/test_star.py:1 → pkg/completion.py');
+  });
+});
