@@ -13,8 +13,7 @@ export interface ImportEdge {
    * weaker evidence than a module-level import, so reach never follows it; `--why` can name it.
    * Imports that never run (`if TYPE_CHECKING:`) are not edges at all.
    *
-   * `reexport`: an import of a package's `__init__.py` from inside its own package (Python
-   * re-exports). Reach does not follow it either: importing the package reaches the
+   * `reexport`: an import of a repo module by a package's `__init__.py` (Python re-exports). Reach does not follow it either: importing the package reaches the
    * `__init__.py`, and the importer's own edges go to the modules that define the names it uses
    * (the graph builder resolves them), or to every re-exported module when it takes the package
    * whole (`from pkg import *`, a name the `__init__.py` defines itself).

@@ -87,9 +87,8 @@ export class PythonNames {
   }
 
   /**
-   * The modules a package's `__init__.py` imports at module level from inside the package (its
-   * re-exports), resolved the same way: what entering the package whole reaches beyond the
-   * `__init__.py`. Empty for plain modules.
+   * The repo modules a package's `__init__.py` imports at module level, resolved the same way:
+   * what entering the package whole reaches beyond the `__init__.py`. A plain module is itself.
    */
   wholeOf(mod: PythonModule): string[] {
     if (mod.kind !== 'package') return mod.kind === 'module' ? [mod.file] : [];
@@ -100,10 +99,9 @@ export class PythonNames {
     if (this.busy.has(busyKey)) return [mod.file];
     this.busy.add(busyKey);
     const out = new Set<string>([mod.file]);
-    const inside = `${mod.dir}/`;
     for (const imp of this.src.outline(mod.file)?.imports ?? []) {
       if (imp.scope) continue;
-      for (const f of this.targetsOf(mod.file, imp)) if (f.startsWith(inside) || mod.dir === '') out.add(f);
+      for (const f of this.targetsOf(mod.file, imp)) out.add(f);
     }
     this.busy.delete(busyKey);
     const files = [...out];
@@ -111,11 +109,13 @@ export class PythonNames {
     return files;
   }
 
-  /** Whether `file` (an `__init__.py`'s import target) is a re-export: a module inside the package. */
-  static isReexport(initFile: string, target: string): boolean {
-    if (!initFile.endsWith('__init__.py') && !initFile.endsWith('__init__.pyi')) return false;
-    const dir = initFile.slice(0, initFile.lastIndexOf('/') + 1);
-    return target !== initFile && target.startsWith(dir);
+  /**
+   * Whether an import target of `file` is a re-export edge: every repo module an `__init__.py`
+   * imports. What a name leads to is resolved for the importer; the rest of the package is
+   * reached only when it is taken whole (`wholeOf`, which covers the same imports).
+   */
+  static isReexport(file: string, target: string): boolean {
+    return (file === '__init__.py' || file.endsWith('/__init__.py') || file.endsWith('/__init__.pyi')) && target !== file;
   }
 
   /** The module defining `name` as package `pkg` exposes it, with the modules loaded on the way. */

@@ -63,6 +63,14 @@ describe('names through package re-exports', () => {
     ]);
   });
 
+  it('ends on star re-export cycles between packages', async () => {
+    const g = await graphOf('reach-py-cycle');
+    // pkg.b star-imports pkg.a and back; alpha is defined in pkg/a/impl.py, beta is never needed
+    expect(g.reach('tests/test_alpha.py')).not.toContain('pkg/b/impl.py');
+    expect(g.reach('tests/test_alpha.py')).toContain('pkg/a/impl.py');
+    expect(g.reach('tests/test_all.py')).toEqual(['pkg/__init__.py', 'pkg/a/__init__.py', 'pkg/a/impl.py', 'pkg/b/__init__.py', 'pkg/b/impl.py']);
+  });
+
   it('import pkg + pkg.name, import pkg.sub as x + x.name, and pkg.sub.name chains', async () => {
     const g = await graphOf('reach-py-attr');
     expect(g.reach('tests/test_attr.py')).toEqual(['pkg/__init__.py', 'pkg/core.py']);
