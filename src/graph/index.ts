@@ -5,7 +5,8 @@ import type { GraphFile, ImportEdge, ImportGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
-import { parsePythonImports, type PyImport } from './python.js';
+import { parsePythonImports, parsePythonOutline, type PyImport, type PyModuleOutline } from './python.js';
+import { PythonNames } from './python-names.js';
 import { JsBarrels } from './js-barrels.js';
 import { bindingUses, type BindingUse } from './js-uses.js';
 import { jsImports, readJsModule, type JsModule } from './typescript.js';
@@ -36,7 +37,7 @@ export interface GraphBuild {
   parsed: number;
 }
 
-type Parsed = { kind: 'py'; imports: PyImport[] } | { kind: 'js'; module: JsModule; uses?: Map<string, BindingUse> } | { kind: 'error'; message: string };
+type Parsed = { kind: 'py'; imports: PyImport[]; outline?: PyModuleOutline } | { kind: 'js'; module: JsModule; uses?: Map<string, BindingUse> } | { kind: 'error'; message: string };
 
 const cache = new Map<string, { hash: string; parsed: Parsed }>();
 
@@ -152,6 +153,21 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     dropProgram(rel);
     return jsImports(mod, parsed.uses ?? new Map());
   };
+  // Names imported from a package lead through its `__init__.py` re-exports to the modules that
+  // define them (graph/python-names.ts).
+  const pyOutline = (rel: string): PyModuleOutline | undefined => {
+    if (!files.has(rel)) return undefined;
+    const text = read(rel);
+    if (text === undefined) return undefined;
+    const parsed = parsedOf(rel, text);
+    if (parsed.kind !== 'py') return undefined;
+    try {
+      return (parsed.outline ??= parsePythonOutline(text));
+    } catch {
+      return undefined;
+    }
+  };
+  const pyNames = new PythonNames({ index: pyIndex, outline: pyOutline, read: (rel) => (files.has(rel) ? read(rel) : undefined) });
   const graph: ImportGraph = { files: {} };
   const queue = options.entries.filter((e) => files.has(e));
   const seen = new Set(queue);
@@ -202,10 +218,15 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     }
     if (parsed.kind === 'py') {
       for (const imp of parsed.imports) {
-        if (imp.module === '__future__') continue;
+        // an import under `if TYPE_CHECKING:` never runs: no edge, no external
+        if (imp.module === '__future__' || imp.scope === 'type-checking') continue;
         const r = resolvePythonImport(pyIndex, rel, imp);
-        for (const f of r.files) addFile(f, imp.line);
-        if (r.external) addExternal(r.external, imp.line);
+        // An `__init__.py`'s own imports are its re-exports; an importer reaches a package's
+        // `__init__.py` for names (it runs) and, directly, the modules defining what it uses (or
+        // everything the package imports, when it takes the package whole).
+        for (const f of pyNames.targetsOf(rel, imp))
+          addFile(f, imp.line, imp.scope === 'function' ? 'deferred' : PythonNames.isReexport(rel, f) ? 're-export' : isPackageInit(f) ? 'names' : undefined);
+        if (r.external && imp.scope !== 'function') addExternal(r.external, imp.line);
         if (r.unresolved) unresolved(r.unresolved, imp.line);
       }
     } else {
@@ -229,4 +250,8 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     diagnostics.push({ severity: 'warning', code: 'GRAPH_TRUNCATED', message: `import graph stopped after ${max} files; reach may be incomplete` });
   for (const d of js.diagnostics) diagnostics.push({ severity: 'warning', code: 'CONFIG_PARSE_ERROR', file: d.file, message: d.message });
   return { graph, diagnostics, parsed: parsedCount };
+}
+
+function isPackageInit(file: string): boolean {
+  return file === '__init__.py' || file.endsWith('/__init__.py') || file.endsWith('/__init__.pyi');
 }

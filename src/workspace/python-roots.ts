@@ -202,3 +202,34 @@ export function pythonRootsFromConfig(files: readonly string[], read: (rel: stri
   }
   return roots;
 }
+
+/** A Python module as a repo file: a plain module, a regular package (its `__init__.py`) or a namespace package (a folder). */
+export type PythonModule = ModuleHit;
+
+/**
+ * The module an import names (`module` with `level` leading dots), found the way
+ * `resolvePythonImport` finds it (the importing file's base directory, then the source roots),
+ * or undefined when it is not a repo module.
+ */
+export function findPythonModule(index: PythonIndex, fromFile: string, level: number, module: string): PythonModule | undefined {
+  if (level > 0) {
+    let pkg = dirnamePosix(fromFile);
+    for (let i = 1; i < level; i++) {
+      if (pkg === '') return undefined;
+      pkg = dirnamePosix(pkg);
+    }
+    if (!module) return index.files.has(joinRel(pkg, '__init__.py')) ? { kind: 'package', file: joinRel(pkg, '__init__.py'), dir: pkg } : { kind: 'namespace', dir: pkg };
+    return findModule(index, pkg, module);
+  }
+  const first = module.split('.')[0]!;
+  for (const root of [baseDirOf(dirnamePosix(fromFile), index.files), ...index.roots]) {
+    if (!findModule(index, root, first)) continue;
+    return findModule(index, root, module);
+  }
+  return undefined;
+}
+
+/** The submodule or subpackage `name` of a package or namespace package folder, if it exists. */
+export function submoduleOf(index: PythonIndex, dir: string, name: string): PythonModule | undefined {
+  return findModule(index, dir, name);
+}

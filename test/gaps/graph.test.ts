@@ -20,12 +20,12 @@ describe('Python imports', () => {
   it('parses every import form with lines, also nested ones', () => {
     const imps = parsePythonImports('import a.b as c, d\nfrom ..x.y import (z as w,\n v)\nfrom . import q\nfrom m import *\ndef f():\n    import inner\n    return importlib.import_module("plugins.csv")\n');
     expect(imps).toEqual([
-      { line: 1, module: 'a.b', level: 0, names: [], from: false },
+      { line: 1, module: 'a.b', level: 0, names: [], from: false, as: ['c'] },
       { line: 1, module: 'd', level: 0, names: [], from: false },
-      { line: 2, module: 'x.y', level: 2, names: ['z', 'v'], from: true },
+      { line: 2, module: 'x.y', level: 2, names: ['z', 'v'], from: true, as: ['w', 'v'] },
       { line: 4, module: '', level: 1, names: ['q'], from: true },
-      { line: 5, module: 'm', level: 0, names: [], from: true },
-      { line: 7, module: 'inner', level: 0, names: [], from: false },
+      { line: 5, module: 'm', level: 0, names: [], from: true, star: true },
+      { line: 7, module: 'inner', level: 0, names: [], from: false, scope: 'function' },
       { line: 8, module: 'plugins.csv', level: 0, names: [], from: false },
     ]);
   });
