@@ -66,6 +66,6 @@ export async function loadMeasuredReach(root: string, store: ResultStore, invent
     if (!stale && own && ownHash !== undefined && differs(own, ownHash)) stale = true;
     tests.set(key, { run: t.run, files: files.sort(), stale });
   }
-  hashes.save();
+  // the index is only read here: saving it from a few files' lookups would drop the scan's other entries
   return { tests, runs, measurable };
 }

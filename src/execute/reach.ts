@@ -184,7 +184,7 @@ export class ReachCollector {
       if (t.file) add(t.file);
       tests.push({ runner: t.runner, project: t.project, id: t.id, files: list });
     }
-    hashes.save();
+    // the index is only read here: saving it from a few files' lookups would drop the scan's other entries
     return { data: { files, tests }, ...summary };
   }
 }
