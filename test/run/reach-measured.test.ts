@@ -110,6 +110,28 @@ describe.skipIf(!hasCoverage)('seams run --reach (coverage.py of /usr/bin/python
     }
   });
 
+  it('stores the same in PostgreSQL', async () => {
+    const root = copy();
+    const schema = `seams_reach_e2e_${process.pid}`;
+    const url = `${process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test'}?schema=${schema}`;
+    try {
+      const r = await runCli(['run', '--root', root, '--db', url, '--reach', '--python', PYTHON]);
+      expect(r.code).toBe(0);
+      const store = await openStore(url, root);
+      try {
+        expect(files(await store.latestReach({ repo: path.basename(root) }))).toEqual(EXPECTED);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test' });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    }
+  });
+
   it('a rerun replaces the latest measurement of the tests it ran; an incomplete run stores none', async () => {
     const root = copy();
     expect((await run(root, '--reach', '--python', PYTHON)).code).toBe(0);
