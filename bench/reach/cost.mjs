@@ -3,13 +3,13 @@
 // stores, and how it agrees with coverage.py's own per-test truth. Needs the build (`npm run
 // build`) and Debian's /usr/bin/python3 (pytest 7.2, coverage.py 6.5, pytest-cov 4.0).
 //
-//   node bench/reach/cost.mjs [--runs 3] [--source /work/scratch/repos/click] [--work <dir>] [--python /usr/bin/python3]
+//   node bench/reach/cost.mjs [--runs 3] [--no-time] [--source /work/scratch/repos/click] [--work <dir>] [--python /usr/bin/python3]
 //
 // The repository is copied to a scratch folder (seams writes .seams/ there), with a seams.yaml
 // (tier `unit`) and, because the tests read click's version through importlib.metadata, a minimal
 // click-<version>.dist-info in src/ (PYTHONPATH=src: the checkout's click, not an installed one).
 //
-// 1. Time, interleaved per round (medians of --runs rounds), all with the same selection and JUnit
+// 1. Time — CPU of the whole process tree, and wall — interleaved per round (medians of --runs rounds), all with the same selection and JUnit
 //    report seams' pytest command has:
 //    a. bare pytest (the command seams builds),
 //    b. bare `python -m coverage run -m pytest` (coverage.py without contexts),
@@ -55,12 +55,14 @@ const env = { ...process.env, CI: '1', PYTHONPATH: 'src', SEAMS_PYTHON: python }
 const seams = path.join(repo, 'bin/seams.js');
 const dist = (p) => import(pathToFileURL(path.join(repo, 'dist', p)).href);
 
+/** Wall time, and the CPU time (user + system) of the whole process tree (/usr/bin/time), which the machine's load disturbs far less. */
 function measure(cmd, argv, extraEnv = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'SEAMS_BENCH_TIME %U %S', cmd, ...argv], { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${argv.slice(0, 12).join(' ')} exited ${r.status}: ${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
-  return { wall, stdout: r.stdout };
+  const t = /SEAMS_BENCH_TIME (\S+) (\S+)\s*$/.exec(r.stderr);
+  if (!t || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${argv.slice(0, 12).join(' ')} exited ${r.status}: ${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
+  return { wall, cpu: Number(t[1]) + Number(t[2]), stdout: r.stdout };
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -105,14 +107,18 @@ const commands = {
 const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 commands['bare pytest'](); // warm the interpreter's caches and seams' scan cache
 measure(process.execPath, [seams, 'scan', '--format', 'json']);
-for (let i = 0; i < runs; i++) for (const [name, f] of Object.entries(commands)) times[name].push(f().wall);
-const base = median(times['bare pytest']);
-const plainSeams = median(times['seams run unit']);
+// --no-time: one round only, for the sizes and the agreement (which need the wrapped command's and pytest-cov's data)
+const rounds = args.includes('--no-time') ? 1 : runs;
+for (let i = 0; i < rounds; i++) for (const [name, f] of Object.entries(commands)) times[name].push(f());
+const med = (name, k) => median(times[name].map((x) => x[k]));
 const ran = /(\d+) passed/.exec(commands['seams run unit']().stdout)?.[1];
-console.log(`${path.basename(source)} (${version}): ${tests.length} tests in the tier (${ran} passed), ${python}, median of ${runs} rounds, ${new Date().toISOString()}\n`);
-console.log('| command | wall (median) | × bare pytest | × seams run |');
-console.log('|---|---:|---:|---:|');
-for (const [name, xs] of Object.entries(times)) console.log(`| ${name} | ${median(xs).toFixed(2)} s | ${(median(xs) / base).toFixed(2)} | ${(median(xs) / plainSeams).toFixed(2)} |`);
+console.log(`${path.basename(source)} (${version}): ${tests.length} tests in the tier (${ran} passed), ${python}, median of ${rounds} round(s), ${new Date().toISOString()}\n`);
+console.log('| command | CPU (median, all processes) | × bare pytest | × seams run | wall (median) | × bare pytest |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const name of Object.keys(times))
+  console.log(
+    `| ${name} | ${med(name, 'cpu').toFixed(2)} s | ${(med(name, 'cpu') / med('bare pytest', 'cpu')).toFixed(2)} | ${(med(name, 'cpu') / med('seams run unit', 'cpu')).toFixed(2)} | ${med(name, 'wall').toFixed(2)} s | ${(med(name, 'wall') / med('bare pytest', 'wall')).toFixed(2)} |`,
+  );
 
 // 2. history size
 const { default: Database } = await import(pathToFileURL(path.join(repo, 'node_modules/better-sqlite3/lib/index.js')).href);
@@ -214,5 +220,12 @@ for (const id of new Set([...truth.keys(), ...measured.keys()])) {
 console.log(`\nAgreement with pytest-cov --cov-context=test on test→file pairs: ${measured.size} tests measured by seams, ${truth.size} with contexts in pytest-cov's data`);
 console.log(`- pairs: ${tp} in both, ${fp} only in seams', ${fn} only in pytest-cov's`);
 console.log(`- precision ${((100 * tp) / (tp + fp)).toFixed(2)} %, recall ${((100 * tp) / (tp + fn)).toFixed(2)} %`);
-if (disagree.length) console.log(`- differences (first 10):\n${disagree.slice(0, 10).map((d) => `  ${d}`).join('\n')}`);
+const onlySeams = disagree.filter((d) => d.startsWith('+'));
+const onlyTruth = new Map();
+for (const d of disagree.filter((x) => x.startsWith('-'))) {
+  const id = d.split(' ')[1];
+  onlyTruth.set(id, (onlyTruth.get(id) ?? 0) + 1);
+}
+if (onlySeams.length) console.log(`- only in seams':\n${onlySeams.map((d) => `  ${d}`).join('\n')}`);
+if (onlyTruth.size) console.log(`- only in pytest-cov's, per test:\n${[...onlyTruth].map(([id, k]) => `  ${id}: ${k} file(s)`).join('\n')}`);
 if (!opt('work', '')) rmSync(work, { recursive: true, force: true });

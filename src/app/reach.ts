@@ -2,7 +2,8 @@ import path from 'node:path';
 import { openFileHashes } from '../cache/files.js';
 import { openCache } from '../cache/store.js';
 import { measuredKey, type MeasuredReach, type MeasuredRun, type MeasuredTest } from '../core/reach.js';
-import type { RepoInventory } from '../core/types.js';
+import { extendsId } from '../core/origin.js';
+import type { DiscoveredTest, RepoInventory } from '../core/types.js';
 import { runners } from '../runners/registry.js';
 import type { ResultStore } from '../store/types.js';
 
@@ -66,6 +67,46 @@ export async function loadMeasuredReach(root: string, store: ResultStore, invent
     if (!stale && own && ownHash !== undefined && differs(own, ownHash)) stale = true;
     tests.set(key, { run: t.run, files: files.sort(), stale });
   }
-  hashes.save();
+  // the index is only read here: saving it from a few files' lookups would drop the scan's other entries
+  addDynamic(tests, runs, inventory.tests);
   return { tests, runs, measurable };
+}
+
+/** Where a runner's id syntax lets an id continue (`base::x`, `base[x]`, `base > x`): the bases an id extends. */
+function basesOf(id: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < id.length; i++) {
+    const base = id.slice(0, i);
+    if ((id[i] === '[' || id.startsWith('::', i) || id.startsWith(' > ', i)) && extendsId(id, base)) out.push(base);
+  }
+  return out;
+}
+
+/**
+ * A test the inventory lists once as `dynamic` (a parametrized function whose values the scan could
+ * not compute) is measured under the ids the runner gave its cases (`test_x[1]`, `test_x[2]`): it
+ * gets their union — the files, the newest of their runs, stale when any is — unless it has a
+ * measurement of its own.
+ */
+function addDynamic(tests: Map<string, MeasuredTest>, runs: ReadonlyMap<string, MeasuredRun>, inventory: readonly Pick<DiscoveredTest, 'runner' | 'project' | 'id' | 'dynamic'>[]): void {
+  const wanted = new Set<string>();
+  for (const t of inventory) if (t.dynamic && !tests.has(measuredKey(t))) wanted.add(measuredKey(t));
+  if (!wanted.size) return;
+  const merged = new Map<string, { run: string; files: Set<string>; stale: boolean }>();
+  for (const [key, m] of tests) {
+    const [runner, project] = key.split('|', 2) as [string, string];
+    const id = key.slice(runner.length + project.length + 2);
+    for (const base of basesOf(id)) {
+      const k = measuredKey({ runner, project, id: base });
+      if (!wanted.has(k)) continue;
+      const acc = merged.get(k) ?? { run: m.run, files: new Set<string>(), stale: false };
+      for (const f of m.files) acc.files.add(f);
+      acc.stale ||= m.stale;
+      const a = runs.get(acc.run);
+      const b = runs.get(m.run);
+      if (a && b && (b.startedAt > a.startedAt || (b.startedAt === a.startedAt && b.id > a.id))) acc.run = m.run;
+      merged.set(k, acc);
+    }
+  }
+  for (const [k, acc] of merged) tests.set(k, { run: acc.run, files: [...acc.files].sort(), stale: acc.stale });
 }

@@ -178,7 +178,7 @@ export interface TierPlanInput {
 }
 
 /** The configured command of a tier (`tiers.<t>.command`), with the report options of the runner it is. */
-export function planTierCommand(o: Pick<PlanOptions, 'root' | 'inventory' | 'config'>, p: TierPlanInput): PlannedTask {
+export function planTierCommand(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'reach'>, p: TierPlanInput): PlannedTask {
   const tcfg = o.config.config.tiers[p.tier]!;
   const cwd = path.resolve(o.root, tcfg.cwd ?? '.');
   const resultFile = path.join(p.workDir, `${p.tier}-command.report`);
@@ -189,13 +189,25 @@ export function planTierCommand(o: Pick<PlanOptions, 'root' | 'inventory' | 'con
   if (configured.length) rmSync(spec.resultFile, { force: true });
   const runner = adopted && isRunnerId(adopted) ? adopted : undefined;
   const info = o.inventory.runners.find((r) => r.runner === runner);
-  return {
+  const runnerRoot = info?.rootDir ?? path.relative(o.root, cwd);
+  const task: PlannedTask = {
     spec,
-    ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: info?.rootDir ?? path.relative(o.root, cwd), services: p.services },
+    ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot, services: p.services },
     tests: p.runnable,
     runner: adopted ?? 'command',
     project: null,
   };
+  const measurer = o.reach && runner ? getRunner(runner)?.reach : undefined;
+  if (measurer) withReach(task, measurer, { root: o.root, rootDir: runnerRoot || '.', python: spec.argv[0]!, workDir: p.workDir, tag: `${p.tier}-command`, pythonPath: o.env.PYTHONPATH || undefined });
+  return task;
+}
+
+/** Under `--reach`: the task's command wrapped by its runner's measurement, when the runner can wrap it. */
+function withReach(task: PlannedTask, measurer: ReachMeasurer, input: ReachInput): void {
+  const command = measurer.wrap(task.spec, input);
+  if (!command) return;
+  task.spec = command.spec;
+  task.reach = { measurer, input, command };
 }
 
 /** One command per (runner, project) group of the tier's tests, built by the runner's plugin. */
@@ -232,12 +244,8 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
       executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
     });
     const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project };
-    if (o.reach && plugin.reach) {
-      const input: ReachInput = { root: o.root, rootDir, python, workDir: p.workDir, tag: path.basename(resultFile, '.report'), pythonPath: o.env.PYTHONPATH || undefined };
-      const command = plugin.reach.wrap(spec, input);
-      task.spec = command.spec;
-      task.reach = { measurer: plugin.reach, input, command };
-    }
+    if (o.reach && plugin.reach)
+      withReach(task, plugin.reach, { root: o.root, rootDir, python, workDir: p.workDir, tag: path.basename(resultFile, '.report'), pythonPath: o.env.PYTHONPATH || undefined });
     tasks.push(task);
   }
   return tasks;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredTest, RepoInventory, RunnerId } from '../core/types.js';
 import type { Requirement } from '../runners/contract.js';
-import { getRunner } from '../runners/registry.js';
+import { adoptCommand, getRunner } from '../runners/registry.js';
 import { findExecutable, splitCommand } from '../services/util.js';
 import { pythonSource, resolvePython } from '../util/python.js';
 
@@ -117,14 +117,27 @@ export function checkRunners(
     problems.push(...checkRequirements([...reqs, ...reachReqs], { root, runner, rootDir, env, python, pythonOption }, options.probeModules !== false || reachReqs.length > 0));
   }
   for (const c of commands) {
-    const argv0 = splitCommand(c.command, `tiers.${c.tier}.command`)[0];
+    const argv = splitCommand(c.command, `tiers.${c.tier}.command`);
+    const argv0 = argv[0];
     if (argv0 && !findExecutable(argv0, env, c.cwd))
       problems.push({
         reason: `the command of tier ${c.tier} cannot start: command not found: ${argv0}`,
         hint: `install ${path.basename(argv0)} or fix tiers.${c.tier}.command in seams.yaml`,
       });
+    else if (argv0 && options.reach) problems.push(...commandReachProblems(root, c.tier, argv, c.cwd, env));
   }
   return problems;
+}
+
+/** `--reach` and a tier command its runner can measure: what the measurement needs, for the command's own interpreter. */
+function commandReachProblems(root: string, tier: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): RunnerProblem[] {
+  const { runner, ...spec } = adoptCommand(argv, '', []);
+  const plugin = runner ? getRunner(runner) : undefined;
+  if (!plugin?.reach) return [];
+  const rootDir = path.relative(root, cwd) || '.';
+  const python = argv[0]!;
+  if (!plugin.reach.wrap({ ...spec, cwd }, { root, rootDir, python, workDir: cwd, tag: tier })) return [];
+  return checkRequirements(plugin.reach.requirements({ rootDir, python }), { root, runner: plugin.id as RunnerId, rootDir, env, python }, true);
 }
 
 /** The (runner, runner root) pairs that tests of an inventory use. */

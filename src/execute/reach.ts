@@ -24,8 +24,8 @@ export interface ReachSummary {
   measured: number;
   /** Repo-relative files that failed to collect (the run went on without them). */
   collectErrors: string[];
-  /** Tests of runners (or tier commands) that are not measured: they keep static reach. */
-  staticOnly: { runner: string; tests: number }[];
+  /** Tests of runners that are not measured, or of tier commands that cannot be (`tier` set): they keep static reach. */
+  staticOnly: { runner: string; tests: number; tier?: string }[];
   /** Measured commands whose data is left out because they did not run to their end. */
   incomplete: { tier: string; runner: string; why: string }[];
 }
@@ -93,7 +93,7 @@ export class ReachCollector {
   private readonly rootReal: string;
   private readonly tests = new Map<string, { runner: string; project: string | null; id: string; file?: string; files: Set<string> }>();
   private readonly collectErrors = new Set<string>();
-  private readonly staticOnly = new Map<string, number>();
+  private readonly staticOnly = new Map<string, { runner: string; tests: number; tier?: string }>();
   private readonly incomplete: ReachSummary['incomplete'] = [];
 
   constructor(
@@ -111,10 +111,13 @@ export class ReachCollector {
   }
 
   /** After a command finished and its results were joined. */
-  async addTask(tier: string, task: PlannedTask, exec: TaskExec, report: TaskReport, results: readonly TestResult[]): Promise<void> {
+  async addTask(tier: string, task: PlannedTask, exec: TaskExec, report: TaskReport, results: readonly TestResult[], tierCommand: boolean): Promise<void> {
     if (!task.reach) {
       const n = task.tests.length || results.length;
-      if (n) this.staticOnly.set(task.runner, (this.staticOnly.get(task.runner) ?? 0) + n);
+      const key = `${task.runner}\u0000${tierCommand ? tier : ''}`;
+      const entry = this.staticOnly.get(key) ?? { runner: task.runner, tests: 0, ...(tierCommand ? { tier } : {}) };
+      entry.tests += n;
+      if (n) this.staticOnly.set(key, entry);
       return;
     }
     const { measurer, input, command } = task.reach;
@@ -167,7 +170,7 @@ export class ReachCollector {
     const summary = {
       measured: interrupted ? 0 : this.tests.size,
       collectErrors: [...this.collectErrors].sort(),
-      staticOnly: [...this.staticOnly].map(([runner, tests]) => ({ runner, tests })),
+      staticOnly: [...this.staticOnly.values()],
       incomplete: this.incomplete,
     };
     if (interrupted || !this.tests.size) return { data: null, ...summary };
@@ -184,7 +187,7 @@ export class ReachCollector {
       if (t.file) add(t.file);
       tests.push({ runner: t.runner, project: t.project, id: t.id, files: list });
     }
-    hashes.save();
+    // the index is only read here: saving it from a few files' lookups would drop the scan's other entries
     return { data: { files, tests }, ...summary };
   }
 }

@@ -164,7 +164,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   // the module probe pre-flight left out: a runner that is not installed is a pre-flight error still
   if (report.error && o.probesDeferred && !exec.timedOut && !exec.aborted) explainRunnerFailure(o, task.runner, task.ctx.runnerRoot ?? '.');
   // its coverage data is read now: the scratch folder goes at the end of the run
-  if (s.reach) await s.reach.addTask(tier, task, exec, report, results);
+  if (s.reach) await s.reach.addTask(tier, task, exec, report, results, !!tcfg?.command);
   s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
   s.tasks.push(report);
@@ -193,7 +193,7 @@ async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promis
   if (!tests.length && !tcfg?.command) o.log(`tier ${tier}: no tests${o.shard ? ' in this shard' : ''}`);
   if (tcfg?.command && !runnable.length && tests.length) return; // everything in the tier is not-run
   const plan = { tier, runnable, workDir: s.workDir, argsFor: s.argsFor, services };
-  const tasks = tcfg?.command ? [planTierCommand(o, plan)] : planTierTests({ ...o, env }, plan);
+  const tasks = tcfg?.command ? [planTierCommand({ ...o, env }, plan)] : planTierTests({ ...o, env }, plan);
   for (const task of tasks) {
     if (o.signal?.aborted) {
       s.interrupted = true;

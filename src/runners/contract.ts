@@ -140,8 +140,12 @@ export interface ReachCommand {
 export interface ReachMeasurer {
   /** What the wrapped command needs besides `requirements()` (coverage.py); checked by pre-flight under `--reach`. Pure. */
   requirements(input: { rootDir: string; python: string }): Requirement[];
-  /** `buildCommand`'s spec, run under the measurement (files to write included). Pure. */
-  wrap(spec: CommandSpec, input: ReachInput): ReachCommand;
+  /**
+   * The command (`buildCommand`'s, or an adopted tier command's), run under the measurement (files
+   * to write included); null when it cannot be (pytest: a command that does not start
+   * `<python> -m pytest`). Pure.
+   */
+  wrap(spec: CommandSpec, input: ReachInput): ReachCommand | null;
   /**
    * The runner's test id (relative to `input.rootDir`, as the inventory spells it) of a context of
    * the data file, given the rootdir the runner reported in the notes (null: not reported); null
@@ -321,7 +325,7 @@ export interface RunnerPlugin {
   conflictingArgs?(args: readonly string[]): ArgConflict[];
   /**
    * Measured reach (`seams run --reach`): runners without it keep static reach under `--reach`.
-   * Applies to commands seams builds (`buildCommand`), not to configured tier commands.
+   * Applies to the commands seams builds (`buildCommand`) and to tier commands it adopts when `wrap` can run them.
    */
   readonly reach?: ReachMeasurer;
   /** The live-progress reporter seams loads into the runner: extra argv and env. Pure. */

@@ -24,6 +24,16 @@ const hasCoverage = (() => {
   }
 })();
 
+/** pyenv's python3 has pytest and no coverage.py on this machine (checked, not assumed). */
+const python3HasCoverage = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import coverage'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
@@ -110,6 +120,28 @@ describe.skipIf(!hasCoverage)('seams run --reach (coverage.py of /usr/bin/python
     }
   });
 
+  it('stores the same in PostgreSQL', async () => {
+    const root = copy();
+    const schema = `seams_reach_e2e_${process.pid}`;
+    const url = `${process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test'}?schema=${schema}`;
+    try {
+      const r = await runCli(['run', '--root', root, '--db', url, '--reach', '--python', PYTHON]);
+      expect(r.code).toBe(0);
+      const store = await openStore(url, root);
+      try {
+        expect(files(await store.latestReach({ repo: path.basename(root) }))).toEqual(EXPECTED);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test' });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    }
+  });
+
   it('a rerun replaces the latest measurement of the tests it ran; an incomplete run stores none', async () => {
     const root = copy();
     expect((await run(root, '--reach', '--python', PYTHON)).code).toBe(0);
@@ -156,7 +188,26 @@ describe.skipIf(!hasCoverage)('seams run --reach (coverage.py of /usr/bin/python
     const r = await run(root, '--reach', '--python', PYTHON);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Reach: measured 8 tests');
-    expect(r.stdout).toContain('Reach: 1 command test keeps static reach (measured: pytest tests, not tier commands)');
+    expect(r.stdout).toContain('Reach: 1 command test keeps static reach (the command of tier smoke is not one seams can measure)');
+  });
+
+  it('measures a tier command that runs <python> -m pytest; one that starts the pytest script keeps static reach', async () => {
+    const root = copy();
+    const yaml = readFileSync(path.join(FIXTURE, 'seams.yaml'), 'utf8');
+    writeFileSync(path.join(root, 'seams.yaml'), yaml.replace('    paths: [tests/**]\n', `    paths: [tests/**]\n    command: "${PYTHON} -m pytest -q"\n`));
+    const r = await run(root, '--reach');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Reach: measured 8 tests');
+    expect(files(await latest(root))).toEqual(EXPECTED);
+    // the same command through pyenv's python3, which has pytest but no coverage.py: pre-flight says so
+    writeFileSync(path.join(root, 'seams.yaml'), yaml.replace('    paths: [tests/**]\n', '    paths: [tests/**]\n    command: "python3 -m pytest -q"\n'));
+    const missing = await run(root, '--reach');
+    expect(missing.code).toBe(python3HasCoverage ? 0 : 2);
+    if (!python3HasCoverage) expect(missing.stderr).toMatch(/^seams: coverage is not installed for python3 \(.*\)\nhint: .*pip install coverage/);
+    // a command that starts the pytest script: not measured, said so
+    writeFileSync(path.join(root, 'seams.yaml'), yaml.replace('    paths: [tests/**]\n', '    paths: [tests/**]\n    command: "pytest -q"\n'));
+    const script = await run(root, '--reach');
+    expect(script.stdout).toContain('Reach: 8 pytest tests keep static reach (the command of tier unit is not one seams can measure)');
   });
 
   it('goes on past a file that fails to collect, and names it', async () => {
@@ -182,15 +233,7 @@ describe.skipIf(!hasCoverage)('seams run --reach (coverage.py of /usr/bin/python
   it('a missing coverage.py is a pre-flight error with an install hint (exit 2), and nothing is stored', async () => {
     const root = copy();
     // pyenv's python3 has pytest, not coverage.py
-    const probe = (() => {
-      try {
-        execFileSync('python3', ['-c', 'import coverage'], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    if (probe) return; // this machine's python3 has coverage: nothing to test here
+    expect(python3HasCoverage).toBe(false);
     const r = await run(root, '--reach', '--python', 'python3');
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');

@@ -221,3 +221,33 @@ describe('loadMeasuredReach: the latest measurement per test, stale when a file 
     }
   });
 });
+
+describe('loadMeasuredReach: a dynamic test gets the measurements of its cases', () => {
+  it('unites the files of test_x[1], test_x[2] for the inventory test test_x listed once as dynamic', async () => {
+    const { loadMeasuredReach } = await import('../../src/app/reach.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'seams-reach-dyn-'));
+    const store = await openStore('sqlite::memory:', dir);
+    try {
+      const ids = ['t.py::test_x[1]', 't.py::test_x[2]', 't.py::test_xy', 't.py::test_own[1]'];
+      await store.saveRun({ ...run('d1', '2026-07-01T00:00:00.000Z', ids), reach: reachOf({ 'a.py': 'ha', 'b.py': 'hb', 'c.py': 'hc' }, { 't.py::test_x[1]': ['a.py'], 't.py::test_x[2]': ['b.py'], 't.py::test_xy': ['c.py'], 't.py::test_own[1]': ['c.py'] }) });
+      const inventory = {
+        name: 'demo',
+        tests: [
+          { runner: 'pytest', project: null, id: 't.py::test_x', file: 't.py', dynamic: true },
+          { runner: 'pytest', project: null, id: 't.py::test_xy', file: 't.py' },
+          { runner: 'pytest', project: null, id: 't.py::test_static', file: 't.py' },
+        ],
+      } as never;
+      const m = await loadMeasuredReach(dir, store, inventory, { cache: false });
+      // test_xy is not a case of test_x (no id boundary after test_x)
+      expect(m.tests.get('pytest||t.py::test_x')).toEqual({ run: 'd1', files: ['a.py', 'b.py'], stale: true });
+      expect(m.tests.get('pytest||t.py::test_x[1]')!.files).toEqual(['a.py']);
+      expect(m.tests.has('pytest||t.py::test_static')).toBe(false);
+      // a static (not dynamic) inventory test gets no union
+      expect(m.tests.has('pytest||t.py::test_own')).toBe(false);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,9 +65,9 @@ Examples:
 --reach runs pytest under coverage.py (python -m coverage run, with a configuration seams writes;
 the repository's own coverage settings are not read) with one coverage context per test, goes on
 past files that fail to collect (and lists them), and stores per test the repository files it
-executed, with their content hash, in the history. Other runners keep static (import) reach; the
-output says so. coverage.py must be installed for the interpreter (apt-get install
-python3-coverage, or pip install coverage).
+executed, with their content hash, in the history. A tier command is measured when it runs
+<python> -m pytest. Other runners keep static (import) reach; the output says so. coverage.py
+must be installed for the interpreter (apt-get install python3-coverage, or pip install coverage).
 
 Before anything starts, seams checks that every runner is installed (node_modules/.bin/vitest,
 python3 with pytest, …) and every required service can start; progress lines appear on a
@@ -177,7 +177,10 @@ export function reachLines(r: NonNullable<RunResult['outcomes'][number]['reach']
       : 'Reach: nothing measured, nothing stored',
   );
   const measured = runners.filter((x) => x.reach).map((x) => x.title).join(', ');
-  for (const s of r.staticOnly) lines.push(`Reach: ${plural(s.tests, `${s.runner} test`)} ${s.tests === 1 ? 'keeps' : 'keep'} static reach (measured: ${measured} tests, not tier commands)`);
+  for (const s of r.staticOnly)
+    lines.push(
+      `Reach: ${plural(s.tests, `${s.runner} test`)} ${s.tests === 1 ? 'keeps' : 'keep'} static reach (${s.tier ? `the command of tier ${s.tier} is not one seams can measure` : `measured: ${measured} tests`})`,
+    );
   for (const i of r.incomplete) lines.push(`Reach: ${i.tier} · ${i.runner} not measured: ${i.why}`);
   if (r.collectErrors.length)
     lines.push(`Reach: ${plural(r.collectErrors.length, 'file')} failed to collect (the run went on without ${r.collectErrors.length === 1 ? 'it' : 'them'}): ${r.collectErrors.join(', ')}`);

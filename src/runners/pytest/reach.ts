@@ -127,13 +127,13 @@ export function reachRcFile(input: ReachInput, dataFile: string): string {
 }
 
 /** `python -m pytest …` → `python -m coverage run --rcfile=… -m pytest -p seams_reach --continue-on-collection-errors …`. */
-export function wrapPytestForReach(spec: CommandSpec, input: ReachInput): ReachCommand {
+export function wrapPytestForReach(spec: CommandSpec, input: ReachInput): ReachCommand | null {
   const pluginDir = path.join(input.workDir, 'seams-reach-plugin');
   const rcFile = path.join(input.workDir, `${input.tag}.coveragerc`);
   const dataFile = path.join(input.workDir, `${input.tag}.coverage`);
   const notesFile = path.join(input.workDir, `${input.tag}.reach-notes.jsonl`);
-  const m = spec.argv.indexOf('-m');
-  if (m !== 1 || spec.argv[2] !== 'pytest') throw new Error(`pytest reach: not a python -m pytest command: ${spec.argv.slice(0, 3).join(' ')}`);
+  // a tier command that starts the pytest script: its interpreter is not known here
+  if (spec.argv[1] !== '-m' || spec.argv[2] !== 'pytest') return null;
   const argv = [spec.argv[0]!, '-m', 'coverage', 'run', `--rcfile=${rcFile}`, '-m', 'pytest', '-p', REACH_PLUGIN_MODULE, '--continue-on-collection-errors', ...spec.argv.slice(3)];
   const pythonPath = [pluginDir, ...(input.pythonPath ? [input.pythonPath] : [])].join(path.delimiter);
   return {
