@@ -21,6 +21,10 @@ export {
   ingest,
   flaky,
   loadRepoContext,
+  loadMeasuredReach,
+  staticReachOf,
+  type TestStaticReach,
+  type LoadReachOptions,
   loadRepos,
   contextOf,
   verificationOf,
@@ -47,6 +51,7 @@ export {
   type LoadedHistory,
 } from './app/index.js';
 export type { RepoAnalysis, RepoAnalysisCore } from './core/analysis.js';
+export { measuredKey, type MeasuredReach, type MeasuredRun, type MeasuredTest } from './core/reach.js';
 export { evaluateGates, evaluateGate, GateConfigErrors, type EvaluateGatesOptions, type RuleConfigError } from './core/gates.js';
 export {
   evaluateMetric,

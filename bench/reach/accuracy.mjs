@@ -33,6 +33,7 @@ function parseArgs(argv) {
     else if (a === '--ceiling') out.ceiling = true;
     else if (a === '--deferred-too') out.deferredToo = true;
     else if (a === '--coverage-root') out.coverageRoot = path.resolve(v());
+    else if (a === '--measured') out.measured = v();
     else if (a === '--build') {
       const [name, dir] = v().split('=');
       if (!name || !dir) fail('--build takes name=dist-folder');
@@ -180,10 +181,42 @@ async function deferredTooSource(build, opts) {
   return { reach, info: { api: 'buildImportGraph, deferred edges followed', tests: repo.inventory.tests.length, graph: { ms: 0, parsed: 0, files: 0 } }, components: repo.config.config.components };
 }
 
-/** The columns: one static-reach source per build (and the per-file ceiling). Add a measured-reach source here. */
+/**
+ * Measured reach from a seams history (`seams run --reach … --db <spec>` on the same repo copy),
+ * read the way `seams gaps` reads it (`loadMeasuredReach`, this checkout's build): each measured
+ * test's executed files mapped to components with the config's globs. Tests without a
+ * measurement are left out of this column (they would keep import reach in `seams gaps`).
+ */
+async function measuredReachSource(opts) {
+  const dist = path.resolve(here, '../../dist');
+  const lib = (rel) => import(pathToFileURL(path.join(dist, rel)).href);
+  const { loadRepos, loadMeasuredReach } = await lib('index.js');
+  const { openStore } = await lib('store/index.js');
+  const [repo] = await loadRepos([opts.repo], { config: opts.config, cache: false });
+  const store = await openStore(opts.measured, repo.inventory.root);
+  try {
+    const measured = await loadMeasuredReach(repo.inventory.root, store, repo.inventory);
+    const comps = Object.values(repo.config.config.components).map((c) => ({ id: c.id, match: c.paths.length ? picomatch(c.paths, { dot: true }) : null }));
+    const reach = new Map();
+    let tests = 0;
+    for (const t of repo.inventory.tests) {
+      const m = measured.tests.get(`${t.runner}|${t.project ?? ''}|${t.id}`);
+      if (!m) continue;
+      tests++;
+      const k = functionKey(t.id);
+      reach.set(k, new Set([...(reach.get(k) ?? []), ...componentsOfFiles([...m.files], comps)]));
+    }
+    return { reach, info: { api: `loadMeasuredReach (${measured.runs.size} run(s), ${tests} measured tests)`, tests, graph: { ms: 0, parsed: 0, files: 0 } }, components: repo.config.config.components };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The columns: one static-reach source per build, the per-file ceiling, measured reach (`--measured <db>`). */
 function reachSources(opts, truthFiles) {
   const sources = opts.builds.map((b) => ({ name: b.name, load: () => staticReachSource(b, opts) }));
   if (opts.deferredToo) for (const b of opts.builds) sources.push({ name: `${b.name}, deferred followed`, load: () => deferredTooSource(b, opts) });
+  if (opts.measured) sources.push({ name: 'measured (seams run --reach)', load: () => measuredReachSource(opts) });
   if (opts.ceiling) sources.push({ name: 'per-file ceiling', load: async (components) => ({ ...(await fileCeilingSource(truthFiles, components)), components }) });
   return sources;
 }

@@ -14,6 +14,7 @@ export { ingest, type IngestOptions, type IngestResult } from './ingest.js';
 export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
 export { loadHistory, openHistory, type LoadedHistory } from './history.js';
 export { loadMeasuredReach, measurableRunners, type LoadReachOptions } from './reach.js';
+export { staticReachOf, componentsReachedByTests, type TestStaticReach } from '../analysis/reach.js';
 export { servicesUp, servicesDown, servicesStatus, type ServicesUpOptions, type ServicesUpResult, type ServicesStatus } from './services.js';
 export { ciInit, ciSetupOf, type CiInitOptions, type CiInitResult } from './ci.js';
 // the lower-level scan entry points (no seams.yaml, or an already loaded one), kept for embedders
