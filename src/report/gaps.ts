@@ -3,6 +3,7 @@ import type { RepoAnalysis } from '../core/analysis.js';
 import { analysisDocument } from './analysis-json.js';
 import { requirementFindings } from '../core/findings.js';
 import type { ComponentReach, ComponentWhy, ReachSummary, Saturation, TestReach, WhyComponentTest, WorkflowGap, WorkflowWhy } from '../core/gaps.js';
+import { SATURATION_SHARE } from '../core/gaps.js';
 import type { ReachStep } from '../core/graph.js';
 import { formatValue } from '../core/metrics/vocabulary.js';
 import type { TargetProgress } from '../core/targets.js';
@@ -104,6 +105,30 @@ export function saturationHint(s: Saturation, reach: ReachSummary): string {
   // the rest may be tests seams cannot measure (Vitest, Jest): then a measured run changes nothing
   const hint = reach.unmeasured > 0 ? '; measured reach tells which of the rest execute it: seams run --reach' : '';
   return `${head} reach "${s.component}": ${count(s.executed)} executed it, ${count(rest)} through imports${hint}`;
+}
+
+/**
+ * The saturation hints of the text output: one line per component when there are one or two (or
+ * with --verbose); else one line per kind of evidence naming the components, so a repository where
+ * every component is saturated gets one line, not one per component.
+ */
+export function saturationHints(list: readonly Saturation[], reach: ReachSummary, verbose = false): string[] {
+  if (verbose || list.length <= 2) return list.map((s) => saturationHint(s, reach));
+  const out: string[] = [];
+  for (const evidence of ['imports', 'measured', 'mixed'] as const) {
+    const group = list.filter((s) => s.evidence === evidence);
+    if (!group.length) continue;
+    if (group.length === 1) {
+      out.push(saturationHint(group[0]!, reach));
+      continue;
+    }
+    const total = group[0]!.total;
+    const names = group.map((s) => `"${s.component}" ${share(s.share)}`).join(', ');
+    const how = evidence === 'imports' ? 'through imports' : evidence === 'measured' ? 'by executing them (measured reach)' : 'partly executed, partly through imports';
+    const hint = evidence === 'measured' ? '' : evidence === 'imports' || reach.unmeasured > 0 ? '; measured reach tells which execute them: seams run --reach' : '';
+    out.push(`reach is saturated: ${group.length} components are reached by more than ${`${Math.round(SATURATION_SHARE * 100)}%`} of ${count(total)} tests ${how} (${names})${hint}; one line each with --verbose`);
+  }
+  return out;
 }
 
 /** `reach: measured for 1,950 tests (run …), imports for 32 (vitest: static reach only)` — only when something is measured. */
@@ -221,7 +246,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
       const unreached = a.workflows.components.filter((c) => c.severity);
       if (unreached.length) out.push(`    components no test reaches (low): ${unreached.map((c) => c.id).join(', ')}`);
     }
-    for (const sat of a.workflows.saturated) out.push(`    ${saturationHint(sat, a.workflows.reach)}`);
+    for (const line of saturationHints(a.workflows.saturated, a.workflows.reach, options.verbose)) out.push(`    ${line}`);
     const why = options.verbose ? wfs : wfs.filter((w) => options.why?.includes(w.id));
     for (const w of why) {
       out.push('');

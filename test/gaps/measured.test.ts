@@ -4,7 +4,7 @@ import { analyzeWorkflows, SATURATION_MIN_TESTS, type WorkflowInput } from '../.
 import type { ImportGraph } from '../../src/core/graph.js';
 import { measuredKey, type MeasuredReach, type MeasuredTest } from '../../src/core/reach.js';
 import type { DiscoveredTest } from '../../src/core/types.js';
-import { reachSummaryLine, renderComponentWhy, saturationHint } from '../../src/report/gaps.js';
+import { reachSummaryLine, renderComponentWhy, saturationHint, saturationHints } from '../../src/report/gaps.js';
 import { testOf } from './helpers.js';
 
 // tests/test_api.py imports the API, which imports the core and the pusher (module level); the
@@ -260,5 +260,18 @@ describe('the reach lines people read', () => {
     expect(saturationHint({ ...s, evidence: 'mixed', executed: 1200 }, { ...reach, unmeasured: 0, staticRunners: ['vitest'] })).toBe(
       'reach is saturated: 1,934 of 1,982 tests (97.6%) reach "core": 1,200 executed it, 734 through imports',
     );
+  });
+  it('saturation hints: one line per component up to two, then one line per evidence kind naming them (all with --verbose)', () => {
+    const reach = { evidence: 'imports', measured: 0, stale: 0, static: 2000, unmeasured: 2000, staticRunners: [], runs: [] } as const;
+    const sat = (component: string, tests: number) => ({ component, tests, total: 2000, share: tests / 2000, executed: 0, evidence: 'imports' as const });
+    const two = [sat('core', 2000), sat('parser', 1700)];
+    expect(saturationHints(two, reach)).toEqual(two.map((s) => saturationHint(s, reach)));
+    const four = [...two, sat('types', 1990), { ...sat('termui', 1900), evidence: 'measured' as const, executed: 1900 }];
+    const lines = saturationHints(four, reach);
+    expect(lines).toEqual([
+      'reach is saturated: 3 components are reached by more than 80% of 2,000 tests through imports ("core" 100.0%, "parser" 85.0%, "types" 99.5%); measured reach tells which execute them: seams run --reach; one line each with --verbose',
+      saturationHint(four[3]!, reach),
+    ]);
+    expect(saturationHints(four, reach, true)).toHaveLength(4);
   });
 });
