@@ -103,9 +103,9 @@ export function boundProblem(raw: number | string | undefined, metric: string, k
         message: `${key}: ${shown} is a percentage, but ${metric} is a count`,
         hint: `write a number (${key}: 25); for a share use a rate metric, e.g. passrate${metric.includes('.') ? `.${metric.split('.').slice(1).join('.')}` : ''} with ${key}: "95%"`,
       };
-    if (typeof raw === 'string') return { message: `${key}: ${shown} is not a number (${metric} is a count)`, hint: `write a whole number, e.g. ${key}: 25` };
+    if (typeof raw === 'string') return { message: `${key}: ${shown} is not a number (${metric} is a count)`, hint: `write a whole number, e.g. ${key}: ${key === 'max' ? 0 : 25}` };
     if (!Number.isInteger(raw) || raw < 0)
-      return { message: `${key}: ${shown} is not a whole number, but ${metric} is a count${raw > 0 && raw < 1 ? ` (${shown} looks like a share)` : ''}`, hint: `write a whole number, e.g. ${key}: 25` };
+      return { message: `${key}: ${shown} is not a whole number, but ${metric} is a count${raw > 0 && raw < 1 ? ` (${shown} looks like a share)` : ''}`, hint: `write a whole number, e.g. ${key}: ${key === 'max' ? 0 : 25}` };
     return undefined;
   }
   // ratio
@@ -117,7 +117,11 @@ export function boundProblem(raw: number | string | undefined, metric: string, k
   if (raw < 0 || raw > 1)
     return {
       message: `${key}: ${shown} is a count, but ${metric} is a share (0..1)`,
-      hint: raw > 1 && raw <= 100 ? `write a share: ${key}: ${raw / 100} or ${key}: "${raw}%"` : `write a share between 0 and 1 (0.95) or a percentage ("95%")`,
+      // (targets take numbers only: no percentage form there)
+      hint:
+        raw > 1 && raw <= 100
+          ? `write a share: ${key}: ${raw / 100}${key === 'target' ? '' : ` or ${key}: "${raw}%"`}`
+          : `write a share between 0 and 1 (0.95)${key === 'target' ? '' : ' or a percentage ("95%")'}`,
     };
   return undefined;
 }
