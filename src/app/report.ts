@@ -189,7 +189,7 @@ function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: str
       file: config.coverage[name]!.file,
       lines: safeMetric(`coverage.${name}`, {}, inputs),
       branches: safeMetric(`coverage.${name}.branches`, {}, inputs),
-      min: typeof g?.min === 'number' ? share(g.min) : undefined,
+      min: share(g?.min),
     };
   });
   return {

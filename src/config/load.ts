@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import type { z } from 'zod';
 import { SeamsError } from '../util/errors.js';
 import { closest } from '../core/strings.js';
+import { boundProblem, METRIC_HEADS } from '../core/metrics/vocabulary.js';
 import { findConfigFile } from './find.js';
 import { positionKey, type ConfigPositions } from './locate.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
@@ -114,21 +115,8 @@ function keyOffset(doc: Document, keyPath: KeyPath): number | undefined {
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {};
 
-/** First segments of the metric vocabulary shared by targets and gates (core/metrics.ts, gate/metrics.ts). */
-export const METRIC_HEADS: readonly string[] = Object.freeze([
-  'tests',
-  'files',
-  'workflows',
-  'requirements',
-  'components',
-  'passrate',
-  'failed',
-  'flaky',
-  'nondeterministic',
-  'determinism',
-  'duration',
-  'coverage',
-]);
+/** First segments of the metric vocabulary shared by targets and gates (core/metrics/vocabulary.ts). */
+export { METRIC_HEADS };
 
 function describeIssue(
   issue: z.core.$ZodIssue,
@@ -229,6 +217,11 @@ function checkReferences(user: UserConfig, config: ResolvedConfig, locate: (p: K
     });
   }
   for (const [id, gate] of Object.entries(user.gates ?? {})) {
+    // a bound in the wrong unit ("95%" on a count, 3 on a share) would compare nonsense: say where
+    for (const key of ['min', 'max'] as const) {
+      const problem = boundProblem(gate[key], gate.metric, key);
+      if (problem) fail(['gates', id, key], `gate "${id}": ${problem.message}`, problem.hint);
+    }
     if (gate.scenario && !config.scenarios[gate.scenario]) {
       const guess = closest(gate.scenario, Object.keys(config.scenarios));
       fail(['gates', id, 'scenario'], `gate "${id}" names unknown scenario "${gate.scenario}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'declare it under scenarios:');
@@ -240,6 +233,8 @@ function checkReferences(user: UserConfig, config: ResolvedConfig, locate: (p: K
       const guess = closest(head, METRIC_HEADS);
       fail(['targets', i, 'metric'], `target names unknown metric "${t.metric}"${guess ? ` (did you mean "${guess}…"?)` : ''}`, `metrics: ${METRIC_HEADS.map((h) => `${h}.…`).join(', ')} (see docs/gaps.md)`);
     }
+    const problem = boundProblem(t.target, t.metric, 'target');
+    if (problem) fail(['targets', i, 'target'], `target ${t.title ? `"${t.title}"` : t.metric}: ${problem.message}`, problem.hint);
   });
   const patterns: [KeyPath, string | undefined][] = [
     [['requirements', 'pattern'], user.requirements?.pattern],

@@ -145,7 +145,7 @@ const percent = z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as 95%'
 
 export const gateSchema = z.strictObject({
   metric: z.string().min(1),
-  /** Numbers; for rates 0..1 or a percentage (`95%`, or a number over 1 read as percent); for durations `5m`. */
+  /** In the metric's unit (checked at load, core/metrics/vocabulary.ts boundProblem): counts a whole number; shares 0..1 or a percentage (`95%`); durations `5m`. */
   min: z.union([z.number(), duration, percent]).optional(),
   max: z.union([z.number(), duration, percent]).optional(),
   severity: z.enum(['error', 'warn']).optional(),

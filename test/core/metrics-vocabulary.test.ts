@@ -31,7 +31,10 @@ describe('one metric vocabulary', () => {
     expect(metricUnit('workflows.P1.uncovered')).toBe('count');
     for (const m of ['flaky', 'failed.unit', 'duration', 'workflows.P1.partial', 'requirements.orphans', 'components.unreached']) expect(lowerIsBetter(m)).toBe(true);
     expect(lowerIsBetter('passrate')).toBe(false);
-    expect(toBound(95, 'passrate')).toBe(0.95);
+    expect(toBound(0.95, 'passrate')).toBe(0.95);
+    // a number over 1 on a share is ambiguous (3 tests or 3%?): a configuration error with the fix
+    expect(() => toBound(95, 'passrate')).toThrow(/95 is a count, but passrate is a share/);
+    expect(() => toBound('95%', 'tests.integration')).toThrow(/"95%" is a percentage, but tests.integration is a count/);
     expect(toBound('95%', 'coverage.unit')).toBe(0.95);
     expect(toBound('5m', 'duration')).toBe(300_000);
     expect([formatPercent(0.953), formatPercent(1), formatPercent(null), formatValue(0.5, 'ratio')]).toEqual(['95.3%', '100%', '—', '50%']);
@@ -48,7 +51,7 @@ describe('one metric vocabulary', () => {
   });
 
   it('evaluates synchronously over loaded inputs; an unreadable coverage report is an error only where a rule reads it', () => {
-    const yaml = `coverage:\n  unit: { file: missing.info }\n  other: { file: also-missing.xml }\ngates:\n  cov: { metric: coverage.unit, min: 80 }\n`;
+    const yaml = `coverage:\n  unit: { file: missing.info }\n  other: { file: also-missing.xml }\ngates:\n  cov: { metric: coverage.unit, min: 80% }\n`;
     const error = { message: 'coverage.unit: report missing.info does not exist', hint: 'run the tests with coverage first' };
     const c = inputs(yaml, [], { coverage: { unit: { error }, other: { error: { message: 'not read' } } } });
     expect(() => evaluateGates(c)).toThrow(GateConfigErrors);

@@ -97,7 +97,7 @@ describe('coverage reports', () => {
 
   it('seams gate on coverage: per-tier thresholds, the least covered files behind a failure, exit 2 on a wrong format', async () => {
     const root = tempRepo({
-      'seams.yaml': `coverage:\n  unit: { file: coverage.json }\n  integration: { file: cov.xml, format: cobertura }\ngates:\n  unit-cov: { metric: coverage.unit, min: 80 }\n  int-cov: { metric: coverage, tier: integration, min: 0.75 }\n  int-branches: { metric: coverage.integration.branches, min: 50% }\n`,
+      'seams.yaml': `coverage:\n  unit: { file: coverage.json }\n  integration: { file: cov.xml, format: cobertura }\ngates:\n  unit-cov: { metric: coverage.unit, min: 80% }\n  int-cov: { metric: coverage, tier: integration, min: 0.75 }\n  int-branches: { metric: coverage.integration.branches, min: 50% }\n`,
       'coverage.json': COVERAGEPY,
       'cov.xml': COBERTURA,
     });
@@ -107,7 +107,7 @@ describe('coverage reports', () => {
     expect(r.stdout).toMatch(/PASS\s+int-cov\s+coverage \[integration\]\s+75%\s+≥ 75%/);
     expect(r.stdout).toMatch(/PASS\s+int-branches/);
     expect(r.stdout).toMatch(/- pkg\/other\.py — 0% of 10 lines/);
-    const bad = tempRepo({ 'seams.yaml': `coverage:\n  unit: { file: coverage.json, format: istanbul }\ngates:\n  u: { metric: coverage.unit, min: 80 }\n`, 'coverage.json': COVERAGEPY });
+    const bad = tempRepo({ 'seams.yaml': `coverage:\n  unit: { file: coverage.json, format: istanbul }\ngates:\n  u: { metric: coverage.unit, min: 80% }\n`, 'coverage.json': COVERAGEPY });
     const r2 = await runCli(['gate', bad]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/gates\.u: coverage\.unit: coverage\.json is coverage\.py JSON, but format is istanbul\nhint: set format: coveragepy/);

@@ -97,7 +97,7 @@ describe('seams gate and report with bad or remote history', () => {
   });
 
   it('report renders what it can when the database is unreachable and a gate is misconfigured', async () => {
-    const root = tempRepo({ ...VITEST_REPO, 'seams.yaml': 'coverage:\n  unit: { file: missing.info }\ngates:\n  c: { metric: coverage.unit, min: 80 }\n' });
+    const root = tempRepo({ ...VITEST_REPO, 'seams.yaml': 'coverage:\n  unit: { file: missing.info }\ngates:\n  c: { metric: coverage.unit, min: 80% }\n' });
     const out = path.join(root, 'r.html');
     const r = await runCli(['report', root, '--html', out, '--db', 'postgresql://nobody@127.0.0.1:1/none']);
     expect(r.code).toBe(0);

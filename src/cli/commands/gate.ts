@@ -50,8 +50,14 @@ Examples:
 In GitHub Actions (GITHUB_ACTIONS set) seams also writes a job summary to
 $GITHUB_STEP_SUMMARY and prints ::error annotations that point at the failing tests.
 
+Run metrics (passrate, failed, flaky, determinism, duration) count only results of the repo's
+own tests of the rule's tier; a rule with no such result, or whose tests did not run, fails
+(warns with severity: warn) with the reason. Bounds are in the metric's unit: counts a whole
+number, shares 0.95 or "95%", durations 5m (docs/gate-report.md).
+
 Exit codes: 0 every error-severity rule passed (warnings allowed), 1 a gate failed,
-2 configuration error (unknown tier, scenario or metric, unreadable coverage report, …).`,
+2 configuration error (unknown tier, scenario or metric, unreadable coverage report, a bound in
+the wrong unit, …).`,
     )
     .action(async (paths: string[], opts: GateCommandOptions) => {
       setExit(await gateCommand(paths, opts, io));

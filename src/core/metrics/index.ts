@@ -4,5 +4,5 @@ export * from './vocabulary.js';
 export { computeMetrics, metricValue, type MetricContext, type MetricResult } from './analysis.js';
 export { evaluateMetric } from './evaluate.js';
 export { formatDuration, parseDurationMs } from './duration.js';
-export { logicalRuns, runLabel, inventoryIndex, tierOfResult, type LogicalRun } from './runs.js';
+export { logicalRuns, runLabel, inventoryIndex, tierOfResult, countsInMetrics, isKnownResult, type LogicalRun } from './runs.js';
 export { compileSelector, compileSelectors, selectableTest, selectableResult, testKey, idParts, type Selectable, type Selector } from './selectors.js';

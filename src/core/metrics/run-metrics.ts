@@ -2,8 +2,8 @@ import type { DiscoveredTest, TestResult } from '../types.js';
 import { analyzeFlaky, type WindowEntry } from '../flaky.js';
 import { checkScenario, checkTier, repoFilter } from './checks.js';
 import { formatDuration } from './duration.js';
-import { counts, durationOf, inventoryIndex, isPass, logicalRuns, runHasTier, runLabel, tierOfResult } from './runs.js';
-import { compileSelectors, selectableResult, testKey } from './selectors.js';
+import { counts, countsInMetrics, durationOf, executed, inventoryIndex, isKnownResult, isPass, logicalRuns, runHasTier, runLabel, tierOfResult, type LogicalRun } from './runs.js';
+import { compileSelectors, selectableResult, selectableTest, testKey } from './selectors.js';
 import type { MetricInputs, MetricItem, MetricOptions, MetricValue } from './types.js';
 
 /** Metrics over the run history: pass rates, failures, flakiness, determinism and duration. */
@@ -15,30 +15,105 @@ export const resultItem = (r: TestResult, known?: DiscoveredTest, detail?: strin
   detail: detail ?? (r.message ? r.message.split('\n')[0]!.slice(0, 200) : r.status),
 });
 
-/** Result filter for a rule: tier, scenario selectors and repo path, joined to the inventory. */
-function resultFilter(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs) {
+/** Items shown at most for a metric (the tests behind a failure). */
+const MAX_ITEMS = 50;
+
+/** What a run metric of one rule reads: which runs, which of their results it counts, and how to say so. */
+interface RuleFilter {
+  index: ReturnType<typeof inventoryIndex>;
+  /** The rule's selection (tier, scenario, repo) whatever the result matched: it picks the runs. */
+  select: (r: TestResult) => boolean;
+  /** What the metric counts: selected results of the repo's own tests (see `matched`). */
+  keep: (r: TestResult) => boolean;
+  /** `tier integration`, `scenario s`, `all tiers` (for "no runs" messages). */
+  what: string;
+  /** `the repo's integration tests`, `the repo's tests of scenario s`. */
+  tests: string;
+  /**
+   * Set when the inventory has no test of the selection (a history ingested without the repo's
+   * sources, a command tier, a runner seams does not scan): results are then counted as they are,
+   * and this note says so in the detail.
+   */
+  unmatched?: string;
+}
+
+/**
+ * Result filter for a rule: tier, scenario selectors and repo path, joined to the inventory.
+ * A run metric counts only results of the repo's own tests (`known`): results that match no
+ * inventory test never make a gate pass. Only when the inventory has no test of the selection at
+ * all are results counted unmatched (and the detail says so).
+ */
+function resultFilter(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): RuleFilter {
   checkTier(tier, ctx);
   const scenario = checkScenario(opts.scenario, ctx);
   const index = inventoryIndex(ctx.inventory);
   const sel = scenario ? compileSelectors(scenario.select) : null;
   const inRepo = repoFilter(opts.repo, ctx);
-  const keep = (r: TestResult) => {
+  const select = (r: TestResult) => {
     const known = index.get(testKey(r));
     if (tier && tierOfResult(r, index) !== tier) return false;
     if (sel && !sel(selectableResult(r, known))) return false;
     if (inRepo && !inRepo(known?.file ?? r.file ?? r.id)) return false;
     return true;
   };
-  return { index, keep, what: opts.scenario ? `scenario ${opts.scenario}` : tier ? `tier ${tier}` : 'all tiers' };
+  const inventoryHas = (ctx.inventory?.tests ?? []).some(
+    (t) => (!tier || t.tier === tier) && (!inRepo || inRepo(t.file)) && (!sel || sel(selectableTest(t))),
+  );
+  const what = opts.scenario ? `scenario ${opts.scenario}` : tier ? `tier ${tier}` : 'all tiers';
+  const tests = opts.scenario ? `the repo's tests of scenario ${opts.scenario}` : tier ? `the repo's ${tier} tests` : "the repo's tests";
+  if (!inventoryHas) {
+    const unmatched = !ctx.inventory?.tests.length
+      ? 'no inventory (seams found no tests in the repository): results are counted without matching them to its tests'
+      : `the inventory has no test of ${opts.scenario ? `scenario ${opts.scenario}` : tier ? `tier ${tier}` : 'the selection'}: results are counted without matching them to the repo's tests`;
+    return { index, select, keep: select, what, tests, unmatched };
+  }
+  return { index, select, keep: (r) => select(r) && isKnownResult(r, index), what, tests };
 }
+
+const runsText = (runs: readonly LogicalRun[], perSet = false) =>
+  runs.length === 1 ? `run ${runLabel(runs[0]!)}` : perSet ? `the latest ${[...new Set(runs.map((r) => r.tiers.join('+') || 'run'))].join(', ')} runs` : `the last ${runs.length} runs`;
+
+/**
+ * Why a run metric cannot be measured over these results, or undefined when it can: none of the
+ * selected results is of the repo's tests (they matched no inventory test), or none of those ran
+ * (all not run or skipped). Either way a gate fails (warns) instead of passing on nothing.
+ */
+function nothingToCount(selected: readonly TestResult[], counted: readonly TestResult[], f: RuleFilter, unit: MetricValue['unit'], where: string): MetricValue | undefined {
+  if (!counted.length) {
+    const foreign = selected.filter((r) => !f.keep(r));
+    return {
+      value: null,
+      unit,
+      missing: `no result of ${f.tests} in ${where}${foreign.length ? ` (${foreign.length} result${foreign.length === 1 ? '' : 's'} matched no inventory test)` : ''}`,
+      items: foreign.slice(0, MAX_ITEMS).map((r) => resultItem(r, undefined, 'matched no inventory test')),
+    };
+  }
+  if (!counted.some(executed)) {
+    const notRun = counted.filter((r) => r.status === 'not-run');
+    const skipped = counted.length - notRun.length;
+    const parts = [notRun.length ? `${notRun.length} not run` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ');
+    return {
+      value: null,
+      unit,
+      missing: `${f.tests} did not run in ${where} (${parts})`,
+      items: counted.slice(0, MAX_ITEMS).map((r) => resultItem(r, f.index.get(testKey(r)), r.status === 'not-run' ? `not run: ${r.reason ?? 'missing service'}` : `skipped${r.reason ? `: ${r.reason}` : ''}`)),
+    };
+  }
+  return undefined;
+}
+
+/** The detail of a measured value, with the note when results were not matched to the inventory. */
+const withNote = (detail: string, f: RuleFilter) => (f.unmatched ? `${detail} (${f.unmatched})` : detail);
 
 /**
  * The newest `n` logical runs of each tier set (a unit run, an integration run, …) that have
- * results passing `keep`, newest first. Teams run tiers separately, so "the latest run" of a
- * scenario spanning tiers, or of all tests, is the latest run of each tier.
+ * results of the rule's selection, newest first. Teams run tiers separately, so "the latest run" of a
+ * scenario spanning tiers, or of all tests, is the latest run of each tier. Runs are picked by the
+ * selection alone: a newer run whose results match no inventory test is the latest run (and
+ * counts nothing), it does not let an older run speak for it.
  */
-function latestRuns(n: number, keep: (r: TestResult) => boolean, tier: string | undefined, ctx: MetricInputs, index: ReturnType<typeof inventoryIndex>) {
-  const runs = logicalRuns(ctx.runs).filter((run) => (tier ? runHasTier(run, tier, index) : true) && run.results.some(keep));
+function latestRuns(n: number, select: (r: TestResult) => boolean, tier: string | undefined, ctx: MetricInputs, index: ReturnType<typeof inventoryIndex>) {
+  const runs = logicalRuns(ctx.runs.filter(countsInMetrics)).filter((run) => (tier ? runHasTier(run, tier, index) : true) && run.results.some(select));
   const perSet = new Map<string, number>();
   return runs.filter((run) => {
     const k = [...run.tiers].sort().join('+');
@@ -59,11 +134,14 @@ function noRuns(ctx: MetricInputs, what: string, unit: MetricValue['unit']): Met
 }
 
 export function passRate(head: 'passrate' | 'failed', tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
-  const { index, keep, what } = resultFilter(tier, opts, ctx);
-  const runs = latestRuns(opts.runs ?? 1, keep, tier, ctx, index);
+  const f = resultFilter(tier, opts, ctx);
+  const { index, keep, what } = f;
+  const runs = latestRuns(opts.runs ?? 1, f.select, tier, ctx, index);
   const unit = head === 'passrate' ? 'ratio' : 'count';
   if (!runs.length) return noRuns(ctx, what, unit);
-  let results = runs.flatMap((r) => r.results.filter(keep));
+  const where = runsText(runs, (opts.runs ?? 1) === 1);
+  const selected = runs.flatMap((r) => r.results.filter(f.select));
+  let results = selected.filter(keep);
   if ((opts.runs ?? 1) === 1) {
     // the latest run of each tier set: a test counts once, with its newest result
     const seen = new Set<string>();
@@ -74,24 +152,20 @@ export function passRate(head: 'passrate' | 'failed', tier: string | undefined, 
       return true;
     });
   }
+  const nothing = nothingToCount(selected, results, f, unit, where);
+  if (nothing) return nothing;
   const counted = results.filter(counts);
   const passed = counted.filter(isPass).length;
   const notPassed = counted.filter((r) => !isPass(r));
   const items = notPassed.map((r) => resultItem(r, index.get(testKey(r)), r.status === 'not-run' ? `not run: ${r.reason ?? 'missing service'}` : undefined));
-  const sets = [...new Set(runs.map((r) => r.tiers.join('+') || 'run'))];
-  const runsText =
-    runs.length === 1
-      ? `run ${runLabel(runs[0]!)}`
-      : (opts.runs ?? 1) === 1
-        ? `the latest ${sets.join(', ')} runs`
-        : `the latest ${runs.length} runs`;
+  const foreign = selected.length - selected.filter(keep).length;
+  const ignored = foreign ? `; ${foreign} result${foreign === 1 ? '' : 's'} that matched no inventory test not counted` : '';
   if (head === 'failed')
-    return { value: notPassed.length, unit, detail: `${notPassed.length} of ${counted.length} results not passed in ${runsText}`, items };
-  if (!counted.length) return { value: null, unit, missing: `every result for ${what} was skipped in ${runsText}` };
+    return { value: notPassed.length, unit, detail: withNote(`${notPassed.length} of ${counted.length} results not passed in ${where}${ignored}`, f), items };
   return {
     value: passed / counted.length,
     unit,
-    detail: `${passed} of ${counted.length} results passed in ${runsText}${results.length > counted.length ? ` (${results.length - counted.length} skipped, not counted)` : ''}`,
+    detail: withNote(`${passed} of ${counted.length} results passed in ${where}${results.length > counted.length ? ` (${results.length - counted.length} skipped, not counted)` : ''}${ignored}`, f),
     items,
   };
 }
@@ -102,13 +176,17 @@ export function passRate(head: 'passrate' | 'failed', tier: string | undefined, 
  * runs excluded) so `seams gate` and `seams flaky` agree.
  */
 export function flaky(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
-  const { index, keep, what } = resultFilter(tier, opts, ctx);
-  const runs = latestRuns(opts.runs ?? 20, keep, tier, ctx, index);
+  const f = resultFilter(tier, opts, ctx);
+  const { index, keep, what } = f;
+  const runs = latestRuns(opts.runs ?? 20, f.select, tier, ctx, index);
   if (!runs.length) return noRuns(ctx, what, 'count');
+  const selected = runs.flatMap((r) => r.results.filter(f.select));
+  const nothing = nothingToCount(selected, selected.filter(keep), f, 'count', runsText(runs));
+  if (nothing) return nothing;
   const entries: WindowEntry[] = [];
   for (const run of runs) {
-    const executed = run.results.filter((r) => r.status === 'passed' || r.status === 'failed' || r.status === 'error');
-    const failedRatio = executed.length ? executed.filter((r) => r.status !== 'passed').length / executed.length : 0;
+    const ran = run.results.filter(executed);
+    const failedRatio = ran.length ? ran.filter((r) => r.status !== 'passed').length / ran.length : 0;
     for (const r of run.results) {
       if (!keep(r)) continue;
       entries.push({
@@ -117,7 +195,7 @@ export function flaky(tier: string | undefined, opts: MetricOptions, ctx: Metric
         branch: run.branch,
         startedAt: run.startedAt,
         runFailureRatio: failedRatio,
-        runExecuted: executed.length,
+        runExecuted: ran.length,
         runner: r.runner,
         project: r.project,
         id: r.id,
@@ -144,7 +222,7 @@ export function flaky(tier: string | undefined, opts: MetricOptions, ctx: Metric
   return {
     value: report.flaky.length,
     unit: 'count',
-    detail: `${report.flaky.length} flaky tests in ${runs.length === 1 ? `run ${runLabel(runs[0]!)}` : `the latest ${runs.length} runs`}${infra}`,
+    detail: withNote(`${report.flaky.length} flaky tests in ${runs.length === 1 ? `run ${runLabel(runs[0]!)}` : `the latest ${runs.length} runs`}${infra}`, f),
     items,
   };
 }
@@ -154,8 +232,9 @@ export function flaky(tier: string | undefined, opts: MetricOptions, ctx: Metric
  * of the latest commit (up to `runs`, default 20) are compared test by test.
  */
 export function determinism(head: 'nondeterministic' | 'determinism', tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
-  const { index, keep, what } = resultFilter(tier, opts, ctx);
-  const all = latestRuns(Number.MAX_SAFE_INTEGER, keep, tier, ctx, index);
+  const f = resultFilter(tier, opts, ctx);
+  const { index, keep, what } = f;
+  const all = latestRuns(Number.MAX_SAFE_INTEGER, f.select, tier, ctx, index);
   const unit = head === 'determinism' ? 'ratio' : 'count';
   if (!all.length) return noRuns(ctx, what, unit);
   const commit = all[0]!.commit;
@@ -172,10 +251,13 @@ export function determinism(head: 'nondeterministic' | 'determinism', tier: stri
   ).slice(0, opts.runs ?? 20);
   if (runs.length < 2)
     return { value: null, unit, missing: `only one run of ${commit ? `commit ${commit.slice(0, 7)}` : 'the latest selection'} for ${what}; determinism needs repeated runs (seams run --repeat N)` };
+  const selected = runs.flatMap((r) => r.results.filter(f.select));
+  const nothing = nothingToCount(selected, selected.filter(keep), f, unit, runsText(runs));
+  if (nothing) return nothing;
   const seen = new Map<string, { statuses: Set<string>; r: TestResult }>();
   for (const run of runs)
     for (const r of run.results) {
-      if (!keep(r)) continue;
+      if (!keep(r) || !executed(r)) continue;
       const key = testKey(r);
       let e = seen.get(key);
       if (!e) seen.set(key, (e = { statuses: new Set(), r }));
@@ -183,24 +265,28 @@ export function determinism(head: 'nondeterministic' | 'determinism', tier: stri
     }
   const differing = [...seen.entries()].filter(([, e]) => e.statuses.size > 1);
   const items = differing.map(([key, e]) => resultItem(e.r, index.get(key), [...e.statuses].sort().join(' / ')));
-  const detail = `${differing.length} of ${seen.size} tests changed outcome across ${runs.length} runs of ${commit?.slice(0, 7) ?? 'the latest commit'}`;
+  const detail = withNote(`${differing.length} of ${seen.size} tests changed outcome across ${runs.length} runs of ${commit?.slice(0, 7) ?? 'the latest commit'}`, f);
   if (head === 'nondeterministic') return { value: differing.length, unit, detail, items };
   return { value: seen.size ? 1 - differing.length / seen.size : null, unit, detail, items };
 }
 
 export function duration(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
-  const { index, keep, what } = resultFilter(tier, opts, ctx);
-  const [run] = latestRuns(1, keep, tier, ctx, index);
+  const f = resultFilter(tier, opts, ctx);
+  const { index, keep, what } = f;
+  const [run] = latestRuns(1, f.select, tier, ctx, index);
   if (!run) return noRuns(ctx, what, 'ms');
-  const results = run.results.filter(keep);
+  const selected = run.results.filter(f.select);
+  const results = selected.filter(keep);
+  const nothing = nothingToCount(selected, results, f, 'ms', `run ${runLabel(run)}`);
+  if (nothing) return nothing;
   const slowest = [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   const items = slowest.map((r) => resultItem(r, index.get(testKey(r)), formatDuration(r.durationMs)));
   // A run of just this tier (and no scenario/repo filter): its wall-clock time. Otherwise the
   // sum of the selected tests' durations.
   if (!opts.scenario && !opts.repo && (!tier || (run.tiers.length === 1 && run.tiers[0] === tier)) && run.ids.length === 1) {
     const ms = durationOf(run);
-    return { value: ms, unit: 'ms', detail: `run ${runLabel(run)} took ${formatDuration(ms)}`, items };
+    return { value: ms, unit: 'ms', detail: withNote(`run ${runLabel(run)} took ${formatDuration(ms)}`, f), items };
   }
   const ms = results.reduce((s, r) => s + r.durationMs, 0);
-  return { value: ms, unit: 'ms', detail: `${results.length} tests of ${what} took ${formatDuration(ms)} in run ${runLabel(run)} (sum of test durations)`, items };
+  return { value: ms, unit: 'ms', detail: withNote(`${results.length} tests of ${what} took ${formatDuration(ms)} in run ${runLabel(run)} (sum of test durations)`, f), items };
 }

@@ -48,6 +48,26 @@ export function logicalRuns(runs: readonly RunRecord[]): LogicalRun[] {
   return out.sort((a, b) => time(b.startedAt) - time(a.startedAt));
 }
 
+/**
+ * Runs that count in metrics, gates and trends. A run whose runner wrote no report (status
+ * `incomplete`, issue 12) never counts: the history keeps it, the metrics skip it.
+ * (The status is added by the run side; until then nothing is filtered.)
+ */
+export function countsInMetrics(run: RunRecord): boolean {
+  return (run.status as string) !== 'incomplete';
+}
+
+/**
+ * A result of one of the repo's tests: it matched an inventory test when it was stored
+ * (`known`), or it matches one of the current inventory (histories stored before `known`).
+ */
+export function isKnownResult(r: TestResult, index: Map<string, DiscoveredTest>): boolean {
+  return r.known === true || index.has(testKey(r));
+}
+
+/** Results a runner executed (passed, failed or error): not skipped, not run. */
+export const executed = (r: TestResult) => r.status === 'passed' || r.status === 'failed' || r.status === 'error';
+
 export function inventoryIndex(inventory: RepoInventory | null): Map<string, DiscoveredTest> {
   const m = new Map<string, DiscoveredTest>();
   for (const t of inventory?.tests ?? []) m.set(testKey(t), t);

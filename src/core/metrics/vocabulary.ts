@@ -51,9 +51,86 @@ export function formatValue(value: number | null, unit: MetricUnit): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-/** A bound as written (number, percent over 1 for rates, or duration string) → the metric's unit. */
+/** First segments of the metric vocabulary (a rule naming another one is an unknown metric). */
+export const METRIC_HEADS: readonly string[] = Object.freeze([
+  'tests',
+  'files',
+  'workflows',
+  'requirements',
+  'components',
+  'passrate',
+  'failed',
+  'flaky',
+  'nondeterministic',
+  'determinism',
+  'duration',
+  'coverage',
+]);
+
+const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
+
+/** A bound that does not fit its metric's unit: what is wrong, and how to write it. */
+export interface BoundProblem {
+  message: string;
+  hint: string;
+}
+
+/**
+ * Checks a bound (`min:`, `max:`, `target:`) against the unit of its metric, before any data:
+ *   count   a whole number; a percentage (`"95%"`) or a fraction (`0.95`) is an error
+ *   ratio   a share 0..1 or a percentage (`"95%"`); a number over 1 is an error (is `3` three
+ *           tests or 3%? write `"3%"` or `0.03`)
+ *   ms      a duration (`5m`, `30s`, `250ms`) or seconds
+ * `key` names the key in messages (`min`). Unknown metrics are left to the metric check.
+ */
+export function boundProblem(raw: number | string | undefined, metric: string, key = 'bound'): BoundProblem | undefined {
+  if (raw === undefined || !METRIC_HEADS.includes(metric.split('.')[0]!)) return undefined;
+  const unit = metricUnit(metric);
+  const shown = typeof raw === 'string' ? `"${raw}"` : String(raw);
+  const pct = typeof raw === 'string' ? PERCENT.exec(raw.trim()) : null;
+  if (unit === 'ms') {
+    if (pct) return { message: `${key}: ${shown} is a percentage, but ${metric} is a duration`, hint: `write a duration: ${key}: 5m, 30s or 250ms (a number is seconds)` };
+    try {
+      parseDurationMs(raw);
+    } catch (e) {
+      return { message: `${key}: ${(e as Error).message} (${metric} is a duration)`, hint: `write a duration: ${key}: 5m, 30s or 250ms (a number is seconds)` };
+    }
+    return undefined;
+  }
+  if (unit === 'count') {
+    if (pct)
+      return {
+        message: `${key}: ${shown} is a percentage, but ${metric} is a count`,
+        hint: `write a number (${key}: 25); for a share use a rate metric, e.g. passrate${metric.includes('.') ? `.${metric.split('.').slice(1).join('.')}` : ''} with ${key}: "95%"`,
+      };
+    if (typeof raw === 'string') return { message: `${key}: ${shown} is not a number (${metric} is a count)`, hint: `write a whole number, e.g. ${key}: ${key === 'max' ? 0 : 25}` };
+    if (!Number.isInteger(raw) || raw < 0)
+      return { message: `${key}: ${shown} is not a whole number, but ${metric} is a count${raw > 0 && raw < 1 ? ` (${shown} looks like a share)` : ''}`, hint: `write a whole number, e.g. ${key}: ${key === 'max' ? 0 : 25}` };
+    return undefined;
+  }
+  // ratio
+  if (pct) {
+    if (Number(pct[1]) > 100) return { message: `${key}: ${shown} is over 100%, but ${metric} is a share`, hint: `write a share between 0 and 1 (0.95) or a percentage up to 100% ("95%")` };
+    return undefined;
+  }
+  if (typeof raw === 'string') return { message: `${key}: ${shown} is not a number or percentage (${metric} is a share)`, hint: `write a share between 0 and 1 (0.95) or a percentage ("95%")` };
+  if (raw < 0 || raw > 1)
+    return {
+      message: `${key}: ${shown} is a count, but ${metric} is a share (0..1)`,
+      // (targets take numbers only: no percentage form there)
+      hint:
+        raw > 1 && raw <= 100
+          ? `write a share: ${key}: ${raw / 100}${key === 'target' ? '' : ` or ${key}: "${raw}%"`}`
+          : `write a share between 0 and 1 (0.95)${key === 'target' ? '' : ' or a percentage ("95%")'}`,
+    };
+  return undefined;
+}
+
+/** A bound as written (a number, a percentage `"95%"` for shares, or a duration) → the metric's unit. */
 export function toBound(raw: number | string | undefined, metric: string, unit: MetricUnit = metricUnit(metric)): number | undefined {
   if (raw === undefined) return undefined;
+  const problem = boundProblem(raw, metric);
+  if (problem) throw new GateConfigError(problem.message.replace(/^bound: /, ''), problem.hint);
   if (unit === 'ms') {
     try {
       return parseDurationMs(raw);
@@ -62,11 +139,10 @@ export function toBound(raw: number | string | undefined, metric: string, unit: 
     }
   }
   if (typeof raw === 'string') {
-    const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(raw.trim());
+    const pct = PERCENT.exec(raw.trim());
     if (pct) return Number(pct[1]) / 100;
     throw new GateConfigError(`"${raw}" is not a number (${metric} is not a duration)`);
   }
-  if (unit === 'ratio' && raw > 1 && raw <= 100) return raw / 100;
   return raw;
 }
 
