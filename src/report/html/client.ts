@@ -10,8 +10,8 @@ export const CLIENT_JS = String.raw`
   var D = JSON.parse(document.getElementById('seams-data').textContent);
   var T = D.tests;
   var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13 };
-  var RANK = { failed: 0, error: 0, 'not-run': 1, skipped: 3, passed: 4, '': 5 };
-  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', '-': 'none' };
+  var RANK = { failed: 0, error: 0, 'not-run': 1, xpassed: 2, skipped: 3, xfailed: 3, passed: 4, '': 5 };
+  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', X: 'xfailed', U: 'xpassed', '-': 'none' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);

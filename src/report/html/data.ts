@@ -79,7 +79,7 @@ export interface TrendPoint {
 }
 
 /** Status codes in per-test history strings: one char per run, oldest first. */
-export const STATUS_CODE: Record<TestResult['status'], string> = { passed: 'P', failed: 'F', error: 'E', skipped: 'S', 'not-run': 'N' };
+export const STATUS_CODE: Record<TestResult['status'], string> = { passed: 'P', failed: 'F', error: 'E', skipped: 'S', 'not-run': 'N', xfailed: 'X', xpassed: 'U' };
 
 export interface ReportData {
   version: 1;
