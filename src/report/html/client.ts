@@ -155,7 +155,7 @@ export const CLIENT_JS = String.raw`
       card.appendChild(el('h3', null, 'Latest ' + r.tiers.join(' + ') + ' run · ' + r.repo));
       card.appendChild(el('div', 'muted', r.startedAt.replace('T', ' ').slice(0, 16) + (r.commit ? ' · ' + r.commit.slice(0, 7) : '') + (r.branch ? ' · ' + r.branch : '') + ' · ' + r.tiers.join(', ') + ' · ' + fmtMs(r.durationMs)));
       var stats = el('div', 'stats');
-      ['passed', 'failed', 'error', 'not-run', 'skipped'].forEach(function (k) {
+      ['passed', 'failed', 'error', 'not-run', 'skipped', 'xfailed', 'xpassed', 'flaky'].forEach(function (k) {
         var s = el('div', 'stat st-' + k);
         s.appendChild(el('b', null, String(r.counts[k] || 0)));
         s.appendChild(el('span', null, k));
