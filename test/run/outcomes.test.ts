@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, type SqlDriver } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/index.js';
+import { parseJestJson, readJson } from '../../src/results/json.js';
 import { runCli } from '../helpers/cli.js';
 
 /**
@@ -169,5 +170,40 @@ describe('migration 5 on a history written before it', () => {
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await c.end();
     }
+  });
+});
+
+describe('Vitest JSON from a real run (node_modules/.bin/vitest)', () => {
+  it('passed, failed, skipped, todo map by jestJsonOutcomes; test.fails reads as passed/failed (the JSON cannot tell)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-outcomes-vitest-'));
+    dirs.push(root);
+    writeFileSync(path.join(root, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      path.join(root, 'a.test.ts'),
+      [
+        "import { test, expect } from 'vitest';",
+        "test('passes', () => expect(1).toBe(1));",
+        "test('fails', () => expect(1).toBe(2));",
+        "test.skip('skipped', () => {});",
+        "test.todo('todo');",
+        "test.fails('fails as expected', () => expect(1).toBe(2));",
+        "test.fails('marked to fail but passes', () => expect(1).toBe(1));",
+      ].join('\n'),
+    );
+    const bin = path.join(import.meta.dirname, '../../node_modules/.bin/vitest');
+    try {
+      execFileSync(bin, ['run', '--root', root, '--reporter=json', '--outputFile=r.json'], { cwd: root, stdio: 'ignore' });
+    } catch {
+      // exit 1: a test failed, as it should
+    }
+    const res = parseJestJson(await readJson(path.join(root, 'r.json')), 'vitest', { root, tests: [] });
+    expect(res.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ['passes', 'passed', undefined],
+      ['fails', 'failed', undefined],
+      ['skipped', 'skipped', undefined],
+      ['todo', 'skipped', 'todo'],
+      ['fails as expected', 'passed', undefined],
+      ['marked to fail but passes', 'failed', undefined],
+    ]);
   });
 });
