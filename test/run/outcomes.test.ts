@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, type SqlDriver } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/index.js';
-import { parseJestJson, readJson } from '../../src/results/json.js';
+import { outcomeOf } from '../../src/core/types.js';
+import { parseJestJson, parsePlaywrightJson, readJson } from '../../src/results/json.js';
 import { runCli } from '../helpers/cli.js';
 
 /**
@@ -206,4 +207,40 @@ describe('Vitest JSON from a real run (node_modules/.bin/vitest)', () => {
       ['marked to fail but passes', 'failed', undefined],
     ]);
   });
+});
+
+describe('Playwright JSON from a real run (node_modules/.bin/playwright, no browser)', () => {
+  it('test.fail() failing is xfailed, test.fail() passing is failed, a pass on retry is flaky', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-outcomes-pw-'));
+    dirs.push(root);
+    symlinkSync(path.join(import.meta.dirname, '../../node_modules'), path.join(root, 'node_modules'));
+    writeFileSync(path.join(root, 'package.json'), '{"type":"module"}');
+    writeFileSync(path.join(root, 'playwright.config.ts'), "import { defineConfig } from '@playwright/test';\nexport default defineConfig({ testDir: '.', retries: 1, reporter: [['json', { outputFile: 'r.json' }]] });\n");
+    writeFileSync(
+      path.join(root, 'a.spec.ts'),
+      [
+        "import { test, expect } from '@playwright/test';",
+        "test('passes', () => { expect(1).toBe(1); });",
+        "test('known bug', () => { test.fail(true, 'bug 7'); expect(1).toBe(2); });",
+        "test('fixed now', () => { test.fail(); expect(1).toBe(1); });",
+        "test('skipped', () => { test.skip(true, 'later'); });",
+        "test('retried', () => { expect(test.info().retry).toBe(1); });",
+      ].join('\n'),
+    );
+    try {
+      execFileSync(path.join(root, 'node_modules/.bin/playwright'), ['test'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    } catch {
+      // exit 1: "fixed now" fails Playwright's run
+    }
+    const res = parsePlaywrightJson(await readJson(path.join(root, 'r.json')), { root, tests: [] });
+    expect(res.map((r) => [r.name, r.status, outcomeOf(r), r.attempts])).toEqual([
+      ['passes', 'passed', 'passed', 1],
+      ['known bug', 'xfailed', 'xfailed', 1],
+      ['fixed now', 'failed', 'failed', 2],
+      ['skipped', 'skipped', 'skipped', 1],
+      ['retried', 'passed', 'flaky', 2],
+    ]);
+    expect(res[1]!.reason).toBe('bug 7');
+    expect(res[2]!.message).toBe('passed, but test.fail() expects it to fail');
+  }, 150_000);
 });
