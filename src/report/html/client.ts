@@ -227,7 +227,7 @@ export const CLIENT_JS = String.raw`
     var stSel = el('select'); stSel.id = 'status-filter';
     var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
     [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
-    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
+    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['xfailed', 'xfailed (expected failure)'], ['xpassed', 'xpassed'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
     if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
     var box = el('div', 'vt');
     host.appendChild(box);
