@@ -89,6 +89,7 @@ export function analyzeFlaky(entries: readonly WindowEntry[], options: FlakyOpti
 
   const byTest = new Map<string, WindowEntry[]>();
   for (const e of entries) {
+    // skipped, not-run and expected failures (xfailed, xpassed) are no evidence either way
     if (e.status !== 'passed' && e.status !== 'failed' && e.status !== 'error') continue;
     const k = testKeyOf(e);
     let list = byTest.get(k);

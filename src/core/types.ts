@@ -129,7 +129,28 @@ export interface Inventory {
 
 /* ------------------------------------------------------------------ results and history */
 
-export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'not-run';
+/**
+ * One test's status in one run (docs/results.md has the table of each runner's words):
+ * - `xfailed`: marked as expected to fail, and it failed (pytest xfail, unittest expectedFailure,
+ *   Playwright `test.fail()`); neither a skip nor a failure.
+ * - `xpassed`: marked as expected to fail, passed, and the runner does not fail the run on it
+ *   (pytest non-strict XPASS); counts as a pass. A runner that fails the run on it (pytest strict
+ *   `XPASS(strict)`, unittest unexpected success, Playwright `test.fail()` passing) gives `failed`.
+ * `flaky` is not a stored status: a `passed` result with `flaky: true` (see `outcomeOf`).
+ */
+export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'not-run' | 'xfailed' | 'xpassed';
+
+/** Every stored status, in the order summaries list them. */
+export const RESULT_STATUSES: readonly ResultStatus[] = Object.freeze(['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed', 'not-run'] as const);
+
+/** What reports show and count per result: its status, or `flaky` for a pass that needed a retry in the run. */
+export type Outcome = ResultStatus | 'flaky';
+
+/** Every outcome, in the order summaries list them. */
+export const OUTCOMES: readonly Outcome[] = Object.freeze(['passed', 'flaky', 'failed', 'error', 'skipped', 'xfailed', 'xpassed', 'not-run'] as const);
+
+/** A result's outcome: `flaky` when it passed only after a failed attempt in the same run, else its status. */
+export const outcomeOf = (r: { status: ResultStatus; flaky: boolean }): Outcome => (r.status === 'passed' && r.flaky ? 'flaky' : r.status);
 
 /** One test's outcome in one run, joined to the inventory by (runner, project, id) when known. */
 export interface TestResult {

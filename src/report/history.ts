@@ -11,7 +11,7 @@ export interface IngestView {
   save: {
     inserted: boolean;
     merged?: boolean;
-    counts: { total: number; passed: number; failed: number; error: number; skipped: number; notRun: number };
+    counts: { total: number; passed: number; failed: number; error: number; skipped: number; notRun: number; xfailed?: number; xpassed?: number; flaky?: number };
     status: RunRecord['status'];
   };
   unknown: number;
@@ -31,7 +31,7 @@ export function renderIngestText(reports: readonly IngestView[], location: strin
       const merged = r.save.merged || (r.added?.length ?? 0) > 0;
       const what = r.save.merged ? `${shards(r.added ?? [])} into run ${r.runId}` : `run ${r.runId}`;
       out.push(
-        `${r.save.merged ? 'merged' : 'stored'} ${what} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${merged && r.save.merged ? 'now ' : ''}${c.total} results (${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped} skipped, ${c.notRun} not run) — ${r.save.status}`,
+        `${r.save.merged ? 'merged' : 'stored'} ${what} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${merged && r.save.merged ? 'now ' : ''}${c.total} results (${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped} skipped, ${c.notRun} not run${(['xfailed', 'xpassed', 'flaky'] as const).map((k) => (c[k] ? `, ${c[k]} ${k}` : '')).join('')}) — ${r.save.status}`,
       );
       if (r.already?.length) out.push(`  ${shards(r.already)} already stored: not added again`);
     }

@@ -1,4 +1,4 @@
-import type { RunRecord, TestResult } from '../core/types.js';
+import { outcomeOf, type RunRecord, type TestResult } from '../core/types.js';
 import { textTable } from '../util/table.js';
 
 /** The summary of `seams run` on a terminal: values in, text out. */
@@ -23,6 +23,22 @@ const oneLine = (s: string | undefined, max = 160) => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
+/**
+ * The counts the summary line adds after `N skipped`, only when not zero: `, 1 xfailed, 2 xpassed,
+ * 1 flaky` (flaky tests passed on a retry and are among the passed).
+ */
+export function runSummaryExtras(results: readonly TestResult[]): string {
+  const n = { xfailed: 0, xpassed: 0, flaky: 0 };
+  for (const r of results) {
+    const o = outcomeOf(r);
+    if (o === 'xfailed' || o === 'xpassed' || o === 'flaky') n[o]++;
+  }
+  return Object.entries(n)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `, ${v} ${k}`)
+    .join('');
+}
+
 /** The terminal summary of a run: services, a table per tier, failures and not-run tests with reasons. */
 export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], options: { stored?: string; maxListed?: number } = {}): string {
   const max = options.maxListed ?? 30;
@@ -39,9 +55,12 @@ export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], opt
     const rs = run.results.filter((r) => (r.tier ?? '?') === tier);
     const c = (s: TestResult['status']) => rs.filter((r) => r.status === s).length;
     const time = tasks.filter((t) => t.tier === tier).reduce((s, t) => s + t.durationMs, 0);
-    return [tier, rs.length, c('passed'), c('failed') + c('error'), c('skipped'), c('not-run'), rs.filter((r) => r.flaky).length, secs(time)];
+    return [tier, rs.length, c('passed'), c('failed') + c('error'), c('skipped'), c('not-run'), rs.filter((r) => r.flaky).length, c('xfailed'), c('xpassed'), secs(time)];
   });
-  lines.push('', textTable(['tier', 'tests', 'passed', 'failed', 'skipped', 'not run', 'flaky', 'time'], rows));
+  // xfailed / xpassed columns only when the run has any (most runs have none)
+  const header = ['tier', 'tests', 'passed', 'failed', 'skipped', 'not run', 'flaky', 'xfailed', 'xpassed', 'time'];
+  const shown = header.map((_, i) => i !== 7 && i !== 8 || rows.some((r) => r[i] !== 0));
+  lines.push('', textTable(header.filter((_, i) => shown[i]), rows.map((r) => r.filter((_, i) => shown[i]))));
   for (const t of tasks)
     if (t.deselected)
       lines.push(`${t.tier} · ${t.runner}: ${t.deselected.count} selected test${t.deselected.count === 1 ? '' : 's'} deselected by ${t.deselected.args.join(' ')} (not counted)`);
@@ -81,10 +100,12 @@ export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], opt
     }
   }
   const passed = run.results.filter((r) => r.status === 'passed').length;
+  // scripts read this line: its first four counts keep their form; the other outcomes follow when there are any
+  const more = runSummaryExtras(run.results);
   const verdict = run.environment.interrupted ? 'INTERRUPTED' : run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
   lines.push(
     '',
-    `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
+    `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped${more} in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import type { TestResult } from '../core/types.js';
+import { goOutcomes } from '../runners/_shared/go.js';
 import { enrich, type JoinContext } from './join.js';
 import { firstLines, num, str } from './json.js';
 
@@ -26,8 +27,8 @@ export function parseGoTestJson(text: string, ctx: JoinContext): TestResult[] {
       if (prev.length < 4096) output.set(key, prev + (str(ev.Output) ?? ''));
       continue;
     }
-    if (action !== 'pass' && action !== 'fail' && action !== 'skip') continue;
-    const status: TestResult['status'] = action === 'pass' ? 'passed' : action === 'fail' ? 'failed' : 'skipped';
+    const status: TestResult['status'] | undefined = action !== undefined && Object.hasOwn(goOutcomes, action) ? goOutcomes[action as keyof typeof goOutcomes] : undefined;
+    if (!status) continue;
     const r: TestResult = {
       runner: 'go',
       project: null,

@@ -129,7 +129,10 @@ export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new
         const project = str(test.projectName) || null;
         const outcome = str(test.status);
         // anything the runner's outcomes do not name (interrupted) did not run
-        const status: TestResult['status'] = outcomeOf(outcomes, outcome) ?? 'not-run';
+        // test.fail(): the runner's words with the expected status (`expected[expectedStatus=failed]`) first
+        const expectedStatus = str(test.expectedStatus);
+        const status: TestResult['status'] =
+          (expectedStatus && expectedStatus !== 'passed' ? outcomeOf(outcomes, `${outcome}[expectedStatus=${expectedStatus}]`) : undefined) ?? outcomeOf(outcomes, outcome) ?? 'not-run';
         const last = results[results.length - 1];
         const error = (last?.error ?? arr(last?.errors)[0]) as Record<string, unknown> | undefined;
         const id = `${file} > ${[...titles, str(spec.title) ?? ''].join(' > ')}`;
@@ -146,7 +149,14 @@ export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new
           flaky: outcome === 'flaky',
         };
         if (titles.length) r.suite = titles.join(' > ');
-        if (status === 'failed') r.message = firstLines(stripAnsi(str(error?.message) ?? str(last?.status) ?? 'failed'));
+        if (status === 'failed')
+          r.message = firstLines(
+            stripAnsi(str(error?.message) ?? (expectedStatus === 'failed' && last?.status === 'passed' ? 'passed, but test.fail() expects it to fail' : (str(last?.status) ?? 'failed'))),
+          );
+        if (status === 'xfailed') {
+          const ann = (arr(test.annotations) as Record<string, unknown>[]).find((x) => x.type === 'fail');
+          r.reason = str(ann?.description) ?? 'test.fail()';
+        }
         if (status === 'skipped') {
           const ann = (arr(test.annotations) as Record<string, unknown>[]).find((x) => x.type === 'skip' || x.type === 'fixme');
           if (ann) r.reason = str(ann.description) ?? str(ann.type);

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ResultStatus } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
+import { junitStatusOf } from '../runners/_shared/junit.js';
 
 /**
  * A streaming JUnit XML reader (saxes): constant memory whatever the file size, results handed
@@ -54,6 +55,8 @@ interface OpenCase {
   failures: number;
   errors: number;
   skipped: boolean;
+  /** `type` of the first `<skipped>` (pytest.xfail, unittest.expectedFailure). */
+  skipType?: string;
   flakies: number;
   reruns: number;
   texts: string[];
@@ -147,7 +150,10 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
         if (!current) break;
         if (t.name === 'failure') current.failures++;
         else if (t.name === 'error') current.errors++;
-        else if (t.name === 'skipped') current.skipped = true;
+        else if (t.name === 'skipped') {
+          current.skipped = true;
+          current.skipType ??= a.type;
+        }
         else if (t.name.startsWith('flaky')) current.flakies++;
         else current.reruns++;
         const head = a.message ?? a.type ?? '';
@@ -185,10 +191,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
       case 'testcase': {
         if (!current) break;
         const { c } = current;
-        if (current.errors) c.status = 'error';
-        else if (current.failures) c.status = 'failed';
-        else if (current.skipped) c.status = 'skipped';
-        else c.status = 'passed';
+        c.status = junitStatusOf(current);
         c.attempts = 1 + current.flakies + current.reruns;
         c.flaky = c.status === 'passed' && current.flakies > 0;
         const text = current.texts.join('').trim().slice(0, maxText);

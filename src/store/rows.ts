@@ -1,4 +1,4 @@
-import type { ResultStatus, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { RESULT_STATUSES, type ResultStatus, type RunRecord, type ServiceRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import type { RunCounts, RunHeader, RunQuery, RunSummary, WindowQuery } from './types.js';
 
@@ -31,7 +31,7 @@ export const cut = (s: string | undefined, max = MAX_MESSAGE): string | null =>
   s === undefined ? null : s.length > max ? `${s.slice(0, max)}…` : s;
 
 export function emptyCounts(): RunCounts {
-  return { total: 0, passed: 0, failed: 0, skipped: 0, error: 0, notRun: 0, flaky: 0 };
+  return { total: 0, passed: 0, failed: 0, skipped: 0, error: 0, notRun: 0, flaky: 0, xfailed: 0, xpassed: 0 };
 }
 
 export function countResults(results: Iterable<TestResult>, counts = emptyCounts()): RunCounts {
@@ -41,6 +41,8 @@ export function countResults(results: Iterable<TestResult>, counts = emptyCounts
     else if (r.status === 'failed') counts.failed++;
     else if (r.status === 'skipped') counts.skipped++;
     else if (r.status === 'error') counts.error++;
+    else if (r.status === 'xfailed') counts.xfailed++;
+    else if (r.status === 'xpassed') counts.xpassed++;
     else counts.notRun++;
     if (r.flaky) counts.flaky++;
   }
@@ -57,10 +59,10 @@ export function validateHeader(h: RunHeader): void {
     if (Number.isNaN(Date.parse(h[k]))) throw new SeamsError('SEAMS_STORE_BAD_RUN', `run ${h.id}: ${k} is not a date: ${h[k]}`, { hint: 'dates are ISO 8601 (2026-01-31T12:00:00Z); nothing was stored' });
 }
 
-export const STATUSES = new Set<ResultStatus>(['passed', 'failed', 'skipped', 'error', 'not-run']);
+export const STATUSES = new Set<ResultStatus>(RESULT_STATUSES);
 
 export function resultRow(runId: string, seq: number, r: TestResult): unknown[] {
-  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`, { hint: 'statuses are passed, failed, skipped, error, not-run; nothing was stored' });
+  if (!STATUSES.has(r.status)) throw new SeamsError('SEAMS_STORE_BAD_RESULT', `result ${r.id}: unknown status ${String(r.status)}`, { hint: `statuses are ${RESULT_STATUSES.join(', ')}; nothing was stored` });
   return [
     runId,
     seq,
@@ -101,6 +103,9 @@ export interface RunRow {
   errors: number | string;
   not_run: number | string;
   flaky: number | string;
+  /** Migration 5. */
+  xfailed: number | string;
+  xpassed: number | string;
 }
 
 export interface ResultRow {
@@ -144,6 +149,8 @@ export function toSummary(r: RunRow): RunSummary {
       error: Number(r.errors),
       notRun: Number(r.not_run),
       flaky: Number(r.flaky),
+      xfailed: Number(r.xfailed ?? 0),
+      xpassed: Number(r.xpassed ?? 0),
     },
     durationMs: Math.max(0, Date.parse(r.finished_at) - Date.parse(r.started_at)),
   };

@@ -126,4 +126,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX reach_latest_run ON reach_latest (run_id)`,
     ],
   },
+  // version 4 belongs to the history work (issue 12); numbers are fixed, a store applies what it lacks in order
+  {
+    version: 5,
+    name: 'xfailed and xpassed outcomes',
+    statements: [
+      `ALTER TABLE runs ADD COLUMN xfailed INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE runs ADD COLUMN xpassed INTEGER NOT NULL DEFAULT 0`,
+      // before this version the JUnit reader stored <skipped type="pytest.xfail"> and unittest's
+      // expected failures as skipped with the reason `xfail` / `xfail: <message>`: those are xfailed.
+      // Nothing else can be told apart (a non-strict XPASS was, and is, a plain pass in JUnit XML;
+      // a Playwright test.fail() that failed as expected was stored as passed).
+      `UPDATE results SET status = 'xfailed' WHERE status = 'skipped' AND (reason = 'xfail' OR substr(reason, 1, 7) = 'xfail: ')`,
+      `UPDATE runs SET
+         xfailed = (SELECT COUNT(*) FROM results r WHERE r.run_id = runs.id AND r.status = 'xfailed'),
+         skipped = skipped - (SELECT COUNT(*) FROM results r WHERE r.run_id = runs.id AND r.status = 'xfailed')
+       WHERE EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id AND r.status = 'xfailed')`,
+    ],
+  },
 ];

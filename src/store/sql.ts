@@ -61,8 +61,11 @@ export class SqlResultStore implements ResultStore {
           `the history database ${this.location} has schema version ${current}, this seams knows up to ${latest}`,
           { hint: 'upgrade seams, or point --db at another database' },
         );
+      // each migration not applied yet, in order: one numbered below the newest applied (a branch's
+      // migration that landed after a later one, as 4 and 5 of issue 12) is applied too
+      const applied = new Set((await this.db.all<{ version: number | string }>('SELECT version FROM seams_migrations')).map((r) => Number(r.version)));
       for (const m of MIGRATIONS) {
-        if (m.version <= current) continue;
+        if (applied.has(m.version)) continue;
         for (const s of m.statements) await this.db.exec(s);
         await this.db.run('INSERT INTO seams_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
           m.version,
@@ -129,8 +132,8 @@ export class SqlResultStore implements ResultStore {
       const status = header.status ?? statusOfCounts(counts);
       if (tiers.size) await this.db.insertMany('run_tiers', ['run_id', 'tier'], [...tiers].map((t) => [header.id, t]));
       await this.db.run(
-        `UPDATE runs SET tiers = ?, status = ?, total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
-        [JSON.stringify([...tiers]), status, counts.total, counts.passed, counts.failed, counts.skipped, counts.error, counts.notRun, counts.flaky, header.id],
+        `UPDATE runs SET tiers = ?, status = ?, total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ?, xfailed = ?, xpassed = ? WHERE id = ?`,
+        [JSON.stringify([...tiers]), status, counts.total, counts.passed, counts.failed, counts.skipped, counts.error, counts.notRun, counts.flaky, counts.xfailed, counts.xpassed, header.id],
       );
       await this.db.commit();
       return { inserted: true, counts, status };
@@ -276,7 +279,7 @@ export class SqlResultStore implements ResultStore {
     const latest = Date.parse(header.finishedAt) > Date.parse(existing.finishedAt) ? header.finishedAt : existing.finishedAt;
     await this.db.run(
       `UPDATE runs SET tiers = ?, environment = ?, shard = ?, started_at = ?, finished_at = ?, status = ?, services = ?,
-         total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ? WHERE id = ?`,
+         total = ?, passed = ?, failed = ?, skipped = ?, errors = ?, not_run = ?, flaky = ?, xfailed = ?, xpassed = ? WHERE id = ?`,
       [
         JSON.stringify([...tiers]),
         JSON.stringify({ ...existing.environment, shards: all.join(',') }),
@@ -292,6 +295,8 @@ export class SqlResultStore implements ResultStore {
         counts.error,
         counts.notRun,
         counts.flaky,
+        counts.xfailed,
+        counts.xpassed,
         header.id,
       ],
     );
@@ -380,7 +385,8 @@ export class SqlResultStore implements ResultStore {
     const perTest = query.perTest ?? 5;
     const acc = new Map<string, number[]>();
     for (const e of entries) {
-      if (e.status !== 'passed' && e.status !== 'failed') continue;
+      // tests that ran (expected failures run too: they take their time in a shard)
+      if (e.status !== 'passed' && e.status !== 'failed' && e.status !== 'xfailed' && e.status !== 'xpassed') continue;
       const k = testKeyOf(e);
       const list = acc.get(k) ?? [];
       if (list.length < perTest) list.push(e.durationMs);

@@ -97,7 +97,7 @@ describe('executeRun with pytest and a real redis', () => {
     expect(by[`${f}test_param[2]`]).toMatchObject({ status: 'failed', message: expect.stringContaining('two is too big') });
     expect(by[`${f}test_skipped`]).toMatchObject({ status: 'failed', reason: 'later', message: expect.stringContaining('skips count as failures') });
     expect(by[`${f}test_allowed_skip`]).toMatchObject({ status: 'skipped', reason: 'needs GPU' });
-    expect(by[`${f}test_xfail`]).toMatchObject({ status: 'skipped', reason: 'xfail: known bug' });
+    expect(by[`${f}test_xfail`]).toMatchObject({ status: 'xfailed', reason: 'xfail: known bug' });
     expect(by[`${f}test_search`]).toMatchObject({ status: 'not-run', reason: expect.stringMatching(/^search is missing: command not found: not-installed-search-engine/) });
     expect(o.run.results).toHaveLength(8);
     expect(o.run.status).toBe('failed');

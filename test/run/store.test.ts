@@ -90,7 +90,7 @@ describe.each(engines)('%s store', (_name, make) => {
     await s.saveRun(run('r2', '2026-01-02T10:00:00.000Z', [result('t.py::a', 'failed')], { tiers: ['unit'], branch: 'dev', status: 'failed' }));
     const runs = await s.listRuns();
     expect(runs.map((r) => r.id)).toEqual(['r2', 'r1']);
-    expect(runs[1]!.counts).toEqual({ total: 3, passed: 1, failed: 1, skipped: 0, error: 0, notRun: 1, flaky: 0 });
+    expect(runs[1]!.counts).toEqual({ total: 3, passed: 1, failed: 1, skipped: 0, error: 0, notRun: 1, flaky: 0, xfailed: 0, xpassed: 0 });
     expect(runs[1]!.durationMs).toBe(1500);
     expect((await s.listRuns({ tier: 'integration' })).map((r) => r.id)).toEqual(['r1']);
     expect((await s.listRuns({ branch: 'dev' })).map((r) => r.id)).toEqual(['r2']);

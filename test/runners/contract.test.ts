@@ -21,7 +21,7 @@ import {
  * Every registered runner satisfies the contract of `src/runners/contract.ts` (the template too,
  * so that a copied folder starts from something that passes).
  */
-const STATUSES: ResultStatus[] = ['passed', 'failed', 'skipped', 'error', 'not-run'];
+const STATUSES: ResultStatus[] = ['passed', 'failed', 'skipped', 'error', 'not-run', 'xfailed', 'xpassed'];
 const work = mkdtempSync(path.join(tmpdir(), 'seams-contract-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -139,7 +139,7 @@ describe.skipIf(!hasDjango)('django runner with the real Django', () => {
     expect(by[`${api}test_broken`]).toMatchObject({ status: 'failed', message: expect.stringContaining("'a' != 'b'") });
     expect(by[`${api}test_crash`]).toMatchObject({ status: 'error', message: expect.stringContaining('RuntimeError: boom') });
     expect(by[`${api}test_refund`]).toMatchObject({ status: 'skipped', reason: 'payments provider sandbox is down' });
-    expect(by[`${api}test_known_bug`]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^xfail: /) });
+    expect(by[`${api}test_known_bug`]).toMatchObject({ status: 'xfailed', reason: expect.stringMatching(/^xfail: /) });
     expect(by[`${api}test_fixed_bug`]).toMatchObject({ status: 'failed', message: expect.stringContaining('unexpected success') });
     expect(by['apps.billing.tests.test_models.WithSubTests.test_sub']!.status).toBe('failed');
     expect(by['apps.notes.tests.NoteTests.test_note']).toMatchObject({ status: 'skipped', reason: 'whole class skipped' });

@@ -83,9 +83,10 @@ export function runHasTier(run: LogicalRun, tier: Tier, index: Map<string, Disco
   return run.tiers.includes(tier) || run.results.some((r) => tierOfResult(r, index) === tier);
 }
 
-export const isPass = (r: TestResult) => r.status === 'passed';
-/** Results that count in a pass rate: everything but skips (not-run counts as not passed). */
-export const counts = (r: TestResult) => r.status !== 'skipped';
+/** A pass: passed (flaky included), or xpassed (an expected failure that passed without failing the run). */
+export const isPass = (r: TestResult) => r.status === 'passed' || r.status === 'xpassed';
+/** Results that count in a pass rate: everything but skips and expected failures (not-run counts as not passed). */
+export const counts = (r: TestResult) => r.status !== 'skipped' && r.status !== 'xfailed';
 
 export function runLabel(run: LogicalRun): string {
   const date = run.startedAt.slice(0, 16).replace('T', ' ');

@@ -10,8 +10,8 @@ export const CLIENT_JS = String.raw`
   var D = JSON.parse(document.getElementById('seams-data').textContent);
   var T = D.tests;
   var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13 };
-  var RANK = { failed: 0, error: 0, 'not-run': 1, skipped: 3, passed: 4, '': 5 };
-  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', '-': 'none' };
+  var RANK = { failed: 0, error: 0, 'not-run': 1, xpassed: 2, skipped: 3, xfailed: 3, passed: 4, '': 5 };
+  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', X: 'xfailed', U: 'xpassed', '-': 'none' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -155,7 +155,7 @@ export const CLIENT_JS = String.raw`
       card.appendChild(el('h3', null, 'Latest ' + r.tiers.join(' + ') + ' run · ' + r.repo));
       card.appendChild(el('div', 'muted', r.startedAt.replace('T', ' ').slice(0, 16) + (r.commit ? ' · ' + r.commit.slice(0, 7) : '') + (r.branch ? ' · ' + r.branch : '') + ' · ' + r.tiers.join(', ') + ' · ' + fmtMs(r.durationMs)));
       var stats = el('div', 'stats');
-      ['passed', 'failed', 'error', 'not-run', 'skipped'].forEach(function (k) {
+      ['passed', 'failed', 'error', 'not-run', 'skipped', 'xfailed', 'xpassed', 'flaky'].forEach(function (k) {
         var s = el('div', 'stat st-' + k);
         s.appendChild(el('b', null, String(r.counts[k] || 0)));
         s.appendChild(el('span', null, k));
@@ -227,7 +227,7 @@ export const CLIENT_JS = String.raw`
     var stSel = el('select'); stSel.id = 'status-filter';
     var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
     [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
-    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
+    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['xfailed', 'xfailed (expected failure)'], ['xpassed', 'xpassed'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
     if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
     var box = el('div', 'vt');
     host.appendChild(box);

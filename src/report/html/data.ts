@@ -1,6 +1,6 @@
 import { summarizeRepo } from '../../core/summary.js';
 import { compareTiers } from '../../core/tiers.js';
-import type { DiscoveredTest, RepoInventory, RunRecord, TestResult } from '../../core/types.js';
+import { outcomeOf, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
 import type { GateReport } from '../../core/metrics/types.js';
 import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
@@ -79,7 +79,7 @@ export interface TrendPoint {
 }
 
 /** Status codes in per-test history strings: one char per run, oldest first. */
-export const STATUS_CODE: Record<TestResult['status'], string> = { passed: 'P', failed: 'F', error: 'E', skipped: 'S', 'not-run': 'N' };
+export const STATUS_CODE: Record<TestResult['status'], string> = { passed: 'P', failed: 'F', error: 'E', skipped: 'S', 'not-run': 'N', xfailed: 'X', xpassed: 'U' };
 
 export interface ReportData {
   version: 1;
@@ -209,7 +209,10 @@ export function buildReportData(input: ReportInput): ReportData {
     const latestRunIds = new Set([...latestPerTierSet.values()].map((r) => r.id));
     for (const run of [...latestPerTierSet.values()].slice(0, 6)) {
       const counts: Record<string, number> = {};
-      for (const r of run.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      for (const r of run.results) {
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
+        if (outcomeOf(r) === 'flaky') counts.flaky = (counts.flaky ?? 0) + 1; // among the passed
+      }
       latestRun.push({
         id: run.id,
         repo: inv.name,

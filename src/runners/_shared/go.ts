@@ -1,3 +1,4 @@
+import type { ResultStatus } from '../../core/types.js';
 import type { CommandSpec, ResultFormatPlugin } from '../contract.js';
 import { argvWords } from './targets.js';
 
@@ -10,6 +11,9 @@ export function adoptGoCommand(argv: readonly string[], resultFile: string, extr
   const at = argv.indexOf('test') + 1;
   return { argv: [...argv.slice(0, at), '-json', ...argv.slice(at), ...extraArgs], env: {}, resultFile, format: 'go', resultFromStdout: true };
 }
+
+/** `go test -json` test events (`Action`) and what seams stores; other actions (run, output, pause) are no result. */
+export const goOutcomes = { pass: 'passed', fail: 'failed', skip: 'skipped' } as const satisfies Readonly<Record<string, ResultStatus>>;
 
 /** `go test -json`: one JSON event per line. */
 export const goTestJsonFormat: ResultFormatPlugin = {

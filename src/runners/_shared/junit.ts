@@ -1,4 +1,4 @@
-import type { DiscoveredTest } from '../../core/types.js';
+import type { DiscoveredTest, ResultStatus } from '../../core/types.js';
 import type { CommandSpec, JUnitNaming, ResultFormatPlugin } from '../contract.js';
 
 /** JUnit XML, written by pytest, Mocha (xunit), node:test and most other tools. */
@@ -33,9 +33,33 @@ export function adoptUnknownCommand(argv: readonly string[], resultFile: string,
 
 /**
  * What the JUnit XML reader stores for each element of a `<testcase>`: the outcomes of every
- * runner whose report is JUnit XML (the runner's own words become these elements).
+ * runner whose report is JUnit XML (the runner's own words become these elements). `passed` is a
+ * case with none of them; `<skipped type="…">` is looked up as `skipped[type=…]` first. pytest
+ * writes a strict XPASS as `<failure message="[XPASS(strict)] …">` (failed) and a non-strict
+ * XPASS as a plain passed case: JUnit XML cannot tell it from a pass.
  */
-export const junitOutcomes = { passed: 'passed', failure: 'failed', error: 'error', skipped: 'skipped' } as const;
+export const junitOutcomes = {
+  passed: 'passed',
+  failure: 'failed',
+  error: 'error',
+  skipped: 'skipped',
+  'skipped[type=pytest.xfail]': 'xfailed',
+  'skipped[type=unittest.expectedFailure]': 'xfailed',
+} as const satisfies Readonly<Record<string, ResultStatus>>;
 
-/** Jest-style JSON (`assertionResults[].status`): anything else is stored as skipped, with the word as reason. */
+/** The status of a JUnit case from its elements (`junitOutcomes`): error over failure over skipped. */
+export function junitStatusOf(c: { errors: number; failures: number; skipped: boolean; skipType?: string | undefined }): ResultStatus {
+  if (c.errors) return junitOutcomes.error;
+  if (c.failures) return junitOutcomes.failure;
+  if (c.skipped) {
+    const typed = c.skipType === undefined ? undefined : (junitOutcomes as Readonly<Record<string, ResultStatus>>)[`skipped[type=${c.skipType}]`];
+    return typed ?? junitOutcomes.skipped;
+  }
+  return junitOutcomes.passed;
+}
+
+/**
+ * Jest-style JSON (`assertionResults[].status`): anything else is stored as skipped, with the word as
+ * reason. Vitest's `test.fails` reports as passed when it fails as expected: the JSON cannot tell.
+ */
 export const jestJsonOutcomes = { passed: 'passed', failed: 'failed', skipped: 'skipped', pending: 'skipped', todo: 'skipped', disabled: 'skipped' } as const;

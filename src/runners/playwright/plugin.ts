@@ -22,6 +22,15 @@ export const playwrightPlugin = {
   resultFormat: 'playwright',
   junit: titlePathJUnitNaming,
   // the JSON reporter's test.status; anything else (interrupted) is stored as not-run
-  outcomes: { expected: 'passed', flaky: 'passed', unexpected: 'failed', skipped: 'skipped' },
+  // a test's `status`; with `expectedStatus: 'failed'` (test.fail()) `<status>[expectedStatus=failed]`
+  // is looked up first: failing as expected is xfailed, passing fails the run (as a strict XPASS)
+  outcomes: {
+    expected: 'passed',
+    'expected[expectedStatus=failed]': 'xfailed',
+    flaky: 'passed',
+    unexpected: 'failed',
+    'unexpected[expectedStatus=failed]': 'failed',
+    skipped: 'skipped',
+  },
   ci: { jsPackages: true, browsers: true },
 } satisfies RunnerPlugin;

@@ -2,6 +2,7 @@ import type { RunnerPlugin } from '../contract.js';
 import type { ScanContext } from '../types.js';
 import { pytestCollector } from './collect.js';
 import { adoptPytestCommand, buildPytestCommand, pytestConflicts, pytestRequirements } from './command.js';
+import { junitOutcomes } from '../_shared/junit.js';
 import { conftestsFor, pytestJUnitNaming } from './junit.js';
 import { pytestReach } from './reach.js';
 import { verifyPytest } from './verify.js';
@@ -27,7 +28,8 @@ export const pytestPlugin = {
   reach: pytestReach,
   resultFormat: 'junit',
   junit: pytestJUnitNaming,
-  // pytest writes xfailed as <skipped type="pytest.xfail"> and a non-strict xpassed as a pass
-  outcomes: { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped', xfailed: 'skipped', xpassed: 'passed' },
+  // the JUnit elements pytest writes: xfailed is <skipped type="pytest.xfail">, a strict XPASS a
+  // <failure message="[XPASS(strict)] …">, a non-strict XPASS a plain pass (JUnit cannot tell it)
+  outcomes: junitOutcomes,
   ci: { python: true },
 } satisfies RunnerPlugin;

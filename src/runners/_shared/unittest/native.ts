@@ -9,13 +9,17 @@ import type { VerifyReport } from '../../types.js';
 import { verifyByFile, type ComparedItem } from '../../../core/verify.js';
 import { LIST_ERROR, LIST_TEST } from './python.js';
 
-/** unittest's outcomes and what seams stores (expected failures as pytest's xfail: skipped). */
+/**
+ * unittest's outcomes and what seams stores. The shipped result class writes them as JUnit XML:
+ * an expected failure as `<skipped type="unittest.expectedFailure">` (xfailed), an unexpected
+ * success as a `<failure>` (unittest's `wasSuccessful()` is false on it since Python 3.4).
+ */
 export const UNITTEST_OUTCOMES: Readonly<Record<string, ResultStatus>> = Object.freeze({
   success: 'passed',
   failure: 'failed',
   error: 'error',
   skip: 'skipped',
-  expectedFailure: 'skipped',
+  expectedFailure: 'xfailed',
   unexpectedSuccess: 'failed',
 });
 
