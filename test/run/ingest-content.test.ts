@@ -228,3 +228,27 @@ describe('strict schemas: reports with wrong types are refused (exit 2, file, JS
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('the seams results schema agrees with schemas/results.schema.json', () => {
+  it('same required keys, properties and statuses for runs and results', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { z } = await import('zod');
+    const { seamsRunSchema } = await import('../../src/results/schemas.js');
+    const published = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/results.schema.json'), 'utf8')) as {
+      $defs: Record<string, { required: string[]; properties: Record<string, { enum?: string[] }> }>;
+    };
+    const ours = z.toJSONSchema(seamsRunSchema, { io: 'input' }) as {
+      required: string[];
+      properties: Record<string, { items?: { required: string[]; properties: Record<string, { enum?: string[] }> } }>;
+    };
+    const sorted = (xs: Iterable<string>) => [...xs].sort();
+    expect(sorted(ours.required)).toEqual(sorted(published.$defs.run!.required));
+    expect(sorted(Object.keys(ours.properties))).toEqual(sorted(Object.keys(published.$defs.run!.properties)));
+    const result = ours.properties.results!.items!;
+    expect(sorted(result.required)).toEqual(sorted(published.$defs.result!.required));
+    expect(sorted(Object.keys(result.properties))).toEqual(sorted(Object.keys(published.$defs.result!.properties)));
+    expect(result.properties.status!.enum).toEqual(published.$defs.result!.properties.status!.enum);
+    const service = ours.properties.services!.items!;
+    expect(sorted(Object.keys(service.properties))).toEqual(sorted(Object.keys(published.$defs.service!.properties)));
+  });
+});
