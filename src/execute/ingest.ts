@@ -242,7 +242,7 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
   for (const [id, g] of groups) {
     g.stored = await o.store.getRun(id);
     if (!g.stored) continue;
-    const storedShards = new Set((g.stored.environment.shards ?? g.stored.shard ?? '').split(',').filter(Boolean));
+    const storedShards = storedShardsOf(g.stored);
     const unsharded = g.runs.filter((r) => !r.shard);
     for (const part of [...(unsharded.length ? [{ shard: null as string | null, results: mergeShards(unsharded).results }] : []), ...g.runs.filter((r) => r.shard).map((r) => ({ shard: r.shard, results: r.results }))]) {
       // a shard the stored run does not hold yet is merged, not compared
@@ -306,7 +306,7 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
     let save: SaveResult;
     if (stored) {
       const fresh = await collect();
-      const storedShards = new Set((stored.environment.shards ?? stored.shard ?? '').split(',').filter(Boolean));
+      const storedShards = storedShardsOf(stored);
       const newShard = o.shard && storedShards.size && !storedShards.has(o.shard);
       const diff = newShard ? undefined : runDifference(stored.results, fresh, Boolean(o.shard) && storedShards.size > 1);
       if (diff && !o.replace) throw conflict(o.shard ? `shard ${o.shard} of run ${id}` : `run ${id}`, stored, fresh, diff);
@@ -335,7 +335,12 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
   for (const [id, g] of groups) {
     if (g.replace) {
       const shards = [...new Set(g.runs.map((r) => r.shard).filter((s): s is string => Boolean(s)))];
-      const run = { ...mergeShards(g.runs), id, shard: shards.length === 1 ? shards[0]! : null, shards };
+      const merged = mergeShards(g.runs);
+      const { shards: _count, ...environment } = merged.environment;
+      void _count;
+      // as the store keeps a run of several shards: the list in environment.shards
+      if (shards.length > 1) environment.shards = shards.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).join(',');
+      const run = { ...merged, environment, id, shard: shards.length === 1 ? shards[0]! : null, shards };
       const save = await o.store.replaceRun(run);
       reports.push({ runId: id, files: [...new Set(g.files)], save, unknown: countUnknown(g.runs), replaced: true });
       continue;
@@ -369,6 +374,12 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
     });
   }
   return reports;
+}
+
+/** The shards a stored run holds (`environment.shards` lists them once it holds several). */
+function storedShardsOf(run: RunRecord): Set<string> {
+  const listed = (run.environment.shards ?? '').split(',').filter((x) => /^\d+\/\d+$/.test(x));
+  return new Set(run.shard ? [...listed, run.shard] : listed);
 }
 
 const countUnknown = (runs: readonly RunRecord[]) => runs.reduce((n, run) => n + run.results.filter((r) => r.known === false).length, 0);

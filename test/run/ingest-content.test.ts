@@ -183,6 +183,9 @@ describe.each(engines)('seams ingest is a function of its content (%s)', (_engin
     expect(replaced.code, replaced.stderr).toBe(0);
     const runs = await stored(root, db);
     expect(runs.map((r) => r.results.map((x) => `${x.name}:${x.status}`).sort())).toEqual([['a:failed', 'b:passed']]);
+    // the replaced run still knows its shards: the same shard again is stored already, the old one differs
+    expect((await ingest(root, db, s1bad)).stdout).toContain('shard 1/2 of run ci-7 already stored: nothing changed');
+    expect((await ingest(root, db, s1)).code).toBe(1);
     rmSync(root, { recursive: true, force: true });
   });
 });
