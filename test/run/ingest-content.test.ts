@@ -255,3 +255,40 @@ describe('the seams results schema agrees with schemas/results.schema.json', () 
     expect(sorted(Object.keys(service.properties))).toEqual(sorted(Object.keys(published.$defs.service!.properties)));
   });
 });
+
+describe.each(engines)('ResultStore.replaceRun (%s)', (_engine, dbOf) => {
+  const run = (id: string, statuses: string[]) => ({
+    id,
+    repo: 'r',
+    commit: null,
+    branch: null,
+    tiers: ['unit'],
+    environment: {},
+    shard: null,
+    startedAt: '2026-12-01T10:00:00.000Z',
+    finishedAt: '2026-12-01T10:01:00.000Z',
+    status: (statuses.includes('failed') ? 'failed' : 'passed') as 'passed' | 'failed',
+    services: [],
+    results: statuses.map((status, i) => ({ runner: 'pytest', project: null, id: `t.py::t${i}`, name: `t${i}`, status: status as 'passed', durationMs: 1, attempts: 1, flaky: false })),
+  });
+
+  it('replaces results and counts in one transaction; a failing replacement leaves the stored run as it was', async () => {
+    const root = dir();
+    const store = await openStore(dbOf(root), root);
+    try {
+      await store.saveRun(run('R', ['passed', 'passed']));
+      const save = await store.replaceRun(run('R', ['failed']));
+      expect(save).toMatchObject({ inserted: true, status: 'failed', counts: { total: 1, failed: 1 } });
+      expect((await store.getRun('R'))!.results.map((r) => r.status)).toEqual(['failed']);
+      expect((await store.listRuns()).map((r) => r.counts.total)).toEqual([1]);
+      // a result the store refuses (unknown status) mid-replace: the delete is rolled back too
+      await expect(store.replaceRun(run('R', ['passed', 'bogus']))).rejects.toThrow(/unknown status/);
+      expect((await store.getRun('R'))!.results.map((r) => r.status)).toEqual(['failed']);
+      // no run under the id: stored
+      expect((await store.replaceRun(run('S', ['passed']))).inserted).toBe(true);
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
