@@ -24,6 +24,10 @@ export interface IngestOptions {
   commit?: string;
   branch?: string;
   shard?: string;
+  /** Replace a stored run whose results differ from these (else that is an error, exit 1). */
+  replace?: boolean;
+  /** One-line notes (a file read once, options that could not apply), told as they come. */
+  onNote?: (line: string) => void;
   /** false: do not scan (results stay unjoined to inventory ids). Default true. */
   scan?: boolean;
   /** Told at once when the scan fails and results are stored without test ids. */
@@ -71,6 +75,8 @@ export async function ingest(files: readonly string[], options: IngestOptions): 
       commit: options.commit,
       branch: options.branch,
       shard: options.shard,
+      replace: options.replace,
+      onNote: options.onNote,
     });
     return { reports, location: store.location.replace(`${root}/`, ''), ...(unjoined ? { unjoined } : {}) };
   } finally {

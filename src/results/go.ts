@@ -1,30 +1,33 @@
 import type { TestResult } from '../core/types.js';
 import { goOutcomes } from '../runners/_shared/go.js';
 import { enrich, type JoinContext } from './join.js';
-import { firstLines, num, str } from './json.js';
+import { firstLines, num } from './json.js';
+import { goEventSchema, parseStrict, type GoEvent } from './schemas.js';
 
-/** `go test -json` (one JSON event per line). */
-export function parseGoTestJson(text: string, ctx: JoinContext): TestResult[] {
+/** `go test -json` (one JSON event per line; every line that is a JSON object must be a valid event). */
+export function parseGoTestJson(text: string, ctx: JoinContext, file = 'go test -json output'): TestResult[] {
   const out: TestResult[] = [];
   const output = new Map<string, string>();
   let lineNo = 0;
   for (const line of text.split('\n')) {
     lineNo++;
     if (!line.trim()) continue;
-    let ev: Record<string, unknown>;
+    if (!line.trimStart().startsWith('{')) continue; // go test -json interleaves build output lines; they are not events
+    let raw: unknown;
     try {
-      ev = JSON.parse(line) as Record<string, unknown>;
+      raw = JSON.parse(line);
     } catch {
-      continue; // go test -json interleaves build output lines; they are not events
+      continue;
     }
-    const test = str(ev.Test);
-    const pkg = str(ev.Package) ?? '';
+    const ev: GoEvent = parseStrict(goEventSchema, raw, file, 'go', `:${lineNo}`);
+    const test = ev.Test;
+    const pkg = ev.Package ?? '';
     if (!test) continue;
     const key = `${pkg}::${test}`;
-    const action = str(ev.Action);
+    const action = ev.Action;
     if (action === 'output') {
       const prev = output.get(key) ?? '';
-      if (prev.length < 4096) output.set(key, prev + (str(ev.Output) ?? ''));
+      if (prev.length < 4096) output.set(key, prev + (ev.Output ?? ''));
       continue;
     }
     const status: TestResult['status'] | undefined = action !== undefined && Object.hasOwn(goOutcomes, action) ? goOutcomes[action as keyof typeof goOutcomes] : undefined;
@@ -46,7 +49,6 @@ export function parseGoTestJson(text: string, ctx: JoinContext): TestResult[] {
     out.push(enrich(r, undefined, ctx));
     output.delete(key);
   }
-  void lineNo;
   return out;
 }
 

@@ -6,6 +6,7 @@ import { parseGoTestJson } from './go.js';
 import { InventoryIndex, junitResults, type JoinContext } from './join.js';
 import { parseJestJson, parsePlaywrightJson, readJson } from './json.js';
 import { ResultsFormatError } from './junit.js';
+import { HINTS } from './schemas.js';
 
 /**
  * results/ is the generic "read + join" layer: it reads a report in one of the registry's result
@@ -18,6 +19,7 @@ export { readJUnitFile, readJUnit, ResultsFormatError, type JUnitCase } from './
 export { InventoryIndex, enrich, junitCaseToResult, junitResults, type JoinContext } from './join.js';
 export { MAX_JSON_REPORT, parseJestJson, parsePlaywrightJson } from './json.js';
 export { parseGoTestJson } from './go.js';
+export { HINTS as FORMAT_HINTS, jsonPointer, parseStrict, seamsResultsSchema, RESULT_STATUSES } from './schemas.js';
 
 /** A result format id of the registry (`junit`, `jest`, `vitest`, `playwright`, `go`, …). */
 export type ResultFormat = string;
@@ -75,13 +77,13 @@ export async function* readResults(file: string, ctx: JoinContext, format?: Resu
       } catch {
         throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`, { hint: 'check the path (tiers.<tier>.results in seams.yaml names where a command writes its report)' });
       }
-      yield parseGoTestJson(text, ctx);
+      yield parseGoTestJson(text, ctx, file);
       return;
     }
     case 'playwright-json':
-      yield parsePlaywrightJson(await readJson(file), ctx, index, jsonRunner(fmt, ctx));
+      yield parsePlaywrightJson(await readJson(file, HINTS.playwright), ctx, index, jsonRunner(fmt, ctx), file);
       return;
     case 'jest-json':
-      yield parseJestJson(await readJson(file), jsonRunner(fmt, ctx), ctx, index);
+      yield parseJestJson(await readJson(file, HINTS.jest), jsonRunner(fmt, ctx), ctx, index, file);
   }
 }

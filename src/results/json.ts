@@ -5,6 +5,7 @@ import { getRunner, resultFormats, runnersReading } from '../runners/registry.js
 import { SeamsError, describeError } from '../util/errors.js';
 import { enrich, InventoryIndex, type JoinContext } from './join.js';
 import { ResultsFormatError } from './junit.js';
+import { jestReportSchema, parseStrict, playwrightReportSchema, type PlaywrightSuite } from './schemas.js';
 import { toPosix } from '../util/paths.js';
 
 /** JSON reports: Jest-style JSON (Jest, Vitest) and Playwright's JSON reporter, read whole. */
@@ -30,7 +31,8 @@ function relFile(root: string, file: string): string {
   return toPosix(path.isAbsolute(file) ? path.relative(root, file) : file);
 }
 
-export async function readJson(file: string): Promise<unknown> {
+/** Reads a JSON report whole; `hint`: what the format's writer is, for a file that is not JSON. */
+export async function readJson(file: string, hint?: string): Promise<unknown> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -45,22 +47,20 @@ export async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ResultsFormatError(`${file}: not valid JSON (${describeError(error)})`);
+    throw new ResultsFormatError(`${file}: not valid JSON (${describeError(error)})`, hint ?? 'check that the run finished writing the report');
   }
 }
 
 /** Jest `--json` and Vitest `--reporter=json` (the same shape). */
-export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext, index = new InventoryIndex(ctx.tests)): TestResult[] {
+export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext, index = new InventoryIndex(ctx.tests), file = `${runner} JSON report`): TestResult[] {
   const outcomes: Readonly<Record<string, ResultStatus>> = getRunner(runner)?.outcomes ?? {};
   // the runners that write the same shape: an id the inventory knows under one of them settles it
   const others = runnersReading('jest-json').filter((r) => r !== runner);
-  const o = data as Record<string, unknown>;
-  if (!o || typeof o !== 'object' || !Array.isArray(o.testResults))
-    throw new ResultsFormatError(`not a ${runner} JSON report (no testResults array)`);
+  const o = parseStrict(jestReportSchema, data, file, 'jest');
   const out: TestResult[] = [];
-  for (const fileResult of arr(o.testResults) as Record<string, unknown>[]) {
-    const file = relFile(ctx.root, str(fileResult.name) ?? '');
-    const assertions = arr(fileResult.assertionResults) as Record<string, unknown>[];
+  for (const fileResult of o.testResults) {
+    const file = relFile(ctx.root, fileResult.name);
+    const assertions = fileResult.assertionResults ?? [];
     if (!assertions.length && (fileResult.status === 'failed' || str(fileResult.message))) {
       // the file itself failed (syntax error, import error): one error result for the file
       out.push(
@@ -84,12 +84,12 @@ export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext,
       continue;
     }
     for (const a of assertions) {
-      const titles = [...(arr(a.ancestorTitles) as string[]), str(a.title) ?? ''];
+      const titles = [...(a.ancestorTitles ?? []), a.title];
       const id = `${file} > ${titles.join(' > ')}`;
-      const st = str(a.status);
+      const st = a.status;
       const status: TestResult['status'] = outcomeOf(outcomes, st) ?? 'skipped';
       const invocations = Math.max(1, num(a.invocations) || 1 + arr(a.retryReasons).length);
-      const messages = arr(a.failureMessages).filter((m): m is string => typeof m === 'string');
+      const messages = a.failureMessages ?? [];
       const own = index.get(runner, ctx.project ?? null, id);
       const t = own ?? (ctx.runner ? undefined : others.map((o) => index.get(o, ctx.project ?? null, id)).find((x) => x !== undefined));
       const r: TestResult = {
@@ -97,8 +97,8 @@ export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext,
         project: t?.project ?? ctx.project ?? null,
         id,
         file,
-        name: str(a.title) ?? '',
-        suite: (arr(a.ancestorTitles) as string[]).join(' > ') || undefined,
+        name: a.title,
+        suite: (a.ancestorTitles ?? []).join(' > ') || undefined,
         status,
         durationMs: num(a.duration),
         attempts: invocations,
@@ -114,35 +114,39 @@ export function parseJestJson(data: unknown, runner: RunnerId, ctx: JoinContext,
 }
 
 /** Playwright's JSON reporter. */
-export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new InventoryIndex(ctx.tests), runner: RunnerId = writerOf('playwright-json')): TestResult[] {
+export function parsePlaywrightJson(
+  data: unknown,
+  ctx: JoinContext,
+  index = new InventoryIndex(ctx.tests),
+  runner: RunnerId = writerOf('playwright-json'),
+  reportFile = 'Playwright JSON report',
+): TestResult[] {
   const outcomes: Readonly<Record<string, ResultStatus>> = getRunner(runner)?.outcomes ?? {};
-  const o = data as Record<string, unknown>;
-  if (!o || typeof o !== 'object' || !Array.isArray(o.suites)) throw new ResultsFormatError('not a Playwright JSON report (no suites array)');
-  const config = (o.config ?? {}) as Record<string, unknown>;
-  const rootDir = str(config.rootDir) ?? ctx.root;
+  const o = parseStrict(playwrightReportSchema, data, reportFile, 'playwright');
+  const rootDir = o.config?.rootDir ?? ctx.root;
   const out: TestResult[] = [];
-  const walk = (suite: Record<string, unknown>, titles: string[], fileRel: string | undefined) => {
-    for (const spec of arr(suite.specs) as Record<string, unknown>[]) {
-      const file = relFile(ctx.root, path.resolve(rootDir, str(spec.file) ?? fileRel ?? ''));
-      for (const test of arr(spec.tests) as Record<string, unknown>[]) {
-        const results = arr(test.results) as Record<string, unknown>[];
-        const project = str(test.projectName) || null;
-        const outcome = str(test.status);
+  const walk = (suite: PlaywrightSuite, titles: string[], fileRel: string | undefined) => {
+    for (const spec of suite.specs ?? []) {
+      const file = relFile(ctx.root, path.resolve(rootDir, spec.file ?? fileRel ?? ''));
+      for (const test of spec.tests) {
+        const results = test.results;
+        const project = test.projectName || null;
+        const outcome: string = test.status;
         // anything the runner's outcomes do not name (interrupted) did not run
         // test.fail(): the runner's words with the expected status (`expected[expectedStatus=failed]`) first
         const expectedStatus = str(test.expectedStatus);
         const status: TestResult['status'] =
           (expectedStatus && expectedStatus !== 'passed' ? outcomeOf(outcomes, `${outcome}[expectedStatus=${expectedStatus}]`) : undefined) ?? outcomeOf(outcomes, outcome) ?? 'not-run';
         const last = results[results.length - 1];
-        const error = (last?.error ?? arr(last?.errors)[0]) as Record<string, unknown> | undefined;
-        const id = `${file} > ${[...titles, str(spec.title) ?? ''].join(' > ')}`;
+        const error = last?.error ?? last?.errors?.[0];
+        const id = `${file} > ${[...titles, spec.title].join(' > ')}`;
         const t = index.get(runner, project, id);
         const r: TestResult = {
           runner,
           project,
           id,
           file,
-          name: str(spec.title) ?? '',
+          name: spec.title,
           status,
           durationMs: results.reduce((s, x) => s + num(x.duration), 0),
           attempts: Math.max(1, results.length),
@@ -150,24 +154,22 @@ export function parsePlaywrightJson(data: unknown, ctx: JoinContext, index = new
         };
         if (titles.length) r.suite = titles.join(' > ');
         if (status === 'failed')
-          r.message = firstLines(
-            stripAnsi(str(error?.message) ?? (expectedStatus === 'failed' && last?.status === 'passed' ? 'passed, but test.fail() expects it to fail' : (str(last?.status) ?? 'failed'))),
-          );
+          r.message = firstLines(stripAnsi(error?.message ?? (expectedStatus === 'failed' && last?.status === 'passed' ? 'passed, but test.fail() expects it to fail' : (last?.status ?? 'failed'))));
         if (status === 'xfailed') {
-          const ann = (arr(test.annotations) as Record<string, unknown>[]).find((x) => x.type === 'fail');
-          r.reason = str(ann?.description) ?? 'test.fail()';
+          const ann = (test.annotations ?? []).find((x) => x.type === 'fail');
+          r.reason = ann?.description ?? 'test.fail()';
         }
         if (status === 'skipped') {
-          const ann = (arr(test.annotations) as Record<string, unknown>[]).find((x) => x.type === 'skip' || x.type === 'fixme');
-          if (ann) r.reason = str(ann.description) ?? str(ann.type);
+          const ann = (test.annotations ?? []).find((x) => x.type === 'skip' || x.type === 'fixme');
+          if (ann) r.reason = ann.description ?? ann.type;
         }
         out.push(enrich(r, t, ctx));
       }
     }
-    for (const child of arr(suite.suites) as Record<string, unknown>[]) walk(child, [...titles, str(child.title) ?? ''], fileRel);
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title ?? ''], fileRel);
   };
   // top-level suites are files; their titles are not part of the title path
-  for (const fileSuite of arr(o.suites) as Record<string, unknown>[]) walk(fileSuite, [], str(fileSuite.file));
+  for (const fileSuite of o.suites) walk(fileSuite, [], fileSuite.file);
   return out;
 }
 

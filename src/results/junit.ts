@@ -44,10 +44,14 @@ export class ResultsFormatError extends SeamsError {
 
 const TIME = /^[0-9.,eE+-]+$/;
 
-function parseTime(s: string | undefined): number {
-  if (!s || !TIME.test(s)) return 0;
-  const v = Number(s.replace(/,/g, ''));
-  return Number.isFinite(v) && v >= 0 ? Math.round(v * 1000 * 1000) / 1000 : 0;
+/** Milliseconds of a `time` attribute (seconds; `1,234.5` allowed); undefined when it is not a duration. Absent, empty, nan or inf: 0. */
+function parseTime(s: string | undefined): number | undefined {
+  if (s === undefined || !s.trim()) return 0;
+  // a float some writers print as-is when the clock failed them: no duration, not a malformed file
+  if (/^[+-]?(nan|inf(inity)?)$/i.test(s.trim())) return 0;
+  if (!TIME.test(s.trim())) return undefined;
+  const v = Number(s.trim().replace(/,/g, ''));
+  return Number.isFinite(v) && v >= 0 ? Math.round(v * 1000 * 1000) / 1000 : undefined;
 }
 
 interface OpenCase {
@@ -60,6 +64,10 @@ interface OpenCase {
   flakies: number;
   reruns: number;
   texts: string[];
+  /** Line of the `<testcase>` tag, for diagnostics. */
+  line: number;
+  /** Whether the tag has a `name` attribute. */
+  named: boolean;
 }
 
 /** Reads a JUnit XML file in batches. Throws `ResultsFormatError` for malformed, truncated or unsafe files. */
@@ -86,9 +94,10 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
   const where = options.displayName ?? 'JUnit XML';
   const parser = new SaxesParser({ position: true });
   let failure: Error | undefined;
-  const fail = (message: string) => {
-    failure ??= new ResultsFormatError(`${where}:${parser.line}:${parser.column}: ${message}`);
+  const fail = (message: string, line?: number, hint?: string) => {
+    failure ??= new ResultsFormatError(line === undefined ? `${where}:${parser.line}:${parser.column}: ${message}` : `${where}:${line}: ${message}`, hint);
   };
+  const ATTRIBUTE_HINT = 'JUnit XML needs a name on every <testcase> and a time in seconds; check the tool that wrote the report';
   let out: JUnitCase[] = [];
   const suites: string[] = [];
   let current: OpenCase | undefined;
@@ -119,6 +128,8 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
           break;
         }
         const line = a.line !== undefined ? Number(a.line) : undefined;
+        const durationMs = parseTime(a.time);
+        if (durationMs === undefined) fail(`<testcase${a.name ? ` name="${a.name.slice(0, 80)}"` : ''}> has time="${a.time!.slice(0, 40)}": expected a duration in seconds`, undefined, ATTRIBUTE_HINT);
         current = {
           c: {
             classname: a.classname ?? a.class ?? '',
@@ -126,7 +137,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
             ...(suites.length && suites[suites.length - 1] ? { suite: suites[suites.length - 1] } : {}),
             ...(a.file ? { file: a.file } : {}),
             ...(line !== undefined && Number.isInteger(line) && line > 0 ? { line } : {}),
-            durationMs: parseTime(a.time),
+            durationMs: durationMs ?? 0,
             status: 'passed',
             attempts: 1,
             flaky: false,
@@ -137,6 +148,8 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
           flakies: 0,
           reruns: 0,
           texts: [],
+          line: parser.line,
+          named: a.name !== undefined,
         };
         break;
       }
@@ -202,6 +215,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
           textTarget = undefined;
           break;
         }
+        if (!current.named || !c.name.trim()) fail(`<testcase${c.classname ? ` classname="${c.classname.slice(0, 80)}"` : ''}> has no name attribute: every test case needs one`, current.line, ATTRIBUTE_HINT);
         out.push(c);
         caseCount++;
         current = undefined;

@@ -400,4 +400,26 @@ export class SqlResultStore implements ResultStore {
   close(): Promise<void> {
     return this.db.close();
   }
+
+  /* ---- replaceRun (issue 12, `seams ingest --replace`): kept apart from saveRun on purpose ---- */
+  async replaceRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult> {
+    this.refuseWrite(`replace run ${run.id}`);
+    const { results, ...header } = run;
+    validateHeader(header);
+    const db = this.db;
+    // one transaction: the delete and saveRun's insert commit together (the insert's own
+    // begin/commit are folded into this one; its rollback undoes the delete too)
+    const inTx: SqlDriver = { ...db, begin: async () => {}, commit: async () => {}, rollback: async () => {} };
+    await db.begin();
+    try {
+      // results, tiers, shards and reach rows go with the run (ON DELETE CASCADE)
+      await db.run('DELETE FROM runs WHERE id = ?', [run.id]);
+      const save = await new SqlResultStore(inTx).saveRunStream(header, [results]);
+      await db.commit();
+      return save;
+    } catch (error) {
+      await db.rollback().catch(() => {});
+      throw error;
+    }
+  }
 }

@@ -69,6 +69,14 @@ export interface ResultStore {
   durations(query?: RunQuery & { perTest?: number; excludeRun?: string }): Promise<Map<string, number>>;
 
   close(): Promise<void>;
+
+  /* ---- replaceRun (issue 12, `seams ingest --replace`): kept apart from saveRun on purpose ---- */
+  /**
+   * Replaces the run stored under `run.id` (all its results, tiers, shards and measured reach) by
+   * `run`, in one transaction; stores it when no run has that id. The only write that changes a
+   * stored run's results: `saveRun` never does.
+   */
+  replaceRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult>;
 }
 
 export type RunHeader = Omit<RunRecord, 'results' | 'status'> & {
