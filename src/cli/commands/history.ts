@@ -78,7 +78,9 @@ Examples:
 
 Reading (list, show) never creates a database. rm and prune delete in one transaction (all or
 nothing), ask for confirmation on a terminal and need --yes without one (CI).
-See docs/history.md.`,
+See docs/history.md.
+Exit codes: 0 done, 1 confirmation declined, 2 usage error (unknown or ambiguous run id, bad
+date, no --yes without a terminal), 3 internal error.`,
     );
 
   common(history.command('list'))
@@ -98,7 +100,8 @@ Examples:
   seams history list --format json                for scripts: { location, runs: [...] }
 
 Incomplete runs are listed here (status incomplete) although nothing else counts them.
-An empty or missing history says so and exits 0; nothing is created.`,
+An empty or missing history says so and exits 0; nothing is created.
+Exit codes: 0 listed (also when there is nothing), 2 usage error, 3 internal error.`,
     )
     .action(async (opts: ListOptions) => setExit(await historyListCommand(opts, io)));
 
@@ -113,7 +116,8 @@ Examples:
   seams history show 20260301T10                  a prefix is enough when only one run has it
   seams history show 20260301T10 --format json    the whole run record
 
-An id that matches no run, or a prefix that several runs share (they are listed), exits 2.`,
+Exit codes: 0 shown, 2 an id that matches no run or a prefix several runs share (they are
+listed), 3 internal error.`,
     )
     .action(async (id: string, opts: CommonOptions) => setExit(await historyShowCommand(id, opts, io)));
 
@@ -130,8 +134,10 @@ Examples:
   seams history rm 20260301T1000 20260302T0930 --yes
   seams history rm 20260301T1000 --dry-run
 
-All the runs go in one transaction, or none: an id that matches no run (or several) exits 2 and
-nothing is deleted.`,
+All the runs go in one transaction, or none, with their results, tiers, shards and measured
+reach. On a terminal seams lists them and asks; without one (CI) it needs --yes.
+Exit codes: 0 deleted (or --dry-run), 1 confirmation declined, 2 an id that matches no run or
+several (nothing is deleted), no --yes without a terminal, 3 internal error.`,
     )
     .action(async (ids: string[], opts: DeleteOptions) => setExit(await historyRmCommand(ids, opts, io, ask())));
 
@@ -156,7 +162,10 @@ Examples:
 
 The options combine: a run goes when it matches every filter given (--branch, --status, --repo,
 --before) and is not among the newest --keep runs of its repository that match them. At least
-one option is needed. Everything goes in one transaction.`,
+one option is needed. Everything goes in one transaction; on a terminal seams lists the runs
+and asks, without one (CI) it needs --yes. --keep counts runs per repository, newest first.
+Exit codes: 0 deleted (or nothing to prune, or --dry-run), 1 confirmation declined, 2 usage
+error (bad --before date, no option, no --yes without a terminal), 3 internal error.`,
     )
     .action(async (opts: PruneOptions) => setExit(await historyPruneCommand(opts, io, ask())));
 }
