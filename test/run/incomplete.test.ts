@@ -11,6 +11,7 @@ import { loadHistory } from '../../src/app/history.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 import { openStore, type ResultStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
+import { validateAgainst } from '../helpers/schema.js';
 
 const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 
@@ -235,6 +236,7 @@ describe.each([
     const json = await runCli(['run', '--root', root, '--format', 'json', '--no-history'], { env });
     const doc = JSON.parse(json.stdout) as RunRecord;
     expect(doc.status).toBe('incomplete');
+    expect(validateAgainst('results.schema.json', doc)).toBe('');
     expect(doc.results).toEqual([]);
     expect(doc.incomplete?.errorText).toContain('conftest broke with ***');
 
