@@ -90,6 +90,8 @@ interface RunState {
   reach?: ReachCollector;
   /** Tasks that could not run their tests (no report, stopped at collection): the run is incomplete. */
   incomplete: (IncompleteInfo & { tier: string; runner: string })[];
+  /** Tests of those tasks: they get no "not run" row, not even after an interrupt. */
+  unreported: Set<string>;
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -175,6 +177,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     // its tests did not run: no "not run" row for each (they would read as a run of the whole
     // selection that ran nothing); what the runner did report (collection errors) is kept
     s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }), log: report.log });
+    for (const t of task.tests) s.unreported.add(testKey(t));
     s.results.push(...results.filter((r) => r.status !== 'not-run'));
   } else s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
@@ -278,6 +281,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       results,
       interrupted,
       incomplete: [],
+      unreported: new Set(),
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
@@ -296,7 +300,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
 
   if (interrupted) {
     // keep what finished; every selected test without a result was not run because of the interrupt
-    const have = new Set(results.map(testKey));
+    const have = new Set([...results.map(testKey), ...(state?.unreported ?? [])]);
     for (const tier of tiers) for (const t of testsOfTier(o, tier)) if (!t.dynamic && !have.has(testKey(t))) results.push(notRun(t, 'interrupted'));
   }
   const git = await askGit();
