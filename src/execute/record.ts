@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, rmSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { DiscoveredTest, IncompleteInfo, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { getRunner } from '../runners/registry.js';
 import { execCommand } from '../util/exec.js';
 
 /** The run record: its id, the git state, the environment, the not-run results and the final status. */
@@ -116,13 +117,10 @@ export function pruneLogs(dir: string, keep: number): void {
 /** The most of a runner's log an incomplete run keeps (its end: where runners say why they stopped). */
 export const ERROR_TEXT_BYTES = 4096;
 
-/** pytest's exit codes for a session that stopped before running tests: interrupted (collection errors), internal error, usage error. */
-const PYTEST_STOPPED = new Set([2, 3, 4]);
-
 /**
  * Why a finished task could not run its tests, or null when it ran them. It could not when the
- * runner wrote no (readable) report — whatever its exit code — or when pytest stopped at collection
- * (exit 2, 3 or 4 with nothing but collection errors reported). A task interrupted by the user is
+ * runner wrote no (readable) report — whatever its exit code — or when it ended with one of its
+ * `stoppedExitCodes` (pytest: 2, 3, 4) with nothing but collection errors reported. A task interrupted by the user is
  * not incomplete here (the run records the interrupt).
  */
 export function incompleteReason(t: {
@@ -137,10 +135,11 @@ export function incompleteReason(t: {
   // what the runner reported: not the not-run fillers, not the tier-command error seams adds
   const reported = t.results.filter((r) => r.status !== 'not-run' && !(r.runner === 'junit' && r.id.endsWith('::command') && r.status === 'error' && !r.known && r.message === t.error));
   if (t.error && !reported.length) return t.error.replace(/ \(see [^)]*\)$/, '');
-  if (t.runner === 'pytest' && t.exitCode !== null && PYTEST_STOPPED.has(t.exitCode) && reported.every((r) => r.status === 'error')) {
+  // the runner's own exit codes for "stopped before the tests" (the registry's stoppedExitCodes)
+  const what = t.exitCode === null ? undefined : getRunner(t.runner)?.stoppedExitCodes?.[t.exitCode];
+  if (what && reported.every((r) => r.status === 'error')) {
     const n = reported.length;
-    const what = t.exitCode === 2 ? 'interrupted' : t.exitCode === 3 ? 'internal error' : 'usage error';
-    return `pytest stopped before running tests (exit ${t.exitCode}, ${what}${n ? `: ${n} collection error${n === 1 ? '' : 's'}` : ''})`;
+    return `${t.runner} stopped before running tests (exit ${t.exitCode}, ${what}${n ? `: ${n} collection error${n === 1 ? '' : 's'}` : ''})`;
   }
   return null;
 }
