@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   services: async () => (await import('./commands/services.js')).registerServices,
   ingest: async () => (await import('./commands/ingest.js')).registerIngest,
   flaky: async () => (await import('./commands/flaky.js')).registerFlaky,
+  history: async () => (await import('./commands/history.js')).registerHistory,
   gate: async () => (await import('./commands/gate.js')).registerGate,
   report: async () => (await import('./commands/report.js')).registerReport,
   ci: async () => (await import('./commands/ci.js')).registerCi,

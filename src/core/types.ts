@@ -199,9 +199,24 @@ export interface RunRecord {
   shard: string | null;
   startedAt: string;
   finishedAt: string;
-  status: 'passed' | 'failed' | 'error';
+  /**
+   * `incomplete`: the runner could not run the tests (it wrote no report, or stopped at
+   * collection); see `incomplete`. Such a run never counts in trends, pass rates, flakiness,
+   * gates or durations.
+   */
+  status: 'passed' | 'failed' | 'error' | 'incomplete';
   services: ServiceRecord[];
   results: TestResult[];
+  /** Set when `status` is `incomplete`: why, the runner's own words (a bounded log tail) and its log. */
+  incomplete?: IncompleteInfo;
+}
+
+export interface IncompleteInfo {
+  reason: string;
+  /** The end of the runner's log (at most 4 kB, secrets masked). */
+  errorText?: string;
+  /** The runner's log, relative to the repository root. */
+  log?: string;
 }
 
 /** The result of comparing the static inventory with the runner's own collection (`seams scan --verify`). */

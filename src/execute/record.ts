@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import type { DiscoveredTest, IncompleteInfo, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { getRunner } from '../runners/registry.js';
 import { execCommand } from '../util/exec.js';
 
 /** The run record: its id, the git state, the environment, the not-run results and the final status. */
@@ -68,6 +69,8 @@ export function runStatus(results: readonly TestResult[], infrastructureError: b
 }
 
 export interface RecordInput {
+  /** Set when a task could not run its tests: the run is stored as `incomplete`. */
+  incomplete?: IncompleteInfo;
   id: string;
   repo: string;
   git: { commit: string | null; branch: string | null };
@@ -93,9 +96,10 @@ export function runRecord(o: RecordInput): RunRecord {
     shard: o.shard ? `${o.shard.index}/${o.shard.total}` : null,
     startedAt: o.startedAt,
     finishedAt: new Date().toISOString(),
-    status: o.status,
+    status: o.incomplete ? 'incomplete' : o.status,
     services: o.services,
     results: o.results,
+    ...(o.incomplete ? { incomplete: o.incomplete } : {}),
   };
 }
 
@@ -108,4 +112,84 @@ export function pruneLogs(dir: string, keep: number): void {
     return;
   }
   for (const n of names.slice(0, Math.max(0, names.length - keep))) rmSync(path.join(dir, n), { recursive: true, force: true });
+}
+
+/** The most of a runner's log an incomplete run keeps (its end: where runners say why they stopped). */
+export const ERROR_TEXT_BYTES = 4096;
+
+/**
+ * Why a finished task could not run its tests, or null when it ran them. It could not when the
+ * runner wrote no (readable) report — whatever its exit code — or when it ended with one of its
+ * `stoppedExitCodes` (pytest: 2, 3, 4) with nothing but collection errors reported. A task interrupted by the user is
+ * not incomplete here (the run records the interrupt).
+ */
+export function incompleteReason(t: {
+  runner: string;
+  exitCode: number | null;
+  error?: string;
+  aborted: boolean;
+  timedOut: boolean;
+  results: readonly TestResult[];
+}): string | null {
+  if (t.aborted && !t.timedOut) return null;
+  // what the runner reported: not the not-run fillers, not the tier-command error seams adds
+  const reported = t.results.filter((r) => r.status !== 'not-run' && !(r.runner === 'junit' && r.id.endsWith('::command') && r.status === 'error' && !r.known && r.message === t.error));
+  if (t.error && !reported.length) return t.error.replace(/ \(see [^)]*\)$/, '');
+  // the runner's own exit codes for "stopped before the tests" (the registry's stoppedExitCodes)
+  const what = t.exitCode === null ? undefined : getRunner(t.runner)?.stoppedExitCodes?.[t.exitCode];
+  if (what && reported.every((r) => r.status === 'error')) {
+    const n = reported.length;
+    return `${t.runner} stopped before running tests (exit ${t.exitCode}, ${what}${n ? `: ${n} collection error${n === 1 ? '' : 's'}` : ''})`;
+  }
+  return null;
+}
+
+/** Names of environment variables whose values are never printed or stored. */
+const SECRET_NAME = /pass(word)?|secret|token|api_?key|private|credential|auth|_key$|^key$/i;
+
+/**
+ * `text` with secrets masked: the values of secret-looking variables of `env` (and of the
+ * services' connection variables), and passwords in URLs (`scheme://user:***@host`).
+ */
+export function maskSecrets(text: string, env: NodeJS.ProcessEnv): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi, '$1***@');
+  const values = Object.entries(env)
+    .filter(([k, v]) => v && v.length >= 6 && SECRET_NAME.test(k))
+    .map(([, v]) => v!)
+    .sort((a, b) => b.length - a.length);
+  for (const v of values) out = out.split(v).join('***');
+  return out;
+}
+
+/** The end of a log (at most `ERROR_TEXT_BYTES`, from a line start), secrets masked; undefined when empty or unreadable. */
+export function errorTextOf(logFile: string, env: NodeJS.ProcessEnv): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(logFile, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, ERROR_TEXT_BYTES * 2);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    let text = maskSecrets(buf.toString('utf8'), env).trimEnd();
+    if (Buffer.byteLength(text) > ERROR_TEXT_BYTES) {
+      text = Buffer.from(text).subarray(-ERROR_TEXT_BYTES).toString('utf8').replace(/^\uFFFD+/, '');
+      const nl = text.indexOf('\n');
+      if (nl !== -1 && nl < text.length - 1) text = text.slice(nl + 1);
+    }
+    return text.trim() ? text : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What an incomplete run records: the first task that could not run its tests, and how many did not. */
+export function incompleteInfo(tasks: readonly (IncompleteInfo & { tier: string; runner: string })[]): IncompleteInfo | undefined {
+  const first = tasks[0];
+  if (!first) return undefined;
+  const more = tasks.length > 1 ? ` (and ${tasks.length - 1} more task${tasks.length === 2 ? '' : 's'}: ${tasks.slice(1).map((t) => `${t.tier} · ${t.runner}`).join(', ')})` : '';
+  return { reason: `${first.tier} · ${first.runner}: ${first.reason}${more}`, ...(first.errorText ? { errorText: first.errorText } : {}), ...(first.log ? { log: first.log } : {}) };
 }

@@ -8,7 +8,8 @@ import { ServiceSession, reapStale, durationMs, type Preflight } from '../servic
 import { findKept } from '../services/state.js';
 import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
-import { gitInfo, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
+import { maskSecrets, errorTextOf, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
+import type { IncompleteInfo } from '../core/types.js';
 import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
 import { runTask } from './task.js';
@@ -87,6 +88,10 @@ interface RunState {
   results: TestResult[];
   interrupted: boolean;
   reach?: ReachCollector;
+  /** Tasks that could not run their tests (no report, stopped at collection): the run is incomplete. */
+  incomplete: (IncompleteInfo & { tier: string; runner: string })[];
+  /** Tests of those tasks: they get no "not run" row, not even after an interrupt. */
+  unreported: Set<string>;
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -165,7 +170,16 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   if (report.error && o.probesDeferred && !exec.timedOut && !exec.aborted) explainRunnerFailure(o, task.runner, task.ctx.runnerRoot ?? '.');
   // its coverage data is read now: the scratch folder goes at the end of the run
   if (s.reach) await s.reach.addTask(tier, task, exec, report, results, !!tcfg?.command);
-  s.results.push(...results);
+  // the runner's last lines are shown and stored: never with a secret of the environment in them
+  if (report.logTail) report.logTail = report.logTail.map((l) => maskSecrets(l, { ...env, ...task.spec.env }));
+  const incomplete = incompleteReason({ runner: task.runner, exitCode: exec.code, error: report.error, aborted: !!exec.aborted, timedOut: !!exec.timedOut, results });
+  if (incomplete) {
+    // its tests did not run: no "not run" row for each (they would read as a run of the whole
+    // selection that ran nothing); what the runner did report (collection errors) is kept
+    s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }), log: report.log });
+    for (const t of task.tests) s.unreported.add(testKey(t));
+    s.results.push(...results.filter((r) => r.status !== 'not-run'));
+  } else s.results.push(...results);
   if (report.error) o.log(`${tier} · ${task.runner}: ${report.error}`);
   s.tasks.push(report);
 }
@@ -266,6 +280,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       tasks,
       results,
       interrupted,
+      incomplete: [],
+      unreported: new Set(),
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
@@ -284,12 +300,14 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
 
   if (interrupted) {
     // keep what finished; every selected test without a result was not run because of the interrupt
-    const have = new Set(results.map(testKey));
+    const have = new Set([...results.map(testKey), ...(state?.unreported ?? [])]);
     for (const tier of tiers) for (const t of testsOfTier(o, tier)) if (!t.dynamic && !have.has(testKey(t))) results.push(notRun(t, 'interrupted'));
   }
   const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
-  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results });
-  const reach = state?.reach?.finish(interrupted);
+  const incomplete = incompleteInfo(state?.incomplete ?? []);
+  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results, ...(incomplete ? { incomplete } : {}) });
+  // an incomplete run measured nothing worth keeping (its reach is not stored)
+  const reach = state?.reach?.finish(interrupted || !!incomplete);
   return { run, tasks, serviceFailure, interrupted, ...(reach ? { reach } : {}) };
 }

@@ -324,6 +324,12 @@ export interface RunnerPlugin {
   /** User arguments that collide with the ones seams sets. Pure. */
   conflictingArgs?(args: readonly string[]): ArgConflict[];
   /**
+   * Exit codes with which the runner says it stopped before running the tests (pytest: 2
+   * interrupted at collection, 3 internal error, 4 usage error), each with its name. A task that
+   * ends so and reported nothing but errors (collection errors) makes the run `incomplete`.
+   */
+  readonly stoppedExitCodes?: Readonly<Record<number, string>>;
+  /**
    * Measured reach (`seams run --reach`): runners without it keep static reach under `--reach`.
    * Applies to the commands seams builds (`buildCommand`) and to tier commands it adopts when `wrap` can run them.
    */

@@ -106,6 +106,10 @@ export interface RunRow {
   /** Migration 5. */
   xfailed: number | string;
   xpassed: number | string;
+  /** Migration 4. */
+  incomplete_reason?: string | null;
+  error_text?: string | null;
+  log_path?: string | null;
 }
 
 export interface ResultRow {
@@ -153,8 +157,20 @@ export function toSummary(r: RunRow): RunSummary {
       xpassed: Number(r.xpassed ?? 0),
     },
     durationMs: Math.max(0, Date.parse(r.finished_at) - Date.parse(r.started_at)),
+    ...(r.status === 'incomplete' || r.incomplete_reason
+      ? {
+          incomplete: {
+            reason: r.incomplete_reason ?? 'incomplete',
+            ...(r.error_text ? { errorText: r.error_text } : {}),
+            ...(r.log_path ? { log: r.log_path } : {}),
+          },
+        }
+      : {}),
   };
 }
+
+/** Longest runner error text stored with an incomplete run. */
+export const MAX_ERROR_TEXT = 4096;
 
 export function toResult(r: ResultRow): TestResult {
   const out: TestResult = {
@@ -180,6 +196,15 @@ export function toResult(r: ResultRow): TestResult {
 export function whereRuns(q: RunQuery | WindowQuery & { commit?: string }, alias = 'runs'): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
+  const rq = q as RunQuery;
+  if (rq.status !== undefined) {
+    parts.push(`${alias}.status = ?`);
+    params.push(rq.status);
+  } else if (!rq.includeIncomplete) parts.push(`${alias}.status <> 'incomplete'`);
+  if (rq.before !== undefined) {
+    parts.push(`${alias}.started_at < ?`);
+    params.push(rq.before);
+  }
   if (q.repo !== undefined) {
     parts.push(`${alias}.repo = ?`);
     params.push(q.repo);

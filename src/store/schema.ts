@@ -126,7 +126,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX reach_latest_run ON reach_latest (run_id)`,
     ],
   },
-  // version 4 belongs to the history work (issue 12); numbers are fixed, a store applies what it lacks in order
+  {
+    version: 4,
+    name: 'incomplete runs',
+    statements: [
+      // a run whose runner wrote no report or stopped at collection: why, the runner's last words
+      // (bounded) and its log; such a run never counts in trends, pass rates, flakiness or gates
+      `ALTER TABLE runs ADD COLUMN incomplete_reason TEXT`,
+      `ALTER TABLE runs ADD COLUMN error_text TEXT`,
+      `ALTER TABLE runs ADD COLUMN log_path TEXT`,
+      // runs stored before: no test passed, failed or was skipped, and the selected tests are
+      // "not run" because the runner reported nothing for them (no report, or a collection stop)
+      `UPDATE runs SET status = 'incomplete',
+         incomplete_reason = 'stored before seams knew incomplete runs: no test ran (the runner wrote no report or stopped at collection)'
+       WHERE status IN ('error', 'failed') AND passed = 0 AND failed = 0 AND skipped = 0 AND not_run > 0
+         AND EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id AND r.status = 'not-run' AND r.reason LIKE 'no result: %')`,
+      `CREATE INDEX runs_status ON runs (status)`,
+    ],
+  },
   {
     version: 5,
     name: 'xfailed and xpassed outcomes',

@@ -1,8 +1,8 @@
 import type { RunRecord, TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
-import { RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
+import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
-import type { LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
+import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
 const BATCH = 500;
@@ -97,8 +97,8 @@ export class SqlResultStore implements ResultStore {
     try {
       const inserted = await this.db.run(
         `INSERT INTO runs (id, repo, commit_sha, branch, tiers, environment, shard, started_at, finished_at, status, services,
-           total, passed, failed, skipped, errors, not_run, flaky)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING`,
+           total, passed, failed, skipped, errors, not_run, flaky, incomplete_reason, error_text, log_path)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         [
           header.id,
           header.repo,
@@ -111,6 +111,7 @@ export class SqlResultStore implements ResultStore {
           header.finishedAt,
           header.status ?? 'passed',
           JSON.stringify(header.services ?? []),
+          ...incompleteColumns(header),
         ],
       );
       const shards = [...new Set(header.shards ?? (header.shard ? [header.shard] : []))];
@@ -266,9 +267,12 @@ export class SqlResultStore implements ResultStore {
     const seq = max[0]?.m === null || max[0]?.m === undefined ? 0 : Number(max[0].m) + 1;
     await this.insertResults(header.id, seq, batches, added, tiers);
     for (const k of Object.keys(counts) as (keyof RunCounts)[]) counts[k] += added[k];
+    // a shard that could not run its tests makes the whole run incomplete
     const worst = (a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] =>
-      a === 'error' || b === 'error' ? 'error' : a === 'failed' || b === 'failed' ? 'failed' : 'passed';
+      a === 'incomplete' || b === 'incomplete' ? 'incomplete' : a === 'error' || b === 'error' ? 'error' : a === 'failed' || b === 'failed' ? 'failed' : 'passed';
     const status = worst(existing.status, header.status ?? statusOfCounts(added));
+    if (header.status === 'incomplete' && existing.status !== 'incomplete')
+      await this.db.run('UPDATE runs SET incomplete_reason = ?, error_text = ?, log_path = ? WHERE id = ?', [...incompleteColumns(header), header.id]);
     const newTiers = [...tiers].filter((t) => !oldTiers.has(t));
     if (newTiers.length) await this.db.insertMany('run_tiers', ['run_id', 'tier'], newTiers.map((t) => [header.id, t]));
     await this.db.insertMany('run_shards', ['run_id', 'shard'], shards.map((s) => [header.id, s]));
@@ -327,7 +331,7 @@ export class SqlResultStore implements ResultStore {
   async testHistory(key: TestKey, limit = 50): Promise<TestHistoryEntry[]> {
     const rows = await this.db.all<ResultRow & { commit_sha: string | null; branch: string | null; started_at: string }>(
       `SELECT r.*, runs.commit_sha, runs.branch, runs.started_at FROM results r JOIN runs ON runs.id = r.run_id
-       WHERE r.runner = ? AND r.project = ? AND r.test_id = ?
+       WHERE r.runner = ? AND r.project = ? AND r.test_id = ? AND runs.status <> 'incomplete'
        ORDER BY runs.started_at DESC, runs.id DESC, r.seq DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
       [key.runner, key.project ?? '', key.id],
     );
@@ -397,6 +401,70 @@ export class SqlResultStore implements ResultStore {
     return out;
   }
 
+  // ---- curating the history (`seams history`): kept apart from the save and read paths ----
+
+  async findRunIds(prefix: string, limit = 20): Promise<string[]> {
+    // LIKE would read _ and % in the prefix as patterns: compare the leading characters instead
+    const rows = await this.db.all<{ id: string }>(
+      `SELECT id FROM runs WHERE SUBSTR(id, 1, ?) = ? ORDER BY started_at DESC, id DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
+      [prefix.length, prefix],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async deleteRuns(ids: readonly string[]): Promise<DeleteResult> {
+    this.refuseWrite(`delete ${ids.length === 1 ? `run ${ids[0]}` : `${ids.length} runs`}`);
+    const unique = [...new Set(ids)];
+    if (!unique.length) return { runs: 0, results: 0 };
+    await this.db.begin();
+    try {
+      const lock = this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
+      const found = new Set<string>();
+      const repos = new Set<string>();
+      let results = 0;
+      for (let i = 0; i < unique.length; i += 200) {
+        const chunk = unique.slice(i, i + 200);
+        const marks = chunk.map(() => '?').join(', ');
+        for (const r of await this.db.all<{ id: string; repo: string; total: number | string }>(`SELECT id, repo, total FROM runs WHERE id IN (${marks})${lock}`, chunk)) {
+          found.add(r.id);
+          repos.add(r.repo);
+        }
+      }
+      const missing = unique.filter((id) => !found.has(id));
+      if (missing.length)
+        throw new SeamsError('SEAMS_STORE_UNKNOWN_RUN', `no run ${missing.join(', ')} in ${this.location}; nothing was deleted`, {
+          hint: 'seams history list shows the stored runs',
+        });
+      // every table that hangs off a run, explicitly (not only by ON DELETE CASCADE, which SQLite
+      // applies only with foreign_keys on), children first
+      for (let i = 0; i < unique.length; i += 200) {
+        const chunk = unique.slice(i, i + 200);
+        const marks = chunk.map(() => '?').join(', ');
+        for (const table of ['reach_latest', 'reach_tests', 'reach_files', 'run_shards', 'run_tiers']) await this.db.run(`DELETE FROM ${table} WHERE run_id IN (${marks})`, chunk);
+        results += (await this.db.run(`DELETE FROM results WHERE run_id IN (${marks})`, chunk)).changes;
+        await this.db.run(`DELETE FROM runs WHERE id IN (${marks})`, chunk);
+      }
+      // tests whose newest measurement was deleted: the newest remaining one, if any, is theirs now
+      for (const repo of repos)
+        await this.db.run(
+          `INSERT INTO reach_latest (repo, runner, project, test_id, run_id, seq, started_at)
+           SELECT repo, runner, project, test_id, run_id, seq, started_at FROM (
+             SELECT runs.repo AS repo, r.runner AS runner, r.project AS project, r.test_id AS test_id, t.run_id AS run_id, t.seq AS seq, runs.started_at AS started_at,
+               ROW_NUMBER() OVER (PARTITION BY r.runner, r.project, r.test_id ORDER BY runs.started_at DESC, runs.id DESC) AS n
+             FROM reach_tests t JOIN results r ON r.run_id = t.run_id AND r.seq = t.seq JOIN runs ON runs.id = t.run_id
+             WHERE runs.repo = ? AND NOT EXISTS (
+               SELECT 1 FROM reach_latest l WHERE l.repo = runs.repo AND l.runner = r.runner AND l.project = r.project AND l.test_id = r.test_id)
+           ) newest WHERE n = 1`,
+          [repo],
+        );
+      await this.db.commit();
+      return { runs: unique.length, results };
+    } catch (error) {
+      await this.db.rollback().catch(() => {});
+      throw error;
+    }
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }
@@ -422,4 +490,12 @@ export class SqlResultStore implements ResultStore {
       throw error;
     }
   }
+}
+
+/** The migration-4 columns of a run header: why it is incomplete, the runner's error text (bounded), its log. */
+function incompleteColumns(header: RunHeader): [string | null, string | null, string | null] {
+  const i = header.status === 'incomplete' ? header.incomplete : undefined;
+  if (!i) return [header.status === 'incomplete' ? 'incomplete' : null, null, null];
+  const text = i.errorText === undefined ? null : i.errorText.length > MAX_ERROR_TEXT ? `…${i.errorText.slice(-MAX_ERROR_TEXT)}` : i.errorText;
+  return [i.reason, text, i.log ?? null];
 }

@@ -46,13 +46,17 @@ export interface ResultStore {
    */
   latestReach(query: { repo: string }): Promise<LatestReach>;
 
-  /** Runs without their results, newest first. */
+  /**
+   * Runs without their results, newest first. Incomplete runs (status `incomplete`) are left out
+   * unless `includeIncomplete` or `status: 'incomplete'` asks for them: everything that computes
+   * from history (trends, pass rates, flakiness, gates, durations) reads through here.
+   */
   listRuns(query?: RunQuery): Promise<RunSummary[]>;
 
   /** One run with all results (in the order they were saved), or null. */
   getRun(id: string): Promise<RunRecord | null>;
 
-  /** The results of one test across runs, newest first. */
+  /** The results of one test across runs (incomplete runs left out), newest first. */
   testHistory(key: TestKey, limit?: number): Promise<TestHistoryEntry[]>;
 
   /**
@@ -68,6 +72,19 @@ export interface ResultStore {
    */
   durations(query?: RunQuery & { perTest?: number; excludeRun?: string }): Promise<Map<string, number>>;
 
+  // ---- curating the history (`seams history`) ----
+
+  /** Ids of the runs whose id starts with `prefix` (incomplete ones too), at most `limit` (default 20). */
+  findRunIds(prefix: string, limit?: number): Promise<string[]>;
+
+  /**
+   * Deletes these runs and everything stored with them (results, tiers, shards, measured reach),
+   * in one transaction. Every id must exist: an unknown one deletes nothing and throws
+   * `SEAMS_STORE_UNKNOWN_RUN`. Measured reach of tests whose newest measurement went with a deleted
+   * run falls back to the newest remaining run that measured them.
+   */
+  deleteRuns(ids: readonly string[]): Promise<DeleteResult>;
+
   close(): Promise<void>;
 
   /* ---- replaceRun (issue 12, `seams ingest --replace`): kept apart from saveRun on purpose ---- */
@@ -77,6 +94,11 @@ export interface ResultStore {
    * stored run's results: `saveRun` never does.
    */
   replaceRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult>;
+}
+
+export interface DeleteResult {
+  runs: number;
+  results: number;
 }
 
 export type RunHeader = Omit<RunRecord, 'results' | 'status'> & {
@@ -133,6 +155,12 @@ export interface RunQuery {
   commit?: string;
   /** ISO timestamp: runs started at or after. */
   since?: string;
+  /** ISO timestamp: runs started before. */
+  before?: string;
+  /** Only runs with this status (`incomplete` lists incomplete runs). */
+  status?: RunRecord['status'];
+  /** Also list incomplete runs (left out by default). */
+  includeIncomplete?: boolean;
   /** Default 100. */
   limit?: number;
 }

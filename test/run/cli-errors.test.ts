@@ -32,6 +32,8 @@ describe('--root that does not exist', () => {
     ['run', ['run', 'integration']],
     ['ingest', ['ingest', 'results.xml']],
     ['flaky', ['flaky']],
+    ['history list', ['history', 'list']],
+    ['history prune', ['history', 'prune', '--keep', '1', '--yes']],
     ['services up', ['services', 'up']],
     ['services down', ['services', 'down']],
     ['services status', ['services', 'status']],
@@ -65,10 +67,10 @@ describe('history database specs', () => {
     expect(parseStoreSpec('postgresql://a@b/c')).toEqual({ kind: 'postgres', url: 'postgresql://a@b/c' });
   });
 
-  for (const args of [['flaky'], ['ingest', 'x.xml', '--no-scan'], ['run', '--no-scan-needed']] as const)
-    it(`${args[0]} --db mysql://x: one line and a hint, exit 2, nothing created`, async () => {
+  for (const args of [['flaky'], ['ingest', 'x.xml', '--no-scan'], ['run', '--no-scan-needed'], ['history', 'list'], ['history', 'rm', 'x', '--yes']] as const)
+    it(`${args.slice(0, 2).join(' ')} --db mysql://x: one line and a hint, exit 2, nothing created`, async () => {
       const root = tmp();
-      const r = await runCli([...args.filter((a) => a !== '--no-scan-needed'), '--root', root, '--db', 'mysql://x']);
+      const r = await runCli([...(args as readonly string[]).filter((a) => a !== '--no-scan-needed'), '--root', root, '--db', 'mysql://x']);
       expectUsageError(r, 'unsupported history database URL mysql://x (mysql is not supported)');
       expect(r.stderr).toContain('hint: use sqlite:path/to/history.db');
       expect(readdirSync(root)).toEqual([]);
@@ -135,7 +137,7 @@ describe('usage errors and help of run, services, ingest, flaky', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
-  for (const cmd of [['run'], ['services'], ['ingest'], ['flaky']])
+  for (const cmd of [['run'], ['services'], ['ingest'], ['flaky'], ['history'], ['history', 'list'], ['history', 'show'], ['history', 'rm'], ['history', 'prune']])
     it(`${cmd.join(' ')} --help has examples and exit codes`, async () => {
       const r = await runCli([...cmd, '--help']);
       expect(r.code).toBe(0);

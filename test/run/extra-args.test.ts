@@ -36,6 +36,22 @@ describe('extra args after -- (#30)', () => {
       [['--outputFile', 'o.json'], 'vitest'],
       [['--json'], 'jest'],
       [['--reporter=line'], 'playwright'],
+      [['--junitxml', 'x.xml'], 'pytest'],
+      [['-pno:junitxml'], 'pytest'],
+      [['--co'], 'pytest'],
+      [['-o', 'junit_family=xunit2'], 'pytest'],
+      [['--override-ini=junit_family=xunit2'], 'pytest'],
+      [['--reporter', 'dot'], 'vitest'],
+      [['--outputFile=o.json'], 'vitest'],
+      [['--outputFile.json=o.json'], 'vitest'],
+      [['--output-file', 'o.json'], 'vitest'],
+      [['--json'], 'vitest'],
+      [['--reporter=default'], 'jest'],
+      [['--reporters', 'default'], 'jest'],
+      [['--outputFile=o.json'], 'jest'],
+      [['--listTests'], 'jest'],
+      [['--reporter', 'list'], 'playwright'],
+      [['--list'], 'playwright'],
     ] as const) {
       const e = refused([...args], [runner]);
       expect(e, `${args.join(' ')} for ${runner}`).toBeInstanceOf(SeamsError);
@@ -47,5 +63,8 @@ describe('extra args after -- (#30)', () => {
     expect(refused(['vitest:', '--reporter=verbose', 'pytest:', '-k', 'x'], ['pytest', 'vitest'])?.message).toContain('for vitest:');
     expect(refused(['-k', 'db', '-x', '-p', 'xdist'], ['pytest'])).toBeNull();
     expect(refused(['-t', 'audit', '--project=web'], ['vitest'])).toBeNull();
+    expect(refused(['-o', 'log_cli=true', '--junit-prefix=x'], ['pytest'])).toBeNull();
+    expect(refused(['--listen', '--list-x'], ['playwright'])).toBeNull();
+    expect(refused(['--outputFileX'], ['jest'])).toBeNull();
   });
 });

@@ -73,7 +73,16 @@ Before anything starts, seams checks that every runner is installed (node_module
 python3 with pytest, …) and every required service can start; progress lines appear on a
 terminal only (not with CI set or stderr redirected).
 
-Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run),
+A run whose runner wrote no report, or that stopped at collection (pytest exit 2-4 with only
+collection errors: an ImportError in a test file, a conftest.py that raises), is stored as
+incomplete, with the end of the runner's log (4 kB, secrets masked) and the log's path; its tests
+get no "not run" rows, and it never counts in trends, pass rates, flaky tests, gates or durations.
+Its summary ends with INCOMPLETE: <reason> instead of PASSED:/FAILED:, and it exits 1.
+seams history list --status incomplete lists such runs, seams history prune --status incomplete
+removes them.
+
+Exit codes: 0 all passed, 1 failures (or skips in strict tiers, or tests not run, or an
+incomplete run),
 2 usage, configuration or pre-flight errors (runner not installed, missing service, unknown tier),
 3 internal error, 130/143 interrupted.`,
     )
@@ -152,7 +161,7 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     for (const o of outcomes) {
-      io.stdout.write(runRenderers.text(o.run, o.tasks, { stored }));
+      io.stdout.write(incompleteSummary(runRenderers.text(o.run, o.tasks, { stored }), o, stored));
       if (o.reach) io.stdout.write(reachLines(o.reach, !!stored && opts.history !== false));
     }
     if (differing) {
@@ -165,6 +174,27 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
   if (outcomes.some((o) => o.serviceFailure)) return 2;
   if (differing?.length) return 1;
   return outcomes.every((o) => o.run.status === 'passed') ? 0 : 1;
+}
+
+/**
+ * An incomplete run's summary: the verdict line becomes `INCOMPLETE: <reason>` (other runs keep
+ * `PASSED: …` / `FAILED: …`, which scripts read), after the runner's last words and its log.
+ */
+export function incompleteSummary(text: string, o: RunResult['outcomes'][number], stored: string | undefined): string {
+  const info = o.run.status === 'incomplete' ? o.run.incomplete : undefined;
+  if (!info) return text;
+  const lines = text.replace(/\n$/, '').split('\n');
+  if (/^(PASSED|FAILED|ERROR|INTERRUPTED): /.test(lines[lines.length - 1] ?? '')) lines.pop();
+  while (lines.length && !lines[lines.length - 1]!.trim()) lines.pop();
+  // the summary lists the last lines of a runner that wrote no report already
+  const shown = o.tasks.some((t) => t.log === info.log && t.logTail?.length);
+  if (info.errorText && !shown) lines.push('', `The runner's output (end of ${info.log ?? 'its log'}):`, ...info.errorText.split('\n').map((l) => `  | ${l}`));
+  lines.push(
+    '',
+    'The tests did not run: this run is stored as incomplete and does not count in trends, pass rates, flaky tests, gates or durations.',
+    `INCOMPLETE: ${info.reason}${info.log ? ` · log: ${info.log}` : ''}${stored ? ` · history: ${stored}` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 /** The measured-reach lines of the run summary (`seams run --reach`). */

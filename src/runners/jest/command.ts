@@ -26,7 +26,11 @@ export function adoptJestCommand(argv: readonly string[], resultFile: string, ex
 }
 
 export function jestConflicts(args: readonly string[]): ArgConflict[] {
-  return optionConflicts(args, ['--reporter', '--reporters', '--outputFile', '--json'], (o) => `seams sets the report options itself (${o} would move or replace the JSON report it reads)`, 'leave the reporter to seams; pass only selection and behaviour options');
+  // yargs reads --output-file as --outputFile; --listTests prints paths and writes no report
+  return [
+    ...optionConflicts(args, ['--reporter', '--reporters', '--outputFile', '--output-file', '--json'], (o) => `seams sets the report options itself (${o} would move or replace the JSON report it reads)`, 'leave the reporter to seams; pass only selection and behaviour options'),
+    ...optionConflicts(args, ['--listTests', '--list-tests'], () => 'it lists test files without running them: no results to store', 'run `seams scan` to list the tests'),
+  ];
 }
 
 /**

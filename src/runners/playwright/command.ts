@@ -26,7 +26,10 @@ export function adoptPlaywrightCommand(argv: readonly string[], resultFile: stri
 }
 
 export function playwrightConflicts(args: readonly string[]): ArgConflict[] {
-  return optionConflicts(args, ['--reporter'], () => 'seams sets --reporter=json itself to read the results', 'leave the reporter to seams; pass only selection and behaviour options');
+  return [
+    ...optionConflicts(args, ['--reporter'], () => 'seams sets --reporter=json itself to read the results', 'leave the reporter to seams; pass only selection and behaviour options'),
+    ...optionConflicts(args, ['--list'], () => 'it lists the tests without running them: no results to store', 'run `seams scan` to list the tests'),
+  ];
 }
 
 /** Playwright's JSON reporter. */

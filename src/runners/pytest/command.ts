@@ -57,6 +57,11 @@ export function pytestConflicts(args: readonly string[]): ArgConflict[] {
     if ((a === '-p' && args[i + 1] === 'no:junitxml') || a === '-pno:junitxml' || a === '-p=no:junitxml')
       out.push({ arg: a === '-p' ? `-p ${args[i + 1]}` : a, reason: 'it turns off the JUnit XML report seams reads', hint: HINT });
   });
+  // junit_family=xunit2 drops the file and line seams joins results on
+  args.forEach((a, i) => {
+    const ini = a === '-o' || a === '--override-ini' ? args[i + 1] : /^(?:-o|--override-ini=)(.*)$/.exec(a)?.[1];
+    if (ini && /^junit_family\s*=/.test(ini)) out.push({ arg: a === '-o' || a === '--override-ini' ? `${a} ${ini}` : a, reason: 'seams sets junit_family=xunit1 itself (it carries the file and line it joins results on)', hint: HINT });
+  });
   out.push(...optionConflicts(args, ['--collect-only', '--co'], () => 'it collects without running: no results to store', 'use `seams scan --verify` to compare the collection'));
   return out;
 }

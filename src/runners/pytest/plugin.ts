@@ -23,6 +23,7 @@ export const pytestPlugin = {
   buildCommand: buildPytestCommand,
   adoptCommand: adoptPytestCommand,
   conflictingArgs: pytestConflicts,
+  stoppedExitCodes: { 2: 'interrupted', 3: 'internal error', 4: 'usage error' },
   companionFiles: conftestsFor,
   requirements: pytestRequirements,
   reach: pytestReach,

@@ -27,7 +27,11 @@ export function adoptVitestCommand(argv: readonly string[], resultFile: string, 
 }
 
 export function vitestConflicts(args: readonly string[]): ArgConflict[] {
-  return optionConflicts(args, ['--reporter', '--outputFile', '--json'], (o) => `seams sets the report options itself (${o} would move or replace the JSON report it reads)`, 'leave the reporter to seams; pass only selection and behaviour options');
+  // cac reads --output-file as --outputFile, and --outputFile.json=x as the JSON reporter's file
+  const out = optionConflicts(args, ['--reporter', '--outputFile', '--output-file', '--json'], (o) => `seams sets the report options itself (${o} would move or replace the JSON report it reads)`, 'leave the reporter to seams; pass only selection and behaviour options');
+  for (const a of args)
+    if (/^--(outputFile|output-file|reporter)\./.test(a)) out.push({ arg: a, reason: 'seams sets the report options itself (it would move or replace the JSON report it reads)', hint: 'leave the reporter to seams; pass only selection and behaviour options' });
+  return out;
 }
 
 /** Vitest's JSON reporter (the Jest shape; it starts with numTotalTestSuites, Jest's with numFailedTestSuites). */
