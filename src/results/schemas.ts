@@ -137,9 +137,10 @@ export const seamsRunSchema = z.strictObject({
   shard: z.string().regex(/^\d+\/\d+$/).nullable(),
   startedAt: isoDate,
   finishedAt: isoDate,
-  status: z.enum(['passed', 'failed', 'error']),
+  status: z.enum(['passed', 'failed', 'error', 'incomplete']),
   services: z.array(seamsService),
   results: z.array(seamsResult),
+  incomplete: z.strictObject({ reason: z.string(), errorText: z.string().optional(), log: z.string().optional() }).optional(),
 });
 /** A seams results file (`seams run -o`); `schemas/results.schema.json` is its published JSON Schema. */
 export const seamsResultsSchema = z
