@@ -102,7 +102,7 @@ function fromSummary(s: RunSummary): TrendPoint {
     total: s.counts.total,
     passed: s.counts.passed,
     failed: s.counts.failed + s.counts.error + s.counts.notRun,
-    flaky: s.counts.flaky,
+    flaky: null, // outside the report's window: not analysed
     durationMs: s.durationMs,
   };
 }
@@ -110,6 +110,7 @@ function fromSummary(s: RunSummary): TrendPoint {
 function trendPoints(ctx: RepoContext): TrendPoint[] {
   const full = new Map(ctx.history.runs.map((r) => [r.id, r]));
   return ctx.history.summaries
+    .filter((s) => (s.status as string) !== 'incomplete') // incomplete runs never count in trends
     .slice(0, 100)
     .reverse()
     .map((s) => (full.has(s.id) ? trendOf(full.get(s.id)!) : fromSummary(s)));

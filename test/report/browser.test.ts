@@ -83,22 +83,35 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     await page.close();
   });
 
-  it('"Latest run" shows only the latest run\'s results; All tests marks an older result with its run date and an unknown id as such', async () => {
-    const tests = [makeTest(1), makeTest(2)];
+  it('"Latest run" shows only the latest run\'s results; All tests puts an older result after the current ones and unknown ids in their own group', async () => {
+    const tests = [makeTest(1), makeTest(2), makeTest(3)];
     const runs = history(tests, 2, () => false);
+    // test 3 errored in the older run and is not in the newest one: a stale error
+    runs[0]!.results[2]!.status = 'error';
+    runs[1]!.results.splice(2, 1);
     runs[0]!.results.push({ ...runs[0]!.results[0]!, id: 'tests.integration.test_f#test_unknown_x', status: 'failed' });
     const file = path.join(dir, 'stale.html');
     writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
-    const rowsOf = async (page: Page, view: string) =>
-      page.$$eval(`#view-${view} .vt-row`, (rows) => rows.filter((r) => (r as HTMLElement).style.display !== 'none').map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]));
+    const rowsOf = async (page: Page, sel: string) =>
+      page.$$eval(`${sel} .vt-row`, (rows) =>
+        rows
+          .filter((r) => (r as HTMLElement).style.display !== 'none')
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]),
+      );
     const { page, problems } = await open(file, '#run');
-    const latest = await rowsOf(page, 'run');
+    const latest = await rowsOf(page, '#view-run');
     expect(latest.map((r) => r[0])).toEqual(['passed', 'passed']);
     expect(await page.locator('#view-run').textContent()).toContain('1 older result of tests that were not in those runs is left out');
     await page.evaluate(() => (location.hash = '#tests'));
     await page.waitForSelector('#view-tests .vt-row');
-    const all = await rowsOf(page, 'tests');
-    expect(all[0]).toEqual(['failed', `tests.integration.test_f#test_unknown_x · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run · not in the current scan`]);
+    const inv = await rowsOf(page, '#view-tests .group-inventory');
+    expect(inv.map((r) => r[0])).toEqual(['passed', 'passed', 'error']);
+    expect(inv[2]![1]).toBe(`${tests[2]!.id} · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run`);
+    expect(await page.locator('#view-tests .group-inventory .vt-count').textContent()).toBe('3 rows');
+    const unknown = await rowsOf(page, '#view-tests .group-unmatched');
+    expect(unknown).toEqual([['failed', `tests.integration.test_f#test_unknown_x · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run · not in the current scan`]]);
+    expect(await page.locator('#view-tests .group-unmatched h3').textContent()).toBe("Not in this repository's inventory (1)");
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -45,7 +45,7 @@ main{padding:16px 20px;max-width:1400px;margin:0 auto}h2{margin:8px 0 4px;font-s
 .vt-row{position:absolute;left:0;right:0;top:0;height:30px;border-bottom:1px solid #eef1f4;cursor:pointer;will-change:transform}.vt-row:hover{background:#f3f8ff}
 .vt-c{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.vt-c.name{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}.vt-c.num{text-align:right;font-variant-numeric:tabular-nums}
 i.h{display:inline-block;width:6px;height:14px;margin-right:1px;border-radius:1px;background:#eaeef2;vertical-align:middle}i.h.big{width:14px;height:22px;margin-right:2px}
-.h-passed{background:var(--pass)!important}.h-failed,.h-error{background:var(--fail)!important}.h-skipped{background:var(--skip)!important}.h-not-run{background:var(--nr)!important}
+.h-passed{background:var(--pass)!important}.h-failed,.h-error{background:var(--fail)!important}.h-skipped{background:var(--skip)!important}.h-not-run{background:var(--nr)!important}.h-absent{background:#fff!important;outline:1px dashed var(--skip)}.flaky-badge{margin-left:4px}td.hmsg{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;max-width:520px;word-break:break-word}.group-unmatched{margin-top:18px}.flaky-count{font-size:20px;color:var(--warn)}
 table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.simple th,table.simple td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}table.simple th{background:#f6f8fa}
 .sev-critical{color:#fff;background:var(--fail);font-weight:700}.sev-high{color:#fff;background:#bc4c00;font-weight:700}.sev-medium{background:#fff8c5}.tr-uncovered{color:var(--fail);font-weight:600}.tr-covered{color:var(--pass)}
 .test-title{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:16px;word-break:break-all}
@@ -104,7 +104,7 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
         labels,
         integer: true,
         format: (v) => String(Math.round(v)),
-        series: [{ name: 'flaky', color: PALETTE[4]!, values: pts.map((p) => p.flaky) }],
+        series: [{ name: 'flaky (seams flaky)', color: PALETTE[4]!, values: pts.map((p) => p.flaky) }],
       }),
     );
     out.push('</div>');
