@@ -75,3 +75,42 @@ describe('HTML report (static checks)', () => {
     expect(html).toContain('not in the current scan');
   });
 });
+
+describe('HTML report data: one truth (issue 12)', () => {
+  it('history strips cover only runs that selected the test: its tier and runner, from its first result on; each entry has duration and message', () => {
+    const unit = makeTest(1); // unit
+    const integ = makeTest(4); // integration
+    const late = makeTest(3); // unit, added in the third unit run
+    const runs = history([unit, integ, late], 4, () => false);
+    // runs 0 and 2: unit only; runs 1 and 3: integration only
+    const only = (r: (typeof runs)[number], tier: string, drop: string[] = []) => ({ ...r, tiers: [tier], results: r.results.filter((x) => x.tier === tier && !drop.includes(x.id)) });
+    runs[0] = only(runs[0]!, 'unit', [late.id]);
+    runs[1] = only(runs[1]!, 'integration');
+    runs[2] = only(runs[2]!, 'unit');
+    runs[2]!.results[0] = { ...runs[2]!.results[0]!, status: 'failed', message: 'boom 1', durationMs: 77 };
+    runs[3] = only(runs[3]!, 'integration', [integ.id]); // the integration run that did not report it
+    runs.push({ ...runs[2]!, id: 'run-4', startedAt: '2026-11-09T09:00:00.000Z', finishedAt: '2026-11-09T09:01:00.000Z', status: 'incomplete' as never, results: runs[2]!.results.map((r) => ({ ...r, status: 'not-run' as const })) });
+    const data = buildReportData({ repos: [{ inventory: inventory([unit, integ, late]), runs }] });
+    expect(data.historyRuns[0]!.map((r) => r.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3']); // the incomplete run is left out
+    expect(data.missing.join('\n')).toMatch(/1 incomplete run \(no report from the runner\) left out/);
+    const row = (id: string) => data.tests.find((t) => t[1] === id)!;
+    expect(row(unit.id)[10]).toBe('P-F-');
+    expect(row(unit.id)[14]).toEqual([5, 77]);
+    expect(row(unit.id)[15]).toEqual([[2, 'boom 1']]);
+    expect(row(integ.id)[10]).toBe('-P-.'); // absent from the integration run 3
+    expect(row(late.id)[10]).toBe('--P-'); // nothing before it existed
+    expect(row(unit.id)[6]).toBe('failed'); // latest counted result, not the incomplete run's not-run
+  });
+
+  it('counts in the overview and trends are of the inventory\'s tests only; unmatched results are counted apart', () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 2, (i, r) => i === 1 && r === 1);
+    runs[1]!.results.push({ ...runs[1]!.results[0]!, id: 'tests/unit/test_other.py::t', status: 'error', known: false });
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
+    expect(data.latestRun[0]!.counts).toEqual({ passed: 1, failed: 1 });
+    expect(data.latestRun[0]!.unmatched).toBe(1);
+    expect(data.trends.map((t) => [t.total, t.passed, t.failed])).toEqual([[2, 2, 0], [2, 1, 1]]);
+    // the rows: the inventory's two tests, then the unmatched one (known = 0)
+    expect(data.tests.map((t) => [t[1], t[13]])).toEqual([[tests[0]!.id, 1], [tests[1]!.id, 1], ['tests/unit/test_other.py::t', 0]]);
+  });
+});
