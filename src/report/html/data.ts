@@ -313,7 +313,7 @@ export function buildReportData(input: ReportInput): ReportData {
           d.push(Math.round(r.durationMs));
           const text = r.message ?? r.reason;
           if (text && r.status !== 'passed') m.push([i, text.slice(0, 300)]);
-        } else if (i > e.first && !hist[i]!.shard && runTiers[i]!.tiers.has(e.tier) && runTiers[i]!.runners.has(e.runner)) h += ABSENT;
+        } else if (i > e.first && !hist[i]!.shard && runTiers[i]!.tiers.has(e.tier) && (runTiers[i]!.runners.has(e.runner) || !runTiers[i]!.runners.size)) h += ABSENT;
         else h += NOT_SELECTED;
       }
       return { h, d, m };
