@@ -224,4 +224,63 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('one truth in the views: flaky badge and filter, donut totals, history over selecting runs, failures by message, a wrapping trace filter', async () => {
+    const tests = Array.from({ length: 12 }, (_, i) => makeTest(i + 1)); // unit and integration tests (no e2e)
+    const runs = history(tests, 5, (i, r) => (i === 0 && r === 1) || ((i === 2 || i === 3) && r === 4), (i) => (i === 2 ? 'expected 3 pods, got 2 at /srv/app/x.py' : i === 3 ? 'expected 7 pods, got 1 at /srv/app/y.py' : 'timeout'));
+    runs[2]!.commit = runs[1]!.commit; // test 0 failed then passed on one commit: flaky
+    const longId = 'src/very/long/path/to/module/tests/test_something_quite_long.py::TestClassName::test_method_name';
+    const file = path.join(dir, 'truth.html');
+    writeFileSync(
+      file,
+      renderHtmlReport({
+        repos: [{ inventory: inventory(tests), runs }],
+        trace: [
+          { repo: 'demo', id: 'FR-001', title: 'Pays', source: 'specs/a.md:1', status: 'covered', tiers: { unit: 1 }, tests: [longId] },
+          { repo: 'demo', id: 'FR-002', title: XSS, source: 'specs/a.md:4', status: 'uncovered', tiers: {}, tests: [] },
+        ],
+      }),
+    );
+    const { page, problems } = await open(file, '#overview');
+    // donut: total = inventory tests; failed slice = 2
+    expect(await page.locator('.donut-card .donut-total').textContent()).toBe('12');
+    expect(await page.locator('.donut-card circle.slice[data-status="failed"] title').textContent()).toBe('failed: 2');
+    expect(await page.locator('.flaky-card .flaky-count').textContent()).toBe('1');
+    await shot(page, 'truth-overview');
+    // Tests: flaky badge on the passed test, and the flaky filter shows exactly it
+    await page.evaluate(() => (location.hash = '#tests'));
+    await page.waitForSelector('#view-tests .vt-row');
+    await page.selectOption('#view-tests #status-filter', 'flaky');
+    await page.waitForFunction(() => document.querySelector('#view-tests .vt-count')?.textContent === '1 row');
+    const row = page.locator('#view-tests .vt-row:not([style*="display: none"])').first();
+    expect(await row.locator('.badge').allTextContents()).toEqual(['passed', 'flaky']);
+    expect(await row.locator('.name').textContent()).toBe(tests[0]!.id);
+    // its detail: flaky, history of 5 runs with durations and the failure message
+    await row.click();
+    await page.waitForSelector('#view-test .strip');
+    expect(await page.locator('#view-test dl.facts').textContent()).toContain('Flakyyes (seams flaky: same-commit, flip-rate)');
+    expect(await page.locator('#view-test .strip i').count()).toBe(5);
+    const hist = await page.$$eval('#view-test table.simple tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(2, 5).map((td) => td.textContent)));
+    expect(hist.map((h) => h[0])).toEqual(['passed', 'passed', 'passed', 'failed', 'passed']);
+    expect(hist[3]).toEqual(['failed', '5ms', 'timeout']);
+    // failures grouped by normalized message: the two "expected N pods" failures are one category
+    await page.evaluate(() => (location.hash = '#failures'));
+    await page.waitForSelector('#view-failures .fgroup');
+    const groups = await page.$$eval('#view-failures .fgroup summary', (s) => s.map((x) => x.textContent));
+    expect(groups).toEqual(['2 expected <n> pods, got <n> at <path>']);
+    // traceability: ids wrap at separators, the filter narrows rows, hostile titles stay text
+    await page.evaluate(() => (location.hash = '#trace'));
+    await page.waitForSelector('#view-trace table.trace');
+    expect(await page.locator('#view-trace .tests-cell .tid wbr').count()).toBe(longId.split('/').length - 1 + 2);
+    expect(await page.locator('#view-trace .tests-cell .tid').textContent()).toBe(longId);
+    const width = await page.locator('#view-trace table.trace').evaluate((t) => t.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(1280);
+    await page.fill('#trace-filter', 'uncovered');
+    expect(await page.locator('#view-trace .trace-count').textContent()).toBe('1 of 2 requirements');
+    expect(await page.locator('#view-trace tbody tr:not([hidden]) td').first().textContent()).toBe('FR-002');
+    expect(await page.locator('img').count()).toBe(0);
+    await shot(page, 'truth-trace');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

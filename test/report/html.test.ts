@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData, embedJson, renderHtmlReport } from '../../src/report/html/index.js';
+import { failureCategory } from '../../src/report/html/data.js';
 import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
 
 describe('HTML report (static checks)', () => {
@@ -112,5 +113,15 @@ describe('HTML report data: one truth (issue 12)', () => {
     expect(data.trends.map((t) => [t.total, t.passed, t.failed])).toEqual([[2, 2, 0], [2, 1, 1]]);
     // the rows: the inventory's two tests, then the unmatched one (known = 0)
     expect(data.tests.map((t) => [t[1], t[13]])).toEqual([[tests[0]!.id, 1], [tests[1]!.id, 1], ['tests/unit/test_other.py::t', 0]]);
+  });
+});
+
+describe('failure categories', () => {
+  it('normalizes numbers, hex, paths and quoted text so one cause is one category', () => {
+    expect(failureCategory('AssertionError: expected 3 pods, got 2\n  at foo')).toBe('AssertionError: expected <n> pods, got <n>');
+    expect(failureCategory('KeyError: \'user_42\' at /srv/app/models/user.py:120')).toBe('KeyError: <str> at <path>:<n>');
+    expect(failureCategory('object at 0x7f3a2b1c deadbeefcafe freed')).toBe('object at <hex> <hex> freed');
+    expect(failureCategory('\n\n')).toBe('(no message)');
+    expect(failureCategory('connection refused')).not.toBe(failureCategory('timeout'));
   });
 });

@@ -156,6 +156,8 @@ export const CLIENT_JS = String.raw`
 
   views.overview = function (host) {
     missingNotes(host);
+    var dt = document.getElementById('status-donuts');
+    if (dt) { var dw = el('div', 'donuts'); dw.appendChild(dt.content.cloneNode(true)); host.appendChild(dw); }
     D.latestRun.forEach(function (r) {
       var card = el('div', 'card run-card');
       card.appendChild(el('h3', null, 'Latest ' + r.tiers.join(' + ') + ' run · ' + r.repo));
@@ -297,6 +299,24 @@ export const CLIENT_JS = String.raw`
     if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
     testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale] && T[i][COL.known] === 1; }), true);
   };
+  views.failures = function (host) {
+    host.appendChild(el('h2', null, 'Failures by message'));
+    var groups = D.failureGroups || [];
+    if (!groups.length) { host.appendChild(el('p', 'muted', 'No current failures among the repository\'s tests.')); return; }
+    host.appendChild(el('p', 'muted', 'Current failures of the inventory\'s tests, grouped by message with numbers, hex, paths and quoted text replaced. Click a test for its history.'));
+    groups.forEach(function (g) {
+      var d = el('details', 'card fgroup');
+      var sm = el('summary');
+      sm.appendChild(el('b', 'fcount', String(g.count)));
+      sm.appendChild(el('code', 'fcat', ' ' + g.category));
+      d.appendChild(sm);
+      var ul = el('ul', 'ftests');
+      g.rows.forEach(function (i) { var li = el('li'); var a = el('a', null, T[i][COL.id]); a.href = '#test/' + i; li.appendChild(a); ul.appendChild(li); });
+      if (g.count > g.rows.length) ul.appendChild(el('li', 'muted', '+' + (g.count - g.rows.length) + ' more'));
+      d.appendChild(ul);
+      host.appendChild(d);
+    });
+  };
   views.gaps = function (host) {
     host.appendChild(el('h2', null, 'Workflow gaps'));
     (D.reach || []).forEach(function (r) { host.appendChild(el('p', r.saturated ? 'notice reach-saturated' : 'muted reach', (D.repos.length > 1 ? r.repo + ': ' : '') + r.line)); });
@@ -308,15 +328,53 @@ export const CLIENT_JS = String.raw`
       return [g.severity, g.title, g.priority, g.chain.join(' → ')].concat(tl.map(function (t) { return String(g.tiers[t] || 0); })).concat([g.missing.join(', '), g.repo]);
     }), function (c, v, j) { if (j === 0) c.className = 'sev sev-' + String(v).toLowerCase(); }));
   };
+  /** An id as text with a <wbr> after each '/' and '::' so long ids wrap at their separators (no innerHTML). */
+  function wrapId(text) {
+    var f = document.createDocumentFragment();
+    var parts = String(text).split(/(\/|::)/);
+    for (var p = 0; p < parts.length; p++) {
+      if (!parts[p]) continue;
+      f.appendChild(document.createTextNode(parts[p]));
+      if (parts[p] === '/' || parts[p] === '::') f.appendChild(document.createElement('wbr'));
+    }
+    return f;
+  }
   views.trace = function (host) {
     host.appendChild(el('h2', null, 'Traceability'));
     if (!D.trace) { host.appendChild(el('p', 'notice', 'Traceability not available: no requirement sources found.')); return; }
     var tiers = {}; D.trace.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
     var tl = Object.keys(tiers).sort(byPyramid);
-    host.appendChild(simpleTable(['Requirement', 'Title', 'Status'].concat(tl).concat(['Tests', 'Source', 'Repo']), D.trace.map(function (r) {
-      var tests = r.tests.slice(0, 3).join('\n') + (r.tests.length > 3 ? '\n+' + (r.tests.length - 3) + ' more' : '');
-      return [r.id, r.title, r.status].concat(tl.map(function (t) { return String(r.tiers[t] || 0); })).concat([tests, r.source, r.repo]);
-    }), function (c, v, j) { if (j === 2) c.className = 'tr-' + v; if (j === 3 + tl.length) c.className = 'tests-cell'; }));
+    var bar = el('div', 'filters');
+    var q = el('input'); q.type = 'search'; q.placeholder = 'Filter requirements by id, title, status, test or source…'; q.id = 'trace-filter';
+    bar.appendChild(q); host.appendChild(bar);
+    var count = el('div', 'muted trace-count'); host.appendChild(count);
+    var t = el('table', 'simple trace');
+    var tr = el('tr');
+    ['Requirement', 'Title', 'Status'].concat(tl).concat(['Tests', 'Source', 'Repo']).forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    var thead = el('thead'); thead.appendChild(tr); t.appendChild(thead);
+    var tb = el('tbody'); t.appendChild(tb); host.appendChild(t);
+    var rows = D.trace.map(function (r) {
+      var row = el('tr');
+      var c0 = el('td', 'tid'); c0.appendChild(wrapId(r.id)); row.appendChild(c0);
+      row.appendChild(el('td', null, r.title));
+      row.appendChild(el('td', 'tr-' + r.status, r.status));
+      tl.forEach(function (x) { row.appendChild(el('td', 'num', String(r.tiers[x] || 0))); });
+      var tc = el('td', 'tests-cell');
+      r.tests.slice(0, 5).forEach(function (id) { var d = el('div', 'tid'); d.appendChild(wrapId(id)); tc.appendChild(d); });
+      if (r.tests.length > 5) tc.appendChild(el('div', 'muted', '+' + (r.tests.length - 5) + ' more'));
+      row.appendChild(tc);
+      var src = el('td', 'tid'); src.appendChild(wrapId(r.source)); row.appendChild(src);
+      row.appendChild(el('td', null, r.repo));
+      tb.appendChild(row);
+      return { row: row, text: [r.id, r.title, r.status, r.source, r.repo].concat(r.tests).join(' ').toLowerCase() };
+    });
+    function apply() {
+      var text = q.value.trim().toLowerCase(), n = 0;
+      rows.forEach(function (x) { var ok = !text || x.text.indexOf(text) >= 0; x.row.hidden = !ok; if (ok) n++; });
+      count.textContent = n + ' of ' + rows.length + ' requirements';
+    }
+    q.addEventListener('input', apply);
+    apply();
   };
   views.trends = function (host) {
     var tpl = document.getElementById('trend-charts');

@@ -135,6 +135,11 @@ export interface ReportData {
    * durations (ms) of the history's results in order, messages of history entries as [run index, text]].
    */
   tests: [number, string, number, number, string, string, string, number, string, string, string, string, string, number, number[], [number, string][]][];
+  /**
+   * Current failures (failed/error results of the inventory's tests in the latest run of their
+   * tier set) grouped by normalized message, largest first; `rows` index `tests` (at most 500).
+   */
+  failureGroups: { category: string; count: number; rows: number[] }[];
   /** Per repository: `seams flaky`'s analysis over the runs of the report (count and window). */
   flaky: { repo: string; count: number; runs: number; infraFailureRuns: number }[];
   /** Runs the history strings refer to, per repo (oldest first). */
@@ -439,7 +444,37 @@ export function buildReportData(input: ReportInput): ReportData {
     historyRuns,
     trends,
     flaky,
+    failureGroups: failureGroupsOf(tests),
   };
+}
+
+/**
+ * A failure message's category, as Allure groups them: the first non-empty line with quoted
+ * strings, paths, hex and numbers replaced, so `expected 3 got 4` and `expected 5 got 9` are one.
+ */
+export function failureCategory(message: string): string {
+  const line = message.split('\n').map((l) => l.trim()).find((l) => l) ?? '';
+  if (!line) return '(no message)';
+  return line
+    .replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '<str>')
+    .replace(/(?:[A-Za-z]:)?(?:[\w.-]*[\\/])+[\w.-]+/g, '<path>')
+    .replace(/\b0x[0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b/g, '<hex>')
+    .replace(/[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, '<n>')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+}
+
+function failureGroupsOf(tests: ReportData['tests']): ReportData['failureGroups'] {
+  const groups = new Map<string, { category: string; count: number; rows: number[] }>();
+  tests.forEach((t, i) => {
+    if (t[13] !== 1 || t[12] || (t[6] !== 'failed' && t[6] !== 'error')) return;
+    const category = failureCategory(t[8]);
+    let g = groups.get(category);
+    if (!g) groups.set(category, (g = { category, count: 0, rows: [] }));
+    g.count++;
+    if (g.rows.length < 500) g.rows.push(i);
+  });
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
 }
 
 /** Tier order used by the pyramid (bottom = unit). */

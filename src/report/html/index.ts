@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
-import { escapeHtml, lineChart, PALETTE } from './svg.js';
+import { donutChart, escapeHtml, lineChart, PALETTE } from './svg.js';
 
 export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
@@ -52,9 +52,9 @@ table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.si
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
 pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
-svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
-td.tests-cell{white-space:pre-line;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px;word-break:break-all}
+td.tests-cell{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px}.tid{overflow-wrap:normal;word-break:normal;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}table.trace td.tid{max-width:260px}tr[hidden]{display:none}.fgroup summary{cursor:pointer}.fcount{display:inline-block;min-width:40px;color:var(--fail)}.ftests{margin:6px 0 0;padding-left:20px;font-family:ui-monospace,monospace;font-size:12px}
 `;
 
 function trendCharts(trends: TrendPoint[], repos: string[]): string {
@@ -62,8 +62,9 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
   for (const repo of repos) {
     const pts = trends.filter((t) => t.repo === repo);
     // time of day when every run is from one day, else the date
-    const oneDay = new Set(pts.map((p) => p.startedAt.slice(0, 10))).size <= 1;
-    const labels = pts.map((p) => (oneDay ? p.startedAt.slice(11, 16) : p.startedAt.slice(5, 10)));
+    // dates on the time axis: the day, with the time when several runs share a day
+    const perDay = new Set(pts.map((p) => p.startedAt.slice(0, 10))).size < pts.length;
+    const labels = pts.map((p) => (perDay ? `${p.startedAt.slice(5, 10)} ${p.startedAt.slice(11, 16)}` : p.startedAt.slice(0, 10)));
     const sets = [...new Set(pts.map((p) => Object.keys(p.tiers).sort().join('+') || 'run'))];
     const tiers = [...new Set(pts.flatMap((p) => Object.keys(p.tiers)))];
     out.push(`<h3>${escapeHtml(repo)}</h3><div class="charts">`);
@@ -112,6 +113,35 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
   return out.join('\n');
 }
 
+const STATUS_COLORS: [string, string][] = [
+  ['passed', '#1a7f37'],
+  ['failed', '#cf222e'],
+  ['error', '#a40e26'],
+  ['not-run', '#8250df'],
+  ['skipped', '#8c959f'],
+  ['xfailed', '#57606a'],
+  ['xpassed', '#bf8700'],
+  ['never run', '#d0d7de'],
+];
+
+/**
+ * Per repository, the inventory's tests by their latest status (the Tests list's first group, so
+ * the donut's total equals that list's count and the Overview's test count).
+ */
+export function statusTotals(data: ReportData): { repo: string; counts: Record<string, number> }[] {
+  return data.repos.map((repo, ri) => {
+    const counts: Record<string, number> = Object.fromEntries(STATUS_COLORS.map(([k]) => [k, 0]));
+    for (const t of data.tests) if (t[0] === ri && t[13] === 1) counts[t[6] || 'never run'] = (counts[t[6] || 'never run'] ?? 0) + 1;
+    return { repo: repo.name, counts };
+  });
+}
+
+function donuts(data: ReportData): string {
+  return statusTotals(data)
+    .map((s) => `<div class="card donut-card">${donutChart({ title: `${s.repo}: tests by latest result`, slices: STATUS_COLORS.map(([name, color]) => ({ name, color, value: s.counts[name] ?? 0 })) })}</div>`)
+    .join('');
+}
+
 /** Renders a complete, self-contained HTML report (no external resources). */
 export function renderHtmlReport(input: ReportInput | ReportData): string {
   const data: ReportData = 'version' in input ? input : buildReportData(input);
@@ -132,8 +162,9 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 </head>
 <body>
 <header><h1>${title}</h1><span class="gen">generated ${escapeHtml(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC</span>
-<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
+<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#failures">Failures</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
+<template id="status-donuts">${donuts(data)}</template>
 <template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name))}</template>
 <script type="application/json" id="seams-data">${embedJson(data)}</script>
 <script>${CLIENT_JS}</script>

@@ -88,3 +88,40 @@ export function lineChart(o: ChartOptions): string {
   parts.push('</svg>');
   return parts.join('');
 }
+
+export interface Slice {
+  name: string;
+  color: string;
+  value: number;
+}
+
+/** A donut of shares (e.g. tests per status), with the total in the middle and a legend with counts. */
+export function donutChart(o: { title: string; slices: Slice[]; size?: number }): string {
+  const S = o.size ?? 160;
+  const r = S / 2 - 14;
+  const c = 2 * Math.PI * r;
+  const total = o.slices.reduce((a, s) => a + s.value, 0);
+  const shown = o.slices.filter((s) => s.value > 0);
+  const parts: string[] = [];
+  const W = S + 200;
+  const H = Math.max(S, 22 + shown.length * 18);
+  parts.push(`<svg class="chart donut" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">`);
+  parts.push(`<circle cx="${S / 2}" cy="${S / 2}" r="${r}" fill="none" stroke="#eaeef2" stroke-width="22"/>`);
+  let offset = 0;
+  for (const s of shown) {
+    const len = (s.value / total) * c;
+    parts.push(
+      `<circle class="slice" data-status="${escapeHtml(s.name)}" cx="${S / 2}" cy="${S / 2}" r="${r}" fill="none" stroke="${s.color}" stroke-width="22" stroke-dasharray="${len.toFixed(2)} ${(c - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}" transform="rotate(-90 ${S / 2} ${S / 2})"><title>${escapeHtml(`${s.name}: ${s.value}`)}</title></circle>`,
+    );
+    offset += len;
+  }
+  parts.push(`<text x="${S / 2}" y="${S / 2 + 6}" text-anchor="middle" class="donut-total">${total.toLocaleString('en-US')}</text>`);
+  parts.push(`<text x="${S + 16}" y="16" class="ct">${escapeHtml(o.title)}</text>`);
+  shown.forEach((s, i) => {
+    const y = 24 + i * 18;
+    parts.push(`<rect x="${S + 16}" y="${y}" width="10" height="10" fill="${s.color}"/><text x="${S + 32}" y="${y + 9}" class="lg">${escapeHtml(`${s.name} ${s.value.toLocaleString('en-US')}`)}</text>`);
+  });
+  if (!total) parts.push(`<text x="${S / 2}" y="${S / 2 + 24}" text-anchor="middle" class="empty">no tests</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}
