@@ -103,7 +103,7 @@ export function donutChart(o: { title: string; slices: Slice[]; size?: number })
   const total = o.slices.reduce((a, s) => a + s.value, 0);
   const shown = o.slices.filter((s) => s.value > 0);
   const parts: string[] = [];
-  const W = S + 200;
+  const W = S + 300;
   const H = Math.max(S, 22 + shown.length * 18);
   parts.push(`<svg class="chart donut" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">`);
   parts.push(`<circle cx="${S / 2}" cy="${S / 2}" r="${r}" fill="none" stroke="#eaeef2" stroke-width="22"/>`);
