@@ -146,7 +146,7 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(await page.locator('#view-trace td', { hasText: 'onerror' }).textContent()).toBe(XSS);
     expect(await page.locator('img').count()).toBe(0);
     await page.goto(`file://${file}#trends`);
-    expect(await page.locator('#view-trends svg.chart').count()).toBe(4);
+    expect(await page.locator('#view-trends svg.chart').count()).toBe(5); // the run timeline and four trend charts
     await shot(page, 'trends');
     expect(problems).toEqual([]);
     await page.close();
@@ -280,6 +280,28 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(await page.locator('#view-trace tbody tr:not([hidden]) td').first().textContent()).toBe('FR-002');
     expect(await page.locator('img').count()).toBe(0);
     await shot(page, 'truth-trace');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('trends: a run timeline with a lane per tier set and shard, and dates on the time axes', async () => {
+    const tests = [makeTest(1), makeTest(4)];
+    const runs = history(tests, 3, () => false);
+    runs[1] = { ...runs[1]!, tiers: ['unit'], results: runs[1]!.results.filter((r) => r.tier === 'unit') };
+    runs.push({ ...runs[2]!, id: 'run-2b', shard: '2/2', tiers: ['integration'], results: runs[2]!.results.filter((r) => r.tier === 'integration') });
+    runs[2] = { ...runs[2]!, shard: '1/2', tiers: ['integration'], results: runs[2]!.results.filter((r) => r.tier === 'integration') };
+    const file = path.join(dir, 'timeline.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
+    const { page, problems } = await open(file, '#trends');
+    await page.waitForSelector('#view-trends svg.timeline');
+    const lanes = await page.$$eval('#view-trends svg.timeline text.yl', (t) => t.map((x) => x.textContent));
+    expect(lanes).toEqual(['e2e + integration + unit', 'integration · shard 1/2', 'integration · shard 2/2', 'unit']);
+    expect(await page.locator('#view-trends svg.timeline rect.run-bar').count()).toBe(4);
+    const axis = await page.$$eval('#view-trends svg.timeline text.xl', (t) => t.map((x) => x.textContent));
+    expect(axis[0]).toMatch(/^2026-11-01/);
+    const trendAxis = await page.$$eval('#view-trends svg.chart:not(.timeline) text.xl', (t) => t.map((x) => x.textContent));
+    expect(trendAxis.every((t) => /^\d{2}-\d{2} \d{2}:\d{2}$|^\d{4}-\d{2}-\d{2}$/.test(t!))).toBe(true);
+    await shot(page, 'timeline');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -143,7 +143,7 @@ export interface ReportData {
   /** Per repository: `seams flaky`'s analysis over the runs of the report (count and window). */
   flaky: { repo: string; count: number; runs: number; infraFailureRuns: number }[];
   /** Runs the history strings refer to, per repo (oldest first). */
-  historyRuns: { id: string; startedAt: string; commit: string | null; tiers: string[]; shard: string | null }[][];
+  historyRuns: { id: string; startedAt: string; finishedAt: string; commit: string | null; tiers: string[]; shard: string | null }[][];
   trends: TrendPoint[];
 }
 
@@ -279,7 +279,7 @@ export function buildReportData(input: ReportInput): ReportData {
     if (incomplete) missing.push(`${inv.name}: ${incomplete} incomplete run${incomplete === 1 ? '' : 's'} (no report from the runner) left out of results, trends and flaky detection`);
     if (!runs.length) missing.push(`${inv.name}: ${repo.historyMissing ?? 'no runs recorded'} — run results, history and trends are empty`);
     const hist = runs.slice(0, HISTORY_RUNS).reverse(); // oldest first
-    historyRuns.push(hist.map((r) => ({ id: r.id, startedAt: r.startedAt, commit: r.commit, tiers: r.tiers, shard: r.shard })));
+    historyRuns.push(hist.map((r) => ({ id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, tiers: r.tiers, shard: r.shard })));
 
     // ---- flaky: core/flaky.ts over the same window, as `seams flaky --runs <n>` reads it
     const { report: flakyReport, perRun: flakyPerRun } = flakyOf(hist);

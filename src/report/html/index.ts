@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
-import { donutChart, escapeHtml, lineChart, PALETTE } from './svg.js';
+import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
@@ -52,14 +52,35 @@ table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.si
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
 pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
-svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
 td.tests-cell{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px}.tid{overflow-wrap:normal;word-break:normal;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}table.trace td.tid{max-width:260px}tr[hidden]{display:none}.fgroup summary{cursor:pointer}.fcount{display:inline-block;min-width:40px;color:var(--fail)}.ftests{margin:6px 0 0;padding-left:20px;font-family:ui-monospace,monospace;font-size:12px}
 `;
 
-function trendCharts(trends: TrendPoint[], repos: string[]): string {
+/** The run timeline of a repository: the runs read, one lane per tier set (and shard count), on a time axis. */
+function runTimeline(runs: ReportData['historyRuns'][number]): string {
+  const sets = [...new Set(runs.map((r) => [...r.tiers].sort().join(' + ') || 'run'))];
+  const time = (s: string) => (Number.isFinite(Date.parse(s)) ? Date.parse(s) : 0);
+  return timelineChart({
+    title: 'Run timeline (tiers and shards)',
+    bars: runs.map((r) => {
+      const set = [...r.tiers].sort().join(' + ') || 'run';
+      const lane = r.shard ? `${set} · shard ${r.shard}` : set;
+      const start = time(r.startedAt);
+      return {
+        lane,
+        start,
+        end: Math.max(start, time(r.finishedAt)),
+        label: `${lane} · ${r.startedAt.replace('T', ' ').slice(0, 16)}${r.commit ? ` · ${r.commit.slice(0, 7)}` : ''} · ${r.id}`,
+        color: PALETTE[sets.indexOf(set) % PALETTE.length]!,
+      };
+    }),
+  });
+}
+
+function trendCharts(trends: TrendPoint[], repos: string[], historyRuns: ReportData['historyRuns'] = []): string {
   const out: string[] = [];
-  for (const repo of repos) {
+  for (const [ri, repo] of repos.entries()) {
     const pts = trends.filter((t) => t.repo === repo);
     // time of day when every run is from one day, else the date
     // dates on the time axis: the day, with the time when several runs share a day
@@ -67,7 +88,7 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
     const labels = pts.map((p) => (perDay ? `${p.startedAt.slice(5, 10)} ${p.startedAt.slice(11, 16)}` : p.startedAt.slice(0, 10)));
     const sets = [...new Set(pts.map((p) => Object.keys(p.tiers).sort().join('+') || 'run'))];
     const tiers = [...new Set(pts.flatMap((p) => Object.keys(p.tiers)))];
-    out.push(`<h3>${escapeHtml(repo)}</h3><div class="charts">`);
+    out.push(`<h3>${escapeHtml(repo)}</h3><div class="timeline-box">${runTimeline(historyRuns[ri] ?? [])}</div><div class="charts">`);
     out.push(
       lineChart({
         title: 'Tests run per tier',
@@ -165,7 +186,7 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 <nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#failures">Failures</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
 <template id="status-donuts">${donuts(data)}</template>
-<template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name))}</template>
+<template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name), data.historyRuns)}</template>
 <script type="application/json" id="seams-data">${embedJson(data)}</script>
 <script>${CLIENT_JS}</script>
 </body>
