@@ -305,4 +305,24 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('tree: file → class → test with counts per node; nodes fill when opened', async () => {
+    const tests = [makeTest(1), makeTest(501), makeTest(2)]; // two tests in tests/unit/test_mod1.py (class TestThing), one in test_mod2.py
+    const runs = history(tests, 2, (i, r) => i === 1 && r === 1, () => 'boom');
+    const file = path.join(dir, 'tree.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
+    const { page, problems } = await open(file, '#tree');
+    await page.waitForSelector('#view-tree details.tnode');
+    const top = await page.$$eval('#view-tree > details.tnode > summary', (s) => s.map((x) => x.textContent));
+    expect(top).toEqual(['tests/unit/test_mod1.py 2 tests · 1 failing', 'tests/unit/test_mod2.py 1 test']);
+    expect(await page.locator('#view-tree .tleaf').count()).toBe(0); // nothing built before a node opens
+    await page.locator('#view-tree > details.tnode > summary').first().click();
+    await page.locator('#view-tree > details.tnode > details.tnode > summary').first().click();
+    const leaves = await page.$$eval('#view-tree .tleaf', (l) => l.map((x) => x.textContent));
+    expect(leaves).toEqual(['passed test_case_1', 'failed test_case_501']);
+    expect(await page.locator('#view-tree > details.tnode > details.tnode > summary').first().textContent()).toBe('TestThing 2 tests · 1 failing');
+    await shot(page, 'tree');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -299,6 +299,62 @@ export const CLIENT_JS = String.raw`
     if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
     testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale] && T[i][COL.known] === 1; }), true);
   };
+  /** The inventory's tests as file → class/describe → test, with counts per node; children built when a node opens. */
+  function buildTree() {
+    var root = { name: '', kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
+    for (var i = 0; i < T.length; i++) {
+      var r = T[i];
+      if (r[COL.known] !== 1) continue;
+      var file = D.files[r[COL.file]] || '';
+      var rest = r[COL.id];
+      if (file && rest.indexOf(file) === 0) rest = rest.slice(file.length).replace(/^(::| > |#)/, '');
+      var path = [(D.repos.length > 1 ? D.repos[r[COL.repo]].name + ': ' : '') + (file || '(no file)')].concat(rest.split(/::| > /));
+      path.pop(); // the test's own name is the leaf
+      var node = root;
+      var bad = r[COL.status] === 'failed' || r[COL.status] === 'error';
+      var fl = isFlaky(i);
+      node.n++; if (bad) node.failed++; if (fl) node.flaky++;
+      for (var p = 0; p < path.length; p++) {
+        var k = path[p];
+        var next = node.kids[k];
+        if (!next) next = node.kids[k] = { name: k, kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
+        node = next;
+        node.n++; if (bad) node.failed++; if (fl) node.flaky++;
+      }
+      node.tests.push(i);
+    }
+    return root;
+  }
+  function treeNode(node) {
+    var d = el('details', 'tnode');
+    var sm = el('summary');
+    sm.appendChild(el('span', 'tname', node.name));
+    sm.appendChild(el('span', 'tcount', ' ' + node.n + ' test' + (node.n === 1 ? '' : 's')));
+    if (node.failed) sm.appendChild(el('span', 'tcount tfail', ' · ' + node.failed + ' failing'));
+    if (node.flaky) sm.appendChild(el('span', 'tcount tflaky', ' · ' + node.flaky + ' flaky'));
+    d.appendChild(sm);
+    var filled = false;
+    d.addEventListener('toggle', function () {
+      if (!d.open || filled) return;
+      filled = true;
+      Object.keys(node.kids).sort().forEach(function (k) { d.appendChild(treeNode(node.kids[k])); });
+      node.tests.forEach(function (i) {
+        var leaf = el('div', 'tleaf');
+        leaf.appendChild(badge(statusOf(i)));
+        if (isFlaky(i)) leaf.appendChild(flakyBadge(i));
+        var a = el('a', null, ' ' + T[i][COL.id].split(/::| > /).pop()); a.href = '#test/' + i; a.title = T[i][COL.id];
+        leaf.appendChild(a);
+        d.appendChild(leaf);
+      });
+    });
+    return d;
+  }
+  views.tree = function (host) {
+    host.appendChild(el('h2', null, 'Tests by file'));
+    var root = buildTree();
+    host.appendChild(el('p', 'muted', root.n.toLocaleString() + ' tests of the inventory by file → class/describe → test; counts per node (failing: the latest result failed or errored).'));
+    Object.keys(root.kids).sort().forEach(function (k) { host.appendChild(treeNode(root.kids[k])); });
+  };
   views.failures = function (host) {
     host.appendChild(el('h2', null, 'Failures by message'));
     var groups = D.failureGroups || [];

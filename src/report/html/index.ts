@@ -52,7 +52,7 @@ table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.si
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
 pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
-svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}details.tnode{margin-left:14px;font-family:ui-monospace,monospace;font-size:12.5px}details.tnode>summary{cursor:pointer;padding:2px 0}.tcount{color:var(--muted)}.tfail{color:var(--fail)}.tflaky{color:var(--warn)}.tleaf{margin-left:28px;padding:2px 0}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
 td.tests-cell{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px}.tid{overflow-wrap:normal;word-break:normal;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}table.trace td.tid{max-width:260px}tr[hidden]{display:none}.fgroup summary{cursor:pointer}.fcount{display:inline-block;min-width:40px;color:var(--fail)}.ftests{margin:6px 0 0;padding-left:20px;font-family:ui-monospace,monospace;font-size:12px}
 `;
@@ -183,7 +183,7 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 </head>
 <body>
 <header><h1>${title}</h1><span class="gen">generated ${escapeHtml(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC</span>
-<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#failures">Failures</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
+<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#tree">Tree</a><a href="#run">Latest run</a><a href="#failures">Failures</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
 <template id="status-donuts">${donuts(data)}</template>
 <template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name), data.historyRuns)}</template>
