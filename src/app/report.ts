@@ -2,6 +2,7 @@ import type { RepoAnalysisCore } from '../analysis/index.js';
 import { evaluateGates, GateConfigErrors, type GateReport } from '../core/gates.js';
 import {
   compileSelectors,
+  countsInMetrics,
   evaluateMetric,
   logicalRuns,
   runLabel,
@@ -166,7 +167,8 @@ function share(raw: number | string | undefined): number | undefined {
 function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined): CompletionRepo {
   const { inputs, inventory } = ctx;
   const config = ctx.config.config;
-  const runs = logicalRuns(ctx.history.runs);
+  // incomplete runs (no report from the runner) never count: not the "latest run" of their tiers
+  const runs = logicalRuns(ctx.history.runs.filter(countsInMetrics));
   const perTiers = new Map<string, (typeof runs)[number]>();
   for (const r of runs) {
     const k = [...r.tiers].sort().join(' + ') || '(no tier)';
