@@ -125,3 +125,30 @@ describe('failure categories', () => {
     expect(failureCategory('connection refused')).not.toBe(failureCategory('timeout'));
   });
 });
+
+describe('report flaky = core/flaky.ts on every entry', () => {
+  it('the report (which analyses only tests that can be flaky) finds exactly what analyzeFlaky finds over all results', async () => {
+    const { analyzeFlaky } = await import('../../src/core/flaky.js');
+    const tests = Array.from({ length: 300 }, (_, i) => makeTest(i));
+    // a deterministic mix: regressions, same-commit flips, retries, frequent flips, one infra-failure run
+    const runs = history(tests, 8, (i, r) => (r === 5 ? i % 3 !== 0 : (i * 7 + r * 13) % 17 === 0 || (i % 29 === 0 && r > 4)));
+    runs.forEach((run, r) => {
+      if (r % 2) run.commit = runs[r - 1]!.commit;
+      run.results.forEach((x, i) => {
+        if (i % 41 === 0 && r === 3 && x.status === 'passed') Object.assign(x, { flaky: true, attempts: 2 });
+      });
+    });
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
+    const entries = runs.flatMap((run) => {
+      const ran = run.results.filter((x) => x.status === 'passed' || x.status === 'failed' || x.status === 'error');
+      const bad = ran.filter((x) => x.status !== 'passed').length;
+      return run.results.map((x) => ({ runId: run.id, commit: run.commit, branch: run.branch, startedAt: run.startedAt, runFailureRatio: ran.length ? bad / ran.length : 0, runExecuted: ran.length, runner: x.runner, project: x.project, id: x.id, file: x.file, tier: x.tier, status: x.status, attempts: x.attempts, flaky: x.flaky, durationMs: x.durationMs }));
+    });
+    const full = analyzeFlaky(entries);
+    expect(full.flaky.length).toBeGreaterThan(5);
+    expect(full.infraFailureRuns).toEqual(['run-5']);
+    expect(data.tests.filter((t) => t[11]).map((t) => `${t[1]} ${t[11]}`).sort()).toEqual(full.flaky.map((f) => `${f.id} ${f.reasons.join(',')}`).sort());
+    expect(data.flaky[0]).toMatchObject({ count: full.flaky.length, runs: 8, infraFailureRuns: 1 });
+    expect(data.trends.at(-1)!.flaky).toBe(full.flaky.length);
+  });
+});

@@ -220,18 +220,28 @@ function flakyOf(hist: readonly RunRecord[]): { report: FlakyReport; perRun: Map
         durationMs: r.durationMs,
       });
   }
-  const report = analyzeFlaky(entries);
-  const perRun = new Map<string, number>();
+  // Only tests with a retry pass, or with both a pass and a failure, can be flaky; the first entry
+  // of each run stays so the analysis sees every run (its count and infrastructure failures).
   const seenPass = new Set<string>();
   const seenFail = new Set<string>();
   const candidates = new Set<string>();
   for (const e of entries) {
+    if (e.status !== 'passed' && e.status !== 'failed' && e.status !== 'error') continue;
     const k = key(e);
     if (e.status === 'passed') seenPass.add(k);
-    else if (e.status === 'failed' || e.status === 'error') seenFail.add(k);
+    else seenFail.add(k);
     if ((e.flaky && e.status === 'passed') || (seenPass.has(k) && seenFail.has(k))) candidates.add(k);
   }
-  const few = entries.filter((e) => candidates.has(key(e)));
+  const firstOfRun = new Set<WindowEntry>();
+  const seenRun = new Set<string>();
+  for (const e of entries)
+    if (!seenRun.has(e.runId)) {
+      seenRun.add(e.runId);
+      firstOfRun.add(e);
+    }
+  const few = entries.filter((e) => firstOfRun.has(e) || candidates.has(key(e)));
+  const report = analyzeFlaky(few);
+  const perRun = new Map<string, number>();
   const order = new Map(hist.map((r, i) => [r.id, i]));
   hist.forEach((run, i) => {
     perRun.set(run.id, candidates.size ? analyzeFlaky(few.filter((e) => order.get(e.runId)! <= i)).flaky.length : 0);
