@@ -2,6 +2,7 @@ import type { RepoAnalysisCore } from '../analysis/index.js';
 import { evaluateGates, GateConfigErrors, type GateReport } from '../core/gates.js';
 import {
   compileSelectors,
+  countsInMetrics,
   evaluateMetric,
   logicalRuns,
   runLabel,
@@ -102,7 +103,7 @@ function fromSummary(s: RunSummary): TrendPoint {
     total: s.counts.total,
     passed: s.counts.passed,
     failed: s.counts.failed + s.counts.error + s.counts.notRun,
-    flaky: s.counts.flaky,
+    flaky: null, // outside the report's window: not analysed
     durationMs: s.durationMs,
   };
 }
@@ -110,6 +111,7 @@ function fromSummary(s: RunSummary): TrendPoint {
 function trendPoints(ctx: RepoContext): TrendPoint[] {
   const full = new Map(ctx.history.runs.map((r) => [r.id, r]));
   return ctx.history.summaries
+    .filter((s) => (s.status as string) !== 'incomplete') // incomplete runs never count in trends
     .slice(0, 100)
     .reverse()
     .map((s) => (full.has(s.id) ? trendOf(full.get(s.id)!) : fromSummary(s)));
@@ -165,7 +167,8 @@ function share(raw: number | string | undefined): number | undefined {
 function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined): CompletionRepo {
   const { inputs, inventory } = ctx;
   const config = ctx.config.config;
-  const runs = logicalRuns(ctx.history.runs);
+  // incomplete runs (no report from the runner) never count: not the "latest run" of their tiers
+  const runs = logicalRuns(ctx.history.runs.filter(countsInMetrics));
   const perTiers = new Map<string, (typeof runs)[number]>();
   for (const r of runs) {
     const k = [...r.tiers].sort().join(' + ') || '(no tier)';

@@ -83,22 +83,35 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     await page.close();
   });
 
-  it('"Latest run" shows only the latest run\'s results; All tests marks an older result with its run date and an unknown id as such', async () => {
-    const tests = [makeTest(1), makeTest(2)];
+  it('"Latest run" shows only the latest run\'s results; All tests puts an older result after the current ones and unknown ids in their own group', async () => {
+    const tests = [makeTest(1), makeTest(2), makeTest(3)];
     const runs = history(tests, 2, () => false);
+    // test 3 errored in the older run and is not in the newest one: a stale error
+    runs[0]!.results[2]!.status = 'error';
+    runs[1]!.results.splice(2, 1);
     runs[0]!.results.push({ ...runs[0]!.results[0]!, id: 'tests.integration.test_f#test_unknown_x', status: 'failed' });
     const file = path.join(dir, 'stale.html');
     writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
-    const rowsOf = async (page: Page, view: string) =>
-      page.$$eval(`#view-${view} .vt-row`, (rows) => rows.filter((r) => (r as HTMLElement).style.display !== 'none').map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]));
+    const rowsOf = async (page: Page, sel: string) =>
+      page.$$eval(`${sel} .vt-row`, (rows) =>
+        rows
+          .filter((r) => (r as HTMLElement).style.display !== 'none')
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .map((r) => [r.querySelector('.badge')!.textContent, r.querySelector('.name')!.textContent]),
+      );
     const { page, problems } = await open(file, '#run');
-    const latest = await rowsOf(page, 'run');
+    const latest = await rowsOf(page, '#view-run');
     expect(latest.map((r) => r[0])).toEqual(['passed', 'passed']);
     expect(await page.locator('#view-run').textContent()).toContain('1 older result of tests that were not in those runs is left out');
     await page.evaluate(() => (location.hash = '#tests'));
     await page.waitForSelector('#view-tests .vt-row');
-    const all = await rowsOf(page, 'tests');
-    expect(all[0]).toEqual(['failed', `tests.integration.test_f#test_unknown_x · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run · not in the current scan`]);
+    const inv = await rowsOf(page, '#view-tests .group-inventory');
+    expect(inv.map((r) => r[0])).toEqual(['passed', 'passed', 'error']);
+    expect(inv[2]![1]).toBe(`${tests[2]!.id} · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run`);
+    expect(await page.locator('#view-tests .group-inventory .vt-count').textContent()).toBe('3 rows');
+    const unknown = await rowsOf(page, '#view-tests .group-unmatched');
+    expect(unknown).toEqual([['failed', `tests.integration.test_f#test_unknown_x · result from the run of ${runs[0]!.startedAt.replace('T', ' ').slice(0, 16)}, not in the latest run · not in the current scan`]]);
+    expect(await page.locator('#view-tests .group-unmatched h3').textContent()).toBe("Not in this repository's inventory (1)");
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -133,7 +146,7 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(await page.locator('#view-trace td', { hasText: 'onerror' }).textContent()).toBe(XSS);
     expect(await page.locator('img').count()).toBe(0);
     await page.goto(`file://${file}#trends`);
-    expect(await page.locator('#view-trends svg.chart').count()).toBe(4);
+    expect(await page.locator('#view-trends svg.chart').count()).toBe(5); // the run timeline and four trend charts
     await shot(page, 'trends');
     expect(problems).toEqual([]);
     await page.close();
@@ -208,6 +221,107 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     console.log(`100k tests: html ${(html.length / 1e6).toFixed(1)} MB, render ${renderMs.toFixed(0)} ms, browser load ${loadMs.toFixed(0)} ms, worst scroll jump ${scroll.max.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms`);
     expect(loadMs).toBeLessThan(15_000);
     expect(filterMs).toBeLessThan(3_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('one truth in the views: flaky badge and filter, donut totals, history over selecting runs, failures by message, a wrapping trace filter', async () => {
+    const tests = Array.from({ length: 12 }, (_, i) => makeTest(i + 1)); // unit and integration tests (no e2e)
+    const runs = history(tests, 5, (i, r) => (i === 0 && r === 1) || ((i === 2 || i === 3) && r === 4), (i) => (i === 2 ? 'expected 3 pods, got 2 at /srv/app/x.py' : i === 3 ? 'expected 7 pods, got 1 at /srv/app/y.py' : 'timeout'));
+    runs[2]!.commit = runs[1]!.commit; // test 0 failed then passed on one commit: flaky
+    const longId = 'src/very/long/path/to/module/tests/test_something_quite_long.py::TestClassName::test_method_name';
+    const file = path.join(dir, 'truth.html');
+    writeFileSync(
+      file,
+      renderHtmlReport({
+        repos: [{ inventory: inventory(tests), runs }],
+        trace: [
+          { repo: 'demo', id: 'FR-001', title: 'Pays', source: 'specs/a.md:1', status: 'covered', tiers: { unit: 1 }, tests: [longId] },
+          { repo: 'demo', id: 'FR-002', title: XSS, source: 'specs/a.md:4', status: 'uncovered', tiers: {}, tests: [] },
+        ],
+      }),
+    );
+    const { page, problems } = await open(file, '#overview');
+    // donut: total = inventory tests; failed slice = 2
+    expect(await page.locator('.donut-card .donut-total').textContent()).toBe('12');
+    expect(await page.locator('.donut-card circle.slice[data-status="failed"] title').textContent()).toBe('failed: 2');
+    expect(await page.locator('.flaky-card .flaky-count').textContent()).toBe('1');
+    await shot(page, 'truth-overview');
+    // Tests: flaky badge on the passed test, and the flaky filter shows exactly it
+    await page.evaluate(() => (location.hash = '#tests'));
+    await page.waitForSelector('#view-tests .vt-row');
+    await page.selectOption('#view-tests #status-filter', 'flaky');
+    await page.waitForFunction(() => document.querySelector('#view-tests .vt-count')?.textContent === '1 row');
+    const row = page.locator('#view-tests .vt-row:not([style*="display: none"])').first();
+    expect(await row.locator('.badge').allTextContents()).toEqual(['passed', 'flaky']);
+    expect(await row.locator('.name').textContent()).toBe(tests[0]!.id);
+    // its detail: flaky, history of 5 runs with durations and the failure message
+    await row.click();
+    await page.waitForSelector('#view-test .strip');
+    expect(await page.locator('#view-test dl.facts').textContent()).toContain('Flakyyes (seams flaky: same-commit, flip-rate)');
+    expect(await page.locator('#view-test .strip i').count()).toBe(5);
+    const hist = await page.$$eval('#view-test table.simple tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(2, 5).map((td) => td.textContent)));
+    expect(hist.map((h) => h[0])).toEqual(['passed', 'passed', 'passed', 'failed', 'passed']);
+    expect(hist[3]).toEqual(['failed', '5ms', 'timeout']);
+    // failures grouped by normalized message: the two "expected N pods" failures are one category
+    await page.evaluate(() => (location.hash = '#failures'));
+    await page.waitForSelector('#view-failures .fgroup');
+    const groups = await page.$$eval('#view-failures .fgroup summary', (s) => s.map((x) => x.textContent));
+    expect(groups).toEqual(['2 expected <n> pods, got <n> at <path>']);
+    // traceability: ids wrap at separators, the filter narrows rows, hostile titles stay text
+    await page.evaluate(() => (location.hash = '#trace'));
+    await page.waitForSelector('#view-trace table.trace');
+    expect(await page.locator('#view-trace .tests-cell .tid wbr').count()).toBe(longId.split('/').length - 1 + 2);
+    expect(await page.locator('#view-trace .tests-cell .tid').textContent()).toBe(longId);
+    const width = await page.locator('#view-trace table.trace').evaluate((t) => t.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(1280);
+    await page.fill('#trace-filter', 'uncovered');
+    expect(await page.locator('#view-trace .trace-count').textContent()).toBe('1 of 2 requirements');
+    expect(await page.locator('#view-trace tbody tr:not([hidden]) td').first().textContent()).toBe('FR-002');
+    expect(await page.locator('img').count()).toBe(0);
+    await shot(page, 'truth-trace');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('trends: a run timeline with a lane per tier set and shard, and dates on the time axes', async () => {
+    const tests = [makeTest(1), makeTest(4)];
+    const runs = history(tests, 3, () => false);
+    runs[1] = { ...runs[1]!, tiers: ['unit'], results: runs[1]!.results.filter((r) => r.tier === 'unit') };
+    runs.push({ ...runs[2]!, id: 'run-2b', shard: '2/2', tiers: ['integration'], results: runs[2]!.results.filter((r) => r.tier === 'integration') });
+    runs[2] = { ...runs[2]!, shard: '1/2', tiers: ['integration'], results: runs[2]!.results.filter((r) => r.tier === 'integration') };
+    const file = path.join(dir, 'timeline.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
+    const { page, problems } = await open(file, '#trends');
+    await page.waitForSelector('#view-trends svg.timeline');
+    const lanes = await page.$$eval('#view-trends svg.timeline text.yl', (t) => t.map((x) => x.textContent));
+    expect(lanes).toEqual(['e2e + integration + unit', 'integration · shard 1/2', 'integration · shard 2/2', 'unit']);
+    expect(await page.locator('#view-trends svg.timeline rect.run-bar').count()).toBe(4);
+    const axis = await page.$$eval('#view-trends svg.timeline text.xl', (t) => t.map((x) => x.textContent));
+    expect(axis[0]).toMatch(/^2026-11-01/);
+    const trendAxis = await page.$$eval('#view-trends svg.chart:not(.timeline) text.xl', (t) => t.map((x) => x.textContent));
+    expect(trendAxis.every((t) => /^\d{2}-\d{2} \d{2}:\d{2}$|^\d{4}-\d{2}-\d{2}$/.test(t!))).toBe(true);
+    await shot(page, 'timeline');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('tree: file → class → test with counts per node; nodes fill when opened', async () => {
+    const tests = [makeTest(1), makeTest(501), makeTest(2)]; // two tests in tests/unit/test_mod1.py (class TestThing), one in test_mod2.py
+    const runs = history(tests, 2, (i, r) => i === 1 && r === 1, () => 'boom');
+    const file = path.join(dir, 'tree.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] }));
+    const { page, problems } = await open(file, '#tree');
+    await page.waitForSelector('#view-tree details.tnode');
+    const top = await page.$$eval('#view-tree > details.tnode > summary', (s) => s.map((x) => x.textContent));
+    expect(top).toEqual(['tests/unit/test_mod1.py 2 tests · 1 failing', 'tests/unit/test_mod2.py 1 test']);
+    expect(await page.locator('#view-tree .tleaf').count()).toBe(0); // nothing built before a node opens
+    await page.locator('#view-tree > details.tnode > summary').first().click();
+    await page.locator('#view-tree > details.tnode > details.tnode > summary').first().click();
+    const leaves = await page.$$eval('#view-tree .tleaf', (l) => l.map((x) => x.textContent));
+    expect(leaves).toEqual(['passed test_case_1', 'failed test_case_501']);
+    expect(await page.locator('#view-tree > details.tnode > details.tnode > summary').first().textContent()).toBe('TestThing 2 tests · 1 failing');
+    await shot(page, 'tree');
     expect(problems).toEqual([]);
     await page.close();
   });

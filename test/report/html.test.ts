@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData, embedJson, renderHtmlReport } from '../../src/report/html/index.js';
+import { failureCategory } from '../../src/report/html/data.js';
 import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
 
 describe('HTML report (static checks)', () => {
@@ -46,7 +47,8 @@ describe('HTML report (static checks)', () => {
     expect(data.tests[1]![10]).toBe('PPPP');
     const extra = data.tests.find((t) => t[1] === 'tests/unit/test_gone.py::test_renamed')!;
     expect(extra[6]).toBe('failed');
-    expect(data.trends.map((t) => t.failed)).toEqual([0, 0, 1, 1]);
+    // the unknown id's failure in run-3 does not count: results matching no inventory test never enter trends
+    expect(data.trends.map((t) => t.failed)).toEqual([0, 0, 1, 0]);
   });
 
   it('latest run: a result from an older run of the tier set is marked with its run date; unknown ids are marked as such', () => {
@@ -59,12 +61,12 @@ describe('HTML report (static checks)', () => {
     const data = buildReportData({ repos: [{ inventory: inventory(tests), runs: [...runs, unitOnly] }] });
     const row = (id: string) => data.tests.find((t) => t[1] === id)!;
     // the inventory's tests: results from run-1, the newest run of their tier set
-    expect(row(tests[0]!.id).slice(12)).toEqual(['', 1]);
+    expect(row(tests[0]!.id).slice(12, 14)).toEqual(['', 1]);
     // the unknown id: failed in run-0 only, which is not the latest run of its tier set
     expect(row('tests.integration.test_f#test_unknown_x').slice(6, 7)).toEqual(['failed']);
-    expect(row('tests.integration.test_f#test_unknown_x').slice(12)).toEqual([runs[0]!.startedAt, 0]);
+    expect(row('tests.integration.test_f#test_unknown_x').slice(12, 14)).toEqual([runs[0]!.startedAt, 0]);
     // a result from the latest run of another tier set is current, however old
-    expect(row('tests/unit/test_only_unit.py::t').slice(12)).toEqual(['', 0]);
+    expect(row('tests/unit/test_only_unit.py::t').slice(12, 14)).toEqual(['', 0]);
     expect(data.latestRun.map((r) => r.id)).toEqual(['run-1', 'run-unit']);
   });
 
@@ -72,5 +74,81 @@ describe('HTML report (static checks)', () => {
     const html = renderHtmlReport({ repos: [{ inventory: inventory([makeTest(1)]), runs: history([makeTest(1)], 1, () => false) }] });
     expect(html).toContain("T[i][COL.status] !== '' && !T[i][COL.stale]");
     expect(html).toContain('not in the current scan');
+  });
+});
+
+describe('HTML report data: one truth (issue 12)', () => {
+  it('history strips cover only runs that selected the test: its tier and runner, from its first result on; each entry has duration and message', () => {
+    const unit = makeTest(1); // unit
+    const integ = makeTest(4); // integration
+    const late = makeTest(3); // unit, added in the third unit run
+    const runs = history([unit, integ, late], 4, () => false);
+    // runs 0 and 2: unit only; runs 1 and 3: integration only
+    const only = (r: (typeof runs)[number], tier: string, drop: string[] = []) => ({ ...r, tiers: [tier], results: r.results.filter((x) => x.tier === tier && !drop.includes(x.id)) });
+    runs[0] = only(runs[0]!, 'unit', [late.id]);
+    runs[1] = only(runs[1]!, 'integration');
+    runs[2] = only(runs[2]!, 'unit');
+    runs[2]!.results[0] = { ...runs[2]!.results[0]!, status: 'failed', message: 'boom 1', durationMs: 77 };
+    runs[3] = only(runs[3]!, 'integration', [integ.id]); // the integration run that did not report it
+    runs.push({ ...runs[2]!, id: 'run-4', startedAt: '2026-11-09T09:00:00.000Z', finishedAt: '2026-11-09T09:01:00.000Z', status: 'incomplete' as never, results: runs[2]!.results.map((r) => ({ ...r, status: 'not-run' as const })) });
+    const data = buildReportData({ repos: [{ inventory: inventory([unit, integ, late]), runs }] });
+    expect(data.historyRuns[0]!.map((r) => r.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3']); // the incomplete run is left out
+    expect(data.missing.join('\n')).toMatch(/1 incomplete run \(no report from the runner\) left out/);
+    const row = (id: string) => data.tests.find((t) => t[1] === id)!;
+    expect(row(unit.id)[10]).toBe('P-F-');
+    expect(row(unit.id)[14]).toEqual([5, 77]);
+    expect(row(unit.id)[15]).toEqual([[2, 'boom 1']]);
+    expect(row(integ.id)[10]).toBe('-P-.'); // absent from the integration run 3
+    expect(row(late.id)[10]).toBe('--P-'); // nothing before it existed
+    expect(row(unit.id)[6]).toBe('failed'); // latest counted result, not the incomplete run's not-run
+  });
+
+  it('counts in the overview and trends are of the inventory\'s tests only; unmatched results are counted apart', () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 2, (i, r) => i === 1 && r === 1);
+    runs[1]!.results.push({ ...runs[1]!.results[0]!, id: 'tests/unit/test_other.py::t', status: 'error', known: false });
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
+    expect(data.latestRun[0]!.counts).toEqual({ passed: 1, failed: 1 });
+    expect(data.latestRun[0]!.unmatched).toBe(1);
+    expect(data.trends.map((t) => [t.total, t.passed, t.failed])).toEqual([[2, 2, 0], [2, 1, 1]]);
+    // the rows: the inventory's two tests, then the unmatched one (known = 0)
+    expect(data.tests.map((t) => [t[1], t[13]])).toEqual([[tests[0]!.id, 1], [tests[1]!.id, 1], ['tests/unit/test_other.py::t', 0]]);
+  });
+});
+
+describe('failure categories', () => {
+  it('normalizes numbers, hex, paths and quoted text so one cause is one category', () => {
+    expect(failureCategory('AssertionError: expected 3 pods, got 2\n  at foo')).toBe('AssertionError: expected <n> pods, got <n>');
+    expect(failureCategory('KeyError: \'user_42\' at /srv/app/models/user.py:120')).toBe('KeyError: <str> at <path>:<n>');
+    expect(failureCategory('object at 0x7f3a2b1c deadbeefcafe freed')).toBe('object at <hex> <hex> freed');
+    expect(failureCategory('\n\n')).toBe('(no message)');
+    expect(failureCategory('connection refused')).not.toBe(failureCategory('timeout'));
+  });
+});
+
+describe('report flaky = core/flaky.ts on every entry', () => {
+  it('the report (which analyses only tests that can be flaky) finds exactly what analyzeFlaky finds over all results', async () => {
+    const { analyzeFlaky } = await import('../../src/core/flaky.js');
+    const tests = Array.from({ length: 300 }, (_, i) => makeTest(i));
+    // a deterministic mix: regressions, same-commit flips, retries, frequent flips, one infra-failure run
+    const runs = history(tests, 8, (i, r) => (r === 5 ? i % 3 !== 0 : (i * 7 + r * 13) % 17 === 0 || (i % 29 === 0 && r > 4)));
+    runs.forEach((run, r) => {
+      if (r % 2) run.commit = runs[r - 1]!.commit;
+      run.results.forEach((x, i) => {
+        if (i % 41 === 0 && r === 3 && x.status === 'passed') Object.assign(x, { flaky: true, attempts: 2 });
+      });
+    });
+    const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
+    const entries = runs.flatMap((run) => {
+      const ran = run.results.filter((x) => x.status === 'passed' || x.status === 'failed' || x.status === 'error');
+      const bad = ran.filter((x) => x.status !== 'passed').length;
+      return run.results.map((x) => ({ runId: run.id, commit: run.commit, branch: run.branch, startedAt: run.startedAt, runFailureRatio: ran.length ? bad / ran.length : 0, runExecuted: ran.length, runner: x.runner, project: x.project, id: x.id, file: x.file, tier: x.tier, status: x.status, attempts: x.attempts, flaky: x.flaky, durationMs: x.durationMs }));
+    });
+    const full = analyzeFlaky(entries);
+    expect(full.flaky.length).toBeGreaterThan(5);
+    expect(full.infraFailureRuns).toEqual(['run-5']);
+    expect(data.tests.filter((t) => t[11]).map((t) => `${t[1]} ${t[11]}`).sort()).toEqual(full.flaky.map((f) => `${f.id} ${f.reasons.join(',')}`).sort());
+    expect(data.flaky[0]).toMatchObject({ count: full.flaky.length, runs: 8, infraFailureRuns: 1 });
+    expect(data.trends.at(-1)!.flaky).toBe(full.flaky.length);
   });
 });

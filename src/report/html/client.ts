@@ -9,9 +9,9 @@ export const CLIENT_JS = String.raw`
   'use strict';
   var D = JSON.parse(document.getElementById('seams-data').textContent);
   var T = D.tests;
-  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13 };
+  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13, hdur: 14, hmsg: 15 };
   var RANK = { failed: 0, error: 0, 'not-run': 1, xpassed: 2, skipped: 3, xfailed: 3, passed: 4, '': 5 };
-  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', X: 'xfailed', U: 'xpassed', '-': 'none' };
+  var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', X: 'xfailed', U: 'xpassed', '.': 'absent', '-': 'none' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -28,7 +28,10 @@ export const CLIENT_JS = String.raw`
     var m = Math.floor(s / 60);
     return m + 'm ' + Math.round(s - m * 60) + 's';
   }
-  function statusOf(i) { var r = T[i]; var s = r[COL.status]; return s === 'passed' && r[COL.flaky] ? 'flaky' : s; }
+  function statusOf(i) { return T[i][COL.status]; }
+  /** Flaky by seams flaky's analysis (the same code, over the report's runs): a badge beside the status. */
+  function isFlaky(i) { return !!T[i][COL.flaky]; }
+  function flakyBadge(i) { var b = el('span', 'badge st-flaky flaky-badge', 'flaky'); b.title = 'seams flaky: ' + T[i][COL.flaky]; return b; }
   function runDate(iso) { return iso ? iso.replace('T', ' ').slice(0, 16) : ''; }
   /** What the status of a row does not say by itself: an older run's result, an id the scan does not know. */
   function testNotes(i) {
@@ -38,7 +41,8 @@ export const CLIENT_JS = String.raw`
     return out.join(' · ');
   }
   function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'never run'); }
-  function rankOf(i) { var s = statusOf(i); return s === 'flaky' ? 2 : RANK[s] !== undefined ? RANK[s] : 5; }
+  /** Failures first; a result from an older run (stale) after every current one. */
+  function rankOf(i) { var s = statusOf(i); var k = RANK[s] !== undefined ? RANK[s] : 5; if (s === 'passed' && isFlaky(i)) k = 2; return T[i][COL.stale] ? 6 + k / 10 : k; }
 
   // ---------------------------------------------------------------- virtual table
   var ROW_H = 30;
@@ -110,15 +114,17 @@ export const CLIENT_JS = String.raw`
   };
 
   function histCells(h, cell) {
-    for (var i = Math.max(0, h.length - 20); i < h.length; i++) {
-      var ch = h.charAt(i);
+    var shown = [];
+    for (var j = h.length - 1; j >= 0 && shown.length < 20; j--) if (h.charAt(j) !== '-') shown.unshift(j);
+    for (var k = 0; k < shown.length; k++) {
+      var ch = h.charAt(shown[k]);
       var s = el('i', 'h h-' + (HIST[ch] || 'none'));
       s.title = HIST[ch] || '';
       cell.appendChild(s);
     }
   }
   var TEST_COLUMNS = [
-    { title: 'Status', w: '88px', cell: function (i, c) { c.appendChild(badge(statusOf(i))); } },
+    { title: 'Status', w: '128px', cell: function (i, c) { c.appendChild(badge(statusOf(i))); if (isFlaky(i)) c.appendChild(flakyBadge(i)); } },
     { title: 'Test', w: 'minmax(200px,1fr)', cell: function (i, c) {
       c.textContent = T[i][COL.id]; c.title = T[i][COL.id]; c.className = 'vt-c name';
       var notes = testNotes(i);
@@ -150,18 +156,30 @@ export const CLIENT_JS = String.raw`
 
   views.overview = function (host) {
     missingNotes(host);
+    var dt = document.getElementById('status-donuts');
+    if (dt) { var dw = el('div', 'donuts'); dw.appendChild(dt.content.cloneNode(true)); host.appendChild(dw); }
     D.latestRun.forEach(function (r) {
       var card = el('div', 'card run-card');
       card.appendChild(el('h3', null, 'Latest ' + r.tiers.join(' + ') + ' run · ' + r.repo));
       card.appendChild(el('div', 'muted', r.startedAt.replace('T', ' ').slice(0, 16) + (r.commit ? ' · ' + r.commit.slice(0, 7) : '') + (r.branch ? ' · ' + r.branch : '') + ' · ' + r.tiers.join(', ') + ' · ' + fmtMs(r.durationMs)));
       var stats = el('div', 'stats');
-      ['passed', 'failed', 'error', 'not-run', 'skipped', 'xfailed', 'xpassed', 'flaky'].forEach(function (k) {
+      ['passed', 'failed', 'error', 'not-run', 'skipped', 'xfailed', 'xpassed', 'retried'].forEach(function (k) {
         var s = el('div', 'stat st-' + k);
         s.appendChild(el('b', null, String(r.counts[k] || 0)));
         s.appendChild(el('span', null, k));
         stats.appendChild(s);
       });
       card.appendChild(stats);
+      if (r.unmatched) card.appendChild(el('p', 'muted unmatched', r.unmatched.toLocaleString() + ' result' + (r.unmatched === 1 ? '' : 's') + ' of this run match no test of the repository\'s inventory: not counted here (Tests lists them apart).'));
+      host.appendChild(card);
+    });
+    (D.flaky || []).forEach(function (f) {
+      var card = el('div', 'card flaky-card');
+      card.appendChild(el('h3', null, 'Flaky · ' + f.repo));
+      var p = el('p', null);
+      p.appendChild(el('b', 'flaky-count', String(f.count)));
+      p.appendChild(document.createTextNode(' flaky test' + (f.count === 1 ? '' : 's') + ' over the latest ' + f.runs + ' run' + (f.runs === 1 ? '' : 's') + ' (as seams flaky --runs ' + f.runs + ')' + (f.infraFailureRuns ? '; ' + f.infraFailureRuns + ' infrastructure-failure runs ignored' : '')));
+      card.appendChild(p);
       host.appendChild(card);
     });
     var grid = el('div', 'pyramids');
@@ -227,7 +245,7 @@ export const CLIENT_JS = String.raw`
     var stSel = el('select'); stSel.id = 'status-filter';
     var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
     [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
-    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky'], ['skipped', 'skipped'], ['xfailed', 'xfailed (expected failure)'], ['xpassed', 'xpassed'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
+    [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky (seams flaky)'], ['skipped', 'skipped'], ['xfailed', 'xfailed (expected failure)'], ['xpassed', 'xpassed'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
     if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
     var box = el('div', 'vt');
     host.appendChild(box);
@@ -239,7 +257,8 @@ export const CLIENT_JS = String.raw`
       if (text && !lower) lower = T.map(function (r) { return (r[COL.id] + ' ' + D.files[r[COL.file]] + ' ' + r[COL.markers]).toLowerCase(); });
       table.setRows(rows.filter(function (i) {
         if (tier && T[i][COL.tier] !== tier) return false;
-        if (st) { var s = statusOf(i) || 'none'; if (s !== st) return false; }
+        if (st === 'flaky') { if (!isFlaky(i)) return false; }
+        else if (st) { var s = statusOf(i) || 'none'; if (s !== st) return false; }
         return !text || lower[i].indexOf(text) >= 0;
       }));
     }
@@ -259,18 +278,100 @@ export const CLIENT_JS = String.raw`
   }
   views.tests = function (host) {
     host.appendChild(el('h2', null, 'All tests'));
-    host.appendChild(el('p', 'muted', 'Failures first. Click a test for its history.'));
-    allRows = allRows || sortedRows(null);
-    testsView(host, allRows, true);
+    var known = sortedRows(function (i) { return T[i][COL.known] === 1; });
+    var unknown = sortedRows(function (i) { return T[i][COL.known] !== 1; });
+    host.appendChild(el('p', 'muted', 'The tests of the latest scan with their latest result, failures first; results from an older run come after the current ones. Click a test for its history.'));
+    if (known.length || !unknown.length) { var g1 = el('div', 'group group-inventory'); host.appendChild(g1); testsView(g1, known, true); }
+    if (unknown.length) {
+      var g2 = el('div', 'group group-unmatched');
+      g2.appendChild(el('h3', null, 'Not in this repository\'s inventory (' + unknown.length.toLocaleString() + ')'));
+      g2.appendChild(el('p', 'muted', 'Results whose id matches no test of the scan (renamed, removed, an id the runner reports differently, or a history ingested without the repository). They never count in pass rates, trends or gates.'));
+      host.appendChild(g2);
+      testsView(g2, unknown, !known.length);
+    }
   };
   views.run = function (host) {
     host.appendChild(el('h2', null, 'Latest run'));
     if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
     host.appendChild(el('p', 'muted', 'The results of the latest run of each tier set (' + D.latestRun.map(function (r) { return r.tiers.join(' + ') + ' ' + runDate(r.startedAt); }).join(', ') + '), failures first.'));
     var stale = 0;
-    for (var i = 0; i < T.length; i++) if (T[i][COL.status] !== '' && T[i][COL.stale]) stale++;
+    for (var i = 0; i < T.length; i++) if (T[i][COL.status] !== '' && T[i][COL.stale] && T[i][COL.known] === 1) stale++;
     if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
-    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale]; }), true);
+    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale] && T[i][COL.known] === 1; }), true);
+  };
+  /** The inventory's tests as file → class/describe → test, with counts per node; children built when a node opens. */
+  function buildTree() {
+    var root = { name: '', kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
+    for (var i = 0; i < T.length; i++) {
+      var r = T[i];
+      if (r[COL.known] !== 1) continue;
+      var file = D.files[r[COL.file]] || '';
+      var rest = r[COL.id];
+      if (file && rest.indexOf(file) === 0) rest = rest.slice(file.length).replace(/^(::| > |#)/, '');
+      var path = [(D.repos.length > 1 ? D.repos[r[COL.repo]].name + ': ' : '') + (file || '(no file)')].concat(rest.split(/::| > /));
+      path.pop(); // the test's own name is the leaf
+      var node = root;
+      var bad = r[COL.status] === 'failed' || r[COL.status] === 'error';
+      var fl = isFlaky(i);
+      node.n++; if (bad) node.failed++; if (fl) node.flaky++;
+      for (var p = 0; p < path.length; p++) {
+        var k = path[p];
+        var next = node.kids[k];
+        if (!next) next = node.kids[k] = { name: k, kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
+        node = next;
+        node.n++; if (bad) node.failed++; if (fl) node.flaky++;
+      }
+      node.tests.push(i);
+    }
+    return root;
+  }
+  function treeNode(node) {
+    var d = el('details', 'tnode');
+    var sm = el('summary');
+    sm.appendChild(el('span', 'tname', node.name));
+    sm.appendChild(el('span', 'tcount', ' ' + node.n + ' test' + (node.n === 1 ? '' : 's')));
+    if (node.failed) sm.appendChild(el('span', 'tcount tfail', ' · ' + node.failed + ' failing'));
+    if (node.flaky) sm.appendChild(el('span', 'tcount tflaky', ' · ' + node.flaky + ' flaky'));
+    d.appendChild(sm);
+    var filled = false;
+    d.addEventListener('toggle', function () {
+      if (!d.open || filled) return;
+      filled = true;
+      Object.keys(node.kids).sort().forEach(function (k) { d.appendChild(treeNode(node.kids[k])); });
+      node.tests.forEach(function (i) {
+        var leaf = el('div', 'tleaf');
+        leaf.appendChild(badge(statusOf(i)));
+        if (isFlaky(i)) leaf.appendChild(flakyBadge(i));
+        var a = el('a', null, ' ' + T[i][COL.id].split(/::| > /).pop()); a.href = '#test/' + i; a.title = T[i][COL.id];
+        leaf.appendChild(a);
+        d.appendChild(leaf);
+      });
+    });
+    return d;
+  }
+  views.tree = function (host) {
+    host.appendChild(el('h2', null, 'Tests by file'));
+    var root = buildTree();
+    host.appendChild(el('p', 'muted', root.n.toLocaleString() + ' tests of the inventory by file → class/describe → test; counts per node (failing: the latest result failed or errored).'));
+    Object.keys(root.kids).sort().forEach(function (k) { host.appendChild(treeNode(root.kids[k])); });
+  };
+  views.failures = function (host) {
+    host.appendChild(el('h2', null, 'Failures by message'));
+    var groups = D.failureGroups || [];
+    if (!groups.length) { host.appendChild(el('p', 'muted', 'No current failures among the repository\'s tests.')); return; }
+    host.appendChild(el('p', 'muted', 'Current failures of the inventory\'s tests, grouped by message with numbers, hex, paths and quoted text replaced. Click a test for its history.'));
+    groups.forEach(function (g) {
+      var d = el('details', 'card fgroup');
+      var sm = el('summary');
+      sm.appendChild(el('b', 'fcount', String(g.count)));
+      sm.appendChild(el('code', 'fcat', ' ' + g.category));
+      d.appendChild(sm);
+      var ul = el('ul', 'ftests');
+      g.rows.forEach(function (i) { var li = el('li'); var a = el('a', null, T[i][COL.id]); a.href = '#test/' + i; li.appendChild(a); ul.appendChild(li); });
+      if (g.count > g.rows.length) ul.appendChild(el('li', 'muted', '+' + (g.count - g.rows.length) + ' more'));
+      d.appendChild(ul);
+      host.appendChild(d);
+    });
   };
   views.gaps = function (host) {
     host.appendChild(el('h2', null, 'Workflow gaps'));
@@ -283,15 +384,53 @@ export const CLIENT_JS = String.raw`
       return [g.severity, g.title, g.priority, g.chain.join(' → ')].concat(tl.map(function (t) { return String(g.tiers[t] || 0); })).concat([g.missing.join(', '), g.repo]);
     }), function (c, v, j) { if (j === 0) c.className = 'sev sev-' + String(v).toLowerCase(); }));
   };
+  /** An id as text with a <wbr> after each '/' and '::' so long ids wrap at their separators (no innerHTML). */
+  function wrapId(text) {
+    var f = document.createDocumentFragment();
+    var parts = String(text).split(/(\/|::)/);
+    for (var p = 0; p < parts.length; p++) {
+      if (!parts[p]) continue;
+      f.appendChild(document.createTextNode(parts[p]));
+      if (parts[p] === '/' || parts[p] === '::') f.appendChild(document.createElement('wbr'));
+    }
+    return f;
+  }
   views.trace = function (host) {
     host.appendChild(el('h2', null, 'Traceability'));
     if (!D.trace) { host.appendChild(el('p', 'notice', 'Traceability not available: no requirement sources found.')); return; }
     var tiers = {}; D.trace.forEach(function (g) { Object.keys(g.tiers).forEach(function (t) { tiers[t] = 1; }); });
     var tl = Object.keys(tiers).sort(byPyramid);
-    host.appendChild(simpleTable(['Requirement', 'Title', 'Status'].concat(tl).concat(['Tests', 'Source', 'Repo']), D.trace.map(function (r) {
-      var tests = r.tests.slice(0, 3).join('\n') + (r.tests.length > 3 ? '\n+' + (r.tests.length - 3) + ' more' : '');
-      return [r.id, r.title, r.status].concat(tl.map(function (t) { return String(r.tiers[t] || 0); })).concat([tests, r.source, r.repo]);
-    }), function (c, v, j) { if (j === 2) c.className = 'tr-' + v; if (j === 3 + tl.length) c.className = 'tests-cell'; }));
+    var bar = el('div', 'filters');
+    var q = el('input'); q.type = 'search'; q.placeholder = 'Filter requirements by id, title, status, test or source…'; q.id = 'trace-filter';
+    bar.appendChild(q); host.appendChild(bar);
+    var count = el('div', 'muted trace-count'); host.appendChild(count);
+    var t = el('table', 'simple trace');
+    var tr = el('tr');
+    ['Requirement', 'Title', 'Status'].concat(tl).concat(['Tests', 'Source', 'Repo']).forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    var thead = el('thead'); thead.appendChild(tr); t.appendChild(thead);
+    var tb = el('tbody'); t.appendChild(tb); host.appendChild(t);
+    var rows = D.trace.map(function (r) {
+      var row = el('tr');
+      var c0 = el('td', 'tid'); c0.appendChild(wrapId(r.id)); row.appendChild(c0);
+      row.appendChild(el('td', null, r.title));
+      row.appendChild(el('td', 'tr-' + r.status, r.status));
+      tl.forEach(function (x) { row.appendChild(el('td', 'num', String(r.tiers[x] || 0))); });
+      var tc = el('td', 'tests-cell');
+      r.tests.slice(0, 5).forEach(function (id) { var d = el('div', 'tid'); d.appendChild(wrapId(id)); tc.appendChild(d); });
+      if (r.tests.length > 5) tc.appendChild(el('div', 'muted', '+' + (r.tests.length - 5) + ' more'));
+      row.appendChild(tc);
+      var src = el('td', 'tid'); src.appendChild(wrapId(r.source)); row.appendChild(src);
+      row.appendChild(el('td', null, r.repo));
+      tb.appendChild(row);
+      return { row: row, text: [r.id, r.title, r.status, r.source, r.repo].concat(r.tests).join(' ').toLowerCase() };
+    });
+    function apply() {
+      var text = q.value.trim().toLowerCase(), n = 0;
+      rows.forEach(function (x) { var ok = !text || x.text.indexOf(text) >= 0; x.row.hidden = !ok; if (ok) n++; });
+      count.textContent = n + ' of ' + rows.length + ' requirements';
+    }
+    q.addEventListener('input', apply);
+    apply();
   };
   views.trends = function (host) {
     var tpl = document.getElementById('trend-charts');
@@ -307,6 +446,7 @@ export const CLIENT_JS = String.raw`
     var h = el('h2', 'test-title', r[COL.id]); host.appendChild(h);
     var dl = el('dl', 'facts');
     function fact(k, v) { if (v === '' || v === null || v === undefined) return; dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
+    if (isFlaky(i)) fact('Flaky', 'yes (seams flaky: ' + String(r[COL.flaky]).replace(/,/g, ', ') + ')');
     fact('Latest result', (statusOf(i) || 'never run (in the recorded history)') + (r[COL.stale] ? ' (from the run of ' + runDate(r[COL.stale]) + '; the test was not in the latest run of its tier set)' : ''));
     if (!r[COL.known]) fact('In the current scan', 'no: this id comes only from the recorded results (renamed, removed, or an id the runner reported differently)');
     fact('File', D.files[r[COL.file]] + (r[COL.line] ? ':' + r[COL.line] : ''));
@@ -321,12 +461,25 @@ export const CLIENT_JS = String.raw`
     var runs = D.historyRuns[r[COL.repo]] || [];
     var hist = r[COL.hist];
     if (!runs.length || !hist) { host.appendChild(el('p', 'muted', 'No recorded results for this test.')); return; }
+    host.appendChild(el('p', 'muted', 'Runs that selected this test (its tier and runner, from its first result on); "absent": the run had no result for it.'));
     var strip = el('div', 'strip');
-    for (var k = 0; k < runs.length; k++) { var s = el('i', 'h big h-' + (HIST[hist.charAt(k)] || 'none')); s.title = runs[k].startedAt + ' ' + (HIST[hist.charAt(k)] || 'none'); strip.appendChild(s); }
+    var durs = r[COL.hdur] || [], msgs = {}, di = 0, entries = [];
+    (r[COL.hmsg] || []).forEach(function (m) { msgs[m[0]] = m[1]; });
+    for (var k = 0; k < runs.length; k++) {
+      var ch = hist.charAt(k);
+      if (ch === '-' || ch === '') continue;
+      var st = HIST[ch] || 'none';
+      var dur = ch === '.' ? null : durs[di++];
+      entries.push([k, st, dur]);
+      var s = el('i', 'h big h-' + st); s.title = runDate(runs[k].startedAt) + ' ' + st + (dur != null ? ' ' + fmtMs(dur) : ''); strip.appendChild(s);
+    }
     host.appendChild(strip);
     var rows = [];
-    for (var j = runs.length - 1; j >= 0; j--) rows.push([runs[j].startedAt.replace('T', ' ').slice(0, 19), runs[j].commit ? runs[j].commit.slice(0, 10) : '', HIST[hist.charAt(j)] || 'none', runs[j].id]);
-    host.appendChild(simpleTable(['Run started', 'Commit', 'Result', 'Run id'], rows, function (c, v, jj) { if (jj === 2) { var b = badge(v === 'none' ? '' : v); if (v === 'none') b.textContent = 'not run'; clear(c).appendChild(b); } }));
+    for (var j = entries.length - 1; j >= 0; j--) {
+      var e = entries[j], run = runs[e[0]];
+      rows.push([run.startedAt.replace('T', ' ').slice(0, 19), run.commit ? run.commit.slice(0, 10) : '', e[1], e[2] != null ? fmtMs(e[2]) || '0ms' : '', msgs[e[0]] || '', run.id]);
+    }
+    host.appendChild(simpleTable(['Run started', 'Commit', 'Result', 'Duration', 'Message', 'Run id'], rows, function (c, v, jj) { if (jj === 2) { clear(c).appendChild(badge(v)); } if (jj === 4) c.className = 'hmsg'; }));
   };
 
   var built = {};

@@ -1,7 +1,10 @@
 import { summarizeRepo } from '../../core/summary.js';
+import { testKey } from '../../core/metrics/selectors.js';
 import { compareTiers } from '../../core/tiers.js';
 import { outcomeOf, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
 import type { GateReport } from '../../core/metrics/types.js';
+import { countsInMetrics, executed, inventoryIndex, isKnownResult } from '../../core/metrics/runs.js';
+import { analyzeFlaky, type FlakyReport, type WindowEntry } from '../../core/flaky.js';
 import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
 import { reachSummaryLine, saturationHint } from '../gaps.js';
@@ -74,12 +77,20 @@ export interface TrendPoint {
   total: number;
   passed: number;
   failed: number;
-  flaky: number;
+  /**
+   * Flaky tests by `seams flaky`'s analysis (core/flaky.ts) over the report's runs up to and
+   * including this one; null for runs older than the report's window (only summaries loaded).
+   */
+  flaky: number | null;
   durationMs: number;
 }
 
 /** Status codes in per-test history strings: one char per run, oldest first. */
 export const STATUS_CODE: Record<TestResult['status'], string> = { passed: 'P', failed: 'F', error: 'E', skipped: 'S', 'not-run': 'N', xfailed: 'X', xpassed: 'U' };
+/** In a history string: the run did not select the test (other tier or runner, before the test existed): not shown. */
+export const NOT_SELECTED = '-';
+/** In a history string: the run selected the test's tier and runner but has no result for it. */
+export const ABSENT = '.';
 
 export interface ReportData {
   version: 1;
@@ -106,36 +117,55 @@ export interface ReportData {
     branch: string | null;
     tiers: string[];
     durationMs: number;
+    /** Results of the repository's tests per status (`retried`: passed on a retry). */
     counts: Record<string, number>;
+    /** Results that match no inventory test (not in counts). */
+    unmatched: number;
   }[];
   /** Interned file paths. */
   files: string[];
   /**
    * One row per test: [repo index, id, file index, line, tier, runner, newest result's status
-   * ('' if never run in the history loaded), duration ms, message, markers, history string, flaky (0/1),
+   * ('' if never run in the history loaded), duration ms, message, markers, history string (one char
+   * per run of `historyRuns`: a STATUS_CODE, NOT_SELECTED or ABSENT), flaky reasons ('' when
+   * `seams flaky`'s analysis does not call it flaky, else e.g. 'retry,same-commit'),
    * stale: '' when that result is from the latest run of its tier set, else the start of the older
    * run it comes from (the test was not in the latest run), in the inventory (1) or only in the
-   * recorded results (0: renamed, removed, a JUnit `classname#name` id the scan does not know)].
+   * recorded results (0: renamed, removed, a JUnit `classname#name` id the scan does not know),
+   * durations (ms) of the history's results in order, messages of history entries as [run index, text]].
    */
-  tests: [number, string, number, number, string, string, string, number, string, string, string, number, string, number][];
+  tests: [number, string, number, number, string, string, string, number, string, string, string, string, string, number, number[], [number, string][]][];
+  /**
+   * Current failures (failed/error results of the inventory's tests in the latest run of their
+   * tier set) grouped by normalized message, largest first; `rows` index `tests` (at most 500).
+   */
+  failureGroups: { category: string; count: number; rows: number[] }[];
+  /** Per repository: `seams flaky`'s analysis over the runs of the report (count and window). */
+  flaky: { repo: string; count: number; runs: number; infraFailureRuns: number }[];
   /** Runs the history strings refer to, per repo (oldest first). */
-  historyRuns: { id: string; startedAt: string; commit: string | null }[][];
+  historyRuns: { id: string; startedAt: string; finishedAt: string; commit: string | null; tiers: string[]; shard: string | null }[][];
   trends: TrendPoint[];
 }
 
 const HISTORY_RUNS = 200;
 
-export function trendOf(run: RunRecord): TrendPoint {
+/**
+ * A run's point of the trends. Only results of the repository's tests count (`isKnownResult`,
+ * as the gates): results that match no inventory test never enter pass rates. `flaky` is filled
+ * by buildReportData (null here).
+ */
+export function trendOf(run: RunRecord, index?: Map<string, DiscoveredTest>): TrendPoint {
   const tiers: Record<string, number> = {};
   let passed = 0;
   let failed = 0;
-  let flaky = 0;
+  let total = 0;
   for (const r of run.results) {
+    if (index && !isKnownResult(r, index)) continue;
+    total++;
     const t = r.tier ?? (run.tiers.length === 1 ? run.tiers[0]! : 'unknown');
     tiers[t] = (tiers[t] ?? 0) + 1;
     if (r.status === 'passed') passed++;
     else if (r.status === 'failed' || r.status === 'error' || r.status === 'not-run') failed++;
-    if (r.flaky) flaky++;
   }
   return {
     runId: run.id,
@@ -143,15 +173,81 @@ export function trendOf(run: RunRecord): TrendPoint {
     commit: run.commit,
     repo: run.repo,
     tiers,
-    total: run.results.length,
+    total,
     passed,
     failed,
-    flaky,
+    flaky: null,
     durationMs: Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt)) || 0,
   };
 }
 
 const key = (t: { runner: string; project: string | null; id: string }) => `${t.runner}\0${t.project ?? ''}\0${t.id}`;
+const testKey3 = (t: { runner: string; project: string | null; id: string }) => testKey(t);
+
+/**
+ * `seams flaky`'s analysis (core/flaky.ts, same options and defaults) over `hist` (oldest first),
+ * with one entry per result of each stored run as the store's `resultsWindow()` gives them; and,
+ * per run, the count that analysis gives over the runs up to that one (the Flaky trend). Only tests
+ * with a retry pass, or with both a pass and a failure in the window, can be flaky: the per-run
+ * analyses look at those only.
+ */
+function flakyOf(hist: readonly RunRecord[]): { report: FlakyReport; perRun: Map<string, number> } {
+  const entries: WindowEntry[] = [];
+  for (const run of hist) {
+    let ran = 0;
+    let bad = 0;
+    for (const r of run.results)
+      if (executed(r)) {
+        ran++;
+        if (r.status !== 'passed') bad++;
+      }
+    for (const r of run.results)
+      entries.push({
+        runId: run.id,
+        commit: run.commit,
+        branch: run.branch,
+        startedAt: run.startedAt,
+        runFailureRatio: ran ? bad / ran : 0,
+        runExecuted: ran,
+        runner: r.runner,
+        project: r.project,
+        id: r.id,
+        file: r.file,
+        tier: r.tier ?? (run.tiers.length === 1 ? run.tiers[0] : undefined),
+        status: r.status,
+        attempts: r.attempts,
+        flaky: r.flaky,
+        durationMs: r.durationMs,
+      });
+  }
+  // Only tests with a retry pass, or with both a pass and a failure, can be flaky; the first entry
+  // of each run stays so the analysis sees every run (its count and infrastructure failures).
+  const seenPass = new Set<string>();
+  const seenFail = new Set<string>();
+  const candidates = new Set<string>();
+  for (const e of entries) {
+    if (e.status !== 'passed' && e.status !== 'failed' && e.status !== 'error') continue;
+    const k = key(e);
+    if (e.status === 'passed') seenPass.add(k);
+    else seenFail.add(k);
+    if ((e.flaky && e.status === 'passed') || (seenPass.has(k) && seenFail.has(k))) candidates.add(k);
+  }
+  const firstOfRun = new Set<WindowEntry>();
+  const seenRun = new Set<string>();
+  for (const e of entries)
+    if (!seenRun.has(e.runId)) {
+      seenRun.add(e.runId);
+      firstOfRun.add(e);
+    }
+  const few = entries.filter((e) => firstOfRun.has(e) || candidates.has(key(e)));
+  const report = analyzeFlaky(few);
+  const perRun = new Map<string, number>();
+  const order = new Map(hist.map((r, i) => [r.id, i]));
+  hist.forEach((run, i) => {
+    perRun.set(run.id, candidates.size ? analyzeFlaky(few.filter((e) => order.get(e.runId)! <= i)).flaky.length : 0);
+  });
+  return { report, perRun };
+}
 
 export function buildReportData(input: ReportInput): ReportData {
   const missing: string[] = [...(input.notes ?? [])];
@@ -171,6 +267,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const latestRun: ReportData['latestRun'] = [];
   const trends: TrendPoint[] = [];
   const repos: ReportData['repos'] = [];
+  const flaky: ReportData['flaky'] = [];
 
   input.repos.forEach((repo, ri) => {
     const inv = repo.inventory;
@@ -184,21 +281,59 @@ export function buildReportData(input: ReportInput): ReportData {
     });
     if (!inv.tests.length) missing.push(`${inv.name}: no tests found by scan`);
     if (repo.configMissing) missing.push(`${inv.name}: no seams.yaml — workflows, requirements, scenarios and gates are not configured`);
-    const runs = [...repo.runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+    const index = inventoryIndex(inv);
+    // incomplete runs (the runner wrote no report) never count: not in results, trends or flaky
+    const all = [...repo.runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.id.localeCompare(a.id));
+    const runs = all.filter(countsInMetrics);
+    const incomplete = all.length - runs.length;
+    if (incomplete) missing.push(`${inv.name}: ${incomplete} incomplete run${incomplete === 1 ? '' : 's'} (no report from the runner) left out of results, trends and flaky detection`);
     if (!runs.length) missing.push(`${inv.name}: ${repo.historyMissing ?? 'no runs recorded'} — run results, history and trends are empty`);
     const hist = runs.slice(0, HISTORY_RUNS).reverse(); // oldest first
-    historyRuns.push(hist.map((r) => ({ id: r.id, startedAt: r.startedAt, commit: r.commit })));
-    // per test: history chars, latest result
-    const perTest = new Map<string, { h: string[]; last?: TestResult; flaky: boolean }>();
+    historyRuns.push(hist.map((r) => ({ id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, tiers: r.tiers, shard: r.shard })));
+
+    // ---- flaky: core/flaky.ts over the same window, as `seams flaky --runs <n>` reads it
+    const { report: flakyReport, perRun: flakyPerRun } = flakyOf(hist);
+    const flakyReasons = new Map(flakyReport.flaky.map((f) => [key(f), f.reasons.join(',')]));
+    flaky.push({ repo: inv.name, count: flakyReport.flaky.length, runs: flakyReport.runs, infraFailureRuns: flakyReport.infraFailureRuns.length });
+
+    // ---- per test: history only over runs that selected it (its tier and runner, from its first result on)
+    const runTiers = hist.map((run) => {
+      const t = new Set<string>(run.tiers);
+      const rn = new Set<string>();
+      for (const r of run.results) {
+        t.add(r.tier ?? (run.tiers.length === 1 ? run.tiers[0]! : ''));
+        rn.add(r.runner);
+      }
+      return { tiers: t, runners: rn };
+    });
+    const perTest = new Map<string, { res: (TestResult | undefined)[]; first: number; tier: string; runner: string }>();
     hist.forEach((run, i) => {
       for (const r of run.results) {
         const k = key(r);
         let e = perTest.get(k);
-        if (!e) perTest.set(k, (e = { h: [], flaky: false }));
-        e.h[i] = STATUS_CODE[r.status] ?? '?';
-        if (r.flaky) e.flaky = true;
+        if (!e) perTest.set(k, (e = { res: [], first: i, tier: r.tier ?? index.get(testKey3(r))?.tier ?? (run.tiers.length === 1 ? run.tiers[0]! : ''), runner: r.runner }));
+        e.res[i] = r;
       }
     });
+    const histOf = (k: string): { h: string; d: number[]; m: [number, string][] } => {
+      const e = perTest.get(k);
+      if (!e) return { h: '', d: [], m: [] };
+      let h = '';
+      const d: number[] = [];
+      const m: [number, string][] = [];
+      for (let i = 0; i < hist.length; i++) {
+        const r = e.res[i];
+        if (r) {
+          h += STATUS_CODE[r.status] ?? '?';
+          d.push(Math.round(r.durationMs));
+          const text = r.message ?? r.reason;
+          if (text && r.status !== 'passed') m.push([i, text.slice(0, 300)]);
+        } else if (i > e.first && !hist[i]!.shard && runTiers[i]!.tiers.has(e.tier) && (runTiers[i]!.runners.has(e.runner) || !runTiers[i]!.runners.size)) h += ABSENT;
+        else h += NOT_SELECTED;
+      }
+      return { h, d, m };
+    };
+
     // The newest run of each tier set (unit, integration, …): teams run tiers separately, so
     // "the latest run" is the latest of each; a test's status is its newest result in the history.
     const latestPerTierSet = new Map<string, RunRecord>();
@@ -208,10 +343,16 @@ export function buildReportData(input: ReportInput): ReportData {
     }
     const latestRunIds = new Set([...latestPerTierSet.values()].map((r) => r.id));
     for (const run of [...latestPerTierSet.values()].slice(0, 6)) {
+      // counts of the repository's tests (as the gates count); results matching none apart
       const counts: Record<string, number> = {};
+      let unmatched = 0;
       for (const r of run.results) {
+        if (!isKnownResult(r, index)) {
+          unmatched++;
+          continue;
+        }
         counts[r.status] = (counts[r.status] ?? 0) + 1;
-        if (outcomeOf(r) === 'flaky') counts.flaky = (counts.flaky ?? 0) + 1; // among the passed
+        if (outcomeOf(r) === 'flaky') counts.retried = (counts.retried ?? 0) + 1; // passed on a retry, among the passed
       }
       latestRun.push({
         id: run.id,
@@ -222,6 +363,7 @@ export function buildReportData(input: ReportInput): ReportData {
         tiers: run.tiers,
         durationMs: Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt)) || 0,
         counts,
+        unmatched,
       });
     }
     const latestByKey = new Map<string, TestResult>();
@@ -234,17 +376,11 @@ export function buildReportData(input: ReportInput): ReportData {
           runOfLatest.set(k, run);
         }
       }
-    const histString = (k: string) => {
-      const e = perTest.get(k);
-      if (!e) return '';
-      let out = '';
-      for (let i = 0; i < hist.length; i++) out += e.h[i] ?? '-';
-      return out;
-    };
     const seen = new Set<string>();
     const row = (t: DiscoveredTest | null, r: TestResult | undefined, k: string) => {
       const id = t?.id ?? r!.id;
       const file = t?.file ?? r?.file ?? '';
+      const h = histOf(k);
       tests.push([
         ri,
         id,
@@ -256,20 +392,29 @@ export function buildReportData(input: ReportInput): ReportData {
         r ? Math.round(r.durationMs) : 0,
         r?.message ? r.message.slice(0, 2000) : r?.reason ? r.reason.slice(0, 500) : '',
         t?.markers.join(' ') ?? '',
-        histString(k),
-        perTest.get(k)?.flaky || r?.flaky ? 1 : 0,
+        h.h,
+        flakyReasons.get(k) ?? '',
         r && !latestRunIds.has(runOfLatest.get(k)!.id) ? runOfLatest.get(k)!.startedAt : '',
         t ? 1 : 0,
+        h.d,
+        h.m,
       ]);
     };
+    // the Tests list: the latest inventory joined with each test's latest result …
     for (const t of inv.tests) {
       const k = key(t);
       seen.add(k);
       row(t, latestByKey.get(k), k);
     }
-    // results of tests the inventory does not know (renamed, dynamic, other runner)
+    // … then results of tests the inventory does not know (renamed, dynamic, other runner), apart
     for (const [k, r] of latestByKey) if (!seen.has(k)) row(null, r, k);
-    for (const p of repo.trend ?? runs.slice(0, 100).map(trendOf)) trends.push({ ...p, repo: inv.name });
+    const loaded = new Map(hist.map((r) => [r.id, r]));
+    const points = repo.trend ?? [...runs].slice(0, 100).reverse().map((r) => trendOf(r));
+    for (const p of points) {
+      const run = loaded.get(p.runId);
+      if (run) trends.push({ ...trendOf(run, index), repo: inv.name, flaky: flakyPerRun.get(run.id) ?? 0 });
+      else if (!all.some((r) => r.id === p.runId && !countsInMetrics(r))) trends.push({ ...p, repo: inv.name, flaky: null });
+    }
   });
   if (input.gaps === undefined || input.gaps === null) missing.push('gap analysis not available (no workflows configured or analysis not run)');
   if (input.trace === undefined || input.trace === null) missing.push('traceability not available (no requirements found or analysis not run)');
@@ -308,7 +453,38 @@ export function buildReportData(input: ReportInput): ReportData {
     tests,
     historyRuns,
     trends,
+    flaky,
+    failureGroups: failureGroupsOf(tests),
   };
+}
+
+/**
+ * A failure message's category, as Allure groups them: the first non-empty line with quoted
+ * strings, paths, hex and numbers replaced, so `expected 3 got 4` and `expected 5 got 9` are one.
+ */
+export function failureCategory(message: string): string {
+  const line = message.split('\n').map((l) => l.trim()).find((l) => l) ?? '';
+  if (!line) return '(no message)';
+  return line
+    .replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '<str>')
+    .replace(/(?:[A-Za-z]:)?(?:[\w.-]*[\\/])+[\w.-]+/g, '<path>')
+    .replace(/\b0x[0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b/g, '<hex>')
+    .replace(/[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, '<n>')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+}
+
+function failureGroupsOf(tests: ReportData['tests']): ReportData['failureGroups'] {
+  const groups = new Map<string, { category: string; count: number; rows: number[] }>();
+  tests.forEach((t, i) => {
+    if (t[13] !== 1 || t[12] || (t[6] !== 'failed' && t[6] !== 'error')) return;
+    const category = failureCategory(t[8]);
+    let g = groups.get(category);
+    if (!g) groups.set(category, (g = { category, count: 0, rows: [] }));
+    g.count++;
+    if (g.rows.length < 500) g.rows.push(i);
+  });
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
 }
 
 /** Tier order used by the pyramid (bottom = unit). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
-import { escapeHtml, lineChart, PALETTE } from './svg.js';
+import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
@@ -45,28 +45,50 @@ main{padding:16px 20px;max-width:1400px;margin:0 auto}h2{margin:8px 0 4px;font-s
 .vt-row{position:absolute;left:0;right:0;top:0;height:30px;border-bottom:1px solid #eef1f4;cursor:pointer;will-change:transform}.vt-row:hover{background:#f3f8ff}
 .vt-c{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.vt-c.name{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}.vt-c.num{text-align:right;font-variant-numeric:tabular-nums}
 i.h{display:inline-block;width:6px;height:14px;margin-right:1px;border-radius:1px;background:#eaeef2;vertical-align:middle}i.h.big{width:14px;height:22px;margin-right:2px}
-.h-passed{background:var(--pass)!important}.h-failed,.h-error{background:var(--fail)!important}.h-skipped{background:var(--skip)!important}.h-not-run{background:var(--nr)!important}
+.h-passed{background:var(--pass)!important}.h-failed,.h-error{background:var(--fail)!important}.h-skipped{background:var(--skip)!important}.h-not-run{background:var(--nr)!important}.h-absent{background:#fff!important;outline:1px dashed var(--skip)}.flaky-badge{margin-left:4px}td.hmsg{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;max-width:520px;word-break:break-word}.group-unmatched{margin-top:18px}.flaky-count{font-size:20px;color:var(--warn)}
 table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.simple th,table.simple td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}table.simple th{background:#f6f8fa}
 .sev-critical{color:#fff;background:var(--fail);font-weight:700}.sev-high{color:#fff;background:#bc4c00;font-weight:700}.sev-medium{background:#fff8c5}.tr-uncovered{color:var(--fail);font-weight:600}.tr-covered{color:var(--pass)}
 .test-title{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:16px;word-break:break-all}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
 pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
-svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}details.tnode{margin-left:14px;font-family:ui-monospace,monospace;font-size:12.5px}details.tnode>summary{cursor:pointer;padding:2px 0}.tcount{color:var(--muted)}.tfail{color:var(--fail)}.tflaky{color:var(--warn)}.tleaf{margin-left:28px;padding:2px 0}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
-td.tests-cell{white-space:pre-line;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px;word-break:break-all}
+td.tests-cell{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px}.tid{overflow-wrap:normal;word-break:normal;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}table.trace td.tid{max-width:260px}tr[hidden]{display:none}.fgroup summary{cursor:pointer}.fcount{display:inline-block;min-width:40px;color:var(--fail)}.ftests{margin:6px 0 0;padding-left:20px;font-family:ui-monospace,monospace;font-size:12px}
 `;
 
-function trendCharts(trends: TrendPoint[], repos: string[]): string {
+/** The run timeline of a repository: the runs read, one lane per tier set (and shard count), on a time axis. */
+function runTimeline(runs: ReportData['historyRuns'][number]): string {
+  const sets = [...new Set(runs.map((r) => [...r.tiers].sort().join(' + ') || 'run'))];
+  const time = (s: string) => (Number.isFinite(Date.parse(s)) ? Date.parse(s) : 0);
+  return timelineChart({
+    title: 'Run timeline (tiers and shards)',
+    bars: runs.map((r) => {
+      const set = [...r.tiers].sort().join(' + ') || 'run';
+      const lane = r.shard ? `${set} · shard ${r.shard}` : set;
+      const start = time(r.startedAt);
+      return {
+        lane,
+        start,
+        end: Math.max(start, time(r.finishedAt)),
+        label: `${lane} · ${r.startedAt.replace('T', ' ').slice(0, 16)}${r.commit ? ` · ${r.commit.slice(0, 7)}` : ''} · ${r.id}`,
+        color: PALETTE[sets.indexOf(set) % PALETTE.length]!,
+      };
+    }),
+  });
+}
+
+function trendCharts(trends: TrendPoint[], repos: string[], historyRuns: ReportData['historyRuns'] = []): string {
   const out: string[] = [];
-  for (const repo of repos) {
+  for (const [ri, repo] of repos.entries()) {
     const pts = trends.filter((t) => t.repo === repo);
     // time of day when every run is from one day, else the date
-    const oneDay = new Set(pts.map((p) => p.startedAt.slice(0, 10))).size <= 1;
-    const labels = pts.map((p) => (oneDay ? p.startedAt.slice(11, 16) : p.startedAt.slice(5, 10)));
+    // dates on the time axis: the day, with the time when several runs share a day
+    const perDay = new Set(pts.map((p) => p.startedAt.slice(0, 10))).size < pts.length;
+    const labels = pts.map((p) => (perDay ? `${p.startedAt.slice(5, 10)} ${p.startedAt.slice(11, 16)}` : p.startedAt.slice(0, 10)));
     const sets = [...new Set(pts.map((p) => Object.keys(p.tiers).sort().join('+') || 'run'))];
     const tiers = [...new Set(pts.flatMap((p) => Object.keys(p.tiers)))];
-    out.push(`<h3>${escapeHtml(repo)}</h3><div class="charts">`);
+    out.push(`<h3>${escapeHtml(repo)}</h3><div class="timeline-box">${runTimeline(historyRuns[ri] ?? [])}</div><div class="charts">`);
     out.push(
       lineChart({
         title: 'Tests run per tier',
@@ -104,12 +126,41 @@ function trendCharts(trends: TrendPoint[], repos: string[]): string {
         labels,
         integer: true,
         format: (v) => String(Math.round(v)),
-        series: [{ name: 'flaky', color: PALETTE[4]!, values: pts.map((p) => p.flaky) }],
+        series: [{ name: 'flaky (seams flaky)', color: PALETTE[4]!, values: pts.map((p) => p.flaky) }],
       }),
     );
     out.push('</div>');
   }
   return out.join('\n');
+}
+
+const STATUS_COLORS: [string, string][] = [
+  ['passed', '#1a7f37'],
+  ['failed', '#cf222e'],
+  ['error', '#a40e26'],
+  ['not-run', '#8250df'],
+  ['skipped', '#8c959f'],
+  ['xfailed', '#57606a'],
+  ['xpassed', '#bf8700'],
+  ['never run', '#d0d7de'],
+];
+
+/**
+ * Per repository, the inventory's tests by their latest status (the Tests list's first group, so
+ * the donut's total equals that list's count and the Overview's test count).
+ */
+export function statusTotals(data: ReportData): { repo: string; counts: Record<string, number> }[] {
+  return data.repos.map((repo, ri) => {
+    const counts: Record<string, number> = Object.fromEntries(STATUS_COLORS.map(([k]) => [k, 0]));
+    for (const t of data.tests) if (t[0] === ri && t[13] === 1) counts[t[6] || 'never run'] = (counts[t[6] || 'never run'] ?? 0) + 1;
+    return { repo: repo.name, counts };
+  });
+}
+
+function donuts(data: ReportData): string {
+  return statusTotals(data)
+    .map((s) => `<div class="card donut-card">${donutChart({ title: `${s.repo}: tests by latest result`, slices: STATUS_COLORS.map(([name, color]) => ({ name, color, value: s.counts[name] ?? 0 })) })}</div>`)
+    .join('');
 }
 
 /** Renders a complete, self-contained HTML report (no external resources). */
@@ -132,9 +183,10 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 </head>
 <body>
 <header><h1>${title}</h1><span class="gen">generated ${escapeHtml(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC</span>
-<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#run">Latest run</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
+<nav><a href="#overview">Overview</a><a href="#tests">Tests</a><a href="#tree">Tree</a><a href="#run">Latest run</a><a href="#failures">Failures</a><a href="#gaps">Gaps</a><a href="#trace">Traceability</a><a href="#trends">Trends</a></nav></header>
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
-<template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name))}</template>
+<template id="status-donuts">${donuts(data)}</template>
+<template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name), data.historyRuns)}</template>
 <script type="application/json" id="seams-data">${embedJson(data)}</script>
 <script>${CLIENT_JS}</script>
 </body>

@@ -64,7 +64,7 @@ export function lineChart(o: ChartOptions): string {
   } else {
     const step = Math.max(1, Math.ceil(n / 6));
     for (let i = 0; i < n; i += step)
-      parts.push(`<text x="${x(i).toFixed(1)}" y="${H - B + 16}" class="xl">${escapeHtml(o.labels[i]!)}</text>`);
+      parts.push(`<text x="${x(i).toFixed(1)}" y="${H - B + 16}" class="xl"${x(i) > W - R - 40 ? ' style="text-anchor:end"' : i === 0 && n > 1 ? ' style="text-anchor:start"' : ''}>${escapeHtml(o.labels[i]!)}</text>`);
     for (const s of o.series) {
       // runs of other tiers in between leave gaps (null); the line connects across them
       let d = '';
@@ -84,6 +84,93 @@ export function lineChart(o: ChartOptions): string {
       parts.push(`<rect x="${lx}" y="${H - 12}" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="${H - 3}" class="lg">${escapeHtml(s.name)}</text>`);
       lx += 24 + s.name.length * 7;
     }
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+export interface Slice {
+  name: string;
+  color: string;
+  value: number;
+}
+
+/** A donut of shares (e.g. tests per status), with the total in the middle and a legend with counts. */
+export function donutChart(o: { title: string; slices: Slice[]; size?: number }): string {
+  const S = o.size ?? 160;
+  const r = S / 2 - 14;
+  const c = 2 * Math.PI * r;
+  const total = o.slices.reduce((a, s) => a + s.value, 0);
+  const shown = o.slices.filter((s) => s.value > 0);
+  const parts: string[] = [];
+  const W = S + 300;
+  const H = Math.max(S, 22 + shown.length * 18);
+  parts.push(`<svg class="chart donut" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">`);
+  parts.push(`<circle cx="${S / 2}" cy="${S / 2}" r="${r}" fill="none" stroke="#eaeef2" stroke-width="22"/>`);
+  let offset = 0;
+  for (const s of shown) {
+    const len = (s.value / total) * c;
+    parts.push(
+      `<circle class="slice" data-status="${escapeHtml(s.name)}" cx="${S / 2}" cy="${S / 2}" r="${r}" fill="none" stroke="${s.color}" stroke-width="22" stroke-dasharray="${len.toFixed(2)} ${(c - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}" transform="rotate(-90 ${S / 2} ${S / 2})"><title>${escapeHtml(`${s.name}: ${s.value}`)}</title></circle>`,
+    );
+    offset += len;
+  }
+  parts.push(`<text x="${S / 2}" y="${S / 2 + 6}" text-anchor="middle" class="donut-total">${total.toLocaleString('en-US')}</text>`);
+  parts.push(`<text x="${S + 16}" y="16" class="ct">${escapeHtml(o.title)}</text>`);
+  shown.forEach((s, i) => {
+    const y = 24 + i * 18;
+    parts.push(`<rect x="${S + 16}" y="${y}" width="10" height="10" fill="${s.color}"/><text x="${S + 32}" y="${y + 9}" class="lg">${escapeHtml(`${s.name} ${s.value.toLocaleString('en-US')}`)}</text>`);
+  });
+  if (!total) parts.push(`<text x="${S / 2}" y="${S / 2 + 24}" text-anchor="middle" class="empty">no tests</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+export interface TimelineBar {
+  /** The row (e.g. a tier set, with the shard). */
+  lane: string;
+  start: number;
+  end: number;
+  label: string;
+  color: string;
+}
+
+/** Runs on a time axis: one lane per tier set / shard, a bar from start to end, dates on the axis. */
+export function timelineChart(o: { title: string; bars: TimelineBar[]; width?: number }): string {
+  const W = o.width ?? 1060;
+  const lanes = [...new Set(o.bars.map((b) => b.lane))].sort();
+  const L = 170;
+  const R = 20;
+  const T = 28;
+  const laneH = 22;
+  const H = T + Math.max(1, lanes.length) * laneH + 30;
+  const parts: string[] = [];
+  parts.push(`<svg class="chart timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">`);
+  parts.push(`<text x="8" y="16" class="ct">${escapeHtml(o.title)}</text>`);
+  if (!o.bars.length) {
+    parts.push(`<text x="${W / 2}" y="${H / 2}" class="empty">no runs recorded</text></svg>`);
+    return parts.join('');
+  }
+  const t0 = Math.min(...o.bars.map((b) => b.start));
+  const t1 = Math.max(...o.bars.map((b) => b.end), t0 + 60_000);
+  const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
+  lanes.forEach((lane, i) => {
+    const y = T + i * laneH;
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y + laneH}" y2="${y + laneH}" class="grid"/>`);
+    parts.push(`<text x="${L - 6}" y="${y + 15}" class="yl">${escapeHtml(lane)}</text>`);
+  });
+  for (const b of o.bars) {
+    const y = T + lanes.indexOf(b.lane) * laneH + 4;
+    const x0 = x(b.start);
+    const w = Math.max(3, x(b.end) - x0);
+    parts.push(`<rect class="run-bar" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${laneH - 8}" rx="2" fill="${b.color}"><title>${escapeHtml(b.label)}</title></rect>`);
+  }
+  const oneDay = new Date(t0).toISOString().slice(0, 10) === new Date(t1).toISOString().slice(0, 10);
+  for (let k = 0; k <= 4; k++) {
+    const t = t0 + ((t1 - t0) * k) / 4;
+    const iso = new Date(t).toISOString();
+    const text = oneDay ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : `${iso.slice(0, 10)}${k === 0 || k === 4 ? '' : ` ${iso.slice(11, 16)}`}`;
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${H - 10}" class="xl"${k === 4 ? ' style="text-anchor:end"' : ''}>${escapeHtml(text)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');

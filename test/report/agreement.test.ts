@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { result, runRecord, saveRuns, tempRepo } from '../gate/helpers.js';
+
+/**
+ * Issue 12, "a report with one truth": the report's flaky badges, flaky filter and Flaky trend
+ * come from core/flaky.ts over the report's runs, so they equal `seams flaky` and the gate's
+ * `flaky` metric on the same history.
+ */
+const REPO = {
+  'package.json': JSON.stringify({ name: 'shop', devDependencies: { vitest: '^2.0.0' } }),
+  'vitest.config.ts': 'export default {}\n',
+  'src/cart.test.ts': "import { test } from 'vitest';\ntest('adds', () => {});\ntest('removes', () => {});\ntest('empties', () => {});\n",
+  'test/integration/checkout.test.ts': "import { describe, test } from 'vitest';\ndescribe('checkout', () => { test('pays', () => {}); test('refunds', () => {}); });\n",
+  'seams.yaml': 'gates:\n  no-flaky: { metric: flaky, max: 0 }\n',
+};
+const ADDS = 'src/cart.test.ts > adds';
+const REMOVES = 'src/cart.test.ts > removes';
+const EMPTIES = 'src/cart.test.ts > empties';
+const PAYS = 'test/integration/checkout.test.ts > checkout > pays';
+const REFUNDS = 'test/integration/checkout.test.ts > checkout > refunds';
+type S = 'passed' | 'failed';
+const vr = (id: string, status: S, extra = {}) => ({ ...result(id, status), runner: 'vitest' as const, file: id.split(' > ')[0], tier: id.startsWith('src/') ? 'unit' : 'integration', known: true, ...extra });
+
+/** Five runs: refunds fails then passes on one commit; removes passes on a retry; empties fails on a new commit and stays failing. */
+function runs() {
+  const plan: [string, Record<string, S>, Record<string, unknown>?][] = [
+    ['aaaa111', { [ADDS]: 'passed', [REMOVES]: 'passed', [EMPTIES]: 'passed', [PAYS]: 'passed', [REFUNDS]: 'failed' }],
+    ['aaaa111', { [ADDS]: 'passed', [REMOVES]: 'passed', [EMPTIES]: 'passed', [PAYS]: 'passed', [REFUNDS]: 'passed' }],
+    ['bbbb222', { [ADDS]: 'passed', [REMOVES]: 'passed', [EMPTIES]: 'passed', [PAYS]: 'passed', [REFUNDS]: 'passed' }, { [REMOVES]: { flaky: true, attempts: 2 } }],
+    ['cccc333', { [ADDS]: 'passed', [REMOVES]: 'passed', [EMPTIES]: 'failed', [PAYS]: 'passed', [REFUNDS]: 'passed' }],
+    ['dddd444', { [ADDS]: 'passed', [REMOVES]: 'passed', [EMPTIES]: 'failed', [PAYS]: 'passed', [REFUNDS]: 'passed' }],
+  ];
+  return plan.map(([commit, st, extra], n) =>
+    runRecord(
+      Object.entries(st).map(([id, s]) => vr(id, s, (extra?.[id] as object) ?? {})),
+      { id: `r${n + 1}`, commit, tiers: ['unit', 'integration'], repo: 'shop', startedAt: `2026-11-0${n + 1}T10:00:00.000Z` },
+    ),
+  );
+}
+
+describe('the report agrees with seams flaky and seams gate', () => {
+  it('flaky count, flaky tests, badges and the newest Flaky trend point are the same numbers', async () => {
+    const root = tempRepo(REPO);
+    await saveRuns(root, runs());
+    const flaky = await runCli(['flaky', '--root', root, '--format', 'json']);
+    expect(flaky.code, flaky.stderr).toBe(0);
+    const fj = JSON.parse(flaky.stdout);
+    const flakyIds = (fj.flaky ?? fj.report?.flaky ?? fj.tests).map((t: { id: string }) => t.id).sort();
+    expect(flakyIds).toEqual([REMOVES, REFUNDS].sort());
+
+    const gate = await runCli(['gate', root, '--format', 'json']);
+    const gj = JSON.parse(gate.stdout);
+    const rule = (gj.results ?? gj[0]?.results ?? gj.repos?.[0]?.results).find((r: { name: string }) => r.name === 'no-flaky');
+    expect(rule.value).toBe(2);
+
+    const out = path.join(root, 'r.html');
+    const rep = await runCli(['report', root, '--html', out]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
+    expect(data.flaky.map((f: { count: number; runs: number }) => [f.count, f.runs])).toEqual([[fj.flaky.length, 5]]);
+    expect(fj.flaky.length).toBe(rule.value);
+    const badged = data.tests.filter((t: unknown[]) => t[11]).map((t: unknown[]) => t[1]).sort();
+    expect(badged).toEqual(flakyIds);
+    expect(data.tests.find((t: unknown[]) => t[1] === REMOVES)[11]).toBe('retry');
+    expect(data.tests.find((t: unknown[]) => t[1] === REFUNDS)[11]).toBe('same-commit');
+    // the Flaky trend: seams flaky's count over the runs up to each one; the newest equals seams flaky
+    // (after run 4, empties' P P P F is one flip in three steps, 0.33 ≥ 0.3: seams flaky then said 3)
+    expect(data.trends.map((p: { flaky: number }) => p.flaky)).toEqual([0, 1, 2, 3, 2]);
+    expect(data.trends.at(-1).flaky).toBe(fj.flaky.length);
+    // empties failed twice in a row on new commits: a regression, not flaky — no badge anywhere
+    expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[11]).toBe('');
+    expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[6]).toBe('failed');
+  });
+});
