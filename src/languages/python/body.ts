@@ -1,6 +1,7 @@
 import type Parser from 'tree-sitter';
 import type { Expr, PyParam, Target } from './ast.js';
 import { OTHER, toExpr, toTarget } from './expressions.js';
+import { parametersOf } from './functions.js';
 import { scanPythonLine } from './lines.js';
 import { parsePython } from './parser.js';
 
@@ -121,42 +122,10 @@ function findDef(node: Node, row: number): Node | undefined {
 function toBody(def: Node): FunctionBody {
   const decorated = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
   const decorators = decorated ? decorated.namedChildren.filter((c) => c.type === 'decorator').map((d) => toExpr(d.namedChildren[0])) : [];
-  const params: BodyParam[] = [];
-  let kwonly = false;
-  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
-    switch (p.type) {
-      case 'identifier':
-        params.push({ name: p.text, kind: kwonly ? 'kwonly' : 'positional' });
-        break;
-      case 'typed_parameter': {
-        const inner = p.namedChildren[0];
-        if (inner?.type === 'identifier') params.push({ name: inner.text, kind: kwonly ? 'kwonly' : 'positional' });
-        else if (inner?.type === 'list_splat_pattern') {
-          params.push({ name: inner.text.replace(/^\*/, ''), kind: 'varargs' });
-          kwonly = true;
-        } else if (inner?.type === 'dictionary_splat_pattern') params.push({ name: inner.text.replace(/^\*\*/, ''), kind: 'varkw' });
-        break;
-      }
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        params.push({ name: p.childForFieldName('name')?.text ?? '', kind: kwonly ? 'kwonly' : 'positional', default: toExpr(p.childForFieldName('value')) });
-        break;
-      case 'list_splat_pattern':
-        params.push({ name: p.text.replace(/^\*/, ''), kind: 'varargs' });
-        kwonly = true;
-        break;
-      case 'keyword_separator':
-        kwonly = true;
-        break;
-      case 'dictionary_splat_pattern':
-        params.push({ name: p.text.replace(/^\*\*/, ''), kind: 'varkw' });
-        break;
-      case 'positional_separator':
-        break;
-      default:
-        params.push({ name: '', kind: 'positional' });
-    }
-  }
+  // a parameter the walk does not know (a comment) keeps its place as a nameless positional one
+  const params: BodyParam[] = parametersOf(def).map((p) =>
+    p.kind === 'unknown' ? { name: '', kind: 'positional' } : p.hasDefault ? { name: p.name, kind: p.kind, default: toExpr(p.default ?? null) } : { name: p.name, kind: p.kind },
+  );
   const block = def.childForFieldName('body');
   const body = statements(block);
   return {

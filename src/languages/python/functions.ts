@@ -31,45 +31,63 @@ export function docstringOf(stmt: Node): string | undefined {
   return v.t === 'str' ? v.v : undefined;
 }
 
-/** A `def` as a `PyFunction`: parameters, decorators, docstring, whether it yields or applies marks, comments. */
-export function toFunction(def: Node, decorators: Expr[], src: DefSource): PyFunction {
-  const name = nameOf(def);
-  const params: PyParam[] = [];
-  const paramsNode = def.childForFieldName('parameters');
+/** The part of a syntax node the parameter walk reads (tree-sitter's nodes and the flat tree's both have it). */
+interface ParamNode {
+  type: string;
+  text: string;
+  namedChildren: ParamNode[];
+  childForFieldName(name: string): ParamNode | null;
+}
+
+/** One parameter of a `def` as written; `unknown` for a node the walk does not know (a comment). */
+export interface DefParameter<N> {
+  name: string;
+  kind: PyParam['kind'] | 'unknown';
+  hasDefault: boolean;
+  /** The default value's node, when it has one. */
+  default?: N | null;
+}
+
+/** The parameters of a `def`, in order, with kinds (`*` and bare `*` make the rest keyword-only). */
+export function parametersOf<N extends ParamNode>(def: N): DefParameter<N>[] {
+  const out: DefParameter<N>[] = [];
   let kwonly = false;
-  for (const p of paramsNode?.namedChildren ?? []) {
-    switch (p.type) {
+  const named = (name: string): DefParameter<N> => ({ name, hasDefault: false, kind: kwonly ? 'kwonly' : 'positional' });
+  for (const p of (def.childForFieldName('parameters')?.namedChildren ?? []) as N[]) {
+    const node = p.type === 'typed_parameter' ? (p.namedChildren[0] as N | undefined) : p;
+    switch (node?.type) {
       case 'identifier':
-        params.push({ name: p.text, hasDefault: false, kind: kwonly ? 'kwonly' : 'positional' });
+        out.push(named(node.text));
         break;
-      case 'typed_parameter': {
-        const inner = p.namedChildren[0];
-        if (inner?.type === 'identifier') params.push({ name: inner.text, hasDefault: false, kind: kwonly ? 'kwonly' : 'positional' });
-        else if (inner?.type === 'list_splat_pattern') {
-          params.push({ name: inner.text.replace(/^\*/, ''), hasDefault: false, kind: 'varargs' });
-          kwonly = true;
-        } else if (inner?.type === 'dictionary_splat_pattern')
-          params.push({ name: inner.text.replace(/^\*\*/, ''), hasDefault: false, kind: 'varkw' });
-        break;
-      }
       case 'default_parameter':
       case 'typed_default_parameter':
-        params.push({ name: p.childForFieldName('name')?.text ?? '', hasDefault: true, kind: kwonly ? 'kwonly' : 'positional' });
+        out.push({ ...named(node.childForFieldName('name')?.text ?? ''), hasDefault: true, default: node.childForFieldName('value') as N | null });
         break;
       case 'list_splat_pattern':
-        params.push({ name: p.text.replace(/^\*/, ''), hasDefault: false, kind: 'varargs' });
+        out.push({ name: node.text.replace(/^\*/, ''), hasDefault: false, kind: 'varargs' });
         kwonly = true;
         break;
       case 'keyword_separator':
         kwonly = true;
         break;
       case 'dictionary_splat_pattern':
-        params.push({ name: p.text.replace(/^\*\*/, ''), hasDefault: false, kind: 'varkw' });
+        out.push({ name: node.text.replace(/^\*\*/, ''), hasDefault: false, kind: 'varkw' });
+        break;
+      case 'positional_separator':
         break;
       default:
-        break;
+        // a typed parameter of another shape, or a comment between parameters
+        if (p.type !== 'typed_parameter') out.push({ name: '', hasDefault: false, kind: 'unknown' });
     }
   }
+  return out;
+}
+
+/** A `def` as a `PyFunction`: parameters, decorators, docstring, whether it yields or applies marks, comments. */
+export function toFunction(def: Node, decorators: Expr[], src: DefSource): PyFunction {
+  const name = nameOf(def);
+  const params: PyParam[] = [];
+  for (const p of parametersOf(def)) if (p.kind !== 'unknown') params.push({ name: p.name, hasDefault: p.hasDefault, kind: p.kind });
   const body = def.childForFieldName('body');
   const firstStmt = body?.namedChildren[0];
   let isGenerator = false;
