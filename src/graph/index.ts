@@ -6,7 +6,7 @@ import type { Diagnostic } from '../core/types.js';
 import { isCodeFile, JsResolver } from '../workspace/js-modules.js';
 import { createPythonIndex, pythonRootsFromConfig, resolvePythonImport } from '../workspace/python-roots.js';
 import { parsePythonImports, parsePythonOutline, type PyImport, type PyModuleOutline } from './python.js';
-import { PythonNames } from './python-names.js';
+import { isPackageInit, PythonNames } from './python-names.js';
 import { JsBarrels } from './js-barrels.js';
 import { bindingUses, type BindingUse } from './js-uses.js';
 import { jsImports, readJsModule, type JsModule } from './typescript.js';
@@ -250,8 +250,4 @@ export function buildImportGraph(root: string, options: GraphOptions): GraphBuil
     diagnostics.push({ severity: 'warning', code: 'GRAPH_TRUNCATED', message: `import graph stopped after ${max} files; reach may be incomplete` });
   for (const d of js.diagnostics) diagnostics.push({ severity: 'warning', code: 'CONFIG_PARSE_ERROR', file: d.file, message: d.message });
   return { graph, diagnostics, parsed: parsedCount };
-}
-
-function isPackageInit(file: string): boolean {
-  return file === '__init__.py' || file.endsWith('/__init__.py') || file.endsWith('/__init__.pyi');
 }

@@ -115,7 +115,7 @@ export class PythonNames {
    * reached only when it is taken whole (`wholeOf`, which covers the same imports).
    */
   static isReexport(file: string, target: string): boolean {
-    return (file === '__init__.py' || file.endsWith('/__init__.py') || file.endsWith('/__init__.pyi')) && target !== file;
+    return isPackageInit(file) && target !== file;
   }
 
   /** The module defining `name` as package `pkg` exposes it, with the modules loaded on the way. */
@@ -273,4 +273,9 @@ export class PythonNames {
     this.uses.set(key, chains);
     return chains;
   }
+}
+
+/** Whether a file is a package's `__init__.py` (or `.pyi`). */
+export function isPackageInit(file: string): boolean {
+  return file === '__init__.py' || file.endsWith('/__init__.py') || file.endsWith('/__init__.pyi');
 }
