@@ -266,3 +266,10 @@ export interface VerifyFileReport {
   /** Tests seams listed as dynamic in this file. */
   dynamic: number;
 }
+
+const RUN_STATUS_RANK: Readonly<Record<RunRecord['status'], number>> = Object.freeze({ passed: 0, failed: 1, error: 2, incomplete: 3 });
+
+/** The worse of two run statuses, for shards merged into one run: incomplete, then error, failed, passed. */
+export function worseRunStatus(a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] {
+  return RUN_STATUS_RANK[b] > RUN_STATUS_RANK[a] ? b : a;
+}

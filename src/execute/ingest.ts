@@ -4,7 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { ResolvedConfig } from '../config/index.js';
-import type { DiscoveredTest, RunnerId, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import { worseRunStatus, type DiscoveredTest, type RunnerId, type RunRecord, type ServiceRecord, type TestResult } from '../core/types.js';
 import { InventoryIndex, readResults, type ResultFormat } from '../results/index.js';
 import { ResultsFormatError } from '../results/junit.js';
 import type { ResultStore, SaveResult } from '../store/index.js';
@@ -164,9 +164,6 @@ function unappliedOptions(stored: RunRecord, o: IngestOptions, note: (line: stri
   if (what.length) note(`warning: run ${stored.id} is already stored, so ${what.join(', ')} ${what.length === 1 ? 'was' : 'were'} not applied (pass --replace to store it again with them)`);
 }
 
-/** The worse of two shard statuses: an incomplete shard makes the run incomplete (as the store's shard merge does), then error, failed. */
-const STATUS_RANK: Record<RunRecord['status'], number> = { incomplete: 3, error: 2, failed: 1, passed: 0 };
-const worst = (a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a);
 
 /** Merges shards of one run (same id) into one record. */
 export function mergeShards(runs: readonly RunRecord[]): RunRecord {
@@ -181,7 +178,7 @@ export function mergeShards(runs: readonly RunRecord[]): RunRecord {
     environment: { ...first.environment, shards: String(runs.length) },
     startedAt: runs.map((r) => r.startedAt).sort()[0]!,
     finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
-    status: runs.map((r) => r.status).reduce(worst),
+    status: runs.map((r) => r.status).reduce(worseRunStatus),
     ...(runs.find((r) => r.incomplete) ? { incomplete: runs.find((r) => r.incomplete)!.incomplete } : {}),
     services: [...services.values()],
     results: runs.flatMap((r) => r.results),

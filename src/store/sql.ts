@@ -1,4 +1,4 @@
-import type { RunRecord, TestResult } from '../core/types.js';
+import { worseRunStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
@@ -268,9 +268,7 @@ export class SqlResultStore implements ResultStore {
     await this.insertResults(header.id, seq, batches, added, tiers);
     for (const k of Object.keys(counts) as (keyof RunCounts)[]) counts[k] += added[k];
     // a shard that could not run its tests makes the whole run incomplete
-    const worst = (a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] =>
-      a === 'incomplete' || b === 'incomplete' ? 'incomplete' : a === 'error' || b === 'error' ? 'error' : a === 'failed' || b === 'failed' ? 'failed' : 'passed';
-    const status = worst(existing.status, header.status ?? statusOfCounts(added));
+    const status = worseRunStatus(existing.status, header.status ?? statusOfCounts(added));
     if (header.status === 'incomplete' && existing.status !== 'incomplete')
       await this.db.run('UPDATE runs SET incomplete_reason = ?, error_text = ?, log_path = ? WHERE id = ?', [...incompleteColumns(header), header.id]);
     const newTiers = [...tiers].filter((t) => !oldTiers.has(t));
