@@ -318,6 +318,8 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(await page.locator('#view-tree .tleaf').count()).toBe(0); // nothing built before a node opens
     await page.locator('#view-tree > details.tnode > summary').first().click();
     await page.locator('#view-tree > details.tnode > details.tnode > summary').first().click();
+    // a node fills on its toggle event, which the browser fires after the click returns
+    await page.waitForSelector('#view-tree .tleaf');
     const leaves = await page.$$eval('#view-tree .tleaf', (l) => l.map((x) => x.textContent));
     expect(leaves).toEqual(['passed test_case_1', 'failed test_case_501']);
     expect(await page.locator('#view-tree > details.tnode > details.tnode > summary').first().textContent()).toBe('TestThing 2 tests · 1 failing');
