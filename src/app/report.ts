@@ -1,3 +1,4 @@
+import { FLAKY_WINDOW_RUNS } from '../core/flaky.js';
 import type { RepoAnalysisCore } from '../analysis/index.js';
 import { evaluateGates, GateConfigErrors, type GateReport } from '../core/gates.js';
 import {
@@ -48,7 +49,8 @@ export interface ReportResult {
 }
 
 export async function report(paths: readonly string[], options: ReportOptions = {}): Promise<ReportResult> {
-  const historyRuns = Math.max(1, Math.min(200, Number(options.runs) || 20));
+  // one window for the report's history and its flaky detection, as `seams flaky --runs <n>`
+  const historyRuns = Math.max(1, Math.min(200, Number(options.runs) || FLAKY_WINDOW_RUNS));
   const now = options.now ?? new Date();
   const repos = await loadRepos(paths, options);
   const htmlRepos: ReportRepoInput[] = [];
@@ -62,7 +64,8 @@ export async function report(paths: readonly string[], options: ReportOptions = 
     const ctx = await contextOf(repo, {
       ...options,
       now,
-      history: { runs: historyRuns, maxRuns: historyRuns, summaries: 200 },
+      // `runs` per tier set (the flaky window), all sets together at most 200 full runs
+      history: { runs: historyRuns, maxRuns: 200, summaries: 200 },
       historyErrors: 'note',
       coverage: 'all',
       analysis: true,
@@ -88,7 +91,7 @@ export async function report(paths: readonly string[], options: ReportOptions = 
     completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
   }
   return {
-    html: { title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes },
+    html: { title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns },
     completion: { generatedAt: now, repos: completion },
   };
 }

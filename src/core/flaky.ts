@@ -1,4 +1,4 @@
-import type { ResultStatus, TestResult, Tier } from './types.js';
+import { logicalRunKey, type ResultStatus, type TestResult, type Tier } from './types.js';
 
 /** One result of one run in a history window (the store's `resultsWindow()` rows). */
 export interface WindowEntry {
@@ -19,6 +19,119 @@ export interface WindowEntry {
   attempts: number;
   flaky: boolean;
   durationMs: number;
+}
+
+/**
+ * How many newest runs flaky detection looks at unless told otherwise: `seams flaky`, the gate's
+ * `flaky` metric and the report all start from this one window, so their counts agree by default.
+ */
+export const FLAKY_WINDOW_RUNS = 20;
+
+/** What window selection needs to know of a stored run. */
+export interface WindowCandidate {
+  id: string;
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+  shard: string | null;
+  tiers: readonly string[];
+}
+
+/** Stored runs that form one logical run: the shards `i/n` of one commit, branch and tier set. */
+export interface WindowGroup<R extends WindowCandidate = WindowCandidate> extends WindowRun {
+  runs: R[];
+  tiers: string[];
+}
+
+const when = (s: string) => {
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : 0;
+};
+
+/**
+ * The runs flaky detection looks at: stored runs grouped into logical runs (shards `i/n` of one
+ * commit, branch and tier set are one run, as the gates see them), then the newest `n` logical
+ * runs of each tier set (teams run unit and integration apart; each test is judged over the
+ * newest `n` runs that could have run it). Newest first. `seams flaky`, the gate's `flaky` metric
+ * and the report all choose their runs with this function.
+ */
+export function selectWindow<R extends WindowCandidate>(runs: readonly R[], n: number): WindowGroup<R>[] {
+  const groups = new Map<string, R[]>();
+  for (const r of runs) {
+    const k = logicalRunKey(r);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(r);
+  }
+  const all: WindowGroup<R>[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => when(a.startedAt) - when(b.startedAt) || a.id.localeCompare(b.id));
+    const first = g[0]!;
+    all.push({ id: first.id, commit: first.commit, branch: first.branch, startedAt: first.startedAt, runs: g, tiers: [...new Set(g.flatMap((r) => r.tiers))] });
+  }
+  all.sort((a, b) => when(b.startedAt) - when(a.startedAt) || b.id.localeCompare(a.id));
+  const perSet = new Map<string, number>();
+  return all.filter((g) => {
+    const k = [...g.tiers].sort().join('+');
+    const count = perSet.get(k) ?? 0;
+    perSet.set(k, count + 1);
+    return count < n;
+  });
+}
+
+/** The run a window entry belongs to (a stored run, or a logical run of merged shards). */
+export interface WindowRun {
+  id: string;
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+}
+
+export type WindowResult = Pick<TestResult, 'runner' | 'project' | 'id' | 'file' | 'tier' | 'status' | 'attempts' | 'flaky' | 'durationMs'>;
+
+const ran = (s: ResultStatus) => s === 'passed' || s === 'failed' || s === 'error';
+
+/**
+ * The window entries of one run: one per result that `keep` accepts, each carrying the run's
+ * failure ratio over ALL its executed results (a run where most tests failed is an infrastructure
+ * failure whatever part of it a caller looks at). The one builder for the store's
+ * `resultsWindow()`, the gate's `flaky` metric and the report, so they judge runs alike.
+ */
+export function windowEntriesOf<R extends WindowResult>(
+  run: WindowRun,
+  results: readonly R[],
+  options: { keep?: (r: R) => boolean; tierOf?: (r: R) => Tier | undefined } = {},
+): WindowEntry[] {
+  let executed = 0;
+  let bad = 0;
+  for (const r of results)
+    if (ran(r.status)) {
+      executed++;
+      if (r.status !== 'passed') bad++;
+    }
+  const out: WindowEntry[] = [];
+  for (const r of results) {
+    if (options.keep && !options.keep(r)) continue;
+    const tier = options.tierOf ? options.tierOf(r) : r.tier;
+    out.push({
+      runId: run.id,
+      commit: run.commit,
+      branch: run.branch,
+      startedAt: run.startedAt,
+      runFailureRatio: executed ? bad / executed : 0,
+      runExecuted: executed,
+      runner: r.runner,
+      project: r.project ?? null,
+      id: r.id,
+      ...(r.file !== undefined ? { file: r.file } : {}),
+      ...(tier !== undefined ? { tier } : {}),
+      status: r.status,
+      attempts: r.attempts,
+      flaky: r.flaky,
+      durationMs: r.durationMs,
+    });
+  }
+  return out;
 }
 
 /** The key of a test in maps: `runner|project|id` (as the store's testKeyOf). */

@@ -273,3 +273,12 @@ const RUN_STATUS_RANK: Readonly<Record<RunRecord['status'], number>> = Object.fr
 export function worseRunStatus(a: RunRecord['status'], b: RunRecord['status']): RunRecord['status'] {
   return RUN_STATUS_RANK[b] > RUN_STATUS_RANK[a] ? b : a;
 }
+
+/**
+ * The key of the logical run a stored run belongs to: shards `i/n` of one commit, branch and tier
+ * set form one run (as gates, flaky detection and the report see them); any other run is its own.
+ */
+export function logicalRunKey(r: { id: string; shard: string | null; commit: string | null; branch: string | null; tiers: readonly string[] }): string {
+  const n = r.shard?.split('/')[1];
+  return r.shard && n && r.commit ? `shard\0${r.commit}\0${r.branch ?? ''}\0${n}\0${[...r.tiers].sort().join(',')}` : `run\0${r.id}`;
+}

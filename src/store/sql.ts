@@ -1,5 +1,6 @@
 import { worseRunStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
+import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
 import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
@@ -337,56 +338,62 @@ export class SqlResultStore implements ResultStore {
   }
 
   async resultsWindow(query: WindowQuery = {}): Promise<WindowEntry[]> {
-    const runs = await this.listRuns({ ...query, limit: query.runs ?? 50 });
-    if (!runs.length) return [];
-    const byId = new Map(runs.map((r) => [r.id, r]));
+    // every matching run's summary row (small), so the newest runs of each tier set are exact
+    const { runs: n, ...q } = query;
+    const groups = selectWindow(await this.listRuns({ ...q, limit: Number.MAX_SAFE_INTEGER }), n ?? FLAKY_WINDOW_RUNS);
+    if (!groups.length) return [];
+    const perRun = await this.windowResults(groups.flatMap((g) => g.runs.map((r) => r.id)));
+    // a run of one tier: its results without a tier are of that tier (as the gates read them)
     const out: WindowEntry[] = [];
+    for (const g of groups)
+      out.push(
+        ...windowEntriesOf(
+          g,
+          g.runs.flatMap((run) => (perRun.get(run.id) ?? []).map((r) => (r.tier || run.tiers.length !== 1 ? r : { ...r, tier: run.tiers[0] }))),
+        ),
+      );
+    return out;
+  }
+
+  /** The results flaky detection and durations read, per stored run id. */
+  private async windowResults(runIds: readonly string[]): Promise<Map<string, WindowResult[]>> {
+    const perRun = new Map<string, WindowResult[]>();
     // Chunked IN lists keep the parameter count small on both engines.
-    for (let i = 0; i < runs.length; i += 200) {
-      const ids = runs.slice(i, i + 200).map((r) => r.id);
+    for (let i = 0; i < runIds.length; i += 200) {
+      const ids = runIds.slice(i, i + 200);
       const rows = await this.db.all<ResultRow>(
         `SELECT run_id, runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results
          WHERE run_id IN (${ids.map(() => '?').join(', ')}) ORDER BY run_id, seq`,
         ids,
       );
       for (const r of rows) {
-        const run = byId.get(r.run_id)!;
-        const executed = run.counts.passed + run.counts.failed + run.counts.error;
-        out.push({
-          runId: r.run_id,
-          commit: run.commit,
-          branch: run.branch,
-          startedAt: run.startedAt,
-          runFailureRatio: executed ? (run.counts.failed + run.counts.error) / executed : 0,
-          runExecuted: executed,
-          runner: r.runner,
+        let list = perRun.get(r.run_id);
+        if (!list) perRun.set(r.run_id, (list = []));
+        list.push({
+          runner: r.runner as WindowResult['runner'],
           project: r.project === '' ? null : r.project,
           id: r.test_id,
           ...(r.file !== null ? { file: r.file } : {}),
           ...(r.tier !== null ? { tier: r.tier } : {}),
-          status: r.status,
+          status: r.status as WindowResult['status'],
           attempts: Number(r.attempts),
           flaky: Number(r.flaky) === 1,
           durationMs: Number(r.duration_ms),
         });
       }
     }
-    return out;
+    return perRun;
   }
 
   async durations(query: RunQuery & { perTest?: number; excludeRun?: string } = {}): Promise<Map<string, number>> {
     const limit = query.limit ?? 20;
     const { excludeRun, ...q } = query;
-    let entries: WindowEntry[];
-    if (excludeRun === undefined) entries = await this.resultsWindow({ ...q, runs: limit });
-    else {
-      // the same window whether or not other shards of this run are stored yet
-      const ids = new Set((await this.listRuns({ ...q, limit: limit + 1 })).filter((r) => r.id !== excludeRun).slice(0, limit).map((r) => r.id));
-      entries = (await this.resultsWindow({ ...q, runs: limit + 1 })).filter((e) => ids.has(e.runId));
-    }
+    // the newest `limit` runs; the same window whether or not other shards of this run are stored yet
+    const ids = (await this.listRuns({ ...q, limit: limit + 1 })).filter((r) => r.id !== excludeRun).slice(0, limit).map((r) => r.id);
+    const perRun = await this.windowResults(ids);
     const perTest = query.perTest ?? 5;
     const acc = new Map<string, number[]>();
-    for (const e of entries) {
+    for (const e of ids.flatMap((id) => perRun.get(id) ?? [])) {
       // tests that ran (expected failures run too: they take their time in a shard)
       if (e.status !== 'passed' && e.status !== 'failed' && e.status !== 'xfailed' && e.status !== 'xpassed') continue;
       const k = testKeyOf(e);

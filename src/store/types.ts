@@ -60,7 +60,7 @@ export interface ResultStore {
   testHistory(key: TestKey, limit?: number): Promise<TestHistoryEntry[]>;
 
   /**
-   * Every result of the newest `runs` runs matching the query (default 50), with the facts about
+   * Every result of the newest `runs` runs matching the query (default FLAKY_WINDOW_RUNS, 20), with the facts about
    * its run that flakiness analysis needs. Input of `analyzeFlaky` (src/core/flaky.ts).
    */
   resultsWindow(query?: WindowQuery): Promise<WindowEntry[]>;
@@ -197,7 +197,7 @@ export interface WindowQuery {
   repo?: string;
   tier?: Tier;
   branch?: string;
-  /** How many newest runs to look at (default 50). */
+  /** How many newest runs to look at (default FLAKY_WINDOW_RUNS, 20). */
   runs?: number;
   since?: string;
 }

@@ -74,4 +74,42 @@ describe('the report agrees with seams flaky and seams gate', () => {
     expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[11]).toBe('');
     expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[6]).toBe('failed');
   });
+
+  it('one window by default (the newest 20 runs of each tier set): a flake older than that is counted by none of the three, and by all three with a wider window', async () => {
+    const root = tempRepo({ ...REPO, 'seams.yaml': 'gates:\n  no-flaky: { metric: flaky, max: 0 }\n  no-flaky-30: { metric: flaky, max: 0, runs: 30 }\n' });
+    // refunds fails then passes on one commit (runs 1–2); then 30 clean runs: 20 integration, 10 unit
+    const all = (id: string) => id !== '';
+    const day = (n: number) => `2026-11-${String(1 + Math.floor(n / 24)).padStart(2, '0')}T${String(n % 24).padStart(2, '0')}:00:00.000Z`;
+    const plan: [string, string, S][] = [
+      ['aaaa111', 'integration', 'failed'],
+      ['aaaa111', 'integration', 'passed'],
+    ];
+    for (let n = 0; n < 30; n++) plan.push([`c${String(n).padStart(6, '0')}`, n % 3 === 2 ? 'unit' : 'integration', 'passed']);
+    const records = plan.map(([commit, tier, refunds], n) =>
+      runRecord(
+        (tier === 'unit' ? [ADDS, REMOVES, EMPTIES] : [PAYS, REFUNDS]).filter(all).map((id) => vr(id, id === REFUNDS ? refunds : 'passed')),
+        { id: `w${n + 1}`, commit, tiers: [tier], repo: 'shop', startedAt: day(n) },
+      ),
+    );
+    await saveRuns(root, records);
+
+    const counts = async (runs?: number) => {
+      const fl = await runCli(['flaky', '--root', root, '--format', 'json', ...(runs ? ['--runs', String(runs)] : [])]);
+      expect(fl.code, fl.stderr).toBe(0);
+      const out = path.join(root, `r${runs ?? ''}.html`);
+      const rep = await runCli(['report', root, '--html', out, ...(runs ? ['--runs', String(runs)] : [])]);
+      expect(rep.code, rep.stderr).toBe(0);
+      const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
+      return { flaky: JSON.parse(fl.stdout).flaky.length, report: data.flaky[0].count, window: data.flaky[0].runs };
+    };
+    const gate = JSON.parse((await runCli(['gate', root, '--format', 'json'])).stdout);
+    const rules = gate.results ?? gate[0]?.results ?? gate.repos?.[0]?.results;
+    const value = (name: string) => rules.find((r: { name: string }) => r.name === name).value;
+
+    // newest 20 integration runs (the flake's two are older) + all 10 unit runs
+    expect(await counts()).toEqual({ flaky: 0, report: 0, window: 30 });
+    expect(value('no-flaky')).toBe(0);
+    expect(await counts(30)).toEqual({ flaky: 1, report: 1, window: 32 });
+    expect(value('no-flaky-30')).toBe(1);
+  });
 });

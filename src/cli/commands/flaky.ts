@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { flakyRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
+import { FLAKY_WINDOW_RUNS } from '../../core/flaky.js';
 import { repoRoot } from '../../app/options.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
@@ -28,14 +29,14 @@ export function registerFlaky(program: Command, io: CliIO, setExit: SetExit): vo
     .option('--tier <tier>', 'only runs of this tier')
     .option('--branch <name>', 'only runs on this branch')
     .option('--repo <name>', 'only runs of this repository (shared databases)')
-    .option('--runs <n>', 'how many newest runs to look at (default 50)')
+    .option('--runs <n>', 'newest runs of each tier set to look at (default 20, as the gate and the report)')
     .option('--min-flip-rate <rate>', 'flip rate (0..1) from which a test is flaky (default 0.3)')
     .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
 Examples:
-  seams flaky                               flaky tests over the newest 50 runs
+  seams flaky                               flaky tests over the newest 20 runs of each tier set
   seams flaky --tier integration --branch main --runs 100
   seams flaky --format json                 for scripts (schema: tests with reasons and flip rates)
 
@@ -51,10 +52,10 @@ Exit codes: 0 report printed (also with flaky tests or no history), 2 usage erro
 
 export async function flakyCommand(opts: FlakyCommandOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
-  const runs = Number(opts.runs ?? 50);
+  const runs = Number(opts.runs ?? FLAKY_WINDOW_RUNS);
   const minFlipRate = Number(opts.minFlipRate ?? 0.3);
   if (!Number.isInteger(runs) || runs < 1)
-    throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`, { hint: 'seams flaky --runs 100 looks at the newest 100 runs (default 50)' });
+    throw new SeamsError('SEAMS_USAGE', `--runs must be a positive whole number, got ${opts.runs}`, { hint: 'seams flaky --runs 100 looks at the newest 100 runs of each tier set (default 20)' });
   if (!(minFlipRate > 0 && minFlipRate <= 1))
     throw new SeamsError('SEAMS_USAGE', `--min-flip-rate must be a number above 0 and at most 1, got ${opts.minFlipRate}`, {
       hint: 'seams flaky --min-flip-rate 0.2 calls a test flaky when at least 20% of its consecutive runs change outcome (default 0.3)',

@@ -32,7 +32,7 @@ export function registerReport(program: Command, io: CliIO, setExit: SetExit): v
     .option('--db <url>', 'history database (sqlite:path or postgresql://…)')
     .addOption(new Option('--reach <mode>', REACH_HELP).choices([...REACH_MODES]).default('auto'))
     .option('--title <text>', 'report title')
-    .option('--runs <n>', 'newest runs (with every result) read for per-test history and latest results', '20')
+    .option('--runs <n>', 'newest runs (with every result) read per tier set for per-test history and latest results; also the flaky window, as seams flaky --runs <n>', '20')
     .addHelpText(
       'after',
       `

@@ -1,5 +1,5 @@
 import type { DiscoveredTest, TestResult } from '../types.js';
-import { analyzeFlaky, type WindowEntry } from '../flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, windowEntriesOf, type WindowEntry } from '../flaky.js';
 import { checkScenario, checkTier, repoFilter } from './checks.js';
 import { formatDuration } from './duration.js';
 import { counts, countsInMetrics, durationOf, executed, inventoryIndex, isKnownResult, isPass, logicalRuns, runHasTier, runLabel, tierOfResult, type LogicalRun } from './runs.js';
@@ -171,43 +171,24 @@ export function passRate(head: 'passrate' | 'failed', tier: string | undefined, 
 }
 
 /**
- * Flaky tests over the latest `runs` runs (default 20) of the tier / scenario, by the history
+ * Flaky tests over the latest `runs` runs (default FLAKY_WINDOW_RUNS, 20) of the tier / scenario, by the history
  * store's own analysis (same commit pass+fail, pass on retry, flip rate; infrastructure-failure
  * runs excluded) so `seams gate` and `seams flaky` agree.
  */
 export function flaky(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
   const f = resultFilter(tier, opts, ctx);
   const { index, keep, what } = f;
-  const runs = latestRuns(opts.runs ?? 20, f.select, tier, ctx, index);
+  const runs = latestRuns(opts.runs ?? FLAKY_WINDOW_RUNS, f.select, tier, ctx, index);
   if (!runs.length) return noRuns(ctx, what, 'count');
   const selected = runs.flatMap((r) => r.results.filter(f.select));
   const nothing = nothingToCount(selected, selected.filter(keep), f, 'count', runsText(runs));
   if (nothing) return nothing;
-  const entries: WindowEntry[] = [];
-  for (const run of runs) {
-    const ran = run.results.filter(executed);
-    const failedRatio = ran.length ? ran.filter((r) => r.status !== 'passed').length / ran.length : 0;
-    for (const r of run.results) {
-      if (!keep(r)) continue;
-      entries.push({
-        runId: run.ids[0]!,
-        commit: run.commit,
-        branch: run.branch,
-        startedAt: run.startedAt,
-        runFailureRatio: failedRatio,
-        runExecuted: ran.length,
-        runner: r.runner,
-        project: r.project,
-        id: r.id,
-        file: r.file,
-        tier: tierOfResult(r, index),
-        status: r.status,
-        attempts: r.attempts,
-        flaky: r.flaky,
-        durationMs: r.durationMs,
-      });
-    }
-  }
+  const entries: WindowEntry[] = runs.flatMap((run) =>
+    windowEntriesOf({ id: run.ids[0]!, commit: run.commit, branch: run.branch, startedAt: run.startedAt }, run.results, {
+      keep,
+      tierOf: (r) => tierOfResult(r, index),
+    }),
+  );
   const report = analyzeFlaky(entries);
   const items = report.flaky.map((f) => {
     const known = index.get(testKey(f));

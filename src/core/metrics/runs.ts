@@ -1,4 +1,4 @@
-import type { DiscoveredTest, RepoInventory, RunRecord, TestResult, Tier } from '../types.js';
+import { logicalRunKey, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult, type Tier } from '../types.js';
 import { testKey } from './selectors.js';
 
 /**
@@ -26,8 +26,7 @@ const time = (s: string) => {
 export function logicalRuns(runs: readonly RunRecord[]): LogicalRun[] {
   const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {
-    const n = r.shard?.split('/')[1];
-    const key = r.shard && n && r.commit ? `shard\0${r.commit}\0${r.branch ?? ''}\0${n}\0${[...r.tiers].sort().join(',')}` : `run\0${r.id}`;
+    const key = logicalRunKey(r);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(r);

@@ -4,7 +4,7 @@ import { compareTiers } from '../../core/tiers.js';
 import { outcomeOf, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
 import type { GateReport } from '../../core/metrics/types.js';
 import { countsInMetrics, executed, inventoryIndex, isKnownResult } from '../../core/metrics/runs.js';
-import { analyzeFlaky, type FlakyReport, type WindowEntry } from '../../core/flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type FlakyReport, type WindowEntry } from '../../core/flaky.js';
 import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
 import { reachSummaryLine, saturationHint } from '../gaps.js';
@@ -59,6 +59,8 @@ export interface ReportInput {
   reach?: ReportReachInput[];
   /** Notes on parts that could not be produced (e.g. "gaps analysis unavailable: …"). */
   notes?: string[];
+  /** Flaky detection's window in newest runs, as `seams flaky --runs <n>` (default FLAKY_WINDOW_RUNS). */
+  flakyRuns?: number;
 }
 
 export interface ReportReachInput {
@@ -191,35 +193,12 @@ const testKey3 = (t: { runner: string; project: string | null; id: string }) => 
  * with a retry pass, or with both a pass and a failure in the window, can be flaky: the per-run
  * analyses look at those only.
  */
-function flakyOf(hist: readonly RunRecord[]): { report: FlakyReport; perRun: Map<string, number> } {
-  const entries: WindowEntry[] = [];
-  for (const run of hist) {
-    let ran = 0;
-    let bad = 0;
-    for (const r of run.results)
-      if (executed(r)) {
-        ran++;
-        if (r.status !== 'passed') bad++;
-      }
-    for (const r of run.results)
-      entries.push({
-        runId: run.id,
-        commit: run.commit,
-        branch: run.branch,
-        startedAt: run.startedAt,
-        runFailureRatio: ran ? bad / ran : 0,
-        runExecuted: ran,
-        runner: r.runner,
-        project: r.project,
-        id: r.id,
-        file: r.file,
-        tier: r.tier ?? (run.tiers.length === 1 ? run.tiers[0] : undefined),
-        status: r.status,
-        attempts: r.attempts,
-        flaky: r.flaky,
-        durationMs: r.durationMs,
-      });
-  }
+function flakyOf(hist: readonly RunRecord[], window: number): { report: FlakyReport; perRun: Map<string, number> } {
+  // every logical run's entries (shards of one commit are one run), as the store's resultsWindow() builds them
+  const newestFirst = [...hist].reverse();
+  const entries: WindowEntry[] = selectWindow(newestFirst, Number.MAX_SAFE_INTEGER)
+    .reverse()
+    .flatMap((g) => windowEntriesOf(g, g.runs.flatMap((run) => run.results.map((r) => (r.tier || run.tiers.length !== 1 ? r : { ...r, tier: run.tiers[0] })))));
   // Only tests with a retry pass, or with both a pass and a failure, can be flaky; the first entry
   // of each run stays so the analysis sees every run (its count and infrastructure failures).
   const seenPass = new Set<string>();
@@ -240,12 +219,14 @@ function flakyOf(hist: readonly RunRecord[]): { report: FlakyReport; perRun: Map
       firstOfRun.add(e);
     }
   const few = entries.filter((e) => firstOfRun.has(e) || candidates.has(key(e)));
-  const report = analyzeFlaky(few);
+  // `seams flaky`'s window (selectWindow) over the runs up to run i: what it said just after that run
+  const upTo = (i: number) => {
+    const groups = new Set(selectWindow(newestFirst.slice(hist.length - 1 - i), window).map((g) => g.id));
+    return few.filter((e) => groups.has(e.runId));
+  };
+  const report = analyzeFlaky(upTo(hist.length - 1));
   const perRun = new Map<string, number>();
-  const order = new Map(hist.map((r, i) => [r.id, i]));
-  hist.forEach((run, i) => {
-    perRun.set(run.id, candidates.size ? analyzeFlaky(few.filter((e) => order.get(e.runId)! <= i)).flaky.length : 0);
-  });
+  hist.forEach((run, i) => perRun.set(run.id, candidates.size ? analyzeFlaky(upTo(i)).flaky.length : 0));
   return { report, perRun };
 }
 
@@ -292,7 +273,7 @@ export function buildReportData(input: ReportInput): ReportData {
     historyRuns.push(hist.map((r) => ({ id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, tiers: r.tiers, shard: r.shard })));
 
     // ---- flaky: core/flaky.ts over the same window, as `seams flaky --runs <n>` reads it
-    const { report: flakyReport, perRun: flakyPerRun } = flakyOf(hist);
+    const { report: flakyReport, perRun: flakyPerRun } = flakyOf(hist, input.flakyRuns ?? FLAKY_WINDOW_RUNS);
     const flakyReasons = new Map(flakyReport.flaky.map((f) => [key(f), f.reasons.join(',')]));
     flaky.push({ repo: inv.name, count: flakyReport.flaky.length, runs: flakyReport.runs, infraFailureRuns: flakyReport.infraFailureRuns.length });
 
