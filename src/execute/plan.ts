@@ -241,6 +241,7 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
       extraArgs: p.argsFor(runner),
       retries: tcfg?.retries,
       python,
+      ...(o.env.PYTHONPATH ? { pythonPath: o.env.PYTHONPATH } : {}),
       executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
     });
     const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project };

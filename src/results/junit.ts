@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ResultStatus } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
-import { junitStatusOf } from '../runners/_shared/junit.js';
+import { OUTCOME_PROPERTY, junitStatusOf } from '../runners/_shared/junit.js';
 
 /**
  * A streaming JUnit XML reader (saxes): constant memory whatever the file size, results handed
@@ -61,6 +61,8 @@ interface OpenCase {
   skipped: boolean;
   /** `type` of the first `<skipped>` (pytest.xfail, unittest.expectedFailure). */
   skipType?: string;
+  /** Value of its `<property name="seams.outcome">` (seams' pytest plugin: `xpassed`). */
+  outcome?: string;
   flakies: number;
   reruns: number;
   texts: string[];
@@ -153,6 +155,11 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
         };
         break;
       }
+      case 'property':
+        // a test's own properties (pytest record_property); suite-level ones have no open case
+        if (current && a.name === OUTCOME_PROPERTY && a.value !== undefined) current.outcome ??= a.value;
+        textTarget = undefined;
+        break;
       case 'failure':
       case 'error':
       case 'skipped':

@@ -73,6 +73,8 @@ export interface BuildInput {
   retries?: number;
   /** The Python interpreter (one rule everywhere: --python, then SEAMS_PYTHON, then python3). */
   python: string;
+  /** The run's PYTHONPATH, kept behind what the command adds to it (pytest: seams' plugin). */
+  pythonPath?: string;
   /** Where the runner's executable was found by pre-flight (JS: node_modules/.bin/x), if any. */
   executable?: string;
 }

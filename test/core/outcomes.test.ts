@@ -50,10 +50,10 @@ describe('the outcome table of docs/results.md', () => {
     for (const r of runners) expect(known, `runner ${r.id} has an outcome table docs/results.md does not list`).toContain(JSON.stringify(Object.entries(r.outcomes).sort()));
   });
 
-  it('maps only to stored statuses, and every status but not-run and xpassed comes from some report word', () => {
+  it('maps only to stored statuses, and every status but not-run comes from some report word', () => {
     const produced = new Set(Object.values(TABLES).flatMap((t) => Object.values(t)));
     for (const s of produced) expect(RESULT_STATUSES).toContain(s);
-    expect([...produced].sort()).toEqual(['error', 'failed', 'passed', 'skipped', 'xfailed']);
+    expect([...produced].sort()).toEqual(['error', 'failed', 'passed', 'skipped', 'xfailed', 'xpassed']);
   });
 });
 
@@ -79,6 +79,27 @@ describe('outcomes', () => {
     expect(junitStatusOf({ errors: 1, failures: 1, skipped: true, skipType: 'pytest.xfail' })).toBe('error');
     expect(junitStatusOf({ errors: 0, failures: 1, skipped: false })).toBe('failed');
     expect(junitStatusOf({ errors: 0, failures: 0, skipped: false })).toBe('passed');
+  });
+
+  it('JUnit: the seams.outcome property (seams_pytest) names the outcome of a case that passed; the elements win, an unknown value is ignored', () => {
+    expect(junitStatusOf({ errors: 0, failures: 0, skipped: false, outcome: 'xpassed' })).toBe('xpassed');
+    expect(junitStatusOf({ errors: 0, failures: 0, skipped: false, outcome: 'bogus' })).toBe('passed');
+    expect(junitStatusOf({ errors: 0, failures: 1, skipped: false, outcome: 'xpassed' })).toBe('failed');
+    expect(junitStatusOf({ errors: 1, failures: 0, skipped: false, outcome: 'xpassed' })).toBe('error');
+    expect(junitStatusOf({ errors: 0, failures: 0, skipped: true, outcome: 'xpassed' })).toBe('skipped');
+  });
+
+  it('JUnit reader: only a <testcase> property counts, not a suite-level one; other properties are no outcome', async () => {
+    const prop = (name: string, value: string) => `<properties><property name="${name}" value="${value}"/></properties>`;
+    const xml = `<testsuites><testsuite name="pytest">${prop('seams.outcome', 'xpassed')}<testcase classname="m" name="plain" time="0"/><testcase classname="m" name="xp" time="0">${prop('seams.outcome', 'xpassed')}</testcase><testcase classname="m" name="mine" time="0">${prop('mine', 'xpassed')}</testcase><testcase classname="m" name="xp_teardown_error" time="0">${prop('seams.outcome', 'xpassed')}<error message="teardown">tb</error></testcase></testsuite></testsuites>`;
+    const cases = [];
+    for await (const b of readJUnit([xml])) cases.push(...b);
+    expect(cases.map((c) => [c.name, c.status])).toEqual([
+      ['plain', 'passed'],
+      ['xp', 'xpassed'],
+      ['mine', 'passed'],
+      ['xp_teardown_error', 'error'],
+    ]);
   });
 
   it('JUnit reader: unittest expected failures written by the shipped result class are xfailed', async () => {

@@ -56,43 +56,107 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function repo(): string {
+function repo(config = 'tiers:\n  unit: {}\n'): string {
   const root = mkdtempSync(path.join(tmpdir(), 'seams-outcomes-'));
   dirs.push(root);
   mkdirSync(path.join(root, 'tests/unit'), { recursive: true });
   writeFileSync(path.join(root, 'tests/unit/test_x.py'), TESTS);
-  writeFileSync(path.join(root, 'seams.yaml'), 'tiers:\n  unit: {}\n');
+  // a module found only through the user's PYTHONPATH: seams' plugin folder goes before it, never instead
+  mkdirSync(path.join(root, 'lib'));
+  writeFileSync(path.join(root, 'lib/helper_on_path.py'), 'VALUE = 1\n');
+  writeFileSync(path.join(root, 'tests/unit/conftest.py'), 'import helper_on_path  # noqa: F401\n');
+  writeFileSync(path.join(root, 'seams.yaml'), config);
   execFileSync('git', ['init', '-q'], { cwd: root });
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: root });
   return root;
 }
 
+type Stored = { run: { results: { id: string; status: string; reason?: string; message?: string }[] } };
+const byName = (out: string) => Object.fromEntries((JSON.parse(readFileSync(out, 'utf8')) as Stored).run.results.map((x) => [x.id.split('::').pop(), x]));
+const PLUGIN_DIR = path.join(import.meta.dirname, '../../python');
+
 describe.each([
   ['pytest 9 (python3)', 'python3'],
   ['pytest 7.2 (/usr/bin/python3)', '/usr/bin/python3'],
 ])('seams run with %s', (_label, python) => {
-  it('stores xfail as xfailed, a strict XPASS as failed, a non-strict XPASS as passed; the summary says 2 xfailed', async () => {
+  it('stores xfail as xfailed, a strict XPASS as failed, a non-strict XPASS as xpassed (seams_pytest plugin); the summary says so', async () => {
     const root = repo();
     const out = path.join(root, 'results.json');
-    const r = await runCli(['run', 'unit', '--root', root, '--python', python, '--output', out]);
+    // plugin autoload off (as some CI images set it): `-p seams_pytest` is loaded all the same
+    const r = await runCli(['run', 'unit', '--root', root, '--python', python, '--output', out], { env: { PYTHONPATH: path.join(root, 'lib'), PYTEST_DISABLE_PLUGIN_AUTOLOAD: '1' } });
     expect(r.code).toBe(1); // the strict XPASS and the wrong exception fail pytest's run
-    // pytest: 2 failed, 2 passed, 2 skipped, 2 xfailed, 1 xpassed → seams: the xpassed is a pass (JUnit XML cannot tell)
-    expect(r.stdout).toMatch(/FAILED: 2 passed, 2 failed, 0 not run, 2 skipped, 2 xfailed in /);
-    const { run } = JSON.parse(readFileSync(out, 'utf8')) as { run: { results: { id: string; status: string; reason?: string; message?: string }[] } };
-    const by = Object.fromEntries(run.results.map((x) => [x.id.split('::').pop(), x]));
+    // pytest: 2 failed, 1 passed, 2 skipped, 2 xfailed, 1 xpassed
+    expect(r.stdout).toMatch(/FAILED: 1 passed, 2 failed, 0 not run, 2 skipped, 2 xfailed, 1 xpassed in /);
+    const by = byName(out);
     expect(by.test_xfail_fails).toMatchObject({ status: 'xfailed', reason: 'xfail: known bug' });
     expect(by.test_imperative_xfail).toMatchObject({ status: 'xfailed', reason: 'xfail: not ready' });
     expect(by.test_xfail_strict_passes).toMatchObject({ status: 'failed', message: expect.stringContaining('[XPASS(strict)] must fail') });
     expect(by.test_xfail_wrong_raises).toMatchObject({ status: 'failed', message: expect.stringContaining('KeyError') });
-    expect(by.test_xfail_passes!.status).toBe('passed');
+    expect(by.test_xfail_passes!.status).toBe('xpassed');
+    expect(by.test_pass!.status).toBe('passed');
     expect(by.test_skip_a).toMatchObject({ status: 'skipped', reason: 'later' });
     const store = await openStore('sqlite:.seams/history.db', root);
     try {
       const [summary] = await store.listRuns();
-      expect(summary!.counts).toEqual({ total: 8, passed: 2, failed: 2, error: 0, skipped: 2, xfailed: 2, xpassed: 0, notRun: 0, flaky: 0 });
+      expect(summary!.counts).toEqual({ total: 8, passed: 1, failed: 2, error: 0, skipped: 2, xfailed: 2, xpassed: 1, notRun: 0, flaky: 0 });
+      const stored = await store.getRun(summary!.id);
+      expect(stored!.results.find((x) => x.id.endsWith('::test_xfail_passes'))!.status).toBe('xpassed');
     } finally {
       await store.close();
     }
+  });
+
+  it('ingest reads the JUnit XML as it is: without the property a non-strict XPASS stays passed, with it (pytest -p seams_pytest) it is xpassed', async () => {
+    const root = repo();
+    const env = { ...process.env, PYTHONPATH: [PLUGIN_DIR, path.join(root, 'lib')].join(path.delimiter) };
+    const junit = (file: string, plugin: string[]) => {
+      try {
+        execFileSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...plugin, `--junitxml=${file}`, 'tests/unit'], { cwd: root, env, stdio: 'ignore' });
+      } catch {
+        // exit 1: the strict XPASS fails pytest's run
+      }
+      return file;
+    };
+    const plain = junit(path.join(root, 'plain.xml'), []);
+    const marked = junit(path.join(root, 'marked.xml'), ['-p', 'seams_pytest']);
+    // pytest's default junit_family (xunit2) keeps a test's properties too
+    expect(readFileSync(marked, 'utf8')).toMatch(/name="test_xfail_passes"[^>]*><properties><property name="seams.outcome" value="xpassed" ?\/><\/properties>/);
+    expect(readFileSync(plain, 'utf8')).not.toContain('seams.outcome');
+    for (const [file, status] of [
+      [plain, 'passed'],
+      [marked, 'xpassed'],
+    ] as const) {
+      const db = path.join(root, `${path.basename(file)}.db`);
+      const r = await runCli(['ingest', file, '--root', root, '--no-scan', '--db', db]);
+      expect(r.stdout, r.stderr).toContain('stored run');
+      const store = await openStore(`sqlite:${db}`, root);
+      let by: Record<string, { status: string }>;
+      try {
+        const [summary] = await store.listRuns();
+        by = Object.fromEntries((await store.getRun(summary!.id))!.results.map((x) => [x.name, x]));
+      } finally {
+        await store.close();
+      }
+      expect(Object.keys(by)).toHaveLength(8);
+      expect(by.test_xfail_passes!.status).toBe(status);
+      expect(by.test_xfail_fails!.status).toBe('xfailed');
+      expect(by.test_xfail_strict_passes!.status).toBe('failed');
+      expect(by.test_pass!.status).toBe('passed');
+    }
+  });
+});
+
+describe('where seams_pytest is not loaded, a non-strict XPASS is passed as before', () => {
+  it('a tier command (`tiers.<t>.command`) and `-p no:seams_pytest` after `--`', async () => {
+    const root = repo('tiers:\n  unit: {}\n  cmd:\n    command: python3 -m pytest tests/unit\n');
+    const env = { PYTHONPATH: path.join(root, 'lib') };
+    const viaCommand = path.join(root, 'cmd.json');
+    expect((await runCli(['run', 'cmd', '--root', root, '--output', viaCommand], { env })).code).toBe(1);
+    expect(byName(viaCommand).test_xfail_passes!.status).toBe('passed');
+    expect(byName(viaCommand).test_xfail_fails!.status).toBe('xfailed');
+    const blocked = path.join(root, 'blocked.json');
+    expect((await runCli(['run', 'unit', '--root', root, '--python', 'python3', '--output', blocked, '--', '-p', 'no:seams_pytest'], { env })).code).toBe(1);
+    expect(byName(blocked).test_xfail_passes!.status).toBe('passed');
   });
 });
 

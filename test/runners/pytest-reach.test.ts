@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pytestPlugin } from '../../src/runners/pytest/plugin.js';
 import { REACH_PLUGIN_MODULE, reachRcFile } from '../../src/runners/pytest/reach.js';
+import { SEAMS_PYTHON_DIR } from '../../src/runners/pytest/command.js';
 
 /** The pure side of pytest's measured reach: the wrapped command, seams' rc file, context names → ids. */
 
@@ -20,12 +21,15 @@ describe('pytest reach', () => {
       workDir: '/tmp/w',
       extraArgs: ['-k', 'db'],
       python: '/usr/bin/python3',
+      pythonPath: input.pythonPath,
     });
     const w = reach.wrap(spec, input);
     expect(w.spec.argv.slice(0, 10)).toEqual(['/usr/bin/python3', '-m', 'coverage', 'run', '--rcfile=/tmp/w/unit-pytest-0.coveragerc', '-m', 'pytest', '-p', REACH_PLUGIN_MODULE, '--continue-on-collection-errors']);
     expect(w.spec.argv.slice(10)).toEqual(spec.argv.slice(3));
     expect(w.spec.argv).toContain('--junitxml=/tmp/w/unit-pytest-0.report');
-    expect(w.spec.env).toMatchObject({ PYTHONPATH: '/tmp/w/seams-reach-plugin:/extra:/more', COVERAGE_RCFILE: '/tmp/w/unit-pytest-0.coveragerc', COVERAGE_FILE: '/tmp/w/unit-pytest-0.coverage' });
+    // the reach plugin, then seams' own plugin of the built command, then the run's PYTHONPATH
+    expect(w.spec.argv).toContain('seams_pytest');
+    expect(w.spec.env).toMatchObject({ PYTHONPATH: `/tmp/w/seams-reach-plugin:${SEAMS_PYTHON_DIR}:/extra:/more`, COVERAGE_RCFILE: '/tmp/w/unit-pytest-0.coveragerc', COVERAGE_FILE: '/tmp/w/unit-pytest-0.coverage' });
     expect(w.dataFile).toBe('/tmp/w/unit-pytest-0.coverage');
     expect(w.spec.files!.map((f) => f.path).sort()).toEqual(['/tmp/w/seams-reach-plugin/seams_reach.py', '/tmp/w/unit-pytest-0.coveragerc']);
     expect(w.completeExitCodes).toEqual([0, 1, 5]);

@@ -31,12 +31,17 @@ export function adoptUnknownCommand(argv: readonly string[], resultFile: string,
   return { argv: [...argv, ...extraArgs], env: { SEAMS_JUNIT_XML: resultFile }, resultFile, format: 'junit' };
 }
 
+/** The `<property name>` of a `<testcase>` that names its outcome (written by seams' pytest plugin, python/seams_pytest.py). */
+export const OUTCOME_PROPERTY = 'seams.outcome';
+
 /**
  * What the JUnit XML reader stores for each element of a `<testcase>`: the outcomes of every
  * runner whose report is JUnit XML (the runner's own words become these elements). `passed` is a
  * case with none of them; `<skipped type="…">` is looked up as `skipped[type=…]` first. pytest
  * writes a strict XPASS as `<failure message="[XPASS(strict)] …">` (failed) and a non-strict
- * XPASS as a plain passed case: JUnit XML cannot tell it from a pass.
+ * XPASS as a plain passed case, which JUnit XML cannot tell from a pass: seams' pytest plugin
+ * (loaded into every pytest command seams builds) adds `<property name="seams.outcome"
+ * value="xpassed"/>` to it, looked up as `property[seams.outcome=…]` on a case that passed.
  */
 export const junitOutcomes = {
   passed: 'passed',
@@ -45,17 +50,21 @@ export const junitOutcomes = {
   skipped: 'skipped',
   'skipped[type=pytest.xfail]': 'xfailed',
   'skipped[type=unittest.expectedFailure]': 'xfailed',
+  'property[seams.outcome=xpassed]': 'xpassed',
 } as const satisfies Readonly<Record<string, ResultStatus>>;
 
-/** The status of a JUnit case from its elements (`junitOutcomes`): error over failure over skipped. */
-export function junitStatusOf(c: { errors: number; failures: number; skipped: boolean; skipType?: string | undefined }): ResultStatus {
+const lookup = (word: string): ResultStatus | undefined => (junitOutcomes as Readonly<Record<string, ResultStatus>>)[word];
+
+/**
+ * The status of a JUnit case from its elements (`junitOutcomes`): error over failure over skipped;
+ * a case with none of them is `passed`, or what its `seams.outcome` property names (an unknown
+ * value is ignored: the elements are the truth).
+ */
+export function junitStatusOf(c: { errors: number; failures: number; skipped: boolean; skipType?: string | undefined; outcome?: string | undefined }): ResultStatus {
   if (c.errors) return junitOutcomes.error;
   if (c.failures) return junitOutcomes.failure;
-  if (c.skipped) {
-    const typed = c.skipType === undefined ? undefined : (junitOutcomes as Readonly<Record<string, ResultStatus>>)[`skipped[type=${c.skipType}]`];
-    return typed ?? junitOutcomes.skipped;
-  }
-  return junitOutcomes.passed;
+  if (c.skipped) return (c.skipType === undefined ? undefined : lookup(`skipped[type=${c.skipType}]`)) ?? junitOutcomes.skipped;
+  return (c.outcome === undefined ? undefined : lookup(`property[${OUTCOME_PROPERTY}=${c.outcome}]`)) ?? junitOutcomes.passed;
 }
 
 /**

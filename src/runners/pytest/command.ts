@@ -1,20 +1,49 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ArgConflict, BuildInput, CommandSpec, Requirement } from '../contract.js';
 import { argvWords, cwdOf, optionConflicts, relToRoot, selectionTargets } from '../_shared/targets.js';
 
 /** Above this many characters the targets go to an argument file (`@file`, pytest ≥ 8.2). */
 const MAX_INLINE_ARGS = 100_000;
 
-/** `python -m pytest` for the selected tests, writing JUnit XML (xunit1: it carries file and line). */
+/** The module name of seams' own pytest plugin (`-p seams_pytest`), python/seams_pytest.py in the package. */
+export const SEAMS_PYTEST_PLUGIN = 'seams_pytest';
+
+/**
+ * The package's python/ folder, found from this module's own place (src/runners/pytest or
+ * dist/runners/pytest, in a checkout or an installed package alike); null when it is not there
+ * (a copy of dist/ alone), so a run then goes without the plugin rather than failing to load it.
+ */
+export const SEAMS_PYTHON_DIR: string | null = (() => {
+  const dir = fileURLToPath(new URL('../../../python/', import.meta.url));
+  return existsSync(path.join(dir, `${SEAMS_PYTEST_PLUGIN}.py`)) ? path.resolve(dir) : null;
+})();
+
+/**
+ * `-p seams_pytest` and the PYTHONPATH that finds it (before the run's own PYTHONPATH): the
+ * plugin marks a non-strict XPASS in the JUnit XML (`<property name="seams.outcome"
+ * value="xpassed">`). `-p` loads it even under PYTEST_DISABLE_PLUGIN_AUTOLOAD.
+ */
+export function seamsPluginOptions(pythonPath: string | undefined): { args: string[]; env: Record<string, string> } {
+  if (!SEAMS_PYTHON_DIR) return { args: [], env: {} };
+  return { args: ['-p', SEAMS_PYTEST_PLUGIN], env: { PYTHONPATH: [SEAMS_PYTHON_DIR, ...(pythonPath ? [pythonPath] : [])].join(path.delimiter) } };
+}
+
+/**
+ * `python -m pytest` for the selected tests, writing JUnit XML (xunit1: it carries file and line),
+ * with seams' own plugin loaded (`seamsPluginOptions`).
+ */
 export function buildPytestCommand(input: BuildInput): CommandSpec {
   const { files, ids } = selectionTargets(input);
   // node ids (with parameters) are relative to the rootdir, which is the cwd
   // a dynamic test's parameters may not be the ones pytest generates: select its function
   const args = [...new Set([...files.map((f) => relToRoot(input.rootDir, f)), ...ids.map((t) => (t.dynamic ? t.id.replace(/\[.*$/, '') : t.id))])];
+  const plugin = seamsPluginOptions(input.pythonPath);
   const spec: CommandSpec = {
     argv: [],
     cwd: cwdOf(input),
-    env: {},
+    env: plugin.env,
     resultFile: input.resultFile,
     format: 'junit',
   };
@@ -30,6 +59,7 @@ export function buildPytestCommand(input: BuildInput): CommandSpec {
     'pytest',
     '-p',
     'no:cacheprovider',
+    ...plugin.args,
     `--junitxml=${input.resultFile}`,
     '-o',
     'junit_family=xunit1',
@@ -40,7 +70,12 @@ export function buildPytestCommand(input: BuildInput): CommandSpec {
   return spec;
 }
 
-/** `pytest …`, `py.test …` or `python -m pytest …` in a tier command: seams adds the JUnit XML options. */
+/**
+ * `pytest …`, `py.test …` or `python -m pytest …` in a tier command: seams adds the JUnit XML
+ * options, not its plugin: the command may start pytest where seams' PYTHONPATH does not reach
+ * (tox, nox, a container), and `-p` of a module pytest cannot import stops the run. A non-strict
+ * XPASS of a tier command is therefore stored as `passed` (docs/results.md).
+ */
 export function adoptPytestCommand(argv: readonly string[], resultFile: string, extraArgs: readonly string[]): Omit<CommandSpec, 'cwd'> | null {
   const words = argvWords(argv);
   const isPytest = words.includes('pytest') || (words.includes('-m') && argv[argv.indexOf('-m') + 1] === 'pytest') || words.includes('py.test');

@@ -135,7 +135,9 @@ export function wrapPytestForReach(spec: CommandSpec, input: ReachInput): ReachC
   // a tier command that starts the pytest script: its interpreter is not known here
   if (spec.argv[1] !== '-m' || spec.argv[2] !== 'pytest') return null;
   const argv = [spec.argv[0]!, '-m', 'coverage', 'run', `--rcfile=${rcFile}`, '-m', 'pytest', '-p', REACH_PLUGIN_MODULE, '--continue-on-collection-errors', ...spec.argv.slice(3)];
-  const pythonPath = [pluginDir, ...(input.pythonPath ? [input.pythonPath] : [])].join(path.delimiter);
+  // the built command's PYTHONPATH (seams' own plugin, then the run's) stays behind the reach plugin
+  const behind = spec.env.PYTHONPATH ?? input.pythonPath;
+  const pythonPath = [pluginDir, ...(behind ? [behind] : [])].join(path.delimiter);
   return {
     spec: {
       ...spec,
