@@ -1,14 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import type { InventoryIndex } from '../results/index.js';
-import { ServiceSession, reapStale, durationMs, type Preflight } from '../services/index.js';
+import { ServiceSession, reapStale, durationMs, serviceSecrets, type Preflight } from '../services/index.js';
+import { redactSecrets, type Secret } from '../util/urls.js';
 import { findKept } from '../services/state.js';
 import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
-import { maskSecrets, errorTextOf, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
+import { maskSecrets, errorTextOf, redactLogFile, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import type { IncompleteInfo } from '../core/types.js';
 import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
@@ -92,6 +93,8 @@ interface RunState {
   incomplete: (IncompleteInfo & { tier: string; runner: string })[];
   /** Tests of those tasks: they get no "not run" row, not even after an interrupt. */
   unreported: Set<string>;
+  /** The services' secrets (`secret: true`, `env_file:`): masked in every line, log and record. */
+  secrets: Secret[];
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -171,12 +174,12 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   // its coverage data is read now: the scratch folder goes at the end of the run
   if (s.reach) await s.reach.addTask(tier, task, exec, report, results, !!tcfg?.command);
   // the runner's last lines are shown and stored: never with a secret of the environment in them
-  if (report.logTail) report.logTail = report.logTail.map((l) => maskSecrets(l, { ...env, ...task.spec.env }));
+  if (report.logTail) report.logTail = report.logTail.map((l) => maskSecrets(l, { ...env, ...task.spec.env }, s.secrets));
   const incomplete = incompleteReason({ runner: task.runner, exitCode: exec.code, error: report.error, aborted: !!exec.aborted, timedOut: !!exec.timedOut, results });
   if (incomplete) {
     // its tests did not run: no "not run" row for each (they would read as a run of the whole
     // selection that ran nothing); what the runner did report (collection errors) is kept
-    s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }), log: report.log });
+    s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }, s.secrets), log: report.log });
     for (const t of task.tests) s.unreported.add(testKey(t));
     s.results.push(...results.filter((r) => r.status !== 'not-run'));
   } else s.results.push(...results);
@@ -218,9 +221,29 @@ async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promis
   applySkipPolicy(s.results, tier, tcfg?.skips, DEFAULTS.strictSkipTiers);
 }
 
+/** Masks the secrets in every log of a run's log folder. */
+function redactLogs(dir: string, secrets: readonly Secret[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.endsWith('.log')) redactLogFile(path.join(dir, n), secrets);
+}
+
 /** Runs the tiers with their services. Never leaves a process behind. */
-export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
+export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcome> {
   const startedAt = new Date().toISOString();
+  // every line seams prints masks the services' secrets and URL passwords (runner output too)
+  const secrets = serviceSecrets(options.config.config.services, options.root);
+  const mask = (line: string) => redactSecrets(line, secrets);
+  const o: ExecuteOptions = {
+    ...options,
+    log: (l) => options.log(mask(l)),
+    ...(options.info ? { info: (l: string) => options.info!(mask(l)) } : {}),
+    ...(options.echo ? { echo: (chunk: string) => options.echo!(mask(chunk)) } : {}),
+  };
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
@@ -282,6 +305,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       interrupted,
       incomplete: [],
       unreported: new Set(),
+      secrets,
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
@@ -295,6 +319,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   } finally {
     await session.down();
     rmSync(workDir, { recursive: true, force: true });
+    // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is stopped
+    redactLogs(path.join(o.root, '.seams', 'logs', runId), secrets);
   }
   interrupted = state?.interrupted ?? interrupted;
 
@@ -306,7 +332,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const incomplete = incompleteInfo(state?.incomplete ?? []);
-  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results, ...(incomplete ? { incomplete } : {}) });
+  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results, secrets, ...(incomplete ? { incomplete } : {}) });
   // an incomplete run measured nothing worth keeping (its reach is not stored)
   const reach = state?.reach?.finish(interrupted || !!incomplete);
   return { run, tasks, serviceFailure, interrupted, ...(reach ? { reach } : {}) };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServiceConfig } from '../config/schema.js';
+import { envFileProblem } from './service-env.js';
 import { lookupUser } from './users.js';
 import { findExecutable, hostPortOf, splitCommand } from './util.js';
 
@@ -50,7 +51,8 @@ export function preflightServices(order: string[], ctx: PreflightContext): Prefl
           : c.url
             ? urlProblem(c)
             : undefined;
-    if (reason) (c.optional ? missing : errors).push({ name, reason, optional: Boolean(c.optional) });
+    const problem = reason ?? envFileProblem(c, ctx.root);
+    if (problem) (c.optional ? missing : errors).push({ name, reason: problem, optional: Boolean(c.optional) });
   }
   return { order, errors, missing };
 }
