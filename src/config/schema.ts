@@ -124,7 +124,7 @@ export const serviceSchema = z.strictObject({
   user: z.string().optional(),
   ready: readySchema.optional(),
   env: z
-    .record(z.string(), z.union([envScalar, envEntry]))
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), envEntry]))
     .optional()
     .describe('Variables the tests get (placeholders such as {port} substituted); a value { value: …, secret: true } is never printed, logged or stored'),
   /** dotenv files (KEY=value lines) read when the service starts, relative to the repository root; every value is a secret. `env:` wins on the same key. */

@@ -32,6 +32,9 @@ export interface Migration {
  * in `url` or in a `not reachable at …` message) get them masked, as new runs store them.
  */
 async function redactStoredServices(db: SqlDriver): Promise<void> {
+  // SQLite may keep a replaced value's bytes in free space unless told to overwrite them
+  const secureDelete = db.kind === 'sqlite' ? Number(Object.values((await db.all('PRAGMA secure_delete'))[0] ?? {})[0] ?? 0) : null;
+  if (secureDelete === 0) await db.exec('PRAGMA secure_delete = ON');
   const rows = await db.all<{ id: string; services: string }>(`SELECT id, services FROM runs WHERE services LIKE '%://%'`);
   for (const row of rows) {
     let services: unknown;
@@ -50,6 +53,7 @@ async function redactStoredServices(db: SqlDriver): Promise<void> {
     const text = JSON.stringify(masked);
     if (text !== JSON.stringify(services)) await db.run('UPDATE runs SET services = ? WHERE id = ?', [text, row.id]);
   }
+  if (secureDelete === 0) await db.exec('PRAGMA secure_delete = OFF');
 }
 
 /** Versioned, append-only. Never edit a released migration; add a new one. */
