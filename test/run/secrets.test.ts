@@ -170,6 +170,11 @@ describe('secret service env in seams.yaml', () => {
       expect(r.stderr).toMatch(expected);
       expect(r.code).toBe(2);
     }
+    // a URL that cannot be probed: said so, with its password masked
+    writeFileSync(path.join(root, 'seams.yaml'), `services:\n  pg:\n    url: "postgresql://u:${URL_PW}@/db"\ntiers:\n  integration:\n    services: [pg]\n`);
+    const bad = await runCli(['services', 'up', '--root', root], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^seams: service pg cannot start: url postgresql:\/\/u:\*\*\*@\/db has no host and port seams can probe\n/);
     writeFileSync(path.join(root, 'seams.yaml'), `services:\n  cache:\n    command: redis-server --port {port}\n    env_file: [".env.missing"]\ntiers:\n  integration:\n    paths: ["tests/**"]\n    services: [cache]\n`);
     for (const args of [['services', 'up'], ['run', 'integration']]) {
       const r = await runCli([...args, '--root', root], { cwd: root });
