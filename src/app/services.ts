@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { selectTiers } from '../execute/plan.js';
-import { newRunId } from '../execute/record.js';
+import { newRunId, redactLogs } from '../execute/record.js';
 import { loadConfig } from '../config/index.js';
 import { ServiceSession, ownerAlive, readStates, reapStale, secretKeys, serviceSecrets } from '../services/index.js';
 import { isAlive } from '../services/process-tree.js';
@@ -80,11 +80,26 @@ export async function servicesUp(options: ServicesUpOptions): Promise<ServicesUp
 }
 
 /** Stops the services `up` kept (of these tiers, or all) and any a killed seams left behind. */
-export async function servicesDown(root: string, tiers: readonly string[] = []): Promise<{ runId: string; stopped: string[] }[]> {
+export async function servicesDown(root: string, tiers: readonly string[] = [], config?: string): Promise<{ runId: string; stopped: string[] }[]> {
   const runIds = readStates(root)
     .filter(({ state }) => (state.keep || !ownerAlive(state)) && (!tiers.length || state.tiers.some((t) => tiers.includes(t))))
     .map(({ state }) => state.runId);
-  return reapStale(root, { all: true, runIds });
+  const stopped = await reapStale(root, { all: true, runIds });
+  // the services wrote their logs until now: masked like a run's
+  if (stopped.length) {
+    const secrets = await configSecrets(root, config);
+    for (const { runId } of stopped) redactLogs(root, runId, secrets);
+  }
+  return stopped;
+}
+
+/** The secrets of seams.yaml's services (none when it cannot be read: URL passwords are masked anyway). */
+async function configSecrets(root: string, config?: string): Promise<Secret[]> {
+  try {
+    return serviceSecrets((await loadConfig(root, config)).config.services, root);
+  } catch {
+    return [];
+  }
 }
 
 export interface ServicesStatus {

@@ -233,6 +233,18 @@ export function redactLogFile(file: string, secrets: readonly Secret[]): boolean
   return changed;
 }
 
+/** Masks the secrets in every log a run keeps (`.seams/logs/<run id>/*.log`: its runners and services). */
+export function redactLogs(root: string, runId: string, secrets: readonly Secret[]): void {
+  const dir = path.join(root, '.seams', 'logs', runId);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.endsWith('.log')) redactLogFile(path.join(dir, n), secrets);
+}
+
 /** The end of a log (at most `ERROR_TEXT_BYTES`, from a line start), secrets masked; undefined when empty or unreadable. */
 export function errorTextOf(logFile: string, env: NodeJS.ProcessEnv, secrets: readonly Secret[] = []): string | undefined {
   let fd: number;

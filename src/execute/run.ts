@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
@@ -9,7 +9,7 @@ import { redactSecrets, type Secret } from '../util/urls.js';
 import { findKept } from '../services/state.js';
 import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
-import { maskSecrets, errorTextOf, redactLogFile, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
+import { maskSecrets, errorTextOf, redactLogs, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import type { IncompleteInfo } from '../core/types.js';
 import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
@@ -95,6 +95,35 @@ interface RunState {
   unreported: Set<string>;
   /** The services' secrets (`secret: true`, `env_file:`): masked in every line, log and record. */
   secrets: Secret[];
+  /** Writes what the live runner output holds back (a partial line). */
+  flushEcho?: () => void;
+}
+
+/**
+ * Live runner output (`--verbose`) with its secrets masked. A secret must not be cut between two
+ * chunks, so whole lines go out at once and a partial line (pytest's progress dots) after 100 ms
+ * without output, or when the runner ends.
+ */
+export function maskedEcho(echo: (chunk: string) => void, mask: (text: string) => string): { write: (chunk: string) => void; flush: () => void } {
+  let carry = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (carry) echo(mask(carry));
+    carry = '';
+  };
+  const write = (chunk: string) => {
+    const text = carry + chunk;
+    const nl = text.lastIndexOf('\n');
+    if (nl !== -1) echo(mask(text.slice(0, nl + 1)));
+    carry = text.slice(nl + 1);
+    clearTimeout(timer);
+    timer = undefined;
+    if (carry.length > 65_536) flush();
+    else if (carry) timer = setTimeout(flush, 100);
+  };
+  return { write, flush };
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -141,6 +170,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     s.runnerStarted();
   }
   const exec = await running;
+  s.flushEcho?.();
   const { joinTask } = await joining;
   o.progress?.stop();
   if (exec.pgid) s.session.untrack(exec.pgid);
@@ -221,17 +251,6 @@ async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promis
   applySkipPolicy(s.results, tier, tcfg?.skips, DEFAULTS.strictSkipTiers);
 }
 
-/** Masks the secrets in every log of a run's log folder. */
-function redactLogs(dir: string, secrets: readonly Secret[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) if (n.endsWith('.log')) redactLogFile(path.join(dir, n), secrets);
-}
-
 /** Runs the tiers with their services. Never leaves a process behind. */
 export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcome> {
   const startedAt = new Date().toISOString();
@@ -242,8 +261,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
     ...options,
     log: (l) => options.log(mask(l)),
     ...(options.info ? { info: (l: string) => options.info!(mask(l)) } : {}),
-    ...(options.echo ? { echo: (chunk: string) => options.echo!(mask(chunk)) } : {}),
   };
+  const echo = options.echo && maskedEcho(options.echo, mask);
+  if (echo) o.echo = echo.write;
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
@@ -306,6 +326,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
       incomplete: [],
       unreported: new Set(),
       secrets,
+      ...(echo ? { flushEcho: echo.flush } : {}),
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
@@ -320,7 +341,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
     await session.down();
     rmSync(workDir, { recursive: true, force: true });
     // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is stopped
-    redactLogs(path.join(o.root, '.seams', 'logs', runId), secrets);
+    redactLogs(o.root, runId, secrets);
   }
   interrupted = state?.interrupted ?? interrupted;
 

@@ -27,7 +27,8 @@ export const RESULT_COLUMNS = [
 
 /**
  * The `runs.services` column: the service records with URL passwords masked, whatever wrote them
- * (a run, an ingested results file of an older seams).
+ * (a run, an ingested results file of an older seams). Results' messages and reasons are masked
+ * the same way (`resultRow`).
  */
 export function servicesColumn(services: readonly ServiceRecord[] | undefined): string {
   return JSON.stringify(
@@ -88,8 +89,8 @@ export function resultRow(runId: string, seq: number, r: TestResult): unknown[] 
     Number.isFinite(r.durationMs) ? r.durationMs : 0,
     Number.isFinite(r.attempts) ? Math.max(0, Math.trunc(r.attempts)) : 1,
     r.flaky ? 1 : 0,
-    cut(r.message),
-    cut(r.reason, 4096),
+    cut(r.message === undefined ? undefined : redactSecrets(r.message)),
+    cut(r.reason === undefined ? undefined : redactSecrets(r.reason), 4096),
     r.services?.length ? JSON.stringify(r.services) : null,
     r.known === undefined ? null : r.known ? 1 : 0,
   ];

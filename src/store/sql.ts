@@ -3,6 +3,7 @@ import { SeamsError } from '../util/errors.js';
 import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
+import { redactSecrets } from '../util/urls.js';
 import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
@@ -503,5 +504,5 @@ function incompleteColumns(header: RunHeader): [string | null, string | null, st
   const i = header.status === 'incomplete' ? header.incomplete : undefined;
   if (!i) return [header.status === 'incomplete' ? 'incomplete' : null, null, null];
   const text = i.errorText === undefined ? null : i.errorText.length > MAX_ERROR_TEXT ? `…${i.errorText.slice(-MAX_ERROR_TEXT)}` : i.errorText;
-  return [i.reason, text, i.log ?? null];
+  return [redactSecrets(i.reason), text === null ? null : redactSecrets(text), i.log ?? null];
 }

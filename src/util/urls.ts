@@ -28,7 +28,10 @@ export function redactSecrets(text: string, secrets: readonly Secret[] = []): st
   const literals = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   for (const s of literals) if (out.includes(s)) out = out.split(s).join(MASK);
   for (const s of secrets) if (s instanceof RegExp) out = out.replace(s.global ? s : new RegExp(s.source, `${s.flags}g`), MASK);
-  return out.replace(URL_PASSWORD, `$1${MASK}@`).replace(QUERY_SECRET, `$1${MASK}`);
+  // most text has no URL: no need to scan it for one
+  if (out.includes('://')) out = out.replace(URL_PASSWORD, `$1${MASK}@`);
+  if (out.includes('=')) out = out.replace(QUERY_SECRET, `$1${MASK}`);
+  return out;
 }
 
 /** Only the scheme and host, the path hidden (webhook URLs such as Slack's carry the secret in the path). */

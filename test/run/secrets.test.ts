@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactLogFile } from '../../src/execute/record.js';
+import { maskedEcho } from '../../src/execute/run.js';
 import { secretOf, serviceSecrets } from '../../src/services/service-env.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/index.js';
@@ -63,7 +64,8 @@ function repo(): string {
   pg:
     url: postgresql://test:${URL_PW}@127.0.0.1:5432/test
   cache:
-    command: redis-server --port {port} --save "" --bind 127.0.0.1
+    # the service prints its secrets to its log (.seams/logs/<run>/cache.log)
+    command: ["sh", "-c", "echo starting with $API_TOKEN $FILE_SECRET $REDIS_URL; exec redis-server --port $0 --save '' --bind 127.0.0.1", "{port}"]
     ready: { exec: "redis-cli -p {port} ping" }
     env:
       REDIS_URL: "redis://:${REDIS_PW}@127.0.0.1:{port}/0"
@@ -144,6 +146,21 @@ describe('redactSecrets: the one redaction function', () => {
   });
 });
 
+describe('--verbose runner output', () => {
+  it('is masked even when a secret is cut between two chunks; a partial line goes out after a pause or at the end', async () => {
+    const out: string[] = [];
+    const echo = maskedEcho((t) => out.push(t), (t) => redactSecrets(t, [secretOf('tok-SECRETVALUE-{port}')!]));
+    echo.write('values: tok-SECR');
+    echo.write('ETVALUE-4123 ok\ntests/test_a.py ..');
+    expect(out).toEqual(['values: *** ok\n']);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(out).toEqual(['values: *** ok\n', 'tests/test_a.py ..']);
+    echo.write('F\nlast tok-SECRETVALUE-1');
+    echo.flush();
+    expect(out.slice(2)).toEqual(['F\n', 'last ***']);
+  });
+});
+
 describe('secret service env in seams.yaml', () => {
   it('secret: true and env_file values are secrets; env: wins over env_file on the same key', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'seams-secret-cfg-'));
@@ -220,6 +237,17 @@ describe('no secret in any output', () => {
     expect(logs).toHaveLength(2);
     const pytestLog = readFileSync(path.join(root, '.seams', 'logs', logs[0]!, 'integration-pytest.log'), 'utf8');
     expect(pytestLog).toMatch(/values: \*\*\* postgresql:\/\/test:\*\*\*@127\.0\.0\.1:5432\/test \*\*\* redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0/);
+    const serviceLog = readFileSync(path.join(root, '.seams', 'logs', logs[0]!, 'cache.log'), 'utf8');
+    expect(serviceLog).toMatch(/^starting with \*\*\* \*\*\* redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0\n/);
+
+    // a results file of an older seams, with the password in it, ingested: not stored
+    const old = readFileSync(out, 'utf8').replaceAll('test:***@', `test:${URL_PW}@`);
+    expect(old).toContain(URL_PW);
+    writeFileSync(path.join(root, 'old-results.json'), old);
+    const ingest = await runCli(['ingest', path.join(root, 'old-results.json'), '--root', root, '--db', 'sqlite:.seams/ingested.db'], { cwd: root });
+    expect(ingest.code).toBe(0);
+    expect(leaks(readFileSync(path.join(root, '.seams', 'ingested.db')).toString('latin1'))).toEqual([]);
+    rmSync(path.join(root, 'old-results.json'));
 
     const show = await runCli(['history', 'show', doc.run.id, '--root', root, '--format', 'json']);
     expect(show.code).toBe(0);
@@ -250,7 +278,11 @@ describe('no secret in any output', () => {
     const reuse = await runCli(['run', 'integration', '--root', root], { env: { CI: '' } });
     expect(reuse.stderr).toContain('reusing pg, cache');
     expect(leaks(reuse.stdout + reuse.stderr)).toEqual([]);
+    const upLogs = readdirSync(path.join(root, '.seams', 'logs')).filter((d) => !logs.includes(d));
     expect((await runCli(['services', 'down', '--root', root])).code).toBe(0);
+    // what the kept service logged until down: masked by down
+    const keptLog = upLogs.map((d) => path.join(root, '.seams', 'logs', d, 'cache.log')).find((f) => statSync(f, { throwIfNoEntry: false }));
+    expect(readFileSync(keptLog!, 'utf8')).toMatch(/^starting with \*\*\* \*\*\* /);
 
     // every file seams wrote: the history database, logs, results, reports (the state files are gone after down)
     expect(leakingFiles(path.join(root, '.seams')).filter((f) => !f.startsWith('cache/'))).toEqual([]);

@@ -102,7 +102,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
 async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
   const { servicesDown: down } = await import('../../app/services.js');
-  const done = await down(root, tiers);
+  const done = await down(root, tiers, opts.config);
   if (!done.length) io.stdout.write('nothing to stop\n');
   for (const d of done) io.stdout.write(`stopped ${d.stopped.join(', ') || 'nothing still running'} (run ${d.runId})\n`);
   return 0;
