@@ -233,8 +233,12 @@ export function redactLogFile(file: string, secrets: readonly Secret[]): boolean
   return changed;
 }
 
-/** Masks the secrets in every log a run keeps (`.seams/logs/<run id>/*.log`: its runners and services). */
-export function redactLogs(root: string, runId: string, secrets: readonly Secret[]): void {
+/**
+ * Masks the secrets in every log a run keeps (`.seams/logs/<run id>/*.log`: its runners and
+ * services), but those in `skip` (a service that still runs writes to its file: replacing it
+ * would lose what it writes next).
+ */
+export function redactLogs(root: string, runId: string, secrets: readonly Secret[], skip: readonly string[] = []): void {
   const dir = path.join(root, '.seams', 'logs', runId);
   let names: string[];
   try {
@@ -242,7 +246,7 @@ export function redactLogs(root: string, runId: string, secrets: readonly Secret
   } catch {
     return;
   }
-  for (const n of names) if (n.endsWith('.log')) redactLogFile(path.join(dir, n), secrets);
+  for (const n of names) if (n.endsWith('.log') && !skip.includes(n)) redactLogFile(path.join(dir, n), secrets);
 }
 
 /** The end of a log (at most `ERROR_TEXT_BYTES`, from a line start), secrets masked; undefined when empty or unreadable. */

@@ -340,8 +340,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
   } finally {
     await session.down();
     rmSync(workDir, { recursive: true, force: true });
-    // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is stopped
-    redactLogs(o.root, runId, secrets);
+    // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is
+    // stopped; kept services still write theirs (seams services down masks them)
+    redactLogs(o.root, runId, secrets, o.keepServices ? pre.order.map((n) => `${n}.log`) : []);
   }
   interrupted = state?.interrupted ?? interrupted;
 

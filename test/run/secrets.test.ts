@@ -284,6 +284,17 @@ describe('no secret in any output', () => {
     const keptLog = upLogs.map((d) => path.join(root, '.seams', 'logs', d, 'cache.log')).find((f) => statSync(f, { throwIfNoEntry: false }));
     expect(readFileSync(keptLog!, 'utf8')).toMatch(/^starting with \*\*\* \*\*\* /);
 
+    // --keep-services: the services keep writing their logs, so those are masked by down, not by the run
+    const before = new Set(readdirSync(path.join(root, '.seams', 'logs')));
+    const kept = await runCli(['run', 'integration', '--root', root, '--keep-services']);
+    expect(leaks(kept.stdout + kept.stderr)).toEqual([]);
+    const keptDir = readdirSync(path.join(root, '.seams', 'logs')).find((d) => !before.has(d))!;
+    const keptServiceLog = path.join(root, '.seams', 'logs', keptDir, 'cache.log');
+    expect(readFileSync(keptServiceLog, 'utf8')).toContain(FILE_SECRET);
+    expect(leaks(readFileSync(path.join(root, '.seams', 'logs', keptDir, 'integration-pytest.log'), 'utf8'))).toEqual([]);
+    expect((await runCli(['services', 'down', '--root', root])).stdout).toMatch(/^stopped cache/);
+    expect(readFileSync(keptServiceLog, 'utf8')).toMatch(/^starting with \*\*\* \*\*\* /);
+
     // every file seams wrote: the history database, logs, results, reports (the state files are gone after down)
     expect(leakingFiles(path.join(root, '.seams')).filter((f) => !f.startsWith('cache/'))).toEqual([]);
     expect(leakingFiles(root).filter((f) => !f.startsWith('.seams/cache/'))).toEqual(['.env.test', 'seams.yaml', 'tests/test_env.py']);
