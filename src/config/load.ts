@@ -63,7 +63,7 @@ export function parseConfig(text: string, file: string, root = path.dirname(file
   if (!parsed.success) {
     // A misspelt key also makes the key it was meant to be "missing": report the typo first.
     const issues = parsed.error.issues;
-    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
+    const issue = branchIssue(issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!);
     throw new SeamsError('SEAMS_CONFIG_INVALID', describeIssue(issue, locate, locateKey), {
       hint: hintFor(issue),
     });
@@ -136,6 +136,18 @@ function describeIssue(
     return `${locate(keyPath.slice(0, -1))}: missing required key "${String(key)}" in ${keyPath.slice(0, -1).join('.') || 'top level'}`;
   }
   return `${locate(keyPath)}: ${at}: ${issue.message}`;
+}
+
+/**
+ * For a value that fits none of a union's forms: the issue of the form it was meant to be (the
+ * object form of `env: { KEY: { value, secret } }`), when exactly that form got past the type check.
+ */
+function branchIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const meant = issue.errors.filter((b) => b.length && !b.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (meant.length !== 1) return issue;
+  const inner = meant[0]!.find((i) => i.code === 'unrecognized_keys') ?? meant[0]![0]!;
+  return branchIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {

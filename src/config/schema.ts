@@ -104,6 +104,15 @@ const readySchema = z.strictObject({
   period: duration.optional(),
 });
 
+const envScalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** A service variable with options: `{ value: …, secret: true }` keeps its value out of every output. */
+const envEntry = z.strictObject({
+  value: envScalar,
+  /** Masked (***) in every line seams prints, its logs and reports; never stored in the history. */
+  secret: z.boolean().optional(),
+});
+
 export const serviceSchema = z.strictObject({
   description: z.string().optional(),
   /** A native process seams starts (string: split like a shell would, no shell features). */
@@ -114,7 +123,14 @@ export const serviceSchema = z.strictObject({
   /** When seams runs as root, run setup and the process as this user (e.g. postgres for initdb/postgres); ignored otherwise. */
   user: z.string().optional(),
   ready: readySchema.optional(),
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  env: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), envEntry]))
+    .optional()
+    .describe('Variables the tests get (placeholders such as {port} substituted); a value { value: …, secret: true } is never printed, logged or stored'),
+  /** dotenv files (KEY=value lines) read when the service starts, relative to the repository root; every value is a secret. `env:` wins on the same key. */
+  env_file: stringOrList
+    .optional()
+    .describe('dotenv files (KEY=value lines, relative to the repository root) whose variables the tests get; their values are secrets: never printed, logged or stored. env: wins on the same key'),
   /** An external service: probed, never started or stopped. */
   url: z.string().optional(),
   /** docker compose project: started with `docker compose -p <run id> … up --wait`. */

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DiscoveredTest, IncompleteInfo, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import { getRunner } from '../runners/registry.js';
 import { execCommand } from '../util/exec.js';
+import { redactSecrets, type Secret } from '../util/urls.js';
 
 /** The run record: its id, the git state, the environment, the not-run results and the final status. */
 
@@ -83,10 +84,13 @@ export interface RecordInput {
   status: RunRecord['status'];
   services: ServiceRecord[];
   results: TestResult[];
+  /** Values masked wherever the record shows them (the services' secrets); URL passwords always are. */
+  secrets?: readonly Secret[];
 }
 
+/** The run record, with every secret masked (it is stored, written by `-o` and printed). */
 export function runRecord(o: RecordInput): RunRecord {
-  return {
+  return redactRun({
     id: o.id,
     repo: o.repo,
     commit: o.git.commit,
@@ -100,7 +104,7 @@ export function runRecord(o: RecordInput): RunRecord {
     services: o.services,
     results: o.results,
     ...(o.incomplete ? { incomplete: o.incomplete } : {}),
-  };
+  }, o.secrets ?? []);
 }
 
 /** Keeps the logs of the newest `keep` runs (run ids sort by time). */
@@ -148,21 +152,105 @@ export function incompleteReason(t: {
 const SECRET_NAME = /pass(word)?|secret|token|api_?key|private|credential|auth|_key$|^key$/i;
 
 /**
- * `text` with secrets masked: the values of secret-looking variables of `env` (and of the
- * services' connection variables), and passwords in URLs (`scheme://user:***@host`).
+ * The secrets of an environment for `redactSecrets`: the values (6 characters or more) of
+ * secret-looking variables, and `secrets` (the services' `secret: true` and `env_file:` values).
  */
-export function maskSecrets(text: string, env: NodeJS.ProcessEnv): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi, '$1***@');
-  const values = Object.entries(env)
+export function secretsOf(env: NodeJS.ProcessEnv, secrets: readonly Secret[] = []): Secret[] {
+  const named = Object.entries(env)
     .filter(([k, v]) => v && v.length >= 6 && SECRET_NAME.test(k))
-    .map(([, v]) => v!)
-    .sort((a, b) => b.length - a.length);
-  for (const v of values) out = out.split(v).join('***');
-  return out;
+    .map(([, v]) => v!);
+  return [...named, ...secrets];
+}
+
+/**
+ * `text` with secrets masked: the values of secret-looking variables of `env`, `secrets`, and
+ * passwords in URLs (`scheme://user:***@host`).
+ */
+export function maskSecrets(text: string, env: NodeJS.ProcessEnv, secrets: readonly Secret[] = []): string {
+  return redactSecrets(text, secretsOf(env, secrets));
+}
+
+/**
+ * A run record as seams may store and print it: service URLs and messages, test messages and
+ * reasons, and why a run is incomplete, with every secret masked.
+ */
+export function redactRun(run: RunRecord, secrets: readonly Secret[]): RunRecord {
+  const r = (t: string) => redactSecrets(t, secrets);
+  return {
+    ...run,
+    services: run.services.map((s) => ({ ...s, ...(s.url !== undefined ? { url: r(s.url) } : {}), ...(s.message !== undefined ? { message: r(s.message) } : {}) })),
+    results: run.results.map((t) => (t.message === undefined && t.reason === undefined ? t : { ...t, ...(t.message !== undefined ? { message: r(t.message) } : {}), ...(t.reason !== undefined ? { reason: r(t.reason) } : {}) })),
+    ...(run.incomplete
+      ? { incomplete: { ...run.incomplete, reason: r(run.incomplete.reason), ...(run.incomplete.errorText !== undefined ? { errorText: r(run.incomplete.errorText) } : {}) } }
+      : {}),
+  };
+}
+
+/**
+ * Masks the secrets in a log file seams keeps (a runner's or a service's output), in place: read
+ * in chunks cut at line ends, written to a new file that replaces it only when a line changed.
+ */
+export function redactLogFile(file: string, secrets: readonly Secret[]): boolean {
+  const CHUNK = 1 << 20;
+  const tmp = `${file}.${process.pid}.redact`;
+  let changed = false;
+  let input: number | undefined;
+  let output: number | undefined;
+  try {
+    input = openSync(file, 'r');
+    output = openSync(tmp, 'w', 0o600);
+    const buf = Buffer.alloc(CHUNK);
+    let carry = Buffer.alloc(0);
+    const emit = (bytes: Buffer) => {
+      const text = bytes.toString('utf8');
+      const masked = redactSecrets(text, secrets);
+      if (masked !== text) changed = true;
+      writeSync(output!, masked);
+    };
+    for (;;) {
+      const n = readSync(input, buf, 0, CHUNK, null);
+      if (!n) break;
+      const data = Buffer.concat([carry, buf.subarray(0, n)]);
+      const cut = data.lastIndexOf(0x0a);
+      // a line longer than a chunk is masked as it is (no line end to wait for)
+      if (cut === -1 && data.length < CHUNK * 4) {
+        carry = data;
+        continue;
+      }
+      const end = cut === -1 ? data.length : cut + 1;
+      emit(data.subarray(0, end));
+      carry = Buffer.from(data.subarray(end));
+    }
+    if (carry.length) emit(carry);
+  } catch {
+    changed = false;
+  } finally {
+    if (input !== undefined) closeSync(input);
+    if (output !== undefined) closeSync(output);
+    if (changed) renameSync(tmp, file);
+    else rmSync(tmp, { force: true });
+  }
+  return changed;
+}
+
+/**
+ * Masks the secrets in every log a run keeps (`.seams/logs/<run id>/*.log`: its runners and
+ * services), but those in `skip` (a service that still runs writes to its file: replacing it
+ * would lose what it writes next).
+ */
+export function redactLogs(root: string, runId: string, secrets: readonly Secret[], skip: readonly string[] = []): void {
+  const dir = path.join(root, '.seams', 'logs', runId);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.endsWith('.log') && !skip.includes(n)) redactLogFile(path.join(dir, n), secrets);
 }
 
 /** The end of a log (at most `ERROR_TEXT_BYTES`, from a line start), secrets masked; undefined when empty or unreadable. */
-export function errorTextOf(logFile: string, env: NodeJS.ProcessEnv): string | undefined {
+export function errorTextOf(logFile: string, env: NodeJS.ProcessEnv, secrets: readonly Secret[] = []): string | undefined {
   let fd: number;
   try {
     fd = openSync(logFile, 'r');
@@ -174,7 +262,7 @@ export function errorTextOf(logFile: string, env: NodeJS.ProcessEnv): string | u
     const len = Math.min(size, ERROR_TEXT_BYTES * 2);
     const buf = Buffer.alloc(len);
     readSync(fd, buf, 0, len, size - len);
-    let text = maskSecrets(buf.toString('utf8'), env).trimEnd();
+    let text = maskSecrets(buf.toString('utf8'), env, secrets).trimEnd();
     if (Buffer.byteLength(text) > ERROR_TEXT_BYTES) {
       text = Buffer.from(text).subarray(-ERROR_TEXT_BYTES).toString('utf8').replace(/^\uFFFD+/, '');
       const nl = text.indexOf('\n');

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import type { InventoryIndex } from '../results/index.js';
-import { ServiceSession, reapStale, durationMs, type Preflight } from '../services/index.js';
+import { ServiceSession, reapStale, durationMs, serviceSecrets, type Preflight } from '../services/index.js';
+import { redactSecrets, type Secret } from '../util/urls.js';
 import { findKept } from '../services/state.js';
 import type { TaskReport } from './join.js';
 import { explainRunnerFailure, extraArgsOf, planTierCommand, planTierTests, requireRunners, requireServices, selectTiers, testsNeeding, testsOfTier, type PlanOptions, type PlannedTask } from './plan.js';
-import { maskSecrets, errorTextOf, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
+import { maskSecrets, errorTextOf, redactLogs, gitInfo, incompleteInfo, incompleteReason, newRunId, notRun, pruneLogs, runRecord, runStatus, testKey } from './record.js';
 import type { IncompleteInfo } from '../core/types.js';
 import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
@@ -92,6 +93,37 @@ interface RunState {
   incomplete: (IncompleteInfo & { tier: string; runner: string })[];
   /** Tests of those tasks: they get no "not run" row, not even after an interrupt. */
   unreported: Set<string>;
+  /** The services' secrets (`secret: true`, `env_file:`): masked in every line, log and record. */
+  secrets: Secret[];
+  /** Writes what the live runner output holds back (a partial line). */
+  flushEcho?: () => void;
+}
+
+/**
+ * Live runner output (`--verbose`) with its secrets masked. A secret must not be cut between two
+ * chunks, so whole lines go out at once and a partial line (pytest's progress dots) after 100 ms
+ * without output, or when the runner ends.
+ */
+export function maskedEcho(echo: (chunk: string) => void, mask: (text: string) => string): { write: (chunk: string) => void; flush: () => void } {
+  let carry = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (carry) echo(mask(carry));
+    carry = '';
+  };
+  const write = (chunk: string) => {
+    const text = carry + chunk;
+    const nl = text.lastIndexOf('\n');
+    if (nl !== -1) echo(mask(text.slice(0, nl + 1)));
+    carry = text.slice(nl + 1);
+    clearTimeout(timer);
+    timer = undefined;
+    if (carry.length > 65_536) flush();
+    else if (carry) timer = setTimeout(flush, 100);
+  };
+  return { write, flush };
 }
 
 /** Why the tests of a tier are not run when a required service failed to start. */
@@ -138,6 +170,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     s.runnerStarted();
   }
   const exec = await running;
+  s.flushEcho?.();
   const { joinTask } = await joining;
   o.progress?.stop();
   if (exec.pgid) s.session.untrack(exec.pgid);
@@ -171,12 +204,12 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   // its coverage data is read now: the scratch folder goes at the end of the run
   if (s.reach) await s.reach.addTask(tier, task, exec, report, results, !!tcfg?.command);
   // the runner's last lines are shown and stored: never with a secret of the environment in them
-  if (report.logTail) report.logTail = report.logTail.map((l) => maskSecrets(l, { ...env, ...task.spec.env }));
+  if (report.logTail) report.logTail = report.logTail.map((l) => maskSecrets(l, { ...env, ...task.spec.env }, s.secrets));
   const incomplete = incompleteReason({ runner: task.runner, exitCode: exec.code, error: report.error, aborted: !!exec.aborted, timedOut: !!exec.timedOut, results });
   if (incomplete) {
     // its tests did not run: no "not run" row for each (they would read as a run of the whole
     // selection that ran nothing); what the runner did report (collection errors) is kept
-    s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }), log: report.log });
+    s.incomplete.push({ tier, runner: task.runner, reason: incomplete, errorText: errorTextOf(log, { ...env, ...task.spec.env }, s.secrets), log: report.log });
     for (const t of task.tests) s.unreported.add(testKey(t));
     s.results.push(...results.filter((r) => r.status !== 'not-run'));
   } else s.results.push(...results);
@@ -219,8 +252,18 @@ async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promis
 }
 
 /** Runs the tiers with their services. Never leaves a process behind. */
-export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
+export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcome> {
   const startedAt = new Date().toISOString();
+  // every line seams prints masks the services' secrets and URL passwords (runner output too)
+  const secrets = serviceSecrets(options.config.config.services, options.root);
+  const mask = (line: string) => redactSecrets(line, secrets);
+  const o: ExecuteOptions = {
+    ...options,
+    log: (l) => options.log(mask(l)),
+    ...(options.info ? { info: (l: string) => options.info!(mask(l)) } : {}),
+  };
+  const echo = options.echo && maskedEcho(options.echo, mask);
+  if (echo) o.echo = echo.write;
   const runId = o.runId ?? newRunId();
   const cfg = o.config.config;
   const tiers = selectTiers(o.inventory, o.config, o.tiers);
@@ -282,6 +325,8 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
       interrupted,
       incomplete: [],
       unreported: new Set(),
+      secrets,
+      ...(echo ? { flushEcho: echo.flush } : {}),
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
@@ -295,6 +340,9 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   } finally {
     await session.down();
     rmSync(workDir, { recursive: true, force: true });
+    // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is
+    // stopped; kept services still write theirs (seams services down masks them)
+    redactLogs(o.root, runId, secrets, o.keepServices ? pre.order.map((n) => `${n}.log`) : []);
   }
   interrupted = state?.interrupted ?? interrupted;
 
@@ -306,7 +354,7 @@ export async function executeRun(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const git = await askGit();
   const status = runStatus(results, !!serviceFailure || interrupted || tasks.some((t) => t.error));
   const incomplete = incompleteInfo(state?.incomplete ?? []);
-  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results, ...(incomplete ? { incomplete } : {}) });
+  const run = runRecord({ id: runId, repo: o.inventory.name, git, tiers, env: o.env, repetition: o.repetition, interrupted, shard: o.shard, startedAt, status, services, results, secrets, ...(incomplete ? { incomplete } : {}) });
   // an incomplete run measured nothing worth keeping (its reach is not stored)
   const reach = state?.reach?.finish(interrupted || !!incomplete);
   return { run, tasks, serviceFailure, interrupted, ...(reach ? { reach } : {}) };

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServiceConfig } from '../config/schema.js';
+import { envFileProblem } from './service-env.js';
+import { redactSecrets } from '../util/urls.js';
 import { lookupUser } from './users.js';
 import { findExecutable, hostPortOf, splitCommand } from './util.js';
 
@@ -50,7 +52,8 @@ export function preflightServices(order: string[], ctx: PreflightContext): Prefl
           : c.url
             ? urlProblem(c)
             : undefined;
-    if (reason) (c.optional ? missing : errors).push({ name, reason, optional: Boolean(c.optional) });
+    const problem = reason ?? envFileProblem(c, ctx.root);
+    if (problem) (c.optional ? missing : errors).push({ name, reason: problem, optional: Boolean(c.optional) });
   }
   return { order, errors, missing };
 }
@@ -81,6 +84,6 @@ function composeProblem(c: ServiceConfig, cwd: string, env: NodeJS.ProcessEnv): 
 
 /** An external service: a URL seams can probe. */
 function urlProblem(c: ServiceConfig): string | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(c.url!) || (!hostPortOf(c.url!) && !c.ready)) return `url ${c.url} has no host and port seams can probe`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(c.url!) || (!hostPortOf(c.url!) && !c.ready)) return `url ${redactSecrets(c.url!)} has no host and port seams can probe`;
   return undefined;
 }

@@ -1,4 +1,7 @@
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { MIN_SECRET_LENGTH, type Secret } from '../util/urls.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { execProbe, httpProbe, logProbe, tcpProbe, type Probe } from './probes.js';
 import { canEnter, type UnixIds } from './users.js';
@@ -34,7 +37,8 @@ export function serviceEnv(name: string, c: ServiceConfig, s: ServiceSlots): Rec
   const out: Record<string, string> = {};
   const N = envName(name);
   const port = s.ports.get(name);
-  const url = serviceUrl(c, vars, port);
+  const entries = envEntries(c, s.root);
+  const url = serviceUrl(c, entries, vars, port);
   if (url) {
     out[`${N}_URL`] = url;
     const hp = hostPortOf(url);
@@ -46,15 +50,123 @@ export function serviceEnv(name: string, c: ServiceConfig, s: ServiceSlots): Rec
     out[`${N}_HOST`] = '127.0.0.1';
     out[`${N}_PORT`] = String(port);
   }
-  for (const [k, v] of Object.entries(c.env ?? {})) out[k] = substitute(String(v), vars);
+  for (const e of entries) out[e.key] = substitute(e.raw, vars);
   return out;
+}
+
+/** One variable of a service's `env_file:` or `env:`, before its placeholders are substituted. */
+export interface EnvEntry {
+  key: string;
+  raw: string;
+  /** From an `env_file:`, or `{ value, secret: true }` in `env:`. */
+  secret: boolean;
+}
+
+const envFilesOf = (c: ServiceConfig): string[] => (c.env_file === undefined ? [] : typeof c.env_file === 'string' ? [c.env_file] : c.env_file);
+
+/**
+ * The variables of `env_file:` (every one a secret), then `env:` (which wins on the same key).
+ * Throws when an env file cannot be read (pre-flight reports that first: `envFileProblem`).
+ */
+export function envEntries(c: ServiceConfig, root: string): EnvEntry[] {
+  const out = new Map<string, EnvEntry>();
+  for (const f of envFilesOf(c)) {
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(root, f), 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read env_file ${f}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    for (const [key, raw] of Object.entries(parseEnv(text))) if (raw !== undefined) out.set(key, { key, raw, secret: true });
+  }
+  for (const [key, v] of Object.entries(c.env ?? {})) {
+    const entry = typeof v === 'object' ? { key, raw: String(v.value), secret: v.secret === true } : { key, raw: String(v), secret: false };
+    out.delete(key);
+    out.set(key, entry);
+  }
+  return [...out.values()];
+}
+
+/** Why the env files of a service cannot be read, or undefined (a pre-flight check). */
+export function envFileProblem(c: ServiceConfig, root: string): string | undefined {
+  for (const f of envFilesOf(c)) {
+    const file = path.resolve(root, f);
+    try {
+      if (!statSync(file).isFile()) return `env_file ${f} is not a file`;
+      accessSync(file, constants.R_OK);
+    } catch {
+      return `env_file ${f} not found`;
+    }
+  }
+  return undefined;
+}
+
+/** What a `{placeholder}` can stand for in a secret's pattern. */
+const PLACEHOLDER_PATTERN: Record<string, string> = { port: '\\d+', host: '[\\w.:-]+', run_id: '[\\w-]+', name: '[\\w.-]+', tmp: '\\S+?' };
+
+/**
+ * A secret value as configured, for `redactSecrets`: the literal, or a pattern when it has
+ * placeholders (`{port}` matches the port it was given). Null for a value with too little of its
+ * own to mask safely (an empty value, or one that is all placeholders).
+ */
+export function secretOf(raw: string): Secret | null {
+  const parts = raw.split(/(\{[A-Za-z0-9_.-]+\})/);
+  const literal = parts.filter((_, i) => i % 2 === 0).join('');
+  if (literal.length < MIN_SECRET_LENGTH) return null;
+  if (parts.length === 1) return raw;
+  const source = parts
+    .map((p, i) => {
+      if (i % 2 === 0) return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const key = p.slice(1, -1);
+      return PLACEHOLDER_PATTERN[key.replace(/^.*\./, '')] ?? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(source, 'g');
+}
+
+/**
+ * The secrets of these services, as `redactSecrets` takes them: the values of `secret: true`
+ * variables and of `env_file:` files. Env files that cannot be read are left out (pre-flight
+ * reports them).
+ */
+export function serviceSecrets(services: Readonly<Record<string, ServiceConfig>>, root: string): Secret[] {
+  const out: Secret[] = [];
+  for (const c of Object.values(services)) {
+    let entries: EnvEntry[];
+    try {
+      entries = envEntries(c, root);
+    } catch {
+      entries = envEntries({ ...c, env_file: undefined }, root);
+    }
+    for (const e of entries) {
+      const secret = e.secret ? secretOf(e.raw) : null;
+      if (secret) out.push(secret);
+    }
+  }
+  return out;
+}
+
+/** The names of the secret variables of these services (`services status` prints them as ***). */
+export function secretKeys(services: Readonly<Record<string, ServiceConfig>>, root: string): Set<string> {
+  const keys = new Set<string>();
+  for (const c of Object.values(services)) {
+    for (const [k, v] of Object.entries(c.env ?? {})) if (typeof v === 'object' && v.secret) keys.add(k);
+    for (const f of envFilesOf(c)) {
+      try {
+        for (const k of Object.keys(parseEnv(readFileSync(path.resolve(root, f), 'utf8')))) keys.add(k);
+      } catch {
+        /* unreadable: pre-flight says so */
+      }
+    }
+  }
+  return keys;
 }
 
 /**
  * <NAME>_URL: `url`, else a URL in `env` that points at the service's port, else the origin of
  * the http probe, else tcp://127.0.0.1:{port}
  */
-function serviceUrl(c: ServiceConfig, vars: Record<string, string | number>, port: number | undefined): string | undefined {
+function serviceUrl(c: ServiceConfig, entries: readonly EnvEntry[], vars: Record<string, string | number>, port: number | undefined): string | undefined {
   const envUrl =
     port === undefined
       ? undefined

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { SeamsError, describeError } from '../util/errors.js';
-import { redactPassword as redactUrl } from '../util/urls.js';
+import { redactSecrets } from '../util/urls.js';
 import type { SqlDriver } from './schema.js';
 import { SqlResultStore } from './sql.js';
 
@@ -28,7 +28,7 @@ export async function openPostgresStore(url: string, options: { schema?: string;
       connectionString = u.toString();
     }
   } catch {
-    throw new SeamsError('SEAMS_STORE_URL', `not a database URL: ${redactUrl(url)}`, {
+    throw new SeamsError('SEAMS_STORE_URL', `not a database URL: ${redactSecrets(url)}`, {
       hint: 'use postgresql://user@host:5432/dbname or sqlite:path/to/history.db',
     });
   }
@@ -36,7 +36,7 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     throw new SeamsError('SEAMS_STORE_URL', `invalid schema name ${JSON.stringify(schema)}`, {
       hint: 'letters, digits and _ only',
     });
-  const location = redactUrl(url);
+  const location = redactSecrets(url);
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {
     /* reported by the next query */

@@ -1,5 +1,6 @@
 import { RESULT_STATUSES, type ResultStatus, type RunRecord, type ServiceRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
+import { redactSecrets } from '../util/urls.js';
 import type { RunCounts, RunHeader, RunQuery, RunSummary, WindowQuery } from './types.js';
 
 /** Rows of the results schema: the column list, conversions between records and rows, run filters. */
@@ -23,6 +24,17 @@ export const RESULT_COLUMNS = [
   'services',
   'known',
 ] as const;
+
+/**
+ * The `runs.services` column: the service records with URL passwords masked, whatever wrote them
+ * (a run, an ingested results file of an older seams). Results' messages and reasons are masked
+ * the same way (`resultRow`).
+ */
+export function servicesColumn(services: readonly ServiceRecord[] | undefined): string {
+  return JSON.stringify(
+    (services ?? []).map((s) => ({ ...s, ...(s.url !== undefined ? { url: redactSecrets(s.url) } : {}), ...(s.message !== undefined ? { message: redactSecrets(s.message) } : {}) })),
+  );
+}
 
 /** Longest failure message kept per result (the rest is cut, marked with …). */
 export const MAX_MESSAGE = 16 * 1024;
@@ -77,8 +89,8 @@ export function resultRow(runId: string, seq: number, r: TestResult): unknown[] 
     Number.isFinite(r.durationMs) ? r.durationMs : 0,
     Number.isFinite(r.attempts) ? Math.max(0, Math.trunc(r.attempts)) : 1,
     r.flaky ? 1 : 0,
-    cut(r.message),
-    cut(r.reason, 4096),
+    cut(r.message === undefined ? undefined : redactSecrets(r.message)),
+    cut(r.reason === undefined ? undefined : redactSecrets(r.reason), 4096),
     r.services?.length ? JSON.stringify(r.services) : null,
     r.known === undefined ? null : r.known ? 1 : 0,
   ];

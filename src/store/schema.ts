@@ -1,3 +1,5 @@
+import { redactSecrets } from '../util/urls.js';
+
 /** The SQL driver contract both stores implement, and the versioned schema migrations. */
 
 export interface SqlDriver {
@@ -21,6 +23,37 @@ export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Row updates SQL cannot say on both engines, run after `statements` in the same transaction. */
+  update?: (db: SqlDriver) => Promise<void>;
+}
+
+/**
+ * Migration 6: the service records stored before seams masked URL passwords (`postgresql://u:pw@…`
+ * in `url` or in a `not reachable at …` message) get them masked, as new runs store them.
+ */
+async function redactStoredServices(db: SqlDriver): Promise<void> {
+  // SQLite may keep a replaced value's bytes in free space unless told to overwrite them
+  const secureDelete = db.kind === 'sqlite' ? Number(Object.values((await db.all('PRAGMA secure_delete'))[0] ?? {})[0] ?? 0) : null;
+  if (secureDelete === 0) await db.exec('PRAGMA secure_delete = ON');
+  const rows = await db.all<{ id: string; services: string }>(`SELECT id, services FROM runs WHERE services LIKE '%://%'`);
+  for (const row of rows) {
+    let services: unknown;
+    try {
+      services = JSON.parse(row.services);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(services)) continue;
+    const masked = services.map((s: unknown) => {
+      if (!s || typeof s !== 'object') return s;
+      const o = { ...(s as Record<string, unknown>) };
+      for (const k of ['url', 'message']) if (typeof o[k] === 'string') o[k] = redactSecrets(o[k]);
+      return o;
+    });
+    const text = JSON.stringify(masked);
+    if (text !== JSON.stringify(services)) await db.run('UPDATE runs SET services = ? WHERE id = ?', [text, row.id]);
+  }
+  if (secureDelete === 0) await db.exec('PRAGMA secure_delete = OFF');
 }
 
 /** Versioned, append-only. Never edit a released migration; add a new one. */
@@ -160,5 +193,11 @@ export const MIGRATIONS: readonly Migration[] = [
          skipped = skipped - (SELECT COUNT(*) FROM results r WHERE r.run_id = runs.id AND r.status = 'xfailed')
        WHERE EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.id AND r.status = 'xfailed')`,
     ],
+  },
+  {
+    version: 6,
+    name: 'service URL passwords masked',
+    statements: [],
+    update: redactStoredServices,
   },
 ];

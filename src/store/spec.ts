@@ -1,4 +1,5 @@
 import { SeamsError } from '../util/errors.js';
+import { redactSecrets } from '../util/urls.js';
 
 /** Where the history lives, as a spec — read without loading a database driver (seams run checks it before the tests, opens the store after). */
 
@@ -21,7 +22,7 @@ export function parseStoreSpec(spec: string): StoreTarget {
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(spec);
   if (scheme)
-    throw new SeamsError('SEAMS_STORE_URL', `unsupported history database URL ${spec.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')} (${scheme[1]} is not supported)`, {
+    throw new SeamsError('SEAMS_STORE_URL', `unsupported history database URL ${redactSecrets(spec)} (${scheme[1]} is not supported)`, {
       hint: STORE_HINT,
     });
   if (/\.(db|sqlite3?)$/i.test(spec)) return { kind: 'sqlite', file: spec };

@@ -1,8 +1,9 @@
 import { worseRunStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
-import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
+import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
+import { redactSecrets } from '../util/urls.js';
 import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
@@ -68,6 +69,7 @@ export class SqlResultStore implements ResultStore {
       for (const m of MIGRATIONS) {
         if (applied.has(m.version)) continue;
         for (const s of m.statements) await this.db.exec(s);
+        await m.update?.(this.db);
         await this.db.run('INSERT INTO seams_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
           m.version,
           m.name,
@@ -111,7 +113,7 @@ export class SqlResultStore implements ResultStore {
           header.startedAt,
           header.finishedAt,
           header.status ?? 'passed',
-          JSON.stringify(header.services ?? []),
+          servicesColumn(header.services),
           ...incompleteColumns(header),
         ],
       );
@@ -290,7 +292,7 @@ export class SqlResultStore implements ResultStore {
         earliest,
         latest,
         status,
-        JSON.stringify([...services.values()]),
+        servicesColumn([...services.values()]),
         counts.total,
         counts.passed,
         counts.failed,
@@ -502,5 +504,5 @@ function incompleteColumns(header: RunHeader): [string | null, string | null, st
   const i = header.status === 'incomplete' ? header.incomplete : undefined;
   if (!i) return [header.status === 'incomplete' ? 'incomplete' : null, null, null];
   const text = i.errorText === undefined ? null : i.errorText.length > MAX_ERROR_TEXT ? `…${i.errorText.slice(-MAX_ERROR_TEXT)}` : i.errorText;
-  return [i.reason, text, i.log ?? null];
+  return [redactSecrets(i.reason), text === null ? null : redactSecrets(text), i.log ?? null];
 }

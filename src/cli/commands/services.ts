@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
 import { repoRoot } from '../../app/options.js';
@@ -12,6 +12,7 @@ interface ServicesOptions {
   root: string;
   config?: string;
   timeoutMultiplier?: string;
+  format?: 'text' | 'json';
 }
 
 const shellQuote = (v: string) => (/^[A-Za-z0-9_./:@%+=,-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
@@ -25,7 +26,8 @@ export function registerServices(program: Command, io: CliIO, setExit: SetExit):
       `
 Examples:
   eval "$(seams services up integration)"   start the integration tier's services, export their URLs
-  seams services status                     what seams has running here
+  seams services status                     what seams has running here (secrets shown as ***)
+  seams services status --format json       the same for scripts: { runs: [{ runId, services, env }] }
   seams services down                       stop them (and anything a killed seams left behind)
 
 A second "up" prints the environment of the set already running instead of starting another.
@@ -44,7 +46,12 @@ Exit codes: 0 ok, 2 configuration error or a required service failed to start, 3
   common(services.command('down').description('stop services started by seams services up, and any left by a killed run').argument('[tiers...]')).action(
     async (tiers: string[], opts: ServicesOptions) => setExit(await servicesDown(tiers, opts, io)),
   );
-  common(services.command('status').description('what seams has running here')).action(async (opts: ServicesOptions) => setExit(await servicesStatus(opts, io)));
+  common(
+    services
+      .command('status')
+      .description('what seams has running here')
+      .addOption(new Option('-f, --format <format>', 'output').choices(['text', 'json']).default('text')),
+  ).action(async (opts: ServicesOptions) => setExit(await servicesStatus(opts, io)));
 }
 
 async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
@@ -95,7 +102,7 @@ async function servicesUp(tiers: string[], opts: ServicesOptions, io: CliIO): Pr
 async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
   const { servicesDown: down } = await import('../../app/services.js');
-  const done = await down(root, tiers);
+  const done = await down(root, tiers, opts.config);
   if (!done.length) io.stdout.write('nothing to stop\n');
   for (const d of done) io.stdout.write(`stopped ${d.stopped.join(', ') || 'nothing still running'} (run ${d.runId})\n`);
   return 0;
@@ -104,7 +111,11 @@ async function servicesDown(tiers: string[], opts: ServicesOptions, io: CliIO): 
 async function servicesStatus(opts: ServicesOptions, io: CliIO): Promise<number> {
   const root = repoRoot(io, opts.root);
   const { servicesStatus: status } = await import('../../app/services.js');
-  const states = status(root);
+  const states = await status(root, opts.config);
+  if (opts.format === 'json') {
+    io.stdout.write(`${JSON.stringify({ runs: states }, null, 2)}\n`);
+    return 0;
+  }
   if (!states.length) {
     io.stdout.write('no services started by seams are running here\n');
     return 0;
