@@ -30,6 +30,9 @@ export function rng(seed) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// CHAOS_SEAMS_BIN: another build to measure (e.g. a copy of an older one)
+const seamsBin = process.env.CHAOS_SEAMS_BIN ?? path.join(repoRoot, 'bin', 'seams.js');
+
 /** PATH with PostgreSQL's initdb/postgres (Debian keeps them off PATH), and a slow `id` first when asked. */
 export function servicePath(base = process.env.PATH ?? '', slowIdDir) {
   const parts = base.split(':').filter(Boolean);
@@ -43,8 +46,14 @@ export function servicePath(base = process.env.PATH ?? '', slowIdDir) {
   return [...(slowIdDir ? [slowIdDir] : []), ...parts].join(':');
 }
 
+/** The service programs examples/platform starts: missing ones make the chaos measure nothing. */
+export function missingPrograms(pathValue) {
+  const dirs = pathValue.split(':').filter(Boolean);
+  return ['moto_server', 'redis-server', 'redis-cli', 'initdb', 'postgres', 'pg_isready'].filter((p) => !dirs.some((d) => existsSync(path.join(d, p))));
+}
+
 /** A private copy of examples/platform and a private TMPDIR under `work`. */
-export function prepare(work, { slowId = false } = {}) {
+export function prepare(work, { slowId = false, bin = seamsBin } = {}) {
   rmSync(work, { recursive: true, force: true });
   const root = path.join(work, 'platform');
   const tmp = path.join(work, 'tmp');
@@ -57,15 +66,15 @@ export function prepare(work, { slowId = false } = {}) {
     writeFileSync(path.join(slowDir, 'id'), '#!/bin/sh\nsleep 1\nexec /usr/bin/id "$@"\n', { mode: 0o755 });
   }
   const env = { ...process.env, PATH: servicePath(process.env.PATH, slowDir), TMPDIR: tmp, CI: 'true', NO_COLOR: '1' };
+  const missing = missingPrograms(env.PATH);
+  if (missing.length) throw new Error(`chaos: ${missing.join(', ')} not found on PATH (.ci/run installs them)`);
   delete env.SEAMS_NO_WATCHDOG;
   delete env.SEAMS_RUN_ID;
   delete env.SEAMS_SERVICE_OWNER;
   delete env.SEAMS_SERVICE_ROOT;
-  return { work, root, tmp, env };
+  return { work, root, tmp, env, bin };
 }
 
-// CHAOS_SEAMS_BIN: another build to measure (e.g. a copy of an older one)
-const seamsBin = process.env.CHAOS_SEAMS_BIN ?? path.join(repoRoot, 'bin', 'seams.js');
 
 function readProc(pid, what) {
   try {
@@ -105,7 +114,7 @@ export function related(ctx, exclude = new Set()) {
 }
 
 /** Ports the run's services listen on, as far as the state files and command lines tell. */
-function collectPorts(ctx, into) {
+function collectPorts(ctx, into, seen) {
   const dir = path.join(ctx.root, '.seams', 'services');
   try {
     for (const n of readdirSync(dir)) {
@@ -121,7 +130,11 @@ function collectPorts(ctx, into) {
   } catch {
     /* no state yet */
   }
-  for (const p of related(ctx)) for (const m of p.cmd.matchAll(/(?:-p|--port)\s+(\d+)/g)) into.add(Number(m[1]));
+  for (const p of related(ctx)) {
+    for (const m of p.cmd.matchAll(/(?:-p|--port)\s+(\d+)/g)) into.add(Number(m[1]));
+    const svc = /moto_server|redis-server|postgres|initdb/.exec(p.cmd);
+    if (svc && seen) seen.add(svc[0]);
+  }
 }
 
 function listening(port) {
@@ -182,7 +195,7 @@ export function scrub(ctx) {
 }
 
 function seams(ctx, args, { detached = false } = {}) {
-  return spawn(process.execPath, [seamsBin, ...args], { cwd: ctx.root, env: ctx.env, stdio: 'ignore', detached });
+  return spawn(process.execPath, [ctx.bin, ...args], { cwd: ctx.root, env: ctx.env, stdio: 'ignore', detached });
 }
 const exitOf = (child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.exitCode) : child.once('exit', (c) => resolve(c))));
 
@@ -211,13 +224,14 @@ async function settle(ctx, ms) {
  */
 export async function killOnce(ctx, delayMs, { recovery = 'down', anchor = 'spawn' } = {}) {
   const ports = new Set();
+  const seen = new Set();
   const child = seams(ctx, ['run', 'integration', '--root', ctx.root], { detached: true });
   // anchor 'state': the delay counts from the run's state file (service start-up begins), so a
   // loaded machine whose seams needs seconds to get there still gets kills during start-up
   if (anchor === 'state') while (child.exitCode === null && !hasState(ctx)) await sleep(10);
   const t0 = Date.now();
   while (Date.now() - t0 < delayMs && child.exitCode === null) {
-    collectPorts(ctx, ports);
+    collectPorts(ctx, ports, seen);
     await sleep(Math.min(25, Math.max(1, delayMs - (Date.now() - t0))));
   }
   const finishedFirst = child.exitCode !== null;
@@ -235,15 +249,17 @@ export async function killOnce(ctx, delayMs, { recovery = 'down', anchor = 'spaw
   await sleep(200);
   const left = await leftovers(ctx, ports);
   if (left.count) scrub(ctx);
-  return { delayMs, finishedFirst, ...left };
+  // how far start-up got before the kill: the service programs seen running (none: killed before any started)
+  return { delayMs, finishedFirst, started: [...seen].sort(), ...left };
 }
 
 /** `kills` kills with delays from `seed` in [minMs, maxMs]; a summary with every bad kill. */
-export async function chaos({ work, kills, seed = 1, minMs = 300, maxMs = 2200, recovery = 'down', anchor = 'mixed', slowId = false, log = () => {} }) {
-  const ctx = prepare(work, { slowId });
+export async function chaos({ work, kills, seed = 1, minMs = 300, maxMs = 2200, recovery = 'down', anchor = 'mixed', slowId = false, bin, log = () => {} }) {
+  const ctx = prepare(work, { slowId, ...(bin ? { bin } : {}) });
   const rand = rng(seed);
   const bad = [];
   let total = 0;
+  let withServices = 0;
   const t0 = Date.now();
   for (let i = 0; i < kills; i++) {
     // mixed: every other kill counts from the spawn of seams (scan, plan, temp folders), the
@@ -252,8 +268,9 @@ export async function chaos({ work, kills, seed = 1, minMs = 300, maxMs = 2200, 
     const delay = Math.round(a === 'state' ? rand() * (maxMs - minMs) : minMs + rand() * (maxMs - minMs));
     const r = await killOnce(ctx, delay, { recovery: typeof recovery === 'function' ? recovery(i) : recovery, anchor: a });
     total += r.count;
+    if (r.started.length) withServices++;
     if (r.count) bad.push({ kill: i + 1, ...r });
-    log(`kill ${i + 1}/${kills} ${delay} ms after ${a}: ${r.count ? `LEFT ${r.count} (${r.processes.length} processes, ${r.ports.length} ports, ${r.stateFiles.length} state files, ${r.scratch.length} scratch)` : 'clean'}`);
+    log(`kill ${i + 1}/${kills} ${delay} ms after ${a} (${r.started.join('+') || 'no service'} seen): ${r.count ? `LEFT ${r.count} (${r.processes.length} processes, ${r.ports.length} ports, ${r.stateFiles.length} state files, ${r.scratch.length} scratch)` : 'clean'}`);
   }
-  return { kills, seed, minMs, maxMs, leftovers: total, badKills: bad, seconds: Math.round((Date.now() - t0) / 1000), ctx };
+  return { kills, seed, minMs, maxMs, leftovers: total, killsWithServices: withServices, badKills: bad, seconds: Math.round((Date.now() - t0) / 1000), ctx };
 }

@@ -340,6 +340,11 @@ export class ServiceSession {
     if (this.stopped) return;
     this.stopped = true;
     if (this.o.keep && !options.force) return;
+    // a start-up still in flight spawns nothing more
+    if (!this.startAbort.signal.aborted) {
+      this.cancelReason ??= 'services were stopped while starting';
+      this.startAbort.abort();
+    }
     const services = [...new Set([...this.running.map((r) => r.state), ...(this.state?.services ?? [])])];
     await teardownServices(this.o.root, this.o.runId, services, [this.tmpRoot, ...(this.state?.scratch ?? [])], this.o.env);
     if (this.state) {

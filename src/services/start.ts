@@ -107,7 +107,8 @@ async function startProcess(host: StartHost, name: string, c: ServiceConfig, cwd
   host.add(running);
   host.saveState();
   const spawnOpts = { cwd: procCwd, env: childEnv, user, logFile };
-  await runSetupSteps(host, running, name, c, vars, spawnOpts);
+  await runSetupSteps(host, running, name, c, vars, spawnOpts, signal);
+  if (signal.aborted) throw new Error('start-up aborted');
   const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
   const fd = openSync(logFile, 'a');
   const child = spawnRecorded(host, argv, { cwd: procCwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user }, (pgid, start) => {
@@ -149,9 +150,10 @@ interface StepOptions {
  * Each is recorded like a service process while it runs: a teardown stops it before removing the
  * folder it writes (initdb would otherwise write it again).
  */
-async function runSetupSteps(host: StartHost, running: Running, name: string, c: ServiceConfig, vars: Record<string, string | number>, o: StepOptions): Promise<void> {
+async function runSetupSteps(host: StartHost, running: Running, name: string, c: ServiceConfig, vars: Record<string, string | number>, o: StepOptions, signal: AbortSignal): Promise<void> {
   const steps = c.setup === undefined ? [] : typeof c.setup === 'string' ? [c.setup] : c.setup;
   for (const step of steps) {
+    if (signal.aborted) throw new Error('start-up aborted');
     const argv = splitCommand(step, `services.${name}.setup`).map((a) => substitute(a, vars));
     const fd = openSync(o.logFile, 'a');
     let spawnError: string | undefined;
