@@ -123,7 +123,8 @@ export class ServiceSession {
   }
 
   private saveState(): void {
-    if (!this.state) return;
+    // after down() no file comes back (a start-up still unwinding)
+    if (!this.state || this.stateRemoved) return;
     const tracked = this.state.services.filter((s) => !this.running.some((r) => r.state === s) && s.name.startsWith('tests:'));
     for (const r of this.running) {
       const port = this.ports.get(r.name);
@@ -165,7 +166,10 @@ export class ServiceSession {
     for (const m of pre.missing) records.set(m.name, { name: m.name, kind: kindOf(this.config(m.name)), status: 'missing', message: m.reason });
     const ordered = pre.order.map((n) => records.get(n)).filter((r): r is ServiceRecord => Boolean(r));
     if (failure) {
-      await this.down({ force: true });
+      // a kept session (services up) ends here; a run's session lives on (its work folder, its
+      // test runner) until its own down(): stop the services now, keep the state file until then
+      if (this.o.keep) await this.down({ force: true });
+      else await this.stopServices();
       return { ok: false, records: ordered, env, missing: [...missing].map(([name, reason]) => ({ name, reason })), failure };
     }
     if (this.state) {
@@ -330,6 +334,21 @@ export class ServiceSession {
   }
 
   private stateRemoved = false;
+
+  /** Stops the services (and removes their folders) but keeps the session's state file and scratch folders. */
+  private async stopServices(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.startAbort.signal.aborted) {
+      this.cancelReason ??= 'services were stopped while starting';
+      this.startAbort.abort();
+    }
+    const services = [...new Set([...this.running.map((r) => r.state), ...(this.state?.services ?? []).filter((s) => !s.name.startsWith('tests:'))])];
+    await teardownServices(this.o.root, this.o.runId, services, [this.tmpRoot], this.o.env);
+    if (!this.state || this.stateRemoved) return;
+    this.state.services = this.state.services.filter((s) => !services.includes(s));
+    delete this.state.tmpRoot;
+    writeState(this.state);
+  }
 
   /**
    * Stops what this session started (unless kept): every recorded process group (a setup step

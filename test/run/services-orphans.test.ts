@@ -259,11 +259,11 @@ tiers:
 
 describe('every spawned child is on record at once', () => {
   it('a seams killed the moment its first service exists has that service in its state file (slow `id` first on PATH)', async () => {
-    // the issue's repro: a user lookup (`id`, blocking) of one service used to sit between the
-    // spawn of another and its record
+    // the issue's repro: a user lookup (`id`, blocking, 2 s here) of one service used to sit
+    // between the spawn of another and its record; 0.2 s after its spawn it must be on record
     const { root, tmp } = fixture(`services:
   first:
-    command: ["sh", "-c", "echo $$ > \\"$MARK\\"; exec sleep 120"]
+    command: ["sh", "-c", "sleep 0.2; echo $$ > \\"$MARK\\"; exec sleep 120"]
   second:
     command: ["sleep", "120"]
     user: ${process.getuid?.() === 0 ? 'postgres' : 'nobody'}
