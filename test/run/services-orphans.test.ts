@@ -172,6 +172,33 @@ describe('processes no state file records are still found and stopped', () => {
   });
 });
 
+describe('docker compose (a fake docker on PATH)', () => {
+  it('docker runs with the run\'s marker; a dead owner\'s project is brought down by the next reap', async () => {
+    const { root } = fixture('');
+    const bin = path.join(path.dirname(root), 'fakebin');
+    mkdirSync(bin);
+    const calls = path.join(path.dirname(root), 'docker-calls.log');
+    writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\necho "$SEAMS_SERVICE_OWNER $*" >> ${calls}\nexit 0\n`, { mode: 0o755 });
+    writeFileSync(path.join(root, 'compose.yml'), 'services: {}\n');
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      const s = new ServiceSession({ root, runId: 'compose1', services: { stack: { compose: { file: 'compose.yml' } } }, env: process.env, watchdog: false });
+      expect((await s.up(['stack'])).ok).toBe(true);
+      const st = readStates(root)[0]!;
+      writeFileSync(st.file, JSON.stringify({ ...st.state, owner: { pid: 2 ** 22 - 3, start: null } }));
+      const reaped = await reapStale(root);
+      expect(reaped).toContainEqual({ runId: 'compose1', stopped: ['stack'] });
+      const lines = readFileSync(calls, 'utf8').trim().split('\n');
+      expect(lines).toContain('compose1 compose -p seams-compose1-stack -f compose.yml up --wait --wait-timeout 60 -d');
+      expect(lines.at(-1)).toMatch(/ compose -p seams-compose1-stack -f compose.yml down -v --remove-orphans$/);
+      expect(readStates(root)).toEqual([]);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
+
 describe('setup steps are children too', () => {
   // a setup step that keeps writing its folder, like a slow initdb
   const WRITER = "sh -c 'while true; do mkdir -p {tmp}/pg && date > {tmp}/pg/x; sleep 0.05; done'";
