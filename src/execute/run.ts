@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
@@ -161,7 +161,8 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   o.info?.(`running ${label}${count}`);
   const t0 = Date.now();
   o.progress?.start(label);
-  const running = runTask(task.spec, { ...env, ...task.spec.env }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
+  // the runner carries the run's marker (so do its tests' processes) and is recorded right at spawn
+  const running = runTask(task.spec, { ...env, ...task.spec.env, ...s.session.marker }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
   // the runner has started: what reads and joins its report is loaded and the inventory indexed
   // meanwhile, not before it
   const joining = import('./join.js');
@@ -303,13 +304,15 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
 
   let services: ServiceRecord[] = [];
   let state: RunState | undefined;
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'seams-run-'));
+  let workDir: string | undefined;
   const results: TestResult[] = [];
   const tasks: TaskReport[] = [];
   let interrupted = false;
   let serviceFailure: ExecuteOutcome['serviceFailure'];
   try {
     const up = await startServices(o, session, pre, serviceNames, runId);
+    // named in the run's state file before it exists: a killed seams leaves no seams-run-* folder
+    workDir = session.scratchDir('seams-run-');
     if (o.signal?.aborted) interrupted = true;
     services = up.records;
     if (!up.ok) serviceFailure = up.failure;
@@ -339,7 +342,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
     }
   } finally {
     await session.down();
-    rmSync(workDir, { recursive: true, force: true });
+    if (workDir) session.removeScratch(workDir);
     // the logs kept in .seams/logs/<run id> (runners and services): secrets masked once all is
     // stopped; kept services still write theirs (seams services down masks them)
     redactLogs(o.root, runId, secrets, o.keepServices ? pre.order.map((n) => `${n}.log`) : []);

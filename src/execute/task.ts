@@ -45,7 +45,8 @@ export function runTask(
       // the child has its own copy (spawn forks before it returns)
       if (logFd !== undefined) closeSync(logFd);
     }
-    child.once('spawn', () => child.pid && onStart(child.pid));
+    // recorded now, before any event can run: a seams killed right after still has it on record
+    if (child.pid) onStart(child.pid);
     if (out) {
       const onData = (d: Buffer) => {
         out.write(d);

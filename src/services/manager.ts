@@ -1,15 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServiceConfig } from '../config/schema.js';
 import type { ServiceRecord } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { preflightServices, type Preflight } from './preflight.js';
-import { isAlive, processStartTime, stopGroup } from './process-tree.js';
+import { markerEnv, processStartTime } from './process-tree.js';
 import { readinessProbe, serviceEnv, serviceVars, type ServiceSlots } from './service-env.js';
 import { kindOf, startService, type Running, type StartHost } from './start.js';
-import { removeState, startWatchdog, writeState, type RunState } from './state.js';
+import { removeState, startWatchdog, teardownServices, writeState, type RunState } from './state.js';
+import { lookupUser, type UnixIds } from './users.js';
 import { freePort } from './util.js';
 
 
@@ -122,10 +123,20 @@ export class ServiceSession {
   }
 
   private saveState(): void {
-    if (!this.state) return;
+    // after down() no file comes back (a start-up still unwinding)
+    if (!this.state || this.stateRemoved) return;
     const tracked = this.state.services.filter((s) => !this.running.some((r) => r.state === s) && s.name.startsWith('tests:'));
+    for (const r of this.running) {
+      const port = this.ports.get(r.name);
+      if (port !== undefined) r.state.port = port;
+    }
     this.state.services = [...this.running.map((r) => r.state), ...tracked];
     writeState(this.state);
+  }
+
+  /** The marker of this run's children (services, setup steps, test runners). */
+  get marker(): Record<string, string> {
+    return markerEnv(this.o.root, this.o.runId);
   }
 
   private envFor(name: string, c: ServiceConfig): Record<string, string> {
@@ -146,7 +157,6 @@ export class ServiceSession {
     const missing = new Map(pre.missing.map((m) => [m.name, m.reason]));
     const toStart = pre.order.filter((n) => !missing.has(n));
     await this.allocate(toStart);
-    this.openState();
 
     const run: StartRun = { records: new Map(), env: { SEAMS_RUN_ID: this.o.runId }, ready: new Map(), missing };
     for (const n of toStart) run.ready.set(n, this.startOne(n, run));
@@ -156,7 +166,10 @@ export class ServiceSession {
     for (const m of pre.missing) records.set(m.name, { name: m.name, kind: kindOf(this.config(m.name)), status: 'missing', message: m.reason });
     const ordered = pre.order.map((n) => records.get(n)).filter((r): r is ServiceRecord => Boolean(r));
     if (failure) {
-      await this.down({ force: true });
+      // a kept session (services up) ends here; a run's session lives on (its work folder, its
+      // test runner) until its own down(): stop the services now, keep the state file until then
+      if (this.o.keep) await this.down({ force: true });
+      else await this.stopServices();
       return { ok: false, records: ordered, env, missing: [...missing].map(([name, reason]) => ({ name, reason })), failure };
     }
     if (this.state) {
@@ -166,22 +179,69 @@ export class ServiceSession {
     return { ok: true, records: ordered, env, missing: [...missing].map(([name, reason]) => ({ name, reason })) };
   }
 
-  /** A free port and an own temp folder for every native process. */
+  /**
+   * A free port and an own temp folder for every native process, and the users they run as. The
+   * state file is written first, naming the folders before they exist: a seams killed at any
+   * point leaves nothing that no state file names. Users are looked up (`id`, blocking) here,
+   * before anything is spawned.
+   */
   private async allocate(toStart: string[]): Promise<void> {
     for (const n of toStart) if (kindOf(this.config(n)) === 'process') this.ports.set(n, await freePort());
-    if (!toStart.some((n) => kindOf(this.config(n)) === 'process')) return;
-    this.tmpRoot = mkdtempSync(path.join(os.tmpdir(), `seams-${this.o.runId.slice(-8)}-`));
+    const natives = toStart.filter((n) => kindOf(this.config(n)) === 'process');
+    for (const n of natives) {
+      const u = this.config(n).user;
+      if (u && !this.users.has(u)) this.users.set(u, lookupUser(u));
+    }
+    if (!natives.length) {
+      this.open();
+      return;
+    }
+    this.tmpRoot = this.newScratchPath(`seams-${this.o.runId.slice(-8)}-`);
+    this.open();
+    mkdirSync(this.tmpRoot, { mode: 0o700 });
+    // services run as another user (postgres) enter it to reach their own folder
     chmodSync(this.tmpRoot, 0o755);
-    for (const n of toStart) {
-      if (kindOf(this.config(n)) !== 'process') continue;
+    for (const n of natives) {
       const t = path.join(this.tmpRoot, n);
       mkdirSync(t);
       this.tmps.set(n, t);
     }
   }
 
-  /** Writes the run's state file (and starts the watchdog) before anything starts. */
-  private openState(): void {
+  private readonly users = new Map<string, UnixIds | null>();
+
+  /** A fresh path in the system temp folder (not created). */
+  private newScratchPath(prefix: string): string {
+    for (;;) {
+      const p = path.join(os.tmpdir(), `${prefix}${randomBytes(4).toString('hex')}`);
+      if (!existsSync(p)) return p;
+    }
+  }
+
+  /**
+   * A scratch folder of the run (`seams-run-*`): named in the state file before it is made, so
+   * the watchdog, the next run or `services down` remove it when seams dies.
+   */
+  scratchDir(prefix: string): string {
+    this.open();
+    const dir = this.newScratchPath(prefix);
+    (this.state!.scratch ??= []).push(dir);
+    writeState(this.state!);
+    mkdirSync(dir, { mode: 0o700 });
+    return dir;
+  }
+
+  /** Removes a scratch folder now (and from the state file). */
+  removeScratch(dir: string): void {
+    rmSync(dir, { recursive: true, force: true });
+    if (!this.state?.scratch?.includes(dir)) return;
+    this.state.scratch = this.state.scratch.filter((d) => d !== dir);
+    if (!this.stateRemoved) writeState(this.state);
+  }
+
+  /** Writes the run's state file (and starts the watchdog) before anything starts. Idempotent. */
+  private open(): void {
+    if (this.state) return;
     this.state = {
       runId: this.o.runId,
       root: this.o.root,
@@ -192,9 +252,10 @@ export class ServiceSession {
       services: [],
       env: {},
       tmpRoot: this.tmpRoot,
+      scratch: [],
     };
     const stateFile = writeState(this.state);
-    if (this.o.watchdog !== false && !this.o.keep) startWatchdog(stateFile);
+    if (this.o.watchdog !== false && !this.o.keep) startWatchdog(stateFile, this.o.root, this.o.runId);
   }
 
   /** Starts one service once its dependencies are ready; false when it did not start. */
@@ -247,6 +308,8 @@ export class ServiceSession {
       tmp: (name) => this.tmps.get(name),
       add: (running) => this.running.push(running),
       saveState: () => this.saveState(),
+      marker: this.marker,
+      user: (name) => (this.users.has(name) ? this.users.get(name)! : lookupUser(name)),
       vars: (name) => serviceVars(name, this.slots),
       envFor: (name, c) => this.envFor(name, c),
       probe: (name, c, logFile, ids) => readinessProbe(name, c, this.slots, logFile, ids),
@@ -255,48 +318,58 @@ export class ServiceSession {
 
   /**
    * Records a process group that is not a service (the test runner) in the state file, so a
-   * watchdog or the next run stops it too if seams dies while it runs.
+   * watchdog or the next run stops it too if seams dies while it runs. Called synchronously
+   * right after its spawn.
    */
   track(name: string, pgid: number): void {
-    if (!this.state) return;
-    this.state.services.push({ name, kind: 'process', pgid, start: processStartTime(pgid), graceMs: 2000 });
-    writeState(this.state);
+    this.open();
+    this.state!.services.push({ name, kind: 'process', pgid, start: processStartTime(pgid), graceMs: 2000 });
+    writeState(this.state!);
   }
 
   untrack(pgid: number): void {
-    if (!this.state) return;
+    if (!this.state || this.stateRemoved) return;
     this.state.services = this.state.services.filter((s) => s.pgid !== pgid || this.running.some((r) => r.state === s));
     writeState(this.state);
   }
 
-  /** Stops what this session started (unless kept), in reverse start order. Idempotent. */
+  private stateRemoved = false;
+
+  /** Stops the services (and removes their folders) but keeps the session's state file and scratch folders. */
+  private async stopServices(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.startAbort.signal.aborted) {
+      this.cancelReason ??= 'services were stopped while starting';
+      this.startAbort.abort();
+    }
+    const services = [...new Set([...this.running.map((r) => r.state), ...(this.state?.services ?? []).filter((s) => !s.name.startsWith('tests:'))])];
+    await teardownServices(this.o.root, this.o.runId, services, [this.tmpRoot], this.o.env);
+    if (!this.state || this.stateRemoved) return;
+    this.state.services = this.state.services.filter((s) => !services.includes(s));
+    delete this.state.tmpRoot;
+    writeState(this.state);
+  }
+
+  /**
+   * Stops what this session started (unless kept): every recorded process group (a setup step
+   * still running included), compose projects, then anything still carrying the run's marker;
+   * only then its scratch folders and the state file. Idempotent.
+   */
   async down(options: { force?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
-    if (this.o.keep && !options.force) {
-      this.stopped = true;
-      return;
-    }
     this.stopped = true;
-    const byName = [...this.running].reverse();
-    // stop dependents before their dependencies: reverse order, one dependency level at a time is
-    // overkill here; stopping all in parallel after dependents were signalled first is enough
-    for (const r of byName) {
-      if (r.kind === 'process' && r.state.pgid) {
-        if (!r.exited || isAlive(r.state.pgid)) await stopGroup(r.state.pgid, r.state.start, r.state.graceMs);
-      } else if (r.kind === 'compose' && r.state.compose) {
-        spawnSync('docker', [...r.state.compose.args, 'down', '-v', '--remove-orphans'], {
-          cwd: r.state.compose.cwd,
-          env: this.o.env,
-          stdio: 'ignore',
-          timeout: 120_000,
-        });
-      }
+    if (this.o.keep && !options.force) return;
+    // a start-up still in flight spawns nothing more
+    if (!this.startAbort.signal.aborted) {
+      this.cancelReason ??= 'services were stopped while starting';
+      this.startAbort.abort();
     }
-    if (this.tmpRoot) {
-      const { rmSync } = await import('node:fs');
-      rmSync(this.tmpRoot, { recursive: true, force: true });
+    const services = [...new Set([...this.running.map((r) => r.state), ...(this.state?.services ?? [])])];
+    await teardownServices(this.o.root, this.o.runId, services, [this.tmpRoot, ...(this.state?.scratch ?? [])], this.o.env);
+    if (this.state) {
+      removeState(this.o.root, this.o.runId);
+      this.stateRemoved = true;
     }
-    if (this.state) removeState(this.o.root, this.o.runId);
   }
 
   /** Whether something that seams started is still listed (for tests). */

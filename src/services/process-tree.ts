@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { sleep } from './util.js';
 
 /**
@@ -110,4 +110,116 @@ export async function stopGroup(
   signalGroup(pgid, 'SIGKILL');
   for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep(50);
   return 'killed';
+}
+
+/**
+ * The marker every process seams starts carries in its environment (services, setup steps,
+ * test runners): the run id and the repository root. With it a process is found even when the
+ * state file that recorded it is gone.
+ */
+export const OWNER_VAR = 'SEAMS_SERVICE_OWNER';
+export const ROOT_VAR = 'SEAMS_SERVICE_ROOT';
+
+export function markerEnv(root: string, runId: string): Record<string, string> {
+  return { [OWNER_VAR]: runId, [ROOT_VAR]: root };
+}
+
+export interface MarkedProcess {
+  pid: number;
+  pgid: number;
+  start: string | null;
+  /** The command name (comm). */
+  name: string;
+}
+
+function readProc(pid: string, what: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${what}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Processes of seams runs in `root`, by run id. A process is a run's when its environment carries
+ * the marker, or when its stdout/stderr is a log file of the run (`.seams/logs/<run id>/`): some
+ * servers (redis-server, postgres) write their process title over their environment. Every
+ * other member of such a process's group belongs to the run too (postgres' workers).
+ */
+export function findMarked(root: string): Map<string, MarkedProcess[]> {
+  const out = new Map<string, MarkedProcess[]>();
+  if (process.platform !== 'linux') return out;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  const logs = `${root}/.seams/logs/`;
+  const all: (MarkedProcess & { runId?: string })[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    const stat = readProc(e, 'stat');
+    if (!stat) continue;
+    const close = stat.lastIndexOf(')');
+    const rest = stat.slice(close + 2).split(' ');
+    if (rest[0] === 'Z') continue;
+    const p: MarkedProcess & { runId?: string } = { pid: Number(e), pgid: Number(rest[2]), start: rest[19] ?? null, name: stat.slice(stat.indexOf('(') + 1, close) };
+    const environ = readProc(e, 'environ');
+    if (environ) {
+      const vars = environ.split('\0');
+      const owner = vars.find((v) => v.startsWith(`${OWNER_VAR}=`));
+      if (owner && vars.includes(`${ROOT_VAR}=${root}`)) p.runId = owner.slice(OWNER_VAR.length + 1);
+    }
+    if (!p.runId) {
+      for (const fd of [1, 2]) {
+        let target: string;
+        try {
+          target = readlinkSync(`/proc/${e}/fd/${fd}`);
+        } catch {
+          continue;
+        }
+        if (!target.startsWith(logs)) continue;
+        const runId = target.slice(logs.length).split('/')[0];
+        if (runId) p.runId = runId;
+        break;
+      }
+    }
+    all.push(p);
+  }
+  const groups = new Map<number, string>();
+  for (const p of all) if (p.runId && p.pgid > 1) groups.set(p.pgid, p.runId);
+  for (const p of all) {
+    const runId = p.runId ?? groups.get(p.pgid);
+    if (!runId) continue;
+    const { runId: _, ...proc } = p;
+    const list = out.get(runId) ?? [];
+    list.push(proc);
+    out.set(runId, list);
+  }
+  return out;
+}
+
+/**
+ * Stops marked processes: SIGTERM to each (and to its group when it leads one), up to `graceMs`,
+ * then SIGKILL. Only processes whose start time still matches are signalled.
+ */
+export async function stopProcesses(procs: readonly MarkedProcess[], graceMs: number): Promise<void> {
+  const mine = (p: MarkedProcess) => isAlive(p.pid) && processStartTime(p.pid) === p.start;
+  const signal = (sig: NodeJS.Signals) => {
+    for (const p of procs) {
+      if (!mine(p)) continue;
+      try {
+        process.kill(p.pid === p.pgid ? -p.pgid : p.pid, sig);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && procs.some(mine)) await sleep(50);
+  if (!procs.some(mine)) return;
+  signal('SIGKILL');
+  for (let i = 0; i < 40 && procs.some(mine); i++) await sleep(50);
 }

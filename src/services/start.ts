@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chownSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import type { ServiceRecord } from '../core/types.js';
 import { processStartTime } from './process-tree.js';
 import { tailFile, type Probe } from './probes.js';
 import type { ServiceState } from './state.js';
-import { canEnter, lookupUser, type UnixIds } from './users.js';
+import { canEnter, type UnixIds } from './users.js';
 import { durationMs, envName, sleep, splitCommand, substitute } from './util.js';
 
 /** Starting one service (external, native process, docker compose) until it is ready. */
@@ -32,9 +32,14 @@ export interface StartHost {
   /** Multiplies every readiness deadline. */
   multiplier: number;
   tmp(name: string): string | undefined;
-  /** Records a started service (so teardown stops it). */
+  /** Records a service before anything of it starts (so teardown stops it). */
   add(running: Running): void;
+  /** Writes the state file now, synchronously: called right after each spawn. */
   saveState(): void;
+  /** The marker every child carries in its environment (see findMarked). */
+  marker: Record<string, string>;
+  /** The ids of a user, resolved before anything was spawned (see users.ts). */
+  user(name: string): UnixIds | null;
   vars(name: string): Record<string, string | number>;
   envFor(name: string, c: ServiceConfig): Record<string, string>;
   probe(name: string, c: ServiceConfig, logFile: string | undefined, ids?: UnixIds): Probe | null;
@@ -78,7 +83,7 @@ async function startExternal(host: StartHost, name: string, c: ServiceConfig, t:
 
 async function startProcess(host: StartHost, name: string, c: ServiceConfig, cwd: string, t: Timing, signal: AbortSignal): Promise<ServiceRecord> {
   const vars = host.vars(name);
-  const user = c.user && process.getuid?.() === 0 && c.user !== os.userInfo().username ? lookupUser(c.user) ?? undefined : undefined;
+  const user = c.user && process.getuid?.() === 0 && c.user !== os.userInfo().username ? host.user(c.user) ?? undefined : undefined;
   const tmp = host.tmp(name)!;
   if (user) chownSync(tmp, user.uid, user.gid);
   // A process run as another user cannot start in a folder that user cannot enter (a repo in a
@@ -95,45 +100,80 @@ async function startProcess(host: StartHost, name: string, c: ServiceConfig, cwd
     ...host.envFor(name, c),
     SEAMS_RUN_ID: host.runId,
     ...(user && c.user ? { USER: c.user, LOGNAME: c.user, HOME: tmp } : {}),
+    ...host.marker,
   };
-  const spawnOpts = { cwd: procCwd, env: childEnv, user, logFile };
-  await runSetupSteps(name, c, vars, spawnOpts);
-  const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
-  const fd = openSync(logFile, 'a');
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: procCwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user });
-  closeSync(fd);
+  // recorded before anything of it runs: its {tmp} goes at teardown even if seams dies in setup
   const running: Running = { name, kind: 'process', state: { name, kind: 'process', graceMs: t.graceMs, tmp } };
   host.add(running);
-  const { exited } = await watchSpawn(child, running, argv[0]!);
   host.saveState();
+  const spawnOpts = { cwd: procCwd, env: childEnv, user, logFile };
+  await runSetupSteps(host, running, name, c, vars, spawnOpts, signal);
+  if (signal.aborted) throw new Error('start-up aborted');
+  const argv = splitCommand(c.command!, `services.${name}.command`).map((a) => substitute(a, vars));
+  const fd = openSync(logFile, 'a');
+  const child = spawnRecorded(host, argv, { cwd: procCwd, env: childEnv, stdio: ['ignore', fd, fd], detached: true, ...user }, (pgid, start) => {
+    running.state.pgid = pgid;
+    running.state.start = start;
+  });
+  closeSync(fd);
+  const { exited } = await watchSpawn(child, running, argv[0]!);
   await waitUntilReady(host, name, running, exited, host.probe(name, c, logFile, user), logFile, t, signal);
   const url = host.envFor(name, c)[`${envName(name)}_URL`];
   return { name, kind: 'process', status: 'ready', ...(url ? { url } : {}) };
 }
 
-interface SpawnOptions {
+/**
+ * spawn() and, in the same synchronous stretch, the child's pid, process group and start time
+ * into the state file. spawn() returns once the child has exec'd (libuv waits for it), so its
+ * pid and /proc entry are there; nothing else (no event, no other service's code) can run
+ * between the two, and a seams killed right after still has the child on record.
+ */
+function spawnRecorded(host: StartHost, argv: string[], options: SpawnOptions, record: (pgid: number, start: string | null) => void): ChildProcess {
+  const child = spawn(argv[0]!, argv.slice(1), options);
+  if (child.pid !== undefined) {
+    // detached: the child leads its own process group (pgid = pid)
+    record(child.pid, processStartTime(child.pid));
+    host.saveState();
+  }
+  return child;
+}
+
+interface StepOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   user: UnixIds | undefined;
   logFile: string;
 }
 
-/** The `setup:` commands, one after the other, each to completion; throws on the first that fails. */
-async function runSetupSteps(name: string, c: ServiceConfig, vars: Record<string, string | number>, o: SpawnOptions): Promise<void> {
+/**
+ * The `setup:` commands, one after the other, each to completion; throws on the first that fails.
+ * Each is recorded like a service process while it runs: a teardown stops it before removing the
+ * folder it writes (initdb would otherwise write it again).
+ */
+async function runSetupSteps(host: StartHost, running: Running, name: string, c: ServiceConfig, vars: Record<string, string | number>, o: StepOptions, signal: AbortSignal): Promise<void> {
   const steps = c.setup === undefined ? [] : typeof c.setup === 'string' ? [c.setup] : c.setup;
   for (const step of steps) {
+    if (signal.aborted) throw new Error('start-up aborted');
     const argv = splitCommand(step, `services.${name}.setup`).map((a) => substitute(a, vars));
     const fd = openSync(o.logFile, 'a');
     let spawnError: string | undefined;
+    let child: ChildProcess;
+    try {
+      child = spawnRecorded(host, argv, { cwd: o.cwd, env: o.env, stdio: ['ignore', fd, fd], detached: true, ...o.user }, (pgid, start) => {
+        running.state.setup = { pgid, start };
+      });
+    } finally {
+      closeSync(fd);
+    }
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env, stdio: ['ignore', fd, fd], detached: true, ...o.user });
       child.on('error', (e) => {
         spawnError = e.message;
         resolve(-1);
       });
       child.on('exit', (code) => resolve(code));
     });
-    closeSync(fd);
+    delete running.state.setup;
+    host.saveState();
     if (code !== 0)
       throw new Error(
         `setup step failed (${spawnError ?? `exit ${code}`}): ${argv.join(' ')}${o.user ? ` (as ${c.user})` : ''}\n${tailFile(o.logFile).join('\n')}`,
@@ -141,15 +181,13 @@ async function runSetupSteps(name: string, c: ServiceConfig, vars: Record<string
   }
 }
 
-/** Waits for the spawn, records the process group, and gives a promise that settles when the process exits. */
+/** Waits for the spawn (already recorded) and gives a promise that settles when the process exits. */
 async function watchSpawn(child: ChildProcess, running: Running, command: string): Promise<{ exited: Promise<false> }> {
   const spawnError = await new Promise<Error | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (e) => resolve(e));
   });
   if (spawnError || child.pid === undefined) throw new Error(`could not start ${command}: ${spawnError?.message ?? 'no pid'}`);
-  running.state.pgid = child.pid;
-  running.state.start = processStartTime(child.pid);
   const exited = new Promise<false>((resolve) =>
     child.on('exit', (code, sig) => {
       running.exited = { code, signal: sig };
@@ -197,7 +235,7 @@ async function startCompose(host: StartHost, name: string, c: ServiceConfig, cwd
   host.add({ name, kind: 'compose', state: { name, kind: 'compose', graceMs, compose: { project, args, cwd } } });
   host.saveState(); // before `up`: a crash mid-start still gets `down`
   const upArgs = [...args, 'up', '--wait', '--wait-timeout', String(Math.ceil(deadline / 1000)), '-d', ...(compose.services ?? [])];
-  const r = await runDocker(upArgs, cwd, { ...host.env, SEAMS_RUN_ID: host.runId }, deadline + 30_000);
+  const r = await runDocker(upArgs, cwd, { ...host.env, SEAMS_RUN_ID: host.runId, ...host.marker }, deadline + 30_000);
   if (r.code !== 0)
     throw new Error(`docker ${upArgs.join(' ')} failed (exit ${r.code}):\n${r.out.trim().split('\n').slice(-20).join('\n')}`);
   return { name, kind: 'compose', status: 'ready', url: `compose:${project}` };
