@@ -1,0 +1,48 @@
+/**
+ * Every input limit of seams, in one table (docs/limits.md lists the same values and says what
+ * happens past each). Two rules hold everywhere:
+ *
+ * - past a limit, a SOURCE file (a test file, a module of the import graph) becomes a per-file
+ *   diagnostic naming the limit and the path, and the rest of the repository is still scanned;
+ * - past a limit, a RESULTS or COVERAGE file, or seams.yaml, is rejected: a `seams:` error with a
+ *   hint, exit 2.
+ *
+ * The depth limits are set far above real code (measured: docs/limits.md) and far below where a
+ * parser's recursion (oxc-parser's native one, seams' own walkers) runs out of stack.
+ */
+export const LIMITS = {
+  /** Nesting depth of a JS/TS source file (brackets, `${`, JSX tags, unbracketed chains), checked before oxc-parser sees it. */
+  jsNestingDepth: 256,
+  /** Bytes of a JS/TS test file read by the JS runners' scan. */
+  jsFileBytes: 4 * 1024 * 1024,
+  /** Bytes of a Python test file read by the pytest scan. */
+  pythonFileBytes: 5 * 1024 * 1024,
+  /** Nesting depth of a Python source file (indentation levels and brackets), checked before tree-sitter sees it. */
+  pythonNestingDepth: 256,
+  /** Bytes of a results file (JUnit XML, JSON reports, `go test -json`). */
+  resultsFileBytes: 512 * 1024 * 1024,
+  /** Element depth of a JUnit XML file. */
+  xmlDepth: 64,
+  /** Characters of one XML attribute value or text node held at a time in a JUnit file. */
+  xmlAttributeChars: 1024 * 1024,
+  /** Nesting depth of a JSON report (Vitest/Jest/Playwright). */
+  jsonDepth: 128,
+  /** Characters kept of a test name, class name, suite, file or id at ingest (longer: cut, with a marker). */
+  nameChars: 4096,
+  /** Characters kept of a failure message or skip reason (longer: cut, with a marker). */
+  messageChars: 4096,
+  /** Bytes of a coverage report. */
+  coverageFileBytes: 200 * 1024 * 1024,
+  /** Bytes of seams.yaml. */
+  configFileBytes: 1024 * 1024,
+  /** YAML aliases in seams.yaml (the yaml library's `maxAliasCount`; an alias bomb stops here). */
+  configAliasCount: 100,
+} as const;
+
+/** The marker appended to a name or message cut at a limit. */
+export const CUT_MARKER = '…[cut]';
+
+/** `text` cut to `max` characters with the marker when longer. */
+export function capText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}${CUT_MARKER}` : text;
+}
