@@ -22,13 +22,13 @@ export const LIMITS = {
   /** Bytes of a results file (JUnit XML, JSON reports, `go test -json`). */
   resultsFileBytes: 512 * 1024 * 1024,
   /** Element depth of a JUnit XML file. */
-  xmlDepth: 64,
-  /** Characters of one XML attribute value or text node held at a time in a JUnit file. */
-  xmlAttributeChars: 1024 * 1024,
-  /** Nesting depth of a JSON report (Vitest/Jest/Playwright). */
-  jsonDepth: 128,
-  /** Characters kept of a test name, class name, suite, file or id at ingest (longer: cut, with a marker). */
-  nameChars: 4096,
+  xmlDepth: 256,
+  /** Characters of one XML attribute value, text node or tag (all its attributes) in a JUnit file. */
+  xmlTextChars: 64 * 1024 * 1024,
+  /** Nesting depth of a JSON report (Vitest/Jest/Playwright, a `go test -json` event). */
+  jsonDepth: 512,
+  /** Characters kept of a test id, name, suite (class name) or file at ingest (longer: cut, with a marker). */
+  nameChars: 16 * 1024,
   /** Characters kept of a failure message or skip reason (longer: cut, with a marker). */
   messageChars: 4096,
   /** Bytes of a coverage report. */
