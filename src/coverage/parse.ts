@@ -36,6 +36,16 @@ export function detectFormat(text: string): CoverageFormat | null {
 }
 
 export function parseCoverage(text: string, format: CoverageFormat, file: string): CoverageReport {
+  try {
+    return parseCoverageOf(text, format, file);
+  } catch (error) {
+    // a report that runs a reader out of stack is the report's problem (a seams: error), not an internal one
+    if (error instanceof RangeError) throw new CoverageFormatError(`past what seams reads (${error.message.split('\n')[0]})`);
+    throw error;
+  }
+}
+
+function parseCoverageOf(text: string, format: CoverageFormat, file: string): CoverageReport {
   const files =
     format === 'lcov'
       ? parseLcov(text)
