@@ -45,6 +45,10 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
 /** Parses config text; `file` is used in messages only. */
 export function parseConfig(text: string, file: string, root = path.dirname(file)): LoadedConfig {
   const display = path.relative(process.cwd(), file) || file;
+  if (text.length > LIMITS.configFileBytes)
+    throw new SeamsError('SEAMS_CONFIG_INVALID', `${display}: ${text.length} characters, over the ${LIMITS.configFileBytes}-byte limit of a config file`, {
+      hint: 'seams.yaml describes tiers, services and workflows; a file this large is not one (limits: docs/limits.md)',
+    });
   try {
     return parseConfigText(text, file, display, root);
   } catch (error) {

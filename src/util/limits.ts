@@ -13,6 +13,8 @@
 export const LIMITS = {
   /** Nesting depth of a JS/TS source file (brackets, `${`, JSX tags, unbracketed chains), checked before oxc-parser sees it. */
   jsNestingDepth: 256,
+  /** Backslashes outside strings, comments and regular expressions of a JS/TS file (oxc's error recovery is quadratic in them). */
+  jsCodeBackslashes: 256,
   /** Bytes of a JS/TS test file read by the JS runners' scan. */
   jsFileBytes: 4 * 1024 * 1024,
   /** Bytes of a Python test file read by the pytest scan. */
@@ -34,7 +36,7 @@ export const LIMITS = {
   /** Bytes of a coverage report. */
   coverageFileBytes: 200 * 1024 * 1024,
   /** Bytes of seams.yaml. */
-  configFileBytes: 1024 * 1024,
+  configFileBytes: 256 * 1024,
   /** YAML aliases in seams.yaml (the yaml library's `maxAliasCount`; an alias bomb stops here). */
   configAliasCount: 100,
 } as const;

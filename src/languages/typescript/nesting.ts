@@ -21,12 +21,18 @@ export interface NestingDepth {
   depth: number;
   /** UTF-16 offset where the estimate first passed `limit` (or of the deepest point). */
   offset: number;
+  /**
+   * Backslashes outside strings, comments, templates and regular expressions (valid only as a
+   * `\u` escape in an identifier): oxc's error recovery is quadratic in them (8,000 took a
+   * second, 70,000 over a minute).
+   */
+  escapes: number;
 }
 
 const enum C {
   LPAREN = 40, RPAREN = 41, LBRACK = 91, RBRACK = 93, LBRACE = 123, RBRACE = 125,
   SLASH = 47, STAR = 42, BACKSLASH = 92, NL = 10, CR = 13, QUOTE = 39, DQUOTE = 34, BACKTICK = 96,
-  DOLLAR = 36, SEMI = 59, COMMA = 44, QUESTION = 63, COLON = 58, EQ = 61, GT = 62, LT = 60, BANG = 33, DOT = 46,
+  DOLLAR = 36, SEMI = 59, COMMA = 44, QUESTION = 63, COLON = 58, EQ = 61, GT = 62, LT = 60, BANG = 33, DOT = 46, AT = 64,
 }
 
 /** Words that start a statement or declaration: the constructs before them have ended (code without semicolons). */
@@ -42,7 +48,7 @@ const isIdent = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || 
 /**
  * The nesting estimate of `source`; stops early (returning the offset) once it passes `limit`.
  */
-export function jsNestingDepth(source: string, limit = Infinity): NestingDepth {
+export function jsNestingDepth(source: string, limit = Infinity, escapeLimit = Infinity): NestingDepth {
   const n = source.length;
   // per open bracket: its kind (0 bracket, 1 template substitution) and its chain count
   const kinds: number[] = [];
@@ -52,6 +58,7 @@ export function jsNestingDepth(source: string, limit = Infinity): NestingDepth {
   let bestAt = 0;
   // whether the last significant token ends an operand (then `/` divides and `<` compares)
   let afterOperand = false;
+  let escapes = 0;
   // the bracket level of an open JSX tag (`<A b="c"`), where `=` is an attribute's, not an assignment; -1 outside
   let jsxTag = -1;
   // a line break since the last token (code without semicolons ends statements there)
@@ -95,7 +102,7 @@ export function jsNestingDepth(source: string, limit = Infinity): NestingDepth {
     }
   };
   while (i < n) {
-    if (best > limit) break;
+    if (best > limit || escapes > escapeLimit) break;
     const c = source.charCodeAt(i);
     if (c <= 32) {
       if (c === C.NL) newline = true;
@@ -213,6 +220,16 @@ export function jsNestingDepth(source: string, limit = Infinity): NestingDepth {
         afterOperand = true;
         continue;
       }
+      case C.AT:
+        // decorators nest: `@@@…` recursed oxc's parser out of stack like brackets
+        bump(i);
+        i++;
+        afterOperand = false;
+        continue;
+      case C.BACKSLASH:
+        escapes++;
+        i++;
+        continue;
       case C.SEMI:
       case C.COMMA:
         resetChain();
@@ -298,5 +315,5 @@ export function jsNestingDepth(source: string, limit = Infinity): NestingDepth {
         afterOperand = c === C.RPAREN || c === C.RBRACK;
     }
   }
-  return { depth: best, offset: bestAt };
+  return { depth: best, offset: escapes > escapeLimit ? i : bestAt, escapes };
 }

@@ -31,7 +31,11 @@ function langOf(file: string): 'ts' | 'tsx' | 'js' | 'jsx' {
  * of oxc's `parseSync` on repository files asks this first.
  */
 export function nestingLimitError(source: string, lineOf: (offset: number) => number = createLineIndex(source)): { message: string; line: number; limit: true } | undefined {
-  const { depth, offset } = jsNestingDepth(source, LIMITS.jsNestingDepth);
+  const { depth, offset, escapes } = jsNestingDepth(source, LIMITS.jsNestingDepth, LIMITS.jsCodeBackslashes);
+  if (escapes > LIMITS.jsCodeBackslashes) {
+    const line = lineOf(offset);
+    return { message: `more than ${LIMITS.jsCodeBackslashes} backslashes outside strings (at line ${line}; the limit of docs/limits.md); not parsed`, line, limit: true };
+  }
   if (depth <= LIMITS.jsNestingDepth) return undefined;
   const line = lineOf(offset);
   return { message: `nesting deeper than ${LIMITS.jsNestingDepth} levels at line ${line} (the limit of docs/limits.md); not parsed`, line, limit: true };

@@ -185,7 +185,7 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
  * walkers' recursion allows, below the nesting limit) turned into that file's diagnostic: the
  * rest of the scan goes on.
  */
-function extractGuarded(extract: () => ExtractResult): ExtractResult {
+export function extractGuarded(extract: () => ExtractResult): ExtractResult {
   try {
     return extract();
   } catch (error) {
