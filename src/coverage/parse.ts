@@ -126,8 +126,10 @@ export function parseCobertura(text: string): FileCoverage[] {
   let sourceText = '';
   const sources: string[] = [];
   let error: Error | null = null;
+  // the first error ends the read: saxes would go on reporting one per character
   parser.on('error', (e) => {
     error ??= e;
+    throw e;
   });
   parser.on('opentag', (node) => {
     const name = node.name;

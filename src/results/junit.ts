@@ -142,6 +142,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
     const t = tag as SaxesTagPlain;
     const a = t.attributes as Record<string, string>;
     if (++depth > LIMITS.xmlDepth) fail(`elements nested deeper than ${LIMITS.xmlDepth} levels`, undefined, LIMIT_HINT);
+    for (const v of Object.values(a)) if (v.length > LIMITS.xmlTextChars) fail(`an attribute, text or tag longer than ${LIMITS.xmlTextChars} characters`, undefined, LIMIT_HINT);
     if (!sawRoot) {
       sawRoot = true;
       if (t.name !== 'testsuites' && t.name !== 'testsuite' && t.name !== 'testcase')
@@ -218,6 +219,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
     }
   });
   const onText = (text: string) => {
+    if (text.length > LIMITS.xmlTextChars) fail(`an attribute, text or tag longer than ${LIMITS.xmlTextChars} characters`, undefined, LIMIT_HINT);
     if (!textTarget || textLen >= maxText) return;
     const piece = text.slice(0, maxText - textLen);
     textTarget.push(piece);

@@ -36,7 +36,7 @@ export const LIMITS = {
   /** Bytes of a coverage report. */
   coverageFileBytes: 200 * 1024 * 1024,
   /** Bytes of seams.yaml. */
-  configFileBytes: 256 * 1024,
+  configFileBytes: 128 * 1024,
   /** YAML aliases in seams.yaml (the yaml library's `maxAliasCount`; an alias bomb stops here). */
   configAliasCount: 100,
 } as const;

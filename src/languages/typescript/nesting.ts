@@ -301,8 +301,12 @@ export function jsNestingDepth(source: string, limit = Infinity, escapeLimit = I
         continue;
       }
       case C.GT:
-        if (jsxTag === kinds.length) jsxTag = -1; // the element stays open until `</` or `/>`
-        else if (chains[chains.length - 1]! > 0) {
+        if (jsxTag === kinds.length) {
+          jsxTag = -1; // the element stays open until `</` or `/>`; its children follow
+          i++;
+          afterOperand = false;
+          continue;
+        } else if (chains[chains.length - 1]! > 0) {
           // a type argument list `<…>` (or a comparison) closes
           chains[chains.length - 1]! -= 1;
           chainTotal--;
