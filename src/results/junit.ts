@@ -112,7 +112,7 @@ export async function* readJUnitFile(file: string, options: JUnitReadOptions = {
 
 export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterable<string>, options: JUnitReadOptions = {}): AsyncGenerator<JUnitCase[]> {
   const batchSize = options.batchSize ?? 2000;
-  const maxText = options.maxText ?? 4096;
+  const maxText = options.maxText ?? LIMITS.messageChars;
   const where = options.displayName ?? 'JUnit XML';
   const parser = new SaxesParser({ position: true });
   let failure: Error | undefined;

@@ -21,6 +21,8 @@ export const LIMITS = {
   pythonFileBytes: 5 * 1024 * 1024,
   /** Nesting depth of a Python source file (indentation levels and brackets), checked before tree-sitter sees it. */
   pythonNestingDepth: 256,
+  /** Milliseconds tree-sitter may take to parse one Python file (real files: well under 0.2 s; some garbage is super-linear). */
+  pythonParseMs: 3000,
   /** Bytes of a results file (JUnit XML, JSON reports, `go test -json`). */
   resultsFileBytes: 512 * 1024 * 1024,
   /** Element depth of a JUnit XML file. */

@@ -1,7 +1,7 @@
 import type { Binding, Bindings, Expr, PyClass, PyModule } from './ast.js';
 import { OTHER, toExpr } from './expressions.js';
 import { docstringOf, line, nameOf, toFunction, type DefSource } from './functions.js';
-import { parsePythonData } from './parser.js';
+import { parsePythonData, PythonLimitError } from './parser.js';
 import { LIMITS } from '../../util/limits.js';
 import { skeletonizeWithInfo } from './skeleton.js';
 import { PyTree, treeHasError, type PyNode, type PyTreeData } from './tree.js';
@@ -77,10 +77,7 @@ export function pythonBracketDepth(source: string, limit = Infinity): { depth: n
   return { depth: best, line: bestLine };
 }
 
-/** A source past a limit of docs/limits.md (not parsed); its message is the reason given for the file. */
-export class PythonLimitError extends Error {
-  override name = 'limit';
-}
+export { PythonLimitError };
 
 /** The expensive half of `parsePythonModule`: skeleton, tree-sitter, one cursor walk. Throws `PythonLimitError` for a source nested past the limit. */
 export function parsePythonSource(source: string, options: { skeleton?: boolean } = {}): ParsedPython {
