@@ -157,11 +157,10 @@ const TARGETS: Target[] = [
   { spec: { name: 'Jest JSON', seeds: [JEST], nest: JSON_NEST, json: 'whole' }, file: 'jest.json', read: (_t, f) => drain(readResults(f, ctx, 'jest')), ingest: true },
   { spec: { name: 'Playwright JSON', seeds: [PLAYWRIGHT], nest: JSON_NEST, json: 'whole' }, file: 'pw.json', read: (_t, f) => drain(readResults(f, ctx, 'playwright')), ingest: true },
   { spec: { name: 'go test JSON', seeds: [GO], nest: JSON_NEST, json: 'lines' }, file: 'go.json', read: (_t, f) => drain(readResults(f, ctx, 'go')), ingest: true },
-  { spec: { name: 'seams.yaml', seeds: [readRepoFile('examples/platform/seams.yaml')], nest: YAML_NEST }, read: (t) => parseConfig(t, path.join(tmp, 'seams.yaml')), share: 0.5 },
+  { spec: { name: 'seams.yaml', seeds: [readRepoFile('examples/platform/seams.yaml')], nest: YAML_NEST }, read: (t) => parseConfig(t, path.join(tmp, 'seams.yaml')) },
   {
     spec: { name: 'Python test file', seeds: [readRepoFile('examples/platform/tests/integration/test_run_lock.py'), readRepoFile('examples/platform/tests/integration/test_secret_provisioning.py')], nest: PY_NEST },
     read: (t) => parsePythonModule(t),
-    share: 0.5,
   },
   {
     spec: { name: 'TS test file', seeds: [readRepoFile('examples/platform/web/src/routes/images.test.ts'), readRepoFile('examples/platform/web/test/integration/audit-store.test.ts')], nest: TS_NEST },
