@@ -91,6 +91,11 @@ describe('Python nesting limit', () => {
     expect(pythonBracketDepth(`s = "${'('.repeat(1000)}"  # ${'['.repeat(1000)}\nt = '''\n${'{'.repeat(1000)}\n'''\n`).depth).toBe(0);
   });
 
+  it('a decorator attribute chain thousands long (no brackets) is the module error, not an exception (found by bench/fuzz)', () => {
+    const m = parsePythonModule(`import pytest\n\n@pytest.mark.x${'.a'.repeat(6000)}\ndef test_a():\n    pass\n`);
+    expect(m.syntaxError?.message).toContain('nested too deeply');
+  });
+
   it('in a scan: a per-file diagnostic and the other test file still scanned', async () => {
     const root = repo({ 'pytest.ini': '[pytest]\n', 'tests/test_deep.py': `x = ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'tests/test_ok.py': 'def test_ok():\n    pass\n' });
     const res = await runCli(['scan', root, '--format', 'json']);

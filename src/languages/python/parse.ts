@@ -105,7 +105,13 @@ export function parsePythonModule(source: string, options: { skeleton?: boolean 
     if (error instanceof PythonLimitError) return { bindings: new Map(), starImports: [], syntaxError: { line: 1, message: error.message } };
     throw error;
   }
-  return moduleFromParsed(parsed);
+  try {
+    return moduleFromParsed(parsed);
+  } catch (error) {
+    // a shape that nests without brackets (`a.a.a…` thousands long) can still run the readers out of stack
+    if (error instanceof RangeError) return { bindings: new Map(), starImports: [], syntaxError: { line: 1, message: 'nested too deeply to read (the stack ran out; docs/limits.md); not parsed' } };
+    throw error;
+  }
 }
 
 /** The cheap half: the `PyModule` view of a parsed source. */
