@@ -126,8 +126,6 @@ interface Target {
   accept?(error: unknown): boolean;
   /** A results format: a sample is ingested with a real store. */
   ingest?: boolean;
-  /** Share of `FUZZ_N` this format runs (the slow readers run fewer inputs in CI's two minutes). */
-  share?: number;
 }
 
 const ctx = { root: '/repo', tests: [] };
@@ -206,7 +204,7 @@ describe('fuzz: mutated inputs give a value or a seams: error, never a crash or 
   const root = ingestRepo();
   for (const [t, target] of TARGETS.entries()) {
     if (!only(target.spec.name)) continue;
-    const n = Math.round(N * (target.share ?? 1));
+    const n = N;
     it(`${target.spec.name}: ${n} inputs`, { timeout: 900_000 }, async () => {
       const r = rng(SEED * 1000 + t);
       const counts = { read: 0, refused: 0, ingested: 0 };
