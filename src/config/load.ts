@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SeamsError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 import { closest } from '../core/strings.js';
 import { boundProblem, METRIC_HEADS } from '../core/metrics/vocabulary.js';
 import { findConfigFile } from './find.js';
@@ -32,6 +33,11 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
     const user: UserConfig = {};
     return { file: null, user, config: resolveConfig(user), locate: () => 'seams.yaml' };
   }
+  const size = (await stat(file)).size;
+  if (size > LIMITS.configFileBytes)
+    throw new SeamsError('SEAMS_CONFIG_INVALID', `${path.relative(process.cwd(), file) || file}: ${size} bytes, over the ${LIMITS.configFileBytes}-byte limit of a config file`, {
+      hint: 'seams.yaml describes tiers, services and workflows; a file this large is not one (limits: docs/limits.md)',
+    });
   const text = await readFile(file, 'utf8');
   return parseConfig(text, file, root);
 }
@@ -39,6 +45,27 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
 /** Parses config text; `file` is used in messages only. */
 export function parseConfig(text: string, file: string, root = path.dirname(file)): LoadedConfig {
   const display = path.relative(process.cwd(), file) || file;
+  if (text.length > LIMITS.configFileBytes)
+    throw new SeamsError('SEAMS_CONFIG_INVALID', `${display}: ${text.length} characters, over the ${LIMITS.configFileBytes}-byte limit of a config file`, {
+      hint: 'seams.yaml describes tiers, services and workflows; a file this large is not one (limits: docs/limits.md)',
+    });
+  try {
+    return parseConfigText(text, file, display, root);
+  } catch (error) {
+    if (error instanceof SeamsError) throw error;
+    // the yaml library's guards (an alias bomb past `maxAliasCount`) and a stack overflow on
+    // absurd nesting are the file's problem, not an internal error
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new SeamsError('SEAMS_CONFIG_INVALID', `${display}: too many YAML aliases (more than ${LIMITS.configAliasCount} expansions; a billion-laughs pattern?)`, {
+        hint: `use at most ${LIMITS.configAliasCount} alias expansions (*name) in seams.yaml; write repeated values out or use fewer anchors (limits: docs/limits.md)`,
+      });
+    if (error instanceof RangeError)
+      throw new SeamsError('SEAMS_CONFIG_INVALID', `${display}: nested too deeply to read`, { hint: 'seams.yaml needs a few levels of nesting; check the file for generated or corrupted content (limits: docs/limits.md)' });
+    throw error;
+  }
+}
+
+function parseConfigText(text: string, file: string, display: string, root: string): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const where = (offset: number | undefined) => {
@@ -48,6 +75,7 @@ export function parseConfig(text: string, file: string, root = path.dirname(file
   };
   if (doc.errors.length) {
     const e = doc.errors[0]!;
+    if (/call stack/i.test(e.message)) throw new RangeError(e.message);
     const duplicate = /unique/i.test(e.message);
     throw new SeamsError(
       'SEAMS_CONFIG_INVALID',
@@ -55,7 +83,7 @@ export function parseConfig(text: string, file: string, root = path.dirname(file
       { hint: duplicate ? 'rename or merge the second definition' : 'fix the YAML syntax at that position' },
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const raw: unknown = doc.toJS({ maxAliasCount: LIMITS.configAliasCount }) ?? {};
   const locate = (keyPath: KeyPath) => where(nodeAt(doc, keyPath)?.range?.[0]);
   const locateKey = (keyPath: KeyPath) => where(keyOffset(doc, keyPath));
 

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { SeamsError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 import { CoverageFormatError, detectFormat, parseCoverage, summarise } from './parse.js';
 import type { CoverageFormat, CoverageReport } from '../core/coverage.js';
 import { slashes } from '../util/paths.js';
@@ -23,7 +24,7 @@ const FORMAT_NAMES: Record<CoverageFormat, string> = {
 };
 
 /** 200 MB: larger coverage reports are refused rather than read into memory. */
-const MAX_BYTES = 200 * 1024 * 1024;
+const MAX_BYTES = LIMITS.coverageFileBytes;
 
 /** A loader for the `coverage:` entries of one repo that reads each report once, on first use. */
 export function createCoverageLoader(root: string, entries: Record<string, CoverageConfig>): (name: string) => Promise<CoverageReport> {

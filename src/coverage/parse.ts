@@ -36,6 +36,16 @@ export function detectFormat(text: string): CoverageFormat | null {
 }
 
 export function parseCoverage(text: string, format: CoverageFormat, file: string): CoverageReport {
+  try {
+    return parseCoverageOf(text, format, file);
+  } catch (error) {
+    // a report that runs a reader out of stack is the report's problem (a seams: error), not an internal one
+    if (error instanceof RangeError) throw new CoverageFormatError(`past what seams reads (${error.message.split('\n')[0]})`);
+    throw error;
+  }
+}
+
+function parseCoverageOf(text: string, format: CoverageFormat, file: string): CoverageReport {
   const files =
     format === 'lcov'
       ? parseLcov(text)
@@ -116,8 +126,10 @@ export function parseCobertura(text: string): FileCoverage[] {
   let sourceText = '';
   const sources: string[] = [];
   let error: Error | null = null;
+  // the first error ends the read: saxes would go on reporting one per character
   parser.on('error', (e) => {
     error ??= e;
+    throw e;
   });
   parser.on('opentag', (node) => {
     const name = node.name;

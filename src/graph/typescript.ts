@@ -1,4 +1,5 @@
 import { parseSync } from 'oxc-parser';
+import { nestingLimitError } from '../languages/typescript/parse.js';
 import { createLineIndex } from '../util/lines.js';
 import { bindingUses, type BindingUse, type Tracked } from './js-uses.js';
 
@@ -77,6 +78,9 @@ export interface JsModule {
  * parser cannot recover from (the caller reports it).
  */
 export function readJsModule(file: string, source: string): { module: JsModule; program: () => unknown } {
+  // oxc's native parser crashes the process on a file nested thousands deep: such a file is this module's error
+  const tooDeep = nestingLimitError(source);
+  if (tooDeep) throw new Error(tooDeep.message);
   // astType 'js': the AST without TypeScript's type annotations (smaller, faster to read; types never count)
   const result = parseSync(file, source, { astType: 'js' });
   const lineAt = createLineIndex(source);

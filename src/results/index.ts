@@ -1,7 +1,8 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { TestResult } from '../core/types.js';
 import { detectResultFormat, getResultFormat, getRunner, resultFormats } from '../runners/registry.js';
-import { SeamsError } from '../util/errors.js';
+import { SeamsError, describeError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 import { parseGoTestJson } from './go.js';
 import { InventoryIndex, junitResults, type JoinContext } from './join.js';
 import { parseJestJson, parsePlaywrightJson, readJson } from './json.js';
@@ -64,6 +65,17 @@ function jsonRunner(format: NonNullable<ReturnType<typeof getResultFormat>>, ctx
  * Reads any supported results file as batches of results (JUnit streams; JSON is read whole).
  */
 export async function* readResults(file: string, ctx: JoinContext, format?: ResultFormat, index = new InventoryIndex(ctx.tests)): AsyncGenerator<TestResult[]> {
+  try {
+    yield* readResultsOf(file, ctx, format, index);
+  } catch (error) {
+    // a report that runs a reader out of stack or string length is the report's problem (exit 2), not an internal error
+    if (error instanceof RangeError)
+      throw new ResultsFormatError(`${file}: past what seams reads (${describeError(error)})`, 'the report is past a limit of docs/limits.md: check the tool that wrote it');
+    throw error;
+  }
+}
+
+async function* readResultsOf(file: string, ctx: JoinContext, format: ResultFormat | undefined, index: InventoryIndex): AsyncGenerator<TestResult[]> {
   const fmt = getResultFormat(format ?? (await detectFormat(file)));
   if (!fmt) throw new ResultsFormatError(`${file}: unknown results format ${format}`, `formats: ${resultFormats.map((f) => f.id).join(', ')}`);
   switch (fmt.parser) {
@@ -73,8 +85,12 @@ export async function* readResults(file: string, ctx: JoinContext, format?: Resu
     case 'go-json': {
       let text: string;
       try {
+        const size = (await stat(file)).size;
+        if (size > LIMITS.resultsFileBytes)
+          throw new ResultsFormatError(`${file}: ${Math.round(size / 2 ** 20)} MB go test -json output is larger than seams reads (${LIMITS.resultsFileBytes / 2 ** 20} MB)`, 'split the run into packages (limits: docs/limits.md)');
         text = await readFile(file, 'utf8');
-      } catch {
+      } catch (error) {
+        if (error instanceof SeamsError) throw error;
         throw new SeamsError('SEAMS_RESULTS_NOT_FOUND', `results file not found: ${file}`, { hint: 'check the path (tiers.<tier>.results in seams.yaml names where a command writes its report)' });
       }
       yield parseGoTestJson(text, ctx, file);

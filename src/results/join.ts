@@ -2,6 +2,7 @@ import type { DiscoveredTest, RunnerId, TestResult } from '../core/types.js';
 import { fallbackJUnitId, titlePathJUnitNaming } from '../runners/_shared/junit.js';
 import { getRunner } from '../runners/registry.js';
 import { readJUnitFile, type JUnitCase } from './junit.js';
+import { capText, LIMITS } from '../util/limits.js';
 
 /** How results are joined to the inventory. */
 export interface JoinContext {
@@ -40,8 +41,26 @@ export class InventoryIndex {
   }
 }
 
-/** Marks a result known/unknown and copies the inventory's file and tier. */
+/**
+ * Cuts the texts of a result that came from a report to the limits of docs/limits.md, with a
+ * marker: a runaway 60 MB test name would otherwise be stored whole in the history (and in every
+ * later report). Ids and names are cut at `LIMITS.nameChars`, messages and reasons at
+ * `LIMITS.messageChars`.
+ */
+export function capResult(r: TestResult): TestResult {
+  const name = LIMITS.nameChars;
+  if (r.id.length > name) r.id = capText(r.id, name);
+  if (r.name.length > name) r.name = capText(r.name, name);
+  if (r.suite !== undefined && r.suite.length > name) r.suite = capText(r.suite, name);
+  if (r.file !== undefined && r.file.length > name) r.file = capText(r.file, name);
+  if (r.message !== undefined && r.message.length > LIMITS.messageChars) r.message = capText(r.message, LIMITS.messageChars);
+  if (r.reason !== undefined && r.reason.length > LIMITS.messageChars) r.reason = capText(r.reason, LIMITS.messageChars);
+  return r;
+}
+
+/** Marks a result known/unknown and copies the inventory's file and tier; cuts its texts to the limits (`capResult`). */
 export function enrich(r: TestResult, t: DiscoveredTest | undefined, ctx: JoinContext): TestResult {
+  capResult(r);
   if (t) {
     r.known = true;
     r.file = t.file;

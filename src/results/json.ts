@@ -7,16 +7,29 @@ import { enrich, InventoryIndex, type JoinContext } from './join.js';
 import { ResultsFormatError } from './junit.js';
 import { jestReportSchema, parseStrict, playwrightReportSchema, type PlaywrightSuite } from './schemas.js';
 import { toPosix } from '../util/paths.js';
+import { LIMITS } from '../util/limits.js';
 
 /** JSON reports: Jest-style JSON (Jest, Vitest) and Playwright's JSON reporter, read whole. */
 
 /** Largest JSON report read into memory (JUnit XML streams and has no limit). */
-export const MAX_JSON_REPORT = 512 * 1024 * 1024;
+export const MAX_JSON_REPORT = LIMITS.resultsFileBytes;
+
+/** Whether a parsed JSON value nests deeper than `max` (an explicit stack: no recursion to overflow). */
+export function jsonDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}
 
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-export const firstLines = (s: string | undefined, max = 4096) => (s === undefined ? undefined : s.length > max ? `${s.slice(0, max)}…` : s);
+export const firstLines = (s: string | undefined, max = LIMITS.messageChars) => (s === undefined ? undefined : s.length > max ? `${s.slice(0, max)}…` : s);
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -44,11 +57,15 @@ export async function readJson(file: string, hint?: string): Promise<unknown> {
   if (size > MAX_JSON_REPORT)
     throw new ResultsFormatError(`${file}: ${Math.round(size / 2 ** 20)} MB JSON report is larger than seams reads (512 MB)`, 'use a JUnit XML report for very large runs: it is streamed');
   const text = await readFile(file, 'utf8');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ResultsFormatError(`${file}: not valid JSON (${describeError(error)})`, hint ?? 'check that the run finished writing the report');
   }
+  if (jsonDeeperThan(value, LIMITS.jsonDepth))
+    throw new ResultsFormatError(`${file}: JSON nested deeper than ${LIMITS.jsonDepth} levels`, 'the report is past a limit of docs/limits.md: check the tool that wrote it');
+  return value;
 }
 
 /** Jest `--json` and Vitest `--reporter=json` (the same shape). */

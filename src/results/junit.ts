@@ -3,6 +3,28 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ResultStatus } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { OUTCOME_PROPERTY, junitStatusOf } from '../runners/_shared/junit.js';
+import { LIMITS } from '../util/limits.js';
+
+/** What saxes holds of the markup it is in the middle of (its fields; checked between chunks). */
+interface SaxesPending {
+  text?: string;
+  name?: string;
+  piTarget?: string;
+  entity?: string;
+  attribList?: { value?: string }[];
+}
+
+/** Characters saxes holds for the current text node, attribute, name or tag (it has no limit of its own: a 600 MB attribute overflowed V8's string length). */
+function pendingChars(parser: SaxesParser): number {
+  const p = parser as unknown as SaxesPending;
+  let n = (p.text?.length ?? 0) + (p.name?.length ?? 0) + (p.piTarget?.length ?? 0) + (p.entity?.length ?? 0);
+  const attribs = p.attribList;
+  if (attribs) {
+    n += attribs.length * 16;
+    for (const a of attribs) n += a.value?.length ?? 0;
+  }
+  return n;
+}
 
 /**
  * A streaming JUnit XML reader (saxes): constant memory whatever the file size, results handed
@@ -92,7 +114,7 @@ export async function* readJUnitFile(file: string, options: JUnitReadOptions = {
 
 export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterable<string>, options: JUnitReadOptions = {}): AsyncGenerator<JUnitCase[]> {
   const batchSize = options.batchSize ?? 2000;
-  const maxText = options.maxText ?? 4096;
+  const maxText = options.maxText ?? LIMITS.messageChars;
   const where = options.displayName ?? 'JUnit XML';
   const parser = new SaxesParser({ position: true });
   let failure: Error | undefined;
@@ -107,14 +129,22 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
   let textTarget: string[] | undefined;
   let textLen = 0;
   let caseCount = 0;
+  let depth = 0;
+  const LIMIT_HINT = 'the report is past a limit of docs/limits.md: check the tool that wrote it (a runaway test name or output?)';
 
-  parser.on('error', (e) => fail(e.message.replace(/^(?:.*?:)?\d+:\d+: /, '')));
+  // the first error ends the read: saxes would go on reporting one per character (a million `<` took 10 s)
+  parser.on('error', (e) => {
+    fail(e.message.replace(/^(?:.*?:)?\d+:\d+: /, ''));
+    throw failure;
+  });
   parser.on('doctype', () =>
     fail('DOCTYPE declarations are not allowed in test reports (entity expansion is refused)'),
   );
   parser.on('opentag', (tag) => {
     const t = tag as SaxesTagPlain;
     const a = t.attributes as Record<string, string>;
+    if (++depth > LIMITS.xmlDepth) fail(`elements nested deeper than ${LIMITS.xmlDepth} levels`, undefined, LIMIT_HINT);
+    for (const v of Object.values(a)) if (v.length > LIMITS.xmlTextChars) fail(`an attribute, text or tag longer than ${LIMITS.xmlTextChars} characters`, undefined, LIMIT_HINT);
     if (!sawRoot) {
       sawRoot = true;
       if (t.name !== 'testsuites' && t.name !== 'testsuite' && t.name !== 'testcase')
@@ -196,6 +226,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
     }
   });
   const onText = (text: string) => {
+    if (text.length > LIMITS.xmlTextChars) fail(`an attribute, text or tag longer than ${LIMITS.xmlTextChars} characters`, undefined, LIMIT_HINT);
     if (!textTarget || textLen >= maxText) return;
     const piece = text.slice(0, maxText - textLen);
     textTarget.push(piece);
@@ -204,6 +235,7 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', (tag) => {
+    depth--;
     switch (tag.name) {
       case 'testsuite':
         suites.pop();
@@ -237,7 +269,16 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
   });
 
   for await (const chunk of chunks) {
-    parser.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    const piece = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    // write in slices of at most 1 MB, so that what saxes holds is checked before it can grow past the limit
+    for (let at = 0; at < piece.length && !failure; at += 1 << 20) {
+      try {
+        parser.write(at === 0 && piece.length <= 1 << 20 ? piece : piece.slice(at, at + (1 << 20)));
+      } catch (error) {
+        if (!failure) throw error;
+      }
+      if (pendingChars(parser) > LIMITS.xmlTextChars) fail(`an attribute, text or tag longer than ${LIMITS.xmlTextChars} characters`, undefined, LIMIT_HINT);
+    }
     if (failure) throw failure;
     if (out.length >= batchSize) {
       const b = out;
@@ -245,7 +286,11 @@ export async function* readJUnit(chunks: AsyncIterable<string | Buffer> | Iterab
       yield b;
     }
   }
-  parser.close();
+  try {
+    parser.close();
+  } catch (error) {
+    if (!failure) throw error;
+  }
   if (!sawRoot && !out.length && (!failure || /root element/.test(failure.message))) throw new ResultsFormatError(`${where}: empty file, no JUnit XML in it`);
   if (failure) throw failure;
   if (out.length) yield out;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseSync } from 'oxc-parser';
+import { nestingLimitError } from '../languages/typescript/parse.js';
 import { parse as parseYaml } from 'yaml';
 import { noteInput } from '../util/inputs.js';
 
@@ -48,6 +49,9 @@ export function parseJsonc(text: string): unknown {
   } catch {
     // fall through: comments or trailing commas
   }
+  // oxc's native parser crashes the process on text nested thousands deep
+  const tooDeep = nestingLimitError(text);
+  if (tooDeep) throw new Error(tooDeep.message);
   const result = parseSync('tsconfig.json.js', `(${text}\n)`);
   if (result.errors.length) throw new Error(result.errors[0]!.message);
   const stmt = (result.program.body[0] as { expression?: unknown } | undefined)?.expression;

@@ -1,7 +1,8 @@
 import type { Binding, Bindings, Expr, PyClass, PyModule } from './ast.js';
 import { OTHER, toExpr } from './expressions.js';
 import { docstringOf, line, nameOf, toFunction, type DefSource } from './functions.js';
-import { parsePythonData } from './parser.js';
+import { parsePythonData, PythonLimitError } from './parser.js';
+import { LIMITS } from '../../util/limits.js';
 import { skeletonizeWithInfo } from './skeleton.js';
 import { PyTree, treeHasError, type PyNode, type PyTreeData } from './tree.js';
 
@@ -36,8 +37,53 @@ export interface ParsedPython {
   markingDefs?: Set<number>;
 }
 
-/** The expensive half of `parsePythonModule`: skeleton, tree-sitter, one cursor walk. */
+/**
+ * The deepest bracket nesting of Python source (strings and comments skipped) and its line; stops
+ * once past `limit`. seams' readers of expressions recurse, and a few thousand nested brackets run
+ * them out of stack: such a file is refused before it is parsed (docs/limits.md).
+ */
+export function pythonBracketDepth(source: string, limit = Infinity): { depth: number; line: number } {
+  let depth = 0;
+  let best = 0;
+  let line = 1;
+  let bestLine = 1;
+  const n = source.length;
+  for (let i = 0; i < n && best <= limit; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10) line++;
+    else if (c === 35) {
+      while (i + 1 < n && source.charCodeAt(i + 1) !== 10) i++;
+    } else if (c === 39 || c === 34) {
+      const q = source[i]!;
+      const triple = source.startsWith(q + q + q, i);
+      const close = triple ? q + q + q : q;
+      let j = i + close.length;
+      while (j < n) {
+        const d = source.charCodeAt(j);
+        if (d === 92) j += 2;
+        else if (source.startsWith(close, j)) break;
+        else if (d === 10 && !triple) break;
+        else j++;
+      }
+      for (let k = i; k < j && k < n; k++) if (source.charCodeAt(k) === 10) line++;
+      i = j + (j < n && source.charCodeAt(j) !== 10 ? close.length - 1 : -1);
+    } else if (c === 40 || c === 91 || c === 123) {
+      if (++depth > best) {
+        best = depth;
+        bestLine = line;
+      }
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return { depth: best, line: bestLine };
+}
+
+export { PythonLimitError };
+
+/** The expensive half of `parsePythonModule`: skeleton, tree-sitter, one cursor walk. Throws `PythonLimitError` for a source nested past the limit. */
 export function parsePythonSource(source: string, options: { skeleton?: boolean } = {}): ParsedPython {
+  const nesting = pythonBracketDepth(source, LIMITS.pythonNestingDepth);
+  if (nesting.depth > LIMITS.pythonNestingDepth)
+    throw new PythonLimitError(`brackets nested deeper than ${LIMITS.pythonNestingDepth} levels at line ${nesting.line} (the limit of docs/limits.md); not parsed`);
   if (options.skeleton === false) return { source, tree: parsePythonData(source) };
   const skel = skeletonizeWithInfo(source);
   const tree = parsePythonData(skel.text);
@@ -51,7 +97,21 @@ export function parsePythonSource(source: string, options: { skeleton?: boolean 
  * error is reported in `syntaxError`, and whatever parsed is still returned.
  */
 export function parsePythonModule(source: string, options: { skeleton?: boolean } = {}): PyModule {
-  return moduleFromParsed(parsePythonSource(source, options));
+  let parsed: ParsedPython;
+  try {
+    parsed = parsePythonSource(source, options);
+  } catch (error) {
+    // past the nesting limit: nothing is read of the file, and its reason is its syntax error
+    if (error instanceof PythonLimitError) return { bindings: new Map(), starImports: [], syntaxError: { line: 1, message: error.message } };
+    throw error;
+  }
+  try {
+    return moduleFromParsed(parsed);
+  } catch (error) {
+    // a shape that nests without brackets (`a.a.a…` thousands long) can still run the readers out of stack
+    if (error instanceof RangeError) return { bindings: new Map(), starImports: [], syntaxError: { line: 1, message: 'nested too deeply to read (the stack ran out; docs/limits.md); not parsed' } };
+    throw error;
+  }
 }
 
 /** The cheap half: the `PyModule` view of a parsed source. */

@@ -1,6 +1,12 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { flattenTree, PyTree, type PyTreeData } from './tree.js';
+import { LIMITS } from '../../util/limits.js';
+
+/** A source past a limit of docs/limits.md (not parsed); its message is the reason given for the file. */
+export class PythonLimitError extends Error {
+  override name = 'limit';
+}
 
 let parser: Parser | undefined;
 
@@ -27,7 +33,12 @@ export function parsePython(source: string): Parser.Tree {
  * cursor and dropped. Plain data, transferable between threads.
  */
 export function parsePythonData(source: string): PyTreeData {
-  return flattenTree(parsePython(source), source, Python);
+  // tree-sitter's error recovery is super-linear on some garbage (64 kB of `f(<<<…` took 4 s): a
+  // parse that runs past the time limit stops, and the file is refused (PythonLimitError)
+  const deadline = performance.now() + LIMITS.pythonParseMs;
+  const tree = getPythonParser().parse(source, undefined, { bufferSize: source.length + 1, progressCallback: () => performance.now() > deadline });
+  if (!tree) throw new PythonLimitError(`parsing took longer than ${LIMITS.pythonParseMs / 1000} s (the limit of docs/limits.md); not parsed`);
+  return flattenTree(tree, source, Python);
 }
 
 /** Parses Python source into a `PyTree` of light nodes (the fast way to read a parse tree). */

@@ -29,7 +29,7 @@ export interface ExtractedTest {
 
 export interface ExtractResult {
   tests: ExtractedTest[];
-  parseError?: { message: string; line: number };
+  parseError?: { message: string; line: number; limit?: boolean };
 }
 
 export interface ExtractOptions {

@@ -7,13 +7,14 @@ import type { ScanCache } from '../../cache/files.js';
 import { cacheKey, contentHash } from '../../cache/store.js';
 import { noteInput } from '../../util/inputs.js';
 import { createModuleLoader, createTracedModuleLoader, DISK_FILES, importClosure, type ImportTrace } from '../../workspace/js-loader.js';
-import { extractTestsFromParsed, extractTypecheckTests, type ExtractedTest } from '../../languages/typescript/tests.js';
+import { extractTestsFromParsed, extractTypecheckTests, type ExtractedTest, type ExtractResult } from '../../languages/typescript/tests.js';
 import { parseModule, type ParsedModule } from '../../languages/typescript/parse.js';
 import type { JsDialect } from './dialect.js';
 import { JS_TEST_PACKAGES } from './test-packages.js';
 import type { RunnerScan, ScanContext, ScannedFile } from '../types.js';
 import { loadWorkspace, type JsWorkspace } from '../../workspace/js-workspace.js';
 import { slashes } from '../../util/paths.js';
+import { LIMITS } from '../../util/limits.js';
 
 /** One runner configuration (or project) resolved to the files it collects. */
 export interface JsSuite {
@@ -141,7 +142,7 @@ export function absoluteMatcher(patterns: readonly (string | RegExp)[], opts: { 
 /* ------------------------------------------------------------------ tests → RawTest */
 
 const extractionCache = new WeakMap<JsWorkspace, Map<string, { tests: ExtractedTest[]; error?: Diagnostic }>>();
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_FILE_BYTES = LIMITS.jsFileBytes;
 
 type Extraction = { tests: ExtractedTest[]; error?: Diagnostic };
 type ExtractDialect = JsDialect | 'vitest-typecheck';
@@ -167,14 +168,31 @@ export function extractFile(ws: JsWorkspace, loader: ModuleLoader, file: string,
   } else {
     const absFile = path.join(ws.root, file);
     const ast = parsed ?? parseModule(absFile, text);
-    const r = dialect === 'vitest-typecheck' ? extractTypecheckTests(text, absFile, ast) : extractTestsFromParsed(ast, { dialect, host: loader, absFile });
+    const r = extractGuarded(() => (dialect === 'vitest-typecheck' ? extractTypecheckTests(text, absFile, ast) : extractTestsFromParsed(ast, { dialect, host: loader, absFile })));
     result = r.parseError
-      ? { tests: [], error: { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
+      ? { tests: [], error: r.parseError.limit
+          ? { severity: 'warning', code: 'LIMIT_EXCEEDED', file, line: r.parseError.line, runner, message: r.parseError.message }
+          : { severity: 'warning', code: 'PARSE_ERROR', file, line: r.parseError.line, runner, message: `cannot parse: ${r.parseError.message}` } }
       : { tests: r.tests };
     cache?.extracted(ws, file, dialect, text, result);
   }
   memo.set(key, result);
   return result;
+}
+
+/**
+ * One file's extraction, with the stack overflow of a walker (a file nested deeper than the
+ * walkers' recursion allows, below the nesting limit) turned into that file's diagnostic: the
+ * rest of the scan goes on.
+ */
+export function extractGuarded(extract: () => ExtractResult): ExtractResult {
+  try {
+    return extract();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message))
+      return { tests: [], parseError: { message: 'nested too deeply to read (the stack ran out; docs/limits.md); not parsed', line: 0, limit: true } };
+    throw error;
+  }
 }
 
 /**

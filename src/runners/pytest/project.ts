@@ -9,6 +9,7 @@ import { loadModule, toLoadedModule, type LoadedModule, type LoadedParse } from 
 import type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 import { dirnamePosix, joinPosix } from '../../util/paths.js';
 import { baseDirOf } from '../../workspace/python-roots.js';
+import { LIMITS } from '../../util/limits.js';
 
 export type { MroEntry, Resolved } from '../../languages/python/values/types.js';
 
@@ -73,7 +74,7 @@ export class PythonProject {
     readonly pyFiles: ReadonlySet<string>,
     /** Extra import roots (repo-relative): rootdir, `src`, `pythonpath` entries. */
     readonly importRoots: readonly string[],
-    readonly maxFileBytes = 5 * 1024 * 1024,
+    readonly maxFileBytes = LIMITS.pythonFileBytes,
     /** Parsed modules by content hash (`.seams/cache`); absent: every module is parsed. */
     readonly cache?: ScanCache,
   ) {}
