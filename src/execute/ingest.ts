@@ -5,13 +5,14 @@ import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { worseRunStatus, type DiscoveredTest, type RunnerId, type RunRecord, type ServiceRecord, type TestResult } from '../core/types.js';
-import { InventoryIndex, readResults, type ResultFormat } from '../results/index.js';
+import { InventoryIndex, capResult, readResults, type ResultFormat } from '../results/index.js';
 import { ResultsFormatError } from '../results/junit.js';
 import type { ResultStore, SaveResult } from '../store/index.js';
 import { parseStrict, FORMAT_HINTS, seamsResultsSchema } from '../results/index.js';
 import { testKeyOf } from '../store/types.js';
 import { SeamsError, describeError } from '../util/errors.js';
 import { applySkipPolicy } from './policy.js';
+import { LIMITS } from '../util/limits.js';
 
 export interface IngestOptions {
   root: string;
@@ -211,13 +212,20 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
   for (const d of distinct) {
     if (await isSeamsResults(d.file)) {
       let doc: unknown;
+      const size = (await stat(d.file)).size;
+      // the same size limit as every other results format (docs/limits.md): V8 cannot hold much more as one string
+      if (size > LIMITS.resultsFileBytes)
+        throw new ResultsFormatError(`${d.file}: ${Math.round(size / 2 ** 20)} MB seams results file is larger than seams reads (${LIMITS.resultsFileBytes / 2 ** 20} MB)`, 'write one results file per tier or shard (seams run -o) and ingest them together (limits: docs/limits.md)');
       try {
         doc = JSON.parse(await readFile(d.file, 'utf8'));
       } catch (error) {
         throw new ResultsFormatError(`${d.file}: not valid JSON (${describeError(error)})`, FORMAT_HINTS.seams);
       }
       const valid = parseStrict(seamsResultsSchema, doc, d.file, 'seams');
-      seams.push({ file: d.file, runs: (valid.runs ?? [valid.run!]) as RunRecord[] });
+      // names and messages cut to the limits, as for every other format (a runaway name is not stored whole)
+      const runs = (valid.runs ?? [valid.run!]) as RunRecord[];
+      for (const run of runs) run.results.forEach(capResult);
+      seams.push({ file: d.file, runs });
     } else foreign.push(d);
   }
   const reports: IngestReport[] = [];

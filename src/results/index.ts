@@ -17,7 +17,7 @@ import { HINTS } from './schemas.js';
  */
 
 export { readJUnitFile, readJUnit, ResultsFormatError, type JUnitCase } from './junit.js';
-export { InventoryIndex, enrich, junitCaseToResult, junitResults, type JoinContext } from './join.js';
+export { InventoryIndex, capResult, enrich, junitCaseToResult, junitResults, type JoinContext } from './join.js';
 export { MAX_JSON_REPORT, parseJestJson, parsePlaywrightJson } from './json.js';
 export { parseGoTestJson } from './go.js';
 export { HINTS as FORMAT_HINTS, jsonPointer, parseStrict, seamsResultsSchema, RESULT_STATUSES } from './schemas.js';

@@ -156,6 +156,29 @@ describe('results files', () => {
     expect(long.id.length).toBeLessThanOrEqual(LIMITS.nameChars + CUT_MARKER.length);
   }, 120_000);
 
+  it('a seams results file (seams run -o) has its names cut the same way at ingest', async () => {
+    const root = repo({ 'tests/test_a.py': 'def test_a():\n    pass\n' });
+    const file = path.join(root, 'short.xml');
+    writeFileSync(file, junit('short'));
+    expect((await runCli(['ingest', file, '--root', root])).code).toBe(0);
+    let store = await openStore('sqlite:.seams/history.db', root);
+    const [first] = await store.listRuns();
+    const run = (await store.getRun(first!.id))!;
+    await store.close();
+    // an -o file from elsewhere (an older seams, or edited) carrying a runaway name
+    const long = 'n'.repeat(LIMITS.nameChars * 3);
+    const edited = { ...run, id: 'from-elsewhere', results: run.results.map((r) => ({ ...r, id: long, name: long })) };
+    const out = path.join(root, 'run.json');
+    writeFileSync(out, JSON.stringify({ kind: 'seams-results', version: 1, run: edited }));
+    const res = await runCli(['ingest', out, '--root', root]);
+    expect(res.code, res.stderr).toBe(0);
+    store = await openStore('sqlite:.seams/history.db', root);
+    const stored = (await store.getRun('from-elsewhere'))!;
+    await store.close();
+    expect(stored.results[0]!.name).toBe(`${'n'.repeat(LIMITS.nameChars)}${CUT_MARKER}`);
+    expect(stored.results[0]!.id).toBe(`${'n'.repeat(LIMITS.nameChars)}${CUT_MARKER}`);
+  }, 120_000);
+
   it('XML nested past the depth limit is refused', async () => {
     const xml = `<testsuites>${'<testsuite name="s">'.repeat(LIMITS.xmlDepth)}<testcase name="t" time="1"/>${'</testsuite>'.repeat(LIMITS.xmlDepth)}</testsuites>`;
     await expect(async () => {
