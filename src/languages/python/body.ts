@@ -3,7 +3,7 @@ import type { Expr, PyParam, Target } from './ast.js';
 import { OTHER, toExpr, toTarget } from './expressions.js';
 import { parametersOf } from './functions.js';
 import { scanPythonLine } from './lines.js';
-import { parsePython } from './parser.js';
+import { parsePython, PythonLimitError } from './parser.js';
 
 /**
  * Function bodies as plain statements, read on demand: the module view (`parse.ts`) never keeps
@@ -78,8 +78,14 @@ export class SourceBodies {
     const text = this.functionText(line - 1);
     let body: FunctionBody | null = null;
     if (text !== undefined) {
-      const tree = parsePython(text);
-      const def = tree.rootNode.hasError ? undefined : findDef(tree.rootNode, 0);
+      let tree: Parser.Tree | undefined;
+      try {
+        tree = parsePython(text);
+      } catch (e) {
+        // past the parse-time limit (docs/limits.md) the body is unknown, as for a body with errors
+        if (!(e instanceof PythonLimitError)) throw e;
+      }
+      const def = !tree || tree.rootNode.hasError ? undefined : findDef(tree.rootNode, 0);
       if (def) body = { ...toBody(def), line };
     }
     this.byLine.set(line, body);

@@ -25,7 +25,11 @@ export function getPythonParser(): Parser {
  * so the exact length avoids both repeated reads and clearing a larger buffer for every file.
  */
 export function parsePython(source: string): Parser.Tree {
-  return getPythonParser().parse(source, undefined, { bufferSize: source.length + 1 });
+  // the same time limit as parsePythonData (docs/limits.md): past it, PythonLimitError
+  const deadline = performance.now() + LIMITS.pythonParseMs;
+  const tree = getPythonParser().parse(source, undefined, { bufferSize: source.length + 1, progressCallback: () => performance.now() > deadline });
+  if (!tree) throw new PythonLimitError(`parsing took longer than ${LIMITS.pythonParseMs / 1000} s (the limit of docs/limits.md); not parsed`);
+  return tree;
 }
 
 /**
