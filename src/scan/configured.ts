@@ -64,10 +64,22 @@ export async function scanConfigured(
 /** Per-file entries a scan did not use are deleted when they are this old. */
 const PRUNE_AFTER_MS = 14 * 24 * 3600 * 1000;
 
-/** What the cache keeps of a repository's scan: the inventory and the config it was scanned with. */
+/**
+ * What the cache keeps of a repository's scan: the inventory and the config it was scanned with.
+ * A config holding secret values (`env: { X: { value, secret: true } }`) is not written to the
+ * cache (`'parse again'`): it is parsed from seams.yaml on a hit, so no secret lands in .seams/cache.
+ */
 interface CachedScan {
   inventory: RepoInventory;
-  config: { user: UserConfig; positions: ConfigPositions } | null;
+  config: { user: UserConfig; positions: ConfigPositions } | 'parse again' | null;
+}
+
+/** Whether a service env of the config has a value marked `secret: true`. */
+function holdsSecrets(user: UserConfig): boolean {
+  for (const svc of Object.values(user.services ?? {}))
+    for (const v of Object.values((svc as { env?: Record<string, unknown> } | undefined)?.env ?? {}))
+      if (v !== null && typeof v === 'object' && (v as { secret?: unknown }).secret === true) return true;
+  return false;
 }
 
 async function scanOne(p: string, explicitConfig: string | undefined, options: ScanConfiguredOptions): Promise<ConfiguredRepo> {
@@ -85,11 +97,15 @@ async function scanOne(p: string, explicitConfig: string | undefined, options: S
   const hit = lookupInventory<CachedScan>(store, parts, key, hashes);
   if (hit && (hit.config !== null) === (configFile !== null)) {
     hashes.save();
+    if (hit.config === 'parse again') {
+      const { parseConfig } = await import('../config/load.js');
+      return { inventory: { ...hit.inventory, root }, config: parseConfig(configText ?? '', configFile!, root) };
+    }
     return { inventory: { ...hit.inventory, root }, config: restoredConfig(configFile, hit.config) };
   }
   const { value, inputs } = await journalInputs(() => scanFresh(p, root, configFile, configText, options, { listing: tree.files, cache: { store, hashes } }));
   const { config, inventory } = value;
-  const cached: CachedScan = { inventory, config: config.file ? { user: config.user, positions: config.positions ?? {} } : null };
+  const cached: CachedScan = { inventory, config: config.file ? (holdsSecrets(config.user) ? 'parse again' : { user: config.user, positions: config.positions ?? {} }) : null };
   // a folder without tests is scanned again next time: seams leaves nothing behind where it found nothing
   if (!inventory.files.length && !inventory.tests.length) return value;
   // a config the YAML turned into something JSON does not keep (a YAML 1.1 timestamp) is not cached
@@ -129,7 +145,7 @@ function defaultConfig(): LoadedConfig {
   return { file: null, user, config: resolveConfig(user), locate: () => 'seams.yaml' };
 }
 
-function restoredConfig(file: string | null, cached: CachedScan['config']): LoadedConfig {
+function restoredConfig(file: string | null, cached: Exclude<CachedScan['config'], 'parse again'>): LoadedConfig {
   if (!file || !cached) return defaultConfig();
   return { file, user: cached.user, config: resolveConfig(cached.user), locate: locatorOf(file, cached.positions), positions: cached.positions };
 }

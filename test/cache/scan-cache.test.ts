@@ -69,6 +69,21 @@ describe('scan cache', () => {
     expect(first.inventory.tests.length).toBe(4);
   });
 
+  it('a config holding a secret is not written to the cache: the scan is cached, the config parsed again from seams.yaml', async () => {
+    const yaml = 'services:\n  api:\n    command: sleep 100\n    env:\n      TOKEN: { value: "s3cret-value-123", secret: true }\n';
+    const root = repo({ ...PYTEST_REPO, 'seams.yaml': yaml });
+    const first = await scanWith(root, true);
+    const scans = countScans();
+    const second = await scanWith(root, true);
+    expect(scans()).toBe(0);
+    expect(second.config.user).toEqual(first.config.user);
+    expect(second.config.config).toEqual(first.config.config);
+    const cacheDir = path.join(root, '.seams', 'cache');
+    const slots = readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => statSync(path.join(cacheDir, f)).isFile());
+    expect(slots.some((f) => f.startsWith('inventory-'))).toBe(true);
+    for (const f of slots) expect(readFileSync(path.join(cacheDir, f)).includes('s3cret-value-123'), f).toBe(false);
+  });
+
   it('reads no source file of an unchanged repository: only the cache (stat is enough for the rest)', async () => {
     const root = repo(PYTEST_REPO);
     // files changed less than 2 s before the stat index was written are hashed again (racy entries)
