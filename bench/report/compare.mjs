@@ -52,6 +52,23 @@ if (work.startsWith(repo + path.sep)) {
   console.error(`the work folder ${work} is inside the repository: generated data is never committed, give one outside`);
   process.exit(2);
 }
+// two runs in one work folder would delete each other's data mid-measure
+mkdirSync(work, { recursive: true });
+const lock = path.join(work, 'compare.lock');
+if (existsSync(lock)) {
+  const pid = Number(readFileSync(lock, 'utf8'));
+  let alive = false;
+  try {
+    process.kill(pid, 0);
+    alive = true;
+  } catch {}
+  if (alive) {
+    console.error(`another compare.mjs (pid ${pid}) uses ${work}: give another --work or wait for it`);
+    process.exit(2);
+  }
+}
+writeFileSync(lock, String(process.pid));
+process.on('exit', () => rmSync(lock, { force: true }));
 const haveAllure = !noAllure && existsSync(allureBin);
 if (!noAllure && !haveAllure) console.error(`no Allure at ${allureBin}: install it there (npm i allure@3), or pass --no-allure; seams only`);
 const allureVersion = haveAllure ? execFileSync(allureBin, ['--version'], { encoding: 'utf8' }).trim() : undefined;
