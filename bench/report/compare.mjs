@@ -34,6 +34,7 @@ const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : Stri
 const sizes = opt('sizes', '10k,100k').split(',').map(parseSize);
 const allure1m = args.includes('--allure-1m');
 const noAllure = args.includes('--no-allure');
+const singleFile = args.includes('--allure-single-file');
 const history = opt('history', '5,20').split(',').map(Number).filter((n) => n > 0);
 const historyCases = parseSize(opt('history-cases', '100k'));
 const allureHome = path.resolve(opt('allure', '/work/scratch/allure3'));
@@ -146,9 +147,9 @@ for (const cases of sizes) {
     const out = path.join(work, `allure-${label(cases)}`);
     rmSync(out, { recursive: true, force: true });
     const config = path.join(work, 'allurerc.mjs');
-    writeFileSync(config, `export default { name: 'bench', output: ${JSON.stringify(out)}, plugins: { awesome: { options: { singleFile: false } } } };\n`);
+    writeFileSync(config, `export default { name: 'bench', output: ${JSON.stringify(out)}, plugins: { awesome: { options: { singleFile: ${singleFile} } } } };\n`);
     const heap = cases >= 1e6 ? { NODE_OPTIONS: '--max-old-space-size=14336' } : {};
-    const gen = await step('allure generate (awesome)', allureBin, ['generate', data, '--config', config, '--output', out], { cwd: work, envExtra: heap });
+    const gen = await step(`allure generate (awesome${singleFile ? ', single file' : ''})`, allureBin, ['generate', data, '--config', config, '--output', out], { cwd: work, envExtra: heap });
     const index = existsSync(path.join(out, 'index.html'));
     // the tests Allure counted, so that a ratio never compares against a report of fewer results
     let total;
@@ -208,7 +209,7 @@ const cell = (r) => (r ? `${fmt(r.seconds, 1)} s (${fmt(r.cpu, 1)} s CPU), ${fmt
 const lines = [];
 lines.push(`machine: ${results.machine.cpus} cores, Node ${results.machine.node}, Allure ${allureVersion ?? '(not run)'}; load average ${results.machine.load.join(' ')} at start, ${results.machine.loadAfter.join(' ')} at end`);
 lines.push('');
-lines.push('| cases | JUnit XML | seams ingest | seams report --html | seams total | HTML | Allure 3 generate (awesome) | Allure output | ratio wall | ratio CPU | ratio peak RSS | ratio size |');
+lines.push(`| cases | JUnit XML | seams ingest | seams report --html | seams total | HTML | Allure 3 generate (awesome${singleFile ? ', single file' : ''}) | Allure output | ratio wall | ratio CPU | ratio peak RSS | ratio size |`);
 lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results.sizes) {
   const s = r.seams;
