@@ -25,6 +25,9 @@ export const RESULT_COLUMNS = [
   'known',
 ] as const;
 
+/** The columns `toResult` reads (a run's results: all but `run_id`, which the caller knows). */
+export const RESULT_READ_COLUMNS = RESULT_COLUMNS.filter((c) => c !== 'run_id').join(', ');
+
 /**
  * The `runs.services` column: the service records with URL passwords masked, whatever wrote them
  * (a run, an ingested results file of an older seams). Results' messages and reasons are masked
