@@ -1,4 +1,4 @@
-import { worseRunStatus, type RunRecord, type TestResult } from '../core/types.js';
+import { RESULT_STATUSES, worseRunStatus, type ResultStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
@@ -378,24 +378,36 @@ export class SqlResultStore implements ResultStore {
       strings.set(s, s);
       return s;
     };
-    const rows = await this.db.all<ResultRow>(
+    // rows as arrays (no object per row): runner, project, test_id, file, tier, status, attempts, flaky, duration_ms
+    const rows = await this.db.rows(
       'SELECT runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results WHERE run_id = ? ORDER BY seq',
       [runId],
     );
+    // runner, project, file and tier mostly repeat the row before (a file's tests are stored
+    // together): comparing with it is cheaper than a lookup
+    let runner = '';
+    let project = '';
+    let file = '';
+    let tierOf = '';
     for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
+      const r = rows[i]! as [string, string, string, string | null, string | null, string, number | string, number | string, number | string];
       (rows as unknown[])[i] = undefined;
-      const t = r.tier ? r.tier : tier !== undefined ? tier : r.tier;
+      if (r[0] !== runner) runner = share(r[0]);
+      if (r[1] !== project) project = share(r[1]);
+      const rowFile = r[3];
+      if (rowFile !== null && rowFile !== file) file = share(rowFile);
+      const t = r[4] ? r[4] : tier !== undefined ? tier : r[4];
+      if (t !== null && t !== tierOf) tierOf = share(t);
       into.push({
-        runner: share(r.runner) as WindowResult['runner'],
-        project: r.project === '' ? null : share(r.project),
-        id: share(r.test_id),
-        ...(r.file !== null ? { file: share(r.file) } : {}),
-        ...(t !== null ? { tier: share(t) } : {}),
-        status: share(r.status) as WindowResult['status'],
-        attempts: Number(r.attempts),
-        flaky: Number(r.flaky) === 1,
-        durationMs: Number(r.duration_ms),
+        runner: runner as WindowResult['runner'],
+        project: project === '' ? null : project,
+        id: share(r[2]),
+        ...(rowFile !== null ? { file } : {}),
+        ...(t !== null ? { tier: tierOf } : {}),
+        status: canonicalStatus(r[5]),
+        attempts: Number(r[6]),
+        flaky: Number(r[7]) === 1,
+        durationMs: Number(r[8]),
       });
     }
   }
@@ -522,6 +534,12 @@ export class SqlResultStore implements ResultStore {
       throw error;
     }
   }
+}
+
+/** The one string of each status (a driver gives every row its own copy). */
+function canonicalStatus(s: string): ResultStatus {
+  for (const k of RESULT_STATUSES) if (k === s) return k;
+  return s as ResultStatus;
 }
 
 /** The migration-4 columns of a run header: why it is incomplete, the runner's error text (bounded), its log. */
