@@ -1,7 +1,7 @@
 import { RESULT_STATUSES, worseRunStatus, type ResultStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
-import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
+import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, toResultOfColumns, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
 import { redactSecrets } from '../util/urls.js';
 import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
@@ -325,11 +325,12 @@ export class SqlResultStore implements ResultStore {
     const summary = (await this.listRunsWhere('WHERE runs.id = ?', [id], 1))[0];
     if (!summary) return null;
     // the columns a result needs (not run_id, the same in every row), in key order (PRIMARY KEY (run_id, seq))
-    const rows = await this.db.all<ResultRow>(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? ORDER BY seq`, [id]);
+    // rows as arrays: no object per row besides the result itself
+    const rows = await this.db.rows(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? ORDER BY seq`, [id]);
     const { counts: _c, durationMs: _d, ...header } = summary;
     const results = new Array<TestResult>(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      results[i] = toResult(rows[i]!);
+      results[i] = toResultOfColumns(rows[i]!);
       // let the driver's row go as soon as it is converted: rows and results are never all held twice over
       (rows as unknown[])[i] = undefined;
     }
