@@ -63,6 +63,9 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return (await client.query(numbered(sql), params as unknown[])).rows as T[];
     },
+    async rows(sql: string, params: readonly unknown[] = []) {
+      return (await client.query({ text: numbered(sql), values: params as unknown[], rowMode: 'array' })).rows as unknown[][];
+    },
     async run(sql: string, params: readonly unknown[] = []) {
       return { changes: (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
     },

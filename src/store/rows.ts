@@ -25,6 +25,9 @@ export const RESULT_COLUMNS = [
   'known',
 ] as const;
 
+/** The columns `toResult` reads (a run's results: all but `run_id`, which the caller knows). */
+export const RESULT_READ_COLUMNS = RESULT_COLUMNS.filter((c) => c !== 'run_id').join(', ');
+
 /**
  * The `runs.services` column: the service records with URL passwords masked, whatever wrote them
  * (a run, an ingested results file of an older seams). Results' messages and reasons are masked
@@ -185,23 +188,29 @@ export function toSummary(r: RunRow): RunSummary {
 export const MAX_ERROR_TEXT = 4096;
 
 export function toResult(r: ResultRow): TestResult {
+  return toResultOfColumns([r.seq, r.runner, r.project, r.test_id, r.file, r.name, r.suite, r.tier, r.status, r.duration_ms, r.attempts, r.flaky, r.message, r.reason, r.services, r.known]);
+}
+
+/** A result from a row read as an array of `RESULT_READ_COLUMNS`, in that order (`SqlDriver.rows`). */
+export function toResultOfColumns(a: readonly unknown[]): TestResult {
+  const project = a[2] as string;
   const out: TestResult = {
-    runner: r.runner,
-    project: r.project === '' ? null : r.project,
-    id: r.test_id,
-    name: r.name,
-    status: r.status,
-    durationMs: Number(r.duration_ms),
-    attempts: Number(r.attempts),
-    flaky: Number(r.flaky) === 1,
+    runner: a[1] as TestResult['runner'],
+    project: project === '' ? null : project,
+    id: a[3] as string,
+    name: a[5] as string,
+    status: a[8] as ResultStatus,
+    durationMs: Number(a[9]),
+    attempts: Number(a[10]),
+    flaky: Number(a[11]) === 1,
   };
-  if (r.file !== null) out.file = r.file;
-  if (r.suite !== null) out.suite = r.suite;
-  if (r.tier !== null) out.tier = r.tier;
-  if (r.message !== null) out.message = r.message;
-  if (r.reason !== null) out.reason = r.reason;
-  if (r.services !== null) out.services = JSON.parse(r.services) as string[];
-  if (r.known !== null) out.known = Number(r.known) === 1;
+  if (a[4] !== null) out.file = a[4] as string;
+  if (a[6] !== null) out.suite = a[6] as string;
+  if (a[7] !== null) out.tier = a[7] as string;
+  if (a[12] !== null) out.message = a[12] as string;
+  if (a[13] !== null) out.reason = a[13] as string;
+  if (a[14] !== null) out.services = JSON.parse(a[14] as string) as string[];
+  if (a[15] !== null) out.known = Number(a[15]) === 1;
   return out;
 }
 

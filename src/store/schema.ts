@@ -6,6 +6,8 @@ export interface SqlDriver {
   readonly kind: 'sqlite' | 'postgres';
   readonly location: string;
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** As `all`, each row an array of its columns in SELECT order: no object per row (the big history reads). */
+  rows(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
   /** Several statements, no parameters. */
   exec(sql: string): Promise<void>;

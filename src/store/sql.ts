@@ -1,7 +1,7 @@
-import { worseRunStatus, type RunRecord, type TestResult } from '../core/types.js';
+import { RESULT_STATUSES, worseRunStatus, type ResultStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
 import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
-import { MAX_ERROR_TEXT, RESULT_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, whereRuns, type RunRow, type ResultRow } from './rows.js';
+import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, toResultOfColumns, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
 import { redactSecrets } from '../util/urls.js';
 import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
@@ -324,9 +324,17 @@ export class SqlResultStore implements ResultStore {
   async getRun(id: string): Promise<RunRecord | null> {
     const summary = (await this.listRunsWhere('WHERE runs.id = ?', [id], 1))[0];
     if (!summary) return null;
-    const rows = await this.db.all<ResultRow>('SELECT * FROM results WHERE run_id = ? ORDER BY seq', [id]);
+    // the columns a result needs (not run_id, the same in every row), in key order (PRIMARY KEY (run_id, seq))
+    // rows as arrays: no object per row besides the result itself
+    const rows = await this.db.rows(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? ORDER BY seq`, [id]);
     const { counts: _c, durationMs: _d, ...header } = summary;
-    return { ...header, results: rows.map(toResult) };
+    const results = new Array<TestResult>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      results[i] = toResultOfColumns(rows[i]!);
+      // let the driver's row go as soon as it is converted: rows and results are never all held twice over
+      (rows as unknown[])[i] = undefined;
+    }
+    return { ...header, results };
   }
 
   async testHistory(key: TestKey, limit = 50): Promise<TestHistoryEntry[]> {
@@ -344,45 +352,75 @@ export class SqlResultStore implements ResultStore {
     const { runs: n, ...q } = query;
     const groups = selectWindow(await this.listRuns({ ...q, limit: Number.MAX_SAFE_INTEGER }), n ?? FLAKY_WINDOW_RUNS);
     if (!groups.length) return [];
-    const perRun = await this.windowResults(groups.flatMap((g) => g.runs.map((r) => r.id)));
-    // a run of one tier: its results without a tier are of that tier (as the gates read them)
+    // One run's rows at a time: the driver's row objects of one run are garbage before the next
+    // run is read, so the peak is the window entries (whose repeated strings are shared), not
+    // every row of every run at once on top of them.
+    const strings = new Map<string, string>();
     const out: WindowEntry[] = [];
-    for (const g of groups)
-      out.push(
-        ...windowEntriesOf(
-          g,
-          g.runs.flatMap((run) => (perRun.get(run.id) ?? []).map((r) => (r.tier || run.tiers.length !== 1 ? r : { ...r, tier: run.tiers[0] }))),
-        ),
-      );
+    for (const g of groups) {
+      const results: WindowResult[] = [];
+      // a run of one tier: its results without a tier are of that tier (as the gates read them)
+      for (const run of g.runs) await this.readWindowResults(run.id, run.tiers.length === 1 ? run.tiers[0] : undefined, strings, results);
+      // a loop, not push(...): a logical run of many shards can hold more entries than a call takes arguments
+      for (const e of windowEntriesOf(g, results)) out.push(e);
+    }
     return out;
+  }
+
+  /**
+   * Appends the results flaky detection and durations read of stored run `runId` to `into`, in
+   * seq order; `tier`: the tier of results stored without one. `strings` shares equal strings
+   * (a test's id, file and runner recur in every run of a window) so a long window holds each once.
+   */
+  private async readWindowResults(runId: string, tier: string | undefined, strings: Map<string, string>, into: WindowResult[]): Promise<void> {
+    const share = (s: string): string => {
+      const known = strings.get(s);
+      if (known !== undefined) return known;
+      strings.set(s, s);
+      return s;
+    };
+    // rows as arrays (no object per row): runner, project, test_id, file, tier, status, attempts, flaky, duration_ms
+    const rows = await this.db.rows(
+      'SELECT runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results WHERE run_id = ? ORDER BY seq',
+      [runId],
+    );
+    // runner, project, file and tier mostly repeat the row before (a file's tests are stored
+    // together): comparing with it is cheaper than a lookup
+    let runner = '';
+    let project = '';
+    let file = '';
+    let tierOf = '';
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]! as [string, string, string, string | null, string | null, string, number | string, number | string, number | string];
+      (rows as unknown[])[i] = undefined;
+      if (r[0] !== runner) runner = share(r[0]);
+      if (r[1] !== project) project = share(r[1]);
+      const rowFile = r[3];
+      if (rowFile !== null && rowFile !== file) file = share(rowFile);
+      const t = r[4] ? r[4] : tier !== undefined ? tier : r[4];
+      if (t !== null && t !== tierOf) tierOf = share(t);
+      into.push({
+        runner: runner as WindowResult['runner'],
+        project: project === '' ? null : project,
+        id: share(r[2]),
+        ...(rowFile !== null ? { file } : {}),
+        ...(t !== null ? { tier: tierOf } : {}),
+        status: canonicalStatus(r[5]),
+        attempts: Number(r[6]),
+        flaky: Number(r[7]) === 1,
+        durationMs: Number(r[8]),
+      });
+    }
   }
 
   /** The results flaky detection and durations read, per stored run id. */
   private async windowResults(runIds: readonly string[]): Promise<Map<string, WindowResult[]>> {
     const perRun = new Map<string, WindowResult[]>();
-    // Chunked IN lists keep the parameter count small on both engines.
-    for (let i = 0; i < runIds.length; i += 200) {
-      const ids = runIds.slice(i, i + 200);
-      const rows = await this.db.all<ResultRow>(
-        `SELECT run_id, runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results
-         WHERE run_id IN (${ids.map(() => '?').join(', ')}) ORDER BY run_id, seq`,
-        ids,
-      );
-      for (const r of rows) {
-        let list = perRun.get(r.run_id);
-        if (!list) perRun.set(r.run_id, (list = []));
-        list.push({
-          runner: r.runner as WindowResult['runner'],
-          project: r.project === '' ? null : r.project,
-          id: r.test_id,
-          ...(r.file !== null ? { file: r.file } : {}),
-          ...(r.tier !== null ? { tier: r.tier } : {}),
-          status: r.status as WindowResult['status'],
-          attempts: Number(r.attempts),
-          flaky: Number(r.flaky) === 1,
-          durationMs: Number(r.duration_ms),
-        });
-      }
+    const strings = new Map<string, string>();
+    for (const id of runIds) {
+      const list: WindowResult[] = [];
+      await this.readWindowResults(id, undefined, strings, list);
+      perRun.set(id, list);
     }
     return perRun;
   }
@@ -497,6 +535,12 @@ export class SqlResultStore implements ResultStore {
       throw error;
     }
   }
+}
+
+/** The one string of each status (a driver gives every row its own copy). */
+function canonicalStatus(s: string): ResultStatus {
+  for (const k of RESULT_STATUSES) if (k === s) return k;
+  return s as ResultStatus;
 }
 
 /** The migration-4 columns of a run header: why it is incomplete, the runner's error text (bounded), its log. */

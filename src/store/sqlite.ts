@@ -42,11 +42,18 @@ export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): 
     if (!st) statements.set(sql, (st = db.prepare(sql)));
     return st;
   };
+  // raw statements apart: raw() is a statement's mode, and `all` needs objects from the same SQL
+  const rawStatements = new Map<string, Database.Statement>();
   const driver: SqlDriver = {
     kind: 'sqlite',
     location: options.location ?? file,
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return prepare(sql).all(...params) as T[];
+    },
+    async rows(sql: string, params: readonly unknown[] = []) {
+      let st = rawStatements.get(sql);
+      if (!st) rawStatements.set(sql, (st = db.prepare(sql).raw(true)));
+      return st.all(...params) as unknown[][];
     },
     async run(sql: string, params: readonly unknown[] = []) {
       return { changes: prepare(sql).run(...params).changes };
