@@ -56,6 +56,15 @@ const when = (s: string) => {
  * and the report all choose their runs with this function.
  */
 export function selectWindow<R extends WindowCandidate>(runs: readonly R[], n: number): WindowGroup<R>[] {
+  return newestPerTierSet(logicalGroups(runs), n);
+}
+
+/**
+ * Stored runs grouped into logical runs (shards `i/n` of one commit, branch and tier set, by
+ * `logicalRunKey`), each group oldest shard first; newest group first. The one grouping behind
+ * flaky detection's window and the gates' `logicalRuns`.
+ */
+export function logicalGroups<R extends WindowCandidate>(runs: readonly R[]): WindowGroup<R>[] {
   const groups = new Map<string, R[]>();
   for (const r of runs) {
     const k = logicalRunKey(r);
@@ -69,9 +78,13 @@ export function selectWindow<R extends WindowCandidate>(runs: readonly R[], n: n
     const first = g[0]!;
     all.push({ id: first.id, commit: first.commit, branch: first.branch, startedAt: first.startedAt, runs: g, tiers: [...new Set(g.flatMap((r) => r.tiers))] });
   }
-  all.sort((a, b) => when(b.startedAt) - when(a.startedAt) || b.id.localeCompare(a.id));
+  return all.sort((a, b) => when(b.startedAt) - when(a.startedAt) || b.id.localeCompare(a.id));
+}
+
+/** The newest `n` runs of each tier set (a unit run, an integration run, …) of `runs`, newest first. */
+export function newestPerTierSet<G extends { tiers: readonly string[] }>(runs: readonly G[], n: number): G[] {
   const perSet = new Map<string, number>();
-  return all.filter((g) => {
+  return runs.filter((g) => {
     const k = [...g.tiers].sort().join('+');
     const count = perSet.get(k) ?? 0;
     perSet.set(k, count + 1);

@@ -1,5 +1,5 @@
 import type { DiscoveredTest, TestResult } from '../types.js';
-import { analyzeFlaky, FLAKY_WINDOW_RUNS, windowEntriesOf, type WindowEntry } from '../flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, newestPerTierSet, windowEntriesOf, type WindowEntry } from '../flaky.js';
 import { checkScenario, checkTier, repoFilter } from './checks.js';
 import { formatDuration } from './duration.js';
 import { counts, countsInMetrics, durationOf, executed, inventoryIndex, isKnownResult, isPass, logicalRuns, runHasTier, runLabel, tierOfResult, type LogicalRun } from './runs.js';
@@ -114,13 +114,7 @@ const withNote = (detail: string, f: RuleFilter) => (f.unmatched ? `${detail} ($
  */
 function latestRuns(n: number, select: (r: TestResult) => boolean, tier: string | undefined, ctx: MetricInputs, index: ReturnType<typeof inventoryIndex>) {
   const runs = logicalRuns(ctx.runs.filter(countsInMetrics)).filter((run) => (tier ? runHasTier(run, tier, index) : true) && run.results.some(select));
-  const perSet = new Map<string, number>();
-  return runs.filter((run) => {
-    const k = [...run.tiers].sort().join('+');
-    const count = perSet.get(k) ?? 0;
-    perSet.set(k, count + 1);
-    return count < n;
-  });
+  return newestPerTierSet(runs, n);
 }
 
 function noRuns(ctx: MetricInputs, what: string, unit: MetricValue['unit']): MetricValue {

@@ -1,4 +1,5 @@
-import { logicalRunKey, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult, type Tier } from '../types.js';
+import { type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult, type Tier } from '../types.js';
+import { logicalGroups } from '../flaky.js';
 import { testKey } from './selectors.js';
 
 /**
@@ -22,29 +23,17 @@ const time = (s: string) => {
   return Number.isFinite(t) ? t : 0;
 };
 
-/** Shards `i/n` of the same commit and branch form one logical run; newest first. */
+/** Shards `i/n` of the same commit and branch form one logical run (core/flaky's `logicalGroups`); newest first. */
 export function logicalRuns(runs: readonly RunRecord[]): LogicalRun[] {
-  const groups = new Map<string, RunRecord[]>();
-  for (const r of runs) {
-    const key = logicalRunKey(r);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
-  }
-  const out: LogicalRun[] = [];
-  for (const g of groups.values()) {
-    g.sort((a, b) => time(a.startedAt) - time(b.startedAt));
-    out.push({
-      ids: g.map((r) => r.id),
-      commit: g[0]!.commit,
-      branch: g[0]!.branch,
-      startedAt: g[0]!.startedAt,
-      finishedAt: g.reduce((m, r) => (time(r.finishedAt) > time(m) ? r.finishedAt : m), g[0]!.finishedAt),
-      tiers: [...new Set(g.flatMap((r) => r.tiers))],
-      results: g.flatMap((r) => r.results.map((res) => (res.tier || r.tiers.length !== 1 ? res : { ...res, tier: r.tiers[0] }))),
-    });
-  }
-  return out.sort((a, b) => time(b.startedAt) - time(a.startedAt));
+  return logicalGroups(runs).map((g) => ({
+    ids: g.runs.map((r) => r.id),
+    commit: g.commit,
+    branch: g.branch,
+    startedAt: g.startedAt,
+    finishedAt: g.runs.reduce((m, r) => (time(r.finishedAt) > time(m) ? r.finishedAt : m), g.runs[0]!.finishedAt),
+    tiers: g.tiers,
+    results: g.runs.flatMap((r) => r.results.map((res) => (res.tier || r.tiers.length !== 1 ? res : { ...res, tier: r.tiers[0] }))),
+  }));
 }
 
 /**
