@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measure, fmt } from '../_lib/measure.mjs';
+import { rng } from '../_lib/random.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -35,17 +36,6 @@ const { openStore } = await import(pathToFileURL(path.join(repo, 'dist/store/ind
 
 const spec = (engine) => (engine === 'sqlite' ? `sqlite:${path.join(dir, `h${RUNS}x${RESULTS}.db`)}` : `${pgBase}?schema=bench_h${RUNS}x${RESULTS}`);
 
-// mulberry32: a small seeded generator, the same sequence on every machine
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const stack = (n) => Array.from({ length: 20 }, (_, i) => `  File "tests/suite_${Math.floor(n / 50)}.py", line ${10 + i}, in test_${n}_${i}\n    assert value == expected`).join('\n');
 
 function* batches(run) {
