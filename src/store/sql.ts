@@ -337,6 +337,24 @@ export class SqlResultStore implements ResultStore {
     return { ...header, results };
   }
 
+  async *readResults(runId: string, batchSize = 20_000): AsyncIterable<TestResult[]> {
+    const size = Math.max(1, Math.trunc(batchSize));
+    let after = -1;
+    for (;;) {
+      // by the primary key (run_id, seq): each batch is one index range, whatever the run's size
+      const rows = await this.db.rows(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ${size}`, [runId, after]);
+      if (!rows.length) return;
+      after = Number(rows[rows.length - 1]![0]);
+      const batch = new Array<TestResult>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        batch[i] = toResultOfColumns(rows[i]!);
+        (rows as unknown[])[i] = undefined;
+      }
+      yield batch;
+      if (rows.length < size) return;
+    }
+  }
+
   async testHistory(key: TestKey, limit = 50): Promise<TestHistoryEntry[]> {
     const rows = await this.db.all<ResultRow & { commit_sha: string | null; branch: string | null; started_at: string }>(
       `SELECT r.*, runs.commit_sha, runs.branch, runs.started_at FROM results r JOIN runs ON runs.id = r.run_id

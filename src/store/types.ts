@@ -56,6 +56,13 @@ export interface ResultStore {
   /** One run with all results (in the order they were saved), or null. */
   getRun(id: string): Promise<RunRecord | null>;
 
+  /**
+   * The results of stored run `runId` in the order they were saved, `batchSize` (default 20,000)
+   * at a time: a reader of a large run (the report over a 1M-result run) never holds it whole.
+   * Nothing when the run does not exist.
+   */
+  readResults(runId: string, batchSize?: number): AsyncIterable<TestResult[]>;
+
   /** The results of one test across runs (incomplete runs left out), newest first. */
   testHistory(key: TestKey, limit?: number): Promise<TestHistoryEntry[]>;
 

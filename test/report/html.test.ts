@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData, embedJson, renderHtmlReport } from '../../src/report/html/index.js';
+import { testRows } from '../../src/report/html/model.js';
 import { failureCategory } from '../../src/report/html/data.js';
 import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
 
@@ -34,7 +35,7 @@ describe('HTML report (static checks)', () => {
       ]),
     );
     expect(data.latestRun).toEqual([]);
-    expect(data.tests[0]![6]).toBe('');
+    expect(testRows(data.tests)[0]!.status).toBe('');
   });
 
   it('keeps per-test history aligned with the runs, oldest first, and adds results unknown to the inventory', () => {
@@ -43,10 +44,11 @@ describe('HTML report (static checks)', () => {
     runs[3]!.results.push({ ...runs[3]!.results[0]!, id: 'tests/unit/test_gone.py::test_renamed', status: 'failed' });
     const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
     expect(data.historyRuns[0]!.map((r) => r.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3']);
-    expect(data.tests[0]![10]).toBe('PPFP');
-    expect(data.tests[1]![10]).toBe('PPPP');
-    const extra = data.tests.find((t) => t[1] === 'tests/unit/test_gone.py::test_renamed')!;
-    expect(extra[6]).toBe('failed');
+    const rows = testRows(data.tests);
+    expect(rows[0]!.history).toBe('PPFP');
+    expect(rows[1]!.history).toBe('PPPP');
+    const extra = rows.find((t) => t.id === 'tests/unit/test_gone.py::test_renamed')!;
+    expect(extra.status).toBe('failed');
     // the unknown id's failure in run-3 does not count: results matching no inventory test never enter trends
     expect(data.trends.map((t) => t.failed)).toEqual([0, 0, 1, 0]);
   });
@@ -59,14 +61,14 @@ describe('HTML report (static checks)', () => {
     // and a second tier set ran once, long ago: still the latest run of *that* tier set
     const unitOnly = { ...runs[0]!, id: 'run-unit', tiers: ['unit'], startedAt: '2026-10-01T09:00:00.000Z', finishedAt: '2026-10-01T09:01:00.000Z', results: [{ ...runs[0]!.results[0]!, id: 'tests/unit/test_only_unit.py::t', status: 'passed' as const }] };
     const data = buildReportData({ repos: [{ inventory: inventory(tests), runs: [...runs, unitOnly] }] });
-    const row = (id: string) => data.tests.find((t) => t[1] === id)!;
+    const row = (id: string) => testRows(data.tests).find((t) => t.id === id)!;
     // the inventory's tests: results from run-1, the newest run of their tier set
-    expect(row(tests[0]!.id).slice(12, 14)).toEqual(['', 1]);
+    expect([row(tests[0]!.id).stale, row(tests[0]!.id).known]).toEqual(['', true]);
     // the unknown id: failed in run-0 only, which is not the latest run of its tier set
-    expect(row('tests.integration.test_f#test_unknown_x').slice(6, 7)).toEqual(['failed']);
-    expect(row('tests.integration.test_f#test_unknown_x').slice(12, 14)).toEqual([runs[0]!.startedAt, 0]);
+    expect(row('tests.integration.test_f#test_unknown_x').status).toBe('failed');
+    expect([row('tests.integration.test_f#test_unknown_x').stale, row('tests.integration.test_f#test_unknown_x').known]).toEqual([runs[0]!.startedAt, false]);
     // a result from the latest run of another tier set is current, however old
-    expect(row('tests/unit/test_only_unit.py::t').slice(12, 14)).toEqual(['', 0]);
+    expect([row('tests/unit/test_only_unit.py::t').stale, row('tests/unit/test_only_unit.py::t').known]).toEqual(['', false]);
     expect(data.latestRun.map((r) => r.id)).toEqual(['run-1', 'run-unit']);
   });
 
@@ -94,13 +96,13 @@ describe('HTML report data: one truth (issue 12)', () => {
     const data = buildReportData({ repos: [{ inventory: inventory([unit, integ, late]), runs }] });
     expect(data.historyRuns[0]!.map((r) => r.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3']); // the incomplete run is left out
     expect(data.missing.join('\n')).toMatch(/1 incomplete run \(no report from the runner\) left out/);
-    const row = (id: string) => data.tests.find((t) => t[1] === id)!;
-    expect(row(unit.id)[10]).toBe('P-F-');
-    expect(row(unit.id)[14]).toEqual([5, 77]);
-    expect(row(unit.id)[15]).toEqual([[2, 'boom 1']]);
-    expect(row(integ.id)[10]).toBe('-P-.'); // absent from the integration run 3
-    expect(row(late.id)[10]).toBe('--P-'); // nothing before it existed
-    expect(row(unit.id)[6]).toBe('failed'); // latest counted result, not the incomplete run's not-run
+    const row = (id: string) => testRows(data.tests).find((t) => t.id === id)!;
+    expect(row(unit.id).history).toBe('P-F-');
+    expect(row(unit.id).historyDurations).toEqual([5, 77]);
+    expect(row(unit.id).historyMessages).toEqual([[2, 'boom 1']]);
+    expect(row(integ.id).history).toBe('-P-.'); // absent from the integration run 3
+    expect(row(late.id).history).toBe('--P-'); // nothing before it existed
+    expect(row(unit.id).status).toBe('failed'); // latest counted result, not the incomplete run's not-run
   });
 
   it('counts in the overview and trends are of the inventory\'s tests only; unmatched results are counted apart', () => {
@@ -112,7 +114,7 @@ describe('HTML report data: one truth (issue 12)', () => {
     expect(data.latestRun[0]!.unmatched).toBe(1);
     expect(data.trends.map((t) => [t.total, t.passed, t.failed])).toEqual([[2, 2, 0], [2, 1, 1]]);
     // the rows: the inventory's two tests, then the unmatched one (known = 0)
-    expect(data.tests.map((t) => [t[1], t[13]])).toEqual([[tests[0]!.id, 1], [tests[1]!.id, 1], ['tests/unit/test_other.py::t', 0]]);
+    expect(testRows(data.tests).map((t) => [t.id, t.known])).toEqual([[tests[0]!.id, true], [tests[1]!.id, true], ['tests/unit/test_other.py::t', false]]);
   });
 });
 
@@ -147,7 +149,7 @@ describe('report flaky = core/flaky.ts on every entry', () => {
     const full = analyzeFlaky(entries);
     expect(full.flaky.length).toBeGreaterThan(5);
     expect(full.infraFailureRuns).toEqual(['run-5']);
-    expect(data.tests.filter((t) => t[11]).map((t) => `${t[1]} ${t[11]}`).sort()).toEqual(full.flaky.map((f) => `${f.id} ${f.reasons.join(',')}`).sort());
+    expect(testRows(data.tests).filter((t) => t.flaky).map((t) => `${t.id} ${t.flaky}`).sort()).toEqual(full.flaky.map((f) => `${f.id} ${f.reasons.join(',')}`).sort());
     expect(data.flaky[0]).toMatchObject({ count: full.flaky.length, runs: 8, infraFailureRuns: 1 });
     expect(data.trends.at(-1)!.flaky).toBe(full.flaky.length);
   });

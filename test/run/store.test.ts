@@ -103,6 +103,24 @@ describe.each(engines)('%s store', (_name, make) => {
     expect(await s.getRun('nope')).toBeNull();
   });
 
+  it('reads a run in batches, in saved order, equal to getRun (readResults)', async () => {
+    const s = ctx.store;
+    const many = Array.from({ length: 25 }, (_, i) => result(`big.py::t${i}`, i % 7 === 3 ? 'failed' : 'passed', i % 5 === 0 ? { message: `m${i}`, tier: 'unit' } : {}));
+    await s.saveRun(run('big', '2026-01-04T00:00:00.000Z', many));
+    const batches: TestResult[][] = [];
+    for await (const b of s.readResults('big', 10)) batches.push(b);
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat()).toEqual((await s.getRun('big'))!.results);
+    expect(batches.flat().map((r) => r.id)).toEqual(many.map((r) => r.id));
+    // a run that is a whole number of batches ends without an empty batch; an unknown run yields nothing
+    const exact: TestResult[][] = [];
+    for await (const b of s.readResults('big', 25)) exact.push(b);
+    expect(exact.map((b) => b.length)).toEqual([25]);
+    const none: TestResult[][] = [];
+    for await (const b of s.readResults('nope')) none.push(b);
+    expect(none).toEqual([]);
+  });
+
   it('leaves nothing behind when a save fails midway', async () => {
     const s = ctx.store;
     async function* batches() {

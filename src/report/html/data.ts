@@ -8,6 +8,7 @@ import { analyzeFlaky, FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type Fl
 import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
 import { reachSummaryLine, saturationHint } from '../gaps.js';
+import { ReportTestsBuilder, STATUSES, type ReportTests } from './model.js';
 
 /**
  * The data an HTML report embeds (as JSON in a `<script type="application/json">`), built from
@@ -95,7 +96,7 @@ export const NOT_SELECTED = '-';
 export const ABSENT = '.';
 
 export interface ReportData {
-  version: 1;
+  version: 2;
   title: string;
   generatedAt: string;
   missing: string[];
@@ -126,17 +127,8 @@ export interface ReportData {
   }[];
   /** Interned file paths. */
   files: string[];
-  /**
-   * One row per test: [repo index, id, file index, line, tier, runner, newest result's status
-   * ('' if never run in the history loaded), duration ms, message, markers, history string (one char
-   * per run of `historyRuns`: a STATUS_CODE, NOT_SELECTED or ABSENT), flaky reasons ('' when
-   * `seams flaky`'s analysis does not call it flaky, else e.g. 'retry,same-commit'),
-   * stale: '' when that result is from the latest run of its tier set, else the start of the older
-   * run it comes from (the test was not in the latest run), in the inventory (1) or only in the
-   * recorded results (0: renamed, removed, a JUnit `classname#name` id the scan does not know),
-   * durations (ms) of the history's results in order, messages of history entries as [run index, text]].
-   */
-  tests: [number, string, number, number, string, string, string, number, string, string, string, string, string, number, number[], [number, string][]][];
+  /** One row per test, column by column (model.ts): the inventory's tests, then results that match none. */
+  tests: ReportTests;
   /**
    * Current failures (failed/error results of the inventory's tests in the latest run of their
    * tier set) grouped by normalized message, largest first; `rows` index `tests` (at most 500).
@@ -243,7 +235,7 @@ export function buildReportData(input: ReportInput): ReportData {
     }
     return i;
   };
-  const tests: ReportData['tests'] = [];
+  const tests = new ReportTestsBuilder();
   const historyRuns: ReportData['historyRuns'] = [];
   const latestRun: ReportData['latestRun'] = [];
   const trends: TrendPoint[] = [];
@@ -362,24 +354,26 @@ export function buildReportData(input: ReportInput): ReportData {
       const id = t?.id ?? r!.id;
       const file = t?.file ?? r?.file ?? '';
       const h = histOf(k);
-      tests.push([
-        ri,
-        id,
-        intern(file),
-        t?.line ?? 0,
-        t?.tier ?? r?.tier ?? '',
-        t?.runner ?? r?.runner ?? '',
-        r?.status ?? '',
-        r ? Math.round(r.durationMs) : 0,
-        r?.message ? r.message.slice(0, 2000) : r?.reason ? r.reason.slice(0, 500) : '',
-        t?.markers.join(' ') ?? '',
-        h.h,
-        flakyReasons.get(k) ?? '',
-        r && !latestRunIds.has(runOfLatest.get(k)!.id) ? runOfLatest.get(k)!.startedAt : '',
-        t ? 1 : 0,
+      tests.add(
+        {
+          repo: ri,
+          id,
+          file: intern(file),
+          line: t?.line ?? 0,
+          tier: t?.tier ?? r?.tier ?? '',
+          runner: t?.runner ?? r?.runner ?? '',
+          status: r?.status ?? '',
+          duration: r ? r.durationMs : 0,
+          message: r?.message ? r.message.slice(0, 2000) : r?.reason ? r.reason.slice(0, 500) : '',
+          markers: t?.markers.join(' ') ?? '',
+          history: h.h,
+          flaky: flakyReasons.get(k) ?? '',
+          stale: r && !latestRunIds.has(runOfLatest.get(k)!.id) ? runOfLatest.get(k)!.startedAt : '',
+          known: !!t,
+        },
         h.d,
         h.m,
-      ]);
+      );
     };
     // the Tests list: the latest inventory joined with each test's latest result …
     for (const t of inv.tests) {
@@ -397,11 +391,12 @@ export function buildReportData(input: ReportInput): ReportData {
       else if (!all.some((r) => r.id === p.runId && !countsInMetrics(r))) trends.push({ ...p, repo: inv.name, flaky: null });
     }
   });
+  const built = tests.finish();
   if (input.gaps === undefined || input.gaps === null) missing.push('gap analysis not available (no workflows configured or analysis not run)');
   if (input.trace === undefined || input.trace === null) missing.push('traceability not available (no requirements found or analysis not run)');
   trends.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   return {
-    version: 1,
+    version: 2,
     title: input.title ?? `seams report: ${repos.map((r) => r.name).join(', ')}`,
     generatedAt: (input.generatedAt ?? new Date()).toISOString(),
     missing,
@@ -431,11 +426,11 @@ export function buildReportData(input: ReportInput): ReportData {
       : null,
     latestRun,
     files,
-    tests,
+    tests: built,
     historyRuns,
     trends,
     flaky,
-    failureGroups: failureGroupsOf(tests),
+    failureGroups: failureGroupsOf(built),
   };
 }
 
@@ -455,16 +450,22 @@ export function failureCategory(message: string): string {
     .slice(0, 200);
 }
 
-function failureGroupsOf(tests: ReportData['tests']): ReportData['failureGroups'] {
+function failureGroupsOf(tests: ReportTests): ReportData['failureGroups'] {
   const groups = new Map<string, { category: string; count: number; rows: number[] }>();
-  tests.forEach((t, i) => {
-    if (t[13] !== 1 || t[12] || (t[6] !== 'failed' && t[6] !== 'error')) return;
-    const category = failureCategory(t[8]);
+  const failed = STATUSES.indexOf('failed');
+  const error = STATUSES.indexOf('error');
+  // one category per distinct message: a million failures share a few thousand messages
+  const categories = new Map<number, string>();
+  for (let i = 0; i < tests.count; i++) {
+    if (tests.known[i] !== 1 || tests.stale[i] !== 0 || (tests.status[i] !== failed && tests.status[i] !== error)) continue;
+    const m = tests.message[i]!;
+    let category = categories.get(m);
+    if (category === undefined) categories.set(m, (category = failureCategory(tests.messages[m]!)));
     let g = groups.get(category);
     if (!g) groups.set(category, (g = { category, count: 0, rows: [] }));
     g.count++;
     if (g.rows.length < 500) g.rows.push(i);
-  });
+  }
   return [...groups.values()].sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
+import { STATUSES } from './model.js';
 import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
@@ -152,7 +153,12 @@ const STATUS_COLORS: [string, string][] = [
 export function statusTotals(data: ReportData): { repo: string; counts: Record<string, number> }[] {
   return data.repos.map((repo, ri) => {
     const counts: Record<string, number> = Object.fromEntries(STATUS_COLORS.map(([k]) => [k, 0]));
-    for (const t of data.tests) if (t[0] === ri && t[13] === 1) counts[t[6] || 'never run'] = (counts[t[6] || 'never run'] ?? 0) + 1;
+    const t = data.tests;
+    for (let i = 0; i < t.count; i++) {
+      if (t.repo[i] !== ri || t.known[i] !== 1) continue;
+      const status = STATUSES[t.status[i]!] || 'never run';
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
     return { repo: repo.name, counts };
   });
 }
