@@ -1,31 +1,27 @@
-import { FLAKY_WINDOW_RUNS } from '../core/flaky.js';
+import { FLAKY_WINDOW_RUNS, logicalGroups, selectWindow } from '../core/flaky.js';
 import type { RepoAnalysisCore } from '../analysis/index.js';
 import { evaluateGates, GateConfigErrors, type GateReport } from '../core/gates.js';
-import {
-  compileSelectors,
-  countsInMetrics,
-  evaluateMetric,
-  logicalRuns,
-  runLabel,
-  selectableTest,
-  toBound,
-  type MetricInputs,
-  type MetricOptions,
-  type MetricValue,
-} from '../core/metrics/index.js';
+import { compileSelectors, evaluateMetric, selectableTest, toBound, type MetricInputs, type MetricOptions, type MetricValue } from '../core/metrics/index.js';
 import { summarizeRepo } from '../core/summary.js';
-import type { RepoInventory, RunRecord } from '../core/types.js';
+import type { RepoInventory } from '../core/types.js';
 import {
-  trendOf,
+  buildReportDataFrom,
+  type ReportData,
   type ReportGapRow,
-  type ReportInput,
+  type ReportHistory,
   type ReportReachInput,
   type ReportRepoInput,
   type ReportTraceRow,
   type TrendPoint,
 } from '../report/html/data.js';
+import { STATUSES } from '../report/html/model.js';
 import type { CompletionCoverage, CompletionRepo, CompletionReport, CompletionScenario } from '../report/markdown-report.js';
-import type { RunSummary } from '../store/types.js';
+import type { ResultStore, RunSummary } from '../store/types.js';
+import { openHistory } from './history.js';
+import { repoKey } from '../scan/configured.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { resolveStoreSpec } from '../store/index.js';
 import { contextOf, type RepoContext, type RepoContextOptions } from './context.js';
 import { loadRepos } from './repos.js';
 
@@ -42,8 +38,8 @@ export interface ReportOptions extends Pick<RepoContextOptions, 'config' | 'cach
 }
 
 export interface ReportResult {
-  /** Input of the HTML report (report/html). */
-  html: ReportInput;
+  /** The HTML report's data (report/html), built from the history one run at a time. */
+  html: ReportData;
   /** Input of the Markdown completion report (report/markdown-report). */
   completion: CompletionReport;
 }
@@ -60,40 +56,108 @@ export async function report(paths: readonly string[], options: ReportOptions = 
   let gaps: ReportGapRow[] | null = null;
   let trace: ReportTraceRow[] | null = null;
   const reach: ReportReachInput[] = [];
-  for (const repo of repos) {
-    const ctx = await contextOf(repo, {
-      ...options,
-      now,
-      // `runs` per tier set (the flaky window), all sets together at most 200 full runs
-      history: { runs: historyRuns, maxRuns: 200, summaries: 200 },
-      historyErrors: 'note',
-      coverage: 'all',
-      analysis: true,
-      analysisErrors: 'note',
-    });
-    notes.push(...ctx.notes);
-    const rows = ctx.analysis ? analysisRows(repo.inventory, ctx) : {};
-    if (rows.gaps) (gaps ??= []).push(...rows.gaps);
-    if (rows.trace) (trace ??= []).push(...rows.trace);
-    const reachOfRepo = ctx.analysis && Object.keys(repo.config.config.components).length ? { summary: ctx.analysis.workflows.reach, saturated: ctx.analysis.workflows.saturated } : undefined;
-    if (reachOfRepo) reach.push({ repo: repo.inventory.name, ...reachOfRepo });
-    let gate: GateReport | null = null;
-    let gateErrors: string[] | undefined;
-    try {
-      gate = evaluateGates(ctx.inputs, { repoName: repo.inventory.name });
-      if (gate.results.length) gates.push(gate);
-    } catch (e) {
-      if (!(e instanceof GateConfigErrors)) throw e;
-      gateErrors = e.errors.map((x) => `${x.source ? `${x.source}: ` : ''}${x.message}`);
-      notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
+  const stores: ResultStore[] = [];
+  const latestLabels: CompletionRepo['latestRuns'][] = [];
+  try {
+    for (const repo of repos) {
+      const ctx = await contextOf(repo, {
+        ...options,
+        now,
+        // what the gates and the completion report's metrics read (pass rates, flaky, determinism)
+        history: { runs: historyRuns, maxRuns: 200, summaries: 200 },
+        historyErrors: 'note',
+        coverage: 'all',
+        analysis: true,
+        analysisErrors: 'note',
+      });
+      notes.push(...ctx.notes);
+      const rows = ctx.analysis ? analysisRows(repo.inventory, ctx) : {};
+      if (rows.gaps) (gaps ??= []).push(...rows.gaps);
+      if (rows.trace) (trace ??= []).push(...rows.trace);
+      const reachOfRepo = ctx.analysis && Object.keys(repo.config.config.components).length ? { summary: ctx.analysis.workflows.reach, saturated: ctx.analysis.workflows.saturated } : undefined;
+      if (reachOfRepo) reach.push({ repo: repo.inventory.name, ...reachOfRepo });
+      let gate: GateReport | null = null;
+      let gateErrors: string[] | undefined;
+      try {
+        gate = evaluateGates(ctx.inputs, { repoName: repo.inventory.name });
+        if (gate.results.length) gates.push(gate);
+      } catch (e) {
+        if (!(e instanceof GateConfigErrors)) throw e;
+        gateErrors = e.errors.map((x) => `${x.source ? `${x.source}: ` : ''}${x.message}`);
+        notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
+      }
+      // the Tests list, strips, trends: read from the store run by run (never every result at once)
+      const stored = await storedHistory(repo, options, historyRuns);
+      if (stored.store) stores.push(stored.store);
+      htmlRepos.push({ inventory: repo.inventory, history: stored.history, trend: stored.trend, historyMissing: stored.missing, configMissing: !repo.config.file });
+      latestLabels.push(stored.latestRuns);
+      completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored.latestRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
     }
-    htmlRepos.push({ inventory: repo.inventory, runs: ctx.history.runs, trend: trendPoints(ctx), historyMissing: ctx.history.missing, configMissing: !repo.config.file });
-    completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
+    const html = await buildReportDataFrom({ title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns });
+    completion.forEach((c, ri) => (c.latest = latestLabels[ri]!.length ? latestResults(html, ri) : null));
+    return { html, completion: { generatedAt: now, repos: completion } };
+  } finally {
+    for (const s of stores) await s.close();
   }
-  return {
-    html: { title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns },
-    completion: { generatedAt: now, repos: completion },
-  };
+}
+
+interface StoredHistory {
+  history: ReportHistory;
+  trend: TrendPoint[];
+  missing?: string;
+  store?: ResultStore;
+  /** The newest logical run of each tier set, as the completion report names them. */
+  latestRuns: CompletionRepo['latestRuns'];
+}
+
+/**
+ * A repository's runs for the report: the newest `window` logical runs of each tier set (at most
+ * 200 stored runs), read from the store one batch at a time while the report is built, and up to
+ * 100 run summaries for the trends. A SQLite history that does not exist is missing, not created.
+ */
+async function storedHistory(repo: Awaited<ReturnType<typeof loadRepos>>[number], options: ReportOptions, window: number): Promise<StoredHistory> {
+  const empty = (missing: string): StoredHistory => ({ history: { runs: [], read: () => [] }, trend: [], missing, latestRuns: [] });
+  const root = repo.inventory.root;
+  const configured = repo.config.user.history?.db;
+  let store: ResultStore;
+  try {
+    const spec = resolveStoreSpec({ db: options.db, env: options.env ?? process.env, configured });
+    if (!/^postgres(ql)?:\/\//i.test(spec)) {
+      const file = spec.replace(/^sqlite:(\/\/)?/i, '');
+      if (file !== ':memory:' && !existsSync(path.resolve(root, file))) return empty(`no history yet (${file} does not exist; run \`seams run\` or \`seams ingest\`)`);
+    }
+    store = await openHistory(root, { db: options.db, env: options.env ?? process.env, configured, readOnly: true });
+  } catch (e) {
+    return empty(`history unavailable: ${(e as Error).message}`);
+  }
+  try {
+    const all = Number.MAX_SAFE_INTEGER;
+    let summaries = await store.listRuns({ repo: repoKey(repo.inventory), limit: all, includeIncomplete: true });
+    // a per-repo SQLite file whose runs carry another name (or none): all its runs are the repo's
+    if (!summaries.length && store.kind === 'sqlite') summaries = await store.listRuns({ limit: all, includeIncomplete: true });
+    const counted = summaries.filter((s) => (s.status as string) !== 'incomplete');
+    const chosen = selectWindow(counted, window)
+      .flatMap((g) => g.runs)
+      .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.id.localeCompare(a.id))
+      .slice(0, 200);
+    const oldest = chosen.length ? Date.parse(chosen[chosen.length - 1]!.startedAt) : Infinity;
+    const incomplete = summaries.filter((s) => (s.status as string) === 'incomplete' && Date.parse(s.startedAt) >= oldest);
+    const perSet = new Map<string, CompletionRepo['latestRuns'][number]>();
+    for (const g of logicalGroups(counted)) {
+      const k = [...g.tiers].sort().join(' + ') || '(no tier)';
+      if (!perSet.has(k)) perSet.set(k, { tiers: k, label: `${g.startedAt.slice(0, 16).replace('T', ' ')}${g.commit ? ` ${g.commit.slice(0, 7)}` : ''}${g.runs.length > 1 ? ` (${g.runs.length} shards)` : ''}`, branch: g.branch });
+    }
+    return {
+      store,
+      history: { runs: [...chosen, ...incomplete], read: (id) => store.readResults(id) },
+      trend: counted.slice(0, 100).reverse().map(fromSummary),
+      missing: counted.length ? undefined : `no runs recorded in ${store.location}`,
+      latestRuns: [...perSet.values()],
+    };
+  } catch (e) {
+    await store.close();
+    return empty(`history unavailable: ${(e as Error).message}`);
+  }
 }
 
 function fromSummary(s: RunSummary): TrendPoint {
@@ -109,15 +173,6 @@ function fromSummary(s: RunSummary): TrendPoint {
     flaky: null, // outside the report's window: not analysed
     durationMs: s.durationMs,
   };
-}
-
-function trendPoints(ctx: RepoContext): TrendPoint[] {
-  const full = new Map(ctx.history.runs.map((r) => [r.id, r]));
-  return ctx.history.summaries
-    .filter((s) => (s.status as string) !== 'incomplete') // incomplete runs never count in trends
-    .slice(0, 100)
-    .reverse()
-    .map((s) => (full.has(s.id) ? trendOf(full.get(s.id)!) : fromSummary(s)));
 }
 
 /** Gap rows (when workflows are declared) and the traceability matrix (when there are requirements). */
@@ -167,16 +222,9 @@ function share(raw: number | string | undefined): number | undefined {
   }
 }
 
-function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined): CompletionRepo {
+function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined, latestRuns: CompletionRepo['latestRuns']): CompletionRepo {
   const { inputs, inventory } = ctx;
   const config = ctx.config.config;
-  // incomplete runs (no report from the runner) never count: not the "latest run" of their tiers
-  const runs = logicalRuns(ctx.history.runs.filter(countsInMetrics));
-  const perTiers = new Map<string, (typeof runs)[number]>();
-  for (const r of runs) {
-    const k = [...r.tiers].sort().join(' + ') || '(no tier)';
-    if (!perTiers.has(k)) perTiers.set(k, r);
-  }
   const scenarios: CompletionScenario[] = Object.entries(config.scenarios).map(([name, sc]) => {
     const sel = compileSelectors(sc.select);
     const scenarioGate = Object.values(config.gates).find((g) => g.metric === 'passrate' && g.scenario === name && g.min !== undefined);
@@ -201,7 +249,7 @@ function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: str
   return {
     name: inventory.name,
     summary: summarizeRepo(inventory),
-    latestRuns: [...perTiers].map(([tiers, r]) => ({ tiers, label: runLabel(r), branch: r.branch })),
+    latestRuns,
     historyMissing: ctx.history.missing,
     scenarios,
     nondeterministic: safeMetric('nondeterministic', {}, inputs),
@@ -210,24 +258,27 @@ function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: str
     gaps,
     gate,
     gateErrors,
-    latest: runs.length ? latestResults(runs) : null,
+    latest: null, // from the built report data (latestResults)
   };
 }
 
-/** The newest result of each test over the newest run of each tier set. */
-function latestResults(runs: ReturnType<typeof logicalRuns>): NonNullable<CompletionRepo['latest']> {
-  const newest = new Map<string, RunRecord['results'][number]>();
-  const seenTiers = new Set<string>();
-  for (const run of runs) {
-    const k = [...run.tiers].sort().join('+');
-    if (seenTiers.has(k)) continue;
-    seenTiers.add(k);
-    for (const r of run.results) {
-      const key = `${r.runner}\0${r.project ?? ''}\0${r.id}`;
-      if (!newest.has(key)) newest.set(key, r);
+/** The newest result of each test from the latest run of its tier set (rows that are not stale): failing ids and what did not run. */
+function latestResults(data: ReportData, repo: number): NonNullable<CompletionRepo['latest']> {
+  const t = data.tests;
+  const failed = STATUSES.indexOf('failed');
+  const error = STATUSES.indexOf('error');
+  const notRun = STATUSES.indexOf('not-run');
+  const failing: string[] = [];
+  const reasons = new Set<string>();
+  let notRunCount = 0;
+  for (let i = 0; i < t.count; i++) {
+    if (t.repo[i] !== repo || t.stale[i] !== 0) continue;
+    const s = t.status[i];
+    if (s === failed || s === error) failing.push(t.id[i]!);
+    else if (s === notRun) {
+      notRunCount++;
+      if (reasons.size < 3) reasons.add(t.messages[t.message[i]!] || '?');
     }
   }
-  const failing = [...newest.values()].filter((r) => r.status === 'failed' || r.status === 'error').map((r) => r.id);
-  const notRun = [...newest.values()].filter((r) => r.status === 'not-run');
-  return { failing, notRun: notRun.length, notRunReasons: [...new Set(notRun.map((r) => r.reason ?? '?'))].slice(0, 3) };
+  return { failing, notRun: notRunCount, notRunReasons: [...reasons] };
 }

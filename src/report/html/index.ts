@@ -4,7 +4,7 @@ import { buildReportData, type ReportData, type ReportInput, type TrendPoint } f
 import { STATUSES } from './model.js';
 import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
-export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
+export { buildReportData, buildReportDataFrom, memoryHistory, type ReportData, type ReportHistory, type ReportRunInfo, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
 
 /**
