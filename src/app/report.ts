@@ -15,6 +15,7 @@ import {
   type TrendPoint,
 } from '../report/html/data.js';
 import { STATUSES } from '../report/html/model.js';
+import { REPORT_COLUMNS } from '../report/html/build.js';
 import type { CompletionCoverage, CompletionRepo, CompletionReport, CompletionScenario } from '../report/markdown-report.js';
 import type { ResultStore, RunSummary } from '../store/types.js';
 import { openHistory } from './history.js';
@@ -149,7 +150,7 @@ async function storedHistory(repo: Awaited<ReturnType<typeof loadRepos>>[number]
     }
     return {
       store,
-      history: { runs: [...chosen, ...incomplete], read: (id) => store.readResults(id) },
+      history: { runs: [...chosen, ...incomplete], read: (id) => store.readResultColumns(id, REPORT_COLUMNS, 5000) },
       trend: counted.slice(0, 100).reverse().map(fromSummary),
       missing: counted.length ? undefined : `no runs recorded in ${store.location}`,
       latestRuns: [...perSet.values()],

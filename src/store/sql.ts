@@ -4,7 +4,7 @@ import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } f
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, toResultOfColumns, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
 import { redactSecrets } from '../util/urls.js';
-import type { DeleteResult, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
+import type { DeleteResult, ResultColumn, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
 const BATCH = 500;
@@ -351,6 +351,20 @@ export class SqlResultStore implements ResultStore {
         (rows as unknown[])[i] = undefined;
       }
       yield batch;
+      if (rows.length < size) return;
+    }
+  }
+
+  async *readResultColumns(runId: string, columns: readonly ResultColumn[], batchSize = 20_000): AsyncIterable<unknown[][]> {
+    const size = Math.max(1, Math.trunc(batchSize));
+    for (const c of columns) if (!(RESULT_COLUMNS as readonly string[]).includes(c)) throw new Error(`readResultColumns: unknown column ${c}`);
+    const list = ['seq', ...columns].join(', ');
+    let after = -1;
+    for (;;) {
+      const rows = await this.db.rows(`SELECT ${list} FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ${size}`, [runId, after]);
+      if (!rows.length) return;
+      after = Number(rows[rows.length - 1]![0]);
+      yield rows;
       if (rows.length < size) return;
     }
   }

@@ -63,6 +63,14 @@ export interface ResultStore {
    */
   readResults(runId: string, batchSize?: number): AsyncIterable<TestResult[]>;
 
+  /**
+   * Columns of stored run `runId`'s results as arrays `[seq, ...columns]` (numbers may come as
+   * strings from PostgreSQL: convert with Number), in saved order, `batchSize` rows at a time: for
+   * readers that need a few fields of every result of a large run (the report) without a result
+   * object per row.
+   */
+  readResultColumns(runId: string, columns: readonly ResultColumn[], batchSize?: number): AsyncIterable<unknown[][]>;
+
   /** The results of one test across runs (incomplete runs left out), newest first. */
   testHistory(key: TestKey, limit?: number): Promise<TestHistoryEntry[]>;
 
@@ -102,6 +110,9 @@ export interface ResultStore {
    */
   replaceRun(run: RunRecord & { shards?: readonly string[] }): Promise<SaveResult>;
 }
+
+/** A column of the results table (store/rows.ts RESULT_COLUMNS). */
+export type ResultColumn = 'runner' | 'project' | 'test_id' | 'file' | 'name' | 'suite' | 'tier' | 'status' | 'duration_ms' | 'attempts' | 'flaky' | 'message' | 'reason' | 'services' | 'known';
 
 export interface DeleteResult {
   runs: number;

@@ -1,7 +1,6 @@
 import { analyzeFlaky, selectWindow, type FlakyReport, type WindowEntry, type WindowGroup } from '../../core/flaky.js';
-import { testKey } from '../../core/metrics/selectors.js';
-import { outcomeOf, type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
-import { ReportTestsBuilder, STATUSES, statusCode } from './model.js';
+import { type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
+import { ReportTestsBuilder, STATUSES } from './model.js';
 
 /**
  * One repository's part of the HTML report, built from its runs one result at a time: the runs
@@ -25,10 +24,36 @@ export interface ReportRunInfo {
   status: RunRecord['status'];
 }
 
+/**
+ * A result as the report reads it: the store's columns `[seq, ...REPORT_COLUMNS]` as arrays
+ * (ResultStore.readResultColumns), no object per result. `project` is '' for none; numbers may
+ * be strings (PostgreSQL).
+ */
+export type ReportResultRow = readonly unknown[];
+
+/** The results columns the report reads, in the order of ReportResultRow after `seq`. */
+export const REPORT_COLUMNS = ['runner', 'project', 'test_id', 'file', 'tier', 'status', 'duration_ms', 'flaky', 'message', 'reason', 'known'] as const;
+
+/** A TestResult as a ReportResultRow (runs held in memory). */
+export const reportRowOf = (r: TestResult): ReportResultRow => [
+  0,
+  r.runner,
+  r.project ?? '',
+  r.id,
+  r.file ?? null,
+  r.tier ?? null,
+  r.status,
+  r.durationMs,
+  r.flaky ? 1 : 0,
+  r.message ?? null,
+  r.reason ?? null,
+  r.known === undefined ? null : r.known ? 1 : 0,
+];
+
 /** A history the report reads: its runs (any order) and, run by run, their results in batches. */
 export interface ReportHistory {
   runs: readonly ReportRunInfo[];
-  read(runId: string): AsyncIterable<readonly TestResult[]> | Iterable<readonly TestResult[]>;
+  read(runId: string): AsyncIterable<readonly ReportResultRow[]> | Iterable<readonly ReportResultRow[]>;
 }
 
 /** Per-test status codes in history strips (one char per run, oldest first). */
@@ -57,8 +82,64 @@ export interface RunTally {
   unmatched: number;
 }
 
-/** A test's key: core/metrics `testKey` (the inventory index's key), so one string serves both lookups. */
-const key = (runner: string, project: string | null | undefined, id: string) => testKey({ runner, project: project ?? null, id });
+/** Values held once, by a 1-based index (0 stands for "none"), so per-test columns can be typed arrays. */
+class Interned<V> {
+  private readonly values: V[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  index(key: string, make?: () => V): number {
+    let i = this.byKey.get(key);
+    if (i === undefined) {
+      this.values.push(make ? make() : (key as unknown as V));
+      i = this.values.length;
+      this.byKey.set(key, i);
+    }
+    return i;
+  }
+
+  value(i: number): V | undefined {
+    return i ? this.values[i - 1] : undefined;
+  }
+}
+
+const ms = (d: number): number => (d > 0 && Number.isFinite(d) ? Math.min(0xffffffff, Math.round(d)) : 0);
+
+const STATUS_INDEX: Record<string, number> = Object.fromEntries(STATUSES.map((s, i) => [s, i]).filter(([s]) => s !== ''));
+
+/**
+ * Tests by runner and project, then id: the id strings themselves are the keys (a million tests
+ * need no million concatenated keys), and the map of the previous row's (runner, project) is
+ * reused, as a run's results share it.
+ */
+class TestMap<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+  private lastRunner = '';
+  private lastProject = '';
+  private last: Map<string, V> | undefined;
+
+  inner(runner: string, project: string, create: boolean): Map<string, V> | undefined {
+    if (this.last && runner === this.lastRunner && project === this.lastProject) return this.last;
+    const k = `${runner}\0${project}`;
+    let m = this.outer.get(k);
+    if (!m && create) this.outer.set(k, (m = new Map()));
+    if (m) {
+      this.last = m;
+      this.lastRunner = runner;
+      this.lastProject = project;
+    }
+    return m;
+  }
+
+  get(runner: string, project: string | null, id: string): V | undefined {
+    return this.inner(runner, project ?? '', false)?.get(id);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const m of this.outer.values()) n += m.size;
+    return n;
+  }
+}
 
 /** Flags per test over the history, for flaky candidates. */
 const PASS = 1;
@@ -70,37 +151,43 @@ export class RepoReportBuilder {
   readonly hist: ReportRunInfo[];
   private readonly runIndex = new Map<string, number>();
   private readonly R: number;
-  private readonly index: Map<string, DiscoveredTest>;
+  private readonly index = new TestMap<DiscoveredTest>();
   /** Tiers of which the inventory has no test: results of these count in the figures although they match none. */
   private readonly inventoryTiers: Set<string>;
   private readonly hasInventory: boolean;
 
-  private readonly tids = new Map<string, number>();
+  private readonly tids = new TestMap<number>();
   private n = 0;
   private cap = 0;
   private ids: string[] = [];
-  private runners: string[] = [];
-  private projects: (string | null)[] = [];
+  /** Per test: its (runner, project) pair, an index into `pairs`. */
+  private pair = new Uint32Array(0);
+  private readonly pairs = new Interned<{ runner: string; project: string | null }>();
   /** Per test: tier from its first result (the strip's selection rule). */
-  private firstTier: string[] = [];
+  private firstTier = new Uint32Array(0);
   private first = new Int32Array(0);
   private flags = new Uint8Array(0);
   /** Newest result: run index, status code, duration, message index, tier, file. */
   private latestRun = new Int32Array(0);
   private latestStatus = new Uint8Array(0);
-  private latestDuration = new Float64Array(0);
+  private latestDuration = new Uint32Array(0);
   private latestMessage = new Uint32Array(0);
-  private latestTier: (string | undefined)[] = [];
-  private latestFile: (string | undefined)[] = [];
+  /** Index into `tierNames` / `fileNames`; 0: the result had none. */
+  private latestTier = new Uint32Array(0);
+  private latestFile = new Uint32Array(0);
+  private readonly tierNames = new Interned<string>();
+  private readonly fileNames = new Interned<string>();
   /** Per (test, run): status code (0 none), duration. */
   private strip = new Uint8Array(0);
-  private durations = new Float64Array(0);
+  private durations = new Uint32Array(0);
   /** Per (test, run) with a message: its index in the messages dictionary. */
   private readonly cellMessage = new Map<number, number>();
   /** Per (test, run) where the result passed on a retry. */
   private readonly cellRetry = new Set<number>();
   /** Further results of a test within one run (rare: one id twice in a run), kept for flaky detection. */
   private readonly dups: { tid: number; run: number; status: TestResult['status']; flaky: boolean; durationMs: number }[] = [];
+  private lastFile = '';
+  private lastTier = '';
 
   private readonly runTiers: Set<string>[];
   private readonly runRunners: Set<string>[];
@@ -125,7 +212,7 @@ export class RepoReportBuilder {
       .reverse();
     this.hist.forEach((r, i) => this.runIndex.set(r.id, i));
     this.R = this.hist.length;
-    this.index = new Map(inventory.tests.map((t) => [testKey(t), t]));
+    for (const t of inventory.tests) this.index.inner(t.runner, t.project ?? '', true)!.set(t.id, t);
     this.inventoryTiers = new Set(inventory.tests.map((t) => t.tier));
     this.hasInventory = inventory.tests.length > 0;
     this.runTiers = this.hist.map((r) => new Set(r.tiers));
@@ -161,6 +248,10 @@ export class RepoReportBuilder {
     this.latestRun = g(this.latestRun, cap, -1);
     this.latestStatus = g(this.latestStatus, cap);
     this.latestDuration = g(this.latestDuration, cap);
+    this.pair = g(this.pair, cap);
+    this.firstTier = g(this.firstTier, cap);
+    this.latestTier = g(this.latestTier, cap);
+    this.latestFile = g(this.latestFile, cap);
     this.latestMessage = g(this.latestMessage, cap);
     this.strip = g(this.strip, cap * R);
     this.durations = g(this.durations, cap * R);
@@ -174,8 +265,8 @@ export class RepoReportBuilder {
     return i !== undefined;
   }
 
-  /** A batch of the current run's results, in the order they were saved. */
-  add(results: readonly TestResult[]): void {
+  /** A batch of the current run's results (ReportResultRow), in the order they were saved. */
+  add(rows: readonly ReportResultRow[]): void {
     const i = this.current;
     if (i < 0) return;
     const run = this.hist[i]!;
@@ -184,67 +275,83 @@ export class RepoReportBuilder {
     const runners = this.runRunners[i]!;
     const tally = this.tallies[i]!;
     const R = this.R;
-    for (const r of results) {
-      const k = key(r.runner, r.project, r.id);
-      let tid = this.tids.get(k);
-      // the same key as the inventory's index (core/metrics testKey): one string per result
-      const known = this.index.size ? this.index.get(k) : undefined;
+    const hasIndex = this.hasInventory;
+    for (let j = 0; j < rows.length; j++) {
+      const row = rows[j]!;
+      const runner = row[1] as string;
+      const project = row[2] as string;
+      const id = row[3] as string;
+      const rowFile = row[4] as string | null;
+      const rowTier = row[5] as string | null;
+      const status = row[6] as TestResult['status'];
+      const durationMs = Number(row[7]);
+      const retried = Number(row[8]) === 1;
+      const message = row[9] as string | null;
+      const reason = row[10] as string | null;
+      const storedKnown = row[11] === null || row[11] === undefined ? undefined : Number(row[11]) === 1;
+      const ids = this.tids.inner(runner, project, true)!;
+      let tid = ids.get(id);
+      const known = hasIndex ? this.index.get(runner, project, id) : undefined;
+      // equal neighbours first: a file's results are stored together
+      const file = rowFile === null ? undefined : rowFile === this.lastFile ? this.lastFile : (this.lastFile = this.share(rowFile));
+      const ownTier = rowTier === null ? undefined : rowTier === this.lastTier ? this.lastTier : (this.lastTier = this.share(rowTier));
       if (tid === undefined) {
         tid = this.n++;
         if (tid >= this.cap) this.grow(tid + 1);
-        this.tids.set(k, tid);
-        this.ids.push(r.id);
-        this.runners.push(this.share(r.runner));
-        this.projects.push(r.project === null ? null : this.share(r.project));
-        this.firstTier.push(this.share(r.tier ?? known?.tier ?? single ?? ''));
-        this.latestTier.push(undefined);
-        this.latestFile.push(undefined);
+        ids.set(id, tid);
+        this.ids.push(id);
+        this.pair[tid] = this.pairs.index(`${runner}\0${project}`, () => ({ runner, project: project === '' ? null : project }));
+        this.firstTier[tid] = this.tierNames.index(ownTier ?? known?.tier ?? single ?? '');
         this.first[tid] = i;
       }
       if (this.firstOfRun[i] === -1) this.firstOfRun[i] = tid;
-      tiers.add(r.tier ?? single ?? '');
-      runners.add(r.runner);
+      tiers.add(ownTier ?? single ?? '');
+      runners.add(runner);
       const cell = tid * R + i;
-      const code = statusCode(r.status);
-      if (this.strip[cell] !== 0) this.dups.push({ tid, run: i, status: r.status, flaky: r.flaky, durationMs: r.durationMs });
-      this.strip[cell] = code;
-      this.durations[cell] = r.durationMs;
-      const text = r.message ? r.message.slice(0, MESSAGE_CUT) : r.reason ? r.reason.slice(0, REASON_CUT) : '';
+      const code = STATUS_INDEX[status] ?? 0;
+      const text = message ? message.slice(0, MESSAGE_CUT) : reason ? reason.slice(0, REASON_CUT) : '';
       const m = text ? this.out.msg(text) : 0;
-      if (m && r.status !== 'passed') this.cellMessage.set(cell, m);
-      else this.cellMessage.delete(cell);
-      if (r.status === 'passed') {
+      if (this.strip[cell] !== 0) {
+        // the test's id twice in one run: the strip shows the last, flaky detection sees both
+        this.dups.push({ tid, run: i, status, flaky: retried, durationMs });
+        this.cellMessage.delete(cell);
+      }
+      this.strip[cell] = code;
+      this.durations[cell] = ms(durationMs);
+      if (m && status !== 'passed') this.cellMessage.set(cell, m);
+      if (status === 'passed') {
         this.flags[tid]! |= PASS;
-        if (r.flaky) {
+        if (retried) {
           this.flags[tid]! |= RETRY_PASS;
           this.cellRetry.add(cell);
         }
-      } else if (r.status === 'failed' || r.status === 'error') this.flags[tid]! |= FAIL;
-      if (r.status === 'passed' || r.status === 'failed' || r.status === 'error') {
+      } else if (status === 'failed' || status === 'error') this.flags[tid]! |= FAIL;
+      const ran = status === 'passed' || status === 'failed' || status === 'error';
+      if (ran) {
         this.executed[i]!++;
-        if (r.status !== 'passed') this.bad[i]!++;
+        if (status !== 'passed') this.bad[i]!++;
       }
       // the newest result of the test: the first of the newest run that has one
       if (this.latestRun[tid]! < i) {
         this.latestRun[tid] = i;
         this.latestStatus[tid] = code;
-        this.latestDuration[tid] = r.durationMs;
+        this.latestDuration[tid] = ms(durationMs);
         this.latestMessage[tid] = m;
-        this.latestTier[tid] = r.tier === undefined ? undefined : this.share(r.tier);
-        this.latestFile[tid] = r.file === undefined ? undefined : this.share(r.file);
+        this.latestTier[tid] = ownTier === undefined ? 0 : this.tierNames.index(ownTier);
+        this.latestFile[tid] = file === undefined ? 0 : this.fileNames.index(file);
       }
-      // the run's figures: the repo's tests; results matching none only where the inventory has no test of their tier
-      const tier = r.tier ?? known?.tier ?? single ?? 'unit';
-      const isKnown = known !== undefined || r.known === true; // isKnownResult, with the lookup done
+      // the run's figures: the repo's tests (isKnownResult); results matching none only where the
+      // inventory has no test of their tier (a history ingested without the repo counts whole)
+      const isKnown = known !== undefined || storedKnown === true;
       if (!isKnown) tally.unmatched++;
-      if (isKnown || !this.hasInventory || !this.inventoryTiers.has(tier)) {
+      if (isKnown || !hasIndex || !this.inventoryTiers.has(ownTier ?? single ?? 'unit')) {
         tally.total++;
-        const t = r.tier ?? (single ?? 'unknown');
+        const t = ownTier ?? single ?? 'unknown';
         tally.tiers[t] = (tally.tiers[t] ?? 0) + 1;
-        if (r.status === 'passed') tally.passed++;
-        else if (r.status === 'failed' || r.status === 'error' || r.status === 'not-run') tally.failed++;
-        tally.byStatus[r.status] = (tally.byStatus[r.status] ?? 0) + 1;
-        if (outcomeOf(r) === 'flaky') tally.byStatus.retried = (tally.byStatus.retried ?? 0) + 1;
+        if (status === 'passed') tally.passed++;
+        else if (status === 'failed' || status === 'error' || status === 'not-run') tally.failed++;
+        tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
+        if (status === 'passed' && retried) tally.byStatus.retried = (tally.byStatus.retried ?? 0) + 1;
       }
     }
   }
@@ -281,7 +388,7 @@ export class RepoReportBuilder {
     this.hist.forEach((run, i) => perRun.set(run.id, candidates.length ? analyzeFlaky(upTo(i)).flaky.length : 0));
     const reasons = new Map<number, string>();
     for (const f of report.flaky) {
-      const tid = this.tids.get(key(f.runner, f.project, f.id));
+      const tid = this.tids.get(f.runner, f.project, f.id);
       if (tid !== undefined) reasons.set(tid, f.reasons.join(','));
     }
     return { report, perRun, reasons };
@@ -298,12 +405,13 @@ export class RepoReportBuilder {
     }
     const base = { runId: g.id, commit: g.commit, branch: g.branch, startedAt: g.startedAt, runFailureRatio: executed ? bad / executed : 0, runExecuted: executed };
     const entry = (tid: number, status: TestResult['status'], flaky: boolean, durationMs: number): WindowEntry => {
-      const tier = this.latestTier[tid] ?? (g.runs.length && g.tiers.length === 1 ? g.tiers[0] : undefined);
-      const file = this.latestFile[tid];
+      const tier = this.tierNames.value(this.latestTier[tid]!) ?? (g.runs.length && g.tiers.length === 1 ? g.tiers[0] : undefined);
+      const file = this.fileNames.value(this.latestFile[tid]!);
+      const { runner, project } = this.pairs.value(this.pair[tid]!)!;
       return {
         ...base,
-        runner: this.runners[tid] as WindowEntry['runner'],
-        project: this.projects[tid]!,
+        runner: runner as WindowEntry['runner'],
+        project,
         id: this.ids[tid]!,
         ...(file !== undefined ? { file } : {}),
         ...(tier !== undefined ? { tier } : {}),
@@ -353,6 +461,7 @@ export class RepoReportBuilder {
    */
   rows(repoIndex: number, intern: (file: string) => number, flakyReasons: Map<number, string>): void {
     const latestIds = new Set(this.latestPerTierSet().map((r) => r.id));
+    this.out.reserve(this.out.count + this.inventory.tests.length + this.n);
     const seen = new Uint8Array(this.n);
     const row = (t: DiscoveredTest | null, tid: number | undefined) => {
       const has = tid !== undefined && this.latestRun[tid]! >= 0;
@@ -362,10 +471,10 @@ export class RepoReportBuilder {
         {
           repo: repoIndex,
           id: t?.id ?? this.ids[tid!]!,
-          file: intern(t?.file ?? (has ? this.latestFile[tid!] : undefined) ?? ''),
+          file: intern(t?.file ?? (has ? this.fileNames.value(this.latestFile[tid!]!) : undefined) ?? ''),
           line: t?.line ?? 0,
-          tier: t?.tier ?? (has ? this.latestTier[tid!] : undefined) ?? '',
-          runner: t?.runner ?? this.runners[tid!] ?? '',
+          tier: t?.tier ?? (has ? this.tierNames.value(this.latestTier[tid!]!) : undefined) ?? '',
+          runner: t?.runner ?? this.pairs.value(this.pair[tid!]!)!.runner,
           status: has ? STATUSES[this.latestStatus[tid!]!]! : '',
           duration: has ? this.latestDuration[tid!]! : 0,
           message: has ? this.out.messages[this.latestMessage[tid!]!]! : '',
@@ -380,7 +489,7 @@ export class RepoReportBuilder {
       );
     };
     for (const t of this.inventory.tests) {
-      const tid = this.tids.get(key(t.runner, t.project, t.id));
+      const tid = this.tids.get(t.runner, t.project, t.id);
       if (tid !== undefined) seen[tid] = 1;
       row(t, tid);
     }
@@ -394,8 +503,8 @@ export class RepoReportBuilder {
   /** A test's history strip over the runs that selected it (its tier and runner, from its first result on), with durations and messages. */
   private historyOf(tid: number): { h: string; d: number[]; m: [number, string][] } {
     const R = this.R;
-    const tier = this.firstTier[tid]!;
-    const runner = this.runners[tid]!;
+    const tier = this.tierNames.value(this.firstTier[tid]!) ?? '';
+    const runner = this.pairs.value(this.pair[tid]!)!.runner;
     const first = this.first[tid]!;
     let h = '';
     const d: number[] = [];

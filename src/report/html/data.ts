@@ -6,7 +6,7 @@ import { FLAKY_WINDOW_RUNS } from '../../core/flaky.js';
 import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
 import { reachSummaryLine, saturationHint } from '../gaps.js';
-import { RepoReportBuilder, type ReportHistory, type ReportRunInfo, type RunTally } from './build.js';
+import { RepoReportBuilder, reportRowOf, type ReportHistory, type ReportRunInfo, type RunTally } from './build.js';
 import { ReportTestsBuilder, STATUSES, type ReportTests } from './model.js';
 
 export type { ReportHistory, ReportRunInfo } from './build.js';
@@ -298,7 +298,7 @@ export function buildReportData(input: ReportInput): ReportData {
     const infos = runs.map(infoOf);
     const b = report.begin(repo, infos);
     const byId = new Map(runs.map((r) => [r.id, r]));
-    for (const run of b.hist) if (b.beginRun(run.id)) b.add(byId.get(run.id)!.results);
+    for (const run of b.hist) if (b.beginRun(run.id)) b.add(byId.get(run.id)!.results.map(reportRowOf));
     report.end(repo, infos, b);
   }
   return report.finish();
@@ -322,7 +322,7 @@ export async function buildReportDataFrom(input: ReportInput): Promise<ReportDat
 /** Runs held in memory as a ReportHistory. */
 export function memoryHistory(runs: readonly RunRecord[]): ReportHistory {
   const byId = new Map(runs.map((r) => [r.id, r]));
-  return { runs: runs.map(infoOf), read: (id) => [byId.get(id)?.results ?? []] };
+  return { runs: runs.map(infoOf), read: (id) => [(byId.get(id)?.results ?? []).map(reportRowOf)] };
 }
 
 /**
