@@ -122,6 +122,7 @@ export function windowEntriesOf<R extends WindowResult>(
       executed++;
       if (r.status !== 'passed') bad++;
     }
+  const facts = runFacts(executed, bad);
   const out: WindowEntry[] = [];
   for (const r of results) {
     if (options.keep && !options.keep(r)) continue;
@@ -131,8 +132,7 @@ export function windowEntriesOf<R extends WindowResult>(
       commit: run.commit,
       branch: run.branch,
       startedAt: run.startedAt,
-      runFailureRatio: executed ? bad / executed : 0,
-      runExecuted: executed,
+      ...facts,
       runner: r.runner,
       project: r.project ?? null,
       id: r.id,
@@ -145,6 +145,15 @@ export function windowEntriesOf<R extends WindowResult>(
     });
   }
   return out;
+}
+
+/**
+ * A run's facts on its window entries, from its executed results (passed, failed, error) and the
+ * failed or errored among them: the one computation behind windowEntriesOf and readers that count
+ * a run as they stream it (the report).
+ */
+export function runFacts(executed: number, bad: number): Pick<WindowEntry, 'runFailureRatio' | 'runExecuted'> {
+  return { runFailureRatio: executed ? bad / executed : 0, runExecuted: executed };
 }
 
 /** The key of a test in maps: `runner|project|id` (as the store's testKeyOf). */

@@ -1,4 +1,4 @@
-import { analyzeFlaky, selectWindow, type FlakyReport, type WindowEntry, type WindowGroup } from '../../core/flaky.js';
+import { analyzeFlaky, runFacts, selectWindow, type FlakyReport, type WindowEntry, type WindowGroup } from '../../core/flaky.js';
 import { type DiscoveredTest, type RepoInventory, type RunRecord, type TestResult } from '../../core/types.js';
 import { ReportTestsBuilder, STATUSES } from './model.js';
 
@@ -357,7 +357,7 @@ export class RepoReportBuilder {
   }
 
   /**
-   * `seams flaky`'s analysis (core/flaky.ts: selectWindow, the run facts of windowEntriesOf,
+   * `seams flaky`'s analysis (core/flaky.ts: selectWindow, runFacts as windowEntriesOf uses them,
    * analyzeFlaky) over the report's runs with a window of `window` runs per tier set; and, per
    * run, the count it gives over the runs up to that one (the Flaky trend). Only tests with a
    * retry pass, or with both a pass and a failure, can be flaky: entries are made for those (and
@@ -403,7 +403,7 @@ export class RepoReportBuilder {
       executed += this.executed[i]!;
       bad += this.bad[i]!;
     }
-    const base = { runId: g.id, commit: g.commit, branch: g.branch, startedAt: g.startedAt, runFailureRatio: executed ? bad / executed : 0, runExecuted: executed };
+    const base = { runId: g.id, commit: g.commit, branch: g.branch, startedAt: g.startedAt, ...runFacts(executed, bad) };
     const entry = (tid: number, status: TestResult['status'], flaky: boolean, durationMs: number): WindowEntry => {
       const tier = this.tierNames.value(this.latestTier[tid]!) ?? (g.runs.length && g.tiers.length === 1 ? g.tiers[0] : undefined);
       const file = this.fileNames.value(this.latestFile[tid]!);
