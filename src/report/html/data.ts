@@ -7,7 +7,7 @@ import { formatValue } from '../../core/metrics/vocabulary.js';
 import type { ReachSummary, Saturation } from '../../core/gaps.js';
 import { reachSummaryLine, saturationHint } from '../gaps.js';
 import { RepoReportBuilder, reportRowOf, type ReportHistory, type ReportRunInfo, type RunTally } from './build.js';
-import { ReportTestsBuilder, STATUSES, type ReportTests } from './model.js';
+import { ReportTestsBuilder, STATUSES, countedRow, inventoryTiersOf, type ReportTests } from './model.js';
 
 export type { ReportHistory, ReportRunInfo } from './build.js';
 
@@ -279,7 +279,7 @@ class ReportAssembly {
       historyRuns: this.historyRuns,
       trends: this.trends,
       flaky: this.flaky,
-      failureGroups: failureGroupsOf(tests),
+      failureGroups: failureGroupsOf(tests, inventoryTiersOf(this.repos)),
     };
   }
 }
@@ -341,14 +341,14 @@ export function failureCategory(message: string): string {
     .slice(0, 200);
 }
 
-function failureGroupsOf(tests: ReportTests): ReportData['failureGroups'] {
+function failureGroupsOf(tests: ReportTests, inventoryTiers: Set<string>[]): ReportData['failureGroups'] {
   const groups = new Map<string, { category: string; count: number; rows: number[] }>();
   const failed = STATUSES.indexOf('failed');
   const error = STATUSES.indexOf('error');
   // one category per distinct message: a million failures share a few thousand messages
   const categories = new Map<number, string>();
   for (let i = 0; i < tests.count; i++) {
-    if (tests.known[i] !== 1 || tests.stale[i] !== 0 || (tests.status[i] !== failed && tests.status[i] !== error)) continue;
+    if (tests.stale[i] !== 0 || (tests.status[i] !== failed && tests.status[i] !== error) || !countedRow(tests, i, inventoryTiers)) continue;
     const m = tests.message[i]!;
     let category = categories.get(m);
     if (category === undefined) categories.set(m, (category = failureCategory(tests.messages[m]!)));

@@ -276,3 +276,17 @@ function grown<A extends Uint8Array | Uint16Array | Uint32Array>(a: A, size: num
   out.set(a);
   return out;
 }
+
+/**
+ * Whether row i counts in the report's figures (status totals, failure groups): a test of the
+ * inventory, or a result of a tier the repository's inventory has no test of (a history ingested
+ * without the repo counts whole, as the gates count it). `inventoryTiers[repo]`: the tiers with
+ * tests in that repository's inventory.
+ */
+export function countedRow(t: ReportTests, i: number, inventoryTiers: readonly ReadonlySet<string>[]): boolean {
+  return t.known[i] === 1 || !inventoryTiers[t.repo[i]!]?.has(t.strings[t.tier[i]!]!);
+}
+
+/** Per repository, the tiers its inventory has tests of (ReportData.repos[].tiers). */
+export const inventoryTiersOf = (repos: readonly { tiers: readonly { tier: string; tests: number }[] }[]): Set<string>[] =>
+  repos.map((r) => new Set(r.tiers.filter((t) => t.tests > 0).map((t) => t.tier)));
