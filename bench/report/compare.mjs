@@ -40,6 +40,13 @@ const historyCases = parseSize(opt('history-cases', '100k'));
 const allureHome = path.resolve(opt('allure', '/work/scratch/allure3'));
 const work = path.resolve(opt('work', '/work/scratch/rbench'));
 const jsonOut = opt('json');
+// the history store(s): seams on SQLite (a file per case) and/or PostgreSQL (a schema per case, dropped after)
+const engines = opt('engines', 'sqlite').split(',').map((e) => e.trim());
+for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') {
+  console.error(`bad --engines ${e}: use sqlite, postgres or both`);
+  process.exit(2);
+}
+const pgUrl = opt('pg', 'postgresql://root@127.0.0.1:5432/test');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -111,25 +118,49 @@ function scratchRepo(dir) {
 }
 
 const seamsIngest = (files, db, root, extra = []) =>
-  step('seams ingest', process.execPath, [seamsBin, 'ingest', ...files, '--root', root, '--no-scan', '--runner', 'pytest', '--tier', 'unit', '--db', `sqlite:${db}`, ...extra], { cwd: root });
+  step('seams ingest', process.execPath, [seamsBin, 'ingest', ...files, '--root', root, '--no-scan', '--runner', 'pytest', '--tier', 'unit', '--db', db, ...extra], { cwd: root });
+
+/** The --db of a case: a SQLite file in its folder, or a fresh PostgreSQL schema; `drop()` removes it. */
+async function storeOf(engine, root, name) {
+  if (engine === 'sqlite') return { db: `sqlite:${path.join(root, 'history.db')}`, bytes: () => dirBytes(path.join(root, 'history.db')), drop: async () => {} };
+  const { default: pg } = await import('pg');
+  const schema = `seams_bench_${name.replace(/\W/g, '_')}_${process.pid}`;
+  const q = async (sql) => {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    try {
+      return await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await q(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  return {
+    db: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`,
+    bytes: async () => Number((await q(`SELECT COALESCE(SUM(pg_total_relation_size(quote_ident(schemaname) || '.' || quote_ident(tablename))), 0) AS b FROM pg_tables WHERE schemaname = '${schema}'`)).rows[0].b),
+    drop: () => q(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
+  };
+}
 
 const results = { machine: { cpus: cpus().length, node: process.version, allure: allureVersion, started: new Date().toISOString(), load: loadavg().map((l) => l.toFixed(2)) }, sizes: [], history: [] };
 
-for (const cases of sizes) {
+for (const cases of sizes) for (const engine of engines) {
   const data = path.join(work, `data-${label(cases)}`);
-  rmSync(data, { recursive: true, force: true });
-  const files = await generate({ cases, out: data });
+  // one data set per size, shared by the engines (removed after the last)
+  if (engine === engines[0]) rmSync(data, { recursive: true, force: true });
+  const files = engine === engines[0] ? await generate({ cases, out: data }) : readdirSync(data).map((f) => path.join(data, f)).sort();
   const dataBytes = files.reduce((a, f) => a + statSync(f).size, 0);
   console.error(`${label(cases)}: ${files.length} files, ${fmt(MB(dataBytes), 1)} MB of JUnit XML`);
-  const row = { cases, files: files.length, dataMB: MB(dataBytes) };
+  const row = { cases, engine, files: files.length, dataMB: MB(dataBytes) };
 
   const root = scratchRepo(path.join(work, `seams-${label(cases)}`));
-  const db = path.join(root, 'history.db');
+  const store = await storeOf(engine, root, `report_${label(cases)}`);
+  const db = store.db;
   const html = path.join(root, 'report.html');
   const ingest = await seamsIngest(files, db, root);
   // the results seams stored, checked like Allure's count
   const stored = Number(/: (\d+) results \(/.exec(ingest.stdout ?? '')?.[1]);
-  const report = await step('seams report --html', process.execPath, [seamsBin, 'report', root, '--html', html, '--db', `sqlite:${db}`], { cwd: root });
+  const report = await step(`seams report --html (${engine})`, process.execPath, [seamsBin, 'report', root, '--html', html, '--db', db], { cwd: root });
   row.seams = {
     ingest,
     report,
@@ -142,7 +173,8 @@ for (const cases of sizes) {
   };
   if (stored !== cases) console.error(`    seams stored ${stored} results of ${cases}`);
 
-  if (haveAllure && (cases < 1e6 || allure1m)) {
+  await store.drop();
+  if (haveAllure && engine === engines[0] && (cases < 1e6 || allure1m)) {
     // Allure reads the JUnit files from a results folder; its default plugin is the awesome report
     const out = path.join(work, `allure-${label(cases)}`);
     rmSync(out, { recursive: true, force: true });
@@ -162,14 +194,15 @@ for (const cases of sizes) {
     rmSync(out, { recursive: true, force: true });
   }
   results.sizes.push(row);
-  rmSync(data, { recursive: true, force: true });
+  if (engine === engines.at(-1)) rmSync(data, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 }
 
-for (const runs of history) {
-  console.error(`history ${runs} × ${label(historyCases)}`);
+for (const runs of history) for (const engine of engines) {
+  console.error(`history ${runs} × ${label(historyCases)} (${engine})`);
   const root = scratchRepo(path.join(work, `seams-history-${runs}`));
-  const db = path.join(root, 'history.db');
+  const store = await storeOf(engine, root, `history_${runs}`);
+  const db = store.db;
   const ingests = [];
   for (let k = 0; k < runs; k++) {
     const data = path.join(work, `hist-run-${k}`);
@@ -179,21 +212,24 @@ for (const runs of history) {
     ingests.push(await seamsIngest(files, db, root, ['--commit', `c0ffee${String(k).padStart(2, '0')}`, '--branch', 'main']));
     rmSync(data, { recursive: true, force: true });
   }
-  const flaky = await step('seams flaky', process.execPath, [seamsBin, 'flaky', '--root', root, '--db', `sqlite:${db}`, '--format', 'json'], { cwd: root });
+  const flaky = await step('seams flaky', process.execPath, [seamsBin, 'flaky', '--root', root, '--db', db, '--format', 'json'], { cwd: root });
   let flakyTests;
   try {
     const j = JSON.parse(flaky.stdout);
     flakyTests = (Array.isArray(j) ? j : j.tests ?? j.flaky)?.length;
   } catch {}
-  const gate = await step('seams gate', process.execPath, [seamsBin, 'gate', root, '--db', `sqlite:${db}`, '--no-notify'], { cwd: root, ok: [0, 1] });
+  const gate = await step('seams gate', process.execPath, [seamsBin, 'gate', root, '--db', db, '--no-notify'], { cwd: root, ok: [0, 1] });
   const html = path.join(root, 'report.html');
-  const report = await step('seams report --html', process.execPath, [seamsBin, 'report', root, '--html', html, '--db', `sqlite:${db}`], { cwd: root });
+  const report = await step('seams report --html', process.execPath, [seamsBin, 'report', root, '--html', html, '--db', db], { cwd: root });
+  const dbBytes = await store.bytes();
+  await store.drop();
   results.history.push({
     runs,
+    engine,
     cases: historyCases,
     ingestMaxSeconds: Math.max(...ingests.map((i) => i.seconds)),
     ingestMaxMB: Math.max(...ingests.map((i) => i.peakMB ?? 0)),
-    dbMB: MB(dirBytes(db)),
+    dbMB: MB(dbBytes),
     flaky,
     flakyTests,
     gate,
@@ -209,22 +245,22 @@ const cell = (r) => (r ? `${fmt(r.seconds, 1)} s (${fmt(r.cpu, 1)} s CPU), ${fmt
 const lines = [];
 lines.push(`machine: ${results.machine.cpus} cores, Node ${results.machine.node}, Allure ${allureVersion ?? '(not run)'}; load average ${results.machine.load.join(' ')} at start, ${results.machine.loadAfter.join(' ')} at end`);
 lines.push('');
-lines.push(`| cases | JUnit XML | seams ingest | seams report --html | seams total | HTML | Allure 3 generate (awesome${singleFile ? ', single file' : ''}) | Allure output | ratio wall | ratio CPU | ratio peak RSS | ratio size |`);
-lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+lines.push(`| cases | store | JUnit XML | seams ingest | seams report --html | seams total | HTML | Allure 3 generate (awesome${singleFile ? ', single file' : ''}) | Allure output | ratio wall | ratio CPU | ratio peak RSS | ratio size |`);
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results.sizes) {
   const s = r.seams;
   const a = r.allure;
   const ratio = (x, y) => (a && a.ok && s.ok && x && y ? `${(x / y).toFixed(1)}×` : '—');
   lines.push(
-    `| ${label(r.cases)} | ${fmt(r.dataMB, 1)} MB, ${r.files} files | ${cell(s.ingest)} | ${cell(s.report)} | ${fmt(s.seconds, 1)} s, ${fmt(s.peakMB, 0)} MB | ${fmt(s.outMB, 1)} MB | ${a ? `${cell(a)}${a.ok ? '' : ', no report'}${a.heap ? `, ${a.heap}` : ''}` : 'not run'} | ${a ? `${fmt(a.outMB, 1)} MB, ${a.outFiles} files` : '—'} | ${ratio(a?.seconds, s.seconds)} | ${ratio(a?.cpu, s.cpu)} | ${ratio(a?.peakMB, s.peakMB)} | ${ratio(a?.outMB, s.outMB)} |`,
+    `| ${label(r.cases)} | ${r.engine} | ${fmt(r.dataMB, 1)} MB, ${r.files} files | ${cell(s.ingest)} | ${cell(s.report)} | ${fmt(s.seconds, 1)} s, ${fmt(s.peakMB, 0)} MB | ${fmt(s.outMB, 1)} MB | ${a ? `${cell(a)}${a.ok ? '' : ', no report'}${a.heap ? `, ${a.heap}` : ''}` : 'not run'} | ${a ? `${fmt(a.outMB, 1)} MB, ${a.outFiles} files` : '—'} | ${ratio(a?.seconds, s.seconds)} | ${ratio(a?.cpu, s.cpu)} | ${ratio(a?.peakMB, s.peakMB)} | ${ratio(a?.outMB, s.outMB)} |`,
   );
 }
 if (results.history.length) {
   lines.push('');
-  lines.push('| history | ingest per run (slowest) | history.db | seams flaky (flaky tests found) | seams gate | seams report --html | HTML |');
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push('| history | store | ingest per run (slowest) | history size | seams flaky (flaky tests found) | seams gate | seams report --html | HTML |');
+  lines.push('|---|---|---|---|---|---|---|---|');
   for (const h of results.history)
-    lines.push(`| ${h.runs} × ${label(h.cases)} | ${fmt(h.ingestMaxSeconds, 1)} s, ${fmt(h.ingestMaxMB, 0)} MB | ${fmt(h.dbMB, 0)} MB | ${cell(h.flaky)} (${h.flakyTests ?? '?'}) | ${cell(h.gate)} (exit ${h.gate.status}) | ${cell(h.report)} | ${fmt(h.report.outMB, 1)} MB |`);
+    lines.push(`| ${h.runs} × ${label(h.cases)} | ${h.engine} | ${fmt(h.ingestMaxSeconds, 1)} s, ${fmt(h.ingestMaxMB, 0)} MB | ${fmt(h.dbMB, 0)} MB | ${cell(h.flaky)} (${h.flakyTests ?? '?'}) | ${cell(h.gate)} (exit ${h.gate.status}) | ${cell(h.report)} | ${fmt(h.report.outMB, 1)} MB |`);
 }
 console.log(lines.join('\n'));
 console.log('\nratios are Allure ÷ seams (seams total = ingest + report; peak RSS = the larger of the two commands)');
