@@ -64,9 +64,11 @@ export const NOT_SELECTED = '-';
 export const ABSENT = '.';
 const CODE_CHAR = ['', ...STATUSES.slice(1).map((s) => STATUS_CODE[s as TestResult['status']])];
 
-/** Longest latest message kept per test (history messages share it: one dictionary entry per text). */
+/** Longest message of a test's newest result kept. */
 const MESSAGE_CUT = 2000;
 const REASON_CUT = 500;
+/** Longest message of an older run's result kept (the history strip's tooltips and the test's history list). */
+const HISTORY_MESSAGE_CUT = 300;
 
 /** Counts of one run as the report shows them (latest run panel, trends). */
 export interface RunTally {
@@ -104,7 +106,18 @@ class Interned<V> {
 
 const ms = (d: number): number => (d > 0 && Number.isFinite(d) ? Math.min(0xffffffff, Math.round(d)) : 0);
 
-const STATUS_INDEX: Record<string, number> = Object.fromEntries(STATUSES.map((s, i) => [s, i]).filter(([s]) => s !== ''));
+const PASSED = STATUSES.indexOf('passed');
+const FAILED = STATUSES.indexOf('failed');
+const ERROR = STATUSES.indexOf('error');
+const NOT_RUN = STATUSES.indexOf('not-run');
+/** In a run's status counts: results that passed on a retry. */
+const RETRIED = STATUSES.length;
+
+/** A status's code (STATUSES index) by comparing content: no hashing of a string that is new on every row. */
+function codeOf(status: string): number {
+  for (let k = 1; k < STATUSES.length; k++) if (STATUSES[k] === status) return k;
+  return 0;
+}
 
 /**
  * Tests by runner and project, then id: the id strings themselves are the keys (a million tests
@@ -171,7 +184,6 @@ export class RepoReportBuilder {
   private latestRun = new Int32Array(0);
   private latestStatus = new Uint8Array(0);
   private latestDuration = new Uint32Array(0);
-  private latestMessage = new Uint32Array(0);
   /** Index into `tierNames` / `fileNames`; 0: the result had none. */
   private latestTier = new Uint32Array(0);
   private latestFile = new Uint32Array(0);
@@ -180,6 +192,8 @@ export class RepoReportBuilder {
   /** Per (test, run): status code (0 none), duration. */
   private strip = new Uint8Array(0);
   private durations = new Uint32Array(0);
+  /** The newest result's message or reason, per test that has one. */
+  private readonly latestText = new Map<number, string>();
   /** Per (test, run) with a message: its index in the messages dictionary. */
   private readonly cellMessage = new Map<number, number>();
   /** Per (test, run) where the result passed on a retry. */
@@ -195,7 +209,9 @@ export class RepoReportBuilder {
   private readonly bad: Int32Array;
   /** First test of each run (its marker entry for flaky detection). */
   private readonly firstOfRun: Int32Array;
-  readonly tallies: RunTally[];
+  private readonly tallies: RunTally[];
+  /** Per run, results counted per status code (RETRIED: passed on a retry); `tally(i)` turns them into names. */
+  private readonly statusCounts: Int32Array[];
   private readonly strings = new Map<string, string>();
   private current = -1;
 
@@ -221,6 +237,7 @@ export class RepoReportBuilder {
     this.bad = new Int32Array(this.R);
     this.firstOfRun = new Int32Array(this.R).fill(-1);
     this.tallies = this.hist.map(() => ({ total: 0, passed: 0, failed: 0, tiers: {}, byStatus: {}, unmatched: 0 }));
+    this.statusCounts = this.hist.map(() => new Int32Array(STATUSES.length + 1));
     this.grow(1024);
   }
 
@@ -252,7 +269,6 @@ export class RepoReportBuilder {
     this.firstTier = g(this.firstTier, cap);
     this.latestTier = g(this.latestTier, cap);
     this.latestFile = g(this.latestFile, cap);
-    this.latestMessage = g(this.latestMessage, cap);
     this.strip = g(this.strip, cap * R);
     this.durations = g(this.durations, cap * R);
     this.cap = cap;
@@ -271,11 +287,17 @@ export class RepoReportBuilder {
     if (i < 0) return;
     const run = this.hist[i]!;
     const single = run.tiers.length === 1 ? run.tiers[0]! : undefined;
-    const tiers = this.runTiers[i]!;
-    const runners = this.runRunners[i]!;
     const tally = this.tallies[i]!;
+    const byStatus = this.statusCounts[i]!;
     const R = this.R;
     const hasIndex = this.hasInventory;
+    // A string from the driver is a new object per row: compared by content with the previous
+    // row's (a file's results are stored together), and only hashed (Map, Set, property) when it changed.
+    let lastRunner: string | undefined;
+    let lastProject: string | undefined;
+    let lastTierKey: string | null | undefined;
+    let ids: Map<string, number> | undefined;
+    let counted = 0; // the row's tier is one the inventory has no test of (undefined: not looked up yet)
     for (let j = 0; j < rows.length; j++) {
       const row = rows[j]!;
       const runner = row[1] as string;
@@ -283,18 +305,28 @@ export class RepoReportBuilder {
       const id = row[3] as string;
       const rowFile = row[4] as string | null;
       const rowTier = row[5] as string | null;
-      const status = row[6] as TestResult['status'];
+      const status = row[6] as string;
       const durationMs = Number(row[7]);
       const retried = Number(row[8]) === 1;
       const message = row[9] as string | null;
       const reason = row[10] as string | null;
       const storedKnown = row[11] === null || row[11] === undefined ? undefined : Number(row[11]) === 1;
-      const ids = this.tids.inner(runner, project, true)!;
+      if (runner !== lastRunner || project !== lastProject || !ids) {
+        ids = this.tids.inner(runner, project, true)!;
+        lastRunner = runner;
+        lastProject = project;
+        this.runRunners[i]!.add(runner);
+      }
       let tid = ids.get(id);
       const known = hasIndex ? this.index.get(runner, project, id) : undefined;
-      // equal neighbours first: a file's results are stored together
       const file = rowFile === null ? undefined : rowFile === this.lastFile ? this.lastFile : (this.lastFile = this.share(rowFile));
       const ownTier = rowTier === null ? undefined : rowTier === this.lastTier ? this.lastTier : (this.lastTier = this.share(rowTier));
+      if (rowTier !== lastTierKey) {
+        lastTierKey = rowTier;
+        const t = ownTier ?? single ?? '';
+        this.runTiers[i]!.add(t);
+        counted = !hasIndex || !this.inventoryTiers.has(ownTier ?? single ?? 'unit') ? 1 : 0;
+      }
       if (tid === undefined) {
         tid = this.n++;
         if (tid >= this.cap) this.grow(tid + 1);
@@ -305,38 +337,40 @@ export class RepoReportBuilder {
         this.first[tid] = i;
       }
       if (this.firstOfRun[i] === -1) this.firstOfRun[i] = tid;
-      tiers.add(ownTier ?? single ?? '');
-      runners.add(runner);
       const cell = tid * R + i;
-      const code = STATUS_INDEX[status] ?? 0;
+      const code = codeOf(status);
       const text = message ? message.slice(0, MESSAGE_CUT) : reason ? reason.slice(0, REASON_CUT) : '';
-      const m = text ? this.out.msg(text) : 0;
+      // the latest result's message whole (up to MESSAGE_CUT); older runs' messages cut shorter:
+      // they differ run by run (times, addresses), so a long history would hold each in full
+      const m = text && code !== PASSED ? this.out.msg(text.length > HISTORY_MESSAGE_CUT ? text.slice(0, HISTORY_MESSAGE_CUT) : text) : 0;
       if (this.strip[cell] !== 0) {
         // the test's id twice in one run: the strip shows the last, flaky detection sees both
-        this.dups.push({ tid, run: i, status, flaky: retried, durationMs });
+        this.dups.push({ tid, run: i, status: STATUSES[code] as TestResult['status'], flaky: retried, durationMs });
         this.cellMessage.delete(cell);
       }
       this.strip[cell] = code;
       this.durations[cell] = ms(durationMs);
-      if (m && status !== 'passed') this.cellMessage.set(cell, m);
-      if (status === 'passed') {
+      if (m) this.cellMessage.set(cell, m);
+      if (code === PASSED) {
         this.flags[tid]! |= PASS;
         if (retried) {
           this.flags[tid]! |= RETRY_PASS;
           this.cellRetry.add(cell);
         }
-      } else if (status === 'failed' || status === 'error') this.flags[tid]! |= FAIL;
-      const ran = status === 'passed' || status === 'failed' || status === 'error';
-      if (ran) {
         this.executed[i]!++;
-        if (status !== 'passed') this.bad[i]!++;
+      } else if (code === FAILED || code === ERROR) {
+        this.flags[tid]! |= FAIL;
+        this.executed[i]!++;
+        this.bad[i]!++;
       }
       // the newest result of the test: the first of the newest run that has one
       if (this.latestRun[tid]! < i) {
         this.latestRun[tid] = i;
         this.latestStatus[tid] = code;
         this.latestDuration[tid] = ms(durationMs);
-        this.latestMessage[tid] = m;
+        // held as text until the rows are made: a newer run may still replace it (no dictionary entry for every run's message)
+        if (text) this.latestText.set(tid, text);
+        else this.latestText.delete(tid);
         this.latestTier[tid] = ownTier === undefined ? 0 : this.tierNames.index(ownTier);
         this.latestFile[tid] = file === undefined ? 0 : this.fileNames.index(file);
       }
@@ -344,14 +378,14 @@ export class RepoReportBuilder {
       // inventory has no test of their tier (a history ingested without the repo counts whole)
       const isKnown = known !== undefined || storedKnown === true;
       if (!isKnown) tally.unmatched++;
-      if (isKnown || !hasIndex || !this.inventoryTiers.has(ownTier ?? single ?? 'unit')) {
+      if (isKnown || counted) {
         tally.total++;
         const t = ownTier ?? single ?? 'unknown';
         tally.tiers[t] = (tally.tiers[t] ?? 0) + 1;
-        if (status === 'passed') tally.passed++;
-        else if (status === 'failed' || status === 'error' || status === 'not-run') tally.failed++;
-        tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
-        if (status === 'passed' && retried) tally.byStatus.retried = (tally.byStatus.retried ?? 0) + 1;
+        if (code === PASSED) tally.passed++;
+        else if (code === FAILED || code === ERROR || code === NOT_RUN) tally.failed++;
+        byStatus[code]!++;
+        if (code === PASSED && retried) byStatus[RETRIED]!++;
       }
     }
   }
@@ -444,6 +478,16 @@ export class RepoReportBuilder {
     return out;
   }
 
+  /** Run i's figures (i: index into `hist`). */
+  tally(i: number): RunTally {
+    const t = this.tallies[i]!;
+    const counts = this.statusCounts[i]!;
+    const byStatus: Record<string, number> = {};
+    for (let k = 1; k < STATUSES.length; k++) if (counts[k]) byStatus[STATUSES[k]!] = counts[k]!;
+    if (counts[RETRIED]) byStatus.retried = counts[RETRIED]!;
+    return { ...t, byStatus };
+  }
+
   /** The newest run of each tier set (teams run tiers apart: "the latest run" is the latest of each). */
   latestPerTierSet(): ReportRunInfo[] {
     const seen = new Map<string, ReportRunInfo>();
@@ -477,7 +521,7 @@ export class RepoReportBuilder {
           runner: t?.runner ?? this.pairs.value(this.pair[tid!]!)!.runner,
           status: has ? STATUSES[this.latestStatus[tid!]!]! : '',
           duration: has ? this.latestDuration[tid!]! : 0,
-          message: has ? this.out.messages[this.latestMessage[tid!]!]! : '',
+          message: has ? this.latestText.get(tid!) ?? '' : '',
           markers: t?.markers.join(' ') ?? '',
           history: h.h,
           flaky: tid === undefined ? '' : flakyReasons.get(tid) ?? '',

@@ -215,7 +215,7 @@ class ReportAssembly {
     b.rows(ri, this.intern, flaky.reasons);
     const hist = new Map(b.hist.map((r, i) => [r.id, i]));
     for (const run of b.latestPerTierSet().slice(0, 6)) {
-      const tally = b.tallies[hist.get(run.id)!]!;
+      const tally = b.tally(hist.get(run.id)!);
       this.latestRun.push({
         id: run.id,
         repo: name,
@@ -232,7 +232,7 @@ class ReportAssembly {
     const points = repo.trend ?? b.hist.slice(-100).map((r) => ({ runId: r.id }) as TrendPoint);
     for (const p of points) {
       const i = hist.get(p.runId);
-      if (i !== undefined) this.trends.push({ ...trendPoint(b.hist[i]!, b.tallies[i]!, flaky.perRun.get(p.runId) ?? 0), repo: name });
+      if (i !== undefined) this.trends.push({ ...trendPoint(b.hist[i]!, b.tally(i), flaky.perRun.get(p.runId) ?? 0), repo: name });
       else if (!incomplete.has(p.runId)) this.trends.push({ ...p, repo: name, flaky: null });
     }
   }
