@@ -14,7 +14,7 @@ import {
   type ReportTraceRow,
   type TrendPoint,
 } from '../report/html/data.js';
-import { STATUSES } from '../report/html/model.js';
+import { STATUSES, inventoryTiersOf } from '../report/html/model.js';
 import { REPORT_COLUMNS } from '../report/html/build.js';
 import type { CompletionCoverage, CompletionRepo, CompletionReport, CompletionScenario } from '../report/markdown-report.js';
 import type { ResultStore, RunSummary } from '../store/types.js';
@@ -95,7 +95,10 @@ export async function report(paths: readonly string[], options: ReportOptions = 
       completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored.latestRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
     }
     const html = await buildReportDataFrom({ title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns });
-    completion.forEach((c, ri) => (c.latest = latestLabels[ri]!.length ? latestResults(html, ri) : null));
+    completion.forEach((c, ri) => {
+      c.latest = latestLabels[ri]!.length ? latestResults(html, ri) : null;
+      c.resultsOnly = resultsOnly(html, ri);
+    });
     return { html, completion: { generatedAt: now, repos: completion } };
   } finally {
     for (const s of stores) await s.close();
@@ -282,4 +285,18 @@ function latestResults(data: ReportData, repo: number): NonNullable<CompletionRe
     }
   }
   return { failing, notRun: notRunCount, notRunReasons: [...reasons] };
+}
+
+/** Per tier: rows of the latest runs that match no inventory test where the inventory has no test of their tier (they count like the rest). */
+function resultsOnly(data: ReportData, repo: number): NonNullable<CompletionRepo['resultsOnly']> {
+  const t = data.tests;
+  const tiers = inventoryTiersOf(data.repos)[repo]!;
+  const per = new Map<string, number>();
+  for (let i = 0; i < t.count; i++) {
+    if (t.repo[i] !== repo || t.known[i] === 1 || t.status[i] === 0 || t.stale[i] !== 0) continue;
+    const tier = t.strings[t.tier[i]!]!;
+    if (tiers.has(tier)) continue;
+    per.set(tier || '(no tier)', (per.get(tier || '(no tier)') ?? 0) + 1);
+  }
+  return [...per].map(([tier, results]) => ({ tier, results }));
 }

@@ -50,6 +50,11 @@ export interface CompletionRepo {
   gateErrors?: string[];
   /** Newest results of each tier set (null without runs). */
   latest: { failing: string[]; notRunReasons: string[]; notRun: number } | null;
+  /**
+   * Results of the latest runs that match no inventory test, per tier, where the inventory has no
+   * test of that tier (a history ingested without the repository's sources): they count like the rest.
+   */
+  resultsOnly?: { tier: string; results: number }[];
 }
 
 export interface CompletionReport {
@@ -75,7 +80,7 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
     out.push(`Latest runs: ${input.latestRuns.map((r) => `${mdText(r.tiers)} ${mdText(r.label)}${r.branch ? ` on ${code(r.branch)}` : ''}`).join('; ')}.`);
   else out.push(`No runs recorded: ${mdText(input.historyMissing ?? 'the history is empty')}. Pass rates, determinism and flakiness below are unknown.`);
 
-  out.push('', `${h} Tests per tier`, '', ...tiersTable(input.summary));
+  out.push('', `${h} Tests per tier`, '', ...tiersTable(input.summary, input.resultsOnly));
   out.push('', `${h} Scenarios`, '', ...scenarioSection(input, open));
   out.push('', `${h} Determinism and flakiness`, '', ...stabilitySection(input, open));
   out.push('', `${h} Coverage`, '', ...coverageSection(input, open));
@@ -86,8 +91,8 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
 
   if (input.latest) {
     const { failing, notRun, notRunReasons } = input.latest;
-    if (failing.length) open.push(`${failing.length} tests fail in the latest runs${failing.length <= 5 ? `: ${failing.map((f) => code(f)).join(', ')}` : ''}.`);
-    if (notRun) open.push(`${notRun} tests were not run in the latest runs (missing service: ${notRunReasons.map((r) => mdText(r)).join(', ')}).`);
+    if (failing.length) open.push(`${failing.length} ${failing.length === 1 ? 'test fails' : 'tests fail'} in the latest runs${failing.length <= 5 ? `: ${failing.map((f) => code(f)).join(', ')}` : ''}.`);
+    if (notRun) open.push(`${notRun} ${notRun === 1 ? 'test was' : 'tests were'} not run in the latest runs (missing service: ${notRunReasons.map((r) => mdText(r)).join(', ')}).`);
   } else open.push('Record runs (`seams run` / `seams ingest`) so pass rates can be checked.');
 
   out.push('', `${h} Still open`, '');
@@ -96,13 +101,17 @@ function repoSection(input: CompletionRepo, multi: boolean): string[] {
   return out;
 }
 
-function tiersTable(s: RepoSummary): string[] {
-  if (!s.tiers.length) return ['_No tests found._'];
+function tiersTable(s: RepoSummary, resultsOnly: CompletionRepo['resultsOnly'] = []): string[] {
+  const only = resultsOnly.length
+    ? [`Results of the latest runs that match no test the scan found (ingested without the repository's sources), counted like the rest: ${resultsOnly.map((r) => `${mdText(r.tier)} ${r.results}`).join(', ')}.`]
+    : [];
+  if (!s.tiers.length) return ['_No tests found by scan._', ...(only.length ? ['', ...only] : [])];
   return [
     mdTable(
       ['Tier', 'Files', 'Tests', 'Skipped'],
       [...s.tiers.map((t) => [t.tier, t.files, t.tests, t.skipped] as Cell[]), [md('**total**'), s.total.files, s.total.tests, s.total.skipped]],
     ),
+    ...(only.length ? ['', ...only] : []),
   ];
 }
 

@@ -58,7 +58,7 @@ describe('seams report (CLI)', () => {
     expect(r.stdout).toMatch(/\| cart \| 2 \| 2\/2 \| 100% \| ≥ 100% \| ✅ met \|/);
     expect(r.stdout).toMatch(/Determinism: 1 of 4 tests changed outcome across 3 runs/);
     expect(r.stdout).toMatch(/- Scenario \*\*checkout\*\* passes 50%, expected 95%\./);
-    expect(r.stdout).toMatch(/- 1 tests fail in the latest runs: `test\/integration\/checkout\.test\.ts > checkout > refunds`/);
+    expect(r.stdout).toMatch(/- 1 test fails in the latest runs: `test\/integration\/checkout\.test\.ts > checkout > refunds`/);
     const html = path.join(root, 'r.html');
     expect((await runCli(['report', root, '--html', html])).code).toBe(0);
     const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(html, 'utf8'))![1]!);

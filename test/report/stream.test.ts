@@ -119,3 +119,24 @@ describe('results that match no inventory test (a history ingested without the r
     expect(data.latestRun[0]!.counts.failed).toBeUndefined();
   });
 });
+
+describe('seams report on a history ingested without the repository (CLI)', () => {
+  it('counts the results in the completion report and the latest run like the rest', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const { tempRepo } = await import('../gate/helpers.js');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const root = tempRepo({ 'README.md': '# no tests here\n' });
+    const cases = Array.from({ length: 12 }, (_, i) => `<testcase classname="tests.test_api" name="test_${i}" file="tests/test_api.py" time="0.01">${i === 4 ? '<failure message="boom">trace</failure>' : ''}</testcase>`).join('');
+    writeFileSync(path.join(root, 'junit.xml'), `<testsuites><testsuite name="s" tests="12">${cases}</testsuite></testsuites>`);
+    expect((await runCli(['ingest', path.join(root, 'junit.xml'), '--root', root, '--no-scan', '--runner', 'pytest', '--tier', 'integration'])).code).toBe(0);
+    const md = path.join(root, 'r.md');
+    expect((await runCli(['report', root, '--markdown', md])).code).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    expect(text).toContain('counted like the rest: integration 12.');
+    expect(text).toMatch(/1 test fails in the latest runs: `tests\/test_api.py::test_4`/);
+    const { report } = await import('../../src/app/report.js');
+    const r = await report([root]);
+    expect(r.html.latestRun[0]).toMatchObject({ counts: { passed: 11, failed: 1 }, unmatched: 12 });
+    expect(r.html.failureGroups.map((g) => g.count)).toEqual([1]);
+  });
+});
