@@ -338,34 +338,35 @@ export class SqlResultStore implements ResultStore {
   }
 
   async *readResults(runId: string, batchSize = 20_000): AsyncIterable<TestResult[]> {
-    const size = Math.max(1, Math.trunc(batchSize));
-    let after = -1;
-    for (;;) {
-      // by the primary key (run_id, seq): each batch is one index range, whatever the run's size
-      const rows = await this.db.rows(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ${size}`, [runId, after]);
-      if (!rows.length) return;
-      after = Number(rows[rows.length - 1]![0]);
+    for await (const rows of this.resultBatches(runId, RESULT_READ_COLUMNS, batchSize)) {
       const batch = new Array<TestResult>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         batch[i] = toResultOfColumns(rows[i]!);
         (rows as unknown[])[i] = undefined;
       }
       yield batch;
-      if (rows.length < size) return;
     }
   }
 
   async *readResultColumns(runId: string, columns: readonly ResultColumn[], batchSize = 20_000): AsyncIterable<unknown[][]> {
-    const size = Math.max(1, Math.trunc(batchSize));
     for (const c of columns) if (!(RESULT_COLUMNS as readonly string[]).includes(c)) throw new Error(`readResultColumns: unknown column ${c}`);
-    const list = ['seq', ...columns].join(', ');
-    let after = -1;
-    for (;;) {
-      const rows = await this.db.rows(`SELECT ${list} FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ${size}`, [runId, after]);
-      if (!rows.length) return;
-      after = Number(rows[rows.length - 1]![0]);
-      yield rows;
-      if (rows.length < size) return;
+    yield* this.resultBatches(runId, ['seq', ...columns].join(', '), batchSize);
+  }
+
+  /**
+   * A run's result rows (`columns`, seq first) by ranges of seq over the primary key (run_id, seq):
+   * each batch is one bounded index range, so no engine sorts or skips the rest of the run for it
+   * (a `seq > ? ORDER BY seq LIMIT n` made PostgreSQL sort all remaining rows per batch when its
+   * statistics predate a large ingest). Gaps in seq only make a batch smaller.
+   */
+  private async *resultBatches(runId: string, columns: string, batchSize: number): AsyncIterable<unknown[][]> {
+    const size = Math.max(1, Math.trunc(batchSize));
+    const bounds = (await this.db.rows('SELECT MIN(seq), MAX(seq) FROM results WHERE run_id = ?', [runId]))[0];
+    if (!bounds || bounds[0] === null || bounds[0] === undefined) return;
+    const last = Number(bounds[1]);
+    for (let lo = Number(bounds[0]); lo <= last; lo += size) {
+      const rows = await this.db.rows(`SELECT ${columns} FROM results WHERE run_id = ? AND seq >= ? AND seq < ? ORDER BY seq`, [runId, lo, lo + size]);
+      if (rows.length) yield rows;
     }
   }
 
