@@ -6,7 +6,8 @@
 // table read in seq order, and the run's counts). Needs the build (npm run build).
 //
 //   node bench/run/ingest-1m.mjs [--sizes 100k,1m] [--before <checkout with dist/>]
-//        [--pg postgresql://user@host:5432/db] [--data /work/scratch/ingest] [--runs 1] [--keep]
+//        [--pg postgresql://user@host:5432/db] [--stores sqlite,postgres] [--data /work/scratch/ingest]
+//        [--runs 1] [--keep]
 //
 // "before": a `git worktree add <dir> <commit>` outside the repository, with node_modules linked
 // and `npm run build` (or dist/ copied from a build of that commit). Each command runs under GNU
@@ -49,7 +50,7 @@ const pg = pgUrl ? require('pg') : undefined;
 
 const builds = [...(before ? [{ name: 'before', dir: path.resolve(before) }] : []), { name: 'after', dir: repo }];
 for (const b of builds) if (!existsSync(path.join(b.dir, 'dist/cli/main.js'))) throw new Error(`${b.dir}: no dist/cli/main.js (npm run build there)`);
-const stores = ['sqlite', ...(pgUrl ? ['postgres'] : [])];
+const stores = ['sqlite', ...(pgUrl ? ['postgres'] : [])].filter((s) => opt('stores', 'sqlite,postgres').split(',').includes(s));
 
 async function dataFor(cases) {
   const dir = path.join(dataRoot, `data${label(cases).toLowerCase()}`);
