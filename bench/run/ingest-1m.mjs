@@ -16,7 +16,7 @@
 // average is printed with every row: compare CPU time when it is shared.
 //
 // The command is `seams ingest <files> --no-scan --runner pytest --tier unit --db <store>`.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -104,14 +104,46 @@ async function pgDigest(client, schema) {
   return { ...results, run: JSON.stringify(run) };
 }
 
+/**
+ * CPU seconds of the PostgreSQL server so far, from /proc (Linux, a local server): every live
+ * postgres process's own time plus what its parent (the postmaster) reaped of ended sessions.
+ * The difference around a command is the server's CPU for it, plus any other session's at the
+ * same time (the machine is shared): an upper bound. Undefined where /proc cannot tell.
+ */
+const TICK = 100;
+function postgresCpu() {
+  try {
+    let ticks = 0;
+    let seen = false;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const f = stat.slice(close + 2).split(' ');
+      // fields 14-17 of stat: utime stime cutime cstime (f[0] is field 3)
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      seen = true;
+    }
+    return seen ? ticks / TICK : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const work = path.join(dataRoot, 'bench-work');
 mkdirSync(work, { recursive: true });
 const pgClient = pg ? new pg.Client({ connectionString: pgUrl }) : undefined;
 if (pgClient) await pgClient.connect();
 
 console.log(`seams ingest (issue 14): ${builds.map((b) => `${b.name} = ${b.dir}`).join(', ')}; node ${process.version}; ${runs} run(s) each, the median shown`);
-console.log('| cases | store | build | wall | CPU (seams process) | peak RSS | cases/s | load avg (1 min) at start | results hash |');
-console.log('|---:|---|---|---:|---:|---:|---:|---:|---|');
+console.log('| cases | store | build | wall | CPU (seams process) | CPU (PostgreSQL server, ≤) | peak RSS | cases/s | load avg (1 min) at start | results hash |');
+console.log('|---:|---|---|---:|---:|---:|---:|---:|---:|---|');
 const digests = new Map();
 const rows = [];
 for (const cases of sizes) {
@@ -127,9 +159,11 @@ for (const cases of sizes) {
         const schema = `bench_ingest_${b.name}_${label(cases).toLowerCase()}_${process.pid}`;
         const db = store === 'sqlite' ? 'sqlite:history.db' : `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
         const load = loadavg()[0];
+        const server0 = store === 'postgres' ? postgresCpu() : undefined;
         const r = await measure(process.execPath, [path.join(b.dir, 'bin/seams.js'), 'ingest', ...files, '--no-scan', '--runner', 'pytest', '--tier', 'unit', '--db', db], { cwd: dir, env: { ...process.env, CI: '1' } });
         if (r.status !== 0) throw new Error(`${b.name} ${store} ${cases}: exit ${r.status}\n${r.stderr}`);
-        samples.push({ ...r, load });
+        const server1 = store === 'postgres' ? postgresCpu() : undefined;
+        samples.push({ ...r, load, server: server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined });
         if (k === 0) digest = store === 'sqlite' ? sqliteDigest(path.join(dir, 'history.db')) : await pgDigest(pgClient, schema);
         if (store === 'postgres' && !keep) await pgClient.query(`DROP SCHEMA "${schema}" CASCADE`);
         if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -137,9 +171,9 @@ for (const cases of sizes) {
       samples.sort((x, y) => x.seconds - y.seconds);
       const m = samples[Math.floor(samples.length / 2)];
       digests.set(`${cases} ${store} ${b.name}`, digest);
-      const row = { cases, store, build: b.name, wall: m.seconds, cpu: m.cpu, peakMB: m.peakMB, load: m.load, hash: digest.hash, n: digest.n };
+      const row = { cases, store, build: b.name, wall: m.seconds, cpu: m.cpu, server: m.server, peakMB: m.peakMB, load: m.load, hash: digest.hash, n: digest.n };
       rows.push(row);
-      console.log(`| ${label(cases)} | ${store} | ${b.name} | ${fmt(m.seconds, 1)} s | ${fmt(m.cpu, 1)} s | ${fmt(m.peakMB, 0)} MB | ${Math.round(cases / m.seconds).toLocaleString('en')} | ${fmt(m.load, 1)} | ${digest.hash} (${digest.n} rows) |`);
+      console.log(`| ${label(cases)} | ${store} | ${b.name} | ${fmt(m.seconds, 1)} s | ${fmt(m.cpu, 1)} s | ${store === 'postgres' ? `${fmt(m.server, 1)} s` : ''} | ${fmt(m.peakMB, 0)} MB | ${Math.round(cases / m.seconds).toLocaleString('en')} | ${fmt(m.load, 1)} | ${digest.hash} (${digest.n} rows) |`);
     }
 }
 if (pgClient) await pgClient.end();
