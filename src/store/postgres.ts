@@ -31,6 +31,31 @@ async function typesOf(client: pg.Client, table: string): Promise<Map<string, st
   return types;
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+const QUOTE_OR_BACKSLASH = /["\\]/g;
+
+/**
+ * Column `j` of `rows[from..to)` as a PostgreSQL array literal (`{"a","b\"c",NULL,1.5}`), as
+ * node-postgres writes a JavaScript array, but escaping only the strings that need it (one test
+ * instead of two replaces per value: a million rows have ten million of them). Values are plain
+ * (see insertUnnest): strings quoted, numbers and booleans as text, null and undefined as NULL.
+ */
+export function arrayLiteral(rows: readonly unknown[][], j: number, from: number, to: number): string {
+  const parts: string[] = new Array<string>(to - from);
+  for (let i = from; i < to; i++) {
+    const v = rows[i]![j];
+    parts[i - from] =
+      v === null || v === undefined
+        ? 'NULL'
+        : typeof v === 'string'
+          ? NEEDS_ESCAPE.test(v)
+            ? `"${v.replace(QUOTE_OR_BACKSLASH, '\\$&')}"`
+            : `"${v}"`
+          : `"${String(v)}"`;
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** Rows per UNNEST statement: bounds the size of one message, not a parameter limit (one array per column). */
 const UNNEST_ROWS = 5000;
 
@@ -60,11 +85,8 @@ async function insertUnnest(client: pg.Client, table: string, columns: readonly 
   const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.map((t, j) => `$${j + 1}::${t}[]`).join(', ')})${onConflict ? ` ${onConflict}` : ''}`;
   for (let k = 0; k < rows.length; k += UNNEST_ROWS) {
     const end = Math.min(rows.length, k + UNNEST_ROWS);
-    const arrays: unknown[][] = columns.map(() => new Array<unknown>(end - k));
-    for (let i = k; i < end; i++) {
-      const row = rows[i]!;
-      for (let j = 0; j < width; j++) arrays[j]![i - k] = row[j] ?? null;
-    }
+    const arrays: string[] = [];
+    for (let j = 0; j < width; j++) arrays.push(arrayLiteral(rows, j, k, end));
     await client.query(sql, arrays);
   }
   return true;

@@ -128,3 +128,15 @@ describe('PostgreSQL batches as UNNEST arrays', () => {
     }
   });
 });
+
+describe('arrayLiteral (the UNNEST parameters)', () => {
+  it('writes what node-postgres writes for the same JavaScript array', async () => {
+    const { arrayLiteral } = await import('../../src/store/postgres.js');
+    const { createRequire } = await import('node:module');
+    const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils') as { prepareValue: (v: unknown) => string };
+    const values: unknown[] = [...TRICKY, null, undefined, 0, -1.5, 1 / 3, 1e21, 123456789012, true, false, 'a"b\\c"', '\\\\', '""'];
+    const rows = values.map((v) => ['x', v]);
+    expect(arrayLiteral(rows, 1, 0, rows.length)).toBe(prepareValue(values));
+    expect(arrayLiteral(rows, 1, 3, 5)).toBe(prepareValue(values.slice(3, 5)));
+  });
+});
