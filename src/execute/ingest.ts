@@ -323,7 +323,7 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
         if (!save.inserted) unappliedOptions(stored, o, note);
       }
     } else {
-      save = await o.store.saveRunStream(header, batches());
+      save = await o.store.saveRunStream(header, readAhead(batches()));
       if (!save.inserted && (o.commit != null || o.branch != null || o.tier)) {
         const again = await o.store.getRun(id);
         if (again) unappliedOptions(again, o, note);
@@ -381,6 +381,52 @@ export async function ingestFiles(files: readonly string[], o: IngestOptions): P
     });
   }
   return reports;
+}
+
+/**
+ * Batches of `source`, reading up to `depth` batches ahead of the consumer: while the store waits
+ * for its database (PostgreSQL answering an INSERT), the next batches are parsed instead of the
+ * event loop idling. The order and every error of `source` stay as they are: an error is thrown
+ * where its batch would have been, and a consumer that stops early closes `source` after what it
+ * was reading. Memory: at most `depth` batches held.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, depth = 4): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const queue: Promise<IteratorResult<T>>[] = [];
+  let ended = false;
+  const fill = () => {
+    while (!ended && queue.length < depth) {
+      const p = it.next();
+      // observed here, thrown in order below: no unhandled rejection for a batch not asked for yet
+      p.then(
+        (r) => {
+          if (r.done) ended = true;
+        },
+        () => {
+          ended = true;
+        },
+      );
+      queue.push(p);
+    }
+  };
+  let finished = false;
+  try {
+    for (;;) {
+      fill();
+      const r = await queue.shift()!;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } catch (error) {
+    finished = true;
+    throw error;
+  } finally {
+    // stopped early by the consumer: let the source close its file
+    if (!finished) await it.return?.().catch(() => {});
+  }
 }
 
 /** The shards a stored run holds (`environment.shards` lists them once it holds several). */

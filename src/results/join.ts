@@ -37,6 +37,8 @@ export class InventoryIndex {
   }
 
   junit(classname: string, name: string): DiscoveredTest | undefined {
+    // no inventory (`--no-scan`, a history without a repo): no key to build per result
+    if (!this.byJUnit.size) return undefined;
     return this.byJUnit.get(`${classname}\u0000${name}`);
   }
 }

@@ -12,6 +12,86 @@ function numbered(sql: string): string {
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/** The SQL type of each column of a table, per connection (`format_type`: `text`, `integer`, …), read once. */
+const columnTypes = new WeakMap<pg.Client, Map<string, Map<string, string>>>();
+
+async function typesOf(client: pg.Client, table: string): Promise<Map<string, string>> {
+  let byTable = columnTypes.get(client);
+  if (!byTable) columnTypes.set(client, (byTable = new Map()));
+  let types = byTable.get(table);
+  if (!types) {
+    const r = await client.query<{ name: string; type: string }>(
+      'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+      [table],
+    );
+    types = new Map(r.rows.map((x) => [x.name, x.type]));
+    // an empty answer (no such table) is not kept: the INSERT says what is wrong
+    if (types.size) byTable.set(table, types);
+  }
+  return types;
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+const QUOTE_OR_BACKSLASH = /["\\]/g;
+
+/**
+ * Column `j` of `rows[from..to)` as a PostgreSQL array literal (`{"a","b\"c",NULL,1.5}`), as
+ * node-postgres writes a JavaScript array, but escaping only the strings that need it (one test
+ * instead of two replaces per value: a million rows have ten million of them). Values are plain
+ * (see insertUnnest): strings quoted, numbers and booleans as text, null and undefined as NULL.
+ */
+export function arrayLiteral(rows: readonly unknown[][], j: number, from: number, to: number): string {
+  const parts: string[] = new Array<string>(to - from);
+  for (let i = from; i < to; i++) {
+    const v = rows[i]![j];
+    parts[i - from] =
+      v === null || v === undefined
+        ? 'NULL'
+        : typeof v === 'string'
+          ? NEEDS_ESCAPE.test(v)
+            ? `"${v.replace(QUOTE_OR_BACKSLASH, '\\$&')}"`
+            : `"${v}"`
+          : `"${String(v)}"`;
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** Rows per UNNEST statement: bounds the size of one message, not a parameter limit (one array per column). */
+const UNNEST_ROWS = 5000;
+
+/**
+ * Many rows in one statement with one array parameter per column:
+ * `INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::integer[])`. For a large ingest the
+ * server plans 17 parameters instead of 8,500 per 500 rows (measured 2-3× faster than multi-row
+ * VALUES for the results table, and less CPU in node). Only for rows of plain values (strings,
+ * finite numbers, booleans, null): an array or a Buffer in a row would be taken apart by the
+ * array literal, so those rows (and a table whose column types are unknown) are left to VALUES.
+ * Returns whether it inserted them.
+ */
+async function insertUnnest(client: pg.Client, table: string, columns: readonly string[], rows: readonly unknown[][], onConflict: string | undefined): Promise<boolean> {
+  // a few rows gain nothing; they go as VALUES
+  if (rows.length < 16) return false;
+  const width = columns.length;
+  for (const row of rows) {
+    if (row.length !== width) return false;
+    for (const v of row) {
+      const t = typeof v;
+      if (v !== null && v !== undefined && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(v))) return false;
+    }
+  }
+  const types = await typesOf(client, table);
+  const casts = columns.map((c) => types.get(c));
+  if (casts.some((t) => t === undefined || t.endsWith('[]'))) return false;
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.map((t, j) => `$${j + 1}::${t}[]`).join(', ')})${onConflict ? ` ${onConflict}` : ''}`;
+  for (let k = 0; k < rows.length; k += UNNEST_ROWS) {
+    const end = Math.min(rows.length, k + UNNEST_ROWS);
+    const arrays: string[] = [];
+    for (let j = 0; j < width; j++) arrays.push(arrayLiteral(rows, j, k, end));
+    await client.query(sql, arrays);
+  }
+  return true;
+}
+
 /**
  * A team store in PostgreSQL. `schema` (or `?schema=` in the URL) keeps seams' tables in their
  * own schema, created when missing.
@@ -90,6 +170,7 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     },
     async insertMany(table, columns, rows, onConflict) {
       if (!rows.length) return;
+      if (await insertUnnest(client, table, columns, rows, onConflict)) return;
       const width = columns.length;
       // a statement takes at most 65535 parameters
       const per = Math.max(1, Math.floor(60_000 / width));
