@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
-import { analyzeFlaky, FLAKY_WINDOW_RUNS, type FlakyReport } from '../core/flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, type FlakyOptions as AnalyzeOptions, type FlakyReport } from '../core/flaky.js';
+import type { FlakyWindow, ResultStore, WindowQuery } from '../store/index.js';
 import { openHistory } from './history.js';
 
 /** `seams flaky`: flaky tests over a window of the history (read-only: never creates a database). */
@@ -31,9 +32,22 @@ export async function flaky(options: FlakyOptions): Promise<FlakyResult> {
   // read-only: a missing database is an empty history, never created by looking at it
   const store = await openHistory(root, { db: options.db, env: options.env, configured: config.history.db, readOnly: true });
   try {
-    const window = await store.resultsWindow({ tier: options.tier, branch: options.branch, repo: options.repo, runs: options.runs ?? FLAKY_WINDOW_RUNS });
-    return { report: analyzeFlaky(window, { minFlipRate: options.minFlipRate ?? 0.3 }), location: store.location.replace(`${root}/`, '') };
+    // the reduced window: only the tests that can be flaky are read (analyzeFlaky gives the same report as over every result)
+    const window = await store.flakyWindow({ tier: options.tier, branch: options.branch, repo: options.repo, runs: options.runs ?? FLAKY_WINDOW_RUNS });
+    return { report: analyzeFlaky(window.entries, { minFlipRate: options.minFlipRate ?? 0.3 }), location: store.location.replace(`${root}/`, '') };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The flaky report of a window of an open store, as `seams flaky`, the gates and the report compute
+ * it: `store.flakyWindow(query)` (the window's logical runs and the entries of the tests that can
+ * be flaky), then `analyzeFlaky`. `query.upTo` (a stored run id) ends the window at that run: the
+ * report's per-run trend asks for the window as it was at each run. The window is returned too,
+ * for callers that show its runs.
+ */
+export async function flakyReportOf(store: ResultStore, query: WindowQuery = {}, options: AnalyzeOptions = {}): Promise<{ report: FlakyReport; window: FlakyWindow }> {
+  const window = await store.flakyWindow({ ...query, runs: query.runs ?? FLAKY_WINDOW_RUNS });
+  return { report: analyzeFlaky(window.entries, options), window };
 }
