@@ -414,15 +414,21 @@ export class SqlResultStore implements ResultStore {
     if (!groups.length) return { runs, entries: [] };
     const ids = groups.flatMap((g) => g.runs.map((r) => r.id));
     const marks = ids.map(() => '?').join(', ');
-    // The tests that can be flaky, grouped in SQL over the window's rows (the primary key's run_id
-    // ranges); then their rows, through the results_test index. Only these rows are read into JS.
+    // The tests that can be flaky, in SQL: `f`, the tests with a failure or a retry pass in the
+    // window's rows (the primary key's run_id ranges; few rows pass that filter, so the DISTINCT is
+    // small, where grouping every row spilled to disk on PostgreSQL); `c`, those of them with a pass
+    // too (or the retry pass), over their rows (the results_test index); then the rows of `c`.
+    // Only these rows are read into JS.
     const rows = await this.db.rows(
-      `WITH c AS (SELECT runner, project, test_id FROM results WHERE run_id IN (${marks})
-         GROUP BY runner, project, test_id HAVING ${FLAKY_CANDIDATE_HAVING})
+      `WITH f AS (SELECT DISTINCT runner, project, test_id FROM results
+           WHERE run_id IN (${marks}) AND (status IN ('failed', 'error') OR (status = 'passed' AND flaky = 1))),
+         c AS (SELECT r.runner, r.project, r.test_id FROM f
+           JOIN results r ON r.runner = f.runner AND r.project = f.project AND r.test_id = f.test_id
+           WHERE r.run_id IN (${marks}) GROUP BY r.runner, r.project, r.test_id HAVING ${FLAKY_CANDIDATE_HAVING})
        SELECT r.run_id, ${WINDOW_COLUMNS.map((col) => `r.${col}`).join(', ')} FROM c
          JOIN results r ON r.runner = c.runner AND r.project = c.project AND r.test_id = c.test_id
        WHERE r.run_id IN (${marks}) ORDER BY r.run_id, r.seq`,
-      [...ids, ...ids],
+      [...ids, ...ids, ...ids],
     );
     const perRun = new Map<string, unknown[][]>();
     for (let i = 0; i < rows.length; i++) {
