@@ -68,9 +68,11 @@ export async function loadHistory(
     });
     const runs: RunRecord[] = [];
     const strings = new Map<string, string>();
-    for (const s of wanted.slice(0, options.maxRuns ?? 100)) {
+    const load = wanted.slice(0, options.maxRuns ?? 100);
+    for (const s of load) {
       const r = await store.getRun(s.id);
-      if (r) runs.push(shareStrings(r, strings));
+      // one run has nothing to share with (the gate's usual case: the newest run of a tier set)
+      if (r) runs.push(load.length > 1 ? shareStrings(r, strings) : r);
     }
     let flakyWindows: Map<string, FlakyWindow> | undefined;
     if (options.flakyWindows?.length && summaries.length) {

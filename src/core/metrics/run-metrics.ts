@@ -51,7 +51,8 @@ function resultFilter(tier: string | undefined, opts: MetricOptions, ctx: Metric
   const sel = scenario ? compileSelectors(scenario.select) : null;
   const inRepo = repoFilter(opts.repo, ctx);
   const select = (r: TestResult) => {
-    const known = index.get(testKey(r));
+    // no key to build when the inventory is empty (a history ingested without the repo's sources)
+    const known = index.size ? index.get(testKey(r)) : undefined;
     if (tier && tierOfResult(r, index) !== tier) return false;
     if (sel && !sel(selectableResult(r, known))) return false;
     if (inRepo && !inRepo(known?.file ?? r.file ?? r.id)) return false;
