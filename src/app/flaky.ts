@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/index.js';
-import { analyzeFlaky, FLAKY_WINDOW_RUNS, type FlakyOptions as AnalyzeOptions, type FlakyReport } from '../core/flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, newestPerTierSet, type FlakyOptions as AnalyzeOptions, type FlakyReport, type WindowEntry } from '../core/flaky.js';
 import type { FlakyWindow, ResultStore, WindowQuery } from '../store/index.js';
 import { openHistory } from './history.js';
 
@@ -50,4 +50,28 @@ export async function flaky(options: FlakyOptions): Promise<FlakyResult> {
 export async function flakyReportOf(store: ResultStore, query: WindowQuery = {}, options: AnalyzeOptions = {}): Promise<{ report: FlakyReport; window: FlakyWindow }> {
   const window = await store.flakyWindow({ ...query, runs: query.runs ?? FLAKY_WINDOW_RUNS });
   return { report: analyzeFlaky(window.entries, options), window };
+}
+
+/**
+ * The flaky report as it was at each logical run of `window` (the report's Flaky trend): for each
+ * run, `analyzeFlaky` over the newest `n` runs of each tier set up to it. `window` is ONE
+ * `store.flakyWindow` wide enough for every point (e.g. `runs: n + points`): a test that can be
+ * flaky in a smaller window can be in the wider one, and every run keeps an entry, so each point
+ * equals `flakyReportOf(store, { ...query, runs: n, upTo: run })` without a query per point.
+ * Newest first, by the logical run's id (`FlakyWindowRun.id`).
+ */
+export function flakyReportsPerRun(window: FlakyWindow, n = FLAKY_WINDOW_RUNS, options: AnalyzeOptions = {}): Map<string, FlakyReport> {
+  const byRun = new Map<string, WindowEntry[]>();
+  for (const e of window.entries) {
+    let list = byRun.get(e.runId);
+    if (!list) byRun.set(e.runId, (list = []));
+    list.push(e);
+  }
+  const out = new Map<string, FlakyReport>();
+  window.runs.forEach((run, i) => {
+    const entries: WindowEntry[] = [];
+    for (const r of newestPerTierSet(window.runs.slice(i), n)) for (const e of byRun.get(r.id) ?? []) entries.push(e);
+    out.set(run.id, analyzeFlaky(entries, options));
+  });
+  return out;
 }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFlaky, type WindowEntry } from '../../src/core/flaky.js';
 import { openStore, type ResultStore } from '../../src/store/index.js';
+import { flakyReportOf, flakyReportsPerRun } from '../../src/app/flaky.js';
 import { flakyHistory as history } from '../helpers/flaky-history.js';
 
 /**
@@ -78,6 +79,20 @@ describe.each(engines)('%s flakyWindow', (_name, make) => {
     expect(report.infraFailureRuns.length).toBeGreaterThan(0);
     const shards = (await store.flakyWindow({ runs: 30 })).runs.filter((r) => r.ids.length > 1);
     expect(shards.length).toBeGreaterThan(0);
+  });
+
+  it('the report as it was at each run, from one wide window, equals the window up to that run', async () => {
+    const wide = await store.flakyWindow({ runs: 100 });
+    const points = flakyReportsPerRun(wide, 4);
+    expect([...points.keys()]).toEqual(wide.runs.map((r) => r.id));
+    let nonzero = 0;
+    for (const run of wide.runs) {
+      const { report } = await flakyReportOf(store, { runs: 4, upTo: run.id });
+      expect(points.get(run.id), run.id).toEqual(report);
+      expect(report).toEqual(analyzeFlaky(await store.resultsWindow({ runs: 4, upTo: run.id })));
+      if (report.flaky.length) nonzero++;
+    }
+    expect(nonzero).toBeGreaterThan(5);
   });
 
   it('keeps the stored known flag on entries (the gates count only the repo\'s tests)', async () => {
