@@ -57,6 +57,8 @@ export async function loadHistory(
     // Shards `i/n` of one commit count as one run (they are merged later).
     const perSet = new Map<string, Set<string>>();
     const wanted = summaries.filter((s) => {
+      // a run without results (not sharded) is no run of any rule's tests: it takes no place
+      if (!s.shard && s.counts.total === 0) return false;
       const k = [...s.tiers].sort().join('+');
       const group = s.shard && s.commit ? `${s.commit}|${s.shard.split('/')[1]}` : s.id;
       let groups = perSet.get(k);

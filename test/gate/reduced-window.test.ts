@@ -89,5 +89,8 @@ describe.each(engines)('%s: seams gate over the reduced flaky window', (_name, m
     const lean = await contextOf(again!, { db, history: 'rules', coverage: 'rules', analysis: 'rules' });
     expect(lean.history.runs.length).toBe(3);
     expect(lean.inputs.flakyWindows?.size).toBe(5);
+    const leanFull = await contextOf(again!, { db, history: { runs: 1000, maxRuns: 100_000 }, coverage: 'rules', analysis: 'rules', now: new Date('2026-12-01T00:00:00Z') });
+    const leanGate = await gate([root], { db, now: new Date('2026-12-01T00:00:00Z') });
+    expect(leanGate.reports[0]!.results).toEqual(evaluateGates(leanFull.inputs, { repoName: again!.inventory.name }).results);
   });
 });
