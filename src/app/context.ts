@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { analyzeRepoCore, type RepoAnalysisCore } from '../analysis/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import { coverageEntriesUsed, historyWindow, needsAnalysis, ruleMetrics, type LoadedCoverage, type MetricInputs } from '../core/metrics/index.js';
+import { coverageEntriesUsed, flakyWindowsSuffice, historyWindow, needsAnalysis, ruleMetrics, type LoadedCoverage, type MetricInputs } from '../core/metrics/index.js';
+import { FLAKY_WINDOW_RUNS } from '../core/flaky.js';
 import type { RepoInventory } from '../core/types.js';
 import { companionFilesOf } from '../runners/registry.js';
 import { createFileLister } from '../workspace/files.js';
@@ -84,7 +85,7 @@ export async function contextOf(repo: ConfiguredRepo, options: RepoContextOption
   const notes: string[] = [];
   const now = options.now ?? new Date();
 
-  const history = await historyOf(repo, options);
+  let history = await historyOf(repo, options);
 
   const coverageNames = options.coverage === 'all' ? Object.keys(rules.coverage) : options.coverage === 'rules' ? coverageEntriesUsed(rules) : [];
   const coverage = await loadCoverageEntries(root, rules.coverage, coverageNames);
@@ -107,26 +108,49 @@ export async function contextOf(repo: ConfiguredRepo, options: RepoContextOption
   }
 
   const locate = config.file ? (options.cwd ? (k: readonly (string | number)[]) => relativeLocation(config.locate(k), options.cwd!) : config.locate) : undefined;
-  const inputs: MetricInputs = {
+  const inputsOf = (h: LoadedHistory): MetricInputs => ({
     root,
     config: rules,
     locate,
     configFile: config.file ? relativePosix(root, config.file) : undefined,
     inventory,
-    runs: history.runs,
-    historyMissing: history.missing,
+    runs: h.runs,
+    historyMissing: h.missing,
+    ...(h.flakyWindows ? { flakyWindows: h.flakyWindows } : {}),
     coverage,
     analysis,
     now,
-  };
+  });
+  let inputs = inputsOf(history);
+  if (!flakyWindowsSuffice(inputs)) {
+    // a flaky rule whose tests the reduced window cannot show ran: its whole window, as before
+    history = await historyOf(repo, { ...options, fullFlakyWindow: true });
+    inputs = inputsOf(history);
+  }
   return { inventory, config, history, coverage, analysis, notes, inputs };
 }
 
-async function historyOf(repo: ConfiguredRepo, options: RepoContextOptions): Promise<LoadedHistory> {
+async function historyOf(repo: ConfiguredRepo, options: RepoContextOptions & { fullFlakyWindow?: boolean }): Promise<LoadedHistory> {
   const { inventory, config } = repo;
-  const ruleWindow = options.history === 'rules' ? historyWindow([...Object.values(config.config.gates), ...config.config.targets]) : 0;
+  const rules = [...Object.values(config.config.gates), ...config.config.targets];
+  // `rules`: the `flaky` rules (but those with a scenario or a path, whose selectors need every result)
+  // read a reduced window (the store's flakyWindow: the tests that can be flaky, and each run's
+  // counts); the runs loaded whole are only those the other rules read (the newest run of each
+  // tier set for a pass rate, more for `runs: N` or determinism), and at least the newest one.
+  const wholeRepo = (g: (typeof rules)[number]) => {
+    const r = 'repo' in g ? g.repo : undefined;
+    return !r || r === inventory.name || r === '.';
+  };
+  const isReduced = (g: (typeof rules)[number]) => !options.fullFlakyWindow && g.metric.split('.')[0] === 'flaky' && !g.scenario && wholeRepo(g);
+  const reduced = options.history === 'rules' ? rules.filter(isReduced) : [];
+  const ruleWindow = options.history === 'rules' ? Math.max(historyWindow(rules.filter((g) => !isReduced(g))), reduced.length ? 1 : 0) : 0;
   const window: HistoryWindow | null = options.history === 'rules' ? (ruleWindow > 0 ? { runs: ruleWindow } : null) : options.history || null;
   if (!window) return NO_HISTORY;
+  const flakyWindows = reduced.map((g) => {
+    const suffix = g.metric.split('.').slice(1).join('.');
+    const tier = ('tier' in g ? g.tier : undefined) ?? (suffix && suffix !== 'total' ? suffix : undefined);
+    return { tier, runs: ('runs' in g ? g.runs : undefined) ?? FLAKY_WINDOW_RUNS };
+  });
   try {
     return await loadHistory(inventory.root, {
       db: options.db,
@@ -136,6 +160,7 @@ async function historyOf(repo: ConfiguredRepo, options: RepoContextOptions): Pro
       runs: window.runs,
       maxRuns: window.maxRuns,
       summaries: window.summaries,
+      flakyWindows,
     });
   } catch (e) {
     // an unreachable database must not stop a report

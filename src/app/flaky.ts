@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
-import { analyzeFlaky, FLAKY_WINDOW_RUNS, type FlakyReport } from '../core/flaky.js';
+import { analyzeFlaky, FLAKY_WINDOW_RUNS, newestPerTierSet, type FlakyOptions as AnalyzeOptions, type FlakyReport, type WindowEntry } from '../core/flaky.js';
+import type { FlakyWindow, ResultStore, WindowQuery } from '../store/index.js';
 import { openHistory } from './history.js';
 
 /** `seams flaky`: flaky tests over a window of the history (read-only: never creates a database). */
@@ -31,9 +32,46 @@ export async function flaky(options: FlakyOptions): Promise<FlakyResult> {
   // read-only: a missing database is an empty history, never created by looking at it
   const store = await openHistory(root, { db: options.db, env: options.env, configured: config.history.db, readOnly: true });
   try {
-    const window = await store.resultsWindow({ tier: options.tier, branch: options.branch, repo: options.repo, runs: options.runs ?? FLAKY_WINDOW_RUNS });
-    return { report: analyzeFlaky(window, { minFlipRate: options.minFlipRate ?? 0.3 }), location: store.location.replace(`${root}/`, '') };
+    // the reduced window: only the tests that can be flaky are read (analyzeFlaky gives the same report as over every result)
+    const window = await store.flakyWindow({ tier: options.tier, branch: options.branch, repo: options.repo, runs: options.runs ?? FLAKY_WINDOW_RUNS });
+    return { report: analyzeFlaky(window.entries, { minFlipRate: options.minFlipRate ?? 0.3 }), location: store.location.replace(`${root}/`, '') };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The flaky report of a window of an open store, as `seams flaky`, the gates and the report compute
+ * it: `store.flakyWindow(query)` (the window's logical runs and the entries of the tests that can
+ * be flaky), then `analyzeFlaky`. `query.upTo` (a stored run id) ends the window at that run: the
+ * report's per-run trend asks for the window as it was at each run. The window is returned too,
+ * for callers that show its runs.
+ */
+export async function flakyReportOf(store: ResultStore, query: WindowQuery = {}, options: AnalyzeOptions = {}): Promise<{ report: FlakyReport; window: FlakyWindow }> {
+  const window = await store.flakyWindow({ ...query, runs: query.runs ?? FLAKY_WINDOW_RUNS });
+  return { report: analyzeFlaky(window.entries, options), window };
+}
+
+/**
+ * The flaky report as it was at each logical run of `window` (the report's Flaky trend): for each
+ * run, `analyzeFlaky` over the newest `n` runs of each tier set up to it. `window` is ONE
+ * `store.flakyWindow` wide enough for every point (e.g. `runs: n + points`): a test that can be
+ * flaky in a smaller window can be in the wider one, and every run keeps an entry, so each point
+ * equals `flakyReportOf(store, { ...query, runs: n, upTo: run })` without a query per point.
+ * Newest first, by the logical run's id (`FlakyWindowRun.id`).
+ */
+export function flakyReportsPerRun(window: FlakyWindow, n = FLAKY_WINDOW_RUNS, options: AnalyzeOptions = {}): Map<string, FlakyReport> {
+  const byRun = new Map<string, WindowEntry[]>();
+  for (const e of window.entries) {
+    let list = byRun.get(e.runId);
+    if (!list) byRun.set(e.runId, (list = []));
+    list.push(e);
+  }
+  const out = new Map<string, FlakyReport>();
+  window.runs.forEach((run, i) => {
+    const entries: WindowEntry[] = [];
+    for (const r of newestPerTierSet(window.runs.slice(i), n)) for (const e of byRun.get(r.id) ?? []) entries.push(e);
+    out.set(run.id, analyzeFlaky(entries, options));
+  });
+  return out;
 }

@@ -11,7 +11,7 @@ export { report, type ReportOptions, type ReportResult } from './report.js';
 export { run, differingTests, resultsDocument, type RunOptions, type RunResult, type DifferingTest } from './run.js';
 export { init, initSummary, schemaPathFor, type InitOptions, type InitResult } from './init.js';
 export { ingest, type IngestOptions, type IngestResult } from './ingest.js';
-export { flaky, type FlakyOptions, type FlakyResult } from './flaky.js';
+export { flaky, flakyReportOf, flakyReportsPerRun, type FlakyOptions, type FlakyResult } from './flaky.js';
 export { loadHistory, openHistory, type LoadedHistory } from './history.js';
 export { loadMeasuredReach, measurableRunners, type LoadReachOptions } from './reach.js';
 export { staticReachOf, componentsReachedByTests, type TestStaticReach } from '../analysis/reach.js';

@@ -19,6 +19,8 @@ export interface WindowEntry {
   attempts: number;
   flaky: boolean;
   durationMs: number;
+  /** The result matched an inventory test when it was stored (the store's reduced window carries it, for the gates). */
+  known?: boolean;
 }
 
 /**
@@ -110,18 +112,28 @@ const ran = (s: ResultStatus) => s === 'passed' || s === 'failed' || s === 'erro
  * failure whatever part of it a caller looks at). The one builder for the store's
  * `resultsWindow()`, the gate's `flaky` metric and the report, so they judge runs alike.
  */
-export function windowEntriesOf<R extends WindowResult>(
+export function windowEntriesOf<R extends WindowResult & { known?: boolean }>(
   run: WindowRun,
   results: readonly R[],
-  options: { keep?: (r: R) => boolean; tierOf?: (r: R) => Tier | undefined } = {},
+  options: {
+    keep?: (r: R) => boolean;
+    tierOf?: (r: R) => Tier | undefined;
+    /**
+     * The run's executed and failed (failed or error) results when `results` are only part of the
+     * run (the store's reduced window: its counts columns); default: counted over `results`.
+     */
+    totals?: { executed: number; bad: number };
+  } = {},
 ): WindowEntry[] {
   let executed = 0;
   let bad = 0;
-  for (const r of results)
-    if (ran(r.status)) {
-      executed++;
-      if (r.status !== 'passed') bad++;
-    }
+  if (options.totals) ({ executed, bad } = options.totals);
+  else
+    for (const r of results)
+      if (ran(r.status)) {
+        executed++;
+        if (r.status !== 'passed') bad++;
+      }
   const facts = runFacts(executed, bad);
   const out: WindowEntry[] = [];
   for (const r of results) {
@@ -142,6 +154,7 @@ export function windowEntriesOf<R extends WindowResult>(
       attempts: r.attempts,
       flaky: r.flaky,
       durationMs: r.durationMs,
+      ...(r.known !== undefined ? { known: r.known } : {}),
     });
   }
   return out;
@@ -155,6 +168,16 @@ export function windowEntriesOf<R extends WindowResult>(
 export function runFacts(executed: number, bad: number): Pick<WindowEntry, 'runFailureRatio' | 'runExecuted'> {
   return { runFailureRatio: executed ? bad / executed : 0, runExecuted: executed };
 }
+
+/**
+ * Whether a test can be flaky over a window, from what its results were: only a test with both a
+ * pass and a failure (failed or error), or a pass after a retry, can be (every reason of
+ * `analyzeFlaky` needs one of these). The store's reduced window keeps only such tests, selected
+ * by this rule in SQL (`FLAKY_CANDIDATE_HAVING`); entries of any other test are no evidence, so
+ * leaving them out changes nothing `analyzeFlaky` reports.
+ */
+export const FLAKY_CANDIDATE_HAVING = `(MAX(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) = 1 AND MAX(CASE WHEN status IN ('failed', 'error') THEN 1 ELSE 0 END) = 1)
+  OR MAX(CASE WHEN status = 'passed' AND flaky = 1 THEN 1 ELSE 0 END) = 1`;
 
 /** The key of a test in maps: `runner|project|id` (as the store's testKeyOf). */
 const testKeyOf = (t: { runner: string; project: string | null; id: string }): string => `${t.runner}|${t.project ?? ''}|${t.id}`;

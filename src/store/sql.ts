@@ -1,10 +1,10 @@
 import { RESULT_STATUSES, worseRunStatus, type ResultStatus, type RunRecord, type TestResult } from '../core/types.js';
 import { SeamsError } from '../util/errors.js';
-import { FLAKY_WINDOW_RUNS, selectWindow, windowEntriesOf, type WindowResult } from '../core/flaky.js';
+import { FLAKY_CANDIDATE_HAVING, FLAKY_WINDOW_RUNS, logicalGroups, newestPerTierSet, windowEntriesOf, type WindowGroup, type WindowResult } from '../core/flaky.js';
 import { MAX_ERROR_TEXT, RESULT_COLUMNS, RESULT_READ_COLUMNS, decodeFileIds, encodeFileIds, emptyCounts, countResults, statusOfCounts, validateHeader, resultRow, servicesColumn, toSummary, toResult, toResultOfColumns, whereRuns, type RunRow, type ResultRow } from './rows.js';
 import { MIGRATIONS, type SqlDriver } from './schema.js';
 import { redactSecrets } from '../util/urls.js';
-import type { DeleteResult, ResultColumn, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
+import type { DeleteResult, FlakyWindow, FlakyWindowRun, ResultColumn, LatestReach, ResultStore, RunCounts, RunHeader, RunQuery, RunReach, RunSummary, SaveResult, TestHistoryEntry, TestKey, WindowEntry, WindowQuery } from './types.js';
 import { testKeyOf } from './types.js';
 
 const BATCH = 500;
@@ -381,9 +381,7 @@ export class SqlResultStore implements ResultStore {
   }
 
   async resultsWindow(query: WindowQuery = {}): Promise<WindowEntry[]> {
-    // every matching run's summary row (small), so the newest runs of each tier set are exact
-    const { runs: n, ...q } = query;
-    const groups = selectWindow(await this.listRuns({ ...q, limit: Number.MAX_SAFE_INTEGER }), n ?? FLAKY_WINDOW_RUNS);
+    const groups = await this.windowGroups(query);
     if (!groups.length) return [];
     // One run's rows at a time: the driver's row objects of one run are garbage before the next
     // run is read, so the peak is the window entries (whose repeated strings are shared), not
@@ -401,48 +399,95 @@ export class SqlResultStore implements ResultStore {
   }
 
   /**
+   * The logical runs of a window (core/flaky's `selectWindow` over every matching run's summary
+   * row, which is small, so the newest runs of each tier set are exact); with `upTo`, only the
+   * logical runs up to the one holding that stored run.
+   */
+  private async windowGroups(query: WindowQuery): Promise<WindowGroup<RunSummary>[]> {
+    const { runs: n, upTo, withResults, ...q } = query;
+    let all = logicalGroups(await this.listRuns({ ...q, limit: Number.MAX_SAFE_INTEGER }));
+    if (withResults) all = all.filter((g) => g.runs.some((r) => r.counts.total > 0));
+    if (upTo !== undefined) {
+      const at = all.findIndex((g) => g.runs.some((r) => r.id === upTo));
+      all = at < 0 ? [] : all.slice(at);
+    }
+    return newestPerTierSet(all, n ?? FLAKY_WINDOW_RUNS);
+  }
+
+  async flakyWindow(query: WindowQuery = {}): Promise<FlakyWindow> {
+    const groups = await this.windowGroups(query);
+    const runs: FlakyWindowRun[] = groups.map((g) => ({
+      id: g.id,
+      ids: g.runs.map((r) => r.id),
+      commit: g.commit,
+      branch: g.branch,
+      startedAt: g.startedAt,
+      finishedAt: g.runs.reduce((m, r) => (Date.parse(r.finishedAt) > Date.parse(m) ? r.finishedAt : m), g.runs[0]!.finishedAt),
+      tiers: g.tiers,
+      counts: g.runs.reduce((c, r) => addCounts(c, r.counts), emptyCounts()),
+    }));
+    if (!groups.length) return { runs, entries: [] };
+    const ids = groups.flatMap((g) => g.runs.map((r) => r.id));
+    const marks = ids.map(() => '?').join(', ');
+    // The tests that can be flaky, in SQL: `f`, the tests with a failure or a retry pass in the
+    // window's rows (the primary key's run_id ranges; few rows pass that filter, so the DISTINCT is
+    // small, where grouping every row spilled to disk on PostgreSQL); `c`, those of them with a pass
+    // too (or the retry pass), over their rows (the results_test index); then the rows of `c`.
+    // Only these rows are read into JS.
+    const rows = await this.db.rows(
+      `WITH f AS (SELECT DISTINCT runner, project, test_id FROM results
+           WHERE run_id IN (${marks}) AND (status IN ('failed', 'error') OR (status = 'passed' AND flaky = 1))),
+         c AS (SELECT r.runner, r.project, r.test_id FROM f
+           JOIN results r ON r.runner = f.runner AND r.project = f.project AND r.test_id = f.test_id
+           WHERE r.run_id IN (${marks}) GROUP BY r.runner, r.project, r.test_id HAVING ${FLAKY_CANDIDATE_HAVING})
+       SELECT r.run_id, ${WINDOW_COLUMNS.map((col) => `r.${col}`).join(', ')} FROM c
+         JOIN results r ON r.runner = c.runner AND r.project = c.project AND r.test_id = c.test_id
+       WHERE r.run_id IN (${marks}) ORDER BY r.run_id, r.seq`,
+      [...ids, ...ids, ...ids],
+    );
+    const perRun = new Map<string, unknown[][]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      (rows as unknown[])[i] = undefined;
+      const id = String(row[0]);
+      let list = perRun.get(id);
+      if (!list) perRun.set(id, (list = []));
+      list.push(row.slice(1));
+    }
+    const toWindow = windowResultReader();
+    const entries: WindowEntry[] = [];
+    for (const g of groups) {
+      const results: (WindowResult & { known?: boolean })[] = [];
+      for (const run of g.runs) for (const row of perRun.get(run.id) ?? []) results.push(toWindow(row, run.tiers.length === 1 ? run.tiers[0] : undefined));
+      // a logical run without candidates still counts: one of its results (no candidate, so no
+      // evidence) carries its failure ratio and executed count into the analysis
+      if (!results.length)
+        for (const run of g.runs) {
+          const [first] = await this.db.rows(`SELECT ${WINDOW_COLUMNS.join(', ')} FROM results WHERE run_id = ? ORDER BY seq LIMIT 1`, [run.id]);
+          if (first) {
+            results.push(toWindow(first, run.tiers.length === 1 ? run.tiers[0] : undefined));
+            break;
+          }
+        }
+      const c = runs[groups.indexOf(g)]!.counts;
+      for (const e of windowEntriesOf(g, results, { totals: { executed: c.passed + c.failed + c.error, bad: c.failed + c.error } })) entries.push(e);
+    }
+    return { runs, entries };
+  }
+
+  /**
    * Appends the results flaky detection and durations read of stored run `runId` to `into`, in
    * seq order; `tier`: the tier of results stored without one. `strings` shares equal strings
    * (a test's id, file and runner recur in every run of a window) so a long window holds each once.
    */
   private async readWindowResults(runId: string, tier: string | undefined, strings: Map<string, string>, into: WindowResult[]): Promise<void> {
-    const share = (s: string): string => {
-      const known = strings.get(s);
-      if (known !== undefined) return known;
-      strings.set(s, s);
-      return s;
-    };
-    // rows as arrays (no object per row): runner, project, test_id, file, tier, status, attempts, flaky, duration_ms
-    const rows = await this.db.rows(
-      'SELECT runner, project, test_id, file, tier, status, attempts, flaky, duration_ms FROM results WHERE run_id = ? ORDER BY seq',
-      [runId],
-    );
-    // runner, project, file and tier mostly repeat the row before (a file's tests are stored
-    // together): comparing with it is cheaper than a lookup
-    let runner = '';
-    let project = '';
-    let file = '';
-    let tierOf = '';
+    // rows as arrays (no object per row): runner, project, test_id, file, tier, status, attempts, flaky, duration_ms, known
+    const rows = await this.db.rows(`SELECT ${WINDOW_COLUMNS.join(', ')} FROM results WHERE run_id = ? ORDER BY seq`, [runId]);
+    const toWindow = windowResultReader(strings);
     for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]! as [string, string, string, string | null, string | null, string, number | string, number | string, number | string];
+      const r = rows[i]!;
       (rows as unknown[])[i] = undefined;
-      if (r[0] !== runner) runner = share(r[0]);
-      if (r[1] !== project) project = share(r[1]);
-      const rowFile = r[3];
-      if (rowFile !== null && rowFile !== file) file = share(rowFile);
-      const t = r[4] ? r[4] : tier !== undefined ? tier : r[4];
-      if (t !== null && t !== tierOf) tierOf = share(t);
-      into.push({
-        runner: runner as WindowResult['runner'],
-        project: project === '' ? null : project,
-        id: share(r[2]),
-        ...(rowFile !== null ? { file } : {}),
-        ...(t !== null ? { tier: tierOf } : {}),
-        status: canonicalStatus(r[5]),
-        attempts: Number(r[6]),
-        flaky: Number(r[7]) === 1,
-        durationMs: Number(r[8]),
-      });
+      into.push(toWindow(r, tier));
     }
   }
 
@@ -568,6 +613,54 @@ export class SqlResultStore implements ResultStore {
       throw error;
     }
   }
+}
+
+/** The columns a window result is read from, in `windowResultReader`'s order. */
+const WINDOW_COLUMNS = ['runner', 'project', 'test_id', 'file', 'tier', 'status', 'attempts', 'flaky', 'duration_ms', 'known'] as const;
+
+/**
+ * Converts rows of `WINDOW_COLUMNS` (arrays) to window results, sharing equal strings across the
+ * rows it converts (a test's id, file and runner recur in every run of a window). Runner,
+ * project, file and tier mostly repeat the row before (a file's tests are stored together):
+ * comparing with it is cheaper than a lookup. `tier`: the tier of a result stored without one.
+ */
+function windowResultReader(strings = new Map<string, string>()): (row: readonly unknown[], tier: string | undefined) => WindowResult & { known?: boolean } {
+  const share = (s: string): string => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    strings.set(s, s);
+    return s;
+  };
+  let runner = '';
+  let project = '';
+  let file = '';
+  let tierOf = '';
+  return (row, tier) => {
+    const r = row as [string, string, string, string | null, string | null, string, number | string, number | string, number | string, number | string | null];
+    if (r[0] !== runner) runner = share(r[0]);
+    if (r[1] !== project) project = share(r[1]);
+    const rowFile = r[3];
+    if (rowFile !== null && rowFile !== file) file = share(rowFile);
+    const t = r[4] ? r[4] : tier !== undefined ? tier : r[4];
+    if (t !== null && t !== tierOf) tierOf = share(t);
+    return {
+      runner: runner as WindowResult['runner'],
+      project: project === '' ? null : project,
+      id: share(r[2]),
+      ...(rowFile !== null ? { file } : {}),
+      ...(t !== null ? { tier: tierOf } : {}),
+      status: canonicalStatus(r[5]),
+      attempts: Number(r[6]),
+      flaky: Number(r[7]) === 1,
+      durationMs: Number(r[8]),
+      ...(r[9] !== null && r[9] !== undefined ? { known: Number(r[9]) === 1 } : {}),
+    };
+  };
+}
+
+function addCounts(a: RunCounts, b: RunCounts): RunCounts {
+  for (const k of Object.keys(a) as (keyof RunCounts)[]) a[k] += b[k];
+  return a;
 }
 
 /** The one string of each status (a driver gives every row its own copy). */

@@ -81,6 +81,17 @@ export interface ResultStore {
   resultsWindow(query?: WindowQuery): Promise<WindowEntry[]>;
 
   /**
+   * The same window as `resultsWindow`, reduced to what flaky detection needs: the entries of the
+   * tests that can be flaky in it (a pass and a failure, or a pass after a retry: selected in SQL,
+   * `FLAKY_CANDIDATE_HAVING`), plus one entry of each logical run that has none of them, every
+   * entry carrying its run's failure ratio and executed count from the runs' counts columns.
+   * `analyzeFlaky(entries)` equals `analyzeFlaky(await resultsWindow(query))`; memory and time
+   * grow with the candidates, not with every result of every run. `runs`: the window's logical
+   * runs, newest first.
+   */
+  flakyWindow(query?: WindowQuery): Promise<FlakyWindow>;
+
+  /**
    * Mean duration (ms) of each test over its newest passing/failing results, for `--shard`.
    * `excludeRun`: leave out this run id (the run being sharded: shards stored before this one must
    * not change the split), still over the same number of other runs.
@@ -213,11 +224,36 @@ export interface TestHistoryEntry extends TestResult {
 
 export interface WindowQuery {
   repo?: string;
+  /** Only logical runs that hold results take a place in the window (the gates' rule: a run without results is no run of the rule's tests). */
+  withResults?: boolean;
+  /** The window ends with this stored run (its logical run included): the history as it was then (the report's per-run trend). */
+  upTo?: string;
   tier?: Tier;
   branch?: string;
   /** How many newest runs to look at (default FLAKY_WINDOW_RUNS, 20). */
   runs?: number;
   since?: string;
+}
+
+/** A logical run of a reduced window (`flakyWindow`). */
+export interface FlakyWindowRun {
+  /** Id of its first stored run (the `runId` of its entries). */
+  id: string;
+  /** The stored runs merged into it (shards), oldest first. */
+  ids: string[];
+  commit: string | null;
+  branch: string | null;
+  startedAt: string;
+  finishedAt: string;
+  tiers: string[];
+  /** Counts over every result of its stored runs. */
+  counts: RunCounts;
+}
+
+export interface FlakyWindow {
+  /** Newest first. */
+  runs: FlakyWindowRun[];
+  entries: WindowEntry[];
 }
 
 /** One result of one run in a history window (defined in core, where the flakiness rules read it). */

@@ -9,6 +9,7 @@ export function knownTiers(ctx: MetricInputs): Set<Tier> {
   for (const t of Object.keys(ctx.config.tiers)) tiers.add(t);
   for (const t of ctx.inventory?.tests ?? []) tiers.add(t.tier);
   for (const r of ctx.runs) for (const t of r.tiers) tiers.add(t);
+  for (const w of ctx.flakyWindows?.values() ?? []) for (const r of w.runs) for (const t of r.tiers) tiers.add(t);
   return tiers;
 }
 

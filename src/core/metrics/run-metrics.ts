@@ -1,10 +1,11 @@
 import type { DiscoveredTest, TestResult } from '../types.js';
 import { analyzeFlaky, FLAKY_WINDOW_RUNS, newestPerTierSet, windowEntriesOf, type WindowEntry } from '../flaky.js';
 import { checkScenario, checkTier, repoFilter } from './checks.js';
+import { flakyWindowKey } from './types.js';
 import { formatDuration } from './duration.js';
 import { counts, countsInMetrics, durationOf, executed, inventoryIndex, isKnownResult, isPass, logicalRuns, runHasTier, runLabel, tierOfResult, type LogicalRun } from './runs.js';
 import { compileSelectors, selectableResult, selectableTest, testKey } from './selectors.js';
-import type { MetricInputs, MetricItem, MetricOptions, MetricValue } from './types.js';
+import type { GateRule, MetricInputs, MetricItem, MetricOptions, MetricValue } from './types.js';
 
 /** Metrics over the run history: pass rates, failures, flakiness, determinism and duration. */
 
@@ -50,7 +51,8 @@ function resultFilter(tier: string | undefined, opts: MetricOptions, ctx: Metric
   const sel = scenario ? compileSelectors(scenario.select) : null;
   const inRepo = repoFilter(opts.repo, ctx);
   const select = (r: TestResult) => {
-    const known = index.get(testKey(r));
+    // no key to build when the inventory is empty (a history ingested without the repo's sources)
+    const known = index.size ? index.get(testKey(r)) : undefined;
     if (tier && tierOfResult(r, index) !== tier) return false;
     if (sel && !sel(selectableResult(r, known))) return false;
     if (inRepo && !inRepo(known?.file ?? r.file ?? r.id)) return false;
@@ -167,10 +169,13 @@ export function passRate(head: 'passrate' | 'failed', tier: string | undefined, 
 /**
  * Flaky tests over the latest `runs` runs (default FLAKY_WINDOW_RUNS, 20) of the tier / scenario, by the history
  * store's own analysis (same commit pass+fail, pass on retry, flip rate; infrastructure-failure
- * runs excluded) so `seams gate` and `seams flaky` agree.
+ * runs excluded) so `seams gate` and `seams flaky` agree. Over the reduced window when it is
+ * loaded (`ctx.flakyWindows`, see `reducedFlakyWindow`), else over `ctx.runs`.
  */
 export function flaky(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs): MetricValue {
   const f = resultFilter(tier, opts, ctx);
+  const reduced = reducedFlakyWindow(tier, opts, ctx, f);
+  if (reduced) return flakyValue(reduced.runs, reduced.entries, f);
   const { index, keep, what } = f;
   const runs = latestRuns(opts.runs ?? FLAKY_WINDOW_RUNS, f.select, tier, ctx, index);
   if (!runs.length) return noRuns(ctx, what, 'count');
@@ -183,14 +188,18 @@ export function flaky(tier: string | undefined, opts: MetricOptions, ctx: Metric
       tierOf: (r) => tierOfResult(r, index),
     }),
   );
+  return flakyValue(runs, entries, f);
+}
+
+function flakyValue(runs: readonly LogicalRun[], entries: readonly WindowEntry[], f: RuleFilter): MetricValue {
   const report = analyzeFlaky(entries);
-  const items = report.flaky.map((f) => {
-    const known = index.get(testKey(f));
+  const items = report.flaky.map((t) => {
+    const known = f.index.get(testKey(t));
     return {
-      label: f.id,
-      file: known?.file ?? f.file,
+      label: t.id,
+      file: known?.file ?? t.file,
       line: known?.line || undefined,
-      detail: `${f.reasons.join(', ')}: ${f.passes} passed, ${f.failures} failed${f.commits.length ? ` (same commit ${f.commits[0]!.slice(0, 7)})` : ''}`,
+      detail: `${t.reasons.join(', ')}: ${t.passes} passed, ${t.failures} failed${t.commits.length ? ` (same commit ${t.commits[0]!.slice(0, 7)})` : ''}`,
     };
   });
   const infra = report.infraFailureRuns.length ? `; ${report.infraFailureRuns.length} infrastructure-failure runs ignored` : '';
@@ -200,6 +209,72 @@ export function flaky(tier: string | undefined, opts: MetricOptions, ctx: Metric
     detail: withNote(`${report.flaky.length} flaky tests in ${runs.length === 1 ? `run ${runLabel(runs[0]!)}` : `the latest ${runs.length} runs`}${infra}`, f),
     items,
   };
+}
+
+/** A window entry as the result it was read from, for the rule's filters (tier, known). */
+const entryResult = (e: WindowEntry): TestResult => e as unknown as TestResult;
+
+/**
+ * The flaky metric's window from the reduced window the store gave (`ctx.flakyWindows`): its
+ * logical runs, and the entries of the rule's tests that can be flaky plus one entry per run
+ * (marked skipped: it only carries the run's failure ratio and executed count, as the store's own
+ * reduced window does). Undefined when there is none for this rule, or when the rule selects by
+ * scenario or path (selectors need every result), or when the window alone cannot tell that the
+ * rule's tests ran in it (no candidate of theirs ran, and the newest fully loaded run has none of
+ * their executed results): then the full window is needed (src/app/context loads it).
+ * Rules on a tier take the runs that ran the tier (the store's `tier` filter, `run_tiers`).
+ */
+function reducedFlakyWindow(tier: string | undefined, opts: MetricOptions, ctx: MetricInputs, f: RuleFilter): { runs: LogicalRun[]; entries: WindowEntry[] } | undefined {
+  if (opts.scenario || repoFilter(opts.repo, ctx)) return undefined;
+  const window = ctx.flakyWindows?.get(flakyWindowKey(tier, opts.runs ?? FLAKY_WINDOW_RUNS));
+  if (!window) return undefined;
+  const runs: LogicalRun[] = window.runs
+    .filter((r) => r.counts.total > 0)
+    .map((r) => ({ ids: [...r.ids], commit: r.commit, branch: r.branch, startedAt: r.startedAt, finishedAt: r.finishedAt, tiers: [...r.tiers], results: [] }));
+  const entries: WindowEntry[] = [];
+  const seen = new Set<string>();
+  let ran = false;
+  for (const e of window.entries)
+    if (f.keep(entryResult(e))) {
+      entries.push(e);
+      seen.add(e.runId);
+      if (executed(entryResult(e))) ran = true;
+    }
+  if (!ran) {
+    // the newest run of the selection, loaded whole: does a test of the rule's run in it?
+    const [newest] = latestRuns(1, f.select, tier, ctx, f.index);
+    if (!newest || !newest.results.some((r) => f.keep(r) && executed(r))) return undefined;
+  }
+  for (const e of window.entries)
+    if (!seen.has(e.runId)) {
+      seen.add(e.runId);
+      entries.push({ ...e, status: 'skipped', flaky: false });
+    }
+  return { runs, entries };
+}
+
+/**
+ * Whether every `flaky` rule of the inputs' config that has a reduced window loaded can be
+ * measured from it (src/app/context loads the full window when not; see `reducedFlakyWindow`).
+ */
+export function flakyWindowsSuffice(ctx: MetricInputs): boolean {
+  if (!ctx.flakyWindows?.size) return true;
+  for (const rule of [...Object.values(ctx.config.gates), ...ctx.config.targets]) {
+    const [head, ...rest] = rule.metric.split('.');
+    if (head !== 'flaky') continue;
+    const gate = rule as Partial<GateRule>;
+    const opts: MetricOptions = { scenario: rule.scenario, tier: gate.tier, repo: gate.repo, runs: gate.runs };
+    const suffix = rest.join('.');
+    const tier = opts.tier ?? (suffix && suffix !== 'total' ? suffix : undefined);
+    // rules the metric reads from `runs` (a scenario, a path) or without a window loaded
+    if (opts.scenario || repoFilter(opts.repo, ctx) || !ctx.flakyWindows.has(flakyWindowKey(tier, opts.runs ?? FLAKY_WINDOW_RUNS))) continue;
+    try {
+      if (!reducedFlakyWindow(tier, opts, ctx, resultFilter(tier, opts, ctx))) return false;
+    } catch {
+      // a rule that cannot be evaluated as written says so when the gates run
+    }
+  }
+  return true;
 }
 
 /**

@@ -50,7 +50,7 @@ export function countsInMetrics(run: RunRecord): boolean {
  * (`known`), or it matches one of the current inventory (histories stored before `known`).
  */
 export function isKnownResult(r: TestResult, index: Map<string, DiscoveredTest>): boolean {
-  return r.known === true || index.has(testKey(r));
+  return r.known === true || (index.size > 0 && index.has(testKey(r)));
 }
 
 /** Results a runner executed (passed, failed or error): not skipped, not run. */
@@ -63,7 +63,7 @@ export function inventoryIndex(inventory: RepoInventory | null): Map<string, Dis
 }
 
 export function tierOfResult(r: TestResult, index: Map<string, DiscoveredTest>): Tier {
-  return r.tier ?? index.get(testKey(r))?.tier ?? 'unit';
+  return r.tier ?? (index.size ? index.get(testKey(r))?.tier : undefined) ?? 'unit';
 }
 
 /** A run contains a tier when it was started for it or has results of it. */

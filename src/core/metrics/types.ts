@@ -2,6 +2,7 @@ import type { CoverageReport } from '../coverage.js';
 import type { WorkflowAnalysis } from '../gaps.js';
 import type { TraceReport } from '../trace.js';
 import type { RepoInventory, RunRecord } from '../types.js';
+import type { WindowEntry } from '../flaky.js';
 
 /**
  * The values every metric is computed from. They are loaded first (src/app: inventory, history
@@ -90,12 +91,27 @@ export interface MetricInputs {
   runs: RunRecord[];
   /** Why there are no runs (no history database yet, empty store), for the messages. */
   historyMissing?: string;
+  /**
+   * Reduced flaky windows (the store's `flakyWindow`), by `flakyWindowKey(tier, runs)`: the gates'
+   * `flaky` metric reads the window from here when it is loaded (then `runs` need only hold the
+   * newest runs), else from `runs`. Loaded by src/app/context for `history: 'rules'`.
+   */
+  flakyWindows?: ReadonlyMap<string, FlakyWindowData>;
   /** The `coverage:` entries that were loaded, by name. */
   coverage: Readonly<Record<string, LoadedCoverage>>;
   /** The gaps analysis, when it was loaded. */
   analysis?: AnalysisValues;
   now: Date;
 }
+
+/** A reduced flaky window (structurally the store's `FlakyWindow`): its logical runs, newest first, and the entries of the tests that can be flaky. */
+export interface FlakyWindowData {
+  runs: readonly { id: string; ids: readonly string[]; commit: string | null; branch: string | null; startedAt: string; finishedAt: string; tiers: readonly string[]; counts: { total: number } }[];
+  entries: readonly WindowEntry[];
+}
+
+/** The key of a flaky window in `MetricInputs.flakyWindows`: the rule's tier (none: every tier) and window size. */
+export const flakyWindowKey = (tier: string | undefined, runs: number): string => `${tier ?? ''}\0${runs}`;
 
 /** The name gate code has always used for the inputs. */
 export type GateContext = MetricInputs;
