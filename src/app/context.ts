@@ -42,6 +42,10 @@ export interface RepoContextOptions {
   history?: false | 'rules' | HistoryWindow;
   /** A history that cannot be read: `throw` (default), or `note` it as missing and go on. */
   historyErrors?: 'throw' | 'note';
+  /** With `rules`: load at least this many runs of each tier set whole besides what the rules need (the completion report's pass rates and determinism). */
+  historyMinRuns?: number;
+  /** With `rules`: reduced flaky windows to load besides the rules' (the completion report's flaky count). */
+  flakyWindows?: readonly { tier?: string; runs: number }[];
   /** `rules`: the entries the gates and targets read; `all`: every entry; false: none. */
   coverage?: false | 'rules' | 'all';
   /** `rules`: only when a gate or target needs it; true: always; false: never. */
@@ -143,14 +147,27 @@ async function historyOf(repo: ConfiguredRepo, options: RepoContextOptions & { f
   };
   const isReduced = (g: (typeof rules)[number]) => !options.fullFlakyWindow && g.metric.split('.')[0] === 'flaky' && !g.scenario && wholeRepo(g);
   const reduced = options.history === 'rules' ? rules.filter(isReduced) : [];
-  const ruleWindow = options.history === 'rules' ? Math.max(historyWindow(rules.filter((g) => !isReduced(g))), reduced.length ? 1 : 0) : 0;
+  const extraFlaky = options.history === 'rules' && !options.fullFlakyWindow ? (options.flakyWindows ?? []) : [];
+  const ruleWindow =
+    options.history === 'rules'
+      ? Math.max(
+          historyWindow(rules.filter((g) => !isReduced(g))),
+          reduced.length || extraFlaky.length ? 1 : 0,
+          options.historyMinRuns ?? 0,
+          // without reduced windows (a fallback), an asked flaky window is read from whole runs
+          options.fullFlakyWindow ? Math.max(0, ...(options.flakyWindows ?? []).map((w) => w.runs)) : 0,
+        )
+      : 0;
   const window: HistoryWindow | null = options.history === 'rules' ? (ruleWindow > 0 ? { runs: ruleWindow } : null) : options.history || null;
   if (!window) return NO_HISTORY;
-  const flakyWindows = reduced.map((g) => {
-    const suffix = g.metric.split('.').slice(1).join('.');
-    const tier = ('tier' in g ? g.tier : undefined) ?? (suffix && suffix !== 'total' ? suffix : undefined);
-    return { tier, runs: ('runs' in g ? g.runs : undefined) ?? FLAKY_WINDOW_RUNS };
-  });
+  const flakyWindows = [
+    ...reduced.map((g) => {
+      const suffix = g.metric.split('.').slice(1).join('.');
+      const tier = ('tier' in g ? g.tier : undefined) ?? (suffix && suffix !== 'total' ? suffix : undefined);
+      return { tier, runs: ('runs' in g ? g.runs : undefined) ?? FLAKY_WINDOW_RUNS };
+    }),
+    ...extraFlaky,
+  ];
   try {
     return await loadHistory(inventory.root, {
       db: options.db,

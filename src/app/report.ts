@@ -61,11 +61,18 @@ export async function report(paths: readonly string[], options: ReportOptions = 
   const latestLabels: CompletionRepo['latestRuns'][] = [];
   try {
     for (const repo of repos) {
+      // the Tests list, strips, trends: read from the store run by run while the report is built
+      const stored = await storedHistory(repo, options, historyRuns);
+      if (stored.store) stores.push(stored.store);
       const ctx = await contextOf(repo, {
         ...options,
         now,
-        // what the gates and the completion report's metrics read (pass rates, flaky, determinism)
-        history: { runs: historyRuns, maxRuns: 200, summaries: 200 },
+        // what the gates read, and the completion report's metrics: the newest runs of each tier set
+        // whole (pass rates; all runs of the newest commit for determinism) and a reduced flaky
+        // window as wide as the report's; never the whole window of every result
+        history: 'rules',
+        historyMinRuns: stored.determinismRuns,
+        flakyWindows: [{ runs: historyRuns }],
         historyErrors: 'note',
         coverage: 'all',
         analysis: true,
@@ -87,12 +94,9 @@ export async function report(paths: readonly string[], options: ReportOptions = 
         gateErrors = e.errors.map((x) => `${x.source ? `${x.source}: ` : ''}${x.message}`);
         notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
       }
-      // the Tests list, strips, trends: read from the store run by run (never every result at once)
-      const stored = await storedHistory(repo, options, historyRuns);
-      if (stored.store) stores.push(stored.store);
       htmlRepos.push({ inventory: repo.inventory, history: stored.history, trend: stored.trend, historyMissing: stored.missing, configMissing: !repo.config.file });
       latestLabels.push(stored.latestRuns);
-      completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored.latestRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
+      completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored.latestRuns, historyRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
     }
     const html = await buildReportDataFrom({ title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns });
     completion.forEach((c, ri) => {
@@ -112,6 +116,8 @@ interface StoredHistory {
   store?: ResultStore;
   /** The newest logical run of each tier set, as the completion report names them. */
   latestRuns: CompletionRepo['latestRuns'];
+  /** Runs of each tier set determinism compares (those of its newest commit or repetition, at most 20; 1 without runs). */
+  determinismRuns: number;
 }
 
 /**
@@ -120,7 +126,7 @@ interface StoredHistory {
  * 100 run summaries for the trends. A SQLite history that does not exist is missing, not created.
  */
 async function storedHistory(repo: Awaited<ReturnType<typeof loadRepos>>[number], options: ReportOptions, window: number): Promise<StoredHistory> {
-  const empty = (missing: string): StoredHistory => ({ history: { runs: [], read: () => [] }, trend: [], missing, latestRuns: [] });
+  const empty = (missing: string): StoredHistory => ({ history: { runs: [], read: () => [] }, trend: [], missing, latestRuns: [], determinismRuns: 1 });
   const root = repo.inventory.root;
   const configured = repo.config.user.history?.db;
   let store: ResultStore;
@@ -147,9 +153,22 @@ async function storedHistory(repo: Awaited<ReturnType<typeof loadRepos>>[number]
     const oldest = chosen.length ? Date.parse(chosen[chosen.length - 1]!.startedAt) : Infinity;
     const incomplete = summaries.filter((s) => (s.status as string) === 'incomplete' && Date.parse(s.startedAt) >= oldest);
     const perSet = new Map<string, CompletionRepo['latestRuns'][number]>();
+    const groupsPerSet = new Map<string, ReturnType<typeof logicalGroups<RunSummary>>>();
     for (const g of logicalGroups(counted)) {
       const k = [...g.tiers].sort().join(' + ') || '(no tier)';
       if (!perSet.has(k)) perSet.set(k, { tiers: k, label: `${g.startedAt.slice(0, 16).replace('T', ' ')}${g.commit ? ` ${g.commit.slice(0, 7)}` : ''}${g.runs.length > 1 ? ` (${g.runs.length} shards)` : ''}`, branch: g.branch });
+      let list = groupsPerSet.get(k);
+      if (!list) groupsPerSet.set(k, (list = []));
+      list.push(g);
+    }
+    // determinism (core/metrics) compares the runs of the newest commit, or of the newest `seams run --repeat`
+    const base = (id: string) => id.replace(/\.\d+$/, '');
+    let determinismRuns = 1;
+    for (const groups of groupsPerSet.values()) {
+      const first = groups[0]!;
+      const repeated = first.runs[0]!.environment?.repetition !== undefined;
+      const same = groups.filter((g) => (repeated ? base(g.id) === base(first.id) : first.commit ? g.commit === first.commit : g === first));
+      determinismRuns = Math.max(determinismRuns, Math.min(20, same.length));
     }
     return {
       store,
@@ -157,6 +176,7 @@ async function storedHistory(repo: Awaited<ReturnType<typeof loadRepos>>[number]
       trend: counted.slice(0, 100).reverse().map(fromSummary),
       missing: counted.length ? undefined : `no runs recorded in ${store.location}`,
       latestRuns: [...perSet.values()],
+      determinismRuns,
     };
   } catch (e) {
     await store.close();
@@ -226,7 +246,7 @@ function share(raw: number | string | undefined): number | undefined {
   }
 }
 
-function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined, latestRuns: CompletionRepo['latestRuns']): CompletionRepo {
+function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: string[] | undefined, gaps: ReportGapRow[] | undefined, latestRuns: CompletionRepo['latestRuns'], flakyRuns: number): CompletionRepo {
   const { inputs, inventory } = ctx;
   const config = ctx.config.config;
   const scenarios: CompletionScenario[] = Object.entries(config.scenarios).map(([name, sc]) => {
@@ -257,7 +277,7 @@ function completionOf(ctx: RepoContext, gate: GateReport | null, gateErrors: str
     historyMissing: ctx.history.missing,
     scenarios,
     nondeterministic: safeMetric('nondeterministic', {}, inputs),
-    flaky: safeMetric('flaky', {}, inputs),
+    flaky: safeMetric('flaky', { runs: flakyRuns }, inputs),
     coverage,
     gaps,
     gate,
