@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
+import { encodeReport } from './encode.js';
 import { STATUSES } from './model.js';
 import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, trendOf, type ReportData, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
+export { readReport } from './decode.js';
 
 /**
  * JSON for a `<script type="application/json">` block: `<`, `>` and `&` become \u escapes, so no
@@ -169,15 +171,40 @@ function donuts(data: ReportData): string {
     .join('');
 }
 
-/** Renders a complete, self-contained HTML report (no external resources). */
-export function renderHtmlReport(input: ReportInput | ReportData): string {
-  const data: ReportData = 'version' in input ? input : buildReportData(input);
+export interface RenderOptions {
+  /** Raw-deflate level of the data parts (default encode.ts DEFAULT_LEVEL). */
+  level?: number;
+}
+
+/** A `--split` report: index.html and the chunk files beside it. */
+export interface SplitReport {
+  index: string;
+  chunks: { file: string; text: string }[];
+}
+
+/** The chunk file of a part: a script that hands its base64 to the page. */
+const chunkFile = (name: string) => `seams-${name}.js`;
+
+function page(data: ReportData, options: RenderOptions, split: boolean): SplitReport {
+  const { meta, parts } = encodeReport(data, options);
+  const chunks: SplitReport['chunks'] = [];
+  let blocks = '';
+  for (const p of parts) {
+    const b64 = p.data.toString('base64');
+    if (split) {
+      const file = chunkFile(p.name);
+      meta.tests.parts.find((x) => x.name === p.name)!.file = file;
+      chunks.push({ file, text: `seamsPart("${p.name}","${b64}");\n` });
+    } else blocks += `<script type="application/octet-stream" id="seams-part-${p.name}">${b64}</script>\n`;
+  }
   const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
-  // default-src 'none': nothing loads from anywhere (no network, no injected <img>);
-  // only this one inline script (by hash) runs, so inline event handlers never do.
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
+  // default-src 'none': nothing loads from anywhere (no network, no injected <img>); only this one
+  // inline script (by hash) runs, so inline event handlers never do. A --split report also allows
+  // 'self' for its chunk files: Chromium refuses hashes (and SRI) for scripts from file://, and
+  // 'self' there is the report's own folder (or its server); the page adds no other script.
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'${split ? " 'self'" : ''}; base-uri 'none'; form-action 'none'`;
   const title = escapeHtml(data.title);
-  return `<!doctype html>
+  const index = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -193,9 +220,25 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
 <template id="status-donuts">${donuts(data)}</template>
 <template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name), data.historyRuns)}</template>
-<script type="application/json" id="seams-data">${embedJson(data)}</script>
-<script>${CLIENT_JS}</script>
+<script type="application/json" id="seams-data">${embedJson(meta)}</script>
+${blocks}<script>${CLIENT_JS}</script>
 </body>
 </html>
 `;
+  return { index, chunks };
+}
+
+/**
+ * Renders a complete, self-contained HTML report (no external resources): the tests' columns
+ * compressed in base64 data blocks (encode.ts), the rest as JSON.
+ */
+export function renderHtmlReport(input: ReportInput | ReportData, options: RenderOptions = {}): string {
+  const data: ReportData = 'version' in input ? input : buildReportData(input);
+  return page(data, options, false).index;
+}
+
+/** The report as a folder: index.html loads the chunk files beside it with script tags (works from file://). */
+export function renderSplitReport(input: ReportInput | ReportData, options: RenderOptions = {}): SplitReport {
+  const data: ReportData = 'version' in input ? input : buildReportData(input);
+  return page(data, options, true);
 }
