@@ -68,10 +68,11 @@ export const CLIENT_JS = String.raw`
       T.strings = u.header.strings;
       ['repo', 'file', 'line', 'tier', 'runner', 'status', 'duration', 'markers', 'history', 'flaky', 'stale', 'known'].forEach(function (k) { T[k] = u[k]; });
     },
-    ids: function (u) { T.ids = u.ids; T.idStart = offsets(u.idLen); T.idPre = u.idPre; T.byId = u.byId || null; },
+    // copies (slice) of the small columns, so the decompressed buffer, whose text is now a string, is freed
+    ids: function (u) { T.ids = u.ids; T.idStart = offsets(u.idLen); T.idPre = u.idPre.slice(); T.byId = u.byId ? u.byId.slice() : null; },
     msg: function (u) {
-      T.msgText = u.messages; T.msgStart = offsets(u.messageLen); T.message = u.message;
-      T.hmStart = offsets(u.historyMessageCount); T.hmRun = u.historyMessageRun; T.hmText = u.historyMessage;
+      T.msgText = u.messages; T.msgStart = offsets(u.messageLen); T.message = u.message.slice();
+      T.hmStart = offsets(u.historyMessageCount); T.hmRun = u.historyMessageRun.slice(); T.hmText = u.historyMessage.slice();
     },
     hist: function (u) { T.histStart = offsets(u.historyCount); T.histDur = u.historyDurations; },
   };

@@ -177,8 +177,11 @@ export function partsOf(t: ReportTests, files: readonly string[]): Record<PartNa
   };
 }
 
-/** Raw-deflate level: 6 (zlib's default) measured the best size for the time at 1M (bench/report/page.mjs). */
-export const DEFAULT_LEVEL = 6;
+/**
+ * Raw-deflate level, chosen by bench/report/page.mjs --levels at 1M tests: 1: 32.0 MB, 3.1 s CPU;
+ * 4: 28.8 MB, 2.9 s; 6: 26.6 MB, 4.1 s; 9: 25.8 MB, 9.3 s (whole render, load 8 on 2 cores).
+ */
+export const DEFAULT_LEVEL = 4;
 
 export function encodeReport(data: ReportData, options: { level?: number } = {}): EncodedReport {
   const { tests, ...rest } = data;
