@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderHtmlReport, renderSplitReport } from '../../dist/report/html/index.js';
 import { ReportTestsBuilder } from '../../dist/report/html/model.js';
+import { encodeReport } from '../../dist/report/html/encode.js';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -138,6 +139,7 @@ function expected(data) {
 const mb = (b) => (b / 1e6).toFixed(1);
 const load = () => os.loadavg()[0].toFixed(1);
 
+let heapFields = '';
 async function browse(url, n, expect) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--enable-precise-memory-info'] });
@@ -154,7 +156,7 @@ async function browse(url, n, expect) {
     await page.evaluate(() => (location.hash = '#tests'));
     await page.waitForSelector('#view-tests .vt-row', { timeout: 120_000 });
     const testsMs = performance.now() - t0;
-    const heapOf = async () => { const u = await cdp.send('Runtime.getHeapUsage'); return u.usedSize + (u.backingStorageSize ?? 0); };
+    const heapOf = async () => { const u = await cdp.send('Runtime.getHeapUsage'); heapFields = Object.keys(u).join(','); return u.usedSize + (u.backingStorageSize ?? 0); };
     const heap1 = await heapOf();
     const timed = async (fn, check) => {
       const t = performance.now();
@@ -225,9 +227,12 @@ for (const { n, runs } of cases) {
   const file = path.join(OUT, `page-${n}-${runs}.html`);
   writeFileSync(file, html);
   const size = statSync(file).size;
+  const { meta } = encodeReport(data, { level: LEVEL });
+  const partsInfo = meta.tests.parts.map((p) => `${p.name} ${mb(p.bytes)}/${mb(p.raw)}`).join(', ');
   console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} → ${mb(rss1)} MB (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB); file ${mb(size)} MB; load ${load()}`);
+  console.log(`  parts compressed/raw MB: ${partsInfo} (the page keeps core's raw bytes and ids' offsets as typed arrays, outside the JS heap figure when Chromium does not count them)`);
   const r = await browse(`file://${file}`, n, expected(data));
-  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB (after a test page ${mb(r.heap2)} MB); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
+  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB (after a test page ${mb(r.heap2)} MB); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms [heap fields: ${heapFields}]; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
   if (flag('split')) {
     const dir = path.join(OUT, `split-${n}-${runs}`);
     rmSync(dir, { recursive: true, force: true });
