@@ -25,7 +25,7 @@ const parseSize = (s) => Number(s.toLowerCase().replace(/k$/, '000').replace(/m$
 const SIZES = opt('sizes', '100k,1m').split(',').map(parseSize);
 const OUT = opt('out', path.join(os.tmpdir(), 'seams-page-bench'));
 const LEVELS = opt('levels', '') ? opt('levels', '').split(',').map(Number) : null;
-const LEVEL = Number(opt('level', '6'));
+const LEVEL = opt('level', '') ? Number(opt('level', '')) : undefined; // default: encode.ts DEFAULT_LEVEL
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 mkdirSync(OUT, { recursive: true });
 
