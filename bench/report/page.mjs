@@ -13,7 +13,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderHtmlReport, renderSplitReport } from '../../dist/report/html/index.js';
 import { ReportTestsBuilder } from '../../dist/report/html/model.js';
-import { encodeReport } from '../../dist/report/html/encode.js';
+import { DEFAULT_LEVEL, encodeReport, partsOf } from '../../dist/report/html/encode.js';
+import { deflateRawSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -158,6 +159,8 @@ async function browse(url, n, expect) {
     const testsMs = performance.now() - t0;
     const heapOf = async () => { const u = await cdp.send('Runtime.getHeapUsage'); heapFields = Object.keys(u).join(','); return u.usedSize + (u.backingStorageSize ?? 0); };
     const heap1 = await heapOf();
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap1gc = await heapOf();
     const timed = async (fn, check) => {
       const t = performance.now();
       await fn();
@@ -190,7 +193,9 @@ async function browse(url, n, expect) {
     await page.waitForSelector('#view-test pre.msg', { timeout: 120_000 });
     const testMs = performance.now() - tTest;
     const heap2 = await heapOf();
-    return { overviewMs, testsMs, heap1, heap2, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap2gc = await heapOf();
+    return { overviewMs, testsMs, heap1, heap2, heap1gc, heap2gc, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
   } finally {
     await browser.close();
   }
@@ -206,6 +211,23 @@ for (const { n, runs } of cases) {
   const data = syntheticReport(n, runs);
   const buildMs = performance.now() - tb;
   const label = `${n.toLocaleString()} tests × ${runs} run${runs === 1 ? '' : 's'}`;
+  if (flag('phases')) {
+    // where render's time goes: packing the columns, deflate per part, base64
+    const cpuMs = (c) => ((c.user + c.system) / 1000).toFixed(0);
+    let c0 = process.cpuUsage();
+    let t = performance.now();
+    const raw = partsOf(data.tests, data.files);
+    console.log(`${label}: pack ${(performance.now() - t).toFixed(0)} ms (${cpuMs(process.cpuUsage(c0))} ms CPU)`);
+    for (const [name, bytes] of Object.entries(raw)) {
+      c0 = process.cpuUsage();
+      t = performance.now();
+      const z = deflateRawSync(bytes, { level: LEVEL ?? DEFAULT_LEVEL });
+      const tz = performance.now() - t;
+      const b64 = z.toString('base64');
+      console.log(`  ${name}: ${mb(bytes.length)} → ${mb(z.length)} MB, deflate ${tz.toFixed(0)} ms, + base64 ${(performance.now() - t - tz).toFixed(0)} ms (${cpuMs(process.cpuUsage(c0))} ms CPU, ${b64.length} chars)`);
+    }
+    continue;
+  }
   if (LEVELS) {
     for (const level of LEVELS) {
       const c0 = process.cpuUsage();
@@ -230,9 +252,9 @@ for (const { n, runs } of cases) {
   const { meta } = encodeReport(data, { level: LEVEL });
   const partsInfo = meta.tests.parts.map((p) => `${p.name} ${mb(p.bytes)}/${mb(p.raw)}`).join(', ');
   console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} → ${mb(rss1)} MB (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB); file ${mb(size)} MB; load ${load()}`);
-  console.log(`  parts compressed/raw MB: ${partsInfo} (the page keeps core's raw bytes and ids' offsets as typed arrays, outside the JS heap figure when Chromium does not count them)`);
+  console.log(`  parts compressed/raw MB: ${partsInfo} (heap = Runtime.getHeapUsage usedSize + backingStorageSize: typed arrays included)`);
   const r = await browse(`file://${file}`, n, expected(data));
-  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB (after a test page ${mb(r.heap2)} MB); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms [heap fields: ${heapFields}]; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
+  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches and a test page ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
   if (flag('split')) {
     const dir = path.join(OUT, `split-${n}-${runs}`);
     rmSync(dir, { recursive: true, force: true });
@@ -241,6 +263,6 @@ for (const { n, runs } of cases) {
     writeFileSync(path.join(dir, 'index.html'), s.index);
     for (const c of s.chunks) writeFileSync(path.join(dir, c.file), c.text);
     const rs = await browse(`file://${dir}/index.html`, n, expected(data));
-    console.log(`  split (${s.chunks.length} chunks, index.html ${mb(Buffer.byteLength(s.index))} MB): Overview ${rs.overviewMs.toFixed(0)} ms, Tests rows ${rs.testsMs.toFixed(0)} ms, heap ${mb(rs.heap1)} MB; test page ${rs.testMs.toFixed(0)} ms; errors ${rs.errors.length ? rs.errors.join(' | ') : 'none'}`);
+    console.log(`  split (${s.chunks.length} chunks, index.html ${mb(Buffer.byteLength(s.index))} MB): Overview ${rs.overviewMs.toFixed(0)} ms, Tests rows ${rs.testsMs.toFixed(0)} ms, heap ${mb(rs.heap1)} MB, ${mb(rs.heap1gc)} MB after GC (after a test page ${mb(rs.heap2gc)} after GC); test page ${rs.testMs.toFixed(0)} ms; errors ${rs.errors.length ? rs.errors.join(' | ') : 'none'}`);
   }
 }

@@ -48,13 +48,13 @@ export const CLIENT_JS = String.raw`
   function inflate(bytes) {
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();
   }
-  function unpack(buf) {
+  function unpack(buf, keepBytes) {
     var len = new DataView(buf).getUint32(0, true);
     var header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, len)));
     var base = 4 + len, out = { header: header };
     header.sections.forEach(function (s) {
       var o = base + s.o;
-      out[s.name] = s.t === 'u8' ? new Uint8Array(buf, o, s.n) : s.t === 'u16' ? new Uint16Array(buf, o, s.n) : s.t === 'u32' ? new Uint32Array(buf, o, s.n) : new TextDecoder().decode(new Uint8Array(buf, o, s.n));
+      out[s.name] = s.t === 'u8' ? new Uint8Array(buf, o, s.n) : s.t === 'u16' ? new Uint16Array(buf, o, s.n) : s.t === 'u32' ? new Uint32Array(buf, o, s.n) : keepBytes ? new Uint8Array(buf, o, s.n) : new TextDecoder().decode(new Uint8Array(buf, o, s.n));
     });
     return out;
   }
@@ -70,16 +70,17 @@ export const CLIENT_JS = String.raw`
     },
     // copies (slice) of the small columns, so the decompressed buffer, whose text is now a string, is freed
     ids: function (u) { T.ids = u.ids; T.idStart = offsets(u.idLen); T.idPre = u.idPre.slice(); T.byId = u.byId ? u.byId.slice() : null; },
+    // messages stay UTF-8 bytes (one is decoded when shown): no string of every message
     msg: function (u) {
-      T.msgText = u.messages; T.msgStart = offsets(u.messageLen); T.message = u.message.slice();
-      T.hmStart = offsets(u.historyMessageCount); T.hmRun = u.historyMessageRun.slice(); T.hmText = u.historyMessage.slice();
+      T.msgBytes = u.messages; T.msgStart = offsets(u.messageBytes); T.message = u.message;
+      T.hmStart = offsets(u.historyMessageCount); T.hmRun = u.historyMessageRun; T.hmText = u.historyMessage;
     },
     hist: function (u) { T.histStart = offsets(u.historyCount); T.histDur = u.historyDurations; },
   };
   function part(name) {
     if (!PARTS[name]) {
       var p = D.tests.parts.filter(function (x) { return x.name === name; })[0];
-      PARTS[name] = partText(p).then(function (t) { return inflate(fromBase64(t)); }).then(function (buf) { ADOPT[name](unpack(buf)); return true; });
+      PARTS[name] = partText(p).then(function (t) { return inflate(fromBase64(t)); }).then(function (buf) { ADOPT[name](unpack(buf, name === 'msg')); return true; });
     }
     return PARTS[name];
   }
@@ -87,7 +88,8 @@ export const CLIENT_JS = String.raw`
 
   function S(k) { return T.strings[k]; }
   function idOf(i) { var s = T.ids.slice(T.idStart[i], T.idStart[i + 1]); return T.idPre[i] ? D.files[T.file[i]] + s : s; }
-  function msgOf(k) { return k ? T.msgText.slice(T.msgStart[k], T.msgStart[k + 1]) : ''; }
+  var UTF8 = new TextDecoder();
+  function msgOf(k) { return k ? UTF8.decode(T.msgBytes.subarray(T.msgStart[k], T.msgStart[k + 1])) : ''; }
   function repoName(i) { return D.repos[T.repo[i]] ? D.repos[T.repo[i]].name : ''; }
 
   function el(tag, cls, text) {

@@ -42,6 +42,7 @@ interface Section {
   header: PartHeader;
   get(name: string): Uint8Array | Uint16Array | Uint32Array;
   text(name: string): string;
+  bytes(name: string): Uint8Array;
 }
 
 /** A part's sections, viewed in place (copied first when the buffer is not 4-byte aligned). */
@@ -69,6 +70,10 @@ export function unpackPart(bytes: Uint8Array): Section {
       const s = find(name);
       return new TextDecoder().decode(new Uint8Array(b.buffer, base + s.o, s.n));
     },
+    bytes(name) {
+      const s = find(name);
+      return new Uint8Array(b.buffer, base + s.o, s.n);
+    },
   };
 }
 
@@ -79,6 +84,17 @@ const u8 = (a: ArrayLike<number>) => Uint8Array.from(a);
 function offsets(counts: ArrayLike<number>): Uint32Array {
   const out = new Uint32Array(counts.length + 1);
   for (let i = 0; i < counts.length; i++) out[i + 1] = out[i]! + counts[i]!;
+  return out;
+}
+
+function splitBytes(bytes: Uint8Array, lens: ArrayLike<number>): string[] {
+  const dec = new TextDecoder();
+  const out: string[] = new Array(lens.length);
+  let at = 0;
+  for (let i = 0; i < lens.length; i++) {
+    out[i] = dec.decode(bytes.subarray(at, at + lens[i]!));
+    at += lens[i]!;
+  }
   return out;
 }
 
@@ -100,7 +116,7 @@ function testsOf(count: number, p: Record<PartName, Section>, files: readonly st
   return {
     count,
     strings: c.header.strings ?? [''],
-    messages: split(p.msg.text('messages'), p.msg.get('messageLen')),
+    messages: splitBytes(p.msg.bytes('messages'), p.msg.get('messageBytes')),
     repo: u8(c.get('repo')),
     id: rest.map((r, i) => (idPre[i] ? files[file[i]!]! + r : r)),
     file,

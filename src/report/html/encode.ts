@@ -15,7 +15,8 @@ import type { ReportTests } from './model.js';
  * - `ids`: test ids as one UTF-8 text of the part after the file path when an id starts with it
  *   (`idPre` 1), their UTF-16 lengths, and `byId`, the rows in id order (the page sorts without
  *   comparing strings);
- * - `msg`: `messages`, the `message` column and the history messages (test detail);
+ * - `msg`: `messages` (UTF-8, with each one's length in bytes: the page decodes only the messages
+ *   it shows), the `message` column and the history messages (test detail);
  * - `hist`: the history durations (test detail).
  *
  * A part is `[u32 header length][header JSON][sections]`: each section a little-endian typed
@@ -113,6 +114,14 @@ function countsOf(start: Uint32Array): Uint32Array {
   return out;
 }
 
+/** UTF-8 bytes of each string (messages: the page decodes one message's bytes when it shows it). */
+function joinedBytes(list: readonly string[]): { text: Buffer; len: Uint32Array } {
+  const parts = list.map((s) => Buffer.from(s, 'utf8'));
+  const len = new Uint32Array(list.length);
+  for (let i = 0; i < parts.length; i++) len[i] = parts[i]!.length;
+  return { text: Buffer.concat(parts), len };
+}
+
 /** UTF-8 of strings joined, with their UTF-16 lengths. */
 function joined(list: readonly string[]): { text: Buffer; len: Uint32Array } {
   const len = new Uint32Array(list.length);
@@ -125,9 +134,13 @@ function idOrder(ids: readonly string[]): Uint32Array | null {
   let sorted = true;
   for (let i = 1; i < ids.length && sorted; i++) if (ids[i - 1]! > ids[i]!) sorted = false;
   if (sorted) return null;
+  // [id, row] pairs and Array#sort (stable: equal ids keep row order): 3× faster at 1M than a
+  // Uint32Array sorted with a comparator that indexes the ids
+  const pairs: [string, number][] = ids.map((id, i) => [id, i]);
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const order = new Uint32Array(ids.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  for (let i = 0; i < order.length; i++) order[i] = pairs[i]![1];
+  return order;
 }
 
 /** The bytes of each part (uncompressed). */
@@ -147,7 +160,7 @@ export function partsOf(t: ReportTests, files: readonly string[]): Record<PartNa
   }
   const ids = joined(rest);
   const byId = idOrder(t.id);
-  const msgs = joined(t.messages);
+  const msgs = joinedBytes(t.messages);
   const col = (name: string, a: Column) => ({ name, data: narrow(a) });
   return {
     core: packPart({ count: n, strings: t.strings }, [
@@ -167,7 +180,7 @@ export function partsOf(t: ReportTests, files: readonly string[]): Record<PartNa
     ids: packPart({}, [{ name: 'ids', data: ids.text, utf8: true }, col('idLen', ids.len), col('idPre', idPre), ...(byId ? [col('byId', byId)] : [])]),
     msg: packPart({}, [
       { name: 'messages', data: msgs.text, utf8: true },
-      col('messageLen', msgs.len),
+      col('messageBytes', msgs.len),
       col('message', t.message),
       col('historyMessageCount', countsOf(t.historyMessageStart)),
       col('historyMessageRun', t.historyMessageRun),
