@@ -351,7 +351,7 @@ export const CLIENT_JS = String.raw`
       i = rows[r];
       var ok = hit[i] === 1 || fileHit[T.file[i]] || strHit[T.markers[i]];
       if (!ok && !LOWER.ids) ok = idOf(i).toLowerCase().indexOf(text) >= 0;
-      if (!ok && anySpan && T.idPre[i] && span[T.file[i]]) {
+      if (!ok && anySpan && LOWER.ids && T.idPre[i] && span[T.file[i]]) {
         var ks = span[T.file[i]];
         for (k = 0; k < ks.length && !ok; k++) ok = LOWER.ids.startsWith(text.slice(ks[k]), T.idStart[i]) && T.idStart[i] + text.length - ks[k] <= T.idStart[i + 1];
       }
