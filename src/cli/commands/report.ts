@@ -78,12 +78,12 @@ Exit codes: 0 written, 2 bad path or configuration.`,
 }
 
 export async function reportCommand(paths: string[], opts: ReportCommandOptions, io: CliIO): Promise<number> {
+  if (opts.split && !opts.html)
+    throw new SeamsError('SEAMS_USAGE', '--split needs --html <folder>', { hint: 'seams report --html report/ --split' });
   if (!opts.html && opts.markdown === undefined)
     throw new SeamsError('SEAMS_USAGE', 'nothing to write: give --html <file> and/or --markdown [file]', {
       hint: 'seams report --html report.html',
     });
-  if (opts.split && !opts.html)
-    throw new SeamsError('SEAMS_USAGE', '--split needs --html <folder>', { hint: 'seams report --html report/ --split' });
   // a bad output path is refused before the scan, history and analysis
   if (opts.html) {
     if (opts.split) await checkOutputFolder(io, opts.html);
