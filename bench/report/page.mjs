@@ -15,6 +15,7 @@ import { renderHtmlReport, renderSplitReport } from '../../dist/report/html/inde
 import { ReportTestsBuilder } from '../../dist/report/html/model.js';
 import { DEFAULT_LEVEL, encodeReport, partsOf } from '../../dist/report/html/encode.js';
 import { deflateRawSync } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -137,6 +138,23 @@ function expected(data) {
   };
 }
 
+/** Peak RSS while the main thread is busy (a synchronous render): a worker samples every 10 ms. */
+function rssSampler() {
+  const shared = new Float64Array(new SharedArrayBuffer(16));
+  const w = new Worker(
+    `const { workerData } = require('node:worker_threads'); const a = new Float64Array(workerData);
+     setInterval(() => { const r = process.memoryUsage.rss(); if (r > a[0]) a[0] = r; }, 10);`,
+    { eval: true, workerData: shared.buffer },
+  );
+  w.unref();
+  return {
+    reset: () => (shared[0] = process.memoryUsage.rss()),
+    peak: () => shared[0],
+    stop: () => w.terminate(),
+  };
+}
+const sampler = rssSampler();
+
 const mb = (b) => (b / 1e6).toFixed(1);
 const load = () => os.loadavg()[0].toFixed(1);
 
@@ -239,19 +257,23 @@ for (const { n, runs } of cases) {
     continue;
   }
   global.gc?.();
+  await new Promise((r) => setTimeout(r, 50));
   const rss0 = process.memoryUsage().rss;
+  sampler.reset();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const html = renderHtmlReport(data, { level: LEVEL });
   const renderMs = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   const rss1 = process.memoryUsage().rss;
+  await new Promise((r) => setTimeout(r, 30));
+  const rssPeak = sampler.peak();
   const file = path.join(OUT, `page-${n}-${runs}.html`);
   writeFileSync(file, html);
   const size = statSync(file).size;
   const { meta } = encodeReport(data, { level: LEVEL });
   const partsInfo = meta.tests.parts.map((p) => `${p.name} ${mb(p.bytes)}/${mb(p.raw)}`).join(', ');
-  console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} → ${mb(rss1)} MB (peak ${mb(process.resourceUsage().maxRSS * 1024)} MB); file ${mb(size)} MB; load ${load()}`);
+  console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} MB before, ${mb(rssPeak)} MB at most during the render (+${mb(rssPeak - rss0)}), ${mb(rss1)} MB after; file ${mb(size)} MB; load ${load()}`);
   console.log(`  parts compressed/raw MB: ${partsInfo} (heap = Runtime.getHeapUsage usedSize + backingStorageSize: typed arrays included)`);
   const r = await browse(`file://${file}`, n, expected(data));
   console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches and a test page ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
@@ -266,3 +288,4 @@ for (const { n, runs } of cases) {
     console.log(`  split (${s.chunks.length} chunks, index.html ${mb(Buffer.byteLength(s.index))} MB): Overview ${rs.overviewMs.toFixed(0)} ms, Tests rows ${rs.testsMs.toFixed(0)} ms, heap ${mb(rs.heap1)} MB, ${mb(rs.heap1gc)} MB after GC (after a test page ${mb(rs.heap2gc)} after GC); test page ${rs.testMs.toFixed(0)} ms; errors ${rs.errors.length ? rs.errors.join(' | ') : 'none'}`);
   }
 }
+sampler.stop();
