@@ -210,10 +210,14 @@ async function browse(url, n, expect) {
     await page.evaluate((h) => (location.hash = h), href);
     await page.waitForSelector('#view-test pre.msg', { timeout: 120_000 });
     const testMs = performance.now() - tTest;
+    const tTree = performance.now();
+    await page.evaluate(() => (location.hash = '#tree'));
+    await page.waitForSelector('#view-tree details.tnode', { timeout: 120_000 });
+    const treeMs = performance.now() - tTree;
     const heap2 = await heapOf();
     await cdp.send('HeapProfiler.collectGarbage');
     const heap2gc = await heapOf();
-    return { overviewMs, testsMs, heap1, heap2, heap1gc, heap2gc, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
+    return { treeMs, overviewMs, testsMs, heap1, heap2, heap1gc, heap2gc, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
   } finally {
     await browser.close();
   }
@@ -276,7 +280,7 @@ for (const { n, runs } of cases) {
   console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} MB before, ${mb(rssPeak)} MB at most during the render (+${mb(rssPeak - rss0)}), ${mb(rss1)} MB after; file ${mb(size)} MB; load ${load()}`);
   console.log(`  parts compressed/raw MB: ${partsInfo} (heap = Runtime.getHeapUsage usedSize + backingStorageSize: typed arrays included)`);
   const r = await browse(`file://${file}`, n, expected(data));
-  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches and a test page ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
+  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches, a test page and the tree ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; tree ${r.treeMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
   if (flag('split')) {
     const dir = path.join(OUT, `split-${n}-${runs}`);
     rmSync(dir, { recursive: true, force: true });

@@ -171,7 +171,15 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
         .map((r) => r.querySelector('.badge')!.textContent),
     );
     expect(first).toEqual(['failed', 'failed', 'passed']);
-    // search over the ids (across the file path and the rest of the id), then the hostile test's page
+    // search: case-insensitive, literal (regex characters are text), across the file path and the rest of the id
+    const count = (q: string) => tests.filter((t) => `${t.id} ${t.file}`.toLowerCase().includes(q.toLowerCase())).length;
+    for (const q of ['TESTTHING::TEST_CASE_1', 'py::testthing::test_case_5', '(', '.*']) {
+      await page.fill('#view-run #filter', q);
+      const want = count(q);
+      await page.waitForFunction((w) => document.querySelector('#view-run .vt-count')?.textContent === w, `${want} row${want === 1 ? '' : 's'}`);
+    }
+    expect(count('TESTTHING::TEST_CASE_1')).toBe(11);
+    expect(count('.*')).toBe(0);
     await page.fill('#view-run #filter', 'test_x.py::test_<img');
     await page.waitForFunction(() => document.querySelector('#view-run .vt-count')?.textContent === '1 row');
     await page.locator('#view-run .vt-row', { hasText: 'onerror' }).first().click();

@@ -319,13 +319,15 @@ export const CLIENT_JS = String.raw`
     return ia - ib || (a < b ? -1 : a > b ? 1 : 0);
   }
 
-  /** Rows (a Uint32Array) of rows whose id, file or markers contain text (lower case). */
+  /**
+   * Rows (a Uint32Array) of rows whose id, file or markers contain text (lower case): a
+   * case-insensitive regular expression run over the ids' one string (no lower-cased copy of it),
+   * a hit counted for the row it lies in.
+   */
   var LOWER = null;
+  function quote(t) { return t.replace(/[.*+?^$\{}()|[\]\\]/g, '\\$&'); }
   function searchRows(rows, text) {
-    if (!LOWER) {
-      var lo = T.ids.toLowerCase();
-      LOWER = { ids: lo.length === T.ids.length ? lo : null, files: D.files.map(function (f) { return f.toLowerCase(); }), strings: T.strings.map(function (x) { return x.toLowerCase(); }) };
-    }
+    if (!LOWER) LOWER = { files: D.files.map(function (f) { return f.toLowerCase(); }), strings: T.strings.map(function (x) { return x.toLowerCase(); }) };
     var hit = new Uint8Array(N), i, k;
     var fileHit = LOWER.files.map(function (f) { return f.indexOf(text) >= 0; });
     var strHit = LOWER.strings.map(function (x) { return x.indexOf(text) >= 0; });
@@ -336,24 +338,26 @@ export const CLIENT_JS = String.raw`
       return ks;
     });
     var anySpan = span.some(function (x) { return x; });
-    if (LOWER.ids) {
-      // one pass of indexOf over the ids' text; a hit counts for the row it starts in when it ends there too
-      var big = LOWER.ids, st = T.idStart, at = big.indexOf(text), lo2 = 0;
-      while (at >= 0) {
-        var l = lo2, h = N;
-        while (l < h) { var m = (l + h) >>> 1; if (st[m + 1] <= at) l = m + 1; else h = m; }
-        if (at + text.length <= st[l + 1]) { hit[l] = 1; lo2 = l + 1; at = big.indexOf(text, st[l + 1]); }
-        else { lo2 = l; at = big.indexOf(text, at + 1); }
-      }
+    var big = T.ids, st = T.idStart, re = new RegExp(quote(text), 'gi'), m, lo = 0;
+    while ((m = re.exec(big))) {
+      var at = m.index, l = lo, h = N;
+      while (l < h) { var mid = (l + h) >>> 1; if (st[mid + 1] <= at) l = mid + 1; else h = mid; }
+      if (at + m[0].length <= st[l + 1]) { hit[l] = 1; lo = l + 1; re.lastIndex = st[l + 1]; }
+      else { lo = l; re.lastIndex = at + 1; }
     }
+    var tails = {};
     var out = new Uint32Array(rows.length), n = 0;
     for (var r = 0; r < rows.length; r++) {
       i = rows[r];
       var ok = hit[i] === 1 || fileHit[T.file[i]] || strHit[T.markers[i]];
-      if (!ok && !LOWER.ids) ok = idOf(i).toLowerCase().indexOf(text) >= 0;
-      if (!ok && anySpan && LOWER.ids && T.idPre[i] && span[T.file[i]]) {
+      if (!ok && anySpan && T.idPre[i] && span[T.file[i]]) {
         var ks = span[T.file[i]];
-        for (k = 0; k < ks.length && !ok; k++) ok = LOWER.ids.startsWith(text.slice(ks[k]), T.idStart[i]) && T.idStart[i] + text.length - ks[k] <= T.idStart[i + 1];
+        for (k = 0; k < ks.length && !ok; k++) {
+          var tail = tails[ks[k]] || (tails[ks[k]] = new RegExp(quote(text.slice(ks[k])), 'iy'));
+          tail.lastIndex = st[i];
+          var tm = tail.exec(big);
+          ok = !!tm && st[i] + tm[0].length <= st[i + 1];
+        }
       }
       if (ok) out[n++] = i;
     }
