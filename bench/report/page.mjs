@@ -126,10 +126,16 @@ export function syntheticReport(n, runs = 1) {
 function expected(data) {
   const t = data.tests;
   let failed = 0;
-  for (let i = 0; i < t.count; i++) if (t.status[i] === 2) failed++;
+  let integrationFailed = 0;
+  const integration = t.strings.indexOf('integration');
+  for (let i = 0; i < t.count; i++) if (t.status[i] === 2) {
+    failed++;
+    if (t.tier[i] === integration) integrationFailed++;
+  }
   const lowerFiles = data.files.map((f) => f.toLowerCase());
   return {
     failed,
+    integrationFailed,
     search: (q) => {
       let k = 0;
       for (let i = 0; i < t.count; i++) if (t.id[i].toLowerCase().includes(q) || lowerFiles[t.file[i]].includes(q) || t.strings[t.markers[i]].toLowerCase().includes(q)) k++;
@@ -194,6 +200,8 @@ async function browse(url, n, expect) {
     };
     const rows = (k) => `${k.toLocaleString('en-US')} row${k === 1 ? '' : 's'}`;
     const fMs = await waitCount(() => page.selectOption('#view-tests #status-filter', 'failed'), rows(expect.failed));
+    const tierMs = await waitCount(() => page.selectOption('#view-tests #tier-filter', 'integration'), rows(expect.integrationFailed));
+    await waitCount(() => page.selectOption('#view-tests #tier-filter', ''), rows(expect.failed));
     await waitCount(() => page.selectOption('#view-tests #status-filter', ''), rows(n));
     const searchFor = `_${Math.floor(n / 2)}`;
     const sMs = await waitCount(() => page.fill('#view-tests #filter', searchFor), rows(expect.search(searchFor)));
@@ -217,7 +225,7 @@ async function browse(url, n, expect) {
     const heap2 = await heapOf();
     await cdp.send('HeapProfiler.collectGarbage');
     const heap2gc = await heapOf();
-    return { treeMs, overviewMs, testsMs, heap1, heap2, heap1gc, heap2gc, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
+    return { tierMs, treeMs, overviewMs, testsMs, heap1, heap2, heap1gc, heap2gc, fMs, failedCount: rows(expect.failed), sMs, searchFor, searchCount: rows(expect.search(searchFor)), spanMs, spanCount: rows(expect.search('.py::testorder')), testMs, errors };
   } finally {
     await browser.close();
   }
@@ -280,7 +288,7 @@ for (const { n, runs } of cases) {
   console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} MB before, ${mb(rssPeak)} MB at most during the render (+${mb(rssPeak - rss0)}), ${mb(rss1)} MB after; file ${mb(size)} MB; load ${load()}`);
   console.log(`  parts compressed/raw MB: ${partsInfo} (heap = Runtime.getHeapUsage usedSize + backingStorageSize: typed arrays included)`);
   const r = await browse(`file://${file}`, n, expected(data));
-  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches, a test page and the tree ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; tree ${r.treeMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
+  console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches, a test page and the tree ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}, + tier ${r.tierMs.toFixed(0)} ms; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; tree ${r.treeMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
   if (flag('split')) {
     const dir = path.join(OUT, `split-${n}-${runs}`);
     rmSync(dir, { recursive: true, force: true });
