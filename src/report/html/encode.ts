@@ -114,19 +114,36 @@ function countsOf(start: Uint32Array): Uint32Array {
   return out;
 }
 
-/** UTF-8 bytes of each string (messages: the page decodes one message's bytes when it shows it). */
-function joinedBytes(list: readonly string[]): { text: Buffer; len: Uint32Array } {
-  const parts = list.map((s) => Buffer.from(s, 'utf8'));
-  const len = new Uint32Array(list.length);
-  for (let i = 0; i < parts.length; i++) len[i] = parts[i]!.length;
-  return { text: Buffer.concat(parts), len };
+/** Appends UTF-8 to a growing buffer (no joined string, no buffer per string). */
+class Utf8Writer {
+  private buf: Buffer;
+  length = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, size));
+  }
+  /** Writes `s` from character `from`; returns its length in bytes. */
+  write(s: string, from = 0): number {
+    const max = (s.length - from) * 3;
+    if (this.length + max > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + max));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    const n = this.buf.write(from ? s.slice(from) : s, this.length, 'utf8');
+    this.length += n;
+    return n;
+  }
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
-/** UTF-8 of strings joined, with their UTF-16 lengths. */
-function joined(list: readonly string[]): { text: Buffer; len: Uint32Array } {
+/** UTF-8 bytes of each string (messages: the page decodes one message's bytes when it shows it). */
+function joinedBytes(list: readonly string[]): { text: Buffer; len: Uint32Array } {
+  const w = new Utf8Writer(list.reduce((n, x) => n + x.length, 0) + 16);
   const len = new Uint32Array(list.length);
-  for (let i = 0; i < list.length; i++) len[i] = list[i]!.length;
-  return { text: Buffer.from(list.join(''), 'utf8'), len };
+  for (let i = 0; i < list.length; i++) len[i] = w.write(list[i]!);
+  return { text: w.bytes(), len };
 }
 
 /** Rows in id order (JS string order, as the page compares); null when already in that order. */
@@ -143,27 +160,13 @@ function idOrder(ids: readonly string[]): Uint32Array | null {
   return order;
 }
 
-/** The bytes of each part (uncompressed). */
-export function partsOf(t: ReportTests, files: readonly string[]): Record<PartName, Buffer> {
+/** The bytes of one part (uncompressed); one at a time, so a render holds one raw part at most. */
+export function partOf(name: PartName, t: ReportTests, files: readonly string[]): Buffer {
   if (endianness() !== 'LE') throw new Error('the report page format is little-endian; this host is big-endian');
   const n = t.count;
-  // ids: the part after the file path when the id starts with it
-  const idPre = new Uint8Array(n);
-  const rest: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = t.id[i]!;
-    const f = files[t.file[i]!];
-    if (f && id.length > f.length && id.startsWith(f)) {
-      idPre[i] = 1;
-      rest[i] = id.slice(f.length);
-    } else rest[i] = id;
-  }
-  const ids = joined(rest);
-  const byId = idOrder(t.id);
-  const msgs = joinedBytes(t.messages);
-  const col = (name: string, a: Column) => ({ name, data: narrow(a) });
-  return {
-    core: packPart({ count: n, strings: t.strings }, [
+  const col = (section: string, a: Column) => ({ name: section, data: narrow(a) });
+  if (name === 'core')
+    return packPart({ count: n, strings: t.strings }, [
       col('repo', t.repo),
       col('file', t.file),
       col('line', t.line),
@@ -176,18 +179,42 @@ export function partsOf(t: ReportTests, files: readonly string[]): Record<PartNa
       col('flaky', t.flaky),
       col('stale', t.stale),
       col('known', t.known),
-    ]),
-    ids: packPart({}, [{ name: 'ids', data: ids.text, utf8: true }, col('idLen', ids.len), col('idPre', idPre), ...(byId ? [col('byId', byId)] : [])]),
-    msg: packPart({}, [
+    ]);
+  if (name === 'ids') {
+    // the part after the file path when the id starts with it, as UTF-8 with its UTF-16 length
+    const idPre = new Uint8Array(n);
+    const idLen = new Uint32Array(n);
+    let chars = 0;
+    for (let i = 0; i < n; i++) chars += t.id[i]!.length;
+    const w = new Utf8Writer(chars + 16);
+    for (let i = 0; i < n; i++) {
+      const id = t.id[i]!;
+      const f = files[t.file[i]!];
+      const from = f && id.length > f.length && id.startsWith(f) ? f.length : 0;
+      idPre[i] = from ? 1 : 0;
+      idLen[i] = id.length - from;
+      w.write(id, from);
+    }
+    const byId = idOrder(t.id);
+    return packPart({}, [{ name: 'ids', data: w.bytes(), utf8: true }, col('idLen', idLen), col('idPre', idPre), ...(byId ? [col('byId', byId)] : [])]);
+  }
+  if (name === 'msg') {
+    const msgs = joinedBytes(t.messages);
+    return packPart({}, [
       { name: 'messages', data: msgs.text, utf8: true },
       col('messageBytes', msgs.len),
       col('message', t.message),
       col('historyMessageCount', countsOf(t.historyMessageStart)),
       col('historyMessageRun', t.historyMessageRun),
       col('historyMessage', t.historyMessage),
-    ]),
-    hist: packPart({}, [col('historyCount', countsOf(t.historyStart)), col('historyDurations', t.historyDurations)]),
-  };
+    ]);
+  }
+  return packPart({}, [col('historyCount', countsOf(t.historyStart)), col('historyDurations', t.historyDurations)]);
+}
+
+/** Every part's bytes (uncompressed). */
+export function partsOf(t: ReportTests, files: readonly string[]): Record<PartName, Buffer> {
+  return Object.fromEntries(PART_NAMES.map((name) => [name, partOf(name, t, files)])) as Record<PartName, Buffer>;
 }
 
 /**
@@ -198,8 +225,10 @@ export const DEFAULT_LEVEL = 4;
 
 export function encodeReport(data: ReportData, options: { level?: number } = {}): EncodedReport {
   const { tests, ...rest } = data;
-  const raw = partsOf(tests, data.files);
-  const parts: EncodedPart[] = PART_NAMES.map((name) => ({ name, data: deflateRawSync(raw[name], { level: options.level ?? DEFAULT_LEVEL }), raw: raw[name].length }));
+  const parts: EncodedPart[] = PART_NAMES.map((name) => {
+    const raw = partOf(name, tests, data.files);
+    return { name, data: deflateRawSync(raw, { level: options.level ?? DEFAULT_LEVEL }), raw: raw.length };
+  });
   return {
     meta: { ...rest, format: PAGE_FORMAT, tests: { count: tests.count, parts: parts.map((p) => ({ name: p.name, bytes: p.data.length, raw: p.raw })) } },
     parts,
