@@ -161,6 +161,9 @@ function rssSampler() {
 }
 const sampler = rssSampler();
 
+/** The page's size before issue 14's columns (bench/report/RESULTS.md, seams report on the generated JUnit). */
+const BEFORE = { 10_000: 2.5, 100_000: 24.5, 1_000_000: 251.2 };
+
 const mb = (b) => (b / 1e6).toFixed(1);
 const load = () => os.loadavg()[0].toFixed(1);
 
@@ -285,7 +288,7 @@ for (const { n, runs } of cases) {
   const size = statSync(file).size;
   const { meta } = encodeReport(data, { level: LEVEL });
   const partsInfo = meta.tests.parts.map((p) => `${p.name} ${mb(p.bytes)}/${mb(p.raw)}`).join(', ');
-  console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} MB before, ${mb(rssPeak)} MB at most during the render (+${mb(rssPeak - rss0)}), ${mb(rss1)} MB after; file ${mb(size)} MB; load ${load()}`);
+  console.log(`${label}: data built in ${buildMs.toFixed(0)} ms; render ${renderMs.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU), RSS ${mb(rss0)} MB before, ${mb(rssPeak)} MB at most during the render (+${mb(rssPeak - rss0)}), ${mb(rss1)} MB after; file ${mb(size)} MB${BEFORE[n] && runs === 1 ? ` (before the compressed columns: ${BEFORE[n]} MB, ${(BEFORE[n] / (size / 1e6)).toFixed(1)}× smaller)` : ''}; load ${load()}`);
   console.log(`  parts compressed/raw MB: ${partsInfo} (heap = Runtime.getHeapUsage usedSize + backingStorageSize: typed arrays included)`);
   const r = await browse(`file://${file}`, n, expected(data));
   console.log(`  browser: Overview ${r.overviewMs.toFixed(0)} ms, Tests rows ${r.testsMs.toFixed(0)} ms, heap ${mb(r.heap1)} MB, ${mb(r.heap1gc)} MB after GC (after searches, a test page and the tree ${mb(r.heap2)}, ${mb(r.heap2gc)} after GC); failed filter ${r.fMs.toFixed(0)} ms → ${r.failedCount}, + tier ${r.tierMs.toFixed(0)} ms; search "${r.searchFor}" ${r.sMs.toFixed(0)} ms → ${r.searchCount}; search ".py::testorder" ${r.spanMs.toFixed(0)} ms → ${r.spanCount}; test page ${r.testMs.toFixed(0)} ms; tree ${r.treeMs.toFixed(0)} ms; errors ${r.errors.length ? r.errors.join(' | ') : 'none'}; load ${load()}`);
