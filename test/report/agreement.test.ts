@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { result, runRecord, saveRuns, tempRepo } from '../gate/helpers.js';
+import { readReport } from '../../src/report/html/decode.js';
+import { testRows } from '../../src/report/html/model.js';
 
 /**
  * Issue 12, "a report with one truth": the report's flaky badges, flaky filter and Flaky trend
@@ -59,20 +61,21 @@ describe('the report agrees with seams flaky and seams gate', () => {
     const out = path.join(root, 'r.html');
     const rep = await runCli(['report', root, '--html', out]);
     expect(rep.code, rep.stderr).toBe(0);
-    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
+    const data = readReport(readFileSync(out, 'utf8'));
+    const rows = testRows(data.tests);
     expect(data.flaky.map((f: { count: number; runs: number }) => [f.count, f.runs])).toEqual([[fj.flaky.length, 5]]);
     expect(fj.flaky.length).toBe(rule.value);
-    const badged = data.tests.filter((t: unknown[]) => t[11]).map((t: unknown[]) => t[1]).sort();
+    const badged = rows.filter((t) => t.flaky).map((t) => t.id).sort();
     expect(badged).toEqual(flakyIds);
-    expect(data.tests.find((t: unknown[]) => t[1] === REMOVES)[11]).toBe('retry');
-    expect(data.tests.find((t: unknown[]) => t[1] === REFUNDS)[11]).toBe('same-commit');
+    expect(rows.find((t) => t.id === REMOVES)!.flaky).toBe('retry');
+    expect(rows.find((t) => t.id === REFUNDS)!.flaky).toBe('same-commit');
     // the Flaky trend: seams flaky's count over the runs up to each one; the newest equals seams flaky
     // (after run 4, empties' P P P F is one flip in three steps, 0.33 ≥ 0.3: seams flaky then said 3)
-    expect(data.trends.map((p: { flaky: number }) => p.flaky)).toEqual([0, 1, 2, 3, 2]);
-    expect(data.trends.at(-1).flaky).toBe(fj.flaky.length);
+    expect(data.trends.map((p) => p.flaky)).toEqual([0, 1, 2, 3, 2]);
+    expect(data.trends.at(-1)!.flaky).toBe(fj.flaky.length);
     // empties failed twice in a row on new commits: a regression, not flaky — no badge anywhere
-    expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[11]).toBe('');
-    expect(data.tests.find((t: unknown[]) => t[1] === EMPTIES)[6]).toBe('failed');
+    expect(rows.find((t) => t.id === EMPTIES)!.flaky).toBe('');
+    expect(rows.find((t) => t.id === EMPTIES)!.status).toBe('failed');
   });
 
   it('one window by default (the newest 20 runs of each tier set): a flake older than that is counted by none of the three, and by all three with a wider window', async () => {
@@ -99,8 +102,8 @@ describe('the report agrees with seams flaky and seams gate', () => {
       const out = path.join(root, `r${runs ?? ''}.html`);
       const rep = await runCli(['report', root, '--html', out, ...(runs ? ['--runs', String(runs)] : [])]);
       expect(rep.code, rep.stderr).toBe(0);
-      const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
-      return { flaky: JSON.parse(fl.stdout).flaky.length, report: data.flaky[0].count, window: data.flaky[0].runs };
+      const data = readReport(out);
+      return { flaky: JSON.parse(fl.stdout).flaky.length, report: data.flaky[0]!.count, window: data.flaky[0]!.runs };
     };
     const gate = JSON.parse((await runCli(['gate', root, '--format', 'json'])).stdout);
     const rules = gate.results ?? gate[0]?.results ?? gate.repos?.[0]?.results;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtmlReport } from '../../src/report/html/index.js';
+import { renderHtmlReport, renderSplitReport } from '../../src/report/html/index.js';
 import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
 
 /**
@@ -149,6 +149,71 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     expect(await page.locator('#view-trends svg.chart').count()).toBe(5); // the run timeline and four trend charts
     await shot(page, 'trends');
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a --split folder from file://: chunks load by script tags under the CSP, and every view reads them (search, test page, failures, tree)', async () => {
+    const tests = Array.from({ length: 60 }, (_, i) => makeTest(i));
+    tests.push(makeTest(60, { id: `tests/unit/test_x.py::test_${XSS}${BREAKOUT}`, name: XSS, file: 'tests/unit/test_x.py', tier: 'unit' }));
+    const runs = history(tests, 8, (i, r) => (i === 7 && r === 7) || (i === 60 && r >= 6), (i) => (i === 7 ? 'AssertionError: expected 3 pods, got 2' : `boom ${XSS}`));
+    const split = renderSplitReport({ repos: [{ inventory: inventory(tests), runs }] });
+    const folder = path.join(dir, 'split');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'index.html'), split.index);
+    for (const c of split.chunks) writeFileSync(path.join(folder, c.file), c.text);
+    const { page, problems } = await open(path.join(folder, 'index.html'), '#run');
+    await page.waitForSelector('#view-run .vt-row');
+    const first = await page.$$eval('#view-run .vt-row', (rows) =>
+      rows
+        .filter((r) => (r as HTMLElement).style.display !== 'none')
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .slice(0, 3)
+        .map((r) => r.querySelector('.badge')!.textContent),
+    );
+    expect(first).toEqual(['failed', 'failed', 'passed']);
+    // search: case-insensitive, literal (regex characters are text), across the file path and the rest of the id
+    const count = (q: string) => tests.filter((t) => `${t.id} ${t.file}`.toLowerCase().includes(q.toLowerCase())).length;
+    for (const q of ['TESTTHING::TEST_CASE_1', 'py::testthing::test_case_5', '(', '.*']) {
+      await page.fill('#view-run #filter', q);
+      const want = count(q);
+      await page.waitForFunction((w) => document.querySelector('#view-run .vt-count')?.textContent === w, `${want} row${want === 1 ? '' : 's'}`);
+    }
+    expect(count('TESTTHING::TEST_CASE_1')).toBe(11);
+    expect(count('.*')).toBe(0);
+    await page.fill('#view-run #filter', 'test_x.py::test_<img');
+    await page.waitForFunction(() => document.querySelector('#view-run .vt-count')?.textContent === '1 row');
+    await page.locator('#view-run .vt-row', { hasText: 'onerror' }).first().click();
+    await page.waitForSelector('#view-test .test-title');
+    expect(await page.locator('#view-test .test-title').textContent()).toBe(`tests/unit/test_x.py::test_${XSS}${BREAKOUT}`);
+    expect(await page.locator('#view-test pre.msg').textContent()).toBe(`boom ${XSS}`);
+    expect(await page.locator('#view-test .strip i.h-failed').count()).toBe(2);
+    const hist = await page.$$eval('#view-test table.simple tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(2, 5).map((td) => td.textContent)));
+    expect(hist[0]).toEqual(['failed', expect.stringMatching(/^\d+ms$/), `boom ${XSS}`]);
+    await page.evaluate(() => (location.hash = '#failures'));
+    await page.waitForSelector('#view-failures .fgroup');
+    expect(await page.locator('#view-failures .ftests a').count()).toBe(2);
+    await page.evaluate(() => (location.hash = '#tree'));
+    await page.waitForSelector('#view-tree details.tnode');
+    expect(await page.locator('#view-tree > details.tnode > summary').first().textContent()).toMatch(/^tests\/\S+ \d+ tests?/);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('decodes without Uint8Array.fromBase64 (the atob fallback) and shows a test page', async () => {
+    const { file } = small();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(() => {
+      delete (Uint8Array as unknown as { fromBase64?: unknown }).fromBase64;
+    });
+    await page.goto(`file://${file}#test/7`);
+    await page.waitForSelector('#view-test pre.msg');
+    expect(await page.locator('#view-test pre.msg').textContent()).toBe('AssertionError: expected 3 pods, got 2');
+    expect(await page.evaluate(() => typeof (Uint8Array as unknown as { fromBase64?: unknown }).fromBase64)).toBe('undefined');
+    expect(errors).toEqual([]);
     await page.close();
   });
 

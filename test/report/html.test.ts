@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData, embedJson, renderHtmlReport } from '../../src/report/html/index.js';
 import { testRows } from '../../src/report/html/model.js';
+import { readReport } from '../../src/report/html/decode.js';
 import { failureCategory } from '../../src/report/html/data.js';
 import { BREAKOUT, XSS, history, inventory, makeTest } from './fixtures.js';
 
@@ -13,15 +14,18 @@ describe('HTML report (static checks)', () => {
     expect(JSON.parse(text)).toEqual(nasty);
   });
 
-  it('is one self-contained file: no external URLs, a strict CSP with the script hash, the test names only inside the JSON', () => {
+  it('is one self-contained file: no external URLs, a strict CSP with the script hash, the test names only inside the compressed data', () => {
     const tests = [makeTest(1), makeTest(2, { id: `tests/unit/test_x.py::test_${XSS}${BREAKOUT}`, name: XSS })];
     const html = renderHtmlReport({ repos: [{ inventory: inventory(tests), runs: history(tests, 3, (i) => i === 1) }] });
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'sha256-[A-Za-z0-9+/=]+'/);
-    // exactly two script elements: the data and the code
-    expect(html.match(/<script\b/g)).toHaveLength(2);
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'sha256-[A-Za-z0-9+/=]+';/);
+    // one executable script (the code, by hash); the rest are data blocks the browser never runs
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!.trim());
+    expect(scripts.filter((a) => !/^type="application\/(json|octet-stream)"/.test(a))).toEqual(['']);
+    expect(scripts.filter((a) => a.startsWith('type="application/octet-stream"'))).toHaveLength(4);
+    expect(html.match(/<\/script>/g)).toHaveLength(scripts.length);
     expect(html).not.toContain(XSS);
+    expect(testRows(readReport(html).tests).map((t) => t.id)).toEqual(tests.map((t) => t.id));
   });
 
   it('lists what is missing: no history, no config, no gaps or traceability', () => {
@@ -72,10 +76,18 @@ describe('HTML report (static checks)', () => {
     expect(data.latestRun.map((r) => r.id)).toEqual(['run-1', 'run-unit']);
   });
 
-  it('the client leaves stale results out of "Latest run" and says how many', () => {
-    const html = renderHtmlReport({ repos: [{ inventory: inventory([makeTest(1)]), runs: history([makeTest(1)], 1, () => false) }] });
-    expect(html).toContain("T[i][COL.status] !== '' && !T[i][COL.stale]");
-    expect(html).toContain('not in the current scan');
+  it('the page holds what "Latest run" needs to leave stale results out: the run date of an older result, and unknown ids marked (browser.test.ts shows the view)', () => {
+    const tests = [makeTest(1), makeTest(2)];
+    const runs = history(tests, 2, () => false);
+    runs[0]!.results[1]!.status = 'error';
+    runs[1]!.results.splice(1, 1);
+    runs[1]!.results.push({ ...runs[1]!.results[0]!, id: 'tests/unit/test_gone.py::t', status: 'failed' });
+    const rows = testRows(readReport(renderHtmlReport({ repos: [{ inventory: inventory(tests), runs }] })).tests);
+    expect(rows.map((r) => [r.id, r.status, r.stale, r.known])).toEqual([
+      [tests[0]!.id, 'passed', '', true],
+      [tests[1]!.id, 'error', runs[0]!.startedAt, true],
+      ['tests/unit/test_gone.py::t', 'failed', '', false],
+    ]);
   });
 });
 

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { result, runRecord, saveRuns, tempRepo } from '../gate/helpers.js';
+import { readReport } from '../../src/report/html/decode.js';
+import { testRows } from '../../src/report/html/model.js';
 
 const VITEST_REPO = {
   'package.json': JSON.stringify({ name: 'shop', devDependencies: { vitest: '^2.0.0' } }),
@@ -23,8 +25,8 @@ describe('seams report (CLI)', () => {
     const r = await runCli(['report', root, '--html', path.join(root, 'r.html'), '--markdown', path.join(root, 'r.md')]);
     expect(r.code).toBe(0);
     const html = readFileSync(path.join(root, 'r.html'), 'utf8');
-    const data = JSON.parse(/<script type="application\/json" id="seams-data">(.*?)<\/script>/s.exec(html)![1]!);
-    expect(data.repos[0].tiers.map((t: { tier: string; tests: number }) => [t.tier, t.tests])).toEqual([['unit', 2], ['integration', 2]]);
+    const data = readReport(html);
+    expect(data.repos[0]!.tiers.map((t) => [t.tier, t.tests])).toEqual([['unit', 2], ['integration', 2]]);
     expect(data.missing.join('\n')).toMatch(/no seams\.yaml/);
     expect(data.missing.join('\n')).toMatch(/no history yet/);
     const md = readFileSync(path.join(root, 'r.md'), 'utf8');
@@ -61,11 +63,45 @@ describe('seams report (CLI)', () => {
     expect(r.stdout).toMatch(/- 1 test fails in the latest runs: `test\/integration\/checkout\.test\.ts > checkout > refunds`/);
     const html = path.join(root, 'r.html');
     expect((await runCli(['report', root, '--html', html])).code).toBe(0);
-    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(html, 'utf8'))![1]!);
-    const refunds = data.tests.find((t: unknown[]) => String(t[1]).endsWith('refunds'));
-    expect(refunds[6]).toBe('failed');
-    expect(refunds[10]).toBe('PPF');
-    expect(data.gate[0].rules.map((x: { name: string; status: string }) => `${x.name}:${x.status}`)).toEqual(['checkout:fail', 'cart-pass:pass']);
+    const data = readReport(html);
+    const refunds = testRows(data.tests).find((t) => t.id.endsWith('refunds'))!;
+    expect(refunds.status).toBe('failed');
+    expect(refunds.history).toBe('PPF');
+    expect(refunds.message).toBe('refund <b>not</b> issued');
+    expect(data.gate![0]!.rules.map((x) => `${x.name}:${x.status}`)).toEqual(['checkout:fail', 'cart-pass:pass']);
+  });
+});
+
+describe('seams report --split', () => {
+  it('writes a folder of index.html and data chunks that reads back as the one-file report', async () => {
+    const root = tempRepo(VITEST_REPO);
+    const vr = (i: string, status: 'passed' | 'failed') => ({ ...result(i, status), runner: 'vitest' as const, file: i.split(' > ')[0] });
+    await saveRuns(root, [runRecord([vr('src/cart.test.ts > adds', 'passed'), vr('src/cart.test.ts > removes', 'failed')], { startedAt: '2026-11-01T10:00:00Z' })]);
+    const one = path.join(root, 'r.html');
+    const dir = path.join(root, 'report');
+    expect((await runCli(['report', root, '--html', one])).code).toBe(0);
+    const r = await runCli(['report', root, '--html', dir, '--split']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wrote .*index\.html \(.* \+ 4 data chunks/);
+    expect(readdirSync(dir).sort()).toEqual(['index.html', 'seams-core.js', 'seams-hist.js', 'seams-ids.js', 'seams-msg.js']);
+    const a = readReport(one);
+    const b = readReport(dir);
+    expect(testRows(b.tests)).toEqual(testRows(a.tests));
+    expect({ ...b, tests: null, generatedAt: '' }).toEqual({ ...a, tests: null, generatedAt: '' });
+    expect(testRows(b.tests).find((t) => t.id.endsWith('removes'))!.status).toBe('failed');
+  });
+
+  it('refuses --split without --html, and a file where the folder goes (exit 2)', async () => {
+    const root = tempRepo(VITEST_REPO);
+    const a = await runCli(['report', root, '--split']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--split needs --html <folder>/);
+    const b = await runCli(['report', root, '--html', path.join(root, 'package.json'), '--split']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/is a file, and --split writes a folder/);
+    const c = await runCli(['report', root, '--html', path.join(root, 'no', 'such', 'dir'), '--split']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/does not exist/);
   });
 });
 
@@ -101,10 +137,10 @@ describe('seams gate and report with bad or remote history', () => {
     const out = path.join(root, 'r.html');
     const r = await runCli(['report', root, '--html', out, '--db', 'postgresql://nobody@127.0.0.1:1/none']);
     expect(r.code).toBe(0);
-    const data = JSON.parse(/id="seams-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1]!);
+    const data = readReport(out);
     const missing = data.missing.join('\n');
     expect(missing).toMatch(/history unavailable: /);
     expect(missing).toMatch(/gate not evaluated: .*gates\.c: coverage\.unit: report missing\.info does not exist/);
-    expect(data.repos[0].total.tests).toBe(4);
+    expect(data.repos[0]!.total.tests).toBe(4);
   });
 });

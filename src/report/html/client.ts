@@ -2,16 +2,95 @@
  * The report's browser code: plain DOM, no framework, no network. Every string from the data
  * reaches the page through textContent / attributes set by the DOM API, never innerHTML, so a
  * test named `<img src=x onerror=alert(1)>` is text. Tables are virtualised: only the rows in
- * view exist in the DOM, so 100,000 tests scroll smoothly.
+ * view exist in the DOM.
+ *
+ * The tests are columns (encode.ts): typed arrays viewed in place in the decompressed parts, ids
+ * as one string with offsets (an id is sliced only when a row shows it), messages and history
+ * durations decoded only when a view needs them. No per-test object or string is built for the
+ * Tests list, its sort (by the encoder's id order) or its filters (search runs over the big string).
  */
 export const CLIENT_JS = String.raw`
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('seams-data').textContent);
-  var T = D.tests;
-  var COL = { repo: 0, id: 1, file: 2, line: 3, tier: 4, runner: 5, status: 6, dur: 7, msg: 8, markers: 9, hist: 10, flaky: 11, stale: 12, known: 13, hdur: 14, hmsg: 15 };
+  var N = D.tests.count;
+  var T = { count: N };
+  var STATUSES = ['', 'passed', 'failed', 'error', 'skipped', 'not-run', 'xfailed', 'xpassed'];
   var RANK = { failed: 0, error: 0, 'not-run': 1, xpassed: 2, skipped: 3, xfailed: 3, passed: 4, '': 5 };
   var HIST = { P: 'passed', F: 'failed', E: 'error', S: 'skipped', N: 'not-run', X: 'xfailed', U: 'xpassed', '.': 'absent', '-': 'none' };
+
+  // ---------------------------------------------------------------- data parts
+  var PARTS = {}, waiting = {};
+  /** A --split chunk file calls this with its part. */
+  window.seamsPart = function (name, b64) { var r = waiting[name]; if (r) { delete waiting[name]; r(b64); } };
+  function partText(p) {
+    if (!p.file) {
+      var e = document.getElementById('seams-part-' + p.name);
+      var t = e ? e.textContent : '';
+      if (e) e.remove(); // the base64 text is not needed once decoded
+      return Promise.resolve(t);
+    }
+    return new Promise(function (resolve, reject) {
+      waiting[p.name] = resolve;
+      var s = document.createElement('script');
+      s.src = p.file;
+      s.onerror = function () { reject(new Error('cannot load ' + p.file + ' (keep it beside index.html)')); };
+      s.onload = function () { s.remove(); };
+      document.head.appendChild(s);
+    });
+  }
+  function fromBase64(s) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s);
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function inflate(bytes) {
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();
+  }
+  function unpack(buf, keepBytes) {
+    var len = new DataView(buf).getUint32(0, true);
+    var header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, len)));
+    var base = 4 + len, out = { header: header };
+    header.sections.forEach(function (s) {
+      var o = base + s.o;
+      out[s.name] = s.t === 'u8' ? new Uint8Array(buf, o, s.n) : s.t === 'u16' ? new Uint16Array(buf, o, s.n) : s.t === 'u32' ? new Uint32Array(buf, o, s.n) : keepBytes ? new Uint8Array(buf, o, s.n) : new TextDecoder().decode(new Uint8Array(buf, o, s.n));
+    });
+    return out;
+  }
+  function offsets(counts) {
+    var out = new Uint32Array(counts.length + 1);
+    for (var i = 0; i < counts.length; i++) out[i + 1] = out[i] + counts[i];
+    return out;
+  }
+  var ADOPT = {
+    core: function (u) {
+      T.strings = u.header.strings;
+      ['repo', 'file', 'line', 'tier', 'runner', 'status', 'duration', 'markers', 'history', 'flaky', 'stale', 'known'].forEach(function (k) { T[k] = u[k]; });
+    },
+    // copies (slice) of the small columns, so the decompressed buffer, whose text is now a string, is freed
+    ids: function (u) { T.ids = u.ids; T.idStart = offsets(u.idLen); T.idPre = u.idPre.slice(); T.byId = u.byId ? u.byId.slice() : null; },
+    // messages stay UTF-8 bytes (one is decoded when shown): no string of every message
+    msg: function (u) {
+      T.msgBytes = u.messages; T.msgStart = offsets(u.messageBytes); T.message = u.message;
+      T.hmStart = offsets(u.historyMessageCount); T.hmRun = u.historyMessageRun; T.hmText = u.historyMessage;
+    },
+    hist: function (u) { T.histStart = offsets(u.historyCount); T.histDur = u.historyDurations; },
+  };
+  function part(name) {
+    if (!PARTS[name]) {
+      var p = D.tests.parts.filter(function (x) { return x.name === name; })[0];
+      PARTS[name] = partText(p).then(function (t) { return inflate(fromBase64(t)); }).then(function (buf) { ADOPT[name](unpack(buf, name === 'msg')); return true; });
+    }
+    return PARTS[name];
+  }
+  function parts(names) { return Promise.all(names.map(part)); }
+
+  function S(k) { return T.strings[k]; }
+  function idOf(i) { var s = T.ids.slice(T.idStart[i], T.idStart[i + 1]); return T.idPre[i] ? D.files[T.file[i]] + s : s; }
+  var UTF8 = new TextDecoder();
+  function msgOf(k) { return k ? UTF8.decode(T.msgBytes.subarray(T.msgStart[k], T.msgStart[k + 1])) : ''; }
+  function repoName(i) { return D.repos[T.repo[i]] ? D.repos[T.repo[i]].name : ''; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -28,21 +107,22 @@ export const CLIENT_JS = String.raw`
     var m = Math.floor(s / 60);
     return m + 'm ' + Math.round(s - m * 60) + 's';
   }
-  function statusOf(i) { return T[i][COL.status]; }
+  function statusOf(i) { return STATUSES[T.status[i]] || ''; }
   /** Flaky by seams flaky's analysis (the same code, over the report's runs): a badge beside the status. */
-  function isFlaky(i) { return !!T[i][COL.flaky]; }
-  function flakyBadge(i) { var b = el('span', 'badge st-flaky flaky-badge', 'flaky'); b.title = 'seams flaky: ' + T[i][COL.flaky]; return b; }
+  function isFlaky(i) { return T.flaky[i] !== 0; }
+  function flakyBadge(i) { var b = el('span', 'badge st-flaky flaky-badge', 'flaky'); b.title = 'seams flaky: ' + S(T.flaky[i]); return b; }
   function runDate(iso) { return iso ? iso.replace('T', ' ').slice(0, 16) : ''; }
   /** What the status of a row does not say by itself: an older run's result, an id the scan does not know. */
   function testNotes(i) {
-    var r = T[i], out = [];
-    if (r[COL.stale]) out.push('result from the run of ' + runDate(r[COL.stale]) + ', not in the latest run');
-    if (!r[COL.known]) out.push('not in the current scan');
+    var out = [];
+    if (T.stale[i]) out.push('result from the run of ' + runDate(S(T.stale[i])) + ', not in the latest run');
+    if (!T.known[i]) out.push('not in the current scan');
     return out.join(' · ');
   }
   function badge(status) { return el('span', 'badge st-' + (status || 'none'), status || 'never run'); }
-  /** Failures first; a result from an older run (stale) after every current one. */
-  function rankOf(i) { var s = statusOf(i); var k = RANK[s] !== undefined ? RANK[s] : 5; if (s === 'passed' && isFlaky(i)) k = 2; return T[i][COL.stale] ? 6 + k / 10 : k; }
+  /** Failures first; a result from an older run (stale) after every current one: 12 classes, 0..11. */
+  var RANK_OF_CODE = STATUSES.map(function (s) { return RANK[s] !== undefined ? RANK[s] : 5; });
+  function rankOf(i) { var k = RANK_OF_CODE[T.status[i]]; if (k === 4 && T.flaky[i] !== 0) k = 2; return T.stale[i] ? 6 + k : k; }
 
   // ---------------------------------------------------------------- virtual table
   var ROW_H = 30;
@@ -126,14 +206,15 @@ export const CLIENT_JS = String.raw`
   var TEST_COLUMNS = [
     { title: 'Status', w: '128px', cell: function (i, c) { c.appendChild(badge(statusOf(i))); if (isFlaky(i)) c.appendChild(flakyBadge(i)); } },
     { title: 'Test', w: 'minmax(200px,1fr)', cell: function (i, c) {
-      c.textContent = T[i][COL.id]; c.title = T[i][COL.id]; c.className = 'vt-c name';
+      var id = idOf(i);
+      c.textContent = id; c.title = id; c.className = 'vt-c name';
       var notes = testNotes(i);
       if (notes) { c.appendChild(el('span', 'muted', ' · ' + notes)); c.title += ' · ' + notes; }
     } },
-    { title: 'Tier', w: '100px', cell: function (i, c) { c.textContent = T[i][COL.tier]; } },
-    { title: 'Repo', w: '110px', cell: function (i, c) { c.textContent = D.repos[T[i][COL.repo]] ? D.repos[T[i][COL.repo]].name : ''; } },
-    { title: 'Duration', w: '80px', cell: function (i, c) { c.textContent = fmtMs(T[i][COL.dur]); c.className = 'vt-c num'; } },
-    { title: 'History', w: '150px', cell: function (i, c) { histCells(T[i][COL.hist], c); } },
+    { title: 'Tier', w: '100px', cell: function (i, c) { c.textContent = S(T.tier[i]); } },
+    { title: 'Repo', w: '110px', cell: function (i, c) { c.textContent = repoName(i); } },
+    { title: 'Duration', w: '80px', cell: function (i, c) { c.textContent = fmtMs(T.duration[i]); c.className = 'vt-c num'; } },
+    { title: 'History', w: '150px', cell: function (i, c) { histCells(S(T.history[i]), c); } },
   ];
 
   // ---------------------------------------------------------------- views
@@ -238,29 +319,80 @@ export const CLIENT_JS = String.raw`
     return ia - ib || (a < b ? -1 : a > b ? 1 : 0);
   }
 
+  /**
+   * Rows (a Uint32Array) of rows whose id, file or markers contain text (lower case): a
+   * case-insensitive regular expression run over the ids' one string (no lower-cased copy of it),
+   * a hit counted for the row it lies in.
+   */
+  var LOWER = null;
+  function quote(t) { return t.replace(/[.*+?^$\{}()|[\]\\]/g, '\\$&'); }
+  function searchRows(rows, text) {
+    if (!LOWER) LOWER = { files: D.files.map(function (f) { return f.toLowerCase(); }), strings: T.strings.map(function (x) { return x.toLowerCase(); }) };
+    var hit = new Uint8Array(N), i, k;
+    var fileHit = LOWER.files.map(function (f) { return f.indexOf(text) >= 0; });
+    var strHit = LOWER.strings.map(function (x) { return x.indexOf(text) >= 0; });
+    // a match across the file path and the rest of the id: files ending with the query's head
+    var span = LOWER.files.map(function (f) {
+      var ks = null;
+      for (var k = 1; k < text.length; k++) if (f.length >= k && f.slice(f.length - k) === text.slice(0, k)) (ks = ks || []).push(k);
+      return ks;
+    });
+    var anySpan = span.some(function (x) { return x; });
+    var big = T.ids, st = T.idStart, re = new RegExp(quote(text), 'gi'), m, lo = 0;
+    while ((m = re.exec(big))) {
+      var at = m.index, l = lo, h = N;
+      while (l < h) { var mid = (l + h) >>> 1; if (st[mid + 1] <= at) l = mid + 1; else h = mid; }
+      if (at + m[0].length <= st[l + 1]) { hit[l] = 1; lo = l + 1; re.lastIndex = st[l + 1]; }
+      else { lo = l; re.lastIndex = at + 1; }
+    }
+    var tails = {};
+    var out = new Uint32Array(rows.length), n = 0;
+    for (var r = 0; r < rows.length; r++) {
+      i = rows[r];
+      var ok = hit[i] === 1 || fileHit[T.file[i]] || strHit[T.markers[i]];
+      if (!ok && anySpan && T.idPre[i] && span[T.file[i]]) {
+        var ks = span[T.file[i]];
+        for (k = 0; k < ks.length && !ok; k++) {
+          var tail = tails[ks[k]] || (tails[ks[k]] = new RegExp(quote(text.slice(ks[k])), 'iy'));
+          tail.lastIndex = st[i];
+          var tm = tail.exec(big);
+          ok = !!tm && st[i] + tm[0].length <= st[i + 1];
+        }
+      }
+      if (ok) out[n++] = i;
+    }
+    return out.subarray(0, n);
+  }
   function testsView(host, rows, withFilters) {
     var bar = el('div', 'filters');
     var q = el('input'); q.type = 'search'; q.placeholder = 'Filter tests by id, file or marker…'; q.id = 'filter';
     var tierSel = el('select'); tierSel.id = 'tier-filter';
     var stSel = el('select'); stSel.id = 'status-filter';
-    var tiers = {}; rows.forEach(function (i) { tiers[T[i][COL.tier]] = 1; });
-    [['', 'all tiers']].concat(Object.keys(tiers).sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
+    var seen = new Uint8Array(T.strings.length);
+    for (var r = 0; r < rows.length; r++) seen[T.tier[rows[r]]] = 1;
+    var tiers = [];
+    for (var k = 0; k < seen.length; k++) if (seen[k]) tiers.push(T.strings[k]);
+    [['', 'all tiers']].concat(tiers.sort().map(function (t) { return [t, t]; })).forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; tierSel.appendChild(op); });
     [['', 'any status'], ['failed', 'failed'], ['error', 'error'], ['not-run', 'not run (missing service)'], ['flaky', 'flaky (seams flaky)'], ['skipped', 'skipped'], ['xfailed', 'xfailed (expected failure)'], ['xpassed', 'xpassed'], ['passed', 'passed'], ['none', 'never run']].forEach(function (o) { var op = el('option', null, o[1]); op.value = o[0]; stSel.appendChild(op); });
     if (withFilters) { bar.appendChild(q); bar.appendChild(tierSel); bar.appendChild(stSel); host.appendChild(bar); }
     var box = el('div', 'vt');
     host.appendChild(box);
     var table = new VTable(box, TEST_COLUMNS, rows, openTest);
-    var lower = null;
     function apply() {
       var text = q.value.trim().toLowerCase();
       var tier = tierSel.value, st = stSel.value;
-      if (text && !lower) lower = T.map(function (r) { return (r[COL.id] + ' ' + D.files[r[COL.file]] + ' ' + r[COL.markers]).toLowerCase(); });
-      table.setRows(rows.filter(function (i) {
-        if (tier && T[i][COL.tier] !== tier) return false;
-        if (st === 'flaky') { if (!isFlaky(i)) return false; }
-        else if (st) { var s = statusOf(i) || 'none'; if (s !== st) return false; }
-        return !text || lower[i].indexOf(text) >= 0;
-      }));
+      var tierCode = tier ? T.strings.indexOf(tier) : -1;
+      var stCode = st === 'none' ? 0 : STATUSES.indexOf(st);
+      var out = new Uint32Array(rows.length), n = 0;
+      for (var r = 0; r < rows.length; r++) {
+        var i = rows[r];
+        if (tier && T.tier[i] !== tierCode) continue;
+        if (st === 'flaky') { if (T.flaky[i] === 0) continue; }
+        else if (st && T.status[i] !== stCode) continue;
+        out[n++] = i;
+      }
+      var sel = out.subarray(0, n);
+      table.setRows(text ? searchRows(sel, text) : sel);
     }
     var timer = 0;
     q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
@@ -269,17 +401,20 @@ export const CLIENT_JS = String.raw`
     return table;
   }
 
-  var allRows = null;
+  /** Rows passing filter, by rank then id: a counting sort of the encoder's id order (no string compared). */
   function sortedRows(filter) {
-    var idx = [];
-    for (var i = 0; i < T.length; i++) if (!filter || filter(i)) idx.push(i);
-    idx.sort(function (a, b) { return rankOf(a) - rankOf(b) || (T[a][COL.id] < T[b][COL.id] ? -1 : T[a][COL.id] > T[b][COL.id] ? 1 : 0); });
-    return idx;
+    var cls = new Uint8Array(N), count = new Uint32Array(13), i, j;
+    for (i = 0; i < N; i++) { if (filter && !filter(i)) { cls[i] = 12; continue; } cls[i] = rankOf(i); count[cls[i]]++; }
+    var start = new Uint32Array(13), total = 0;
+    for (j = 0; j < 12; j++) { start[j] = total; total += count[j]; }
+    var out = new Uint32Array(total), by = T.byId;
+    for (j = 0; j < N; j++) { i = by ? by[j] : j; var c = cls[i]; if (c < 12) out[start[c]++] = i; }
+    return out;
   }
   views.tests = function (host) {
     host.appendChild(el('h2', null, 'All tests'));
-    var known = sortedRows(function (i) { return T[i][COL.known] === 1; });
-    var unknown = sortedRows(function (i) { return T[i][COL.known] !== 1; });
+    var known = sortedRows(function (i) { return T.known[i] === 1; });
+    var unknown = sortedRows(function (i) { return T.known[i] !== 1; });
     host.appendChild(el('p', 'muted', 'The tests of the latest scan with their latest result, failures first; results from an older run come after the current ones. Click a test for its history.'));
     if (known.length || !unknown.length) { var g1 = el('div', 'group group-inventory'); host.appendChild(g1); testsView(g1, known, true); }
     if (unknown.length) {
@@ -295,33 +430,45 @@ export const CLIENT_JS = String.raw`
     if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
     host.appendChild(el('p', 'muted', 'The results of the latest run of each tier set (' + D.latestRun.map(function (r) { return r.tiers.join(' + ') + ' ' + runDate(r.startedAt); }).join(', ') + '), failures first.'));
     var stale = 0;
-    for (var i = 0; i < T.length; i++) if (T[i][COL.status] !== '' && T[i][COL.stale] && T[i][COL.known] === 1) stale++;
+    for (var i = 0; i < N; i++) if (T.status[i] !== 0 && T.stale[i] && T.known[i] === 1) stale++;
     if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
-    testsView(host, sortedRows(function (i) { return T[i][COL.status] !== '' && !T[i][COL.stale] && T[i][COL.known] === 1; }), true);
+    testsView(host, sortedRows(function (i) { return T.status[i] !== 0 && !T.stale[i] && T.known[i] === 1; }), true);
   };
   /** The inventory's tests as file → class/describe → test, with counts per node; children built when a node opens. */
   function buildTree() {
     var root = { name: '', kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
-    for (var i = 0; i < T.length; i++) {
-      var r = T[i];
-      if (r[COL.known] !== 1) continue;
-      var file = D.files[r[COL.file]] || '';
-      var rest = r[COL.id];
-      if (file && rest.indexOf(file) === 0) rest = rest.slice(file.length).replace(/^(::| > |#)/, '');
-      var path = [(D.repos.length > 1 ? D.repos[r[COL.repo]].name + ': ' : '') + (file || '(no file)')].concat(rest.split(/::| > /));
-      path.pop(); // the test's own name is the leaf
-      var node = root;
-      var bad = r[COL.status] === 'failed' || r[COL.status] === 'error';
-      var fl = isFlaky(i);
-      node.n++; if (bad) node.failed++; if (fl) node.flaky++;
-      for (var p = 0; p < path.length; p++) {
-        var k = path[p];
-        var next = node.kids[k];
-        if (!next) next = node.kids[k] = { name: k, kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
-        node = next;
-        node.n++; if (bad) node.failed++; if (fl) node.flaky++;
+    // the nodes from the root to a test's parent, by repo, file and the id up to its last
+    // separator: computed once per class/describe, not per test (1M tests, ~20k classes)
+    var chains = new Map();
+    for (var i = 0; i < N; i++) {
+      if (T.known[i] !== 1) continue;
+      var raw = T.ids.slice(T.idStart[i], T.idStart[i + 1]);
+      var cut = Math.max(raw.lastIndexOf('::'), raw.lastIndexOf(' > '));
+      var key = T.repo[i] + '\u0000' + T.file[i] + '\u0000' + T.idPre[i] + (cut > 0 ? raw.slice(0, cut) : '');
+      var chain = chains.get(key);
+      if (!chain) {
+        var file = D.files[T.file[i]] || '';
+        var rest = raw;
+        if (T.idPre[i]) rest = rest.replace(/^(::| > |#)/, '');
+        else if (file && rest.indexOf(file) === 0) rest = rest.slice(file.length).replace(/^(::| > |#)/, '');
+        var path = [(D.repos.length > 1 ? repoName(i) + ': ' : '') + (file || '(no file)')].concat(rest.split(/::| > /));
+        path.pop(); // the test's own name is the leaf
+        var node = root;
+        chain = [];
+        for (var p = 0; p < path.length; p++) {
+          var k = path[p];
+          var next = node.kids[k];
+          if (!next) next = node.kids[k] = { name: k, kids: {}, tests: [], n: 0, failed: 0, flaky: 0 };
+          node = next;
+          chain.push(node);
+        }
+        chains.set(key, chain);
       }
-      node.tests.push(i);
+      var bad = T.status[i] === 2 || T.status[i] === 3;
+      var fl = isFlaky(i);
+      root.n++; if (bad) root.failed++; if (fl) root.flaky++;
+      for (var c = 0; c < chain.length; c++) { var nd = chain[c]; nd.n++; if (bad) nd.failed++; if (fl) nd.flaky++; }
+      (chain.length ? chain[chain.length - 1] : root).tests.push(i);
     }
     return root;
   }
@@ -342,7 +489,8 @@ export const CLIENT_JS = String.raw`
         var leaf = el('div', 'tleaf');
         leaf.appendChild(badge(statusOf(i)));
         if (isFlaky(i)) leaf.appendChild(flakyBadge(i));
-        var a = el('a', null, ' ' + T[i][COL.id].split(/::| > /).pop()); a.href = '#test/' + i; a.title = T[i][COL.id];
+        var id = idOf(i);
+        var a = el('a', null, ' ' + id.split(/::| > /).pop()); a.href = '#test/' + i; a.title = id;
         leaf.appendChild(a);
         d.appendChild(leaf);
       });
@@ -353,7 +501,14 @@ export const CLIENT_JS = String.raw`
     host.appendChild(el('h2', null, 'Tests by file'));
     var root = buildTree();
     host.appendChild(el('p', 'muted', root.n.toLocaleString() + ' tests of the inventory by file → class/describe → test; counts per node (failing: the latest result failed or errored).'));
-    Object.keys(root.kids).sort().forEach(function (k) { host.appendChild(treeNode(root.kids[k])); });
+    // the files in batches: the first shows at once, the rest follow (20,000 files at 1M tests)
+    var keys = Object.keys(root.kids).sort(), at = 0;
+    (function batch() {
+      var f = document.createDocumentFragment();
+      for (var end = Math.min(keys.length, at + 500); at < end; at++) f.appendChild(treeNode(root.kids[keys[at]]));
+      host.appendChild(f);
+      if (at < keys.length) setTimeout(batch, 0);
+    })();
   };
   views.failures = function (host) {
     host.appendChild(el('h2', null, 'Failures by message'));
@@ -367,7 +522,7 @@ export const CLIENT_JS = String.raw`
       sm.appendChild(el('code', 'fcat', ' ' + g.category));
       d.appendChild(sm);
       var ul = el('ul', 'ftests');
-      g.rows.forEach(function (i) { var li = el('li'); var a = el('a', null, T[i][COL.id]); a.href = '#test/' + i; li.appendChild(a); ul.appendChild(li); });
+      g.rows.forEach(function (i) { var li = el('li'); var a = el('a', null, idOf(i)); a.href = '#test/' + i; li.appendChild(a); ul.appendChild(li); });
       if (g.count > g.rows.length) ul.appendChild(el('li', 'muted', '+' + (g.count - g.rows.length) + ' more'));
       d.appendChild(ul);
       host.appendChild(d);
@@ -440,31 +595,31 @@ export const CLIENT_JS = String.raw`
   };
   views.test = function (host, arg) {
     var i = Number(arg);
-    var r = T[i];
-    if (!r) { host.appendChild(el('p', 'notice', 'No such test.')); return; }
+    if (!(i >= 0 && i < N && Math.floor(i) === i)) { host.appendChild(el('p', 'notice', 'No such test.')); return; }
     var back = el('a', 'back', '← all tests'); back.href = '#tests'; host.appendChild(back);
-    var h = el('h2', 'test-title', r[COL.id]); host.appendChild(h);
+    var h = el('h2', 'test-title', idOf(i)); host.appendChild(h);
     var dl = el('dl', 'facts');
     function fact(k, v) { if (v === '' || v === null || v === undefined) return; dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
-    if (isFlaky(i)) fact('Flaky', 'yes (seams flaky: ' + String(r[COL.flaky]).replace(/,/g, ', ') + ')');
-    fact('Latest result', (statusOf(i) || 'never run (in the recorded history)') + (r[COL.stale] ? ' (from the run of ' + runDate(r[COL.stale]) + '; the test was not in the latest run of its tier set)' : ''));
-    if (!r[COL.known]) fact('In the current scan', 'no: this id comes only from the recorded results (renamed, removed, or an id the runner reported differently)');
-    fact('File', D.files[r[COL.file]] + (r[COL.line] ? ':' + r[COL.line] : ''));
-    fact('Tier', r[COL.tier]);
-    fact('Runner', r[COL.runner]);
-    fact('Repository', D.repos[r[COL.repo]] ? D.repos[r[COL.repo]].name : '');
-    fact('Markers', r[COL.markers]);
-    fact('Duration', fmtMs(r[COL.dur]));
+    if (isFlaky(i)) fact('Flaky', 'yes (seams flaky: ' + S(T.flaky[i]).replace(/,/g, ', ') + ')');
+    fact('Latest result', (statusOf(i) || 'never run (in the recorded history)') + (T.stale[i] ? ' (from the run of ' + runDate(S(T.stale[i])) + '; the test was not in the latest run of its tier set)' : ''));
+    if (!T.known[i]) fact('In the current scan', 'no: this id comes only from the recorded results (renamed, removed, or an id the runner reported differently)');
+    fact('File', D.files[T.file[i]] + (T.line[i] ? ':' + T.line[i] : ''));
+    fact('Tier', S(T.tier[i]));
+    fact('Runner', S(T.runner[i]));
+    fact('Repository', repoName(i));
+    fact('Markers', S(T.markers[i]));
+    fact('Duration', fmtMs(T.duration[i]));
     host.appendChild(dl);
-    if (r[COL.msg]) { host.appendChild(el('h3', null, 'Message')); host.appendChild(el('pre', 'msg', r[COL.msg])); }
+    var message = msgOf(T.message[i]);
+    if (message) { host.appendChild(el('h3', null, 'Message')); host.appendChild(el('pre', 'msg', message)); }
     host.appendChild(el('h3', null, 'History'));
-    var runs = D.historyRuns[r[COL.repo]] || [];
-    var hist = r[COL.hist];
+    var runs = D.historyRuns[T.repo[i]] || [];
+    var hist = S(T.history[i]);
     if (!runs.length || !hist) { host.appendChild(el('p', 'muted', 'No recorded results for this test.')); return; }
     host.appendChild(el('p', 'muted', 'Runs that selected this test (its tier and runner, from its first result on); "absent": the run had no result for it.'));
     var strip = el('div', 'strip');
-    var durs = r[COL.hdur] || [], msgs = {}, di = 0, entries = [];
-    (r[COL.hmsg] || []).forEach(function (m) { msgs[m[0]] = m[1]; });
+    var durs = T.histDur.subarray(T.histStart[i], T.histStart[i + 1]), msgs = {}, di = 0, entries = [];
+    for (var m = T.hmStart[i]; m < T.hmStart[i + 1]; m++) msgs[T.hmRun[m]] = msgOf(T.hmText[m]);
     for (var k = 0; k < runs.length; k++) {
       var ch = hist.charAt(k);
       if (ch === '-' || ch === '') continue;
@@ -482,25 +637,41 @@ export const CLIENT_JS = String.raw`
     host.appendChild(simpleTable(['Run started', 'Commit', 'Result', 'Duration', 'Message', 'Run id'], rows, function (c, v, jj) { if (jj === 2) { clear(c).appendChild(badge(v)); } if (jj === 4) c.className = 'hmsg'; }));
   };
 
-  var built = {};
+  /** The parts each view reads (loaded on first need; Overview, Gaps, Traceability and Trends need none). */
+  var NEEDS = { tests: ['core', 'ids'], run: ['core', 'ids'], tree: ['core', 'ids'], failures: ['core', 'ids'], test: ['core', 'ids', 'msg', 'hist'] };
+  var built = {}, routed = 0;
   function route() {
     var hash = location.hash.replace(/^#/, '') || 'overview';
-    var parts = hash.split('/');
-    var name = views[parts[0]] ? parts[0] : 'overview';
+    var bits = hash.split('/');
+    var name = views[bits[0]] ? bits[0] : 'overview';
     var key = name === 'test' ? hash : name;
     var sections = main.querySelectorAll('section.view');
     for (var s = 0; s < sections.length; s++) sections[s].hidden = true;
     if (name === 'test') { var old = document.getElementById('view-test'); if (old) old.remove(); }
     var host = section(name);
-    if (name === 'test' || !built[key]) { built[key] = true; views[name](host, parts[1]); }
     host.hidden = false;
     var links = document.querySelectorAll('nav a');
     for (var l = 0; l < links.length; l++) links[l].classList.toggle('active', links[l].getAttribute('href') === '#' + name);
     if (name === 'test') window.scrollTo(0, 0);
     document.body.dataset.view = name;
+    var my = ++routed;
+    function build() {
+      if (name === 'test' || !built[key]) { built[key] = true; clear(host); views[name](host, bits[1]); }
+    }
+    var need = NEEDS[name] || [];
+    if (need.every(function (n) { return PARTS[n] && PARTS[n].done; })) { build(); return Promise.resolve(); }
+    if (!host.firstChild) host.appendChild(el('p', 'muted loading', 'Loading ' + N.toLocaleString() + ' tests…'));
+    return parts(need).then(function () {
+      need.forEach(function (n) { PARTS[n].done = true; });
+      if (my === routed || name !== 'test') build();
+    }, function (err) {
+      clear(host).appendChild(el('p', 'notice', 'This report\'s data could not be read: ' + (err && err.message ? err.message : String(err))));
+    });
   }
   window.addEventListener('hashchange', route);
-  route();
-  document.body.dataset.ready = '1';
+  // the Tests list's parts load at once (the first view shows while they decompress);
+  // messages and history durations only when a test's page opens
+  var first = route();
+  parts(['core', 'ids']).then(function () { PARTS.core.done = PARTS.ids.done = true; }, function () {}).then(function () { return first; }).then(function () { document.body.dataset.ready = '1'; });
 })();
 `;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
+import { encodeReport } from './encode.js';
 import { STATUSES } from './model.js';
 import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, buildReportDataFrom, memoryHistory, type ReportData, type ReportHistory, type ReportRunInfo, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
 export { escapeHtml } from './svg.js';
+export { readReport } from './decode.js';
 
 /**
  * JSON for a `<script type="application/json">` block: `<`, `>` and `&` become \u escapes, so no
@@ -53,7 +55,7 @@ table.simple{border-collapse:collapse;width:100%;background:var(--card)}table.si
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-all}
 pre.msg{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px;white-space:pre-wrap;max-height:300px;overflow:auto}
 .strip{margin:6px 0 12px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
-svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}details.tnode{margin-left:14px;font-family:ui-monospace,monospace;font-size:12.5px}details.tnode>summary{cursor:pointer;padding:2px 0}.tcount{color:var(--muted)}.tfail{color:var(--fail)}.tflaky{color:var(--warn)}.tleaf{margin-left:28px;padding:2px 0}
+svg.chart{background:#fff;border:1px solid var(--line);border-radius:8px;max-width:100%;height:auto}svg .ct{font-weight:600;font-size:13px}svg .grid{stroke:#eef1f4}svg .yl{font-size:10px;text-anchor:end;fill:#656d76}svg .xl{font-size:10px;text-anchor:middle;fill:#656d76}svg .lg{font-size:11px;fill:#24292f}svg .empty{text-anchor:middle;fill:#8c959f}svg .donut-total{font-size:20px;font-weight:700;fill:#24292f}.donuts{display:flex;gap:14px;flex-wrap:wrap}.timeline-box{overflow-x:auto;margin-bottom:14px}details.tnode{margin-left:14px;content-visibility:auto;contain-intrinsic-size:auto 24px;font-family:ui-monospace,monospace;font-size:12.5px}details.tnode>summary{cursor:pointer;padding:2px 0}.tcount{color:var(--muted)}.tfail{color:var(--fail)}.tflaky{color:var(--warn)}.tleaf{margin-left:28px;padding:2px 0}
 a.back{display:inline-block;margin:4px 0;color:var(--accent)}
 td.tests-cell{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;max-width:420px}.tid{overflow-wrap:normal;word-break:normal;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}table.trace td.tid{max-width:260px}tr[hidden]{display:none}.fgroup summary{cursor:pointer}.fcount{display:inline-block;min-width:40px;color:var(--fail)}.ftests{margin:6px 0 0;padding-left:20px;font-family:ui-monospace,monospace;font-size:12px}
 `;
@@ -169,15 +171,40 @@ function donuts(data: ReportData): string {
     .join('');
 }
 
-/** Renders a complete, self-contained HTML report (no external resources). */
-export function renderHtmlReport(input: ReportInput | ReportData): string {
-  const data: ReportData = 'version' in input ? input : buildReportData(input);
+export interface RenderOptions {
+  /** Raw-deflate level of the data parts (default encode.ts DEFAULT_LEVEL). */
+  level?: number;
+}
+
+/** A `--split` report: index.html and the chunk files beside it. */
+export interface SplitReport {
+  index: string;
+  chunks: { file: string; text: string }[];
+}
+
+/** The chunk file of a part: a script that hands its base64 to the page. */
+const chunkFile = (name: string) => `seams-${name}.js`;
+
+function page(data: ReportData, options: RenderOptions, split: boolean): SplitReport {
+  const { meta, parts } = encodeReport(data, options);
+  const chunks: SplitReport['chunks'] = [];
+  let blocks = '';
+  for (const p of parts) {
+    const b64 = p.data.toString('base64');
+    if (split) {
+      const file = chunkFile(p.name);
+      meta.tests.parts.find((x) => x.name === p.name)!.file = file;
+      chunks.push({ file, text: `seamsPart("${p.name}","${b64}");\n` });
+    } else blocks += `<script type="application/octet-stream" id="seams-part-${p.name}">${b64}</script>\n`;
+  }
   const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
-  // default-src 'none': nothing loads from anywhere (no network, no injected <img>);
-  // only this one inline script (by hash) runs, so inline event handlers never do.
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
+  // default-src 'none': nothing loads from anywhere (no network, no injected <img>); only this one
+  // inline script (by hash) runs, so inline event handlers never do. A --split report also allows
+  // 'self' for its chunk files: Chromium refuses hashes (and SRI) for scripts from file://, and
+  // 'self' there is the report's own folder (or its server); the page adds no other script.
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'${split ? " 'self'" : ''}; base-uri 'none'; form-action 'none'`;
   const title = escapeHtml(data.title);
-  return `<!doctype html>
+  const index = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -193,9 +220,25 @@ export function renderHtmlReport(input: ReportInput | ReportData): string {
 <main id="main"><noscript><p class="notice">This report needs JavaScript to show its tables; the data is embedded in this file.</p></noscript></main>
 <template id="status-donuts">${donuts(data)}</template>
 <template id="trend-charts">${trendCharts(data.trends, data.repos.map((r) => r.name), data.historyRuns)}</template>
-<script type="application/json" id="seams-data">${embedJson(data)}</script>
-<script>${CLIENT_JS}</script>
+<script type="application/json" id="seams-data">${embedJson(meta)}</script>
+${blocks}<script>${CLIENT_JS}</script>
 </body>
 </html>
 `;
+  return { index, chunks };
+}
+
+/**
+ * Renders a complete, self-contained HTML report (no external resources): the tests' columns
+ * compressed in base64 data blocks (encode.ts), the rest as JSON.
+ */
+export function renderHtmlReport(input: ReportInput | ReportData, options: RenderOptions = {}): string {
+  const data: ReportData = 'version' in input ? input : buildReportData(input);
+  return page(data, options, false).index;
+}
+
+/** The report as a folder: index.html loads the chunk files beside it with script tags (works from file://). */
+export function renderSplitReport(input: ReportInput | ReportData, options: RenderOptions = {}): SplitReport {
+  const data: ReportData = 'version' in input ? input : buildReportData(input);
+  return page(data, options, true);
 }
