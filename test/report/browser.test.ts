@@ -116,6 +116,29 @@ describe.skipIf(!CHROMIUM)('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('a history ingested without the repository: its results count and show like the rest (latest run, Tests, donut, failures)', async () => {
+    const tests = Array.from({ length: 8 }, (_, i) => makeTest(i * 4 + 1)); // unit tests, not scanned
+    const runs = history(tests, 2, (i, r) => i === 2 && r === 1, () => 'AssertionError: boom').map((r) => ({ ...r, results: r.results.map((x) => ({ ...x, known: false })) }));
+    const file = path.join(dir, 'noscan.html');
+    writeFileSync(file, renderHtmlReport({ repos: [{ inventory: inventory([]), runs }] }));
+    const { page, problems } = await open(file, '#overview');
+    expect(await page.locator('#view-overview').textContent()).toContain('7passed1failed');
+    expect(await page.locator('#view-overview').textContent()).toContain('8 results of this run match no test the scan found, in tiers it found none of (a history ingested without the repository\'s sources): counted like the rest.');
+    await page.evaluate(() => (location.hash = '#run'));
+    await page.waitForSelector('#view-run .vt-row');
+    expect(await page.locator('#view-run .vt-count').textContent()).toBe('8 rows');
+    await page.evaluate(() => (location.hash = '#tests'));
+    await page.waitForSelector('#view-tests .vt-row');
+    expect(await page.locator('#view-tests .group-inventory .vt-count').textContent()).toBe('8 rows');
+    expect(await page.locator('#view-tests .group-unmatched').count()).toBe(0);
+    expect(await page.locator('.donut-card .donut-total').first().textContent()).toBe('8');
+    await page.evaluate(() => (location.hash = '#failures'));
+    await page.waitForSelector('#view-failures .fgroup');
+    expect(await page.locator('#view-failures .fgroup').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('lists failing tests first and renders a hostile test name as text, firing no dialog and loading nothing', async () => {
     const { file } = small();
     const { page, problems } = await open(file, '#run');

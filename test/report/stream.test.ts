@@ -100,6 +100,7 @@ describe('results that match no inventory test (a history ingested without the r
     const data = buildReportData({ repos: [{ inventory: inventory([]), runs }] });
     const latest = data.latestRun[0]!;
     expect(latest.unmatched).toBe(20);
+    expect(latest.unmatchedCounted).toBe(20);
     expect(latest.counts).toEqual({ passed: 19, failed: 1 });
     expect(data.trends.map((t) => [t.total, t.passed, t.failed])).toEqual([
       [20, 20, 0],
@@ -115,7 +116,7 @@ describe('results that match no inventory test (a history ingested without the r
     const runs = history(tests, 1, () => false);
     runs[0]!.results.push({ ...runs[0]!.results[0]!, id: 'tests/unit/test_other.py::t', status: 'failed' });
     const data = buildReportData({ repos: [{ inventory: inventory(tests), runs }] });
-    expect(data.latestRun[0]).toMatchObject({ unmatched: 1 });
+    expect(data.latestRun[0]).toMatchObject({ unmatched: 1, unmatchedCounted: 0 });
     expect(data.latestRun[0]!.counts.failed).toBeUndefined();
   });
 });
@@ -136,7 +137,7 @@ describe('seams report on a history ingested without the repository (CLI)', () =
     expect(text).toMatch(/1 test fails in the latest runs: `tests\/test_api.py::test_4`/);
     const { report } = await import('../../src/app/report.js');
     const r = await report([root]);
-    expect(r.html.latestRun[0]).toMatchObject({ counts: { passed: 11, failed: 1 }, unmatched: 12 });
+    expect(r.html.latestRun[0]).toMatchObject({ counts: { passed: 11, failed: 1 }, unmatched: 12, unmatchedCounted: 12 });
     expect(r.html.failureGroups.map((g) => g.count)).toEqual([1]);
   });
 });

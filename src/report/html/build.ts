@@ -82,6 +82,8 @@ export interface RunTally {
   byStatus: Record<string, number>;
   /** Results that matched no inventory test (counted in the figures only when the inventory has no test of their tier). */
   unmatched: number;
+  /** Those of `unmatched` that count in the figures (their tier has no test in the inventory). */
+  unmatchedCounted: number;
 }
 
 /** Values held once, by a 1-based index (0 stands for "none"), so per-test columns can be typed arrays. */
@@ -236,7 +238,7 @@ export class RepoReportBuilder {
     this.executed = new Int32Array(this.R);
     this.bad = new Int32Array(this.R);
     this.firstOfRun = new Int32Array(this.R).fill(-1);
-    this.tallies = this.hist.map(() => ({ total: 0, passed: 0, failed: 0, tiers: {}, byStatus: {}, unmatched: 0 }));
+    this.tallies = this.hist.map(() => ({ total: 0, passed: 0, failed: 0, tiers: {}, byStatus: {}, unmatched: 0, unmatchedCounted: 0 }));
     this.statusCounts = this.hist.map(() => new Int32Array(STATUSES.length + 1));
     this.grow(1024);
   }
@@ -377,7 +379,10 @@ export class RepoReportBuilder {
       // the run's figures: the repo's tests (isKnownResult); results matching none only where the
       // inventory has no test of their tier (a history ingested without the repo counts whole)
       const isKnown = known !== undefined || storedKnown === true;
-      if (!isKnown) tally.unmatched++;
+      if (!isKnown) {
+        tally.unmatched++;
+        if (counted) tally.unmatchedCounted++;
+      }
       if (isKnown || counted) {
         tally.total++;
         const t = ownTier ?? single ?? 'unknown';

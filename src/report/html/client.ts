@@ -87,6 +87,13 @@ export const CLIENT_JS = String.raw`
   function parts(names) { return Promise.all(names.map(part)); }
 
   function S(k) { return T.strings[k]; }
+  /** Per repository, the tiers its inventory has tests of (model.ts inventoryTiersOf). */
+  var INV_TIERS = D.repos.map(function (r) { var o = {}; r.tiers.forEach(function (t) { if (t.tests > 0) o[t.tier] = true; }); return o; });
+  /**
+   * A row that counts in the figures (model.ts countedRow): a test of the inventory, or a result of
+   * a tier the inventory has no test of (a history ingested without the repository counts whole).
+   */
+  function counted(i) { return T.known[i] === 1 || !INV_TIERS[T.repo[i]] || !INV_TIERS[T.repo[i]][S(T.tier[i])]; }
   function idOf(i) { var s = T.ids.slice(T.idStart[i], T.idStart[i + 1]); return T.idPre[i] ? D.files[T.file[i]] + s : s; }
   var UTF8 = new TextDecoder();
   function msgOf(k) { return k ? UTF8.decode(T.msgBytes.subarray(T.msgStart[k], T.msgStart[k + 1])) : ''; }
@@ -251,7 +258,9 @@ export const CLIENT_JS = String.raw`
         stats.appendChild(s);
       });
       card.appendChild(stats);
-      if (r.unmatched) card.appendChild(el('p', 'muted unmatched', r.unmatched.toLocaleString() + ' result' + (r.unmatched === 1 ? '' : 's') + ' of this run match no test of the repository\'s inventory: not counted here (Tests lists them apart).'));
+      var apart = r.unmatched - (r.unmatchedCounted || 0);
+      if (r.unmatchedCounted) card.appendChild(el('p', 'muted unmatched-counted', r.unmatchedCounted.toLocaleString() + ' result' + (r.unmatchedCounted === 1 ? '' : 's') + ' of this run match no test the scan found, in tiers it found none of (a history ingested without the repository\'s sources): counted like the rest.'));
+      if (apart > 0) card.appendChild(el('p', 'muted unmatched', apart.toLocaleString() + ' result' + (apart === 1 ? '' : 's') + ' of this run match no test of the repository\'s inventory: not counted here (Tests lists them apart).'));
       host.appendChild(card);
     });
     (D.flaky || []).forEach(function (f) {
@@ -413,14 +422,14 @@ export const CLIENT_JS = String.raw`
   }
   views.tests = function (host) {
     host.appendChild(el('h2', null, 'All tests'));
-    var known = sortedRows(function (i) { return T.known[i] === 1; });
-    var unknown = sortedRows(function (i) { return T.known[i] !== 1; });
+    var known = sortedRows(counted);
+    var unknown = sortedRows(function (i) { return !counted(i); });
     host.appendChild(el('p', 'muted', 'The tests of the latest scan with their latest result, failures first; results from an older run come after the current ones. Click a test for its history.'));
     if (known.length || !unknown.length) { var g1 = el('div', 'group group-inventory'); host.appendChild(g1); testsView(g1, known, true); }
     if (unknown.length) {
       var g2 = el('div', 'group group-unmatched');
       g2.appendChild(el('h3', null, 'Not in this repository\'s inventory (' + unknown.length.toLocaleString() + ')'));
-      g2.appendChild(el('p', 'muted', 'Results whose id matches no test of the scan (renamed, removed, an id the runner reports differently, or a history ingested without the repository). They never count in pass rates, trends or gates.'));
+      g2.appendChild(el('p', 'muted', 'Results whose id matches no test of the scan in a tier the scan found tests of (renamed, removed, or an id the runner reports differently). They never count in pass rates, trends or gates.'));
       host.appendChild(g2);
       testsView(g2, unknown, !known.length);
     }
@@ -430,9 +439,9 @@ export const CLIENT_JS = String.raw`
     if (!D.latestRun.length) { host.appendChild(el('p', 'notice', 'No runs recorded: run seams run or seams ingest to fill the history.')); return; }
     host.appendChild(el('p', 'muted', 'The results of the latest run of each tier set (' + D.latestRun.map(function (r) { return r.tiers.join(' + ') + ' ' + runDate(r.startedAt); }).join(', ') + '), failures first.'));
     var stale = 0;
-    for (var i = 0; i < N; i++) if (T.status[i] !== 0 && T.stale[i] && T.known[i] === 1) stale++;
+    for (var i = 0; i < N; i++) if (T.status[i] !== 0 && T.stale[i] && counted(i)) stale++;
     if (stale) host.appendChild(el('p', 'muted', stale + ' older result' + (stale === 1 ? '' : 's') + ' of tests that were not in those runs ' + (stale === 1 ? 'is' : 'are') + ' left out; All tests shows ' + (stale === 1 ? 'it' : 'them') + ' with the run date.'));
-    testsView(host, sortedRows(function (i) { return T.status[i] !== 0 && !T.stale[i] && T.known[i] === 1; }), true);
+    testsView(host, sortedRows(function (i) { return T.status[i] !== 0 && !T.stale[i] && counted(i); }), true);
   };
   /** The inventory's tests as file → class/describe → test, with counts per node; children built when a node opens. */
   function buildTree() {
@@ -441,7 +450,7 @@ export const CLIENT_JS = String.raw`
     // separator: computed once per class/describe, not per test (1M tests, ~20k classes)
     var chains = new Map();
     for (var i = 0; i < N; i++) {
-      if (T.known[i] !== 1) continue;
+      if (!counted(i)) continue;
       var raw = T.ids.slice(T.idStart[i], T.idStart[i + 1]);
       var cut = Math.max(raw.lastIndexOf('::'), raw.lastIndexOf(' > '));
       var key = T.repo[i] + '\u0000' + T.file[i] + '\u0000' + T.idPre[i] + (cut > 0 ? raw.slice(0, cut) : '');

@@ -122,8 +122,13 @@ export interface ReportData {
     durationMs: number;
     /** Results of the repository's tests per status (`retried`: passed on a retry). */
     counts: Record<string, number>;
-    /** Results that match no inventory test (not in counts). */
+    /** Results that match no inventory test. */
     unmatched: number;
+    /**
+     * Those of `unmatched` that are in `counts`: results of tiers the inventory has no test of (a
+     * history ingested without the repository counts whole); the rest are listed apart.
+     */
+    unmatchedCounted: number;
   }[];
   /** Interned file paths. */
   files: string[];
@@ -226,6 +231,7 @@ class ReportAssembly {
         durationMs: Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt)) || 0,
         counts: tally.byStatus,
         unmatched: tally.unmatched,
+        unmatchedCounted: tally.unmatchedCounted,
       });
     }
     const incomplete = new Set(runs.filter((r) => (r.status as string) === 'incomplete').map((r) => r.id));

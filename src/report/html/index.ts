@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { buildReportData, type ReportData, type ReportInput, type TrendPoint } from './data.js';
 import { encodeReport } from './encode.js';
-import { STATUSES } from './model.js';
+import { STATUSES, countedRow, inventoryTiersOf } from './model.js';
 import { donutChart, escapeHtml, lineChart, PALETTE, timelineChart } from './svg.js';
 
 export { buildReportData, buildReportDataFrom, memoryHistory, type ReportData, type ReportHistory, type ReportRunInfo, type ReportInput, type ReportRepoInput, type ReportGapRow, type ReportTraceRow, type TrendPoint } from './data.js';
@@ -156,8 +156,9 @@ export function statusTotals(data: ReportData): { repo: string; counts: Record<s
   return data.repos.map((repo, ri) => {
     const counts: Record<string, number> = Object.fromEntries(STATUS_COLORS.map(([k]) => [k, 0]));
     const t = data.tests;
+    const tiers = inventoryTiersOf(data.repos);
     for (let i = 0; i < t.count; i++) {
-      if (t.repo[i] !== ri || t.known[i] !== 1) continue;
+      if (t.repo[i] !== ri || !countedRow(t, i, tiers)) continue;
       const status = STATUSES[t.status[i]!] || 'never run';
       counts[status] = (counts[status] ?? 0) + 1;
     }
