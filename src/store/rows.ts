@@ -191,22 +191,28 @@ export function toResult(r: ResultRow): TestResult {
   return toResultOfColumns([r.seq, r.runner, r.project, r.test_id, r.file, r.name, r.suite, r.tier, r.status, r.duration_ms, r.attempts, r.flaky, r.message, r.reason, r.services, r.known]);
 }
 
-/** A result from a row read as an array of `RESULT_READ_COLUMNS`, in that order (`SqlDriver.rows`). */
-export function toResultOfColumns(a: readonly unknown[]): TestResult {
+/**
+ * A result from a row read as an array of `RESULT_READ_COLUMNS`, in that order (`SqlDriver.rows`).
+ * `prev`: the result of the row before; its strings are reused where this row's are equal (a
+ * file's results share runner, project, file, suite, tier and status), so a run of a million
+ * results holds those strings once per change instead of once per result.
+ */
+export function toResultOfColumns(a: readonly unknown[], prev?: TestResult): TestResult {
+  const same = <T>(v: T, p: T | undefined): T => (p !== undefined && v === p ? p : v);
   const project = a[2] as string;
   const out: TestResult = {
-    runner: a[1] as TestResult['runner'],
-    project: project === '' ? null : project,
+    runner: same(a[1] as TestResult['runner'], prev?.runner),
+    project: project === '' ? null : same(project, prev?.project ?? undefined),
     id: a[3] as string,
     name: a[5] as string,
-    status: a[8] as ResultStatus,
+    status: same(a[8] as ResultStatus, prev?.status),
     durationMs: Number(a[9]),
     attempts: Number(a[10]),
     flaky: Number(a[11]) === 1,
   };
-  if (a[4] !== null) out.file = a[4] as string;
-  if (a[6] !== null) out.suite = a[6] as string;
-  if (a[7] !== null) out.tier = a[7] as string;
+  if (a[4] !== null) out.file = same(a[4] as string, prev?.file);
+  if (a[6] !== null) out.suite = same(a[6] as string, prev?.suite);
+  if (a[7] !== null) out.tier = same(a[7] as string, prev?.tier);
   if (a[12] !== null) out.message = a[12] as string;
   if (a[13] !== null) out.reason = a[13] as string;
   if (a[14] !== null) out.services = JSON.parse(a[14] as string) as string[];

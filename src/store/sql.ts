@@ -324,24 +324,22 @@ export class SqlResultStore implements ResultStore {
   async getRun(id: string): Promise<RunRecord | null> {
     const summary = (await this.listRunsWhere('WHERE runs.id = ?', [id], 1))[0];
     if (!summary) return null;
-    // the columns a result needs (not run_id, the same in every row), in key order (PRIMARY KEY (run_id, seq))
-    // rows as arrays: no object per row besides the result itself
-    const rows = await this.db.rows(`SELECT ${RESULT_READ_COLUMNS} FROM results WHERE run_id = ? ORDER BY seq`, [id]);
     const { counts: _c, durationMs: _d, ...header } = summary;
-    const results = new Array<TestResult>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      results[i] = toResultOfColumns(rows[i]!);
-      // let the driver's row go as soon as it is converted: rows and results are never all held twice over
-      (rows as unknown[])[i] = undefined;
-    }
+    // the columns a result needs (not run_id, the same in every row), as arrays, a batch at a time
+    // (the driver's rows of a million results are never all held beside the results)
+    const results = new Array<TestResult>(summary.counts.total);
+    let n = 0;
+    for await (const batch of this.readResults(id)) for (const r of batch) results[n++] = r;
+    results.length = n;
     return { ...header, results };
   }
 
   async *readResults(runId: string, batchSize = 20_000): AsyncIterable<TestResult[]> {
+    let prev: TestResult | undefined;
     for await (const rows of this.resultBatches(runId, RESULT_READ_COLUMNS, batchSize)) {
       const batch = new Array<TestResult>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        batch[i] = toResultOfColumns(rows[i]!);
+        batch[i] = prev = toResultOfColumns(rows[i]!, prev);
         (rows as unknown[])[i] = undefined;
       }
       yield batch;
