@@ -25,6 +25,7 @@ import path from 'node:path';
 import { resolveStoreSpec } from '../store/index.js';
 import { contextOf, type RepoContext, type RepoContextOptions } from './context.js';
 import { loadRepos } from './repos.js';
+import { collectGarbage } from '../util/memory.js';
 
 /**
  * `seams report`: everything the HTML and Markdown reports show, measured here (history,
@@ -50,63 +51,81 @@ export async function report(paths: readonly string[], options: ReportOptions = 
   const historyRuns = Math.max(1, Math.min(200, Number(options.runs) || FLAKY_WINDOW_RUNS));
   const now = options.now ?? new Date();
   const repos = await loadRepos(paths, options);
-  const htmlRepos: ReportRepoInput[] = [];
+  const stored: StoredHistory[] = [];
+  try {
+    // the runs of each repository's window (summaries only, from its store)
+    for (const repo of repos) stored.push(await storedHistory(repo, options, historyRuns));
+    // 1. The gates, analyses and the completion report's metrics, per repository (a function of its
+    //    own: nothing it loaded is reachable once it returns).
+    const { completion, gates, notes, gaps, trace, reach } = await metricsPart(repos, stored, options, now, historyRuns);
+    // the runs the metrics loaded whole are garbage now: collected before every result is read
+    collectGarbage();
+    // 2. The tests, strips and trends, read from each store run by run (never every result at once).
+    const html = await buildReportDataFrom({
+      title: options.title,
+      generatedAt: now,
+      repos: repos.map((repo, i) => ({ inventory: repo.inventory, history: stored[i]!.history, trend: stored[i]!.trend, historyMissing: stored[i]!.missing, configMissing: !repo.config.file })),
+      gaps,
+      trace,
+      gate: gates.length ? gates : null,
+      reach,
+      notes,
+      flakyRuns: historyRuns,
+    });
+    completion.forEach((c, ri) => {
+      c.latest = stored[ri]!.latestRuns.length ? latestResults(html, ri) : null;
+      c.resultsOnly = resultsOnly(html, ri);
+    });
+    // and the batches read: the page is encoded next
+    collectGarbage();
+    return { html, completion: { generatedAt: now, repos: completion } };
+  } finally {
+    for (const s of stored) await s.store?.close();
+  }
+}
+
+/** The gates, analyses and the completion report's metrics of each repository. */
+async function metricsPart(repos: Awaited<ReturnType<typeof loadRepos>>, stored: readonly StoredHistory[], options: ReportOptions, now: Date, historyRuns: number) {
   const completion: CompletionRepo[] = [];
   const gates: GateReport[] = [];
   const notes: string[] = [];
   let gaps: ReportGapRow[] | null = null;
   let trace: ReportTraceRow[] | null = null;
   const reach: ReportReachInput[] = [];
-  const stores: ResultStore[] = [];
-  const latestLabels: CompletionRepo['latestRuns'][] = [];
-  try {
-    for (const repo of repos) {
-      // the Tests list, strips, trends: read from the store run by run while the report is built
-      const stored = await storedHistory(repo, options, historyRuns);
-      if (stored.store) stores.push(stored.store);
-      const ctx = await contextOf(repo, {
-        ...options,
-        now,
-        // what the gates read, and the completion report's metrics: the newest runs of each tier set
-        // whole (pass rates; all runs of the newest commit for determinism) and a reduced flaky
-        // window as wide as the report's; never the whole window of every result
-        history: 'rules',
-        historyMinRuns: stored.determinismRuns,
-        flakyWindows: [{ runs: historyRuns }],
-        historyErrors: 'note',
-        coverage: 'all',
-        analysis: true,
-        analysisErrors: 'note',
-      });
-      notes.push(...ctx.notes);
-      const rows = ctx.analysis ? analysisRows(repo.inventory, ctx) : {};
-      if (rows.gaps) (gaps ??= []).push(...rows.gaps);
-      if (rows.trace) (trace ??= []).push(...rows.trace);
-      const reachOfRepo = ctx.analysis && Object.keys(repo.config.config.components).length ? { summary: ctx.analysis.workflows.reach, saturated: ctx.analysis.workflows.saturated } : undefined;
-      if (reachOfRepo) reach.push({ repo: repo.inventory.name, ...reachOfRepo });
-      let gate: GateReport | null = null;
-      let gateErrors: string[] | undefined;
-      try {
-        gate = evaluateGates(ctx.inputs, { repoName: repo.inventory.name });
-        if (gate.results.length) gates.push(gate);
-      } catch (e) {
-        if (!(e instanceof GateConfigErrors)) throw e;
-        gateErrors = e.errors.map((x) => `${x.source ? `${x.source}: ` : ''}${x.message}`);
-        notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
-      }
-      htmlRepos.push({ inventory: repo.inventory, history: stored.history, trend: stored.trend, historyMissing: stored.missing, configMissing: !repo.config.file });
-      latestLabels.push(stored.latestRuns);
-      completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored.latestRuns, historyRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
-    }
-    const html = await buildReportDataFrom({ title: options.title, generatedAt: now, repos: htmlRepos, gaps, trace, gate: gates.length ? gates : null, reach, notes, flakyRuns: historyRuns });
-    completion.forEach((c, ri) => {
-      c.latest = latestLabels[ri]!.length ? latestResults(html, ri) : null;
-      c.resultsOnly = resultsOnly(html, ri);
+  for (const [ri, repo] of repos.entries()) {
+    const ctx = await contextOf(repo, {
+      ...options,
+      now,
+      // what the gates read, and the completion report's metrics: the newest runs of each tier set
+      // whole (pass rates; all runs of the newest commit for determinism) and a reduced flaky
+      // window as wide as the report's; never the whole window of every result
+      history: 'rules',
+      historyMinRuns: stored[ri]!.determinismRuns,
+      flakyWindows: [{ runs: historyRuns }],
+      historyErrors: 'note',
+      coverage: 'all',
+      analysis: true,
+      analysisErrors: 'note',
     });
-    return { html, completion: { generatedAt: now, repos: completion } };
-  } finally {
-    for (const s of stores) await s.close();
+    notes.push(...ctx.notes);
+    const rows = ctx.analysis ? analysisRows(repo.inventory, ctx) : {};
+    if (rows.gaps) (gaps ??= []).push(...rows.gaps);
+    if (rows.trace) (trace ??= []).push(...rows.trace);
+    const reachOfRepo = ctx.analysis && Object.keys(repo.config.config.components).length ? { summary: ctx.analysis.workflows.reach, saturated: ctx.analysis.workflows.saturated } : undefined;
+    if (reachOfRepo) reach.push({ repo: repo.inventory.name, ...reachOfRepo });
+    let gate: GateReport | null = null;
+    let gateErrors: string[] | undefined;
+    try {
+      gate = evaluateGates(ctx.inputs, { repoName: repo.inventory.name });
+      if (gate.results.length) gates.push(gate);
+    } catch (e) {
+      if (!(e instanceof GateConfigErrors)) throw e;
+      gateErrors = e.errors.map((x) => `${x.source ? `${x.source}: ` : ''}${x.message}`);
+      notes.push(...gateErrors.map((m) => `${repo.inventory.name}: gate not evaluated: ${m}`));
+    }
+    completion.push({ ...completionOf(ctx, gate, gateErrors, rows.gaps, stored[ri]!.latestRuns, historyRuns), ...(reachOfRepo ? { reach: reachOfRepo } : {}) });
   }
+  return { completion, gates, notes, gaps, trace, reach };
 }
 
 interface StoredHistory {

@@ -29,7 +29,9 @@ export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): 
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
-    db.pragma('cache_size = -65536'); // 64 MB page cache: large ingests update two B-trees per row
+    // 64 MB page cache for writers (large ingests update two B-trees per row); readers read runs in
+    // key order and keep the default 2 MB (a report holds several read-only connections)
+    if (!options.readOnly) db.pragma('cache_size = -65536');
   } catch (error) {
     throw new SeamsError('SEAMS_STORE_OPEN', `cannot open the history database ${file}: ${describeError(error)}`, {
       hint: 'check the path and its permissions, or use --db to point elsewhere',

@@ -10,6 +10,7 @@ import { RepoReportBuilder, reportRowOf, type ReportHistory, type ReportRunInfo,
 import { ReportTestsBuilder, STATUSES, countedRow, inventoryTiersOf, type ReportTests } from './model.js';
 
 export type { ReportHistory, ReportRunInfo } from './build.js';
+import { HeapBudget } from '../../util/memory.js';
 
 /**
  * The data an HTML report embeds (as JSON in a `<script type="application/json">`), built from
@@ -245,40 +246,19 @@ class ReportAssembly {
 
   finish(): ReportData {
     const input = this.input;
-    const missing = this.missing;
     const tests = this.tests.finish();
-    if (input.gaps === undefined || input.gaps === null) missing.push('gap analysis not available (no workflows configured or analysis not run)');
-    if (input.trace === undefined || input.trace === null) missing.push('traceability not available (no requirements found or analysis not run)');
     this.trends.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    const analyses = analysesPart(input);
     return {
       version: 2,
       title: input.title ?? `seams report: ${this.repos.map((r) => r.name).join(', ')}`,
       generatedAt: (input.generatedAt ?? new Date()).toISOString(),
-      missing,
+      missing: [...this.missing, ...analyses.missing],
       repos: this.repos,
-      gaps: input.gaps ?? null,
-      reach: (input.reach ?? []).flatMap((r) => {
-        const summary = reachSummaryLine(r.summary);
-        return [
-          ...(summary ? [{ repo: r.repo, line: summary, saturated: false }] : []),
-          ...r.saturated.map((s) => ({ repo: r.repo, line: saturationHint(s, r.summary), saturated: true })),
-        ];
-      }),
-      trace: input.trace ?? null,
-      gate: input.gate
-        ? input.gate.map((g) => ({
-            repo: g.repo,
-            passed: g.passed,
-            rules: g.results.map((r) => ({
-              name: r.name,
-              status: r.status,
-              metric: r.metric + (r.scenario ? ` (${r.scenario})` : ''),
-              value: formatValue(r.value, r.unit),
-              threshold: r.threshold,
-              message: r.message,
-            })),
-          }))
-        : null,
+      gaps: analyses.gaps,
+      reach: analyses.reach,
+      trace: analyses.trace,
+      gate: analyses.gate,
       latestRun: this.latestRun,
       files: this.files,
       tests,
@@ -288,6 +268,54 @@ class ReportAssembly {
       failureGroups: failureGroupsOf(tests, inventoryTiersOf(this.repos)),
     };
   }
+}
+
+/**
+ * The parts of the report the analyses and gates give (gap rows, traceability, reach lines, gate
+ * results) and what is missing of them. `seams report` adds them after the tests are built
+ * (`withAnalyses`), so the history read for the gates is not held while the report reads every run.
+ */
+export function analysesPart(input: Pick<ReportInput, 'gaps' | 'trace' | 'gate' | 'reach'>): Pick<ReportData, 'gaps' | 'trace' | 'gate' | 'reach' | 'missing'> {
+  const missing: string[] = [];
+  if (input.gaps === undefined || input.gaps === null) missing.push('gap analysis not available (no workflows configured or analysis not run)');
+  if (input.trace === undefined || input.trace === null) missing.push('traceability not available (no requirements found or analysis not run)');
+  return {
+    missing,
+    gaps: input.gaps ?? null,
+    reach: (input.reach ?? []).flatMap((r) => {
+      const summary = reachSummaryLine(r.summary);
+      return [
+        ...(summary ? [{ repo: r.repo, line: summary, saturated: false }] : []),
+        ...r.saturated.map((s) => ({ repo: r.repo, line: saturationHint(s, r.summary), saturated: true })),
+      ];
+    }),
+    trace: input.trace ?? null,
+    gate: input.gate
+      ? input.gate.map((g) => ({
+          repo: g.repo,
+          passed: g.passed,
+          rules: g.results.map((r) => ({
+            name: r.name,
+            status: r.status,
+            metric: r.metric + (r.scenario ? ` (${r.scenario})` : ''),
+            value: formatValue(r.value, r.unit),
+            threshold: r.threshold,
+            message: r.message,
+          })),
+        }))
+      : null,
+  };
+}
+
+/**
+ * A report built without analyses (`buildReportDataFrom` with no gaps, trace, gate or notes), with
+ * them added: the same data as building with them.
+ */
+export function withAnalyses(data: ReportData, input: Pick<ReportInput, 'gaps' | 'trace' | 'gate' | 'reach' | 'notes'>): ReportData {
+  const none = analysesPart({});
+  const analyses = analysesPart(input);
+  const own = data.missing.filter((m) => !none.missing.includes(m));
+  return { ...data, ...analyses, missing: [...(input.notes ?? []), ...own, ...analyses.missing] };
 }
 
 const infoOf = (r: RunRecord): ReportRunInfo => ({ id: r.id, repo: r.repo, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, branch: r.branch, tiers: r.tiers, shard: r.shard, status: r.status });
@@ -313,12 +341,17 @@ export function buildReportData(input: ReportInput): ReportData {
 /** The report's data, reading each repository's runs from its `history` (or `runs`) one batch at a time. */
 export async function buildReportDataFrom(input: ReportInput): Promise<ReportData> {
   const report = new ReportAssembly(input);
+  // the batches read are garbage at once: bounded, so a million results stay under the memory budget
+  const budget = new HeapBudget();
   for (const repo of input.repos) {
     const history: ReportHistory = repo.history ?? memoryHistory(repo.runs ?? []);
     const b = report.begin(repo, history.runs);
     for (const run of b.hist) {
       if (!b.beginRun(run.id)) continue;
-      for await (const batch of history.read(run.id)) b.add(batch);
+      for await (const batch of history.read(run.id)) {
+        b.add(batch);
+        budget.check();
+      }
     }
     report.end(repo, history.runs, b);
   }
