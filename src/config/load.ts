@@ -249,6 +249,12 @@ function checkReferences(user: UserConfig, config: ResolvedConfig, locate: (p: K
   const cycle = findCycle(Object.fromEntries(Object.entries(user.services ?? {}).map(([k, v]) => [k, v.depends_on ?? []])));
   if (cycle) fail(['services', cycle[0]!, 'depends_on'], `services depend on each other in a cycle: ${cycle.join(' → ')}`, 'remove one depends_on edge of the cycle');
   for (const [id, tier] of Object.entries(user.tiers ?? {})) {
+    if (tier.args?.length && tier.command !== undefined)
+      fail(
+        ['tiers', id, 'args'],
+        `tier "${id}" has both args and command: args are added to the command seams builds, and command replaces it`,
+        `put the arguments in tiers.${id}.command, or remove command so seams builds the command with args`,
+      );
     (tier.services ?? []).forEach((s, i) => {
       if (!config.services[s]) {
         const guess = closest(s, services);

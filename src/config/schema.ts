@@ -8,7 +8,7 @@ import { z } from 'zod';
  *
  * Sections are grouped by the part of seams that reads them:
  *   scan/gaps/trace: tiers, components, workflows, requirements, targets
- *   run:             services, tiers.*.services/command/skips, history
+ *   run:             services, tiers.*.services/command/args/skips, history
  *   gate/report:     scenarios, gates, coverage, notify
  */
 
@@ -33,6 +33,12 @@ export const tierSchema = z.strictObject({
   command: stringOrList.optional(),
   /** Working directory of the command, repo-relative. */
   cwd: z.string().optional(),
+  /** Arguments added to the command seams builds for the tier's runner(s), before the `-- …` arguments of the command line. */
+  args: stringList
+    .optional()
+    .describe(
+      'Arguments added to the command seams builds for the tier\'s runner(s), before any arguments after -- on the command line, e.g. ["--runintegration"] for tests a conftest skips without that option. Not with command: (add them to the command instead)',
+    ),
   /** Skip policy: in integration and e2e tiers a skipped test counts as a failure unless allowed. */
   skips: z
     .strictObject({

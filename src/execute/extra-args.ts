@@ -66,3 +66,26 @@ export function refuseConflicts(runner: string, args: readonly string[]): void {
   const c = conflicts[0]!;
   throw new SeamsError('SEAMS_USAGE', `extra argument ${c.arg} for ${runner}: ${c.reason}`, { hint: c.hint });
 }
+
+/**
+ * A tier's own arguments (`tiers.<t>.args` in seams.yaml), added to the commands seams builds for
+ * the tier, before the arguments after `--`. They follow the rules of `--` arguments, but as a
+ * config error (exit 2, `file:line:col`): with several runners in the tier, plain arguments are
+ * ambiguous and need sections (`["pytest:", "--runintegration"]`); arguments that would move or
+ * turn off the report seams reads are refused. A section for a runner the tier does not run is
+ * ignored (the config outlives one inventory).
+ */
+export function tierArgsByRunner(tier: string, args: readonly string[], runners: readonly string[], where: string): (runner: string) => string[] {
+  const parsed = parseExtraArgs(args);
+  const used = [...new Set(runners)].sort();
+  if (parsed.common.length && used.length > 1)
+    throw new SeamsError('SEAMS_CONFIG_INVALID', `${where}: tiers.${tier}.args (${parsed.common.join(' ')}) are ambiguous: the ${tier} tier runs ${used.join(' and ')}`, {
+      hint: `say which runner gets them, e.g. args: ["${used[0]}:", ${parsed.common.map((a) => JSON.stringify(a)).join(', ')}] (sections: ${used.map((r) => `${r}:`).join(' ')})`,
+    });
+  const argsOf = (runner: string) => parsed.sections.get(runner) ?? (used.length <= 1 ? parsed.common : []);
+  for (const runner of used) {
+    const c = getRunner(runner)?.conflictingArgs?.(argsOf(runner))[0];
+    if (c) throw new SeamsError('SEAMS_CONFIG_INVALID', `${where}: tiers.${tier}.args: ${c.arg} for ${runner}: ${c.reason}`, { hint: `remove it from tiers.${tier}.args; ${c.hint}` });
+  }
+  return argsOf;
+}

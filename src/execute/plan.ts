@@ -8,7 +8,7 @@ import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
 import { ServiceSession, splitCommand, type Preflight } from '../services/index.js';
 import { SeamsError } from '../util/errors.js';
 import { resolvePython } from '../util/python.js';
-import { extraArgsByRunner } from './extra-args.js';
+import { extraArgsByRunner, tierArgsByRunner } from './extra-args.js';
 import { checkRunners, runnerExecutable, runnerGroups, type RunnerProblem } from './preflight.js';
 import { shardTests, type ShardSpec } from './shard.js';
 
@@ -120,7 +120,20 @@ export function extraArgsOf(o: Pick<PlanOptions, 'inventory' | 'config' | 'extra
     if (c?.command) return [commandRunner(c.command, tier)];
     return o.inventory.tests.filter((t) => t.tier === tier).map((t) => t.runner as string);
   });
+  for (const tier of tiers) tierArgsOf(o, tier);
   return extraArgsByRunner(o.extraArgs ?? [], runners, tiers);
+}
+
+/**
+ * The arguments of a tier (`tiers.<t>.args`) for each runner of its tests, checked (see
+ * `tierArgsByRunner`: a config error, exit 2, at the key in seams.yaml). A tier `command:` takes
+ * none (config validation refuses `args` next to it).
+ */
+export function tierArgsOf(o: Pick<PlanOptions, 'inventory' | 'config'>, tier: string): (runner: string) => string[] {
+  const c = o.config.config.tiers[tier];
+  if (!c?.args?.length || c.command) return () => [];
+  const runners = o.inventory.tests.filter((t) => t.tier === tier).map((t) => t.runner as string);
+  return tierArgsByRunner(tier, c.args, runners, o.config.locate(['tiers', tier, 'args']));
 }
 
 export function requireServices(pre: Preflight): void {
@@ -163,6 +176,8 @@ export interface PlannedTask {
   /** A registered runner id, `go`, or `command` (a tier command seams does not recognise). */
   runner: string;
   project: string | null;
+  /** The arguments added to the built command (`tiers.<t>.args`, then `-- …`), when there are tier arguments. */
+  extraArgs?: string[];
   /** Under `--reach`, for a runner that measures: how, and what the command leaves to read. */
   reach?: { measurer: ReachMeasurer; input: ReachInput; command: ReachCommand };
 }
@@ -221,6 +236,7 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
     list.push(t);
     groups.set(k, list);
   }
+  const tierArgs = tierArgsOf(o, p.tier);
   const tasks: PlannedTask[] = [];
   for (const list of groups.values()) {
     const { runner, project } = list[0]!;
@@ -238,13 +254,14 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
       exclude: new Set(),
       resultFile,
       workDir: p.workDir,
-      extraArgs: p.argsFor(runner),
+      // the tier's own arguments (seams.yaml), then those after `--` on the command line
+      extraArgs: [...tierArgs(runner), ...p.argsFor(runner)],
       retries: tcfg?.retries,
       python,
       ...(o.env.PYTHONPATH ? { pythonPath: o.env.PYTHONPATH } : {}),
       executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
     });
-    const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project };
+    const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project, ...(tierArgs(runner).length ? { extraArgs: [...tierArgs(runner), ...p.argsFor(runner)] } : {}) };
     if (o.reach && plugin.reach)
       withReach(task, plugin.reach, { root: o.root, rootDir, python, workDir: p.workDir, tag: path.basename(resultFile, '.report'), pythonPath: o.env.PYTHONPATH || undefined });
     tasks.push(task);

@@ -195,7 +195,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
     tierCommand: !!tcfg?.command,
     tierResults: !!tcfg?.results,
     timeoutMs,
-    extraArgs: s.argsFor(task.runner),
+    extraArgs: task.extraArgs ?? s.argsFor(task.runner),
     services,
     index: await s.index,
     startedAt: t0,

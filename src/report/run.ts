@@ -1,4 +1,5 @@
 import { outcomeOf, type RunRecord, type TestResult } from '../core/types.js';
+import { missingFlagHints } from '../execute/policy.js';
 import { textTable } from '../util/table.js';
 
 /** The summary of `seams run` on a terminal: values in, text out. */
@@ -73,6 +74,8 @@ export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], opt
       if (msg) lines.push(`      ${msg}`);
     }
     if (failed.length > max) lines.push(`  … and ${failed.length - max} more (seams run --format json for all)`);
+    // tests a conftest skips without an option (--runintegration): the tier can pass it (tiers.<t>.args)
+    lines.push(...missingFlagHints(failed).map((h) => `  ${h}`));
   }
   const notRun = run.results.filter((r) => r.status === 'not-run');
   if (notRun.length) {
