@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEV_DEPENDENCY_SCHEMA, isUntouched, renderInitConfig, tierGlobs, type InitFacts } from '../config/init.js';
+import { conftestFlags, DEV_DEPENDENCY_SCHEMA, isUntouched, renderInitConfig, tierGlobs, tierOfFlag, type InitFacts } from '../config/init.js';
 import { findConfigFile } from '../config/load.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { tierOfPath } from '../core/tiers.js';
@@ -218,6 +218,13 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     const top = f.includes('/') ? f.split('/')[0] : undefined;
     sources.add(top ? `${top}/**/*.md` : f);
   }
+  // flags conftests define to opt in to tests (--runintegration): proposed as a tier's args
+  const pytestFlags: NonNullable<InitFacts['pytestFlags']> = [];
+  const conftests = files.filter((f) => (f === 'conftest.py' || f.endsWith('/conftest.py')) && !f.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.'))).sort();
+  for (const file of conftests.slice(0, 200)) {
+    for (const flag of conftestFlags(readText(inventory.root, file) ?? ''))
+      if (!pytestFlags.some((p) => p.flag === flag)) pytestFlags.push({ flag, file, ...(tierOfFlag(flag) ? { tier: tierOfFlag(flag) } : {}) });
+  }
   return {
     name: inventory.name,
     runners: inventory.runners.map((r) => ({ runner: r.runner, configFile: r.configFile, project: r.project })),
@@ -229,5 +236,6 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     externals,
     requirementSources: [...sources].sort(),
     requirements: req.definitions.length,
+    ...(pytestFlags.length ? { pytestFlags } : {}),
   };
 }

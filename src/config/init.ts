@@ -26,6 +26,12 @@ export interface InitFacts {
   /** Requirement source globs, and how many ids they define. */
   requirementSources: string[];
   requirements: number;
+  /**
+   * Flags a conftest.py defines in `pytest_addoption` (`parser.addoption("--runintegration",
+   * action="store_true")`), with the tier each most likely gates (see `tierOfFlag`); a flag
+   * without one is proposed in a comment only.
+   */
+  pytestFlags?: { flag: string; file: string; tier?: string }[];
   /** `$schema` as written: a path that exists for this repo (see schemaPathFor); default the devDependency's. */
   schemaPath?: string;
 }
@@ -69,6 +75,14 @@ export function renderInitConfig(f: InitFacts): string {
     if (t.markers.length) entry.markers = t.markers;
     if (Object.keys(entry).length) tiers[t.tier] = entry;
   }
+  // a flag a conftest defines to run a tier's tests: proposed as the tier's args, with a comment
+  const flags = f.pytestFlags ?? [];
+  const proposed = new Map<string, typeof flags>();
+  for (const fl of flags) if (fl.tier) proposed.set(fl.tier, [...(proposed.get(fl.tier) ?? []), fl]);
+  // with other runners in the repo, a pytest section keeps the flag from Vitest or Jest
+  const section = f.runners.some((r) => r.runner !== 'pytest') ? ['pytest:'] : [];
+  for (const [tier, list] of [...proposed].sort((a, b) => a[0].localeCompare(b[0])))
+    tiers[tier] = { ...((tiers[tier] as Record<string, unknown> | undefined) ?? {}), args: [...section, ...list.map((l) => l.flag)] };
   const components: Record<string, unknown> = {};
   for (const c of f.components) components[c.id] = { paths: c.paths };
   for (const e of f.externals) components[e.id] = { imports: e.imports };
@@ -110,6 +124,19 @@ export function renderInitConfig(f: InitFacts): string {
       'tiers',
       ' Tiers: these path globs and markers place tests before the built-in conventions\n (folders named unit/integration/e2e…, markers of the same names). Add `services:` per tier for `seams run`.',
     );
+  for (const [tier, list] of proposed) {
+    const entry = doc.getIn(['tiers', tier], true);
+    const pair = isMap(entry) ? (entry.items.find((p) => isScalar(p.key) && p.key.value === 'args') as Pair<Scalar, unknown> | undefined) : undefined;
+    if (pair)
+      pair.key.commentBefore = list
+        .map((l) => ` Proposed: ${l.file} defines ${l.flag} (pytest_addoption); tests it gates are likely skipped without it. Remove if the ${tier} tier does not need it.`)
+        .join('\n');
+  }
+  const unplaced = flags.filter((fl) => !fl.tier);
+  if (unplaced.length)
+    doc.commentBefore += `\n${unplaced
+      .map((l) => ` ${l.file} defines ${l.flag} (pytest_addoption): if a tier's tests skip without it, add args: ["${l.flag}"] under tiers.<tier>.`)
+      .join('\n')}`;
   if (root.components)
     commentKey(
       doc,
@@ -168,3 +195,41 @@ export function tierGlobs(files: readonly string[], segmentOf: (file: string) =>
   return [...globs].sort();
 }
 
+
+/**
+ * The store-true flags a conftest.py defines in `pytest_addoption`: `parser.addoption("--runslow",
+ * action="store_true", …)` (also on a group: `group.addoption(…)`). Flags that take a value are
+ * left out: seams cannot know the value.
+ */
+export function conftestFlags(text: string): string[] {
+  const at = text.search(/^def pytest_addoption\s*\(/m);
+  if (at < 0) return [];
+  // the function's body: up to the next top-level statement
+  const rest = text.slice(at);
+  const nl = rest.indexOf('\n');
+  const end = nl < 0 ? -1 : rest.slice(nl + 1).search(/^[^\s#)]/m);
+  const body = end < 0 ? rest : rest.slice(0, nl + 1 + end);
+  const out: string[] = [];
+  const call = /\.addoption\s*\(\s*(["'])(--[A-Za-z0-9][A-Za-z0-9_-]*)\1/g;
+  for (let m = call.exec(body); m; m = call.exec(body)) {
+    // the call's arguments, to its closing parenthesis (strings with parentheses are rare here)
+    let depth = 0;
+    let i = body.indexOf('(', m.index);
+    const start = i;
+    for (; i < body.length; i++) {
+      if (body[i] === '(') depth++;
+      else if (body[i] === ')' && --depth === 0) break;
+    }
+    const args = body.slice(start, i);
+    if (/\baction\s*=\s*(["'])store_true\1/.test(args) && !out.includes(m[2]!)) out.push(m[2]!);
+  }
+  return out;
+}
+
+/** The tier a flag most likely gates, by its name: integration, e2e (e2e, browser, end-to-end), else none. */
+export function tierOfFlag(flag: string): string | undefined {
+  const n = flag.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (n.includes('integration')) return 'integration';
+  if (/e2e|endtoend|browser/.test(n)) return 'e2e';
+  return undefined;
+}
