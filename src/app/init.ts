@@ -223,7 +223,13 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
   const conftests = files.filter((f) => (f === 'conftest.py' || f.endsWith('/conftest.py')) && !f.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.'))).sort();
   for (const file of conftests.slice(0, 200)) {
     for (const flag of conftestFlags(readText(inventory.root, file) ?? ''))
-      if (!pytestFlags.some((p) => p.flag === flag)) pytestFlags.push({ flag, file, ...(tierOfFlag(flag) ? { tier: tierOfFlag(flag) } : {}) });
+      if (!pytestFlags.some((p) => p.flag === flag)) {
+        // the runner of the Python tests the conftest governs, when they have one
+        const dir = dirnamePosix(file);
+        const runners = [...new Set(inventory.tests.filter((t) => t.file.endsWith('.py') && (dir === '' || t.file.startsWith(`${dir}/`))).map((t) => t.runner as string))];
+        const tier = tierOfFlag(flag);
+        pytestFlags.push({ flag, file, ...(tier ? { tier } : {}), ...(runners.length === 1 ? { runner: runners[0] } : {}) });
+      }
   }
   return {
     name: inventory.name,

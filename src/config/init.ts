@@ -28,10 +28,10 @@ export interface InitFacts {
   requirements: number;
   /**
    * Flags a conftest.py defines in `pytest_addoption` (`parser.addoption("--runintegration",
-   * action="store_true")`), with the tier each most likely gates (see `tierOfFlag`); a flag
-   * without one is proposed in a comment only.
+   * action="store_true")`), with the tier each most likely gates (see `tierOfFlag`) and the runner
+   * of the Python tests below the conftest (when one); a flag without both is proposed in a comment only.
    */
-  pytestFlags?: { flag: string; file: string; tier?: string }[];
+  pytestFlags?: { flag: string; file: string; tier?: string; runner?: string }[];
   /** `$schema` as written: a path that exists for this repo (see schemaPathFor); default the devDependency's. */
   schemaPath?: string;
 }
@@ -78,11 +78,16 @@ export function renderInitConfig(f: InitFacts): string {
   // a flag a conftest defines to run a tier's tests: proposed as the tier's args, with a comment
   const flags = f.pytestFlags ?? [];
   const proposed = new Map<string, typeof flags>();
-  for (const fl of flags) if (fl.tier) proposed.set(fl.tier, [...(proposed.get(fl.tier) ?? []), fl]);
-  // with other runners in the repo, a pytest section keeps the flag from Vitest or Jest
-  const section = f.runners.some((r) => r.runner !== 'pytest') ? ['pytest:'] : [];
-  for (const [tier, list] of [...proposed].sort((a, b) => a[0].localeCompare(b[0])))
-    tiers[tier] = { ...((tiers[tier] as Record<string, unknown> | undefined) ?? {}), args: [...section, ...list.map((l) => l.flag)] };
+  for (const fl of flags) if (fl.tier && fl.runner) proposed.set(fl.tier, [...(proposed.get(fl.tier) ?? []), fl]);
+  for (const [tier, list] of [...proposed].sort((a, b) => a[0].localeCompare(b[0]))) {
+    // with other runners in the repo, a section keeps the flag from them (Vitest dies on --runintegration)
+    const args: string[] = [];
+    for (const runner of [...new Set(list.map((l) => l.runner!))].sort()) {
+      if (f.runners.some((r) => r.runner !== runner)) args.push(`${runner}:`);
+      args.push(...list.filter((l) => l.runner === runner).map((l) => l.flag));
+    }
+    tiers[tier] = { ...((tiers[tier] as Record<string, unknown> | undefined) ?? {}), args };
+  }
   const components: Record<string, unknown> = {};
   for (const c of f.components) components[c.id] = { paths: c.paths };
   for (const e of f.externals) components[e.id] = { imports: e.imports };
@@ -132,7 +137,7 @@ export function renderInitConfig(f: InitFacts): string {
         .map((l) => ` Proposed: ${l.file} defines ${l.flag} (pytest_addoption); tests it gates are likely skipped without it. Remove if the ${tier} tier does not need it.`)
         .join('\n');
   }
-  const unplaced = flags.filter((fl) => !fl.tier);
+  const unplaced = flags.filter((fl) => !fl.tier || !fl.runner);
   if (unplaced.length)
     doc.commentBefore += `\n${unplaced
       .map((l) => ` ${l.file} defines ${l.flag} (pytest_addoption): if a tier's tests skip without it, add args: ["${l.flag}"] under tiers.<tier>.`)

@@ -1,5 +1,5 @@
 import { outcomeOf, type RunRecord, type TestResult } from '../core/types.js';
-import { missingFlagHints } from '../execute/policy.js';
+import { missingFlagHints } from '../config/tier-args.js';
 import { textTable } from '../util/table.js';
 
 /** The summary of `seams run` on a terminal: values in, text out. */

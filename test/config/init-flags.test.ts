@@ -52,9 +52,11 @@ describe('seams init proposes the opt-in flags a conftest defines', () => {
     requirementSources: [],
     requirements: 0,
     pytestFlags: [
-      { flag: '--runintegration', file: 'conftest.py', tier: 'integration' },
-      { flag: '--run-e2e', file: 'tests/conftest.py', tier: 'e2e' },
-      { flag: '--runslow', file: 'conftest.py' },
+      { flag: '--runintegration', file: 'conftest.py', tier: 'integration', runner: 'pytest' },
+      { flag: '--run-e2e', file: 'tests/conftest.py', tier: 'e2e', runner: 'pytest' },
+      { flag: '--runslow', file: 'conftest.py', runner: 'pytest' },
+      // the Python tests below it have no single runner: a comment only
+      { flag: '--run-integration-db', file: 'svc/conftest.py', tier: 'integration' },
     ],
   });
 
@@ -67,7 +69,8 @@ describe('seams init proposes the opt-in flags a conftest defines', () => {
     expect(text).toContain('# Proposed: conftest.py defines --runintegration (pytest_addoption)');
     expect(text).toContain('# Proposed: tests/conftest.py defines --run-e2e (pytest_addoption)');
     expect(text).toContain('# conftest.py defines --runslow (pytest_addoption): if a tier\'s tests skip without it, add args: ["--runslow"] under tiers.<tier>.');
-    expect(Object.values(config.tiers).some((t) => t.args?.includes('--runslow'))).toBe(false);
+    expect(text).toContain('# svc/conftest.py defines --run-integration-db (pytest_addoption): if a tier');
+    expect(Object.values(config.tiers).some((t) => t.args?.includes('--runslow') || t.args?.includes('--run-integration-db'))).toBe(false);
     // with another runner in the repo, the flag goes to pytest only
     expect(parseConfig(renderInitConfig(facts(['pytest', 'vitest'])), '/tmp/x/seams.yaml').config.tiers.integration!.args).toEqual(['pytest:', '--runintegration']);
     expect(renderInitConfig(facts(['pytest']))).toBe(text);
