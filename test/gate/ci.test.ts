@@ -140,7 +140,7 @@ describe('seams init --ci', () => {
         '',
       ].join('\n'),
     });
-    const r = await runCli(['ci', 'init', 'github', root]);
+    const r = await runCli(['ci', 'init', 'github', root], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('seams: wrote .github/workflows/seams.yml\nhint: .github/workflows/seams.yml has 1 TODO line (services or dependencies seams could not install for you)\n');
     const text = readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8');
