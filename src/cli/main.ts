@@ -61,8 +61,35 @@ function houseStyle(cmd: Command, commandPath: string, io: CliIO): void {
   for (const sub of cmd.commands) houseStyle(sub, `${commandPath} ${sub.name()}`, io);
 }
 
+/** Commands whose first argument names a subcommand. */
+const GROUPS = new Set(['services', 'history', 'ci']);
+
+/**
+ * `-v` / `--version` after a command (`seams scan . -v`): commander would print the version and
+ * skip the command; no command has a `-v` of its own (verbose is `-V`), so it is a usage error.
+ * Returns the one-line message, or undefined. Arguments after `--` (runner arguments) are not looked at.
+ */
+export function versionInsideCommand(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  const first = args.findIndex((a) => !a.startsWith('-'));
+  if (first === -1) return undefined;
+  const flag = args.slice(first + 1).find((a) => a === '-v' || a === '--version');
+  if (!flag) return undefined;
+  const name = [args[first]!];
+  const sub = args[first + 1];
+  if (GROUPS.has(args[first]!) && sub !== undefined && !sub.startsWith('-')) name.push(sub);
+  if (!Object.hasOwn(COMMANDS, args[first]!)) return undefined;
+  return `${flag} is not an option of seams ${name.join(' ')}; seams ${flag} prints the version`;
+}
+
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const misplaced = versionInsideCommand(argv);
+  if (misplaced) {
+    io.stderr.write(`seams: ${misplaced}\n`);
+    return 2;
+  }
   let exitCode = 0;
   const setExit: SetExit = (code) => {
     exitCode = Math.max(exitCode, code);

@@ -10,3 +10,6 @@ export type Register = (program: Command, io: CliIO, setExit: SetExit) => void;
 
 /** `--no-cache`, on every command that scans (commander gives `cache: false`). */
 export const NO_CACHE_HELP = 'scan every file again; neither read nor write the scan cache (.seams/cache)';
+
+/** `--root`, kept on every command that takes repository folders as arguments. */
+export const ROOT_ALIAS_HELP = 'repository folder: an alias of a path argument (kept for scripts)';

@@ -7,6 +7,7 @@ import type { CommandSpec, ReachCommand, ReachInput, ReachMeasurer } from '../ru
 import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
 import { ServiceSession, splitCommand, type Preflight } from '../services/index.js';
 import { SeamsError } from '../util/errors.js';
+import { closest } from '../core/strings.js';
 import { resolvePython } from '../util/python.js';
 import { extraArgsByRunner, tierArgsByRunner } from './extra-args.js';
 import { checkRunners, runnerExecutable, runnerGroups, type RunnerProblem } from './preflight.js';
@@ -36,10 +37,13 @@ export function selectTiers(inventory: RepoInventory, config: LoadedConfig, requ
   const present = [...new Set(inventory.tests.map((t) => t.tier))];
   if (!requested.length) return configured.length ? configured : present.sort();
   for (const t of requested)
-    if (!configured.includes(t) && !present.includes(t))
-      throw new SeamsError('SEAMS_UNKNOWN_TIER', `unknown tier "${t}"`, {
-        hint: `tiers here: ${[...new Set([...configured, ...present])].join(', ') || '(none)'}`,
+    if (!configured.includes(t) && !present.includes(t)) {
+      const known = [...new Set([...configured, ...present])];
+      const guess = closest(t, known);
+      throw new SeamsError('SEAMS_UNKNOWN_TIER', `unknown tier "${t}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        hint: `tiers here: ${known.join(', ') || '(none)'}`,
       });
+    }
   return [...new Set(requested)];
 }
 

@@ -73,7 +73,8 @@ describe('seams init', () => {
     const file = path.join(root, 'seams.yaml');
     const edited = readFileSync(file, 'utf8').replace('workflows: {}', 'workflows:\n  store-flow: { chain: [api, store], priority: P1 }');
     writeFileSync(file, edited);
-    const r = await runCli(['init', root, '--ci', 'github']);
+    // from inside the repository, the files are named relative to it
+    const r = await runCli(['init', root, '--ci', 'github'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^seams: .*seams\.yaml was edited by hand; kept it as is\nhint: seams init --print shows the proposal; --force replaces the file\nseams: wrote \.github\/workflows\/seams\.yml\n/);
     expect(readFileSync(file, 'utf8')).toBe(edited);

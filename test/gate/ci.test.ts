@@ -105,7 +105,8 @@ describe('seams init --ci', () => {
     });
     const r = await runCli(['init', root, '--ci', 'github']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('wrote .github/workflows/seams.yml');
+    // outside the working folder's tree, files are named by their absolute path
+    expect(r.stderr).toContain(`wrote ${path.join(root, '.github/workflows/seams.yml')}`);
     const wf = parse(readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8'));
     expect(Object.keys(wf.jobs)).toEqual(['decide', 'integration', 'promote']);
     expect(wf.jobs.decide.steps[1].run).toContain(':(glob)test/integration/**');
@@ -140,7 +141,7 @@ describe('seams init --ci', () => {
         '',
       ].join('\n'),
     });
-    const r = await runCli(['ci', 'init', 'github', root]);
+    const r = await runCli(['ci', 'init', 'github', root], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('seams: wrote .github/workflows/seams.yml\nhint: .github/workflows/seams.yml has 1 TODO line (services or dependencies seams could not install for you)\n');
     const text = readFileSync(path.join(root, '.github/workflows/seams.yml'), 'utf8');

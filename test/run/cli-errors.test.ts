@@ -44,7 +44,7 @@ describe('--root that does not exist', () => {
       const missing = path.join(base, 'nope');
       const r = await runCli([...args, '--root', missing]);
       expectUsageError(r, `path does not exist: ${missing}`);
-      expect(r.stderr).toContain('hint: --root takes the folder of the repository');
+      expect(r.stderr).toContain('hint: give the folder of the repository');
       expect(r.stdout).toBe('');
       expect(readdirSync(base)).toEqual([]);
     });

@@ -1,3 +1,4 @@
+import { repoPaths } from '../../app/options.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -10,7 +11,7 @@ import { SeamsError } from '../../util/errors.js';
 import { closest } from '../../core/strings.js';
 import { plural } from '../../util/strings.js';
 import { writeOutput, type CliIO } from '../io.js';
-import { NO_CACHE_HELP, type SetExit } from '../types.js';
+import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 
 export interface GapsCommandOptions {
   /** false with --no-cache */
@@ -31,7 +32,8 @@ export function registerGaps(program: Command, io: CliIO, setExit: SetExit): voi
   program
     .command('gaps')
     .description('workflows without integration tests, requirements without tests, and progress towards targets')
-    .argument('[paths...]', 'repository folders', ['.'])
+    .argument('[paths...]', 'repository folders (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a gap of this severity or worse exists').choices([...SEVERITIES]))
     .option('--why <id...>', 'which tests reach this workflow or component, and how (workflow:<id> / component:<id> when an id is both)')
@@ -68,8 +70,8 @@ evidence in force and no other test id appears (--verbose adds importedNotExecut
 
 Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuration.`,
     )
-    .action(async (paths: string[], opts: GapsCommandOptions) => {
-      setExit(await gapsCommand(paths, opts, io));
+    .action(async (paths: string[], opts: GapsCommandOptions & { root?: string }) => {
+      setExit(await gapsCommand(repoPaths(paths, opts.root), opts, io));
     });
 }
 

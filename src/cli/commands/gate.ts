@@ -1,3 +1,4 @@
+import { repoPaths } from '../../app/options.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -7,7 +8,7 @@ import { REACH_HELP, REACH_MODES, type ReachMode } from '../../app/measured-reac
 import { gateRenderers, githubRenderers } from '../../report/renderers/gate.js';
 import { SeamsError } from '../../util/errors.js';
 import { writeOutput, type CliIO } from '../io.js';
-import { NO_CACHE_HELP, type SetExit } from '../types.js';
+import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 import { relativePosix } from '../../util/paths.js';
 
 export interface GateCommandOptions {
@@ -28,7 +29,8 @@ export function registerGate(program: Command, io: CliIO, setExit: SetExit): voi
   program
     .command('gate')
     .description('check the gates and targets in seams.yaml (counts, workflows, pass rates, flakiness, duration, coverage)')
-    .argument('[paths...]', 'repository folders', ['.'])
+    .argument('[paths...]', 'repository folders (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'junit', 'markdown']).default('text'))
     .option('-c, --config <file>', 'seams.yaml to use (single repository only)')
     .option('--no-cache', NO_CACHE_HELP)
@@ -59,8 +61,8 @@ Exit codes: 0 every error-severity rule passed (warnings allowed), 1 a gate fail
 2 configuration error (unknown tier, scenario or metric, unreadable coverage report, a bound in
 the wrong unit, …).`,
     )
-    .action(async (paths: string[], opts: GateCommandOptions) => {
-      setExit(await gateCommand(paths, opts, io));
+    .action(async (paths: string[], opts: GateCommandOptions & { root?: string }) => {
+      setExit(await gateCommand(repoPaths(paths, opts.root), opts, io));
     });
 }
 

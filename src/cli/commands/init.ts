@@ -2,9 +2,10 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { init, initSummary } from '../../app/init.js';
 import { SeamsError } from '../../util/errors.js';
-import type { CliIO } from '../io.js';
+import { displayPath, type CliIO } from '../io.js';
+import { onePath } from '../../app/options.js';
 import { ciInit } from './ci.js';
-import type { SetExit } from '../types.js';
+import { ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 
 export interface InitCommandOptions {
   force?: boolean;
@@ -19,7 +20,8 @@ export function registerInit(program: Command, io: CliIO, setExit: SetExit): voi
   program
     .command('init')
     .description('inspect a repository and write a commented seams.yaml that describes it')
-    .argument('[path]', 'repository folder', '.')
+    .argument('[path]', 'repository folder (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .option('--force', 'overwrite a seams.yaml that was edited by hand')
     .option('--print', 'print the proposal instead of writing it')
     .addOption(new Option('--ci <provider>', 'also write a CI workflow: labelled / critical-path PRs, nightly, gated promotion').choices(['github', 'gitlab']))
@@ -38,7 +40,8 @@ Examples:
 
 Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --force or --print).`,
     )
-    .action(async (p: string, opts: InitCommandOptions) => {
+    .action(async (arg: string | undefined, opts: InitCommandOptions & { root?: string }) => {
+      const p = onePath(arg, opts.root, 'init');
       // With --ci, a hand-edited seams.yaml is kept and the workflow is still written.
       setExit(await initCommand(path.resolve(io.cwd, p), { ...opts, keepEdited: Boolean(opts.ci) }, io));
       if (opts.ci && !opts.print) setExit(await ciInit(path.resolve(io.cwd, p), opts.ci, {}, io));
@@ -47,7 +50,7 @@ Exit codes: 0 written or unchanged, 2 bad path or an edited seams.yaml (use --fo
 
 export async function initCommand(rootArg: string, opts: InitCommandOptions, io: CliIO): Promise<number> {
   const result = await init(rootArg, opts);
-  const shown = path.relative(io.cwd, result.target) || result.target;
+  const shown = displayPath(io, result.target);
   switch (result.action) {
     case 'printed':
       io.stdout.write(result.text);

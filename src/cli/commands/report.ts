@@ -1,3 +1,4 @@
+import { repoPaths } from '../../app/options.js';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -8,7 +9,7 @@ import { reportRenderers } from '../../report/renderers/report.js';
 import { renderSplitReport } from '../../report/html/index.js';
 import { describeError, SeamsError } from '../../util/errors.js';
 import { checkOutputPath, displayPath, writeOutput, type CliIO } from '../io.js';
-import { NO_CACHE_HELP, type SetExit } from '../types.js';
+import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 
 export interface ReportCommandOptions {
   /** false with --no-cache */
@@ -50,7 +51,8 @@ export function registerReport(program: Command, io: CliIO, setExit: SetExit): v
   program
     .command('report')
     .description('write a self-contained HTML report and/or a Markdown completion report')
-    .argument('[paths...]', 'repository folders', ['.'])
+    .argument('[paths...]', 'repository folders (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .option('--html <file>', 'write the HTML report (one file, works offline; with --split, a folder)')
     .option('--split', 'with --html <folder>: write index.html and its data chunks (seams-*.js) into the folder; open index.html, from disk or a web server')
     .option('--markdown [file]', 'write the Markdown completion report (stdout without a file)')
@@ -72,8 +74,8 @@ Examples:
 The report renders what it can: without history or seams.yaml it says what is missing.
 Exit codes: 0 written, 2 bad path or configuration.`,
     )
-    .action(async (paths: string[], opts: ReportCommandOptions) => {
-      setExit(await reportCommand(paths, opts, io));
+    .action(async (paths: string[], opts: ReportCommandOptions & { root?: string }) => {
+      setExit(await reportCommand(repoPaths(paths, opts.root), opts, io));
     });
 }
 

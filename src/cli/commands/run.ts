@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { repoRoot, shardOption } from '../../app/options.js';
+import { repoAndTiers, shardOption } from '../../app/options.js';
+import { CONVENTIONAL_TIERS } from '../../core/types.js';
 import { runRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
@@ -34,8 +36,8 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
   program
     .command('run')
     .description('run tiers with the services they need, store every result in history')
-    .argument('[tiers...]', 'tiers to run (default: every configured tier); runner arguments after --')
-    .option('--root <dir>', 'repository root', '.')
+    .argument('[tiers-and-path...]', 'tiers to run (default: every configured tier) and the repository folder (default: the current one), in any order; runner arguments after --')
+    .option('--root <dir>', 'repository folder: an alias of the folder argument')
     .option('-c, --config <file>', 'seams.yaml to use')
     .option('--no-cache', NO_CACHE_HELP)
     .option('--db <url>', 'history database: sqlite:path or postgresql://… (default: SEAMS_DATABASE_URL, history.db in seams.yaml, sqlite:.seams/history.db)')
@@ -56,6 +58,7 @@ export function registerRun(program: Command, io: CliIO, setExit: SetExit): void
       `
 Examples:
   seams run integration                 start the tier's services, run it, tear down
+  seams run integration examples/platform    the same in another repository (or: examples/platform integration)
   seams run integration -- -x -k db     extra arguments for the runner (a tier with one runner)
   seams run integration -- pytest: -k ecr vitest: -t audit    per runner, when the tier has several
   seams run --repeat 5 integration      determinism check: tests whose outcome differs
@@ -68,6 +71,10 @@ past files that fail to collect (and lists them), and stores per test the reposi
 executed, with their content hash, in the history. A tier command is measured when it runs
 <python> -m pytest. Other runners keep static (import) reach; the output says so. coverage.py
 must be installed for the interpreter (apt-get install python3-coverage, or pip install coverage).
+
+An argument that is an existing folder is the repository, any other one a tier; a conventional tier
+name (unit, integration, e2e, …) stays a tier even where a folder of that name exists (write ./e2e
+for the folder). An unknown tier gets a "did you mean" and the list of tiers.
 
 Before anything starts, seams checks that every runner is installed (node_modules/.bin/vitest,
 python3 with pytest, …) and every required service can start; progress lines appear on a
@@ -95,8 +102,8 @@ incomplete run),
     });
 }
 
-export async function runCommand(tiers: string[], extraArgs: string[], opts: RunCommandOptions, io: CliIO): Promise<number> {
-  const root = repoRoot(io, opts.root);
+export async function runCommand(args: string[], extraArgs: string[], opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const { root, tiers } = repoAndTiers(io, args, opts.root, CONVENTIONAL_TIERS, 'run');
   const repeat = Number(opts.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000)
     throw new SeamsError('SEAMS_USAGE', `--repeat must be a whole number from 1 to 1000, got ${opts.repeat}`, { hint: 'seams run --repeat 5 integration runs the tier five times' });
@@ -169,7 +176,8 @@ export async function runCommand(tiers: string[], extraArgs: string[], opts: Run
       for (const d of differing.slice(0, 50)) io.stdout.write(`  ≠ ${d.id}: ${d.outcomes.join(' ')}\n`);
     }
   }
-  if (opts.output) await writeFile(opts.output, `${JSON.stringify(resultsDocumentOf(outcomes), null, 2)}\n`);
+  // -o is relative to the working folder of the CLI, as every other path argument
+  if (opts.output) await writeFile(path.resolve(io.cwd, opts.output), `${JSON.stringify(resultsDocumentOf(outcomes), null, 2)}\n`);
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
   if (outcomes.some((o) => o.serviceFailure)) return 2;
   if (differing?.length) return 1;

@@ -1,9 +1,11 @@
+import path from 'node:path';
+import { repoPaths } from '../../app/options.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
 import { scanRenderers } from '../../report/renderers/scan.js';
-import { writeOutput, type CliIO } from '../io.js';
-import { NO_CACHE_HELP, type SetExit } from '../types.js';
+import { displayPath, writeOutput, type CliIO } from '../io.js';
+import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 import { runners } from '../../runners/registry.js';
 import { resolvePython } from '../../util/python.js';
 import { SeamsError } from '../../util/errors.js';
@@ -23,7 +25,8 @@ export function registerScan(program: Command, io: CliIO, setExit: SetExit): voi
   program
     .command('scan')
     .description(`inventory every test by tier, statically (${runners.map((r) => r.title).join(', ')})`)
-    .argument('[paths...]', 'repository folders to scan', ['.'])
+    .argument('[paths...]', 'repository folders to scan (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--verify', "cross-check the static inventory against each runner's own collector")
     .option('--python <interpreter>', 'Python interpreter for --verify (default: $SEAMS_PYTHON, else python3)')
@@ -47,14 +50,15 @@ Examples:
 Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 2 bad path / config / nothing to scan.`,
     )
-    .action(async (paths: string[], opts: ScanCommandOptions) => {
-      setExit(await scanCommand(paths, opts, io));
+    .action(async (paths: string[], opts: ScanCommandOptions & { root?: string }) => {
+      setExit(await scanCommand(repoPaths(paths, opts.root), opts, io));
     });
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const result = await scan(paths, {
-    config: opts.config,
+  const result = await scan(paths.map((p) => path.resolve(io.cwd, p)), {
+    // the folders as the user named them, from the working folder of the CLI (io.cwd)
+    config: opts.config && path.resolve(io.cwd, opts.config),
     verify: opts.verify,
     python: resolvePython(opts.python, io.env),
     resolve: opts.resolve,
@@ -62,7 +66,9 @@ export async function scanCommand(paths: string[], opts: ScanCommandOptions, io:
     cache: opts.cache,
     env: io.env,
   });
-  const text = scanRenderers[opts.format](result);
+  // text and Markdown name each repository relative to the working folder (as gaps does); JSON keeps the absolute root
+  const shown = opts.format === 'json' ? result : { ...result, repos: result.repos.map((r) => ({ ...r, root: displayPath(io, r.root) })) };
+  const text = scanRenderers[opts.format](shown);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return verificationStatus(verificationOf(result));

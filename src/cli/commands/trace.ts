@@ -1,3 +1,4 @@
+import { repoPaths } from '../../app/options.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RepoAnalysis } from '../../core/analysis.js';
@@ -5,7 +6,7 @@ import { requirementFindings } from '../../core/findings.js';
 import { SEVERITIES, type GapSeverity } from '../../core/gaps.js';
 import { traceRenderers } from '../../report/renderers/analysis.js';
 import { writeOutput, type CliIO } from '../io.js';
-import { NO_CACHE_HELP, type SetExit } from '../types.js';
+import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 import { analyzePaths, exitCodeFor } from './gaps.js';
 
 export interface TraceCommandOptions {
@@ -23,7 +24,8 @@ export function registerTrace(program: Command, io: CliIO, setExit: SetExit): vo
   program
     .command('trace')
     .description('the traceability matrix: requirement ids from the specs → tests per tier → status')
-    .argument('[paths...]', 'repository folders', ['.'])
+    .argument('[paths...]', 'repository folders (default: the current one)')
+    .option('--root <dir>', ROOT_ALIAS_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a requirement gap of this severity or worse exists').choices([...SEVERITIES]))
     .option('-V, --verbose', 'list the tests behind every requirement')
@@ -48,8 +50,8 @@ Examples:
 
 Exit codes: 0 analysed, 1 gaps at or above --fail-on, 2 bad path or configuration.`,
     )
-    .action(async (paths: string[], opts: TraceCommandOptions) => {
-      setExit(await traceCommand(paths, opts, io));
+    .action(async (paths: string[], opts: TraceCommandOptions & { root?: string }) => {
+      setExit(await traceCommand(repoPaths(paths, opts.root), opts, io));
     });
 }
 
