@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, SeamsError } from '../util/errors.js';
@@ -61,4 +62,22 @@ export async function checkOutputPath(io: CliIO, file: string): Promise<string> 
 export function displayPath(io: CliIO, abs: string): string {
   const rel = path.relative(io.cwd, abs);
   return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}
+
+/**
+ * The repository folders of a command's `[paths…]`, absolute from the CLI's working folder; a
+ * path that is missing or not a folder is a usage error naming it as the user wrote it.
+ */
+export function repoFolders(io: CliIO, paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const abs = path.resolve(io.cwd, p);
+    let dir: boolean;
+    try {
+      dir = statSync(abs).isDirectory();
+    } catch {
+      throw new SeamsError('SEAMS_PATH_NOT_FOUND', `path does not exist: ${p}`, { hint: 'pass the folder of a repository, e.g. `seams scan .`' });
+    }
+    if (!dir) throw new SeamsError('SEAMS_NOT_A_DIRECTORY', `not a directory: ${p}`, { hint: 'pass the folder of a repository, not a file' });
+    return abs;
+  });
 }

@@ -10,7 +10,7 @@ import { gapsRenderers, gapsWhyRenderers } from '../../report/renderers/analysis
 import { SeamsError } from '../../util/errors.js';
 import { closest } from '../../core/strings.js';
 import { plural } from '../../util/strings.js';
-import { writeOutput, type CliIO } from '../io.js';
+import { repoFolders, writeOutput, type CliIO } from '../io.js';
 import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 
 export interface GapsCommandOptions {
@@ -90,7 +90,7 @@ export function analyzePaths(
   io: CliIO,
 ): Promise<RepoAnalysis[]> {
   return analyze(
-    paths.map((p) => path.resolve(io.cwd, p)),
+    repoFolders(io, paths),
     {
       config: opts.config && path.resolve(io.cwd, opts.config),
       now: opts.now,

@@ -7,7 +7,7 @@ import { gate, notifyFailedGates } from '../../app/gate.js';
 import { REACH_HELP, REACH_MODES, type ReachMode } from '../../app/measured-reach.js';
 import { gateRenderers, githubRenderers } from '../../report/renderers/gate.js';
 import { SeamsError } from '../../util/errors.js';
-import { writeOutput, type CliIO } from '../io.js';
+import { repoFolders, writeOutput, type CliIO } from '../io.js';
 import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 import { relativePosix } from '../../util/paths.js';
 
@@ -70,7 +70,7 @@ export async function gateCommand(paths: string[], opts: GateCommandOptions, io:
   const now = opts.now ? new Date(`${opts.now}T12:00:00Z`) : new Date();
   if (Number.isNaN(now.getTime())) throw new SeamsError('SEAMS_USAGE', `--now ${opts.now} is not a date`, { hint: 'use YYYY-MM-DD' });
   const result = await gate(
-    paths.map((p) => path.resolve(io.cwd, p)),
+    repoFolders(io, paths),
     { config: opts.config, cache: opts.cache, db: opts.db, reach: opts.reach, env: io.env, cwd: io.cwd, only: opts.rule, targets: opts.targets, now },
   );
   if (result.configErrors.length) {

@@ -8,7 +8,7 @@ import { report } from '../../app/report.js';
 import { reportRenderers } from '../../report/renderers/report.js';
 import { renderSplitReport } from '../../report/html/index.js';
 import { describeError, SeamsError } from '../../util/errors.js';
-import { checkOutputPath, displayPath, writeOutput, type CliIO } from '../io.js';
+import { checkOutputPath, displayPath, repoFolders, writeOutput, type CliIO } from '../io.js';
 import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 
 export interface ReportCommandOptions {
@@ -93,7 +93,7 @@ export async function reportCommand(paths: string[], opts: ReportCommandOptions,
   }
   if (typeof opts.markdown === 'string') await checkOutputPath(io, opts.markdown);
   const result = await report(
-    paths.map((p) => path.resolve(io.cwd, p)),
+    repoFolders(io, paths),
     { config: opts.config, cache: opts.cache, db: opts.db, reach: opts.reach, env: io.env, title: opts.title, runs: Number(opts.runs) },
   );
   if (opts.html && opts.split) {

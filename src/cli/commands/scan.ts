@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { scan, verificationOf, verificationStatus } from '../../app/scan.js';
 import { scanRenderers } from '../../report/renderers/scan.js';
-import { displayPath, writeOutput, type CliIO } from '../io.js';
+import { displayPath, repoFolders, writeOutput, type CliIO } from '../io.js';
 import { NO_CACHE_HELP, ROOT_ALIAS_HELP, type SetExit } from '../types.js';
 import { runners } from '../../runners/registry.js';
 import { resolvePython } from '../../util/python.js';
@@ -56,7 +56,7 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const result = await scan(paths.map((p) => path.resolve(io.cwd, p)), {
+  const result = await scan(repoFolders(io, paths), {
     // the folders as the user named them, from the working folder of the CLI (io.cwd)
     config: opts.config && path.resolve(io.cwd, opts.config),
     verify: opts.verify,
