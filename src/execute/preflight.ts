@@ -6,6 +6,7 @@ import type { Requirement } from '../runners/contract.js';
 import { adoptCommand, getRunner } from '../runners/registry.js';
 import { findExecutable, splitCommand } from '../services/util.js';
 import { pythonSource, resolvePython } from '../util/python.js';
+import { jsInstallCommand, jsPackageManager, pythonAddCommand, pythonPackageManager } from '../workspace/package-manager.js';
 
 export interface RunnerProblem {
   /** `vitest is not installed in web/ (no node_modules/.bin/vitest there or above, none on PATH)` */
@@ -69,7 +70,7 @@ function checkRequirements(reqs: readonly Requirement[], c: Check, probeModules:
       if (!findJsBin(c.root, c.rootDir, r.name, c.env))
         problems.push({
           reason: `${c.runner} is not installed in ${where} (no node_modules/.bin/${r.name} there or in a parent folder, and none on PATH)`,
-          hint: cdHint(r.installHint),
+          hint: cdHint(jsInstallCommand(jsPackageManager(cwd, c.root))),
         });
     } else if (r.kind === 'python') {
       if (!findExecutable(c.python, c.env, cwd)) {
@@ -80,7 +81,11 @@ function checkRequirements(reqs: readonly Requirement[], c: Check, probeModules:
     } else if (r.kind === 'python-module') {
       if (noPython || !probeModules) continue;
       const why = probeModule(c.python, r.module, cwd, c.env);
-      if (why) problems.push({ reason: `${r.module} is not installed for ${c.python} (${why})`, hint: r.installHint });
+      if (why) {
+        // a uv or poetry project adds the module to its dev dependencies; pip keeps the runner's own hint
+        const pm = pythonPackageManager(cwd, c.root);
+        problems.push({ reason: `${r.module} is not installed for ${c.python} (${why})`, hint: pm === 'pip' ? r.installHint : pythonAddCommand(pm, r.module) });
+      }
     } else if (!findExecutable(r.name, c.env, cwd)) problems.push({ reason: `${r.name} is not installed (needed for ${c.runner})`, hint: r.installHint });
   }
   return problems;

@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { jsInstallCommand, jsPackageManager } from '../../workspace/package-manager.js';
 import type { CollectorSetup } from '../contract.js';
 
 /**
@@ -52,7 +53,7 @@ export function locateJsRunner(root: string, rootDir: string, packages: readonly
   const where = rootDir && rootDir !== '.' ? rootDir : '.';
   const pkg = installedPackage(path.resolve(root, rootDir), packages);
   const entry = pkg && binOf(pkg, bin);
-  if (!pkg || !entry) return { identity: null, missing: `${packages[0]} is not installed in ${where} (no node_modules/${packages[0]} there or above; run npm install)` };
+  if (!pkg || !entry) return { identity: null, missing: `${packages[0]} is not installed in ${where} (no node_modules/${packages[0]} there or above; run ${jsInstallCommand(jsPackageManager(path.resolve(root, rootDir), root))})` };
   return { executable: entry, identity: `${pkg.name}@${pkg.version} ${pkg.dir}` };
 }
 

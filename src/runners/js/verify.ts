@@ -5,6 +5,7 @@ import type { DiscoveredTest, RepoInventory, RunnerId } from '../../core/types.j
 import { execCommand } from '../../util/exec.js';
 import { relativePosix, toPosix } from '../../util/paths.js';
 import type { VerifyOptions, VerifyReport } from '../types.js';
+import { jsInstallCommand, jsPackageManager } from '../../workspace/package-manager.js';
 import { verifyByFile, type ComparedItem } from '../../core/verify.js';
 
 /**
@@ -112,7 +113,7 @@ export async function verifyVitest(root: string, inventory: RepoInventory, optio
     const out = path.join(tmp, 'list.json');
     const command = `vitest list --json=${out}`;
     if (!bin) {
-      reports.push(errorReport('vitest', command, `vitest is not installed in ${dir || '.'} (run npm install there)`));
+      reports.push(errorReport('vitest', command, `vitest is not installed in ${dir || '.'} (run ${jsInstallCommand(jsPackageManager(path.join(root, dir), root))} there)`));
       continue;
     }
     const r = await execCommand(process.execPath, [bin, 'list', `--json=${out}`, '--includeTaskLocation'], { cwd, timeoutMs: options.timeoutMs ?? 600_000, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } });
@@ -168,7 +169,7 @@ export async function verifyPlaywright(root: string, inventory: RepoInventory, o
     const bin = findBin(root, dir, ['@playwright/test', 'playwright'], 'cli.js');
     const command = `(cd ${dir || '.'} && playwright test --list --reporter=json)`;
     if (!bin) {
-      reports.push(errorReport('playwright', command, `@playwright/test is not installed in ${dir || '.'} (run npm install there)`));
+      reports.push(errorReport('playwright', command, `@playwright/test is not installed in ${dir || '.'} (run ${jsInstallCommand(jsPackageManager(path.join(root, dir), root))} there)`));
       continue;
     }
     const configFile = inventory.runners.find((r) => r.runner === 'playwright' && r.rootDir === dir)?.configFile;
@@ -207,7 +208,7 @@ export async function verifyJest(root: string, inventory: RepoInventory, options
     const bin = findBin(root, dir, ['jest'], 'bin/jest.js');
     const command = `(cd ${dir || '.'} && jest --listTests)`;
     if (!bin) {
-      reports.push(errorReport('jest', command, `jest is not installed in ${dir || '.'} (run npm install there)`));
+      reports.push(errorReport('jest', command, `jest is not installed in ${dir || '.'} (run ${jsInstallCommand(jsPackageManager(path.join(root, dir), root))} there)`));
       continue;
     }
     // Jest finds its own config in the package dir (project configs are reached through `projects`).
