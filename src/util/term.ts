@@ -173,7 +173,7 @@ const paint = (style: Style, s: string): string => styled(style, s, { validateSt
 
 const TOKEN_STYLES: [RegExp, Style][] = [
   [/\b(CRITICAL)\b/g, ['bold', 'red']],
-  [/\b(HIGH|FAIL(?:ED)?|ERROR|LATE|NOT REACHED|MISSING)\b/g, 'red'],
+  [/\b(HIGH|FAIL(?:ED)?|ERROR|LATE|UNCOVERED|NOT REACHED|MISSING)\b/g, 'red'],
   [/\b(MEDIUM|WARN(?:ING)?)\b/g, 'yellow'],
   [/\b(LOW)\b/g, 'cyan'],
   [/\b(PASS(?:ED)?|OK)\b/g, 'green'],
