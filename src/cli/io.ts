@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, SeamsError } from '../util/errors.js';
+import { decideColor, decideWidth, forTerminal, setTerminal, terminal } from '../util/term.js';
 
 /** Where a command writes: injectable so tests can run the CLI in-process. */
 export interface CliIO {
@@ -15,9 +16,42 @@ export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-/** Colours only on a terminal, never with NO_COLOR or in CI. */
-export function useColor(io: CliIO): boolean {
-  return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && !io.env.CI;
+/** Colour on stdout: TTY, NO_COLOR, FORCE_COLOR and --no-color decide (util/term.ts); CI does not. */
+export function useColor(io: CliIO, noColor = false): boolean {
+  return decideColor({ isTTY: Boolean(io.stdout.isTTY), env: io.env, noColor });
+}
+
+/**
+ * The terminal state for the command about to run, from the global `--wide` / `--no-color` and the
+ * command's own `--format` and `--output`: JSON, Markdown and JUnit on stdout stay byte for byte;
+ * a command writing its document to a file (`-o`) keeps full-width tables.
+ * Returns whether stdout text is to be fitted and coloured.
+ */
+export function applyTerminal(io: CliIO, global: { wide?: boolean; color?: boolean }, command: { name: string; format?: unknown; output?: unknown }): boolean {
+  const text = command.name === 'ingest' || command.format === undefined || command.format === 'text';
+  const isTTY = Boolean(io.stdout.isTTY);
+  const color = text && decideColor({ isTTY, env: io.env, noColor: global.color === false });
+  const toFile = command.output !== undefined && command.name !== 'run';
+  const width = text && !toFile ? decideWidth({ isTTY, columns: io.stdout.columns, wide: global.wide }) : undefined;
+  setTerminal({ color, width, wide: !!global.wide });
+  return text;
+}
+
+/** `io` whose stdout text is wrapped to the terminal and coloured once applyTerminal says so. */
+export function terminalIO(io: CliIO): { io: CliIO; enable(on: boolean): void } {
+  let on = false;
+  setTerminal({ color: false });
+  const out = io.stdout;
+  const stdout: CliIO['stdout'] = {
+    write: (chunk: string) => out.write(on && typeof chunk === 'string' ? forTerminal(chunk, terminal()) : chunk),
+    get isTTY() {
+      return out.isTTY;
+    },
+    get columns() {
+      return out.columns;
+    },
+  };
+  return { io: { ...io, stdout }, enable: (v) => (on = v) };
 }
 
 /**

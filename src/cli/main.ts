@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isSeamsError } from '../util/errors.js';
-import { processIO, type CliIO } from './io.js';
+import { applyTerminal, processIO, terminalIO, type CliIO } from './io.js';
 import type { Register, SetExit } from './types.js';
 
 export type { Register, SetExit };
@@ -84,12 +84,15 @@ export function versionInsideCommand(argv: readonly string[]): string | undefine
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
-export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function run(argv: readonly string[], rawIO: CliIO = processIO()): Promise<number> {
   const misplaced = versionInsideCommand(argv);
   if (misplaced) {
-    io.stderr.write(`seams: ${misplaced}\n`);
+    rawIO.stderr.write(`seams: ${misplaced}\n`);
     return 2;
   }
+  // --- terminal output (issue 15): global --wide / --no-color, fitted and coloured stdout text ---
+  const term = terminalIO(rawIO);
+  const io = term.io;
   let exitCode = 0;
   const setExit: SetExit = (code) => {
     exitCode = Math.max(exitCode, code);
@@ -98,6 +101,13 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     .description('See and close the integration-test gaps in your codebases.')
     .version(SEAMS_VERSION, '-v, --version')
     .showSuggestionAfterError(true)
+    .option('--wide', 'full-width text on a terminal: no cutting or wrapping')
+    .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)')
+    .hook('preAction', (_program, action) => {
+      const o = action.opts<{ format?: unknown; output?: unknown }>();
+      term.enable(applyTerminal(io, program.opts(), { name: action.name(), format: o.format, output: o.output }));
+    })
+    // --- end terminal output ---
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

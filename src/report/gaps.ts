@@ -242,7 +242,15 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
         ...tiers.map((t) => tierCell(w, t)),
         statusText(w),
       ]);
-      out.push(textTable(['Severity', 'Workflow', 'P', 'Chain', ...tiers, 'Status'], rows, '    ', { maxWidth: options.width, shrink: [3, 4 + tiers.length] }));
+      // on a narrow terminal the tier cells give way first, then the workflow, keeping the chain and status readable
+      const tierCols = tiers.map((_, i) => 4 + i);
+      out.push(
+        textTable(['Severity', 'Workflow', 'P', 'Chain', ...tiers, 'Status'], rows, '    ', {
+          maxWidth: options.width,
+          shrink: [...tierCols, 1, 3, 4 + tiers.length],
+          minWidth: Object.fromEntries(tierCols.map((i) => [i, 7])),
+        }),
+      );
       const unreached = a.workflows.components.filter((c) => c.severity);
       if (unreached.length) out.push(`    components no test reaches (low): ${unreached.map((c) => c.id).join(', ')}`);
     }
@@ -278,7 +286,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
               return [SEVERITY_LABEL[f.severity]!, f.id, truncate(row?.title ?? '', 50), f.message, f.file ? `${f.file}:${f.line ?? 0}` : ''];
             }),
             '    ',
-            { maxWidth: options.width, shrink: [2, 3] },
+            { maxWidth: options.width, shrink: [2, 3, 4], minWidth: { 2: 14, 3: 16 } },
           ),
         );
       if (all.length > limit) out.push(`    … ${all.length - limit} more (--verbose, or seams trace)`);

@@ -50,7 +50,8 @@ export function renderTraceText(analyses: readonly RepoAnalysis[], options: { ve
         ...tiers.map((t) => tierCount(r, t)),
         `${r.file}:${r.line}`,
       ]);
-      out.push(textTable(['Id', 'Status', 'Title', ...tiers, 'Source'], rows));
+      // on a narrow terminal the title gives way first, then the status (its word stays), the source last
+      out.push(textTable(['Id', 'Status', 'Title', ...tiers, 'Source'], rows, '  ', { shrink: [2, 1, 3 + tiers.length], minWidth: { 2: 10, 1: 12 } }));
       if (a.trace.rows.some((r) => r.critical)) out.push('  ! critical (requirements.critical)');
     }
     if (options.verbose)

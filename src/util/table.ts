@@ -1,46 +1,69 @@
-/** Plain-text tables. Numbers right-aligned, text left-aligned. */
+/**
+ * Plain-text tables. Numbers right-aligned, text left-aligned; widths in terminal cells (wide
+ * CJK/emoji take two). When a width must be met (the terminal's, see term.ts, or `maxWidth`):
+ * numeric columns are compacted first (12,345 → 12k), then the free-text columns are cut with …,
+ * in the order of `shrink` (most expendable first), then any other text column, widest first.
+ */
+import { cellWidth, compactNumber, cutToCells, padEndCells, padStartCells, terminal } from './term.js';
+
 export type Cell = string | number;
 
 const isNumeric = (c: Cell) => typeof c === 'number' || /^[\d.,%—-]+$/.test(c);
 
 export interface FitOptions {
-  /** Width of the terminal; the table is narrowed to it when wider. */
+  /** Width to fit; unset: the terminal's (term.ts), which is unset with --wide, in pipes and files. */
   maxWidth?: number;
   /** Columns that may be cut (with …) to fit, most expendable first. */
   shrink?: number[];
+  /** Per column: the width it may be cut to before the next column is cut (default 12 cells). */
+  minWidth?: Record<number, number>;
 }
 
 const MIN_SHRUNK = 12;
+const MIN_LAST_RESORT = 4;
 
-/** Narrows the shrinkable columns, in the order given, until the table fits `maxWidth` (or all reach their minimum). */
-function fitWidths(widths: number[], indent: number, options: FitOptions): number[] {
-  const out = [...widths];
-  if (!options.maxWidth || !options.shrink?.length) return out;
-  let excess = indent + out.reduce((a, b) => a + b, 0) + 2 * (out.length - 1) - options.maxWidth;
-  for (const i of options.shrink) {
+const total = (widths: number[], indent: number) => indent + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+
+/** Narrows columns in `order` down to `min` cells each until the table fits (or all reach the minimum). */
+function narrow(out: number[], order: number[], min: (i: number) => number, excess: number): number {
+  for (const i of order) {
     if (excess <= 0) break;
-    const cut = Math.min(excess, Math.max(0, out[i]! - MIN_SHRUNK));
+    const cut = Math.min(excess, Math.max(0, out[i]! - min(i)));
     out[i] = out[i]! - cut;
     excess -= cut;
   }
-  return out;
+  return excess;
 }
 
-const cutTo = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`);
-
 export function textTable(header: Cell[], rows: Cell[][], indent = '  ', fit: FitOptions = {}): string {
-  const natural = [header, ...rows].map((r) => r.map(String));
-  const widths = fitWidths(
-    header.map((_, i) => natural.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0)),
-    indent.length,
-    fit,
-  );
-  const all = natural.map((r) => r.map((c, i) => cutTo(c, widths[i]!)));
-  const numericCol = header.map((_, i) => i > 0 && rows.every((r) => r[i] === undefined || r[i] === '' || isNumeric(r[i]!)));
+  const maxWidth = fit.maxWidth ?? terminal().width;
+  const indentCells = cellWidth(indent);
+  const numericCol = header.map((_, i) => i > 0 && rows.length > 0 && rows.every((r) => r[i] === undefined || r[i] === '' || isNumeric(r[i]!)));
+  let natural = [header, ...rows].map((r) => r.map(String));
+  const widthsOf = (cells: string[][]) => header.map((_, i) => cells.reduce((w, r) => Math.max(w, cellWidth(r[i] ?? '')), 0));
+  let widths = widthsOf(natural);
+  if (maxWidth && total(widths, indentCells) > maxWidth) {
+    // 1. numbers first: 12,345 → 12k (the header stays)
+    natural = natural.map((r, ri) => (ri === 0 ? r : r.map((c, i) => (numericCol[i] ? compactNumber(c) : c))));
+    widths = widthsOf(natural);
+    let excess = total(widths, indentCells) - maxWidth;
+    // 2. the columns the table names, most expendable first
+    const named = fit.shrink ?? [];
+    excess = narrow(widths, named, (i) => fit.minWidth?.[i] ?? MIN_SHRUNK, excess);
+    // 3. any other free-text column, widest first (the first column, the row's name, last)
+    const others = header
+      .map((_, i) => i)
+      .filter((i) => !numericCol[i] && !named.includes(i))
+      .sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : widths[b]! - widths[a]!));
+    excess = narrow(widths, others, (i) => fit.minWidth?.[i] ?? MIN_SHRUNK, excess);
+    // 4. last resort: every text column down to a few cells, in the same order
+    excess = narrow(widths, [...named, ...others], () => MIN_LAST_RESORT, excess);
+  }
+  const all = natural.map((r) => r.map((c, i) => cutToCells(c, widths[i]!)));
   const fmt = (r: string[]) =>
     indent +
     r
-      .map((c, i) => (numericCol[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (numericCol[i] ? padStartCells(c, widths[i]!) : padEndCells(c, widths[i]!)))
       .join('  ')
       .trimEnd();
   return [fmt(all[0]!), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(fmt)].join('\n');

@@ -17,8 +17,10 @@ describe('textTable fitting', () => {
     expect(text).toContain('CRITICAL  secret-provisioning'); // other columns untouched
   });
 
-  it('stops at a minimum width rather than cutting columns to nothing', () => {
-    const text = textTable(header, rows, '', { maxWidth: 10, shrink: [2, 3] });
-    expect(text.split('\n')[2]).toContain('secret-temp…');
+  it('cuts further, to a few cells a column, rather than overflow, and never to nothing', () => {
+    const text = textTable(header, rows, '', { maxWidth: 40, shrink: [2, 3] });
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    const tiny = textTable(header, rows, '', { maxWidth: 10, shrink: [2, 3] });
+    expect(tiny.split('\n')[2]).toBe('CRI…  sec…  sec…  par…');
   });
 });

@@ -2,6 +2,7 @@ import type { RepoAnalysis } from '../../core/analysis.js';
 import { gapsJson, renderGapsMarkdown, renderGapsText, whyJson, type GapsRenderOptions } from '../gaps.js';
 import { renderTraceMarkdown, renderTraceText, traceJson } from '../trace.js';
 import { json } from './json.js';
+import { terminal } from '../../util/term.js';
 
 export interface AnalysisRenderOptions extends GapsRenderOptions {
   /** The time stamp of the JSON document. */
@@ -10,7 +11,7 @@ export interface AnalysisRenderOptions extends GapsRenderOptions {
 
 /** `seams gaps`: workflow gaps and target progress. */
 export const gapsRenderers = {
-  text: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => renderGapsText(a, o),
+  text: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => renderGapsText(a, { ...o, width: terminal().wide ? undefined : o.width }),
   json: (a: readonly RepoAnalysis[], o: AnalysisRenderOptions = {}) => json(gapsJson(a, o.now ?? new Date())),
   markdown: (a: readonly RepoAnalysis[]) => renderGapsMarkdown(a),
 };

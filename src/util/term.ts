@@ -1,0 +1,213 @@
+/**
+ * How text output meets a terminal: whether it is coloured, and the width it must fit. The one
+ * place that decides both; every text renderer and the table helper read it from here.
+ *
+ * - Colour: on when stdout is a TTY, unless `NO_COLOR` is set (any non-empty value) or `--no-color`
+ *   is given; `FORCE_COLOR` turns it on anywhere (`0` turns it off). `CI` plays no part: a CI log
+ *   is not a TTY anyway.
+ * - Width: on a TTY every line fits `columns` (tables compact numbers, then cut free text with …;
+ *   prose wraps at word boundaries). `--wide`, a pipe, a file and JSON keep the full text.
+ */
+import { styleText } from 'node:util';
+
+export interface ColorInputs {
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  /** `--no-color` was given. */
+  noColor?: boolean;
+}
+
+/** Whether output is coloured: TTY × NO_COLOR × FORCE_COLOR × --no-color, never CI. */
+export function decideColor({ isTTY, env, noColor }: ColorInputs): boolean {
+  if (noColor) return false;
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return isTTY;
+}
+
+export interface TerminalInputs extends ColorInputs {
+  columns?: number;
+  /** `--wide`: the full text even on a terminal. */
+  wide?: boolean;
+}
+
+export interface Terminal {
+  color: boolean;
+  /** The width every line must fit; undefined keeps the full text. */
+  width?: number;
+  /** `--wide` was given: renderers that take a width of their own keep the full text too. */
+  wide?: boolean;
+}
+
+/** The width lines must fit: the terminal's columns on a TTY, none with --wide or in a pipe. */
+export function decideWidth({ isTTY, columns, wide }: Pick<TerminalInputs, 'isTTY' | 'columns' | 'wide'>): number | undefined {
+  if (wide || !isTTY || !columns || columns < 20) return undefined;
+  return columns;
+}
+
+let current: Terminal = { color: false };
+
+/** Set once by the CLI before a command runs (library callers keep the default: no colour, full width). */
+export function setTerminal(t: Terminal): void {
+  current = { ...t };
+}
+
+export function terminal(): Terminal {
+  return current;
+}
+
+// ---------------------------------------------------------------------------------------------
+// widths in terminal cells
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export const stripAnsi = (s: string): string => s.replace(ANSI, '');
+
+/** East-Asian wide and fullwidth code points, and emoji: two cells. Combining marks: none. */
+function cellsOf(cp: number): number {
+  if (cp === 0 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x1f680 && cp <= 0x1f6ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+/** The number of terminal cells `text` takes (ANSI colour codes take none). */
+export function cellWidth(text: string): number {
+  let w = 0;
+  for (const ch of stripAnsi(text)) w += cellsOf(ch.codePointAt(0)!);
+  return w;
+}
+
+/** `text` cut to at most `width` cells, ending in … when cut. */
+export function cutToCells(text: string, width: number): string {
+  if (cellWidth(text) <= width) return text;
+  let out = '';
+  let w = 0;
+  for (const ch of text) {
+    const c = cellsOf(ch.codePointAt(0)!);
+    if (w + c > width - 1) break;
+    out += ch;
+    w += c;
+  }
+  return `${out}…`;
+}
+
+export const padEndCells = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - cellWidth(text)));
+export const padStartCells = (text: string, width: number): string => ' '.repeat(Math.max(0, width - cellWidth(text))) + text;
+
+/** 12,345 → 12k, 1,234,567 → 1.2M; other text (percentages, dates, words) unchanged. */
+export function compactNumber(text: string): string {
+  const m = /^(-?)([\d,]+)$/.exec(text.trim());
+  if (!m) return text;
+  const n = Number(m[2]!.replace(/,/g, ''));
+  if (!Number.isFinite(n) || n < 10_000) return text;
+  const [div, unit] = n >= 1e9 ? [1e9, 'G'] : n >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+  const v = n / div;
+  return `${m[1]}${v < 10 ? (Math.floor(v * 10) / 10).toString() : Math.floor(v).toString()}${unit}`;
+}
+
+/**
+ * Wraps every line longer than `width` cells at word boundaries; the continuation lines keep the
+ * line's indent plus two spaces. A word longer than the line is cut with ….
+ */
+export function wrapProse(text: string, width: number | undefined): string {
+  if (!width) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (cellWidth(line) <= width) return line;
+      const indent = /^\s*/.exec(line)![0];
+      const hang = `${indent}  `;
+      const words = line.slice(indent.length).split(/ +/);
+      const out: string[] = [];
+      let cur = indent;
+      let curHasWord = false;
+      for (const word of words) {
+        const prefix = curHasWord ? `${cur} ` : cur;
+        if (cellWidth(prefix + word) <= width) {
+          cur = prefix + word;
+          curHasWord = true;
+          continue;
+        }
+        if (curHasWord) out.push(cur);
+        const lead = out.length ? hang : indent;
+        cur = cellWidth(lead + word) <= width ? lead + word : lead + cutToCells(word, width - cellWidth(lead));
+        curHasWord = true;
+      }
+      out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// colour
+
+type Style = Parameters<typeof styleText>[0];
+
+/**
+ * We decide colour ourselves (decideColor), so styleText must not check the stream again: newer
+ * Node 20/22 releases validate process.stdout by default (and strip in a pipe even under
+ * FORCE_COLOR), older 20.x releases take no options and always colour.
+ */
+const styled = styleText as (style: Style, text: string, options?: { validateStream?: boolean }) => string;
+const paint = (style: Style, s: string): string => styled(style, s, { validateStream: false });
+
+const TOKEN_STYLES: [RegExp, Style][] = [
+  [/\b(CRITICAL)\b/g, ['bold', 'red']],
+  [/\b(HIGH|FAIL(?:ED)?|ERROR|LATE|UNCOVERED|NOT REACHED|MISSING)\b/g, 'red'],
+  [/\b(MEDIUM|WARN(?:ING)?)\b/g, 'yellow'],
+  [/\b(LOW)\b/g, 'cyan'],
+  [/\b(PASS(?:ED)?|OK)\b/g, 'green'],
+  [/(✗|✘)/g, 'red'],
+  [/(✓|✔)/g, 'green'],
+  [/(⚠)/g, 'yellow'],
+  [/\b([1-9]\d* (?:failed|failures?|errors?|broken))\b/g, 'red'],
+  [/\b(\d+ passed)\b/g, 'green'],
+  [/\b([1-9]\d* flaky)\b/g, 'yellow'],
+];
+
+/**
+ * Colours severities (CRITICAL/HIGH/MEDIUM/LOW), statuses (FAIL/PASS/WARN, ✗/✓) and pass/fail
+ * counts in finished text. Colour codes take no cells, so fitted lines keep fitting.
+ */
+export function colorize(text: string): string {
+  let out = text;
+  for (const [re, style] of TOKEN_STYLES) {
+    // skip text already inside a colour sequence from an earlier pattern
+    out = out.replace(re, (m, _g, offset: number, whole: string) => (insideColour(whole, offset) ? m : paint(style, m)));
+  }
+  return out;
+}
+
+function insideColour(text: string, offset: number): boolean {
+  const open = text.lastIndexOf('\u001b[', offset);
+  if (open < 0) return false;
+  const seq = /^\u001b\[([0-9;]*)m/.exec(text.slice(open));
+  // the last sequence before offset is an opening one (not a reset 39/22/0) → inside
+  return !!seq && !/^(0|22|39|49)?$/.test(seq[1]!.split(';').pop() ?? '');
+}
+
+/** Text bound for stdout: wrapped to the terminal and coloured, as the terminal state says. */
+export function forTerminal(text: string, t: Terminal = current): string {
+  const fitted = wrapProse(text, t.width);
+  return t.color ? colorize(fitted) : fitted;
+}
