@@ -269,7 +269,13 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
     out.push('');
     const t = a.trace.summary;
     if (!t.total && !a.trace.orphans.length) {
-      out.push(`  Requirements: none found in ${a.requirementSources.length ? a.requirementSources.join(', ') : 'the configured sources'}`);
+      // the sources searched: a few by name, all with --verbose (a repo's docs can be dozens of files)
+      const src = a.requirementSources;
+      const shown = options.verbose || src.length <= 3 ? src : src.slice(0, 3);
+      const more = src.length - shown.length;
+      out.push(
+        `  Requirements: none found in ${src.length ? `${shown.join(', ')}${more ? ` and ${more} more file${more === 1 ? '' : 's'} (--verbose lists them)` : ''}` : 'the configured sources'}`,
+      );
     } else {
       out.push(
         `  Requirements: ${t.total} defined, ${t.covered} covered (${t.coveredShare === null ? 'n/a' : formatValue(t.coveredShare, 'ratio')}), ${t.uncovered + t.onlySkipped} uncovered, ${t.coveredOnlyByUnit} only by unit tests; ${plural(t.orphans, 'orphan reference')}, ${plural(t.duplicates, 'duplicate definition')}`,

@@ -74,3 +74,18 @@ describe('shares over an empty set are n/a, never 100 %', () => {
     expect(ok.stdout).toMatch(/50%/);
   });
 });
+
+describe('a repository whose docs define no requirement (issue 15: noise)', () => {
+  it('gaps names three of the files it searched and how many more; --verbose names them all', async () => {
+    const docs = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`docs/page${i}.md`, `# Page ${i}\n\nNo ids here.\n`]));
+    const root = writeRepo({ 'tests/test_a.py': 'def test_a():\n    pass\n', ...docs });
+    const gaps = await runCli(['gaps', root]);
+    expect(gaps.code).toBe(0);
+    const line = gaps.stdout.split('\n').find((l) => l.includes('Requirements: none found in'))!;
+    expect(line).toMatch(/none found in docs\/page\d\.md, docs\/page\d\.md, docs\/page\d\.md and 4 more files \(--verbose lists them\)$/);
+    const verbose = await runCli(['gaps', root, '--verbose']);
+    const all = verbose.stdout.split('\n').find((l) => l.includes('Requirements: none found in'))!;
+    expect(all.match(/docs\/page\d\.md/g)).toHaveLength(7);
+    expect(all).not.toContain('more file');
+  });
+});
