@@ -9,17 +9,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isSeamsError } from '../../src/util/errors.js';
 
-/** mulberry32: a small, fast, seeded PRNG (the same seed gives the same inputs on every machine). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
+
+export { rng };
 
 export type Rand = ReturnType<typeof rng>;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

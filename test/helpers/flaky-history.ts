@@ -1,16 +1,8 @@
 import type { RunRecord, TestResult } from '../../src/core/types.js';
+import { rng } from './rng.js';
 
 /** Seeded, so both engines store the same history. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /**
  * A varied history for flaky detection (30 logical runs in three tier sets, some sharded in two,

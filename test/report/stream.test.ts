@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/types.js';
 import { REPORT_COLUMNS } from '../../src/report/html/build.js';
 import { buildReportData, buildReportDataFrom } from '../../src/report/html/data.js';
 import { testRows } from '../../src/report/html/model.js';
-import { openStore, type ResultStore } from '../../src/store/index.js';
+import { storeEngines } from '../helpers/stores.js';
 import { history, inventory, makeTest } from './fixtures.js';
 
 /**
@@ -16,7 +13,6 @@ import { history, inventory, makeTest } from './fixtures.js';
  * runs, on SQLite and PostgreSQL, whatever the batch size.
  */
 
-const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 
 /** A varied history: flips on one commit, a retry pass, a run of another tier set, shards, unknown ids, messages, an incomplete run. */
 function variedRuns(): { runs: RunRecord[]; tests: ReturnType<typeof makeTest>[] } {
@@ -32,30 +28,7 @@ function variedRuns(): { runs: RunRecord[]; tests: ReturnType<typeof makeTest>[]
   return { runs: [...runs, unitOnly, shard(1), shard(2), incomplete], tests };
 }
 
-const engines: [string, () => Promise<{ store: ResultStore; cleanup: () => Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'seams-report-stream-'));
-      return { store: await openStore('sqlite:h.db', dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const schema = `seams_report_stream_${process.pid}_${Date.now()}`;
-      return {
-        store: await openStore(PG_URL, '/', { schema }),
-        cleanup: async () => {
-          const c = new pg.Client({ connectionString: PG_URL });
-          await c.connect();
-          await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await c.end();
-        },
-      };
-    },
-  ],
-];
+const engines = storeEngines('report-stream');
 
 describe.each(engines)('report read from the %s store', (_name, make) => {
   const cleanups: (() => Promise<void>)[] = [];

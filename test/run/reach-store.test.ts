@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord, TestResult } from '../../src/core/types.js';
 import { openStore, type LatestReach, type ResultStore, type RunReach } from '../../src/store/index.js';
 import { decodeFileIds, encodeFileIds } from '../../src/store/rows.js';
+import { storeEngines } from '../helpers/stores.js';
 
 /** Measured reach in the history (migration 3) on SQLite and PostgreSQL. */
 
-const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 
 const result = (id: string): TestResult => ({ runner: 'pytest', project: null, id, name: id, status: 'passed', durationMs: 1, attempts: 1, flaky: false });
 
@@ -46,30 +45,7 @@ function plain(l: LatestReach): Record<string, [string, string[]]> {
   return out;
 }
 
-const engines: [string, () => Promise<{ store: ResultStore; cleanup: () => Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'seams-reach-store-'));
-      return { store: await openStore('sqlite:history.db', dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const schema = `seams_reach_${process.pid}_${Date.now()}`;
-      return {
-        store: await openStore(PG_URL, '/', { schema }),
-        cleanup: async () => {
-          const c = new pg.Client({ connectionString: PG_URL });
-          await c.connect();
-          await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await c.end();
-        },
-      };
-    },
-  ],
-];
+const engines = storeEngines('reach-store');
 
 describe('file id encoding', () => {
   it('sorts, removes duplicates and stores differences', () => {

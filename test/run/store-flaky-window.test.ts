@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFlaky, type WindowEntry } from '../../src/core/flaky.js';
-import { openStore, type ResultStore } from '../../src/store/index.js';
+import type { ResultStore } from '../../src/store/index.js';
+import { storeEngines } from '../helpers/stores.js';
 import { flakyReportOf, flakyReportsPerRun } from '../../src/app/flaky.js';
 import { flakyHistory as history } from '../helpers/flaky-history.js';
 
@@ -16,32 +13,8 @@ import { flakyHistory as history } from '../helpers/flaky-history.js';
  * candidates and an empty run.
  */
 
-const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 
-const engines: [string, () => Promise<{ store: ResultStore; cleanup: () => Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'seams-flakywin-'));
-      return { store: await openStore('sqlite:history.db', dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const schema = `seams_fw_${process.pid}_${Date.now()}`;
-      return {
-        store: await openStore(PG_URL, '/', { schema }),
-        cleanup: async () => {
-          const c = new pg.Client({ connectionString: PG_URL });
-          await c.connect();
-          await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await c.end();
-        },
-      };
-    },
-  ],
-];
+const engines = storeEngines('flakywin');
 
 describe.each(engines)('%s flakyWindow', (_name, make) => {
   let store: ResultStore;
