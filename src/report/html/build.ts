@@ -202,8 +202,11 @@ export class RepoReportBuilder {
   private readonly cellRetry = new Set<number>();
   /** Further results of a test within one run (rare: one id twice in a run), kept for flaky detection. */
   private readonly dups: { tid: number; run: number; status: TestResult['status']; flaky: boolean; durationMs: number }[] = [];
-  private lastFile = '';
-  private lastTier = '';
+  /** The previous row's file and tier as read, and their indexes in `fileNames` / `tierNames` (0: none). */
+  private lastFile: string | null = null;
+  private lastFileIndex = 0;
+  private lastTier: string | null = null;
+  private lastTierIndex = 0;
 
   private readonly runTiers: Set<string>[];
   private readonly runRunners: Set<string>[];
@@ -214,7 +217,6 @@ export class RepoReportBuilder {
   private readonly tallies: RunTally[];
   /** Per run, results counted per status code (RETRIED: passed on a retry); `tally(i)` turns them into names. */
   private readonly statusCounts: Int32Array[];
-  private readonly strings = new Map<string, string>();
   private current = -1;
 
   constructor(
@@ -241,14 +243,6 @@ export class RepoReportBuilder {
     this.tallies = this.hist.map(() => ({ total: 0, passed: 0, failed: 0, tiers: {}, byStatus: {}, unmatched: 0, unmatchedCounted: 0 }));
     this.statusCounts = this.hist.map(() => new Int32Array(STATUSES.length + 1));
     this.grow(1024);
-  }
-
-  /** Equal strings held once (a test's file, tier and runner recur in every run). */
-  private share(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    this.strings.set(s, s);
-    return s;
   }
 
   private grow(min: number): void {
@@ -321,8 +315,16 @@ export class RepoReportBuilder {
       }
       let tid = ids.get(id);
       const known = hasIndex ? this.index.get(runner, project, id) : undefined;
-      const file = rowFile === null ? undefined : rowFile === this.lastFile ? this.lastFile : (this.lastFile = this.share(rowFile));
-      const ownTier = rowTier === null ? undefined : rowTier === this.lastTier ? this.lastTier : (this.lastTier = this.share(rowTier));
+      // interned once per change (a file's results are stored together): each string held once
+      if (rowFile !== this.lastFile) {
+        this.lastFile = rowFile;
+        this.lastFileIndex = rowFile === null ? 0 : this.fileNames.index(rowFile);
+      }
+      if (rowTier !== this.lastTier) {
+        this.lastTier = rowTier;
+        this.lastTierIndex = rowTier === null ? 0 : this.tierNames.index(rowTier);
+      }
+      const ownTier = this.tierNames.value(this.lastTierIndex);
       if (rowTier !== lastTierKey) {
         lastTierKey = rowTier;
         const t = ownTier ?? single ?? '';
@@ -373,8 +375,8 @@ export class RepoReportBuilder {
         // held as text until the rows are made: a newer run may still replace it (no dictionary entry for every run's message)
         if (text) this.latestText.set(tid, text);
         else this.latestText.delete(tid);
-        this.latestTier[tid] = ownTier === undefined ? 0 : this.tierNames.index(ownTier);
-        this.latestFile[tid] = file === undefined ? 0 : this.fileNames.index(file);
+        this.latestTier[tid] = this.lastTierIndex;
+        this.latestFile[tid] = this.lastFileIndex;
       }
       // the run's figures: the repo's tests (isKnownResult); results matching none only where the
       // inventory has no test of their tier (a history ingested without the repo counts whole)
