@@ -77,6 +77,12 @@ export interface BuildInput {
   pythonPath?: string;
   /** Where the runner's executable was found by pre-flight (JS: node_modules/.bin/x), if any. */
   executable?: string;
+  /**
+   * Absolute path of the live events file (docs/events.md), given only when seams shows live
+   * progress (a terminal) and the plugin has `liveEvents`: the command then loads the runner's
+   * event writer (pytest plugin, Vitest/Jest/Playwright reporter) and sets `SEAMS_EVENTS`.
+   */
+  events?: string;
 }
 
 /** A user argument that collides with one seams sets itself (`--junitxml`, `--reporter`). */
@@ -336,8 +342,11 @@ export interface RunnerPlugin {
    * Applies to the commands seams builds (`buildCommand`) and to tier commands it adopts when `wrap` can run them.
    */
   readonly reach?: ReachMeasurer;
-  /** The live-progress reporter seams loads into the runner: extra argv and env. Pure. */
-  progressReporter?(input: { eventsFile: string }): { args: string[]; env: Record<string, string> };
+  /**
+   * The built command reports each test as it finishes when `BuildInput.events` is set
+   * (docs/events.md); without it, `seams run` shows the elapsed time only for this runner.
+   */
+  readonly liveEvents?: boolean;
   /**
    * Files the runner loads together with `testFile` (pytest: the conftest.py files of its folder
    * and the folders above), so that what they import counts as reached by the test. `allFiles`
