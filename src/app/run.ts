@@ -71,9 +71,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
   // — or before, for a shard, whose split needs the durations stored
   const historySpec = options.history !== false ? resolveStoreSpec({ db: options.db, env, configured: config.config.history.db }) : undefined;
   let store: ResultStore | undefined;
+  let opening: Promise<ResultStore | undefined> | undefined;
   let storeModule: Promise<typeof import('../store/index.js')> | undefined;
   const loadStore = () => (storeModule ??= import('../store/index.js'));
-  const history = async () => (store ??= historySpec ? await (await loadStore()).openStore(historySpec, root) : undefined);
+  // opened once, however many ask at the same time (the live ETA's durations, then the save)
+  const history = () =>
+    (opening ??= (async () => (store = historySpec ? await (await loadStore()).openStore(historySpec, root) : undefined))());
+  // the live ETA: the history's durations, read once the runner runs (never before pre-flight)
+  let durationsAsked = false;
+  const askDurations = () => {
+    const progress = options.progress;
+    if (durationsAsked || !progress?.live || !progress.setDurations || !historySpec) return;
+    durationsAsked = true;
+    void history()
+      .then((s) => s?.durations({ repo: inventory.name, limit: 20 }))
+      .then((d) => d && progress.setDurations!(d))
+      .catch(() => undefined); // no ETA from history then: the pace gives one
+  };
   const outcomes: ExecuteOutcome[] = [];
   try {
     const baseId = options.runId ?? newRunId();
@@ -101,11 +115,17 @@ export async function run(options: RunOptions): Promise<RunResult> {
         echo: options.echo,
         signal: options.signal,
         progress: options.progress,
+        liveEvents: !!options.progress?.live,
         repetition: repeat > 1 ? i : undefined,
         preflighted: !shard,
         probesDeferred: pre?.probesDeferred,
         // the store's code (and its SQLite driver) loads while the tests run
-        onRunnerStarted: historySpec ? () => void loadStore() : undefined,
+        onRunnerStarted: historySpec
+          ? () => {
+              void loadStore();
+              askDurations();
+            }
+          : undefined,
       });
       outcomes.push(outcome);
       if (historySpec) {

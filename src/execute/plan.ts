@@ -29,6 +29,8 @@ export interface PlanOptions {
   python?: string;
   /** `--reach`: measure which files each test executes where the runner can (`RunnerPlugin.reach`). */
   reach?: boolean;
+  /** Live progress is shown: runners that can (`RunnerPlugin.liveEvents`) report each test to an events file. */
+  liveEvents?: boolean;
 }
 
 /** The tiers a run covers. */
@@ -184,6 +186,8 @@ export interface PlannedTask {
   extraArgs?: string[];
   /** Under `--reach`, for a runner that measures: how, and what the command leaves to read. */
   reach?: { measurer: ReachMeasurer; input: ReachInput; command: ReachCommand };
+  /** The live events file the command writes (docs/events.md), when asked for and the runner can. */
+  events?: string;
 }
 
 export interface TierPlanInput {
@@ -230,7 +234,7 @@ function withReach(task: PlannedTask, measurer: ReachMeasurer, input: ReachInput
 }
 
 /** One command per (runner, project) group of the tier's tests, built by the runner's plugin. */
-export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'python' | 'reach'>, p: TierPlanInput): PlannedTask[] {
+export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'config' | 'env' | 'python' | 'reach' | 'liveEvents'>, p: TierPlanInput): PlannedTask[] {
   const tcfg = o.config.config.tiers[p.tier];
   const python = resolvePython(o.python, o.env);
   const groups = new Map<string, DiscoveredTest[]>();
@@ -249,6 +253,7 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
     const info = o.inventory.runners.find((r) => r.runner === runner && r.project === project) ?? o.inventory.runners.find((r) => r.runner === runner);
     const rootDir = info?.rootDir ?? '.';
     const resultFile = path.join(p.workDir, `${p.tier}-${runner}-${tasks.length}.report`);
+    const events = o.liveEvents && plugin.liveEvents ? resultFile.replace(/\.report$/, '.events') : undefined;
     const spec = plugin.buildCommand({
       root: o.root,
       project,
@@ -264,8 +269,17 @@ export function planTierTests(o: Pick<PlanOptions, 'root' | 'inventory' | 'confi
       python,
       ...(o.env.PYTHONPATH ? { pythonPath: o.env.PYTHONPATH } : {}),
       executable: runnerExecutable(o.root, rootDir, runner, o.env, python),
+      ...(events ? { events } : {}),
     });
-    const task: PlannedTask = { spec, ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services }, tests: list, runner, project, ...(tierArgs(runner).length ? { extraArgs: [...tierArgs(runner), ...p.argsFor(runner)] } : {}) };
+    const task: PlannedTask = {
+      spec,
+      ctx: { root: o.root, tests: o.inventory.tests, runner, runnerRoot: rootDir, project, services: p.services },
+      tests: list,
+      runner,
+      project,
+      ...(tierArgs(runner).length ? { extraArgs: [...tierArgs(runner), ...p.argsFor(runner)] } : {}),
+      ...(events ? { events } : {}),
+    };
     if (o.reach && plugin.reach)
       withReach(task, plugin.reach, { root: o.root, rootDir, python, workDir: p.workDir, tag: path.basename(resultFile, '.report'), pythonPath: o.env.PYTHONPATH || undefined });
     tasks.push(task);

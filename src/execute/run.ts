@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/resolve.js';
-import type { DiscoveredTest, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
+import type { DiscoveredTest, ResultStatus, RunRecord, ServiceRecord, TestResult } from '../core/types.js';
 import type { InventoryIndex } from '../results/index.js';
 import { ServiceSession, reapStale, durationMs, serviceSecrets, type Preflight } from '../services/index.js';
 import { redactSecrets, type Secret } from '../util/urls.js';
@@ -14,6 +14,12 @@ import type { IncompleteInfo } from '../core/types.js';
 import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
 import { runTask } from './task.js';
+import { EventsTail } from './events.js';
+import type { LiveEvent, RunProgress, TaskProgress } from '../core/progress.js';
+import { toPosix } from '../util/paths.js';
+
+/** How often a running task's events file is read (ms). */
+const EVENTS_POLL_MS = 100;
 
 export interface ExecuteOptions extends PlanOptions {
   keepServices?: boolean;
@@ -27,8 +33,11 @@ export interface ExecuteOptions extends PlanOptions {
   echo?: (chunk: string) => void;
   signal?: AbortSignal;
   watchdog?: boolean;
-  /** A live status line while a test command runs (terminals only). */
-  progress?: { start(label: string): void; stop(): void };
+  /**
+   * Live progress (terminals: tests done of total, failures, ETA; elsewhere one line per finished
+   * tier). Runners that can report each test to an events file when `liveEvents` is set.
+   */
+  progress?: RunProgress;
   /** Repetition number for `--repeat` (recorded in the environment). */
   repetition?: number;
   /** `preflightRun` already checked the runners (repeat runs do not check again). */
@@ -147,7 +156,7 @@ function excludedTests(o: ExecuteOptions, up: ServicesUp, tier: string, tests: D
 }
 
 /** Runs one planned task and stores its report and results in the state. */
-async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: PlannedTask, env: NodeJS.ProcessEnv, timeoutMs: number | undefined, services: string[]): Promise<void> {
+async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: PlannedTask, env: NodeJS.ProcessEnv, timeoutMs: number | undefined, services: string[], at: TierAt): Promise<void> {
   const tcfg = o.config.config.tiers[tier];
   mkdirSync(s.logDir, { recursive: true });
   for (const f of task.spec.files ?? []) {
@@ -160,7 +169,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   const label = `${tier} · ${task.runner}${task.project ? ` (${task.project})` : ''}`;
   o.info?.(`running ${label}${count}`);
   const t0 = Date.now();
-  o.progress?.start(label);
+  const live = o.progress && followTask(o, task, tier, label, tcfg?.command && !task.tests.length ? 0 : task.tests.length, at);
   // the runner carries the run's marker (so do its tests' processes) and is recorded right at spawn
   const running = runTask(task.spec, { ...env, ...task.spec.env, ...s.session.marker }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
   // the runner has started: what reads and joins its report is loaded and the inventory indexed
@@ -173,7 +182,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   const exec = await running;
   s.flushEcho?.();
   const { joinTask } = await joining;
-  o.progress?.stop();
+  live?.stop();
   if (exec.pgid) s.session.untrack(exec.pgid);
   const report: TaskReport = {
     tier,
@@ -218,8 +227,61 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   s.tasks.push(report);
 }
 
+/** Where a tier stands in the run (1-based), for the progress display. */
+interface TierAt {
+  index: number;
+  count: number;
+}
+
+/** The ids a planned test's live events may carry: its inventory id, and that id below the runner's root (pytest's node id). */
+function eventKeys(rootDir: string): (t: { id: string }) => string[] {
+  const prefix = rootDir && rootDir !== '.' ? `${toPosix(rootDir).replace(/\/$/, '')}/` : '';
+  return (t) => (prefix && t.id.startsWith(prefix) ? [t.id, t.id.slice(prefix.length)] : [t.id]);
+}
+
+/**
+ * The live progress of one task: its events file read every 100 ms while the runner runs (the
+ * runner reports each test as it finishes), the rest read when it ends.
+ */
+function followTask(o: ExecuteOptions, task: PlannedTask, tier: string, label: string, planned: number, at: TierAt): { stop(): void } {
+  const progress = o.progress!;
+  const rootDir = task.ctx.runnerRoot ?? '.';
+  const state: TaskProgress = progress.taskStarted(
+    { tier, runner: task.runner, project: task.project, label, planned, live: !!task.events, tierIndex: at.index, tierCount: at.count },
+    task.tests,
+    eventKeys(rootDir),
+  );
+  if (!task.events) return { stop: () => progress.taskFinished(state) };
+  const cwd = task.spec.cwd;
+  // a test named by file and titles (the JS reporters) gets the id seams scan gives it
+  const keyOf = (e: Extract<LiveEvent, { event: 'test' }>) =>
+    e.id ?? `${toPosix(path.relative(o.root, path.resolve(cwd, e.file!)))} > ${e.titlePath!.join(' > ')}`;
+  const tail = new EventsTail(task.events, (e) => state.apply(e, Date.now(), keyOf));
+  const timer = setInterval(() => tail.poll(), EVENTS_POLL_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      tail.close();
+      state.finish(Date.now());
+      progress.taskFinished(state);
+    },
+  };
+}
+
 /** Runs the tests of one tier. */
-async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promise<void> {
+async function executeTier(o: ExecuteOptions, s: RunState, tier: string, at: TierAt): Promise<void> {
+  const first = s.results.length;
+  const t0 = Date.now();
+  await runTier(o, s, tier, at);
+  if (!o.progress) return;
+  const counts: Partial<Record<ResultStatus, number>> = {};
+  const results = s.results.slice(first);
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  o.progress.tierFinished({ tier, tierIndex: at.index, tierCount: at.count, tests: results.length, counts, ms: Date.now() - t0 });
+}
+
+async function runTier(o: ExecuteOptions, s: RunState, tier: string, at: TierAt): Promise<void> {
   const tcfg = o.config.config.tiers[tier];
   const tests = testsOfTier(o, tier);
   if (s.up.failure) {
@@ -247,7 +309,7 @@ async function executeTier(o: ExecuteOptions, s: RunState, tier: string): Promis
       s.interrupted = true;
       break;
     }
-    await executeTask(o, s, tier, task, env, timeoutMs, services);
+    await executeTask(o, s, tier, task, env, timeoutMs, services, at);
   }
   applySkipPolicy(s.results, tier, tcfg?.skips, DEFAULTS.strictSkipTiers);
 }
@@ -333,12 +395,12 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
       runnerStarted,
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
-    for (const tier of tiers) {
+    for (const [i, tier] of tiers.entries()) {
       if (o.signal?.aborted) {
         state.interrupted = true;
         break;
       }
-      await executeTier(o, state, tier);
+      await executeTier(o, state, tier, { index: i + 1, count: tiers.length });
     }
   } finally {
     await session.down();

@@ -33,3 +33,43 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
     },
   };
 }
+
+/**
+ * A block of status lines redrawn in place at the bottom of a terminal (`seams run`'s live
+ * progress): `set` replaces the block, `log` prints a line above it that stays, `clear` erases
+ * the block and leaves nothing behind in the scrollback. Each line is cut to the width by the
+ * caller (a line that wrapped would break the redraw). The caller gives it on a TTY only.
+ */
+export interface LiveRegion {
+  set(lines: readonly string[]): void;
+  log(line: string): void;
+  clear(): void;
+}
+
+export function createLiveRegion(stream: { write(chunk: string): unknown }): LiveRegion {
+  let shown = 0;
+  let lines: readonly string[] = [];
+  // the cursor stays at the end of the block's last line; erase goes up and clears to the end
+  const erase = () => (shown ? `\r${shown > 1 ? `\x1b[${shown - 1}A` : ''}\x1b[J` : '');
+  const draw = () => {
+    const text = erase() + lines.join('\n');
+    shown = lines.length;
+    stream.write(text);
+  };
+  return {
+    set(next) {
+      lines = next;
+      draw();
+    },
+    log(line) {
+      stream.write(`${erase()}${line}\n`);
+      shown = 0;
+      if (lines.length) draw();
+    },
+    clear() {
+      if (shown) stream.write(erase());
+      shown = 0;
+      lines = [];
+    },
+  };
+}

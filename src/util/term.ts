@@ -211,3 +211,8 @@ export function forTerminal(text: string, t: Terminal = current): string {
   const fitted = wrapProse(text, t.width);
   return t.color ? colorize(fitted) : fitted;
 }
+
+/** `text` in `style` (colour decided by the caller, never by the stream). */
+export function paintText(style: Style, text: string): string {
+  return paint(style, text);
+}

@@ -7,6 +7,8 @@ import { CONVENTIONAL_TIERS } from '../../core/types.js';
 import { runRenderers } from '../../report/renderers/history.js';
 import { SeamsError } from '../../util/errors.js';
 import { isInteractive } from '../../util/progress.js';
+import { decideColor } from '../../util/term.js';
+import { runDisplay } from '../run-progress.js';
 import type { RunResult } from '../../app/run.js';
 import { runners } from '../../runners/registry.js';
 import type { CliIO } from '../io.js';
@@ -30,6 +32,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   /** --reach / --no-reach (undefined: seams.yaml run.reach) */
   reach?: boolean;
+  /** The global --no-color. */
+  noColor?: boolean;
 }
 
 export function registerRun(program: Command, io: CliIO, setExit: SetExit): void {
@@ -98,7 +102,9 @@ incomplete run),
       const dd = raw.indexOf('--');
       const extra = dd === -1 ? [] : raw.slice(dd + 1);
       const tiers = tiersAndExtra.slice(0, tiersAndExtra.length - extra.length);
-      setExit(await runCommand(tiers, extra, opts, io));
+      // the global --no-color (program option) also governs the live progress on stderr
+      const noColor = (program.opts() as { color?: boolean }).color === false;
+      setExit(await runCommand(tiers, extra, { ...opts, noColor }, io));
     });
 }
 
@@ -118,6 +124,12 @@ export async function runCommand(args: string[], extraArgs: string[], opts: RunC
   // loaded on use: other commands do not pay for the runner, services and store modules
   const { run, resultsDocumentOf } = await import('../../app/run.js');
   const interactive = isInteractive(io.stderr, io.env);
+  // on a terminal the running task is drawn live (tests done, failures, ETA); elsewhere, and
+  // under --verbose (the runner's own output is shown), one line per finished tier
+  const display = runDisplay(io, {
+    live: interactive && !opts.verbose,
+    color: interactive && decideColor({ isTTY: true, env: io.env, noColor: opts.noColor }),
+  });
 
   // Ctrl-C / SIGTERM: stop the runner and the services, store what ran, exit 130 / 143.
   const abort = new AbortController();
@@ -125,7 +137,7 @@ export async function runCommand(args: string[], extraArgs: string[], opts: RunC
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) return;
     signalled = sig;
-    io.stderr.write(`\nseams: ${sig}: stopping the tests and the services…\n`);
+    display.line(`\nseams: ${sig}: stopping the tests and the services…`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -148,14 +160,16 @@ export async function runCommand(args: string[], extraArgs: string[], opts: RunC
       runId: opts.runId,
       reach: opts.reach,
       env: io.env,
-      log: (line) => io.stderr.write(`${line}\n`),
-      // progress on a terminal only: with CI set or stderr not a TTY the output is just the result
-      info: interactive || opts.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
+      log: (line) => display.line(line),
+      // progress lines on a terminal only: with CI set or stderr not a TTY the output is the
+      // result and a line per finished tier
+      info: interactive || opts.verbose ? (line) => display.line(line) : undefined,
       echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
       signal: abort.signal,
-      progress: opts.verbose || !interactive ? undefined : ticker(io),
+      progress: display.progress,
     });
   } finally {
+    display.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -223,23 +237,4 @@ export function reachLines(r: NonNullable<RunResult['outcomes'][number]['reach']
   if (r.collectErrors.length)
     lines.push(`Reach: ${plural(r.collectErrors.length, 'file')} failed to collect (the run went on without ${r.collectErrors.length === 1 ? 'it' : 'them'}): ${r.collectErrors.join(', ')}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** `running integration · pytest 12s`, rewritten in place (callers give it on a terminal only). */
-function ticker(io: CliIO): { start(label: string): void; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    start(label) {
-      const t0 = Date.now();
-      const draw = () => io.stderr.write(`\r\x1b[2K${label} ${Math.round((Date.now() - t0) / 1000)}s`);
-      draw();
-      timer = setInterval(draw, 1000);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      io.stderr.write('\r\x1b[2K');
-    },
-  };
 }

@@ -13,6 +13,7 @@ import type { RunnerScan, ScanContext, ScannedFile, VerifyOptions, VerifyReport 
 import { parseListing, runLabels, UNITTEST_OUTCOMES, unittestJUnit } from '../_shared/unittest/native.js';
 import { DJANGO_RUNNER_MODULE, MANAGE_WRAPPER, pythonFiles } from '../_shared/unittest/python.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
+import { pythonEventsEnv } from '../_shared/python-dir.js';
 
 /** Django's DiscoverRunner default pattern. */
 export const DJANGO_PATTERN = 'test*.py';
@@ -106,7 +107,7 @@ export function buildDjangoCommand(input: BuildInput): CommandSpec {
   return {
     argv: [input.python, ...manageArgs(input.workDir, cwd, 'JUnitRunner'), '--noinput', ...labels, ...input.extraArgs],
     cwd,
-    env: { SEAMS_JUNIT_XML: input.resultFile, ...(file ? { SEAMS_TEST_LABELS: file.path } : {}) },
+    env: { SEAMS_JUNIT_XML: input.resultFile, ...(file ? { SEAMS_TEST_LABELS: file.path } : {}), ...pythonEventsEnv(input.events, input.pythonPath) },
     files: [...pythonFiles(input.workDir, 'django'), ...(file ? [file] : [])],
     resultFile: input.resultFile,
     format: 'junit',
@@ -191,6 +192,7 @@ export const djangoPlugin = {
   verifyUnit: 'ids',
   collect: djangoCollector,
   buildCommand: buildDjangoCommand,
+  liveEvents: true,
   adoptCommand: adoptDjangoCommand,
   conflictingArgs(args) {
     return args

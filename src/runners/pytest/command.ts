@@ -1,24 +1,15 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SEAMS_PYTHON_DIR, seamsPythonPath } from '../_shared/python-dir.js';
+
+export { SEAMS_PYTHON_DIR };
 import type { ArgConflict, BuildInput, CommandSpec, Requirement } from '../contract.js';
 import { argvWords, cwdOf, optionConflicts, relToRoot, selectionTargets } from '../_shared/targets.js';
 
 /** Above this many characters the targets go to an argument file (`@file`, pytest ≥ 8.2). */
 const MAX_INLINE_ARGS = 100_000;
 
-/** The module name of seams' own pytest plugin (`-p seams_pytest`), python/seams_pytest.py in the package. */
+/** The module name of seams' own pytest plugin (`-p seams_pytest`), python/seams_pytest/ in the package. */
 export const SEAMS_PYTEST_PLUGIN = 'seams_pytest';
-
-/**
- * The package's python/ folder, found from this module's own place (src/runners/pytest or
- * dist/runners/pytest, in a checkout or an installed package alike); null when it is not there
- * (a copy of dist/ alone), so a run then goes without the plugin rather than failing to load it.
- */
-export const SEAMS_PYTHON_DIR: string | null = (() => {
-  const dir = fileURLToPath(new URL('../../../python/', import.meta.url));
-  return existsSync(path.join(dir, `${SEAMS_PYTEST_PLUGIN}.py`)) ? path.resolve(dir) : null;
-})();
 
 /**
  * `-p seams_pytest` and the PYTHONPATH that finds it (before the run's own PYTHONPATH): the
@@ -27,7 +18,7 @@ export const SEAMS_PYTHON_DIR: string | null = (() => {
  */
 export function seamsPluginOptions(pythonPath: string | undefined): { args: string[]; env: Record<string, string> } {
   if (!SEAMS_PYTHON_DIR) return { args: [], env: {} };
-  return { args: ['-p', SEAMS_PYTEST_PLUGIN], env: { PYTHONPATH: [SEAMS_PYTHON_DIR, ...(pythonPath ? [pythonPath] : [])].join(path.delimiter) } };
+  return { args: ['-p', SEAMS_PYTEST_PLUGIN], env: { PYTHONPATH: seamsPythonPath(pythonPath)! } };
 }
 
 /**
@@ -43,7 +34,8 @@ export function buildPytestCommand(input: BuildInput): CommandSpec {
   const spec: CommandSpec = {
     argv: [],
     cwd: cwdOf(input),
-    env: plugin.env,
+    // live test events (docs/events.md): the plugin writes them when SEAMS_EVENTS names a file
+    env: input.events && SEAMS_PYTHON_DIR ? { ...plugin.env, SEAMS_EVENTS: input.events } : plugin.env,
     resultFile: input.resultFile,
     format: 'junit',
   };

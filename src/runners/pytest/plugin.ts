@@ -21,6 +21,7 @@ export const pytestPlugin = {
   verifyUnit: 'ids',
   collect: pytestCollector,
   buildCommand: buildPytestCommand,
+  liveEvents: true,
   adoptCommand: adoptPytestCommand,
   conflictingArgs: pytestConflicts,
   stoppedExitCodes: { 2: 'interrupted', 3: 'internal error', 4: 'usage error' },

@@ -14,6 +14,7 @@ import { pythonFiles, UNITTEST_MAIN } from '../_shared/unittest/python.js';
 import { verifyListing } from '../_shared/unittest/verify.js';
 import type { Invocation } from './invocations.js';
 import { toPosix } from '../../util/paths.js';
+import { pythonEventsEnv } from '../_shared/python-dir.js';
 
 export interface UnittestGroup {
   invocation: Invocation;
@@ -173,7 +174,7 @@ export function buildUnittestCommand(input: BuildInput): CommandSpec {
       ...input.extraArgs,
     ],
     cwd,
-    env: {},
+    env: pythonEventsEnv(input.events, input.pythonPath),
     files: [...pythonFiles(input.workDir, 'unittest'), labelsFile],
     resultFile: input.resultFile,
     format: 'junit',
@@ -188,6 +189,7 @@ export const unittestPlugin = {
   verify: verifyUnittest,
   verifyUnit: 'ids',
   buildCommand: buildUnittestCommand,
+  liveEvents: true,
   requirements: () => [{ kind: 'python', installHint: 'install Python 3, or pass --python / set SEAMS_PYTHON' }],
   resultFormat: 'junit',
   junit: unittestJUnit,

@@ -31,6 +31,22 @@ import xml.etree.ElementTree as ET
 _RECORDS = {}
 _INVALID = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
 
+# live test events for seams run (docs/events.md): only when $SEAMS_EVENTS names a file and
+# seams' python/ folder is on PYTHONPATH (seams_events.py); silent otherwise
+try:
+    from seams_events import EventWriter as _EventWriter
+    _EVENTS = _EventWriter.from_env()
+except Exception:
+    _EVENTS = None
+_EVENT_STATUS = {'passed': 'passed', 'failure': 'failed', 'error': 'error', 'skipped': 'skipped', 'xfail': 'skipped'}
+
+
+def events_total(count, runner='unittest'):
+    """Announces how many tests will run (live events)."""
+    if _EVENTS is not None:
+        _EVENTS.start(runner)
+        _EVENTS.total(count)
+
 
 def _clean(text):
     return _INVALID.sub('?', text or '')
@@ -80,6 +96,17 @@ def result_class(base=None):
                 pass
             super().startTest(test)
 
+        def stopTest(self, test):
+            super().stopTest(test)
+            if _EVENTS is not None:
+                classname, name = _names(test)
+                r = _RECORDS.get((classname, name))
+                if r is not None:
+                    failed = r['outcome'] in ('failure', 'error')
+                    _EVENTS.test(_EVENT_STATUS.get(r['outcome'], 'passed'), ms=r['time'] * 1000.0,
+                                 message=r['message'] if failed else None,
+                                 id='%s.%s' % (classname, name) if classname else name)
+
         def addSuccess(self, test):
             super().addSuccess(test)
             _record(test, 'passed')
@@ -117,6 +144,8 @@ def result_class(base=None):
 
 def write(path, suite_name='unittest', total_time=None):
     """Writes the recorded outcomes to path as JUnit XML."""
+    if _EVENTS is not None:
+        _EVENTS.end()
     records = list(_RECORDS.values())
     root = ET.Element('testsuites')
     suite = ET.SubElement(root, 'testsuite', name=suite_name, tests=str(len(records)),
@@ -204,6 +233,7 @@ if args.list:
 
 runner = unittest.TextTestRunner(verbosity=2 if args.verbose else 1, failfast=args.failfast,
                                  buffer=args.buffer, resultclass=junit.result_class())
+junit.events_total(suite.countTestCases())
 start = time.perf_counter()
 try:
     result = runner.run(suite)
@@ -248,6 +278,7 @@ class JUnitRunner(_Base):
         return junit.result_class(super().get_resultclass())
 
     def run_suite(self, suite, **kwargs):
+        junit.events_total(suite.countTestCases(), 'django')
         start = time.perf_counter()
         try:
             return super().run_suite(suite, **kwargs)
