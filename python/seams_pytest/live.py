@@ -9,14 +9,29 @@ teardown is reported, with the test's whole duration:
 - a teardown that fails after a test that passed: `error`.
 
 An attempt that pytest-rerunfailures reruns (outcome `rerun`) is not a result: the next
-attempt's is. A file that fails to import is an `error` event. The total is the number of
+attempt's is. A file that fails to import is an `error` event. Ids are pytest's node ids, relative to
+the folder pytest started in (its rootdir may be below it). The total is the number of
 tests pytest collected after deselection (`-k`, `-m`); under pytest-xdist, the number the first
 worker collected.
 """
 
+import os
+
 import pytest
 
 from seams_events import EventWriter
+
+
+def _id_prefix(config):
+    """pytest's node ids are relative to its rootdir; events name tests relative to the folder
+    pytest was started in (docs/events.md): the rootdir's path from there, or '' when they are one."""
+    try:
+        rel = os.path.relpath(str(config.rootpath), str(config.invocation_params.dir))
+    except (AttributeError, ValueError):
+        return ""
+    if rel == "." or rel.startswith(".."):
+        return ""
+    return rel.replace(os.sep, "/") + "/"
 
 
 def _message(report):
@@ -34,6 +49,7 @@ def _message(report):
 class LiveEvents:
     def __init__(self, writer):
         self._writer = writer
+        self._prefix = ""
         self._tests = {}
         self._total_sent = False
 
@@ -43,6 +59,7 @@ class LiveEvents:
         return cls(writer) if writer is not None and writer.active else None
 
     def pytest_sessionstart(self, session):
+        self._prefix = _id_prefix(session.config)
         self._writer.start("pytest")
 
     def pytest_collection_finish(self, session):
@@ -82,7 +99,7 @@ class LiveEvents:
                 state["status"], state["message"] = "error", _message(report)
             del self._tests[report.nodeid]
             failed = state["status"] in ("failed", "error")
-            self._writer.test(state["status"] or "passed", ms=state["ms"], message=state["message"] if failed else None, id=report.nodeid)
+            self._writer.test(state["status"] or "passed", ms=state["ms"], message=state["message"] if failed else None, id=self._prefix + report.nodeid)
 
     def pytest_sessionfinish(self, session):
         self._writer.end()

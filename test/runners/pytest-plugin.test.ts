@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEAMS_PYTEST_PLUGIN, SEAMS_PYTHON_DIR, adoptPytestCommand, buildPytestCommand } from '../../src/runners/pytest/command.js';
 
-/** seams' own pytest plugin (python/seams_pytest.py): shipped in the package, loaded into every pytest command seams builds. */
+/** seams' own pytest plugin (python/seams_pytest/): shipped in the package, loaded into every pytest command seams builds. */
 
 const REPO = path.join(import.meta.dirname, '../..');
 const input = (pythonPath?: string) => ({
@@ -24,7 +24,7 @@ const input = (pythonPath?: string) => ({
 describe('seams_pytest', () => {
   it('is found in the package python/ folder from src/ and from the built dist/ alike', async () => {
     expect(SEAMS_PYTHON_DIR).toBe(path.join(REPO, 'python'));
-    expect(existsSync(path.join(SEAMS_PYTHON_DIR!, `${SEAMS_PYTEST_PLUGIN}.py`))).toBe(true);
+    expect(existsSync(path.join(SEAMS_PYTHON_DIR!, SEAMS_PYTEST_PLUGIN, '__init__.py'))).toBe(true);
     const dist = (await import(path.join(REPO, 'dist/runners/pytest/command.js'))) as { SEAMS_PYTHON_DIR: string | null };
     expect(dist.SEAMS_PYTHON_DIR).toBe(path.join(REPO, 'python'));
   });
@@ -46,6 +46,6 @@ describe('seams_pytest', () => {
   it('is in the npm package (package.json "files")', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toContain('python/seams_pytest.py');
+    for (const f of ['python/seams_pytest/__init__.py', 'python/seams_pytest/outcomes.py', 'python/seams_pytest/live.py', 'python/seams_events.py']) expect(files).toContain(f);
   }, 60_000);
 });

@@ -31,7 +31,7 @@ export function adoptUnknownCommand(argv: readonly string[], resultFile: string,
   return { argv: [...argv, ...extraArgs], env: { SEAMS_JUNIT_XML: resultFile }, resultFile, format: 'junit' };
 }
 
-/** The `<property name>` of a `<testcase>` that names its outcome (written by seams' pytest plugin, python/seams_pytest.py). */
+/** The `<property name>` of a `<testcase>` that names its outcome (written by seams' pytest plugin, python/seams_pytest/). */
 export const OUTCOME_PROPERTY = 'seams.outcome';
 
 /**
