@@ -165,12 +165,12 @@ describe('progress lines', () => {
     return { code, stdout, stderr };
   };
 
-  it('none on stderr with CI set or without a terminal: the output is just the result', async () => {
+  it('with CI set or without a terminal: the result, and on stderr one line per finished tier only', async () => {
     const root = tierRepo();
     for (const [isTTY, env] of [[true, { CI: 'true' }], [false, { CI: '' }]] as const) {
       const r = await runWith(root, isTTY, env);
       expect(r.code).toBe(0);
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toMatch(/^tier smoke: 1 test, 1 passed in \d+s\n$/);
       expect(r.stdout).toMatch(/PASSED: 1 passed/);
     }
   });
