@@ -15,6 +15,7 @@ import { applySkipPolicy } from './policy.js';
 import { ReachCollector, type ReachSummary } from './reach.js';
 import { runTask } from './task.js';
 import { EventsTail } from './events.js';
+import { TaskTimingsFile, timingsKey } from './timings.js';
 import type { LiveEvent, RunProgress, TaskProgress } from '../core/progress.js';
 import { toPosix } from '../util/paths.js';
 
@@ -106,6 +107,8 @@ interface RunState {
   secrets: Secret[];
   /** Writes what the live runner output holds back (a partial line). */
   flushEcho?: () => void;
+  /** How each task went last time on this machine (for the live ETA), read on first use. */
+  timings: TaskTimingsFile;
 }
 
 /**
@@ -169,7 +172,7 @@ async function executeTask(o: ExecuteOptions, s: RunState, tier: string, task: P
   const label = `${tier} · ${task.runner}${task.project ? ` (${task.project})` : ''}`;
   o.info?.(`running ${label}${count}`);
   const t0 = Date.now();
-  const live = o.progress && followTask(o, task, tier, label, tcfg?.command && !task.tests.length ? 0 : task.tests.length, at);
+  const live = o.progress && followTask(o, s, task, tier, label, tcfg?.command && !task.tests.length ? 0 : task.tests.length, at);
   // the runner carries the run's marker (so do its tests' processes) and is recorded right at spawn
   const running = runTask(task.spec, { ...env, ...task.spec.env, ...s.session.marker }, log, timeoutMs, o.signal, o.echo, (pgid) => s.session.track(`tests:${tier}`, pgid));
   // the runner has started: what reads and joins its report is loaded and the inventory indexed
@@ -243,11 +246,13 @@ function eventKeys(rootDir: string): (t: { id: string }) => string[] {
  * The live progress of one task: its events file read every 100 ms while the runner runs (the
  * runner reports each test as it finishes), the rest read when it ends.
  */
-function followTask(o: ExecuteOptions, task: PlannedTask, tier: string, label: string, planned: number, at: TierAt): { stop(): void } {
+function followTask(o: ExecuteOptions, s: RunState, task: PlannedTask, tier: string, label: string, planned: number, at: TierAt): { stop(): void } {
   const progress = o.progress!;
   const rootDir = task.ctx.runnerRoot ?? '.';
+  const key = timingsKey(tier, task.runner, task.project);
+  const previous = task.events ? s.timings.get(key) : undefined;
   const state: TaskProgress = progress.taskStarted(
-    { tier, runner: task.runner, project: task.project, label, planned, live: !!task.events, tierIndex: at.index, tierCount: at.count },
+    { tier, runner: task.runner, project: task.project, label, planned, live: !!task.events, tierIndex: at.index, tierCount: at.count, ...(previous ? { previous } : {}) },
     task.tests,
     eventKeys(rootDir),
   );
@@ -265,6 +270,9 @@ function followTask(o: ExecuteOptions, task: PlannedTask, tier: string, label: s
       tail.close();
       state.finish(Date.now());
       progress.taskFinished(state);
+      // the next run's ETA: how this one went, when it ran to its end
+      const timings = o.signal?.aborted ? undefined : state.timings();
+      if (timings) s.timings.set(key, timings, new Date());
     },
   };
 }
@@ -393,6 +401,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteOutcom
       secrets,
       ...(echo ? { flushEcho: echo.flush } : {}),
       runnerStarted,
+      timings: new TaskTimingsFile(o.root),
       ...(o.reach ? { reach: new ReachCollector(o.root, { cache: o.cache }) } : {}),
     };
     for (const [i, tier] of tiers.entries()) {

@@ -48,8 +48,9 @@ export function taskLines(task: TaskProgress, now: number, style: ProgressStyle)
     ...(bad ? [paint('red', `✗ ${bad}`)] : []),
     ...(task.skipped ? [`${task.skipped} skipped`] : []),
     elapsed,
-    // every test reported: the runner writes its report and exits
-    ...(total && task.done >= total ? ['finishing'] : eta !== undefined ? [`ETA ${clock(eta)}`] : []),
+    // every test reported: the runner writes its report and exits (last time's wind-down, if known)
+    ...(total && task.done >= total ? ['finishing'] : []),
+    ...(eta !== undefined && !(total && task.done >= total && !eta) ? [`ETA ${clock(eta)}`] : []),
   ];
   const lines = [fit(parts.join('  '), style.width)];
   const problems = [...task.errors, ...task.failures];

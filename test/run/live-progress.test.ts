@@ -99,6 +99,10 @@ describe('live progress from the real runners', () => {
     await run({ root, tiers: ['unit'], progress: p2, env: { ...process.env, CI: '' }, ...quiet });
     expect(s2.durations).toHaveLength(1);
     expect(s2.durations[0]!.get('pytest||tests/test_live.py::test_ok')).toBeGreaterThan(250);
+    // and how the task went last time on this machine: 7 tests, 5 of them 0.3 s apart or more
+    const prev = s2.finished[0]!.plan.previous!;
+    expect(prev.tests).toBe(7);
+    expect(prev.wallMs).toBeGreaterThanOrEqual(prev.firstResultMs + prev.afterLastMs + 4 * 300);
   }, 60_000);
 
   it('an ini file below the repository (pytest\'s rootdir there): events still name tests by their inventory ids', async () => {

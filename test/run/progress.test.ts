@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TaskProgress, expectedDurations, type LiveEvent, type TaskPlan } from '../../src/core/progress.js';
 import { EventsTail, MAX_EVENT_LINE, parseEventLine } from '../../src/execute/events.js';
+import { TaskTimingsFile, timingsKey } from '../../src/execute/timings.js';
 import { clock, taskLines, tierDoneLine } from '../../src/report/progress.js';
 import { createLiveRegion } from '../../src/util/progress.js';
 import { cellWidth } from '../../src/util/term.js';
@@ -160,6 +161,53 @@ describe('a task\'s progress', () => {
     for (let i = 0; i < 50; i++) t.apply(test(`t${i}`), 1000 + i * 25, keyOf); // 25 ms a test on the wall
     // 50 left × 100 ms expected × pace 0.25, less nothing since the last result
     expect(t.eta(1000 + 49 * 25)).toBeCloseTo(50 * 100 * 0.25, 0);
+  });
+
+  it('ETA with last time\'s phases: start-up left, then the tests, then the wind-down; the wind-down alone once every test reported', () => {
+    const previous = { tests: 101, wallMs: 30_000, firstResultMs: 12_000, afterLastMs: 8_000 }; // 100 ms a test between first and last
+    const t = new TaskProgress(plan({ planned: 101, previous }), 0);
+    expect(t.eta(0)).toBe(12_000 + 101 * 100 + 8_000);
+    expect(t.eta(5_000)).toBe(7_000 + 101 * 100 + 8_000);
+    expect(t.eta(15_000)).toBe(101 * 100 + 8_000); // start-up took longer this time: none of it left
+    t.apply(test('a'), 15_000, keyOf);
+    expect(t.eta(15_000)).toBe(100 * 100 + 8_000);
+    for (let i = 0; i < 100; i++) t.apply(test(`t${i}`), 15_100 + i * 100, keyOf);
+    expect(t.eta(25_000)).toBe(8_000);
+    expect(taskLines(t, 25_000, { width: 80, color: false })[0]).toMatch(/101\/101 100% {2}25s {2}finishing {2}ETA 8s$/);
+    expect(t.eta(40_000)).toBe(0);
+  });
+
+  it('timings: the phases of a task that ran to its end with results, none for one that reported nothing', () => {
+    const t = new TaskProgress(plan({ planned: 2 }), 1_000);
+    t.apply(test('a'), 4_000, keyOf);
+    t.apply(test('b'), 5_000, keyOf);
+    expect(t.timings()).toBeUndefined(); // still running
+    t.finish(9_000);
+    expect(t.timings()).toEqual({ tests: 2, wallMs: 8_000, firstResultMs: 3_000, afterLastMs: 4_000 });
+    const silent = new TaskProgress(plan(), 0);
+    silent.finish(10);
+    expect(silent.timings()).toBeUndefined();
+  });
+
+  it('the timings file: read back by task, the newest wins, a broken file or a folder it cannot write is no error', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'seams-timings-'));
+    const f = new TaskTimingsFile(dir);
+    expect(f.get(timingsKey('unit', 'pytest', null))).toBeUndefined();
+    f.set(timingsKey('unit', 'pytest', null), { tests: 5, wallMs: 900, firstResultMs: 300, afterLastMs: 100 }, new Date(0));
+    f.set(timingsKey('e2e', 'playwright', 'chromium'), { tests: 1, wallMs: 5, firstResultMs: 1, afterLastMs: 1 }, new Date(0));
+    f.set(timingsKey('unit', 'pytest', null), { tests: 6, wallMs: 1000, firstResultMs: 300, afterLastMs: 100 }, new Date(0));
+    const again = new TaskTimingsFile(dir);
+    expect(again.get('unit|pytest|')).toEqual({ tests: 6, wallMs: 1000, firstResultMs: 300, afterLastMs: 100 });
+    expect(again.get('e2e|playwright|chromium')?.tests).toBe(1);
+    writeFileSync(path.join(dir, '.seams', 'timings.json'), '{"version":1,"tasks":{"unit|pytest|":{"tests":"x"}}');
+    expect(new TaskTimingsFile(dir).get('unit|pytest|')).toBeUndefined();
+    writeFileSync(path.join(dir, '.seams', 'timings.json'), 'not json');
+    expect(new TaskTimingsFile(dir).get('unit|pytest|')).toBeUndefined();
+    // a folder seams cannot write in (here .seams is a file: root ignores permissions)
+    const blocked = mkdtempSync(path.join(tmpdir(), 'seams-timings-'));
+    writeFileSync(path.join(blocked, '.seams'), '');
+    expect(() => new TaskTimingsFile(blocked).set('unit|pytest|', { tests: 1, wallMs: 1, firstResultMs: 0, afterLastMs: 0 }, new Date())).not.toThrow();
+    expect(new TaskTimingsFile(blocked).get('unit|pytest|')).toBeUndefined();
   });
 
   it('a test the history does not know weighs the median; no known duration gives no history at all', () => {
