@@ -1,7 +1,7 @@
 import { TaskProgress, expectedDurations, type RunProgress, type TaskPlan, type TierDone } from '../core/progress.js';
 import { taskLines, tierDoneLine } from '../report/progress.js';
 import { createLiveRegion } from '../util/progress.js';
-import { colorize } from '../util/term.js';
+import { colorize, cutToCells } from '../util/term.js';
 import type { CliIO } from './io.js';
 
 /** How often the live lines are redrawn (ms): the clock and ETA move between events too. */
@@ -9,8 +9,13 @@ const REDRAW_MS = 200;
 
 export interface RunDisplay {
   progress: RunProgress;
-  /** Lines that stay (warnings, `running …`): printed above the live lines. */
+  /** Lines that stay (warnings, the interrupt): printed above the live lines. */
   line(text: string): void;
+  /**
+   * Progress lines (a service is ready, a runner starts): drawn in place until the next one on a
+   * terminal, so none stays in the scrollback; lines that stay under `--verbose`.
+   */
+  status(text: string): void;
   /** Erases what is still drawn (an interrupt, an error). */
   close(): void;
 }
@@ -33,6 +38,7 @@ export function runDisplay(io: CliIO, options: { live: boolean; color: boolean }
         tierFinished: (t: TierDone) => write(tierDoneLine(t)),
       },
       line: write,
+      status: write,
       close: () => undefined,
     };
 
@@ -80,6 +86,10 @@ export function runDisplay(io: CliIO, options: { live: boolean; color: boolean }
   return {
     progress,
     line: (text) => region.log(text),
+    status(text) {
+      // a running task's lines win; between tasks (services starting) the newest status shows
+      if (!current) region.set([cutToCells(text, style().width)]);
+    },
     close() {
       stopTimer();
       current = undefined;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, parseStoreSpec, resolveStoreSpec } from '../../src/store/index.js';
 import { run } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
+import { screen } from '../helpers/screen.js';
 
 const PG_URL = process.env.SEAMS_TEST_PG ?? 'postgresql://root@127.0.0.1:5432/test';
 const dirs: string[] = [];
@@ -175,9 +176,11 @@ describe('progress lines', () => {
     }
   });
 
-  it('on a terminal: which tier and runner is running', async () => {
+  it('on a terminal: which tier and runner is running, drawn in place; what stays is the line of the finished tier', async () => {
     const r = await runWith(tierRepo(), true, { CI: '' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('running smoke · command\n');
+    expect(r.stderr).toContain('running smoke · command');
+    expect(r.stderr).toMatch(/smoke · command {2}\d+s/); // the live line of a runner without events: its time
+    expect(screen(r.stderr)).toEqual([expect.stringMatching(/^tier smoke: 1 test, 1 passed in \d+s$/)]);
   });
 });

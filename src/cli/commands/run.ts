@@ -163,7 +163,7 @@ export async function runCommand(args: string[], extraArgs: string[], opts: RunC
       log: (line) => display.line(line),
       // progress lines on a terminal only: with CI set or stderr not a TTY the output is the
       // result and a line per finished tier
-      info: interactive || opts.verbose ? (line) => display.line(line) : undefined,
+      info: interactive || opts.verbose ? (line) => display.status(line) : undefined,
       echo: opts.verbose ? (chunk) => io.stderr.write(chunk) : undefined,
       signal: abort.signal,
       progress: display.progress,
