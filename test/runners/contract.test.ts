@@ -170,6 +170,24 @@ describe.each([...runners, templatePlugin].map((p) => [p.id, p] as const))('runn
     expect(spec.argv.every((a) => typeof a === 'string' && a.length > 0)).toBe(true);
   });
 
+  it('reports each test live when given an events file, and only then (docs/events.md)', () => {
+    const events = path.join(work, 'task.events');
+    const plain = p.buildCommand(inputOf(p));
+    expect(plain.env).not.toHaveProperty('SEAMS_EVENTS');
+    expect(JSON.stringify(plain)).not.toContain('task.events');
+    const live = p.buildCommand(inputOf(p, { events }));
+    if (!p.liveEvents) {
+      // a runner without a writer ignores the file: the command is the plain one
+      expect(live).toEqual(plain);
+      return;
+    }
+    expect(live.env.SEAMS_EVENTS).toBe(events);
+    // the report seams reads is the same file in the same format, the user's arguments still last
+    expect(live.resultFile).toBe(plain.resultFile);
+    expect(live.format).toBe(plain.format);
+    expect(live.argv[live.argv.length - 1]).toBe(plain.argv[plain.argv.length - 1]);
+  });
+
   it('starts what pre-flight checks: requirements name the program it starts', () => {
     const input = inputOf(p);
     const reqs = p.requirements({ rootDir: input.rootDir, python: input.python });
