@@ -99,6 +99,19 @@ describe('tables fitted to the terminal', () => {
     expect(text).toContain('secret-provisioning'); // the first column keeps its room
   });
 
+  it('leaves out the columns of `drop` only when cutting is not enough, and says so', () => {
+    const opts = { shrink: [3], minWidth: { 0: 30 }, drop: [2, 1] };
+    const roomy = textTable(header, rows, '  ', { ...opts, maxWidth: 90 });
+    expect(roomy).not.toContain('left out');
+    expect(roomy).toContain('Results');
+    const narrow = textTable(header, rows, '  ', { ...opts, maxWidth: 44 });
+    expect(fits(narrow, 44)).toBe(true);
+    expect(narrow).toContain('secret-provisioning');
+    expect(narrow.split('\n')[0]).not.toContain('Results');
+    expect(narrow.replace(/\s+/g, ' ')).toMatch(/left out to fit: Results; --wide shows them/);
+    expect(narrow.split('\n')[0]).toMatch(/Workflow\s+Tests\s+Status/);
+  });
+
   it('reads the width from the terminal state when the renderer gives none', () => {
     setTerminal({ color: false, width: 60 });
     expect(fits(textTable(header, rows), 60)).toBe(true);
