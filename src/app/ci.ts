@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeCiWorkflow, type CiSetup } from '../ci/index.js';
+import { writeCiWorkflow, type CiJsPackage, type CiSetup } from '../ci/index.js';
 import { loadConfig, type ResolvedConfig } from '../config/index.js';
 import type { RepoInventory } from '../core/types.js';
 import { ciNeedsOf, getRunner } from '../runners/registry.js';
 import { scanRepo } from '../scan/index.js';
+import { hasLockfile, jsAddDevCommand, jsCiInstallCommand, jsExecCommand, jsPackageManager, pythonCiInstall, pythonPackageManager, yarnFlavour } from '../workspace/package-manager.js';
 
 /** `seams ci init` (and `seams init --ci`): write a CI workflow for the repository. */
 
@@ -52,11 +53,17 @@ function readJson(file: string): Record<string, unknown> | undefined {
   }
 }
 
-function lockOf(dir: string): 'npm' | 'pnpm' | 'yarn' | null {
-  if (existsSync(path.join(dir, 'package-lock.json')) || existsSync(path.join(dir, 'npm-shrinkwrap.json'))) return 'npm';
-  if (existsSync(path.join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
-  if (existsSync(path.join(dir, 'yarn.lock'))) return 'yarn';
-  return null;
+/**
+ * The manager of the JS package in `dir` (package.json's packageManager, else its lockfile, searched
+ * up to the repository root) and the job's install line for it: from the lockfile when `dir` has
+ * one, else a plain install.
+ */
+function jsPackageOf(root: string, dir: string): CiJsPackage {
+  const abs = path.join(root, dir);
+  const manager = jsPackageManager(abs, root);
+  const install = jsCiInstallCommand(manager, { locked: hasLockfile(abs, manager), yarn: manager === 'yarn' ? yarnFlavour(abs, root) : undefined });
+  const field = readJson(path.join(abs, 'package.json'))?.packageManager;
+  return { manager, install, ...(manager === 'pnpm' && typeof field === 'string' && field.startsWith('pnpm@') ? { pinned: true } : {}) };
 }
 
 const PY_STDLIB = new Set(['os', 'sys', 'socket', 'subprocess', 'sqlite3', 'smtplib', 'http', 'urllib', 'json', 'asyncio', 'ssl', 'email', 'logging', 'pathlib', 'shutil', 'threading', 'multiprocessing', 'ftplib', 'imaplib', 'xmlrpc']);
@@ -85,9 +92,14 @@ export function ciSetupOf(root: string, inventory: RepoInventory, config: Resolv
         .filter((m) => /^[a-zA-Z_][\w.]*$/.test(m) && !npmNames.has(m) && !PY_STDLIB.has(m.split('.')[0]!))
         .sort()
     : [];
+  const rootPackage = rootPkg ? { seams: 'seams' in deps(rootPkg), ...jsPackageOf(root, '.') } : undefined;
+  const py = pythonPackageManager(root, root);
   return {
-    ...(rootPkg ? { rootPackage: { seams: 'seams' in deps(rootPkg), lock: lockOf(root) } } : {}),
-    jsPackages: [...jsDirs].sort().map((dir) => ({ dir, lock: lockOf(path.join(root, dir)) })),
+    ...(rootPackage
+      ? { rootPackage, seamsExec: jsExecCommand(rootPackage.manager, 'seams'), seamsAdd: jsAddDevCommand(rootPackage.manager, '<git URL or tarball of seams>') }
+      : {}),
+    jsPackages: [...jsDirs].sort().map((dir) => ({ dir, ...jsPackageOf(root, dir) })),
+    python: { manager: py, install: py === 'pip' ? [] : pythonCiInstall(py, root, pythonRequirements) },
     playwright: [...playwright].sort(),
     pythonRequirements,
     pythonImports,

@@ -1,6 +1,9 @@
 import { loadConfig } from '../config/index.js';
 import { analyzeFlaky, FLAKY_WINDOW_RUNS, newestPerTierSet, type FlakyOptions as AnalyzeOptions, type FlakyReport, type WindowEntry } from '../core/flaky.js';
 import type { FlakyWindow, ResultStore, WindowQuery } from '../store/index.js';
+import { unknownTier } from '../core/tiers.js';
+import { CONVENTIONAL_TIERS } from '../core/types.js';
+import { SeamsError } from '../util/errors.js';
 import { openHistory } from './history.js';
 
 /** `seams flaky`: flaky tests over a window of the history (read-only: never creates a database). */
@@ -34,10 +37,25 @@ export async function flaky(options: FlakyOptions): Promise<FlakyResult> {
   try {
     // the reduced window: only the tests that can be flaky are read (analyzeFlaky gives the same report as over every result)
     const window = await store.flakyWindow({ tier: options.tier, branch: options.branch, repo: options.repo, runs: options.runs ?? FLAKY_WINDOW_RUNS });
+    if (options.tier !== undefined && !window.runs.length) await checkTier(store, options.tier, Object.keys(config.tiers), options.repo);
     return { report: analyzeFlaky(window.entries, { minFlipRate: options.minFlipRate ?? 0.3 }), location: store.location.replace(`${root}/`, '') };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A tier with no runs is a typo unless seams.yaml declares it, a stored run has it or it is one of
+ * the conventional tier names (a nightly e2e tier may not have run yet): the same usage error as
+ * `seams run smok` (did you mean, the tiers there are). With no tiers declared and no history
+ * there is nothing to compare with: an empty report, not an error.
+ */
+async function checkTier(store: ResultStore, tier: string, configured: readonly string[], repo: string | undefined): Promise<void> {
+  const stored = (await store.listRuns({ repo, includeIncomplete: true, limit: 1000 })).flatMap((r) => r.tiers);
+  const known = [...new Set([...configured, ...stored])];
+  if (!known.length || known.includes(tier) || (CONVENTIONAL_TIERS as readonly string[]).includes(tier)) return;
+  const { message, hint } = unknownTier(tier, known, [...new Set([...known, ...CONVENTIONAL_TIERS])]);
+  throw new SeamsError('SEAMS_UNKNOWN_TIER', message, { hint });
 }
 
 /**

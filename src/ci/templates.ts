@@ -29,12 +29,29 @@ export interface CiOptions {
   setup?: CiSetup;
 }
 
+/** The JS package managers a job can install with (workspace/package-manager.ts decides which). */
+export type CiJsManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** One JS package of the job: its manager and the install line (`npm ci`, `pnpm install --frozen-lockfile`, …). */
+export interface CiJsPackage {
+  manager: CiJsManager;
+  install: string;
+  /** pnpm: package.json names its version (`packageManager`), so pnpm/action-setup needs none. */
+  pinned?: boolean;
+}
+
 /** Facts about the repository that decide the install steps of the generated job. */
 export interface CiSetup {
   /** package.json at the root; and whether it lists seams (dev)dependency. */
-  rootPackage?: { seams: boolean; lock: 'npm' | 'pnpm' | 'yarn' | null };
+  rootPackage?: CiJsPackage & { seams: boolean };
   /** Other folders (repo-relative) whose package.json must be installed for the JS runners. */
-  jsPackages?: { dir: string; lock: 'npm' | 'pnpm' | 'yarn' | null }[];
+  jsPackages?: (CiJsPackage & { dir: string })[];
+  /** How the job runs the installed seams (default `npx --no-install seams`; `pnpm exec seams`, `yarn run seams`, `bun run seams`). */
+  seamsExec?: string;
+  /** How the comment at the top says to add seams (default `npm install --save-dev …`). */
+  seamsAdd?: string;
+  /** The Python project's manager and its install lines (pip from requirement files, `uv sync`, `poetry install`). */
+  python?: { manager: 'pip' | 'uv' | 'poetry'; install: string[] };
   /** Folders with a Playwright config (browsers to install). */
   playwright?: string[];
   /** Python requirement files present (requirements-dev.txt, …). */
@@ -103,42 +120,93 @@ export function serviceNeeds(config: ResolvedConfig): { pip: string[]; apt: stri
   return { pip: [...pip].sort(), apt: [...apt].sort(), postgresPath, notes };
 }
 
-const installCommand = (lock: 'npm' | 'pnpm' | 'yarn' | null) =>
-  lock === 'pnpm' ? 'corepack enable && pnpm install --frozen-lockfile' : lock === 'yarn' ? 'yarn install --frozen-lockfile' : lock === 'npm' ? 'npm ci' : 'npm install';
-
-const SEAMS_COMMENT = `seams is not published on the npm registry: add it to this repository as a devDependency
-(npm install --save-dev <git URL or tarball of seams>). The lock file then pins it, and
-\`npx --no-install seams\` runs exactly that version — never a registry package that happens to
+const seamsComment = (st: CiSetup) => `seams is not published on the npm registry: add it to this repository as a devDependency
+(${st.seamsAdd ?? 'npm install --save-dev <git URL or tarball of seams>'}). The lock file then pins it, and
+\`${execOf(st)}\` runs exactly that version — never a registry package that happens to
 be called "seams".`;
+
+/** The installed seams, run by the root package's manager. */
+const execOf = (st: CiSetup | undefined) => st?.seamsExec ?? 'npx --no-install seams';
 
 const NOT_INSTALLED = 'seams is not installed: add it as a devDependency (see the comment at the top of this file)';
 
+type Provider = 'github' | 'gitlab';
+interface SetupStep {
+  title: string;
+  comment?: string;
+  run: string[];
+  dir?: string;
+  /** GitHub: a setup action instead of `run` (`pnpm/action-setup@v4`, …). */
+  uses?: string;
+  with?: Record<string, string>;
+}
+
+/** The JS managers of the job's installs, in a fixed order. */
+function managersOf(st: CiSetup): Set<CiJsManager> {
+  return new Set([st.rootPackage?.manager, ...(st.jsPackages ?? []).map((p) => p.manager)].filter((m): m is CiJsManager => !!m));
+}
+
+/**
+ * The tools a manager needs before it installs. GitHub: pnpm/action-setup and oven-sh/setup-bun
+ * (setup-node brings npm and yarn 1; yarn 2+ comes through Corepack). GitLab's node image: Corepack
+ * for pnpm and yarn 2+, bun from npm.
+ */
+function toolSteps(st: CiSetup, provider: Provider): SetupStep[] {
+  const managers = managersOf(st);
+  const steps: SetupStep[] = [];
+  const pinned = st.rootPackage?.manager === 'pnpm' && !!st.rootPackage.pinned; // action-setup reads the root package.json
+  if (managers.has('pnpm'))
+    steps.push(provider === 'github' ? { title: 'pnpm', run: [], uses: 'pnpm/action-setup@v4', ...(pinned ? {} : { with: { version: '9' } }) } : { title: 'pnpm', run: ['corepack enable'] });
+  if (managers.has('bun')) steps.push(provider === 'github' ? { title: 'Bun', run: [], uses: 'oven-sh/setup-bun@v2' } : { title: 'Bun', run: ['npm install -g bun'] });
+  return steps;
+}
+
+/** yarn 2+ comes through Corepack (the runners' yarn is 1). */
+const withCorepack = (install: string, provider: Provider, managers: Set<CiJsManager>) =>
+  install.startsWith('yarn install --immutable') && !(provider === 'gitlab' && managers.has('pnpm')) ? `corepack enable && ${install}` : install;
+
+/** The Python tools and test dependencies: pip, uv (astral-sh/setup-uv) or poetry (pipx), with .venv first on PATH. */
+function pythonSteps(st: CiSetup, provider: Provider): SetupStep[] {
+  const py = st.python ?? { manager: 'pip' as const, install: [] };
+  const reqs = st.pythonRequirements ?? [];
+  const todo = st.pythonImports?.length
+    ? `TODO: no requirements file found; the tests import ${st.pythonImports.join(', ')} — list them in requirements-dev.txt.`
+    : 'TODO: no requirements file found; install what your tests import.';
+  if (py.manager === 'pip') {
+    const run = py.install.length ? py.install : [reqs.length ? `python -m pip install ${reqs.map((r) => `-r ${r}`).join(' ')}` : 'python -m pip install pytest'];
+    return [{ title: 'Python test dependencies', ...(reqs.length ? {} : { comment: todo }), run }];
+  }
+  const onPath = provider === 'github' ? 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"  # the project\'s python for seams' : 'export PATH="$PWD/.venv/bin:$PATH"';
+  const tool: SetupStep =
+    py.manager === 'uv'
+      ? provider === 'github'
+        ? { title: 'uv', run: [], uses: 'astral-sh/setup-uv@v6' }
+        : { title: 'uv', run: ['python -m pip install uv'] }
+      : { title: 'Poetry', run: [provider === 'github' ? 'pipx install poetry' : 'python -m pip install poetry'] };
+  return [tool, { title: `Python test dependencies (${py.manager})`, run: [...py.install, onPath] }];
+}
+
 /** The install part of the job as shell lines with comments, shared by GitHub and GitLab. */
-function setupLines(config: ResolvedConfig, o: CiOptions, sudo: string): { title: string; comment?: string; run: string[]; dir?: string }[] {
+function setupLines(config: ResolvedConfig, o: CiOptions, provider: Provider): SetupStep[] {
+  const sudo = provider === 'github' ? 'sudo ' : '';
   const st = o.setup ?? {};
-  const steps: { title: string; comment?: string; run: string[]; dir?: string }[] = [];
+  const managers = managersOf(st);
+  const steps: SetupStep[] = toolSteps(st, provider);
   if (st.rootPackage)
     steps.push({
       title: st.rootPackage.seams ? 'Install seams (devDependency) and the JS test runners' : 'Install the JS dependencies',
       comment: st.rootPackage.seams ? undefined : 'TODO: package.json does not list seams yet; see the comment at the top of this file.',
-      run: [installCommand(st.rootPackage.lock)],
+      run: [withCorepack(st.rootPackage.install, provider, managers)],
     });
   else steps.push({ title: 'Install seams', comment: 'TODO: this repository has no package.json at its root: create one (npm init -y) with seams as a devDependency.', run: ['npm ci'] });
-  steps.push({ title: 'Check that seams is installed', run: [`test -x node_modules/.bin/seams || { echo "${NOT_INSTALLED}" >&2; exit 1; }`] });
-  for (const p of st.jsPackages ?? []) steps.push({ title: `Install ${p.dir}/ dependencies`, run: [installCommand(p.lock)], dir: p.dir });
-  for (const d of st.playwright ?? []) steps.push({ title: `Playwright browsers${d === '.' ? '' : ` (${d}/)`}`, run: ['npx --no-install playwright install --with-deps'], ...(d === '.' ? {} : { dir: d }) });
+  // yarn 2+ may install without node_modules (Plug'n'Play): ask seams itself
+  const check = st.rootPackage?.manager === 'yarn' ? `${execOf(st)} --version > /dev/null` : 'test -x node_modules/.bin/seams';
+  steps.push({ title: 'Check that seams is installed', run: [`${check} || { echo "${NOT_INSTALLED}" >&2; exit 1; }`] });
+  for (const p of st.jsPackages ?? []) steps.push({ title: `Install ${p.dir}/ dependencies`, run: [withCorepack(p.install, provider, managers)], dir: p.dir });
+  const playwright = st.rootPackage && st.rootPackage.manager !== 'npm' ? execOf(st).replace(/seams$/, 'playwright') : 'npx --no-install playwright';
+  for (const d of st.playwright ?? []) steps.push({ title: `Playwright browsers${d === '.' ? '' : ` (${d}/)`}`, run: [`${playwright} install --with-deps`], ...(d === '.' ? {} : { dir: d }) });
   const needs = serviceNeeds(config);
-  if (o.python) {
-    const reqs = st.pythonRequirements ?? [];
-    const todo = st.pythonImports?.length
-      ? `TODO: no requirements file found; the tests import ${st.pythonImports.join(', ')} — list them in requirements-dev.txt.`
-      : 'TODO: no requirements file found; install what your tests import.';
-    steps.push({
-      title: 'Python test dependencies',
-      ...(reqs.length ? {} : { comment: todo }),
-      run: [reqs.length ? `python -m pip install ${reqs.map((r) => `-r ${r}`).join(' ')}` : 'python -m pip install pytest'],
-    });
-  }
+  if (o.python) steps.push(...pythonSteps(st, provider));
   const serviceRun: string[] = [];
   if (needs.pip.length) serviceRun.push(`python -m pip install ${needs.pip.join(' ')}`);
   if (needs.apt.length) serviceRun.push(`${sudo}apt-get update -q && ${sudo}apt-get install -y -q ${needs.apt.join(' ')}`);
@@ -155,9 +223,14 @@ function setupLines(config: ResolvedConfig, o: CiOptions, sudo: string): { title
 
 function githubSteps(config: ResolvedConfig, o: CiOptions): string {
   const out: string[] = [];
-  for (const st of setupLines(config, o, 'sudo ')) {
+  for (const st of setupLines(config, o, 'github')) {
     if (st.comment) for (const l of st.comment.split('\n')) out.push(`      # ${l}`);
     out.push(`      - name: ${q(st.title)}`);
+    if (st.uses) {
+      out.push(`        uses: ${st.uses}`);
+      if (st.with) out.push('        with:', ...Object.entries(st.with).map(([k, v]) => `          ${k}: ${q(v)}`));
+      continue;
+    }
     if (st.dir) out.push(`        working-directory: ${q(st.dir)}`);
     // a plain scalar when YAML reads it back unchanged, else a literal block
     if (st.run.length === 1 && !/: | #|^[-?:,[\]{}#&*!|>'"%@`]/.test(st.run[0]!)) out.push(`        run: ${st.run[0]}`);
@@ -168,7 +241,7 @@ function githubSteps(config: ResolvedConfig, o: CiOptions): string {
 
 function gitlabScript(config: ResolvedConfig, o: CiOptions): string {
   const out: string[] = [];
-  for (const st of setupLines(config, { ...o, setup: o.setup }, '')) {
+  for (const st of setupLines(config, o, 'gitlab')) {
     if (st.comment) for (const l of st.comment.split('\n')) out.push(`    # ${l}`);
     out.push(`    # ${st.title}`);
     for (const l of st.run) out.push(`    - ${q(st.dir ? `(cd ${st.dir} && ${l})` : l)}`);
@@ -200,6 +273,7 @@ export function defaultTiers(config: ResolvedConfig): string[] {
 const q = (s: string) => JSON.stringify(s); // YAML accepts JSON strings
 
 export function githubWorkflow(config: ResolvedConfig, o: CiOptions = {}): CiFile {
+  const exec = execOf(o.setup);
   const label = o.label ?? 'integration-tests';
   const tiers = (o.tiers ?? defaultTiers(config)).join(' ');
   const paths = o.criticalPaths ?? criticalPathsOf(config);
@@ -215,7 +289,7 @@ export function githubWorkflow(config: ResolvedConfig, o: CiOptions = {}): CiFil
 #   1. pull requests labelled "${label}" or touching critical paths,
 #   2. nightly,
 #   3. before a production promotion (workflow_dispatch with promote=true): the gate must pass.
-${SEAMS_COMMENT.split('\n').map((l) => `# ${l}`).join('\n')}
+${seamsComment(o.setup ?? {}).split('\n').map((l) => `# ${l}`).join('\n')}
 # The job installs the programs of the services seams.yaml declares; read the TODO lines below.
 # History: set the SEAMS_DATABASE_URL secret (postgresql://…) to keep runs across jobs for
 # flakiness and trends; without it each job starts with an empty history.
@@ -278,12 +352,12 @@ ${paths.length ? `          if git diff --name-only "$BASE" "$HEAD" -- ${pathspe
           node-version: ${q(node)}${python}
 ${githubSteps(config, o)}
       - name: Run ${tiers} with their services
-        run: npx --no-install seams run ${tiers}
+        run: ${exec} run ${tiers}
       - name: Gate
-        run: npx --no-install seams gate --format junit --output seams-gate.xml && npx --no-install seams gate
+        run: ${exec} gate --format junit --output seams-gate.xml && ${exec} gate
       - name: Report
         if: always()
-        run: npx --no-install seams report --html seams-report.html --markdown seams-completion.md
+        run: ${exec} report --html seams-report.html --markdown seams-completion.md
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -307,6 +381,7 @@ ${githubSteps(config, o)}
 }
 
 export function gitlabPipeline(config: ResolvedConfig, o: CiOptions = {}): CiFile {
+  const exec = execOf(o.setup);
   const label = o.label ?? 'integration-tests';
   const tiers = (o.tiers ?? defaultTiers(config)).join(' ');
   const paths = o.criticalPaths ?? criticalPathsOf(config);
@@ -323,7 +398,7 @@ ${paths.map((p) => `        - ${q(p)}`).join('\n')}`
 #   1. merge requests labelled "${label}" or touching critical paths,
 #   2. scheduled pipelines (create a nightly schedule under CI/CD → Schedules),
 #   3. before a production promotion: promote-production needs the gate to pass.
-${SEAMS_COMMENT.split('\n').map((l) => `# ${l}`).join('\n')}
+${seamsComment(o.setup ?? {}).split('\n').map((l) => `# ${l}`).join('\n')}
 # before_script installs the programs of the services seams.yaml declares; read the TODO lines.
 # History: set SEAMS_DATABASE_URL (postgresql://…) as a CI/CD variable to keep runs across pipelines.
 
@@ -344,7 +419,7 @@ seams-integration:
   extends: .seams
   stage: test
   script:
-    - npx --no-install seams run ${tiers}
+    - ${exec} run ${tiers}
   artifacts:
     when: always
     paths: [.seams/]
@@ -355,10 +430,10 @@ seams-gate:
   stage: gate
   needs: [seams-integration]
   script:
-    - npx --no-install seams gate --format junit --output seams-gate.xml
-    - npx --no-install seams gate
+    - ${exec} gate --format junit --output seams-gate.xml
+    - ${exec} gate
   after_script:
-    - npx --no-install seams report --html seams-report.html --markdown seams-completion.md
+    - ${exec} report --html seams-report.html --markdown seams-completion.md
   artifacts:
     when: always
     reports:

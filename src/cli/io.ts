@@ -30,8 +30,9 @@ export function useColor(io: CliIO, noColor = false): boolean {
 export function applyTerminal(io: CliIO, global: { wide?: boolean; color?: boolean }, command: { name: string; format?: unknown; output?: unknown }): boolean {
   const text = command.name === 'ingest' || command.format === undefined || command.format === 'text';
   const isTTY = Boolean(io.stdout.isTTY);
-  const color = text && decideColor({ isTTY, env: io.env, noColor: global.color === false });
   const toFile = command.output !== undefined && command.name !== 'run';
+  // renderers colour their status tokens as they write them (term.ts tone): never into a file
+  const color = text && !toFile && decideColor({ isTTY, env: io.env, noColor: global.color === false });
   const width = text && !toFile ? decideWidth({ isTTY, columns: io.stdout.columns, wide: global.wide }) : undefined;
   setTerminal({ color, width, wide: !!global.wide });
   return text;

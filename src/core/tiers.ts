@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { closest } from './strings.js';
 import type { DiscoveredTest, RawTest, Tier } from './types.js';
 
 /**
@@ -138,4 +139,15 @@ export function compareTiers(a: Tier, b: Tier): number {
   if (ia !== -1) return -1;
   if (ib !== -1) return 1;
   return a.localeCompare(b);
+}
+
+/**
+ * The usage error of a tier nobody knows, one wording for every command that takes a tier
+ * (`seams run`, `seams flaky`): `unknown tier "smok" (did you mean "smoke"?)` and a hint listing
+ * the tiers there are (`known`; the guess is the closest of `candidates`, by default the same).
+ * The caller throws it (core has no error class of its own).
+ */
+export function unknownTier(tier: string, known: readonly string[], candidates: readonly string[] = known): { message: string; hint: string } {
+  const guess = closest(tier, candidates);
+  return { message: `unknown tier "${tier}"${guess ? ` (did you mean "${guess}"?)` : ''}`, hint: `tiers here: ${known.join(', ') || '(none)'}` };
 }

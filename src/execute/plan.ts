@@ -7,7 +7,7 @@ import type { CommandSpec, ReachCommand, ReachInput, ReachMeasurer } from '../ru
 import { adoptCommand, getRunner, isRunnerId } from '../runners/registry.js';
 import { ServiceSession, splitCommand, type Preflight } from '../services/index.js';
 import { SeamsError } from '../util/errors.js';
-import { closest } from '../core/strings.js';
+import { unknownTier } from '../core/tiers.js';
 import { resolvePython } from '../util/python.js';
 import { extraArgsByRunner, tierArgsByRunner } from './extra-args.js';
 import { checkRunners, runnerExecutable, runnerGroups, type RunnerProblem } from './preflight.js';
@@ -40,11 +40,8 @@ export function selectTiers(inventory: RepoInventory, config: LoadedConfig, requ
   if (!requested.length) return configured.length ? configured : present.sort();
   for (const t of requested)
     if (!configured.includes(t) && !present.includes(t)) {
-      const known = [...new Set([...configured, ...present])];
-      const guess = closest(t, known);
-      throw new SeamsError('SEAMS_UNKNOWN_TIER', `unknown tier "${t}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-        hint: `tiers here: ${known.join(', ') || '(none)'}`,
-      });
+      const { message, hint } = unknownTier(t, [...new Set([...configured, ...present])]);
+      throw new SeamsError('SEAMS_UNKNOWN_TIER', message, { hint });
     }
   return [...new Set(requested)];
 }

@@ -11,6 +11,7 @@ import { dueText } from '../core/dates.js';
 import { compareTiers } from '../core/tiers.js';
 import { plural } from '../util/strings.js';
 import { textTable, type Cell } from '../util/table.js';
+import { tone, type Tone } from '../util/term.js';
 import { md, mdCode, mdTable, mdText, type MdCell } from './markdown.js';
 
 /** Renderers of `seams gaps`: terminal text, Markdown for planning documents, and JSON. */
@@ -28,6 +29,9 @@ export interface GapsRenderOptions {
 }
 
 const SEVERITY_LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
+const SEVERITY_TONE: Record<string, Tone> = { critical: 'critical', high: 'bad', medium: 'warn', low: 'info' };
+/** The severity label of terminal text, coloured on a colour terminal (Markdown keeps SEVERITY_LABEL). */
+const severityText = (severity: string) => tone(SEVERITY_LABEL[severity]!, SEVERITY_TONE[severity]!);
 
 /** Tiers shown as columns: those any workflow row has, plus the covering tiers, pyramid order. */
 function workflowTiers(a: RepoAnalysis): string[] {
@@ -83,7 +87,7 @@ function renderReach(r: TestReach, chain: readonly string[], indent: string): st
   for (const c of chain) {
     const hit = r.components.find((x) => x.component === c);
     const missed = hit ? undefined : r.importedNotExecuted?.find((x) => x.component === c);
-    out.push(`${indent}  ${c.padEnd(width)}  ${hit ? reachLine(hit) : missed ? `NOT REACHED: imports it, executed: no (mocked?) — ${renderPath(missed.path)}` : 'NOT REACHED'}`);
+    out.push(`${indent}  ${c.padEnd(width)}  ${hit ? reachLine(hit) : missed ? `${tone('NOT REACHED', 'bad')}: imports it, executed: no (mocked?) — ${renderPath(missed.path)}` : tone('NOT REACHED', 'bad')}`);
   }
   return out;
 }
@@ -235,7 +239,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
       out.push(`  Workflows: ${wfs.length}, ${wfs.length - open.length} covered; gaps: ${counts}`);
       const tiers = workflowTiers(a);
       const rows = wfs.map((w) => [
-        w.severity ? SEVERITY_LABEL[w.severity]! : 'ok',
+        w.severity ? severityText(w.severity) : 'ok',
         w.id,
         w.priority,
         w.chain.join(' → '),
@@ -289,7 +293,7 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
             ['Severity', 'Id', 'Title', 'Why', 'Source'],
             findings.map((f) => {
               const row = a.trace.rows.find((r) => r.id === f.id);
-              return [SEVERITY_LABEL[f.severity]!, f.id, truncate(row?.title ?? '', 50), f.message, f.file ? `${f.file}:${f.line ?? 0}` : ''];
+              return [severityText(f.severity), f.id, truncate(row?.title ?? '', 50), f.message, f.file ? `${f.file}:${f.line ?? 0}` : ''];
             }),
             '    ',
             { maxWidth: options.width, shrink: [2, 3, 4], minWidth: { 2: 14, 3: 16 } },
@@ -300,7 +304,8 @@ export function renderGapsText(analyses: readonly RepoAnalysis[], options: GapsR
     out.push('');
     if (a.targets.length) {
       out.push('  Targets:');
-      out.push(textTable(['Metric', 'Current', 'Target', 'Due', 'Status'], targetRows(a.targets), '    '));
+      const rows = targetRows(a.targets).map((r, i) => (a.targets[i]!.status === 'late' ? [...r.slice(0, -1), tone(String(r[r.length - 1]), 'bad')] : r));
+      out.push(textTable(['Metric', 'Current', 'Target', 'Due', 'Status'], rows, '    '));
       out.push('');
     }
     const diag = a.diagnostics.filter((d) => d.severity !== 'info');

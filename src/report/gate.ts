@@ -1,4 +1,5 @@
 import { textTable } from '../util/table.js';
+import { tone, type Tone } from '../util/term.js';
 import { mdCode, mdTable, mdText } from './markdown.js';
 import { formatValue } from '../core/metrics/vocabulary.js';
 import type { GateReport, MetricItem, RuleResult } from '../core/metrics/types.js';
@@ -7,6 +8,9 @@ import type { GateReport, MetricItem, RuleResult } from '../core/metrics/types.j
 
 const MAX_ITEMS_TEXT = 10;
 const MARK: Record<RuleResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' };
+const MARK_TONE: Record<RuleResult['status'], Tone> = { pass: 'good', fail: 'bad', warn: 'warn' };
+/** The rule's mark, coloured on a colour terminal (never a word of the rule's name or message). */
+const mark = (status: RuleResult['status']) => tone(MARK[status], MARK_TONE[status]);
 
 function itemLine(i: MetricItem): string {
   const where = i.file ? ` (${i.file}${i.line ? `:${i.line}` : ''})` : '';
@@ -24,7 +28,7 @@ export function renderGateText(reports: GateReport[]): string {
     const values = rep.results.map((r) => formatValue(r.value, r.unit));
     const width = Math.max(5, ...values.map((v) => v.length));
     const rows = rep.results.map((r, i) => [
-      MARK[r.status],
+      mark(r.status),
       r.name,
       r.metric + (r.scenario ? ` (${r.scenario})` : '') + (r.tier && !r.metric.endsWith(`.${r.tier}`) ? ` [${r.tier}]` : ''),
       values[i]!.padStart(width),
@@ -34,7 +38,7 @@ export function renderGateText(reports: GateReport[]): string {
     const notable = rep.results.filter((r) => r.status !== 'pass');
     if (notable.length) out.push('');
     for (const r of notable) {
-      out.push(`${MARK[r.status]} ${r.name}: ${r.message}`);
+      out.push(`${mark(r.status)} ${r.name}: ${r.message}`);
       if (r.detail) out.push(`     ${r.detail}`);
       for (const i of r.items.slice(0, MAX_ITEMS_TEXT)) out.push(`     - ${itemLine(i)}`);
       if (r.items.length > MAX_ITEMS_TEXT) out.push(`     … and ${r.items.length - MAX_ITEMS_TEXT} more (--format json lists all)`);
@@ -42,7 +46,8 @@ export function renderGateText(reports: GateReport[]): string {
     }
     const { pass, fail, warn } = rep.counts;
     out.push('');
-    out.push(`${rep.passed ? 'gate passed' : 'gate FAILED'}: ${pass} passed, ${fail} failed, ${warn} warnings`);
+    const count = (n: number, word: string, kind: Tone) => (n > 0 ? tone(`${n} ${word}`, kind) : `${n} ${word}`);
+    out.push(`${rep.passed ? `gate ${tone('passed', 'good')}` : `gate ${tone('FAILED', 'bad')}`}: ${count(pass, 'passed', 'good')}, ${count(fail, 'failed', 'bad')}, ${count(warn, 'warnings', 'warn')}`);
     out.push('');
   }
   return out.join('\n');

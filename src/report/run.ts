@@ -1,6 +1,7 @@
 import { outcomeOf, type RunRecord, type TestResult } from '../core/types.js';
 import { missingFlagHints } from '../config/tier-args.js';
 import { textTable } from '../util/table.js';
+import { tone } from '../util/term.js';
 
 /** The summary of `seams run` on a terminal: values in, text out. */
 
@@ -69,7 +70,7 @@ export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], opt
   if (failed.length) {
     lines.push('', `Failed (${failed.length}):`);
     for (const r of failed.slice(0, max)) {
-      lines.push(`  ✗ ${r.id}${r.project ? ` [${r.project}]` : ''}${r.status === 'error' ? ' (error)' : ''}`);
+      lines.push(`  ${tone('✗', 'bad')} ${r.id}${r.project ? ` [${r.project}]` : ''}${r.status === 'error' ? ' (error)' : ''}`);
       const msg = oneLine(r.message);
       if (msg) lines.push(`      ${msg}`);
     }
@@ -105,10 +106,13 @@ export function renderRunText(run: RunRecord, tasks: readonly RunTaskView[], opt
   const passed = run.results.filter((r) => r.status === 'passed').length;
   // scripts read this line: its first four counts keep their form; the other outcomes follow when there are any
   const more = runSummaryExtras(run.results);
-  const verdict = run.environment.interrupted ? 'INTERRUPTED' : run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
+  const word = run.environment.interrupted ? 'INTERRUPTED' : run.status === 'passed' ? 'PASSED' : run.status === 'failed' ? 'FAILED' : 'ERROR';
+  // an incomplete run's verdict line is replaced (INCOMPLETE: …, cli/commands/run.ts): it stays plain for that
+  const verdict = run.status === 'incomplete' ? word : tone(word, run.status === 'passed' && !run.environment.interrupted ? 'good' : 'bad');
+  const failedCount = failed.length ? tone(`${failed.length} failed`, 'bad') : '0 failed';
   lines.push(
     '',
-    `${verdict}: ${passed} passed, ${failed.length} failed, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped${more} in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
+    `${verdict}: ${passed ? tone(`${passed} passed`, 'good') : '0 passed'}, ${failedCount}, ${notRun.length} not run, ${run.results.filter((r) => r.status === 'skipped').length} skipped${more} in ${secs(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}${options.stored ? ` · history: ${options.stored}` : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }

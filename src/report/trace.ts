@@ -4,6 +4,7 @@ import { compareTiers } from '../core/tiers.js';
 import type { TraceRow, TraceStatus } from '../core/trace.js';
 import { plural } from '../util/strings.js';
 import { textTable, type Cell } from '../util/table.js';
+import { tone } from '../util/term.js';
 import { md, mdCode, mdTable, mdText } from './markdown.js';
 import { formatValue } from '../core/metrics/vocabulary.js';
 
@@ -45,7 +46,7 @@ export function renderTraceText(analyses: readonly RepoAnalysis[], options: { ve
     if (a.trace.rows.length) {
       const rows: Cell[][] = a.trace.rows.map((r) => [
         r.id + (r.critical ? ' !' : ''),
-        STATUS_TEXT[r.status],
+        r.status === 'uncovered' ? tone(STATUS_TEXT[r.status], 'bad') : STATUS_TEXT[r.status],
         r.title.length > 48 ? `${r.title.slice(0, 47)}…` : r.title,
         ...tiers.map((t) => tierCount(r, t)),
         `${r.file}:${r.line}`,

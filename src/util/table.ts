@@ -3,8 +3,10 @@
  * CJK/emoji take two). When a width must be met (the terminal's, see term.ts, or `maxWidth`):
  * numeric columns are compacted first (12,345 → 12k), then the free-text columns are cut with …,
  * in the order of `shrink` (most expendable first), then any other text column, widest first.
+ * A table that still does not fit leaves out the columns of `drop` (in that order, only as many as
+ * needed) and says so on a last line; only then is every text column cut to a few cells.
  */
-import { cellWidth, compactNumber, cutToCells, padEndCells, padStartCells, terminal } from './term.js';
+import { cellWidth, compactNumber, cutToCells, padEndCells, padStartCells, terminal, wrapProse } from './term.js';
 
 export type Cell = string | number;
 
@@ -17,6 +19,11 @@ export interface FitOptions {
   shrink?: number[];
   /** Per column: the width it may be cut to before the next column is cut (default 12 cells). */
   minWidth?: Record<number, number>;
+  /**
+   * Columns that may be left out when cutting text is not enough (least needed first). The table
+   * then ends with a line naming them (`--wide` shows them).
+   */
+  drop?: number[];
 }
 
 const MIN_SHRUNK = 12;
@@ -42,6 +49,7 @@ export function textTable(header: Cell[], rows: Cell[][], indent = '  ', fit: Fi
   let natural = [header, ...rows].map((r) => r.map(String));
   const widthsOf = (cells: string[][]) => header.map((_, i) => cells.reduce((w, r) => Math.max(w, cellWidth(r[i] ?? '')), 0));
   let widths = widthsOf(natural);
+  const dropped = new Set<number>();
   if (maxWidth && total(widths, indentCells) > maxWidth) {
     // 1. numbers first: 12,345 → 12k (the header stays)
     natural = natural.map((r, ri) => (ri === 0 ? r : r.map((c, i) => (numericCol[i] ? compactNumber(c) : c))));
@@ -56,15 +64,25 @@ export function textTable(header: Cell[], rows: Cell[][], indent = '  ', fit: Fi
       .filter((i) => !numericCol[i] && !named.includes(i))
       .sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : widths[b]! - widths[a]!));
     excess = narrow(widths, others, (i) => fit.minWidth?.[i] ?? MIN_SHRUNK, excess);
-    // 4. last resort: every text column down to a few cells, in the same order
-    excess = narrow(widths, [...named, ...others], () => MIN_LAST_RESORT, excess);
+    // 4. whole columns the table can do without, as few as needed
+    for (const i of fit.drop ?? []) {
+      if (excess <= 0) break;
+      if (dropped.has(i) || i <= 0 || i >= header.length) continue;
+      dropped.add(i);
+      excess -= widths[i]! + 2;
+    }
+    // 5. last resort: every text column down to a few cells, in the same order
+    excess = narrow(widths, [...named, ...others].filter((i) => !dropped.has(i)), () => MIN_LAST_RESORT, excess);
   }
-  const all = natural.map((r) => r.map((c, i) => cutToCells(c, widths[i]!)));
+  const kept = header.map((_, i) => i).filter((i) => !dropped.has(i));
+  const all = natural.map((r) => kept.map((i) => cutToCells(r[i] ?? '', widths[i]!)));
   const fmt = (r: string[]) =>
     indent +
     r
-      .map((c, i) => (numericCol[i] ? padStartCells(c, widths[i]!) : padEndCells(c, widths[i]!)))
+      .map((c, k) => (numericCol[kept[k]!] ? padStartCells(c, widths[kept[k]!]!) : padEndCells(c, widths[kept[k]!]!)))
       .join('  ')
       .trimEnd();
-  return [fmt(all[0]!), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(fmt)].join('\n');
+  const lines = [fmt(all[0]!), indent + kept.map((i) => '─'.repeat(widths[i]!)).join('  '), ...all.slice(1).map(fmt)];
+  if (dropped.size) lines.push(wrapProse(`${indent}(left out to fit: ${[...dropped].sort((a, b) => a - b).map((i) => String(header[i])).join(', ')}; --wide shows them)`, maxWidth));
+  return lines.join('\n');
 }

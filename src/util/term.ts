@@ -96,18 +96,31 @@ export function cellWidth(text: string): number {
   return w;
 }
 
-/** `text` cut to at most `width` cells, ending in … when cut. */
+/** `text` cut to at most `width` cells, ending in … when cut; colour codes stay whole (and a cut colour is ended). */
 export function cutToCells(text: string, width: number): string {
   if (cellWidth(text) <= width) return text;
   let out = '';
   let w = 0;
-  for (const ch of text) {
-    const c = cellsOf(ch.codePointAt(0)!);
-    if (w + c > width - 1) break;
-    out += ch;
-    w += c;
+  let coloured = false;
+  for (const part of text.split(/(\u001b\[[0-9;]*m)/)) {
+    if (part.startsWith('\u001b[')) {
+      out += part;
+      coloured = !/^\u001b\[(0|22|39|49)?m$/.test(part);
+      continue;
+    }
+    let full = false;
+    for (const ch of part) {
+      const c = cellsOf(ch.codePointAt(0)!);
+      if (w + c > width - 1) {
+        full = true;
+        break;
+      }
+      out += ch;
+      w += c;
+    }
+    if (full) break;
   }
-  return `${out}…`;
+  return `${out}${coloured ? '\u001b[0m' : ''}…`;
 }
 
 export const padEndCells = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - cellWidth(text)));
@@ -171,45 +184,25 @@ type Style = Parameters<typeof styleText>[0];
 const styled = styleText as (style: Style, text: string, options?: { validateStream?: boolean }) => string;
 const paint = (style: Style, s: string): string => styled(style, s, { validateStream: false });
 
-const TOKEN_STYLES: [RegExp, Style][] = [
-  [/\b(CRITICAL)\b/g, ['bold', 'red']],
-  [/\b(HIGH|FAIL(?:ED)?|ERROR|LATE|UNCOVERED|NOT REACHED|MISSING)\b/g, 'red'],
-  [/\b(MEDIUM|WARN(?:ING)?)\b/g, 'yellow'],
-  [/\b(LOW)\b/g, 'cyan'],
-  [/\b(PASS(?:ED)?|OK)\b/g, 'green'],
-  [/(✗|✘)/g, 'red'],
-  [/(✓|✔)/g, 'green'],
-  [/(⚠)/g, 'yellow'],
-  [/\b([1-9]\d* (?:failed|failures?|errors?|broken))\b/g, 'red'],
-  [/\b(\d+ passed)\b/g, 'green'],
-  [/\b([1-9]\d* flaky)\b/g, 'yellow'],
-];
+/** What a status says, and so its colour: CRITICAL bold red; FAIL, HIGH, ✗ red; WARN, MEDIUM yellow; LOW cyan; PASS, ✓ green. */
+export type Tone = 'critical' | 'bad' | 'warn' | 'info' | 'good';
+
+const TONES: Record<Tone, Style> = { critical: ['bold', 'red'], bad: 'red', warn: 'yellow', info: 'cyan', good: 'green' };
 
 /**
- * Colours severities (CRITICAL/HIGH/MEDIUM/LOW), statuses (FAIL/PASS/WARN, ✗/✓) and pass/fail
- * counts in finished text. Colour codes take no cells, so fitted lines keep fitting.
+ * A status seams itself writes — a severity, PASS/FAIL/WARN, ✗, a verdict, a count of failures —
+ * coloured when the terminal is (`t.color`), else as is. Renderers call it on exactly the token
+ * they write, so a test named `test_FAIL_handling`, a file or a message is never coloured (colour
+ * is never found by matching words in finished text). Colour codes take no cells: fitted tables
+ * keep fitting, and cutToCells keeps the codes whole.
  */
-export function colorize(text: string): string {
-  let out = text;
-  for (const [re, style] of TOKEN_STYLES) {
-    // skip text already inside a colour sequence from an earlier pattern
-    out = out.replace(re, (m, _g, offset: number, whole: string) => (insideColour(whole, offset) ? m : paint(style, m)));
-  }
-  return out;
+export function tone(text: string, kind: Tone, t: Terminal = current): string {
+  return t.color && text ? paint(TONES[kind], text) : text;
 }
 
-function insideColour(text: string, offset: number): boolean {
-  const open = text.lastIndexOf('\u001b[', offset);
-  if (open < 0) return false;
-  const seq = /^\u001b\[([0-9;]*)m/.exec(text.slice(open));
-  // the last sequence before offset is an opening one (not a reset 39/22/0) → inside
-  return !!seq && !/^(0|22|39|49)?$/.test(seq[1]!.split(';').pop() ?? '');
-}
-
-/** Text bound for stdout: wrapped to the terminal and coloured, as the terminal state says. */
+/** Text bound for stdout: wrapped to the terminal (its colour, if any, the renderers put in with tone). */
 export function forTerminal(text: string, t: Terminal = current): string {
-  const fitted = wrapProse(text, t.width);
-  return t.color ? colorize(fitted) : fitted;
+  return wrapProse(text, t.width);
 }
 
 /** `text` in `style` (colour decided by the caller, never by the stream). */

@@ -90,3 +90,55 @@ export function jsAddDevCommand(pm: JsPackageManager, spec: string): string {
 export function pythonAddCommand(pm: PythonPackageManager, modules: string, python = 'python3'): string {
   return pm === 'uv' ? `uv add --dev ${modules}` : pm === 'poetry' ? `poetry add --group dev ${modules}` : `${python} -m pip install ${modules}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// CI: a clean install from the lockfile, and running an installed bin
+
+/** Whether `dir` itself holds the lockfile of `pm` (a clean CI install needs one). */
+export function hasLockfile(dir: string, pm: JsPackageManager): boolean {
+  return JS_LOCKS.some(([file, p]) => p === pm && existsSync(path.join(dir, file)));
+}
+
+/** Yarn 2+ ("berry") or 1 ("classic"): the packageManager field, a .yarnrc.yml, or the lockfile's format. */
+export function yarnFlavour(dir: string, stopAt?: string): 'berry' | 'classic' {
+  for (const d of upwards(dir, stopAt)) {
+    const field = readText(path.join(d, 'package.json'));
+    const m = field && /"packageManager"\s*:\s*"yarn@(\d+)/.exec(field);
+    if (m) return Number(m[1]) >= 2 ? 'berry' : 'classic';
+    if (existsSync(path.join(d, '.yarnrc.yml'))) return 'berry';
+    const lock = readText(path.join(d, 'yarn.lock'));
+    if (lock !== undefined) return /^__metadata:/m.test(lock) ? 'berry' : 'classic';
+  }
+  return 'classic';
+}
+
+/**
+ * The install of a CI job: exactly the lockfile, failing when package.json and the lockfile
+ * disagree — `npm ci`, `pnpm install --frozen-lockfile`, `yarn install --immutable` (yarn 2+) or
+ * `--frozen-lockfile` (yarn 1), `bun install --frozen-lockfile`. Without a lockfile: a plain install.
+ */
+export function jsCiInstallCommand(pm: JsPackageManager, options: { locked: boolean; yarn?: 'berry' | 'classic' }): string {
+  if (!options.locked) return jsInstallCommand(pm);
+  if (pm === 'npm') return 'npm ci';
+  if (pm === 'yarn') return options.yarn === 'berry' ? 'yarn install --immutable' : 'yarn install --frozen-lockfile';
+  return `${pm} install --frozen-lockfile`;
+}
+
+/**
+ * Runs the bin of an installed (dev)dependency, never one fetched from the registry:
+ * `npx --no-install x`, `pnpm exec x`, `yarn run x` (also under Plug'n'Play), `bun run x`.
+ */
+export function jsExecCommand(pm: JsPackageManager, bin: string): string {
+  return pm === 'npm' ? `npx --no-install ${bin}` : pm === 'pnpm' ? `pnpm exec ${bin}` : `${pm} run ${bin}`;
+}
+
+/**
+ * The Python test dependencies of a CI job: pip from the requirement files (else pytest);
+ * `uv sync` (`--frozen` with a uv.lock); `poetry install`. uv and poetry install into the
+ * project's .venv, which the job puts first on PATH.
+ */
+export function pythonCiInstall(pm: PythonPackageManager, dir: string, requirements: readonly string[]): string[] {
+  if (pm === 'uv') return [existsSync(path.join(dir, 'uv.lock')) ? 'uv sync --frozen' : 'uv sync'];
+  if (pm === 'poetry') return ['poetry config virtualenvs.in-project true', 'poetry install --no-interaction --no-root'];
+  return [requirements.length ? `python -m pip install ${requirements.map((r) => `-r ${r}`).join(' ')}` : 'python -m pip install pytest'];
+}

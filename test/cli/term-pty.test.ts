@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunRecord, TestResult } from '../../src/core/types.js';
+import { openStore } from '../../src/store/index.js';
 import { cellWidth } from '../../src/util/term.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -12,7 +16,7 @@ const hasPython = spawnSync('python3', ['-c', 'import pty'], { encoding: 'utf8' 
  * Runs `args` of the built CLI under a real pseudo-terminal of `cols` columns (Python's pty module),
  * stdout only (stderr, where progress goes, to /dev/null). Returns what the terminal received.
  */
-function underPty(args: string[], cols: number, env: Record<string, string> = {}): string {
+function underPty(args: string[], cols: number, env: Record<string, string> = {}, cwd = root): string {
   const script = `
 import os, pty, sys
 cols = int(sys.argv[1]); argv = sys.argv[2:]
@@ -35,7 +39,7 @@ sys.stdout.buffer.write(out)
   delete env2.NO_COLOR;
   delete env2.FORCE_COLOR;
   Object.assign(env2, env);
-  const r = spawnSync('python3', ['-c', script, String(cols), 'node', bin, ...args], { cwd: root, encoding: 'utf8', env: env2 });
+  const r = spawnSync('python3', ['-c', script, String(cols), 'node', bin, ...args], { cwd, encoding: 'utf8', env: env2 });
   return r.stdout.replace(/\r\n/g, '\n');
 }
 
@@ -75,5 +79,48 @@ describe.skipIf(!hasPython)('seams in a pseudo-terminal', () => {
     const tty = underPty(['scan', 'examples/platform'], 60, { NO_COLOR: '1' });
     expect(tty).not.toMatch(ANSI);
     for (const l of tty.split('\n')) expect(cellWidth(l), l).toBeLessThanOrEqual(60);
+  });
+
+  it('history list at 80 columns: fitted (numbers compacted, tiers and branch cut, ids whole); --wide and piped: full text', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'seams-pty-hist-'));
+    const store = await openStore('sqlite:.seams/history.db', repo);
+    const res = (i: number, status: TestResult['status']): TestResult => ({ runner: 'pytest', project: null, id: `t::test_${i}`, name: `test_${i}`, tier: 'integration', status, durationMs: 1, attempts: 1, flaky: false });
+    const ids: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const id = `20261207T10000${k}-a1b2c${k}`;
+      ids.push(id);
+      const results = Array.from({ length: k === 0 ? 12_345 : 40 }, (_, i) => res(i, i % 7 === 0 && k === 1 ? 'failed' : 'passed'));
+      const run: RunRecord = {
+        id, repo: 'demo', commit: `${k}abcdef`.repeat(5), branch: 'feature/very-long-branch-name-for-the-history-table', tiers: ['integration', 'contract-consumer', 'end-to-end-browser'],
+        environment: {}, shard: null, startedAt: `2026-12-07T10:00:0${k}.000Z`, finishedAt: `2026-12-07T10:01:0${k}.000Z`, status: k === 1 ? 'failed' : 'passed', services: [], results,
+      };
+      await store.saveRun(run);
+    }
+    await store.close();
+
+    const tty = underPty(['history', 'list', '--root', repo], 80, { CI: 'true' });
+    const lines = stripAnsi(tty).split('\n');
+    expect(lines.length).toBeGreaterThan(4);
+    for (const l of lines) expect(cellWidth(l), l).toBeLessThanOrEqual(80);
+    expect(stripAnsi(tty)).toContain('…');
+    expect(stripAnsi(tty)).toMatch(/\b12k\b/);
+    for (const id of ids) expect(stripAnsi(tty)).toContain(id); // the id history show takes stays whole
+    expect(stripAnsi(tty)).toContain('12-07 10:00'); // the start, shortened
+    expect(stripAnsi(tty)).toMatch(/left out to fit: commit, tiers.*--wide shows them/);
+
+    const piped = spawnSync('node', [bin, 'history', 'list', '--root', repo], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' } });
+    expect(piped.stdout).not.toMatch(ANSI);
+    expect(piped.stdout).toContain('feature/very-long-branch-name-for-the-history-table');
+    expect(piped.stdout).toContain('integration,contract-consumer,end-to-end-browser');
+    expect(piped.stdout).toContain('12345');
+    expect(piped.stdout).not.toContain('left out');
+    const wide = underPty(['history', 'list', '--root', repo, '--wide', '--no-color'], 80);
+    expect(wide).toBe(piped.stdout);
+    // at 120 columns cutting the branch and tiers is enough: every column stays
+    const at120 = stripAnsi(underPty(['history', 'list', '--root', repo], 120));
+    for (const l of at120.split('\n')) expect(cellWidth(l), l).toBeLessThanOrEqual(120);
+    expect(at120).not.toContain('left out');
+    expect(at120).toContain('2026-12-07 10:00:00Z');
+    expect(at120).toMatch(/feature\S*…/);
   });
 });

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cellWidth, colorize, compactNumber, cutToCells, decideColor, decideWidth, setTerminal, stripAnsi, wrapProse } from '../../src/util/term.js';
+import { cellWidth, compactNumber, cutToCells, decideColor, decideWidth, setTerminal, stripAnsi, tone, wrapProse } from '../../src/util/term.js';
+import type { RunRecord, TestResult } from '../../src/core/types.js';
+import { renderGateText } from '../../src/report/gate.js';
+import { renderRunText } from '../../src/report/run.js';
 import { textTable } from '../../src/util/table.js';
 import { run } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
+import { writeRepo } from '../helpers/repo.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const fits = (text: string, width: number) => text.split('\n').every((l) => cellWidth(l) <= width);
@@ -99,6 +104,19 @@ describe('tables fitted to the terminal', () => {
     expect(text).toContain('secret-provisioning'); // the first column keeps its room
   });
 
+  it('leaves out the columns of `drop` only when cutting is not enough, and says so', () => {
+    const opts = { shrink: [3], minWidth: { 0: 30 }, drop: [2, 1] };
+    const roomy = textTable(header, rows, '  ', { ...opts, maxWidth: 90 });
+    expect(roomy).not.toContain('left out');
+    expect(roomy).toContain('Results');
+    const narrow = textTable(header, rows, '  ', { ...opts, maxWidth: 44 });
+    expect(fits(narrow, 44)).toBe(true);
+    expect(narrow).toContain('secret-provisioning');
+    expect(narrow.split('\n')[0]).not.toContain('Results');
+    expect(narrow.replace(/\s+/g, ' ')).toMatch(/left out to fit: Results; --wide shows them/);
+    expect(narrow.split('\n')[0]).toMatch(/Workflow\s+Tests\s+Status/);
+  });
+
   it('reads the width from the terminal state when the renderer gives none', () => {
     setTerminal({ color: false, width: 60 });
     expect(fits(textTable(header, rows), 60)).toBe(true);
@@ -108,13 +126,81 @@ describe('tables fitted to the terminal', () => {
 });
 
 describe('colour in text', () => {
-  it('colours severity, status and counts without changing the cells', () => {
-    const text = 'CRITICAL x\nHIGH y\nFAIL ✗ 3 failed, 12 passed\nPASS ✓';
-    const c = colorize(text);
+  it('tone colours the token it is given, only on a colour terminal', () => {
+    expect(tone('FAIL', 'bad', { color: false })).toBe('FAIL');
+    const c = tone('FAIL', 'bad', { color: true });
     expect(c).toMatch(ANSI);
-    expect(stripAnsi(c)).toBe(text);
-    for (const word of ['CRITICAL', 'HIGH', 'FAIL', '✗', '3 failed', '12 passed', 'PASS', '✓']) expect(c).toMatch(new RegExp(`\\u001b\\[[0-9;]*m${word}`));
-    expect(colorize('0 failed')).toBe('0 failed');
+    expect(stripAnsi(c)).toBe('FAIL');
+    expect(tone('CRITICAL', 'critical', { color: true })).toMatch(/\u001b\[1m/);
+    expect(tone('', 'bad', { color: true })).toBe('');
+  });
+
+  it('cutToCells keeps colour codes whole and ends a colour it cuts', () => {
+    const c = `\u001b[31m${'UNCOVERED'}\u001b[39m and more text`;
+    const cut = cutToCells(c, 6);
+    expect(stripAnsi(cut)).toBe('UNCOV…');
+    expect(cellWidth(cut)).toBe(6);
+    expect(cut).toMatch(/^\u001b\[31mUNCOV\u001b\[0m…$/);
+  });
+
+  it('a run summary colours its own marks and verdict, never a word of a test name or message', () => {
+    setTerminal({ color: true });
+    const res = (id: string, status: TestResult['status'], message?: string): TestResult => ({ runner: 'vitest', project: null, id, name: id, tier: 'unit', status, durationMs: 1, attempts: 1, flaky: false, ...(message ? { message } : {}) });
+    const run: RunRecord = {
+      id: 'r1', repo: 'demo', commit: null, branch: null, tiers: ['unit'], environment: {}, shard: null, startedAt: '2026-12-07T10:00:00.000Z', finishedAt: '2026-12-07T10:00:01.000Z',
+      status: 'failed', services: [],
+      results: [res('src/a.test.ts > shows PASSED banner', 'failed', 'ERROR: expected FAILED to be PASS'), res('tests/test_a.py::test_status[FAIL]', 'error', 'CRITICAL HIGH WARN ✓'), res('ok 1 passed', 'passed')],
+    };
+    const text = renderRunText(run, []);
+    for (const name of ['src/a.test.ts > shows PASSED banner', 'tests/test_a.py::test_status[FAIL]', 'ERROR: expected FAILED to be PASS', 'CRITICAL HIGH WARN ✓']) {
+      const line = text.split('\n').find((l) => stripAnsi(l).includes(name))!;
+      expect(line, name).toBeDefined();
+      expect(line, name).toContain(name); // the name as written: no escape code inside it
+      expect(line.slice(line.indexOf(name) + name.length), name).not.toMatch(ANSI); // nor after it
+    }
+    expect(text).toMatch(/\u001b\[31m✗\u001b\[39m src\/a\.test\.ts/);
+    expect(text).toMatch(/\u001b\[31mFAILED\u001b\[39m: \u001b\[32m1 passed\u001b\[39m, \u001b\[31m2 failed\u001b\[39m/);
+    setTerminal({ color: false });
+    expect(renderRunText(run, [])).not.toMatch(ANSI);
+  });
+
+  it('gate text: the PASS/FAIL/WARN marks are coloured, a rule named after them is not', () => {
+    setTerminal({ color: true });
+    const rule = (name: string, status: 'pass' | 'fail' | 'warn') => ({ name, status, metric: 'pass_rate', value: 0.5, unit: 'ratio', threshold: '>= 0.9', message: `${name} said FAIL`, items: [] });
+    const text = renderGateText([{ repo: 'demo', passed: false, counts: { pass: 1, fail: 1, warn: 1 }, results: [rule('PASS rate of FAIL tests', 'fail'), rule('no WARN', 'warn'), rule('ok', 'pass')] } as never]);
+    expect(text).toContain('PASS rate of FAIL tests');
+    expect(text).toContain('no WARN');
+    expect(text).toContain('said FAIL');
+    expect(text).toMatch(/\u001b\[31mFAIL\u001b\[39m PASS rate of FAIL tests: PASS rate of FAIL tests said FAIL/);
+    expect(text).toMatch(/\u001b\[33mWARN\u001b\[39m no WARN/);
+    expect(stripAnsi(text)).toMatch(/gate FAILED: 1 passed, 1 failed, 1 warnings/);
+  });
+});
+
+describe('seams run on a colour terminal (FORCE_COLOR=1, real pytest)', () => {
+  it('test names and messages that hold FAIL / PASSED / ERROR stay uncoloured; the marks and the verdict are coloured', async () => {
+    const repo = writeRepo({
+      'tests/test_status.py': [
+        'import pytest',
+        '',
+        '@pytest.mark.parametrize("word", ["FAIL", "PASSED"])',
+        'def test_status(word):',
+        '    assert word == "OK", "ERROR: the PASSED banner shows FAIL"',
+        '',
+        'def test_FAIL_handling():',
+        '    pass',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['run', repo, '--no-history'], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(r.code).toBe(1);
+    for (const id of ['tests/test_status.py::test_status[FAIL]', 'tests/test_status.py::test_status[PASSED]']) {
+      const line = r.stdout.split('\n').find((l) => l.includes('test_status[') && stripAnsi(l).includes(id))!;
+      expect(line, id).toMatch(new RegExp(`\\u001b\\[31m✗\\u001b\\[39m ${id.replace(/[[\].]/g, '\\$&')}$`));
+    }
+    const message = r.stdout.split('\n').find((l) => l.includes('the PASSED banner'))!;
+    expect(message).not.toMatch(ANSI);
+    expect(r.stdout).toMatch(/\u001b\[31mFAILED\u001b\[39m: \u001b\[32m1 passed\u001b\[39m, \u001b\[31m2 failed\u001b\[39m/);
   });
 });
 

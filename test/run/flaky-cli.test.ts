@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +34,26 @@ describe('seams flaky', () => {
     expect(r.stdout).not.toMatch(/t::b/);
     expect((await runCli(['flaky', '--root', root, '--tier', 'unit'])).stdout).toContain('no runs in history');
     expect((await runCli(['flaky', '--root', root, '--runs', '0'])).code).toBe(2);
+  });
+
+  it('an unknown tier: did you mean and the tiers there are, exit 2, as seams run', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'seams-flaky-tier-'));
+    writeFileSync(path.join(root, 'seams.yaml'), 'tiers:\n  nightly:\n    command: "true"\n');
+    // no history, nothing to compare with but seams.yaml: a declared tier is fine, a typo is not
+    const store = await openStore('sqlite:.seams/history.db', root);
+    await store.saveRun(run('r1', 1, 'c1', [res('t::a', 'passed')]));
+    await store.close();
+    const typo = await runCli(['flaky', 'integraton', root]);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toBe('seams: unknown tier "integraton" (did you mean "integration"?)\nhint: tiers here: nightly, integration\n');
+    // a conventional name the history lacks is a guess away: smok → smoke
+    const smok = await runCli(['flaky', '--tier', 'smok', '--root', root]);
+    expect(smok.code).toBe(2);
+    expect(smok.stderr).toMatch(/^seams: unknown tier "smok" \(did you mean "smoke"\?\)\nhint: tiers here: nightly, integration\n$/);
+    const far = await runCli(['flaky', 'zzzzzz', root]);
+    expect(far.stderr).toBe('seams: unknown tier "zzzzzz"\nhint: tiers here: nightly, integration\n');
+    // known tiers, with or without runs, keep their (possibly empty) report
+    for (const t of ['integration', 'nightly', 'e2e']) expect((await runCli(['flaky', t, root])).code, t).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ export async function ciInit(root: string, provider: string, opts: CiInitOptions
   else io.stderr.write(`seams: ${file} exists and differs; left as is (use --force to overwrite)\n`);
   if (res.status === 'written') {
     if (!res.setup.rootPackage?.seams)
-      io.stderr.write('hint: seams is not on the npm registry: add it as a devDependency so the workflow\'s `npx --no-install seams` finds it\n');
+      io.stderr.write(`hint: seams is not on the npm registry: add it as a devDependency so the workflow's \`${res.setup.seamsExec ?? 'npx --no-install seams'}\` finds it\n`);
     if (res.todos) io.stderr.write(`hint: ${file} has ${res.todos} TODO line${res.todos === 1 ? '' : 's'} (services or dependencies seams could not install for you)\n`);
   }
   if (provider === 'gitlab' && res.status === 'written') io.stderr.write('hint: include it from .gitlab-ci.yml: include: { local: seams.gitlab-ci.yml }\n');
@@ -39,9 +39,9 @@ export function registerCi(program: Command, io: CliIO, setExit: SetExit): void 
     .addHelpText(
       'after',
       `
-The job installs seams as the repository does (a devDependency, run with npx --no-install: seams
-is not on the npm registry), the JS packages and Playwright browsers of the runners found, the
-Python requirements, and the programs of the services in seams.yaml (moto_server, redis-server,
+The job installs seams as the repository does (a devDependency, installed and run with the
+repository's npm, pnpm, yarn or bun: seams is not on the npm registry), the JS packages and
+Playwright browsers of the runners found, the Python test dependencies (pip, uv or poetry), and the programs of the services in seams.yaml (moto_server, redis-server,
 postgres, …); what it cannot install is a TODO line in the file.
 
 Examples:

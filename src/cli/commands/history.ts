@@ -6,6 +6,7 @@ import type { DeletionPlan, RunStatus } from '../../app/history-admin.js';
 import type { RunRecord, TestResult } from '../../core/types.js';
 import { SeamsError } from '../../util/errors.js';
 import { textTable } from '../../util/table.js';
+import { terminal } from '../../util/term.js';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../types.js';
 
@@ -190,26 +191,41 @@ const oneLine = (s: string | undefined, max = 100) => {
 
 type Summary = Awaited<ReturnType<typeof import('../../app/history-admin.js').listHistory>>['runs'][number];
 
-function runsTable(runs: readonly Summary[], io: CliIO): string {
-  return textTable(
-    ['id', 'started', 'branch', 'commit', 'tiers', 'status', 'passed', 'failed', 'skipped', 'not run', 'time'],
-    runs.map((r) => [
-      r.id,
-      when(r.startedAt),
-      r.branch ?? '-',
-      r.commit?.slice(0, 10) ?? '-',
-      r.tiers.join(',') || '-',
-      r.status,
-      r.counts.passed,
-      r.counts.failed + r.counts.error,
-      r.counts.skipped,
-      r.counts.notRun,
-      secs(r.durationMs),
-    ]),
-    '  ',
-    { maxWidth: io.stdout.columns, shrink: [4, 2] },
-  );
+/**
+ * The runs as a table. On a terminal it fits the width (term.ts): numbers compacted, the tiers,
+ * the branch and the commit cut with …, then, when that is not enough, the start shortened to
+ * `12-07 10:00` and the commit, tiers, not-run and skipped columns left out (the table says so).
+ * The id stays whole: it is what `history show` and `history rm` take. With --wide, in a pipe or
+ * a file: the full text.
+ */
+function runsTable(runs: readonly Summary[]): string {
+  const table = (started: (iso: string) => string, drop: number[]) =>
+    textTable(
+      ['id', 'started', 'branch', 'commit', 'tiers', 'status', 'passed', 'failed', 'skipped', 'not run', 'time'],
+      runs.map((r) => [
+        r.id,
+        started(r.startedAt),
+        r.branch ?? '-',
+        r.commit?.slice(0, 10) ?? '-',
+        r.tiers.join(',') || '-',
+        r.status,
+        r.counts.passed,
+        r.counts.failed + r.counts.error,
+        r.counts.skipped,
+        r.counts.notRun,
+        secs(r.durationMs),
+      ]),
+      '  ',
+      { shrink: [4, 2, 3], minWidth: { 0: 40, 1: 20, 4: 8, 2: 8, 3: 7 }, drop },
+    );
+  const fitted = table(when, []);
+  // cutting text was enough when every id and start is still whole (without a width: the full table)
+  if (!terminal().width || runs.every((r) => fitted.includes(r.id) && fitted.includes(when(r.startedAt)))) return fitted;
+  return table(short, [3, 4, 9, 8]);
 }
+
+/** `2026-12-07T10:00:00.000Z` → `12-07 10:00` (UTC), for a narrow terminal. */
+const short = (iso: string) => when(iso).slice(5, 16);
 
 export async function historyListCommand(opts: ListOptions, io: CliIO): Promise<number> {
   const limit = wholeNumber(opts.limit, '--limit', 1, 'seams history list --limit 50 lists the newest 50 runs (default 20)');
@@ -225,7 +241,7 @@ export async function historyListCommand(opts: ListOptions, io: CliIO): Promise<
     return 0;
   }
   io.stdout.write(`${runs.length} run${runs.length === 1 ? '' : 's'} in ${location}, newest first${runs.length === (limit ?? 20) ? ` (the newest ${runs.length}: --limit for more)` : ''}\n\n`);
-  io.stdout.write(`${runsTable(runs, io)}\n`);
+  io.stdout.write(`${runsTable(runs)}\n`);
   return 0;
 }
 
@@ -256,6 +272,9 @@ export function renderRunDetail(run: RunRecord, location: string): string {
       textTable(
         ['status', 'test', 'tier', 'time', 'message'],
         sorted.map((r) => [r.flaky ? `${r.status} (flaky)` : r.status, `${r.id}${r.project ? ` [${r.project}]` : ''}`, r.tier ?? '-', secs(r.durationMs), oneLine(r.message ?? r.reason)]),
+        '  ',
+        // on a terminal the message goes first, then the test's id (full with --wide and in pipes)
+        { shrink: [4, 1], minWidth: { 4: 16, 1: 24 } },
       ),
     );
   }
@@ -279,7 +298,7 @@ async function carryOut(plan: DeletionPlan, opts: DeleteOptions, io: CliIO, ask:
       io.stdout.write(json ? `${JSON.stringify({ location: plan.location, dryRun: !!opts.dryRun, runs: [], deleted: { runs: 0, results: 0 } }, null, 2)}\n` : `nothing to ${what} in ${plan.location}\n`);
       return 0;
     }
-    if (!json) io.stdout.write(`${opts.dryRun ? 'would delete' : 'deleting'} ${plural(n)} from ${plan.location}:\n\n${runsTable(plan.runs, io)}\n`);
+    if (!json) io.stdout.write(`${opts.dryRun ? 'would delete' : 'deleting'} ${plural(n)} from ${plan.location}:\n\n${runsTable(plan.runs)}\n`);
     if (opts.dryRun) {
       if (json) io.stdout.write(`${JSON.stringify({ location: plan.location, dryRun: true, runs: plan.runs.map((r) => r.id) }, null, 2)}\n`);
       return 0;

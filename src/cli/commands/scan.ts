@@ -56,22 +56,62 @@ Exit codes: 0 scanned (also with diagnostics), 1 --verify found differences,
 }
 
 export async function scanCommand(paths: string[], opts: ScanCommandOptions, io: CliIO): Promise<number> {
-  const result = await scan(repoFolders(io, paths), {
-    // the folders as the user named them, from the working folder of the CLI (io.cwd)
-    config: opts.config && path.resolve(io.cwd, opts.config),
-    verify: opts.verify,
-    python: resolvePython(opts.python, io.env),
-    resolve: opts.resolve,
-    resolveTimeoutMs: resolveTimeoutMs(opts.resolveTimeout),
-    cache: opts.cache,
-    env: io.env,
-  });
-  // text and Markdown name each repository relative to the working folder (as gaps does); JSON keeps the absolute root
-  const shown = opts.format === 'json' ? result : { ...result, repos: result.repos.map((r) => ({ ...r, root: displayPath(io, r.root) })) };
+  const roots = repoFolders(io, paths);
+  const config = opts.config && path.resolve(io.cwd, opts.config);
+  // seams hands absolute paths down; what it prints names them as the user sees them from here
+  const shownPaths = (text: string) => relativeToCwd(io, text, [...roots, ...(config ? [config] : [])]);
+  let result: Awaited<ReturnType<typeof scan>>;
+  try {
+    result = await scan(roots, {
+      // the folders as the user named them, from the working folder of the CLI (io.cwd)
+      config,
+      verify: opts.verify,
+      python: resolvePython(opts.python, io.env),
+      resolve: opts.resolve,
+      resolveTimeoutMs: resolveTimeoutMs(opts.resolveTimeout),
+      cache: opts.cache,
+      env: io.env,
+    });
+  } catch (error) {
+    if (error instanceof SeamsError)
+      throw new SeamsError(error.code, shownPaths(error.message), { hint: error.hint && shownPaths(error.hint), exitCode: error.exitCode, cause: error });
+    throw error;
+  }
+  // text and Markdown name each repository, and the paths in its problems and verification errors,
+  // relative to the working folder (as gaps does); JSON keeps the absolute root and the texts as they came
+  const shown =
+    opts.format === 'json'
+      ? result
+      : {
+          ...result,
+          repos: result.repos.map((r) => ({
+            ...r,
+            root: displayPath(io, r.root),
+            diagnostics: r.diagnostics.map((d) => ({ ...d, message: shownPaths(d.message) })),
+            ...(r.verification ? { verification: r.verification.map((v) => (v.error ? { ...v, error: shownPaths(v.error) } : v)) } : {}),
+          })),
+        };
   const text = scanRenderers[opts.format](shown);
   if (opts.output) await writeOutput(io, opts.output, text);
   else io.stdout.write(text);
   return verificationStatus(verificationOf(result));
+}
+
+/**
+ * `text` with each of the absolute `paths` (and what lies under them) written as displayPath writes
+ * it: relative to the working folder when inside it (`/w/app/pyproject.toml` → `app/pyproject.toml`
+ * from /w), absolute otherwise. Longest first, so a repository inside another keeps its own name.
+ */
+export function relativeToCwd(io: CliIO, text: string, paths: readonly string[]): string {
+  let out = text;
+  for (const abs of [...new Set(paths)].sort((a, b) => b.length - a.length)) {
+    const rel = displayPath(io, abs);
+    if (rel === abs) continue;
+    const escaped = abs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // the path itself, or the path followed by a separator and more; never a longer name (/w/app2)
+    out = out.replace(new RegExp(`${escaped}(?=[\\/]|(?![\\w-]|\\.\\w))([\\/])?`, 'g'), (_m, sep?: string) => (sep ? (rel === '.' ? '' : `${rel}${sep}`) : rel));
+  }
+  return out;
 }
 
 /** `--resolve-timeout <seconds>`: a positive number of seconds. */
