@@ -1,7 +1,7 @@
 import { TaskProgress, expectedDurations, type RunProgress, type TaskPlan, type TierDone } from '../core/progress.js';
 import { taskLines, tierDoneLine } from '../report/progress.js';
 import { createLiveRegion } from '../util/progress.js';
-import { colorize, cutToCells } from '../util/term.js';
+import { cutToCells } from '../util/term.js';
 import type { CliIO } from './io.js';
 
 /** How often the live lines are redrawn (ms): the clock and ETA move between events too. */
@@ -76,7 +76,7 @@ export function runDisplay(io: CliIO, options: { live: boolean; color: boolean }
       region.clear();
     },
     tierFinished(t) {
-      region.log(options.color ? colorize(tierDoneLine(t)) : tierDoneLine(t));
+      region.log(tierDoneLine(t, options.color));
     },
     setDurations(d) {
       durations = d;

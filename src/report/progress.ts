@@ -1,6 +1,6 @@
 import type { TaskProgress, TierDone } from '../core/progress.js';
 import { RESULT_STATUSES } from '../core/types.js';
-import { cellWidth, cutToCells, paintText, stripAnsi } from '../util/term.js';
+import { cellWidth, cutToCells, stripAnsi, tone, type Tone } from '../util/term.js';
 
 /** The live progress of `seams run` as text: values in, lines out (the CLI draws them). */
 
@@ -30,7 +30,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * more. A runner without live events shows the elapsed time only.
  */
 export function taskLines(task: TaskProgress, now: number, style: ProgressStyle): string[] {
-  const paint = (s: Parameters<typeof paintText>[0], text: string) => (style.color ? paintText(s, text) : text);
+  const paint = (kind: Tone, text: string) => tone(text, kind, { color: style.color });
   const { plan } = task;
   const where = plan.tierCount > 1 ? `[${plan.tierIndex}/${plan.tierCount}] ` : '';
   const elapsed = clock(now - task.startedAt);
@@ -43,9 +43,9 @@ export function taskLines(task: TaskProgress, now: number, style: ProgressStyle)
   const bad = task.failed + task.errors.length;
   const eta = task.eta(now);
   const parts = [
-    `${where}${paint('bold', plan.label)}`,
+    `${where}${plan.label}`,
     `${task.done}/${total}${pct ? ` ${pct}` : ''}`,
-    ...(bad ? [paint('red', `✗ ${bad}`)] : []),
+    ...(bad ? [paint('bad', `✗ ${bad}`)] : []),
     ...(task.skipped ? [`${task.skipped} skipped`] : []),
     elapsed,
     // every test reported: the runner writes its report and exits (last time's wind-down, if known)
@@ -54,7 +54,7 @@ export function taskLines(task: TaskProgress, now: number, style: ProgressStyle)
   ];
   const lines = [fit(parts.join('  '), style.width)];
   const problems = [...task.errors, ...task.failures];
-  for (const f of problems.slice(-SHOWN_FAILURES)) lines.push(fit(`  ${paint('red', '✗')} ${f.name}${f.message ? `  ${paint('dim', f.message)}` : ''}`, style.width));
+  for (const f of problems.slice(-SHOWN_FAILURES)) lines.push(fit(`  ${paint('bad', '✗')} ${f.name}${f.message ? `  ${f.message}` : ''}`, style.width));
   if (problems.length > SHOWN_FAILURES) lines.push(fit(`  … ${plural(problems.length - SHOWN_FAILURES, 'more failure')} (all of them in the summary)`, style.width));
   return lines;
 }
@@ -64,8 +64,13 @@ export function taskLines(task: TaskProgress, now: number, style: ProgressStyle)
  * (the statuses that occurred, in the summary's order). What `seams run` prints where it draws no
  * live progress (CI, a pipe): the log then shows each tier as it ends.
  */
-export function tierDoneLine(t: TierDone): string {
-  const counts = RESULT_STATUSES.filter((s) => t.counts[s]).map((s) => `${t.counts[s]} ${s === 'not-run' ? 'not run' : s}`);
+export function tierDoneLine(t: TierDone, color = false): string {
+  const kind = (s: string): Tone | undefined => (s === 'passed' ? 'good' : s === 'failed' || s === 'error' || s === 'not-run' ? 'bad' : undefined);
+  const counts = RESULT_STATUSES.filter((s) => t.counts[s]).map((s) => {
+    const text = `${t.counts[s]} ${s === 'not-run' ? 'not run' : s}`;
+    const k = kind(s);
+    return k ? tone(text, k, { color }) : text;
+  });
   const where = t.tierCount > 1 ? ` (${t.tierIndex}/${t.tierCount})` : '';
   return `tier ${t.tier}${where}: ${plural(t.tests, 'test')}${counts.length ? `, ${counts.join(', ')}` : ''} in ${clock(t.ms)}`;
 }

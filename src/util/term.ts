@@ -204,8 +204,3 @@ export function tone(text: string, kind: Tone, t: Terminal = current): string {
 export function forTerminal(text: string, t: Terminal = current): string {
   return wrapProse(text, t.width);
 }
-
-/** `text` in `style` (colour decided by the caller, never by the stream). */
-export function paintText(style: Style, text: string): string {
-  return paint(style, text);
-}
