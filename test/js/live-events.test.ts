@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -392,4 +392,50 @@ describe('Playwright: reporters/playwright.cjs', () => {
     expect(bad.code).toBe(run.code);
     expect(await storedResults(playwrightPlugin, 'playwright', bad.resultFile)).toEqual(withEvents);
   }, 180_000);
+});
+
+/**
+ * Vitest 2 and 3 (the reporter's older hooks, and the ≥ 3 hooks before Vitest 4): folders where
+ * `npm install vitest@2` / `vitest@3` was run, colon-separated in SEAMS_TEST_VITEST_DIRS (seams
+ * itself installs Vitest 4 only). The fixture's files are copied there and run with the reporter.
+ */
+const legacyDirs = (process.env.SEAMS_TEST_VITEST_DIRS ?? '').split(':').filter(Boolean);
+describe.skipIf(!legacyDirs.length)('older Vitest versions (SEAMS_TEST_VITEST_DIRS)', () => {
+  for (const dir of legacyDirs) {
+    it(dir, () => {
+      const version = (JSON.parse(readFileSync(path.join(dir, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }).version;
+      const root = mkdtempSync(path.join(dir, 'live-'));
+      try {
+        for (const f of ['math.spec.ts', 'more.spec.ts', 'broken.spec.ts']) writeFileSync(path.join(root, f), readFileSync(path.join(fixture('vitest'), f)));
+        const events = path.join(root, 'events.ndjson');
+        const r = spawnSync(
+          process.execPath,
+          [path.join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root, '--reporter=json', `--reporter=${path.join(repoRoot, 'reporters/vitest.mjs')}`, `--outputFile=${path.join(root, 'r.json')}`],
+          { cwd: root, env: { ...process.env, SEAMS_EVENTS: events, CI: '1' }, encoding: 'utf8', timeout: 120_000 },
+        );
+        expect(r.status, `${version}: ${r.stderr}`).toBe(1);
+        const all = readEvents(events);
+        expect(all[0]).toEqual({ event: 'start', runner: 'vitest', v: 1 });
+        expect(all.at(-1)).toEqual({ event: 'end' });
+        expect(sumOf(all, 'collected')).toBe(10);
+        const status = Object.fromEntries([...lastById(root, all)].map(([k, e]) => [k.slice(1), e.status]));
+        expect(status).toEqual({
+          'math.spec.ts > math > adds': 'passed',
+          'math.spec.ts > math > fails': 'failed',
+          'math.spec.ts > math > skipped': 'skipped',
+          'math.spec.ts > math > later': 'skipped',
+          'math.spec.ts > math > nested > deep': 'passed',
+          'math.spec.ts > top level': 'passed',
+          'more.spec.ts > each 1': 'passed',
+          'more.spec.ts > each 2': 'passed',
+          'more.spec.ts > flaky': 'passed',
+          'more.spec.ts > two lines': 'failed',
+        });
+        expect(tests(all).length).toBe(10);
+        expect(all.filter((e) => e.event === 'error')).toEqual([{ event: 'error', message: 'cannot load this file', file: path.join(root, 'broken.spec.ts') }]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
 });
