@@ -16,14 +16,19 @@ export const SEAMS_REPORTERS_DIR: string | null = (() => {
   return existsSync(path.join(dir, 'events.cjs')) ? path.resolve(dir) : null;
 })();
 
+/** Each reporter's absolute path, or null when it is missing; looked up once, so command builders stay pure. */
+const REPORTERS: Readonly<Record<JsReporter, string | null>> = (() => {
+  const of = (file: JsReporter) => (SEAMS_REPORTERS_DIR && existsSync(path.join(SEAMS_REPORTERS_DIR, file)) ? path.join(SEAMS_REPORTERS_DIR, file) : null);
+  return { 'vitest.mjs': of('vitest.mjs'), 'jest.cjs': of('jest.cjs'), 'playwright.cjs': of('playwright.cjs') };
+})();
+
 /**
  * The reporter a JS runner's command loads and the environment naming the events file, when
  * `BuildInput.events` asks for live events and the reporter is there; null otherwise (the
- * command is then the one built without events).
+ * command is then the one built without events). Pure.
  */
-export function liveEventsReporter(input: Pick<BuildInput, 'events'>, file: JsReporter, dir: string | null = SEAMS_REPORTERS_DIR): { reporter: string; env: Record<string, string> } | null {
-  if (!input.events || !dir) return null;
-  const reporter = path.join(dir, file);
-  if (!existsSync(reporter)) return null;
+export function liveEventsReporter(input: Pick<BuildInput, 'events'>, file: JsReporter): { reporter: string; env: Record<string, string> } | null {
+  const reporter = REPORTERS[file];
+  if (!input.events || !reporter) return null;
   return { reporter, env: { SEAMS_EVENTS: input.events } };
 }

@@ -8,7 +8,9 @@ import { liveEventsReporter } from '../js/reporters.js';
  * `--reporter` option would replace the first).
  */
 export function buildPlaywrightCommand(input: BuildInput): CommandSpec {
-  const live = liveEventsReporter(input, 'playwright.cjs');
+  // Playwright splits the --reporter list at commas: a reporter path with one goes without events
+  const found = liveEventsReporter(input, 'playwright.cjs');
+  const live = found && !found.reporter.includes(',') ? found : null;
   return {
     argv: [
       ...jsExecutable(input, 'playwright'),
