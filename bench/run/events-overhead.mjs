@@ -14,11 +14,12 @@
 // Prints per runner the median wall and CPU time (GNU time: the runner and its workers) of each
 // side and their ratio, the events written, and the load average before and after.
 //
-// Measured 2026-12-07 20:26–20:40 UTC, 2 vCPU shared with other suites (load average 5–9), 5 runs
-// per side: the writer alone 3–4 µs per test event (167 bytes); CPU time with/without events
-// vitest/ufo 5.76/5.80 s (0.99), jest/commander.js 23.55/23.36 s (1.01), playwright/500 generated
-// tests 8.90/8.97 s (0.99). Wall medians 1.09, 1.46 and 1.13, within the run-to-run spread of
-// each side at that load (jest without: 41.7–71.0 s; with: 40.1–76.9 s).
+// Measured 2026-12-07, 2 vCPU shared with other suites, 5 runs per side (medians, with/without):
+// at load average 1.7–5 (21:14–21:20 UTC): vitest/ufo wall 4.83/4.87 s (0.99), CPU 5.69/5.69 s
+// (1.00); jest/commander.js wall 17.85/19.55 s (0.91), CPU 19.38/19.32 s (1.00); playwright/500
+// generated tests wall 7.90/8.57 s (0.92), CPU 8.17/8.33 s (0.98). The writer alone: 2–4 µs and
+// 167 bytes per test event. At load average 5–9 (20:26–20:40) the CPU ratios were 0.99–1.01 and
+// the wall ratios 1.09–1.46, inside each side's own spread at that load (jest: 41–77 s).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
