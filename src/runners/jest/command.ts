@@ -1,20 +1,26 @@
 import type { ArgConflict, BuildInput, CommandSpec, ResultFormatPlugin } from '../contract.js';
 import { argvWords, cwdOf, jsExecutable, optionConflicts, selectedFiles } from '../_shared/targets.js';
+import { liveEventsReporter } from '../js/reporters.js';
 
-/** `jest --runTestsByPath` for the selected files, writing Jest's JSON report. */
+/**
+ * `jest --runTestsByPath` for the selected files, writing Jest's JSON report; with `input.events`,
+ * seams' events reporter after Jest's default one (`--reporters` replaces the configured list).
+ */
 export function buildJestCommand(input: BuildInput): CommandSpec {
+  const live = liveEventsReporter(input, 'jest.cjs');
   return {
     argv: [
       ...jsExecutable(input, 'jest'),
       '--json',
       `--outputFile=${input.resultFile}`,
+      ...(live ? ['--reporters=default', `--reporters=${live.reporter}`] : []),
       ...(input.project ? [`--selectProjects=${input.project}`] : []),
       '--runTestsByPath',
       ...selectedFiles(input),
       ...input.extraArgs,
     ],
     cwd: cwdOf(input),
-    env: {},
+    env: { ...live?.env },
     resultFile: input.resultFile,
     format: 'jest',
   };

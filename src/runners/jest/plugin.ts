@@ -14,6 +14,7 @@ export const jestPlugin = {
   verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyJest(root, inventory, options),
   // `jest --listTests` lists test files, not tests
   verifyUnit: 'files',
+  liveEvents: true,
   buildCommand: buildJestCommand,
   adoptCommand: adoptJestCommand,
   conflictingArgs: jestConflicts,

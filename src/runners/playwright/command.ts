@@ -1,20 +1,28 @@
 import type { ArgConflict, BuildInput, CommandSpec, ResultFormatPlugin } from '../contract.js';
 import { argvWords, cwdOf, jsExecutable, optionConflicts, selectedFiles } from '../_shared/targets.js';
+import { liveEventsReporter } from '../js/reporters.js';
 
-/** `playwright test` for the selected files; the JSON reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME says. */
+/**
+ * `playwright test` for the selected files; the JSON reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME
+ * says. With `input.events`, seams' events reporter joins it in the one `--reporter` list (a second
+ * `--reporter` option would replace the first).
+ */
 export function buildPlaywrightCommand(input: BuildInput): CommandSpec {
+  // Playwright splits the --reporter list at commas: a reporter path with one goes without events
+  const found = liveEventsReporter(input, 'playwright.cjs');
+  const live = found && !found.reporter.includes(',') ? found : null;
   return {
     argv: [
       ...jsExecutable(input, 'playwright'),
       'test',
-      '--reporter=json',
+      live ? `--reporter=json,${live.reporter}` : '--reporter=json',
       ...(input.project ? [`--project=${input.project}`] : []),
       ...(input.retries ? [`--retries=${input.retries}`] : []),
       ...selectedFiles(input),
       ...input.extraArgs,
     ],
     cwd: cwdOf(input),
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: input.resultFile },
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: input.resultFile, ...live?.env },
     resultFile: input.resultFile,
     format: 'playwright',
   };

@@ -15,6 +15,7 @@ export const playwrightPlugin = {
   verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyPlaywright(root, inventory, options),
   verifyUnit: 'ids',
   collect: playwrightCollector,
+  liveEvents: true,
   buildCommand: buildPlaywrightCommand,
   adoptCommand: adoptPlaywrightCommand,
   conflictingArgs: playwrightConflicts,

@@ -1,13 +1,19 @@
 import type { ArgConflict, BuildInput, CommandSpec, ResultFormatPlugin } from '../contract.js';
 import { argvWords, cwdOf, jsExecutable, optionConflicts, selectedFiles } from '../_shared/targets.js';
+import { liveEventsReporter } from '../js/reporters.js';
 
-/** `vitest run` for the selected files, writing Vitest's JSON report. */
+/**
+ * `vitest run` for the selected files, writing Vitest's JSON report; with `input.events`, seams'
+ * events reporter too (a second `--reporter`: Vitest runs both, `--outputFile` stays the JSON one's).
+ */
 export function buildVitestCommand(input: BuildInput): CommandSpec {
+  const live = liveEventsReporter(input, 'vitest.mjs');
   return {
     argv: [
       ...jsExecutable(input, 'vitest'),
       'run',
       '--reporter=json',
+      ...(live ? [`--reporter=${live.reporter}`] : []),
       `--outputFile=${input.resultFile}`,
       ...(input.project ? [`--project=${input.project}`] : []),
       ...(input.retries ? [`--retry=${input.retries}`] : []),
@@ -15,7 +21,7 @@ export function buildVitestCommand(input: BuildInput): CommandSpec {
       ...input.extraArgs,
     ],
     cwd: cwdOf(input),
-    env: {},
+    env: { ...live?.env },
     resultFile: input.resultFile,
     format: 'vitest',
   };

@@ -15,6 +15,7 @@ export const vitestPlugin = {
   verify: async (root, inventory, options) => (await import('../js/verify.js')).verifyVitest(root, inventory, options),
   verifyUnit: 'ids',
   collect: vitestCollector,
+  liveEvents: true,
   buildCommand: buildVitestCommand,
   adoptCommand: adoptVitestCommand,
   conflictingArgs: vitestConflicts,
