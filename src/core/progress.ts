@@ -13,7 +13,7 @@ export type LiveEvent =
   | { event: 'start'; runner?: string }
   | { event: 'total'; tests: number }
   | { event: 'collected'; tests: number }
-  | { event: 'test'; status: LiveStatus; id?: string; file?: string; titlePath?: string[]; ms?: number; message?: string }
+  | { event: 'test'; status: LiveStatus; id?: string; file?: string; titlePath?: string[]; project?: string; ms?: number; message?: string }
   | { event: 'error'; message: string; file?: string }
   | { event: 'end' };
 
@@ -111,8 +111,10 @@ export class TaskProgress {
   skipped = 0;
   /** Errors outside any test (a file that failed to import). */
   errors: LiveFailure[] = [];
-  failures: LiveFailure[] = [];
+  failures: (LiveFailure & { key: string })[] = [];
   finishedAt: number | undefined;
+  /** Each test's status so far, by project and key (a retry replaces it). */
+  private readonly statuses = new Map<string, LiveStatus>();
   private expected: ExpectedDurations | null = null;
   private doneExpected = 0;
   private firstResultAt: number | undefined;
@@ -152,12 +154,19 @@ export class TaskProgress {
         break;
       case 'test': {
         const key = keyOf(e);
-        this.done++;
-        if (e.status === 'passed') this.passed++;
-        else if (e.status === 'skipped') this.skipped++;
-        else {
-          this.failed++;
-          this.failures.push({ name: key, ...(e.message ? { message: e.message } : {}) });
+        // a retried test reports each attempt (Jest, Playwright): the last one counts
+        const seenKey = e.project ? `${e.project}\u0000${key}` : key;
+        const before = this.statuses.get(seenKey);
+        this.statuses.set(seenKey, e.status);
+        if (before !== undefined) {
+          this.count(before, -1);
+          if (before === 'failed' || before === 'error') this.failures = this.failures.filter((f) => f.key !== seenKey);
+        } else this.done++;
+        this.count(e.status, 1);
+        if (e.status === 'failed' || e.status === 'error') this.failures.push({ name: e.project ? `${key} (${e.project})` : key, ...(e.message ? { message: e.message } : {}), key: seenKey });
+        if (before !== undefined) {
+          this.lastResultAt = now;
+          break;
         }
         const weight = this.expected ? (this.expected.byKey.get(key) ?? this.expected.median) : 0;
         if (this.firstResultAt === undefined) {
@@ -175,6 +184,12 @@ export class TaskProgress {
 
   finish(now: number): void {
     this.finishedAt = now;
+  }
+
+  private count(status: LiveStatus, by: 1 | -1): void {
+    if (status === 'passed') this.passed += by;
+    else if (status === 'skipped') this.skipped += by;
+    else this.failed += by;
   }
 
   /** The phases of a task that ran to its end with live results (none otherwise): for the next run's ETA. */

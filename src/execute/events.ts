@@ -37,11 +37,13 @@ export function parseEventLine(line: string): LiveEvent | null {
       if (!id && !(file && titlePath)) return null;
       const ms = typeof o.ms === 'number' && Number.isFinite(o.ms) && o.ms >= 0 ? o.ms : undefined;
       const message = text(o.message, 200);
+      const project = text(o.project, 200);
       return {
         event: 'test',
         status: o.status as LiveStatus,
         ...(id ? { id } : {}),
         ...(file && titlePath ? { file, titlePath } : {}),
+        ...(project ? { project } : {}),
         ...(ms !== undefined ? { ms } : {}),
         ...(message ? { message } : {}),
       };

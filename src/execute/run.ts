@@ -260,8 +260,10 @@ function followTask(o: ExecuteOptions, s: RunState, task: PlannedTask, tier: str
   const cwd = task.spec.cwd;
   // a test named by file and titles (the JS reporters) gets the id seams scan gives it
   const keyOf = (e: Extract<LiveEvent, { event: 'test' }>) =>
-    e.id ?? `${toPosix(path.relative(o.root, path.resolve(cwd, e.file!)))} > ${e.titlePath!.join(' > ')}`;
-  const tail = new EventsTail(task.events, (e) => state.apply(e, Date.now(), keyOf));
+    e.id ?? `${repoFile(e.file!)} > ${e.titlePath!.join(' > ')}`;
+  // a file that failed to load is named as seams names files: from the repository root
+  const repoFile = (f: string) => toPosix(path.relative(o.root, path.resolve(cwd, f)));
+  const tail = new EventsTail(task.events, (e) => state.apply(e.event === 'error' && e.file ? { ...e, file: repoFile(e.file) } : e, Date.now(), keyOf));
   const timer = setInterval(() => tail.poll(), EVENTS_POLL_MS);
   timer.unref();
   return {

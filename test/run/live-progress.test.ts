@@ -86,7 +86,7 @@ describe('live progress from the real runners', () => {
     expect(task.plan).toMatchObject({ tier: 'unit', runner: 'pytest', live: true, planned: 7 });
     expect(task.runnerTotal).toBe(7);
     expect([task.done, task.passed, task.failed, task.skipped]).toEqual([7, 4, 1, 2]);
-    expect(task.failures).toEqual([{ name: 'tests/test_live.py::test_bad', message: 'AssertionError: one is not two' }]);
+    expect(task.failures.map(({ name, message }) => ({ name, message }))).toEqual([{ name: 'tests/test_live.py::test_bad', message: 'AssertionError: one is not two' }]);
     // events arrived while pytest ran, not all at its end
     expect(seen.during.some((d) => d > 0 && d < 7)).toBe(true);
     const stored = result.outcomes[0]!.run.results;
@@ -162,4 +162,21 @@ describe('live progress from the real runners', () => {
     expect(tasks.reduce((s, t) => s + t.done, 0)).toBe(stored.length);
     expect(readdirSync(root).includes('.seams')).toBe(true);
   }, 90_000);
+
+  it.each(['vitest', 'jest', 'playwright'])('%s through seams run: the reporter seams loads reports every test it stores, failures by their inventory ids', async (name) => {
+    const root = path.resolve('test/fixtures/live-events', name);
+    const { progress, seen } = recorder();
+    const result = await run({ root, progress, history: false, env: { ...process.env, CI: '' }, ...quiet });
+    const stored = result.outcomes.flatMap((o) => o.run.results).filter((r) => r.status !== 'not-run');
+    const tasks = seen.finished.filter((t) => t.plan.runner === name);
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.every((t) => t.plan.live)).toBe(true);
+    // a file that fails to load is one error result in the report, an error event live
+    expect(tasks.reduce((s, t) => s + t.done + t.errors.length, 0)).toBe(stored.filter((r) => r.runner === name).length);
+    for (const e of tasks.flatMap((t) => t.errors)) if (e.name !== 'error') expect(path.isAbsolute(e.name), e.name).toBe(false);
+    const failedIds = new Set(stored.filter((r) => r.status === 'failed' || r.status === 'error').map((r) => r.id));
+    const shown = tasks.flatMap((t) => t.failures.map((f) => f.name.replace(/ \([^)]*\)$/, '')));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const id of shown) expect(failedIds, id).toContain(id);
+  }, 120_000);
 });

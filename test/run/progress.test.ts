@@ -111,11 +111,28 @@ describe('a task\'s progress', () => {
     t.apply(test('d', 'error', 'fixture boom'), 5, keyOf);
     t.apply({ event: 'error', message: 'ImportError', file: 'x.py' }, 6, keyOf);
     expect([t.done, t.passed, t.failed, t.skipped]).toEqual([4, 1, 2, 1]);
-    expect(t.failures).toEqual([
+    expect(t.failures.map(({ name, message }) => ({ name, message }))).toEqual([
       { name: 'b', message: 'assert 1 == 2' },
       { name: 'd', message: 'fixture boom' },
     ]);
     expect(t.errors).toEqual([{ name: 'x.py', message: 'ImportError' }]);
+  });
+
+  it('a retried test counts once, by its last attempt; the same id in two projects is two tests', () => {
+    const t = new TaskProgress(plan({ planned: 3 }), 0);
+    t.apply({ event: 'test', id: 'a', status: 'failed', message: 'first try', project: 'chromium' }, 1, keyOf);
+    expect([t.done, t.failed, t.failures.length]).toEqual([1, 1, 1]);
+    t.apply({ event: 'test', id: 'a', status: 'passed', project: 'chromium' }, 2, keyOf);
+    expect([t.done, t.passed, t.failed, t.failures.length]).toEqual([1, 1, 0, 0]);
+    t.apply({ event: 'test', id: 'a', status: 'failed', message: 'firefox only', project: 'firefox' }, 3, keyOf);
+    t.apply({ event: 'test', id: 'b', status: 'error', message: 'once' }, 4, keyOf);
+    t.apply({ event: 'test', id: 'b', status: 'failed', message: 'twice' }, 5, keyOf);
+    expect([t.done, t.passed, t.failed]).toEqual([3, 1, 2]);
+    expect(t.failures.map(({ name, message }) => ({ name, message }))).toEqual([
+      { name: 'a (firefox)', message: 'firefox only' },
+      { name: 'b', message: 'twice' },
+    ]);
+    expect(parseEventLine('{"event":"test","id":"a","status":"passed","project":"chromium"}')).toEqual({ event: 'test', id: 'a', status: 'passed', project: 'chromium' });
   });
 
   it('never shows fewer tests than are done', () => {
