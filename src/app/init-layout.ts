@@ -76,7 +76,8 @@ function pythonComponents(out: Components, files: readonly string[], graph: Impo
     if (subs.length) {
       for (const s of subs) out.add([s, `${name}-${s}`], [`${top}/${s}/**`], below.filter((f) => f.startsWith(`${top}/${s}/`)));
       if (ownModules.length) out.add([name], [`${top}/*.py`], mods);
-    } else if (ownModules.length <= 2) out.add([name], [`${top}/**`], below);
+    } else if (ownModules.length <= 2 || tops.length > 1) out.add([name], [`${top}/**`], below);
+    // one flat package (a library such as click): its modules, grouped; several (Django apps): one each
     else for (const g of moduleGroups(ownModules, graph)) out.add([g.name, `${name}-${g.name}`], g.files, g.files);
   }
   // single-module libraries at a source root (src/six.py)
