@@ -214,6 +214,36 @@ describe('seams init on single packages', () => {
     expect(uncommentedWorkflows(text)).toMatch(/chain: \[ (core|termui), compat \]/);
     await expectScanAndGapsClean(root);
   });
+  it('several top-level Python packages (Django apps): one component each, migrations and tests left out', async () => {
+    const root = writeRepo(
+      {
+        'manage.py': 'import mysite.settings\n',
+        'mysite/__init__.py': '',
+        'mysite/settings.py': 'INSTALLED_APPS = ["polls", "accounts"]\n',
+        'mysite/urls.py': 'from polls import views\n',
+        'polls/__init__.py': '',
+        'polls/models.py': 'from accounts.models import User\n',
+        'polls/views.py': 'from .models import User\n',
+        'polls/admin.py': '',
+        'polls/migrations/__init__.py': '',
+        'polls/migrations/0001_initial.py': '',
+        'polls/tests.py': 'def test_a():\n    pass\n',
+        'accounts/__init__.py': '',
+        'accounts/models.py': 'class User:\n    pass\n',
+        'accounts/tests/__init__.py': '',
+        'accounts/tests/test_models.py': 'def test_user():\n    pass\n',
+      },
+      'seams-init-',
+    );
+    const { text, components } = await initAndRead(root);
+    expect(Object.fromEntries(Object.entries(components).map(([k, v]) => [k, v.paths]))).toEqual({
+      accounts: ['accounts/**'],
+      mysite: ['mysite/**'],
+      polls: ['polls/**'],
+    });
+    expect(uncommentedWorkflows(text)).toContain('chain: [ mysite, polls, accounts ]');
+    await expectScanAndGapsClean(root);
+  });
 });
 
 describe('$schema resolves from seams.yaml, or is left out with a note', () => {
