@@ -15,7 +15,7 @@ export interface InitFacts {
   /** Non-unit tiers found, with the folder globs and markers that placed tests there. */
   tiers: { tier: string; paths: string[]; markers: string[]; tests: number; files: number }[];
   unitTests: number;
-  /** Source roots: top-level Python packages / configured pythonpath, JS/TS `src` folders. */
+  /** Source roots: top-level Python packages and configured pythonpath. */
   sourceRoots: string[];
   /** Marker / tag names in use, with counts. */
   markers: { name: string; tests: number }[];
@@ -176,7 +176,7 @@ export function renderInitConfig(f: InitFacts): string {
     ' workflow no integration or e2e test reaches end to end as CRITICAL (P2 HIGH, P3 MEDIUM).',
     ...(proposals.length
       ? [
-          ' proposal: the imports link these components (each one\'s files import the next one\'s; in brackets, how many files do).',
+          ' proposal: the imports link these components (each one\'s files import the next one\'s; in parentheses, how many files do).',
           ' Uncomment the chains that are real user paths, give them a title and a priority:',
           ' workflows:',
           ...proposals.flatMap((w) => [
@@ -195,7 +195,7 @@ export function renderInitConfig(f: InitFacts): string {
         ]),
   ];
   const requirementLines = f.requirementSources.length
-    ? [` Requirements: ${f.requirements} ids found in these files (headings, list items, table rows).`]
+    ? [` Requirements: ${f.requirements} id${f.requirements === 1 ? '' : 's'} found in these files (headings, list items, table rows).`]
     : [
         ` Requirements: no ids such as FR-001 found${f.requirementFilesSearched ? ` in the ${f.requirementFilesSearched} Markdown file(s) searched` : ''}, so no source is proposed.`,
         ' To trace requirements, define ids in Markdown (e.g. specs/core.md: `- **FR-001**: Users can log in`) and add:',
