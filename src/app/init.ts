@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPythonSource, layoutSourceFiles, proposeComponents, proposeWorkflows } from './init-layout.js';
 import { conftestFlags, DEV_DEPENDENCY_SCHEMA, isUntouched, renderInitConfig, tierGlobs, tierOfFlag, type InitFacts } from '../config/init.js';
 import { findConfigFile } from '../config/load.js';
 import { DEFAULTS } from '../config/resolve.js';
@@ -12,6 +13,7 @@ import { pythonRootsFromConfig } from '../workspace/python-roots.js';
 import { readRequirements } from '../requirements/index.js';
 import { scanRepo } from '../scan/index.js';
 import { createFileLister } from '../workspace/files.js';
+import { jsAddDevCommand, jsPackageManager } from '../workspace/package-manager.js';
 import { dirnamePosix, relativePosix } from '../util/paths.js';
 
 /** `seams init`: inspect a repository and propose (or write) a commented seams.yaml that describes it. */
@@ -40,7 +42,8 @@ export interface InitResult {
 
 export async function init(root: string, options: InitOptions = {}): Promise<InitResult> {
   const inventory = await scanRepo(root);
-  const facts = { ...(await gatherFacts(inventory)), schemaPath: schemaPathFor(inventory.root) };
+  const schema = schemaFor(inventory.root);
+  const facts: InitFacts = { ...(await gatherFacts(inventory)), ...(schema.path ? { schemaPath: schema.path } : {}), schemaNote: schema.note };
   const text = renderInitConfig(facts);
   const existing = await findConfigFile(inventory.root);
   const target = existing ?? path.join(inventory.root, 'seams.yaml');
@@ -57,20 +60,37 @@ export async function init(root: string, options: InitOptions = {}): Promise<Ini
 /** This seams installation's JSON Schema (src/app → package root, and dist/app alike). */
 const OWN_SCHEMA = fileURLToPath(new URL('../../schemas/seams.config.schema.json', import.meta.url));
 
+/** How many folders up a relative `$schema` may climb and still count as "near" the repo (a sibling checkout). */
+const NEAR = 2;
+
 /**
- * `$schema` for seams.yaml: the devDependency's copy (`./node_modules/seams/…`) when the repo has
- * one or seams lives elsewhere; a relative path to this checkout's schema when the repo is inside
- * it (the bundled example). Never a URL: seams is not published on a registry or CDN.
+ * `$schema` for seams.yaml, only as a path that exists relative to it: the devDependency's copy
+ * (`./node_modules/seams/…`) when the repo has one; else the schema of the seams installation
+ * running init when it is inside or near the repo (the bundled example, a sibling checkout). Else
+ * no `$schema` line, and a note that says how to get completion (with the repo's package manager).
+ * Never a URL (seams is not published on a registry or CDN) and never an absolute path (it would
+ * not resolve on another machine).
  */
-export function schemaPathFor(root: string, ownSchema = OWN_SCHEMA): string {
-  if (existsSync(path.join(root, DEV_DEPENDENCY_SCHEMA))) return DEV_DEPENDENCY_SCHEMA;
+export function schemaFor(root: string, ownSchema = OWN_SCHEMA): { path?: string; note: string } {
+  if (existsSync(path.join(root, DEV_DEPENDENCY_SCHEMA))) return { path: DEV_DEPENDENCY_SCHEMA, note: 'Completion in editors (the schema of the seams devDependency).' };
   const seamsRoot = path.dirname(path.dirname(ownSchema));
-  const inside = path.relative(seamsRoot, root);
-  if (existsSync(ownSchema) && !inside.startsWith('..') && !path.isAbsolute(inside)) {
+  if (existsSync(ownSchema)) {
     const rel = relativePosix(root, ownSchema);
-    return rel.startsWith('.') ? rel : `./${rel}`;
+    const ups = rel.split('/').filter((s) => s === '..').length;
+    // near: a few folders up, below a common folder that is not the file system's root
+    const common = path.resolve(root, rel.split('/').filter((s) => s === '..').join('/') || '.');
+    const inside = !path.relative(seamsRoot, root).startsWith('..');
+    if (!path.isAbsolute(rel) && (inside || (ups <= NEAR && common !== path.parse(common).root))) return { path: rel.startsWith('.') ? rel : `./${rel}`, note: 'Completion in editors (the schema of the seams installation next to this repo).' };
   }
-  return DEV_DEPENDENCY_SCHEMA;
+  const add = jsAddDevCommand(jsPackageManager(root, root), seamsRoot);
+  return {
+    note: `No $schema: this repo has no copy of seams' schema. For completion in editors, add seams as a dev dependency (${add}), then add the line $schema: ${DEV_DEPENDENCY_SCHEMA}`,
+  };
+}
+
+/** The `$schema` init writes for a repo, or undefined when it writes none (see schemaFor). */
+export function schemaPathFor(root: string, ownSchema = OWN_SCHEMA): string | undefined {
+  return schemaFor(root, ownSchema).path;
 }
 
 function readText(root: string, rel: string): string | undefined {
@@ -143,60 +163,28 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
   for (const t of inventory.tests) for (const m of new Set(t.markers)) markerCounts.set(m, (markerCounts.get(m) ?? 0) + 1);
   const markers = [...markerCounts].map(([name, tests]) => ({ name, tests })).sort((a, b) => b.tests - a.tests || a.name.localeCompare(b.name)).slice(0, 20);
 
-  // components from the source layout
-  const components = new Map<string, string[]>();
-  const addComponent = (id: string, glob: string) => {
-    let name = id.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'src';
-    while (components.has(name) && !components.get(name)!.includes(glob)) name = `${name}-2`;
-    components.set(name, [...(components.get(name) ?? []), glob]);
-  };
-  const pyPackages = [...new Set(files.filter((f) => f.endsWith('/__init__.py') && !isTestPath(f)).map(dirnamePosix))].sort();
-  const isPkg = (d: string) => d !== '' && fileSet.has(`${d}/__init__.py`);
-  for (const d of pyPackages) {
-    const parent = dirnamePosix(d);
-    const hasChildren = pyPackages.some((p) => dirnamePosix(p) === d);
-    const topLevel = !isPkg(parent);
-    if (isPkg(parent) && !isPkg(dirnamePosix(parent))) addComponent(d.split('/').pop()!, `${d}/**`);
-    else if (topLevel && !hasChildren) addComponent(d.split('/').pop()!, `${d}/**`);
-    // a top-level package with subpackages: its own modules are a component too
-    if (topLevel && hasChildren && files.some((f) => dirnamePosix(f) === d && f.endsWith('.py') && !f.endsWith('/__init__.py')))
-      addComponent(d.split('/').pop()!, `${d}/*.py`);
-  }
-  // JS/TS: folders below a package's code root (src/, app/, lib/, server/) or at the package top.
-  const packageDirs = [...new Set(files.filter((f) => f === 'package.json' || f.endsWith('/package.json')).map(dirnamePosix))]
-    .filter((d) => !d.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
-    .sort((a, b) => b.length - a.length);
-  const CODE_ROOTS = new Set(['src', 'app', 'lib', 'server', 'client', 'source']);
-  const SKIP_DIRS = new Set(['dist', 'build', 'out', 'public', 'coverage', 'node_modules', 'vendor', 'scripts', 'config', 'types', 'other']);
-  const codeDirs = new Set<string>();
-  const codeTops = new Set<string>();
-  for (const f of files) {
-    if (!/\.[cm]?[jt]sx?$/.test(f) || f.endsWith('.d.ts') || isTestPath(f) || /\.config\.[cm]?[jt]s$/.test(f)) continue;
-    if (f.split('/').some((seg) => SKIP_DIRS.has(seg) || seg.startsWith('.'))) continue;
-    const pkg = packageDirs.find((d) => d === '' || f.startsWith(`${d}/`));
-    if (pkg === undefined) continue;
-    const rel = (pkg === '' ? f : f.slice(pkg.length + 1)).split('/');
-    if (rel.length < 2) continue;
-    const base = pkg === '' ? '' : `${pkg}/`;
-    if (CODE_ROOTS.has(rel[0]!) && rel.length >= 3) codeDirs.add(`${base}${rel[0]}/${rel[1]}`);
-    else if (CODE_ROOTS.has(rel[0]!)) codeTops.add(`${base}${rel[0]}`);
-    else if (!CODE_ROOTS.has(rel[0]!)) codeDirs.add(`${base}${rel[0]}`);
-  }
-  for (const d of [...codeDirs].sort()) addComponent(d.split('/').pop()!, `${d}/**`);
-  // modules directly in a code root (web/src/server.ts): named after the package folder
-  for (const d of [...codeTops].sort()) addComponent(dirnamePosix(d).split('/').pop() || d.split('/').pop()!, `${d}/*`);
-  const componentList = [...components].slice(0, 25).map(([id, paths]) => ({ id, paths }));
-  const sourceRoots = new Set<string>();
-  for (const r of pythonRootsFromConfig(files, (f) => readText(inventory.root, f))) sourceRoots.add(`${r || '.'} (pythonpath)`);
-  for (const d of pyPackages) if (!isPkg(dirnamePosix(d))) sourceRoots.add(`${d} (Python package)`);
-  for (const d of codeDirs) if (d.includes('/')) sourceRoots.add(`${d.slice(0, d.lastIndexOf('/'))} (TypeScript/JavaScript)`);
-
-  // external systems the code imports (from the tests' import graph)
-  const entries = [...new Set(inventory.tests.map((t) => t.file))].concat(files.filter((f) => f.endsWith('conftest.py')));
+  // One import graph of the tests and of every source file: the external systems the code imports,
+  // how a flat package's private modules group, and which components import which.
+  const read = (f: string) => readText(inventory.root, f);
+  const testFiles = [...new Set(inventory.tests.map((t) => t.file))];
+  const entries = [...new Set([...testFiles, ...files.filter((f) => f.endsWith('conftest.py')), ...layoutSourceFiles(files)])];
   const { graph } = buildImportGraph(inventory.root, { files, entries });
+
+  // components from the source layout (src/app/init-layout.ts)
+  const layout = proposeComponents(inventory.root, files, read, graph);
+  const componentIds = new Set(layout.components.map((c) => c.id));
+  const sourceRoots = new Set<string>();
+  for (const r of pythonRootsFromConfig(files, read)) sourceRoots.add(`${r || '.'} (pythonpath)`);
+  const pyPackages = files.filter((f) => f.endsWith('/__init__.py') && isPythonSource(f)).map(dirnamePosix);
+  const pkgSet = new Set(pyPackages);
+  for (const d of pyPackages) if (!pkgSet.has(dirnamePosix(d))) sourceRoots.add(`${d} (Python package)`);
+
+  // external systems the code imports
   const systems = new Map<string, { note: string; modules: Set<string> }>();
+  // only the code the components are made of (not examples, docs sites, scripts)
+  const codeFiles = new Set([...layout.sourceFiles, ...layoutSourceFiles(files)]);
   for (const [file, node] of Object.entries(graph.files)) {
-    if (isTestPath(file)) continue;
+    if (isTestPath(file) || !codeFiles.has(file)) continue;
     for (const e of node.externals) {
       const s = systemOf(e.module);
       if (!s) continue;
@@ -205,11 +193,18 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
       systems.set(s.id, entry);
     }
   }
+  const externalId = (id: string) => (componentIds.has(id) ? `${id}-api` : id);
   const externals = [...systems]
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([id, s]) => ({ id: components.has(id) ? `${id}-api` : id, imports: [...s.modules].sort(), note: s.note }));
+    .map(([id, s]) => ({ id: externalId(id), imports: [...s.modules].sort(), note: s.note }));
 
-  // requirement sources
+  // workflows: only chains the imports link, proposed in comments
+  const workflows = proposeWorkflows(graph, layout.components, (m) => {
+    const s = systemOf(m);
+    return s ? externalId(s.id) : undefined;
+  });
+
+  // requirement sources: only globs over files that define ids
   const md = files.filter((f) => /\.(md|markdown)$/i.test(f) && !/(^|\/)(CHANGELOG|CHANGES|LICENSE|node_modules)/i.test(f));
   const req = await readRequirements(inventory.root, md, ['**/*'], DEFAULTS.requirementPattern);
   const defining = new Set(req.definitions.map((d) => d.file));
@@ -238,10 +233,13 @@ export async function gatherFacts(inventory: RepoInventory): Promise<InitFacts> 
     unitTests: byTier.get('unit')?.length ?? 0,
     markers,
     sourceRoots: [...sourceRoots].sort(),
-    components: componentList,
+    components: layout.components,
+    ...(layout.left ? { componentsLeft: layout.left } : {}),
     externals,
+    workflows,
     requirementSources: [...sources].sort(),
     requirements: req.definitions.length,
+    requirementFilesSearched: md.length,
     ...(pytestFlags.length ? { pytestFlags } : {}),
   };
 }

@@ -15,25 +15,36 @@ export interface InitFacts {
   /** Non-unit tiers found, with the folder globs and markers that placed tests there. */
   tiers: { tier: string; paths: string[]; markers: string[]; tests: number; files: number }[];
   unitTests: number;
-  /** Source roots: top-level Python packages / configured pythonpath, JS/TS `src` folders. */
+  /** Source roots: top-level Python packages and configured pythonpath. */
   sourceRoots: string[];
   /** Marker / tag names in use, with counts. */
   markers: { name: string; tests: number }[];
-  /** Source components proposed from the code layout: id → globs. */
-  components: { id: string; paths: string[]; note?: string }[];
-  /** External systems imported by the code the tests reach: id → modules. */
+  /** Source components proposed from the code layout: id → globs, and how many source files they match. */
+  components: { id: string; paths: string[]; files?: number; note?: string }[];
+  /** Components the layout had beyond the ones proposed (a cap keeps the file readable). */
+  componentsLeft?: number;
+  /** External systems imported by the code: id → modules. */
   externals: { id: string; imports: string[]; note: string }[];
-  /** Requirement source globs, and how many ids they define. */
+  /**
+   * Chains of components the import graph links (each one's files import the next one's), with the
+   * files behind each link: written as commented-out proposals, never as active config.
+   */
+  workflows?: { id: string; chain: string[]; imports: number[] }[];
+  /** Requirement source globs (only ones that define at least one id), and how many ids they define. */
   requirementSources: string[];
   requirements: number;
+  /** Markdown files searched for requirement ids (for the comment when none were found). */
+  requirementFilesSearched?: number;
   /**
    * Flags a conftest.py defines in `pytest_addoption` (`parser.addoption("--runintegration",
    * action="store_true")`), with the tier each most likely gates (see `tierOfFlag`) and the runner
    * of the Python tests below the conftest (when one); a flag without both is proposed in a comment only.
    */
   pytestFlags?: { flag: string; file: string; tier?: string; runner?: string }[];
-  /** `$schema` as written: a path that exists for this repo (see schemaPathFor); default the devDependency's. */
+  /** `$schema` as written: a path that exists relative to seams.yaml; absent: no `$schema` line. */
   schemaPath?: string;
+  /** Comment on `$schema` (or, without one, how to get editor completion). */
+  schemaNote?: string;
 }
 
 /** Where the JSON Schema is once seams is a devDependency of the repo (seams is not on a registry or CDN). */
@@ -92,12 +103,11 @@ export function renderInitConfig(f: InitFacts): string {
   for (const c of f.components) components[c.id] = { paths: c.paths };
   for (const e of f.externals) components[e.id] = { imports: e.imports };
 
-  const schema = f.schemaPath ?? DEV_DEPENDENCY_SCHEMA;
-  const root: Record<string, unknown> = { $schema: schema };
+  const root: Record<string, unknown> = {};
+  if (f.schemaPath) root.$schema = f.schemaPath;
   if (Object.keys(tiers).length) root.tiers = tiers;
   if (Object.keys(components).length) root.components = components;
-  root.workflows = {};
-  root.requirements = { sources: f.requirementSources.length ? f.requirementSources : [...DEFAULTS.requirementSources], pattern: DEFAULTS.requirementPattern };
+  if (f.requirementSources.length) root.requirements = { sources: f.requirementSources, pattern: DEFAULTS.requirementPattern };
   root.targets = [];
 
   const doc = new Document(root);
@@ -122,7 +132,8 @@ export function renderInitConfig(f: InitFacts): string {
     ...(f.sourceRoots.length ? [` Source roots: ${f.sourceRoots.join(', ')}.`] : []),
   ].join('\n');
 
-  commentKey(doc, '$schema', schema === DEV_DEPENDENCY_SCHEMA ? ' Completion in editors; the path exists once seams is a devDependency (npm install --save-dev <seams>).' : '', false);
+  if (f.schemaPath) commentKey(doc, '$schema', f.schemaNote ? ` ${f.schemaNote}` : '', false);
+  else if (f.schemaNote) doc.commentBefore += `\n ${f.schemaNote}`;
   if (root.tiers)
     commentKey(
       doc,
@@ -150,33 +161,54 @@ export function renderInitConfig(f: InitFacts): string {
         ' Components: the parts a workflow crosses. `paths` are repo files (globs); `imports` are',
         ' external modules through which a system outside the repo is reached (a test reaches it when',
         ' anything it imports, transitively, imports the module).',
+        ...(f.components.some((c) => c.files !== undefined)
+          ? [` Proposed from the source layout (source files matched): ${f.components.map((c) => `${c.id} ${c.files ?? '?'}`).join(', ')}.`]
+          : []),
+        ...(f.componentsLeft ? [` ${f.componentsLeft} more source folders were not proposed (add them by hand if a workflow crosses them).`] : []),
         ...f.externals.map((e) => `   ${e.id}: ${e.note}`),
       ].join('\n'),
     );
-  const ids = [...f.components.map((c) => c.id), ...f.externals.map((e) => e.id)];
-  const example = ids.length >= 2 ? `[${ids.slice(0, Math.min(3, ids.length)).join(', ')}]` : '[component-a, component-b]';
-  commentKey(
-    doc,
-    'workflows',
-    [
-      ' Workflows: chains of components in call order, with a priority. `seams gaps` reports a P1',
-      ' workflow no integration or e2e test reaches end to end as CRITICAL (P2 HIGH, P3 MEDIUM).',
-      ' For example:',
-      '   my-workflow:',
-      '     title: What the user does',
-      `     chain: ${example}`,
-      '     priority: P1',
-    ].join('\n'),
-  );
-  commentKey(
-    doc,
-    'requirements',
-    f.requirements
-      ? ` Requirements: ${f.requirements} ids found in these files (headings, list items, table rows).`
-      : ' Requirements: Markdown files that define ids such as FR-001 (none found yet).',
-  );
-  commentKey(doc, 'targets', ' Targets: success criteria with due dates, e.g.\n   - { metric: tests.integration, target: 25, due: 2026-12-31 }\n   - { metric: workflows.P1.covered, target: 1.0, due: 2026-12-31 }');
+  // Workflows are never written as active config: a chain the imports suggest is not a user path
+  // until someone says so. The proposals are comments the user uncomments.
+  const proposals = f.workflows ?? [];
+  const workflowLines = [
+    ' Workflows: chains of components in call order, with a priority. `seams gaps` reports a P1',
+    ' workflow no integration or e2e test reaches end to end as CRITICAL (P2 HIGH, P3 MEDIUM).',
+    ...(proposals.length
+      ? [
+          ' proposal: the imports link these components (each one\'s files import the next one\'s; in parentheses, how many files do).',
+          ' Uncomment the chains that are real user paths, give them a title and a priority:',
+          ' workflows:',
+          ...proposals.flatMap((w) => [
+            `   ${w.id}:  # ${w.chain.slice(1).map((c, i) => `${w.chain[i]} → ${c} (${w.imports[i]} file${w.imports[i] === 1 ? '' : 's'})`).join(', ')}`,
+            `     chain: [ ${w.chain.join(', ')} ]`,
+            '     priority: P2',
+          ]),
+        ]
+      : [
+          ` No import links two components${root.components ? '' : ' (none were proposed)'}, so no workflow is proposed. Declare one as:`,
+          ' workflows:',
+          '   my-workflow:',
+          '     title: What the user does',
+          '     chain: [ component-a, component-b ]',
+          '     priority: P1',
+        ]),
+  ];
+  const requirementLines = f.requirementSources.length
+    ? [` Requirements: ${f.requirements} id${f.requirements === 1 ? '' : 's'} found in these files (headings, list items, table rows).`]
+    : [
+        ` Requirements: no ids such as FR-001 found${f.requirementFilesSearched ? ` in the ${f.requirementFilesSearched} Markdown file(s) searched` : ''}, so no source is proposed.`,
+        ' To trace requirements, define ids in Markdown (e.g. specs/core.md: `- **FR-001**: Users can log in`) and add:',
+        ' requirements:',
+        '   sources: [ specs/**/*.md ]',
+      ];
+  // a comment of a section left out goes before the next key that is written
+  if (root.requirements) commentKey(doc, 'requirements', `${workflowLines.join('\n')}\n\n${requirementLines.join('\n')}`);
+  const beforeTargets = root.requirements ? [] : [workflowLines.join('\n'), requirementLines.join('\n')];
+  commentKey(doc, 'targets', `${beforeTargets.map((b) => `${b}\n\n`).join('')} Targets: success criteria with due dates, e.g.\n   - { metric: tests.integration, target: 25, due: 2026-12-31 }\n   - { metric: workflows.P1.covered, target: 1.0, due: 2026-12-31 }`);
 
+  // the header comment is followed by a blank line already
+  if (isMap(doc.contents) && isScalar(doc.contents.items[0]?.key)) (doc.contents.items[0]!.key as Scalar).spaceBefore = false;
   const body = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
   return `# Generated by \`seams init\` (checksum ${checksum(body)}). Edit freely: init never overwrites an edited file without --force.\n${body}`;
 }

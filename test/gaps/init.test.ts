@@ -53,7 +53,7 @@ describe('seams init', () => {
     expect(again.stderr).toMatch(/^seams: .*seams\.yaml is up to date \(unchanged\)\n$/);
     expect(readFileSync(file, 'utf8')).toBe(first);
 
-    const edited = first.replace('workflows: {}', 'workflows:\n  store-flow: { chain: [api, store], priority: P1 }');
+    const edited = first.replace('targets: []', 'workflows:\n  store-flow: { chain: [api, store], priority: P1 }\ntargets: []');
     writeFileSync(file, edited);
     const refused = await runCli(['init', root]);
     expect(refused.code).toBe(2);
@@ -71,7 +71,7 @@ describe('seams init', () => {
     const root = repo();
     await runCli(['init', root]);
     const file = path.join(root, 'seams.yaml');
-    const edited = readFileSync(file, 'utf8').replace('workflows: {}', 'workflows:\n  store-flow: { chain: [api, store], priority: P1 }');
+    const edited = readFileSync(file, 'utf8').replace('targets: []', 'workflows:\n  store-flow: { chain: [api, store], priority: P1 }\ntargets: []');
     writeFileSync(file, edited);
     // from inside the repository, the files are named relative to it
     const r = await runCli(['init', root, '--ci', 'github'], { cwd: root });
@@ -84,18 +84,21 @@ describe('seams init', () => {
 
   it('$schema points at a file that exists: the devDependency copy, or this checkout for a repo inside it', async () => {
     const root = repo();
-    expect(schemaPathFor(root)).toBe(DEV_DEPENDENCY_SCHEMA);
+    // no copy under the repo, and this checkout is not near the temp folder: no $schema, a note
+    expect(schemaPathFor(root)).toBeUndefined();
     await runCli(['init', root]);
     const text = readFileSync(path.join(root, 'seams.yaml'), 'utf8');
-    expect(text).toContain(`$schema: ${DEV_DEPENDENCY_SCHEMA}`);
+    expect(text).not.toMatch(/^\$schema:/m);
+    expect(text).toMatch(/^# No \$schema: .* add the line \$schema: \.\/node_modules\/seams\/schemas\/seams\.config\.schema\.json$/m);
     expect(text).not.toContain('https://');
     mkdirSync(path.join(root, 'node_modules/seams/schemas'), { recursive: true });
     writeFileSync(path.join(root, 'node_modules/seams/schemas/seams.config.schema.json'), '{}');
-    expect(existsSync(path.join(root, schemaPathFor(root)))).toBe(true);
+    expect(schemaPathFor(root)).toBe(DEV_DEPENDENCY_SCHEMA);
+    expect(existsSync(path.join(root, schemaPathFor(root)!))).toBe(true);
     // the bundled example lives inside the seams checkout: a relative path to its schemas/
     const example = path.resolve(import.meta.dirname, '../../examples/platform');
     expect(schemaPathFor(example)).toBe('../../schemas/seams.config.schema.json');
-    expect(existsSync(path.join(example, schemaPathFor(example)))).toBe(true);
+    expect(existsSync(path.join(example, schemaPathFor(example)!))).toBe(true);
   });
 
   it('updates an untouched generated file when the repo changed', async () => {

@@ -29,7 +29,10 @@ export function registerInit(program: Command, io: CliIO, setExit: SetExit): voi
       'after',
       `
 init looks at the runners, test folders, markers in use, source packages, the external systems
-the code imports (AWS, Postgres, Redis, …) and spec files with requirement ids. Running it again
+the code imports (AWS, Postgres, Redis, …) and spec files with requirement ids. Components come
+from Python packages and modules or JS/TS workspace packages and src/ folders (never examples,
+docs, fixtures or assets); workflows are proposed only in comments, where imports link two
+components; requirement sources only where ids were found. Running it again
 on an unchanged repo changes nothing; a file edited by hand is never overwritten without --force
 (with --ci it is kept and the CI workflow is still written).
 
