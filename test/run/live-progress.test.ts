@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -164,9 +164,15 @@ describe('live progress from the real runners', () => {
   }, 90_000);
 
   it.each(['vitest', 'jest', 'playwright'])('%s through seams run: the reporter seams loads reports every test it stores, failures by their inventory ids', async (name) => {
+    // in place: the fixture's runner resolves from seams' own node_modules; what the run leaves
+    // (.seams/: the scan cache, the task timings) goes, as other tests list the fixtures' files
     const root = path.resolve('test/fixtures/live-events', name);
     const { progress, seen } = recorder();
-    const result = await run({ root, progress, history: false, env: { ...process.env, CI: '' }, ...quiet });
+    const left = path.join(root, '.seams');
+    const had = existsSync(left);
+    const result = await run({ root, progress, history: false, env: { ...process.env, CI: '' }, ...quiet }).finally(() => {
+      if (!had) rmSync(left, { recursive: true, force: true });
+    });
     const stored = result.outcomes.flatMap((o) => o.run.results).filter((r) => r.status !== 'not-run');
     const tasks = seen.finished.filter((t) => t.plan.runner === name);
     expect(tasks.length).toBeGreaterThan(0);
