@@ -60,9 +60,6 @@ export async function init(root: string, options: InitOptions = {}): Promise<Ini
 /** This seams installation's JSON Schema (src/app → package root, and dist/app alike). */
 const OWN_SCHEMA = fileURLToPath(new URL('../../schemas/seams.config.schema.json', import.meta.url));
 
-/** How many folders up a relative `$schema` may climb and still count as "near" the repo (a sibling checkout). */
-const NEAR = 2;
-
 /**
  * `$schema` for seams.yaml, only as a path that exists relative to it: the devDependency's copy
  * (`./node_modules/seams/…`) when the repo has one; else the schema of the seams installation
@@ -74,13 +71,12 @@ const NEAR = 2;
 export function schemaFor(root: string, ownSchema = OWN_SCHEMA): { path?: string; note: string } {
   if (existsSync(path.join(root, DEV_DEPENDENCY_SCHEMA))) return { path: DEV_DEPENDENCY_SCHEMA, note: 'Completion in editors (the schema of the seams devDependency).' };
   const seamsRoot = path.dirname(path.dirname(ownSchema));
-  if (existsSync(ownSchema)) {
+  // the running seams' own schema only for a repo inside its checkout (the bundled example): a path
+  // out of the repo (../seams/schemas/…) resolves on this machine only, not for the team or in CI
+  const inside = !path.relative(seamsRoot, root).startsWith('..') && !path.isAbsolute(path.relative(seamsRoot, root));
+  if (existsSync(ownSchema) && inside) {
     const rel = relativePosix(root, ownSchema);
-    const ups = rel.split('/').filter((s) => s === '..').length;
-    // near: a few folders up, below a common folder that is not the file system's root
-    const common = path.resolve(root, rel.split('/').filter((s) => s === '..').join('/') || '.');
-    const inside = !path.relative(seamsRoot, root).startsWith('..');
-    if (!path.isAbsolute(rel) && (inside || (ups <= NEAR && common !== path.parse(common).root))) return { path: rel.startsWith('.') ? rel : `./${rel}`, note: 'Completion in editors (the schema of the seams installation next to this repo).' };
+    return { path: rel.startsWith('.') ? rel : `./${rel}`, note: 'Completion in editors (the schema of the seams checkout this repo is in).' };
   }
   const add = jsAddDevCommand(jsPackageManager(root, root), seamsRoot);
   return {
