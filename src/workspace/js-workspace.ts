@@ -101,7 +101,13 @@ function textCache(root: string): Pick<JsWorkspace, 'readText' | 'prefetch'> {
   return { readText, prefetch };
 }
 
-/** Installed packages, looked up in node_modules from a package folder upwards to the root (cached). */
+/**
+ * Installed packages, looked up in node_modules from a package folder upwards (cached) as Node
+ * resolves them: past the repository root too, where a monorepo's or a checkout's node_modules
+ * serves it (the bundled example's tests resolve Vitest from seams' own), as the runner
+ * pre-flight finds the runner. What is read outside the repository is noted in the scan's input
+ * journal like the rest, so the cached inventory follows it.
+ */
 function installedLookup(root: string): Pick<JsWorkspace, 'installedDir' | 'installedVersion'> {
   const versionCache = new Map<string, string | undefined>();
   const dirCache = new Map<string, string | undefined>();
@@ -109,14 +115,14 @@ function installedLookup(root: string): Pick<JsWorkspace, 'installedDir' | 'inst
     const key = `${dir}\0${pkg}`;
     if (dirCache.has(key)) return dirCache.get(key);
     let result: string | undefined;
-    for (let d = dir; ; d = dirnamePosix(d)) {
-      const abs = path.join(root, d, 'node_modules', pkg);
-      const r = readJsonFile(path.join(abs, 'package.json'));
+    for (let abs = path.join(root, dir); ; abs = path.dirname(abs)) {
+      const at = path.join(abs, 'node_modules', pkg);
+      const r = readJsonFile(path.join(at, 'package.json'));
       if (r.value) {
-        result = abs;
+        result = at;
         break;
       }
-      if (d === '') break;
+      if (path.dirname(abs) === abs) break;
     }
     dirCache.set(key, result);
     return result;
