@@ -2,44 +2,17 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellWidth } from '../../src/util/term.js';
+import { hasPty, seamsUnderPty } from '../helpers/pty.js';
 import { writeRepo } from '../helpers/repo.js';
 import { screen } from '../helpers/screen.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/seams.js');
-const hasPython = spawnSync('python3', ['-c', 'import pty'], { encoding: 'utf8' }).status === 0;
-
 /**
- * `seams run` under a real pseudo-terminal (Python's pty), stdout and stderr both on it as in a
- * terminal window: what the terminal received, raw.
+ * `seams run` under a real pseudo-terminal, stdout and stderr both on it as in a terminal window,
+ * CI unset unless `env` sets it: what the terminal received, raw.
  */
-function runUnderPty(args: string[], cols: number, env: Record<string, string> = {}): { out: string; code: number } {
-  const script = `
-import os, pty, sys
-cols = int(sys.argv[1]); argv = sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    import fcntl, struct, termios
-    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 50, cols, 0, 0))
-    os.execvp(argv[0], argv)
-out = b''
-while True:
-    try: d = os.read(fd, 65536)
-    except OSError: break
-    if not d: break
-    out += d
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.WEXITSTATUS(status))
-`;
-  const e = { ...process.env, COLUMNS: String(cols), ...env };
-  delete e.CI;
-  delete e.NO_COLOR;
-  delete e.FORCE_COLOR;
-  Object.assign(e, env);
-  const r = spawnSync('python3', ['-c', script, String(cols), 'node', bin, ...args], { encoding: 'utf8', env: e, timeout: 120_000 });
-  return { out: r.stdout.replace(/\r\n/g, '\n'), code: r.status ?? -1 };
-}
+const runUnderPty = (args: string[], cols: number, env: Record<string, string> = {}) => seamsUnderPty(args, cols, { env: { CI: '', ...env }, stderr: true });
 
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -60,7 +33,7 @@ def test_last():
     time.sleep(0.25)
 `;
 
-describe.skipIf(!hasPython)('seams run in a pseudo-terminal', () => {
+describe.skipIf(!hasPty)('seams run in a pseudo-terminal', () => {
   it('draws tests done of total and the failure by name while pytest runs, every line fits, and nothing of it stays on the screen', () => {
     const repo = writeRepo({ 'tests/test_slow.py': TESTS, 'pytest.ini': '[pytest]\n' });
     const { out, code } = runUnderPty(['run', repo, '--no-history'], 80);

@@ -6,47 +6,18 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord, TestResult } from '../../src/core/types.js';
 import { openStore } from '../../src/store/index.js';
 import { cellWidth } from '../../src/util/term.js';
+import { hasPty, seamsUnderPty } from '../helpers/pty.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/seams.js');
 const ANSI = /\u001b\[[0-9;]*m/;
-const hasPython = spawnSync('python3', ['-c', 'import pty'], { encoding: 'utf8' }).status === 0;
-
-/**
- * Runs `args` of the built CLI under a real pseudo-terminal of `cols` columns (Python's pty module),
- * stdout only (stderr, where progress goes, to /dev/null). Returns what the terminal received.
- */
-function underPty(args: string[], cols: number, env: Record<string, string> = {}, cwd = root): string {
-  const script = `
-import os, pty, sys
-cols = int(sys.argv[1]); argv = sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    import fcntl, struct, termios
-    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 50, cols, 0, 0))
-    err = os.open(os.devnull, os.O_WRONLY); os.dup2(err, 2)
-    os.execvp(argv[0], argv)
-out = b''
-while True:
-    try: d = os.read(fd, 65536)
-    except OSError: break
-    if not d: break
-    out += d
-os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-`;
-  const env2 = { ...process.env, COLUMNS: String(cols), ...env };
-  delete env2.NO_COLOR;
-  delete env2.FORCE_COLOR;
-  Object.assign(env2, env);
-  const r = spawnSync('python3', ['-c', script, String(cols), 'node', bin, ...args], { cwd, encoding: 'utf8', env: env2 });
-  return r.stdout.replace(/\r\n/g, '\n');
-}
+/** The built CLI under a real terminal, stdout only (stderr, where progress goes, to /dev/null). */
+const underPty = (args: string[], cols: number, env: Record<string, string> = {}, cwd = root): string => seamsUnderPty(args, cols, { env, cwd }).out;
 
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** The built CLI under a real terminal: needs dist/ (npm test builds it). */
-describe.skipIf(!hasPython)('seams in a pseudo-terminal', () => {
+describe.skipIf(!hasPty)('seams in a pseudo-terminal', () => {
   it('gaps at 80 columns: every line fits, severities are coloured; piped: plain, full text', () => {
     const tty = underPty(['gaps', 'examples/platform'], 80, { CI: 'true' });
     expect(tty).toMatch(ANSI);
