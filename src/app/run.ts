@@ -79,12 +79,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
     (opening ??= (async () => (store = historySpec ? await (await loadStore()).openStore(historySpec, root) : undefined))());
   // the live ETA: the history's durations, read once the runner runs (never before pre-flight)
   let durationsAsked = false;
+  let durations: Map<string, number> | undefined;
   const askDurations = () => {
     const progress = options.progress;
     if (durationsAsked || !progress?.live || !progress.setDurations || !historySpec) return;
     durationsAsked = true;
-    void history()
-      .then((s) => s?.durations({ repo: inventory.name, limit: 20 }))
+    // a shard read them already for its split
+    void (durations ? Promise.resolve(durations) : history().then((s) => s?.durations({ repo: inventory.name, limit: 20 })))
       .then((d) => d && progress.setDurations!(d))
       .catch(() => undefined); // no ETA from history then: the pace gives one
   };
@@ -92,7 +93,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   try {
     const baseId = options.runId ?? newRunId();
     // shards stored earlier under the same run id must not change this shard's split
-    const durations = shard && historySpec ? await (await history())!.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
+    durations = shard && historySpec ? await (await history())!.durations({ repo: inventory.name, limit: 20, excludeRun: baseId }) : undefined;
     for (let i = 1; i <= repeat; i++) {
       if (options.signal?.aborted) break;
       const outcome = await executeRun({
